@@ -1,0 +1,11 @@
+// Each subcommand registers itself on the application and, when chosen, stores its exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace pgshift::cli {
+
+void AddLintCommand(CLI::App& app, int& exit_code);
+void AddRulesCommands(CLI::App& app, int& exit_code);  // `rules` and `explain`
+
+}  // namespace pgshift::cli

@@ -1,0 +1,165 @@
+#include "cli/config.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "rules/rule.h"
+
+namespace pgshift::cli {
+namespace {
+
+std::string At(const std::string& path, const toml::source_region& where) {
+  return path + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
+}
+
+// Walks one table, rejecting keys it does not know.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, const std::string& path, std::string prefix)
+      : table_(table), path_(path), prefix_(std::move(prefix)) {}
+
+  std::optional<ConfigError> RejectUnknown(std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, node] : table_) {
+      if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+        return ConfigError{At(path_, key.source()) + ": unknown key `" + prefix_ +
+                           std::string(key.str()) + "`"};
+      }
+    }
+    return std::nullopt;
+  }
+
+  ConfigError Bad(std::string_view key, const std::string& what) const {
+    const toml::node* node = table_.get(key);
+    return ConfigError{At(path_, node->source()) + ": `" + prefix_ + std::string(key) + "` " + what};
+  }
+
+  std::optional<ConfigError> StringList(std::string_view key, std::set<std::string>& out,
+                                        bool must_be_rule) const {
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return std::nullopt;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) return Bad(key, "must be a list of rule ids");
+    for (const toml::node& item : *array) {
+      const auto value = item.value<std::string>();
+      if (!value) return ConfigError{At(path_, item.source()) + ": `" + prefix_ + std::string(key) + "` must hold strings"};
+      if (must_be_rule && rules::FindRule(*value) == nullptr) {
+        return ConfigError{At(path_, item.source()) + ": `" + prefix_ + std::string(key) +
+                           "` names `" + *value + "`, which is no rule (see `pgshift rules`)"};
+      }
+      out.insert(*value);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  const toml::table& table_;
+  const std::string& path_;
+  std::string prefix_;
+};
+
+std::optional<ConfigError> ReadRules(const toml::table& table, const std::string& path,
+                                     rules::LintSettings& lint) {
+  TableReader reader(table, path, "rules.");
+  if (auto error = reader.RejectUnknown({"disable", "enable", "severity"})) return error;
+  if (auto error = reader.StringList("disable", lint.disabled, true)) return error;
+  if (auto error = reader.StringList("enable", lint.enabled, true)) return error;
+  if (const toml::node* node = table.get("severity")) {
+    const toml::table* severities = node->as_table();
+    if (severities == nullptr) return reader.Bad("severity", "must be a table of rule = \"error|warning|info\"");
+    for (const auto& [key, value] : *severities) {
+      const std::string id(key.str());
+      if (rules::FindRule(id) == nullptr) {
+        return ConfigError{At(path, key.source()) + ": `rules.severity." + id +
+                           "` names no rule (see `pgshift rules`)"};
+      }
+      const auto text = value.value<std::string>();
+      const auto severity = text ? rules::ParseSeverity(*text) : std::nullopt;
+      if (!severity) {
+        return ConfigError{At(path, value.source()) + ": `rules.severity." + id +
+                           "` must be \"error\", \"warning\" or \"info\""};
+      }
+      lint.severity[id] = *severity;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ConfigResult ParseConfig(std::string_view text, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& error) {
+    return ConfigError{At(path, error.source()) + ": " + std::string(error.description())};
+  }
+  Config config;
+  config.path = path;
+  TableReader reader(root, path, "");
+  if (auto error = reader.RejectUnknown({"pg_version", "transactions", "rules"})) return *error;
+
+  if (const toml::node* node = root.get("pg_version")) {
+    const auto version = node->value<int64_t>();
+    if (!version || *version < 10 || *version > 18) {
+      return reader.Bad("pg_version", "must be a server major version from 10 to 18");
+    }
+    config.lint.pg_version = static_cast<int>(*version);
+  }
+  if (const toml::node* node = root.get("transactions")) {
+    const auto value = node->value<std::string>();
+    if (value == "none") {
+      config.lint.transactions = rules::TransactionWrapping::kNone;
+    } else if (value == "per-file") {
+      config.lint.transactions = rules::TransactionWrapping::kPerFile;
+    } else if (value == "per-statement") {
+      config.lint.transactions = rules::TransactionWrapping::kPerStatement;
+    } else {
+      return reader.Bad("transactions", "must be \"none\", \"per-file\" or \"per-statement\"");
+    }
+  }
+  if (const toml::node* node = root.get("rules")) {
+    if (!node->is_table()) return reader.Bad("rules", "must be a table");
+    if (auto error = ReadRules(*node->as_table(), path, config.lint)) return *error;
+  }
+  return config;
+}
+
+ConfigResult LoadConfigFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ConfigError{path.string() + ": cannot read the configuration file"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path.string());
+}
+
+std::optional<std::filesystem::path> FindConfigFile(const std::filesystem::path& directory) {
+  std::error_code ignored;
+  std::filesystem::path dir = std::filesystem::absolute(directory, ignored);
+  while (true) {
+    const std::filesystem::path candidate = dir / kConfigFileName;
+    if (std::filesystem::is_regular_file(candidate, ignored)) return candidate;
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return std::nullopt;
+    dir = dir.parent_path();
+  }
+}
+
+const ConfigResult& ConfigResolver::For(const std::filesystem::path& directory) {
+  if (explicit_) {
+    if (!explicit_result_) explicit_result_ = LoadConfigFile(*explicit_);
+    return *explicit_result_;
+  }
+  auto known = directory_to_file_.find(directory);
+  if (known == directory_to_file_.end()) {
+    const auto found = FindConfigFile(directory);
+    known = directory_to_file_.emplace(directory, found.value_or(std::filesystem::path())).first;
+  }
+  if (known->second.empty()) return defaults_;
+  auto loaded = by_file_.find(known->second);
+  if (loaded == by_file_.end()) loaded = by_file_.emplace(known->second, LoadConfigFile(known->second)).first;
+  return loaded->second;
+}
+
+}  // namespace pgshift::cli

@@ -1,0 +1,58 @@
+// pgshift.toml: found from each linted file's directory upward, or given with --config.
+//
+//   pg_version = 15                 # target server major version (10..18)
+//   transactions = "per-file"       # how the migration tool runs files: none | per-file | per-statement
+//   [rules]
+//   disable = ["drop-column"]       # rules turned off
+//   enable = ["prefer-jsonb"]       # opt-in rules turned on
+//   severity = { rename-column = "warning" }
+//
+// Unknown keys and bad values are errors naming the file, line, column and key.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "rules/lint_settings.h"
+
+namespace pgshift::cli {
+
+struct Config {
+  std::string path;  // empty when no file was found: the defaults
+  rules::LintSettings lint;
+};
+
+struct ConfigError {
+  std::string message;  // "pgshift.toml:3:1: unknown key `rulez`"
+};
+
+using ConfigResult = std::variant<Config, ConfigError>;
+
+inline constexpr const char* kConfigFileName = "pgshift.toml";
+
+ConfigResult LoadConfigFile(const std::filesystem::path& path);
+ConfigResult ParseConfig(std::string_view text, const std::string& path);
+
+// The nearest pgshift.toml in `directory` or above it.
+std::optional<std::filesystem::path> FindConfigFile(const std::filesystem::path& directory);
+
+// Finds and loads configuration per directory, remembering each directory's answer.
+class ConfigResolver {
+ public:
+  explicit ConfigResolver(std::optional<std::filesystem::path> explicit_config)
+      : explicit_(std::move(explicit_config)) {}
+  // The configuration that applies to a file in `directory`.
+  const ConfigResult& For(const std::filesystem::path& directory);
+
+ private:
+  std::optional<std::filesystem::path> explicit_;
+  std::optional<ConfigResult> explicit_result_;
+  std::map<std::filesystem::path, ConfigResult> by_file_;
+  std::map<std::filesystem::path, std::filesystem::path> directory_to_file_;
+  ConfigResult defaults_ = Config{};
+};
+
+}  // namespace pgshift::cli

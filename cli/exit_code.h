@@ -1,0 +1,15 @@
+// The process exit codes, one enum: CI gates and scripts depend on them.
+#pragma once
+
+namespace pgshift::cli {
+
+enum class ExitCode : int {
+  kClean = 0,        // nothing at or above --fail-on
+  kFindings = 1,     // findings at or above --fail-on (default: error)
+  kUsage = 2,        // bad command line or configuration
+  kUnreadable = 3,   // an input could not be read as SQL text, or the runner failed
+};
+
+inline int ToInt(ExitCode code) { return static_cast<int>(code); }
+
+}  // namespace pgshift::cli

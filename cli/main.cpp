@@ -1,0 +1,31 @@
+// pgshift: a schema-migration safety tool for PostgreSQL. This file only wires subcommands.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+
+int main(int argc, char** argv) {
+  using namespace pgshift::cli;
+  CLI::App app{"pgshift: migrations for PostgreSQL without downtime.\n"
+               "lint checks migration SQL for locks, rewrites and breaking changes;\n"
+               "run applies a change in expand, backfill, switch and contract stages."};
+  app.set_version_flag("-V,--version", std::string("pgshift ") + PGSHIFT_VERSION);
+  app.require_subcommand(1);
+  int exit_code = ToInt(ExitCode::kClean);
+  AddLintCommand(app, exit_code);
+  AddRulesCommands(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return ToInt(ExitCode::kUsage);
+  }
+  return exit_code;
+}

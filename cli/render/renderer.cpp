@@ -1,0 +1,42 @@
+#include "cli/render/renderer.h"
+
+namespace pgshift::cli {
+
+Totals CountTotals(const std::vector<LintedFile>& files) {
+  Totals totals;
+  for (const LintedFile& file : files) {
+    ++totals.files;
+    totals.statements += file.report.statements;
+    if (file.report.unreadable) ++totals.unreadable;
+    for (const rules::Finding& finding : file.report.findings) {
+      switch (finding.severity) {
+        case rules::Severity::kError: ++totals.errors; break;
+        case rules::Severity::kWarning: ++totals.warnings; break;
+        case rules::Severity::kInfo: ++totals.infos; break;
+      }
+    }
+  }
+  return totals;
+}
+
+std::optional<Format> ParseFormat(std::string_view name) {
+  if (name == "text") return Format::kText;
+  if (name == "json") return Format::kJson;
+  if (name == "sarif") return Format::kSarif;
+  if (name == "github") return Format::kGithub;
+  if (name == "gitlab") return Format::kGitlab;
+  return std::nullopt;
+}
+
+void Render(Format format, const std::vector<LintedFile>& files, const RenderOptions& options,
+            std::ostream& out) {
+  switch (format) {
+    case Format::kText: return RenderText(files, options, out);
+    case Format::kJson: return RenderJson(files, out);
+    case Format::kSarif: return RenderSarif(files, out);
+    case Format::kGithub: return RenderGithub(files, out);
+    case Format::kGitlab: return RenderGitlab(files, out);
+  }
+}
+
+}  // namespace pgshift::cli

@@ -1,0 +1,3 @@
+-- The one-shot version: a plain CREATE INDEX holds SHARE on orders for the whole build, so
+-- every INSERT, UPDATE and DELETE on orders waits until it finishes.
+CREATE INDEX orders_customer_id_idx ON orders (customer_id);

@@ -1,0 +1,136 @@
+#include "parser/ast.h"
+
+#include <cctype>
+#include <utility>
+
+namespace pgshift::parser {
+
+QualifiedName NameOf(const PgQuery__RangeVar* range_var) {
+  if (range_var == nullptr) return {};
+  return {std::string(Str(range_var->schemaname)), std::string(Str(range_var->relname))};
+}
+
+std::string_view StringValue(const Node* node) {
+  if (node == nullptr || node->node_case != PG_QUERY__NODE__NODE_STRING) return {};
+  return Str(node->string->sval);
+}
+
+std::vector<std::string> StringList(Node* const* items, std::size_t count) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (items[i]->node_case == PG_QUERY__NODE__NODE_STRING) out.emplace_back(StringValue(items[i]));
+  }
+  return out;
+}
+
+QualifiedName NameOfList(const std::vector<std::string>& parts) {
+  QualifiedName name;
+  if (!parts.empty()) name.name = parts.back();
+  if (parts.size() >= 2) name.schema = parts[parts.size() - 2];
+  return name;
+}
+
+TypeSpec TypeSpecOf(const PgQuery__TypeName* type) {
+  TypeSpec spec;
+  if (type == nullptr || type->n_names == 0) return spec;
+  spec.name = std::string(StringValue(type->names[type->n_names - 1]));
+  for (char& c : spec.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::size_t i = 0; i < type->n_typmods; ++i) {
+    const Node* mod = type->typmods[i];
+    if (mod->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+        mod->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+      spec.modifiers.push_back(mod->a_const->ival->ival);
+    }
+  }
+  spec.array = type->n_array_bounds > 0;
+  return spec;
+}
+
+std::string TypeSpec::ToString() const {
+  // The parser stores internal names; show the ones people write.
+  static constexpr std::pair<std::string_view, std::string_view> kSqlNames[] = {
+      {"int8", "bigint"}, {"int4", "integer"}, {"int2", "smallint"},
+      {"float8", "double precision"}, {"float4", "real"}, {"bool", "boolean"},
+      {"bpchar", "char"}};
+  std::string out = name;
+  for (const auto& [internal, sql] : kSqlNames) {
+    if (name == internal) out = sql;
+  }
+  if (!modifiers.empty()) {
+    out += '(';
+    for (std::size_t i = 0; i < modifiers.size(); ++i) {
+      if (i > 0) out += ',';
+      out += std::to_string(modifiers[i]);
+    }
+    out += ')';
+  }
+  if (array) out += "[]";
+  return out;
+}
+
+void VisitNodes(const ProtobufCMessage* message, const std::function<void(const Node&)>& visit) {
+  if (message == nullptr) return;
+  const ProtobufCMessageDescriptor* descriptor = message->descriptor;
+  if (descriptor == &pg_query__node__descriptor) {
+    visit(*reinterpret_cast<const Node*>(message));
+  }
+  const auto* base = reinterpret_cast<const char*>(message);
+  for (unsigned i = 0; i < descriptor->n_fields; ++i) {
+    const ProtobufCFieldDescriptor& field = descriptor->fields[i];
+    if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+    if (field.label == PROTOBUF_C_LABEL_REPEATED) {
+      const auto count = *reinterpret_cast<const std::size_t*>(base + field.quantifier_offset);
+      const auto* items = *reinterpret_cast<ProtobufCMessage* const* const*>(base + field.offset);
+      for (std::size_t k = 0; k < count; ++k) VisitNodes(items[k], visit);
+    } else {
+      // A member of a oneof is only set when the oneof's case names it.
+      if (field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+        const auto which = *reinterpret_cast<const uint32_t*>(base + field.quantifier_offset);
+        if (which != field.id) continue;
+      }
+      VisitNodes(*reinterpret_cast<ProtobufCMessage* const*>(base + field.offset), visit);
+    }
+  }
+}
+
+std::vector<std::string> FunctionsCalled(const Node* expression) {
+  std::vector<std::string> names;
+  VisitNodes(expression, [&](const Node& node) {
+    if (node.node_case == PG_QUERY__NODE__NODE_FUNC_CALL) {
+      const auto parts = StringList(node.func_call->funcname, node.func_call->n_funcname);
+      if (!parts.empty()) {
+        std::string name = parts.back();
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        names.push_back(std::move(name));
+      }
+    }
+  });
+  return names;
+}
+
+int LocationOf(const Node* node) {
+  if (node == nullptr) return -1;
+  int found = -1;
+  // Most node messages carry an int32 field named "location"; take the smallest one set.
+  VisitNodes(node, [&](const Node& n) {
+    const ProtobufCMessage* inner = nullptr;
+    const auto* fields = reinterpret_cast<const char*>(&n);
+    const ProtobufCMessageDescriptor* d = n.base.descriptor;
+    for (unsigned i = 0; i < d->n_fields; ++i) {
+      const auto& f = d->fields[i];
+      if (f.id == n.node_case && f.type == PROTOBUF_C_TYPE_MESSAGE) {
+        inner = *reinterpret_cast<ProtobufCMessage* const*>(fields + f.offset);
+      }
+    }
+    if (inner == nullptr) return;
+    const auto* field = protobuf_c_message_descriptor_get_field_by_name(inner->descriptor,
+                                                                         "location");
+    if (field == nullptr || field->type != PROTOBUF_C_TYPE_INT32) return;
+    const int location = *reinterpret_cast<const int32_t*>(
+        reinterpret_cast<const char*>(inner) + field->offset);
+    if (location >= 0 && (found < 0 || location < found)) found = location;
+  });
+  return found;
+}
+
+}  // namespace pgshift::parser

@@ -1,0 +1,93 @@
+#include "parser/source_text.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+
+namespace pgshift::parser {
+namespace {
+
+bool IsContinuationByte(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Length of the UTF-8 sequence starting at text[i], or 0 when it is not valid UTF-8.
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  std::size_t length = 0;
+  std::uint32_t min_value = 0;
+  std::uint32_t value = 0;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) {
+    length = 2, min_value = 0x80, value = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    length = 3, min_value = 0x800, value = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    length = 4, min_value = 0x10000, value = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if (!IsContinuationByte(next)) return 0;
+    value = (value << 6) | (next & 0x3F);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8.
+  if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
+  return length;
+}
+
+}  // namespace
+
+SourceText::SourceText(std::string path, std::string text)
+    : path_(std::move(path)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+LineColumn SourceText::PositionOf(std::size_t offset) const {
+  offset = std::min(offset, text_.size());
+  const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
+  int column = 1;
+  for (std::size_t i = line_starts_[line_index]; i < offset; ++i) {
+    if (!IsContinuationByte(static_cast<unsigned char>(text_[i]))) ++column;
+  }
+  return {static_cast<int>(line_index) + 1, column};
+}
+
+std::string_view SourceText::Line(int line) const {
+  if (line < 1 || line > LineCount()) return {};
+  const std::size_t begin = line_starts_[line - 1];
+  std::size_t end = line < LineCount() ? line_starts_[line] - 1 : text_.size();
+  if (end > begin && text_[end - 1] == '\r') --end;
+  return std::string_view(text_).substr(begin, end - begin);
+}
+
+std::optional<TextError> ValidateText(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == '\0') return TextError{i, "NUL byte in SQL text"};
+    const std::size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      char message[64];
+      std::snprintf(message, sizeof message, "invalid UTF-8 byte 0x%02x",
+                    static_cast<unsigned char>(text[i]));
+      return TextError{i, message};
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+std::size_t ByteOffsetOfCodePoint(std::string_view text, std::size_t code_point) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (IsContinuationByte(static_cast<unsigned char>(text[i]))) continue;
+    if (seen == code_point) return i;
+    ++seen;
+  }
+  return text.size();
+}
+
+}  // namespace pgshift::parser

@@ -1,0 +1,49 @@
+// A migration file's bytes, with the mapping from byte offsets to 1-based line and column.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgshift::parser {
+
+// A 1-based position as shown to users. Columns count Unicode code points, not bytes.
+struct LineColumn {
+  int line = 1;
+  int column = 1;
+};
+
+// Why a file cannot be treated as SQL text, and where.
+struct TextError {
+  std::size_t offset = 0;
+  std::string message;
+};
+
+class SourceText {
+ public:
+  SourceText(std::string path, std::string text);
+
+  const std::string& path() const { return path_; }
+  const std::string& text() const { return text_; }
+  std::size_t size() const { return text_.size(); }
+
+  LineColumn PositionOf(std::size_t offset) const;
+  // The full text of the 1-based line, without its line break.
+  std::string_view Line(int line) const;
+  int LineCount() const { return static_cast<int>(line_starts_.size()); }
+
+ private:
+  std::string path_;
+  std::string text_;
+  std::vector<std::size_t> line_starts_;
+};
+
+// SQL must be UTF-8 without NUL bytes: the parser stops at a NUL, and PostgreSQL rejects both.
+std::optional<TextError> ValidateText(std::string_view text);
+
+// Byte offset of the code point with the given 0-based index in `text` (clamped to the end).
+std::size_t ByteOffsetOfCodePoint(std::string_view text, std::size_t code_point);
+
+}  // namespace pgshift::parser

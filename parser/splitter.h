@@ -1,0 +1,42 @@
+// Splits a migration file into statements, comments and psql meta-commands, by byte span.
+//
+// A hand-written scanner rather than libpg_query's split: it must survive any bytes (unterminated
+// strings, garbage statements) and keep every statement, including those that will not parse,
+// so that each can be reported at its own position.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace pgshift::parser {
+
+struct Span {
+  std::size_t begin = 0;
+  std::size_t end = 0;  // one past the last byte
+  std::size_t size() const { return end - begin; }
+};
+
+struct Comment {
+  Span span;
+  std::string_view body;  // text without the `--` or `/* */` markers
+  bool is_line_comment = true;
+};
+
+struct RawStatement {
+  Span span;                    // first token to last token, without the terminating semicolon
+  bool has_semicolon = false;   // terminated by `;` (rather than end of file or `\g`)
+  // Semicolons inside parentheses or a BEGIN ATOMIC body: the statement continued past them.
+  // If the statement does not parse, the caller may split there to recover.
+  std::vector<std::size_t> inner_semicolons;
+};
+
+struct SplitResult {
+  std::vector<RawStatement> statements;
+  std::vector<Comment> comments;
+  std::vector<Span> meta_commands;  // psql backslash commands, to the end of their line
+};
+
+SplitResult SplitStatements(std::string_view text);
+
+}  // namespace pgshift::parser

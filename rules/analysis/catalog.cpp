@@ -1,0 +1,339 @@
+#include "rules/analysis/catalog.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace pgshift::rules {
+namespace {
+
+using parser::Node;
+using parser::QualifiedName;
+using parser::Str;
+
+CatalogConstraint ConstraintFrom(const PgQuery__Constraint& c, std::string_view column) {
+  CatalogConstraint out;
+  out.name = Str(c.conname);
+  switch (c.contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+      out.kind = ConstraintKind::kCheck;
+      out.not_null_column = NotNullCheckColumn(c.raw_expr);
+      break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+      out.kind = ConstraintKind::kForeignKey;
+      break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+      out.kind = ConstraintKind::kUnique;
+      break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+      out.kind = ConstraintKind::kPrimaryKey;
+      break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+      out.kind = ConstraintKind::kExclusion;
+      break;
+    default:
+      break;
+  }
+  out.validated = !c.skip_validation;
+  out.columns = parser::StringList(c.keys, c.n_keys);
+  if (out.kind == ConstraintKind::kForeignKey) out.columns = parser::StringList(c.fk_attrs, c.n_fk_attrs);
+  if (out.columns.empty() && !column.empty()) out.columns.emplace_back(column);
+  return out;
+}
+
+bool IsTableConstraint(const PgQuery__Constraint& c) {
+  switch (c.contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+      return true;
+    default:
+      return false;
+  }
+}
+
+CatalogColumn ColumnFrom(const PgQuery__ColumnDef& def) {
+  CatalogColumn column;
+  column.name = Str(def.colname);
+  column.type = parser::TypeSpecOf(def.type_name);
+  column.not_null = ColumnIsNotNull(def);
+  column.has_default = ColumnDefault(def) != nullptr;
+  return column;
+}
+
+void AddColumn(CatalogTable& table, const PgQuery__ColumnDef& def) {
+  table.columns.push_back(ColumnFrom(def));
+  for (std::size_t i = 0; i < def.n_constraints; ++i) {
+    const Node* node = def.constraints[i];
+    if (node->node_case == PG_QUERY__NODE__NODE_CONSTRAINT && IsTableConstraint(*node->constraint)) {
+      table.constraints.push_back(ConstraintFrom(*node->constraint, Str(def.colname)));
+    }
+  }
+}
+
+}  // namespace
+
+std::string NotNullCheckColumn(const Node* expression) {
+  if (expression == nullptr || expression->node_case != PG_QUERY__NODE__NODE_NULL_TEST) return {};
+  const auto* test = expression->null_test;
+  if (test->nulltesttype != PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL || test->arg == nullptr ||
+      test->arg->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) {
+    return {};
+  }
+  const auto* ref = test->arg->column_ref;
+  if (ref->n_fields != 1) return {};
+  return std::string(parser::StringValue(ref->fields[0]));
+}
+
+bool ColumnIsNotNull(const PgQuery__ColumnDef& column) {
+  if (column.is_not_null) return true;
+  for (std::size_t i = 0; i < column.n_constraints; ++i) {
+    const Node* node = column.constraints[i];
+    if (node->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) continue;
+    const auto type = node->constraint->contype;
+    if (type == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL ||
+        type == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const Node* ColumnDefault(const PgQuery__ColumnDef& column) {
+  if (column.raw_default != nullptr) return column.raw_default;
+  for (std::size_t i = 0; i < column.n_constraints; ++i) {
+    const Node* node = column.constraints[i];
+    if (node->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+        node->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) {
+      return node->constraint->raw_expr;
+    }
+  }
+  return nullptr;
+}
+
+const CatalogColumn* CatalogTable::FindColumn(std::string_view column) const {
+  for (const CatalogColumn& c : columns) {
+    if (c.name == column) return &c;
+  }
+  return nullptr;
+}
+
+CatalogColumn* CatalogTable::FindColumn(std::string_view column) {
+  return const_cast<CatalogColumn*>(std::as_const(*this).FindColumn(column));
+}
+
+bool CatalogTable::HasValidatedNotNullCheck(std::string_view column) const {
+  return std::any_of(constraints.begin(), constraints.end(), [&](const CatalogConstraint& c) {
+    return c.kind == ConstraintKind::kCheck && c.validated && c.not_null_column == column;
+  });
+}
+
+const CatalogTable* Catalog::FindTable(const QualifiedName& name) const {
+  // The latest definition wins: a table dropped and created again is the new one.
+  for (auto it = tables_.rbegin(); it != tables_.rend(); ++it) {
+    if (it->name.Matches(name)) return &*it;
+  }
+  return nullptr;
+}
+
+CatalogTable* Catalog::MutableTable(const QualifiedName& name) {
+  return const_cast<CatalogTable*>(std::as_const(*this).FindTable(name));
+}
+
+const CatalogIndex* Catalog::FindIndex(const QualifiedName& name) const {
+  for (auto it = indexes_.rbegin(); it != indexes_.rend(); ++it) {
+    if (it->name == name.name) return &*it;
+  }
+  return nullptr;
+}
+
+bool Catalog::IsNew(const QualifiedName& name) const {
+  if (const CatalogTable* table = FindTable(name)) return table->is_new;
+  if (const CatalogIndex* index = FindIndex(name)) return index->is_new;
+  return false;
+}
+
+void Catalog::MarkAllReleased() {
+  for (CatalogTable& table : tables_) table.is_new = false;
+  for (CatalogIndex& index : indexes_) index.is_new = false;
+}
+
+void Catalog::Apply(const Node* statement, bool is_new) {
+  if (statement == nullptr) return;
+  switch (statement->node_case) {
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+      ApplyCreate(*statement->create_stmt, is_new);
+      break;
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+      if (statement->create_table_as_stmt->into != nullptr) {
+        tables_.push_back({parser::NameOf(statement->create_table_as_stmt->into->rel), {}, {},
+                           false, is_new});
+      }
+      break;
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+      tables_.push_back({parser::NameOf(statement->view_stmt->view), {}, {}, false, is_new});
+      break;
+    case PG_QUERY__NODE__NODE_INDEX_STMT: {
+      const auto* index = statement->index_stmt;
+      const QualifiedName table = parser::NameOf(index->relation);
+      // An index on a new table is as new as its table.
+      indexes_.push_back({std::string(Str(index->idxname)), table, static_cast<bool>(index->unique),
+                          is_new || IsNew(table)});
+      break;
+    }
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+      ApplyAlter(*statement->alter_table_stmt, is_new);
+      break;
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+      ApplyRename(*statement->rename_stmt);
+      break;
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      ApplyDrop(*statement->drop_stmt);
+      break;
+    default:
+      break;
+  }
+}
+
+void Catalog::ApplyCreate(const PgQuery__CreateStmt& create, bool is_new) {
+  CatalogTable table;
+  table.name = parser::NameOf(create.relation);
+  table.is_new = is_new;
+  table.partitioned = create.partspec != nullptr;
+  for (std::size_t i = 0; i < create.n_table_elts; ++i) {
+    const Node* element = create.table_elts[i];
+    if (element->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+      AddColumn(table, *element->column_def);
+    } else if (element->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+               IsTableConstraint(*element->constraint)) {
+      table.constraints.push_back(ConstraintFrom(*element->constraint, {}));
+    }
+  }
+  // Primary key columns are NOT NULL.
+  for (const CatalogConstraint& constraint : table.constraints) {
+    if (constraint.kind != ConstraintKind::kPrimaryKey) continue;
+    for (const std::string& name : constraint.columns) {
+      if (CatalogColumn* column = table.FindColumn(name)) column->not_null = true;
+    }
+  }
+  tables_.push_back(std::move(table));
+}
+
+void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
+  CatalogTable* table = MutableTable(parser::NameOf(alter.relation));
+  if (table == nullptr) {
+    // A table from before the history we know: remember what this statement tells of it.
+    tables_.push_back({parser::NameOf(alter.relation), {}, {}, false, false});
+    table = &tables_.back();
+  }
+  for (std::size_t i = 0; i < alter.n_cmds; ++i) {
+    if (alter.cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
+    const auto& cmd = *alter.cmds[i]->alter_table_cmd;
+    const std::string_view name = Str(cmd.name);
+    CatalogColumn* column = table->FindColumn(name);
+    switch (cmd.subtype) {
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+        if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+          AddColumn(*table, *cmd.def->column_def);
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+        std::erase_if(table->columns, [&](const CatalogColumn& c) { return c.name == name; });
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+        if (column != nullptr && cmd.def != nullptr &&
+            cmd.def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+          column->type = parser::TypeSpecOf(cmd.def->column_def->type_name);
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+        if (column != nullptr) column->not_null = true;
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+        if (column != nullptr) column->not_null = false;
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+        if (column != nullptr) column->has_default = cmd.def != nullptr;
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+        if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+            IsTableConstraint(*cmd.def->constraint)) {
+          table->constraints.push_back(ConstraintFrom(*cmd.def->constraint, {}));
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+        for (CatalogConstraint& c : table->constraints) {
+          if (c.name == name) c.validated = true;
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+        std::erase_if(table->constraints,
+                      [&](const CatalogConstraint& c) { return c.name == name; });
+        break;
+      default:
+        break;
+    }
+  }
+  (void)is_new;
+}
+
+void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
+  const QualifiedName old_name = parser::NameOf(rename.relation);
+  const std::string new_name = std::string(Str(rename.newname));
+  switch (rename.rename_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+      if (CatalogTable* table = MutableTable(old_name)) table->name.name = new_name;
+      for (CatalogIndex& index : indexes_) {
+        if (index.table.Matches(old_name)) index.table.name = new_name;
+      }
+      break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+      for (auto it = indexes_.rbegin(); it != indexes_.rend(); ++it) {
+        if (it->name == old_name.name) {
+          it->name = new_name;
+          break;
+        }
+      }
+      break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+      if (CatalogTable* table = MutableTable(old_name)) {
+        if (CatalogColumn* column = table->FindColumn(Str(rename.subname))) column->name = new_name;
+      }
+      break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:
+      if (CatalogTable* table = MutableTable(old_name)) {
+        for (CatalogConstraint& c : table->constraints) {
+          if (c.name == Str(rename.subname)) c.name = new_name;
+        }
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void Catalog::ApplyDrop(const PgQuery__DropStmt& drop) {
+  for (std::size_t i = 0; i < drop.n_objects; ++i) {
+    const Node* object = drop.objects[i];
+    if (object->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+    const QualifiedName name = parser::NameOfList(parser::StringList(object->list));
+    switch (drop.remove_type) {
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+        std::erase_if(tables_, [&](const CatalogTable& t) { return t.name.Matches(name); });
+        std::erase_if(indexes_, [&](const CatalogIndex& x) { return x.table.Matches(name); });
+        break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+        std::erase_if(indexes_, [&](const CatalogIndex& x) { return x.name == name.name; });
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace pgshift::rules

@@ -1,0 +1,84 @@
+// An in-memory catalog built by replaying migration statements in order: what tables, columns,
+// constraints and indexes exist before the statement being checked, and which of them are new
+// (created in this file, so empty and unused). Rules judge a statement against it: a type change
+// against the old type, SET NOT NULL against an existing validated check.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parser/ast.h"
+
+namespace pgshift::rules {
+
+struct CatalogColumn {
+  std::string name;
+  parser::TypeSpec type;
+  bool not_null = false;
+  bool has_default = false;
+};
+
+enum class ConstraintKind { kCheck, kForeignKey, kUnique, kPrimaryKey, kExclusion, kOther };
+
+struct CatalogConstraint {
+  std::string name;
+  ConstraintKind kind = ConstraintKind::kOther;
+  bool validated = true;
+  std::string not_null_column;  // set for CHECK (col IS NOT NULL)
+  std::vector<std::string> columns;
+};
+
+struct CatalogIndex {
+  std::string name;
+  parser::QualifiedName table;
+  bool unique = false;
+  bool is_new = false;
+};
+
+struct CatalogTable {
+  parser::QualifiedName name;
+  std::vector<CatalogColumn> columns;
+  std::vector<CatalogConstraint> constraints;
+  bool partitioned = false;  // PARTITION BY: a parent without storage of its own
+  bool is_new = false;       // created in the file being checked (or an unreleased migration)
+
+  const CatalogColumn* FindColumn(std::string_view column) const;
+  CatalogColumn* FindColumn(std::string_view column);
+  // A validated CHECK (column IS NOT NULL): SET NOT NULL then skips its scan (PostgreSQL 12+).
+  bool HasValidatedNotNullCheck(std::string_view column) const;
+};
+
+class Catalog {
+ public:
+  // Applies one statement's effect. `is_new` marks objects created by it as new (true for the
+  // file being checked, false for replayed history that has been released).
+  void Apply(const parser::Node* statement, bool is_new);
+
+  const CatalogTable* FindTable(const parser::QualifiedName& name) const;
+  const CatalogIndex* FindIndex(const parser::QualifiedName& name) const;
+  // A table or index created in the file being checked: empty, used by nobody yet.
+  bool IsNew(const parser::QualifiedName& name) const;
+
+  // Marks every object as released (no longer new): used after replaying earlier files.
+  void MarkAllReleased();
+
+ private:
+  CatalogTable* MutableTable(const parser::QualifiedName& name);
+  void ApplyCreate(const PgQuery__CreateStmt& create, bool is_new);
+  void ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new);
+  void ApplyRename(const PgQuery__RenameStmt& rename);
+  void ApplyDrop(const PgQuery__DropStmt& drop);
+
+  std::vector<CatalogTable> tables_;
+  std::vector<CatalogIndex> indexes_;
+};
+
+// CHECK (col IS NOT NULL): the column name, or empty for any other expression.
+std::string NotNullCheckColumn(const parser::Node* expression);
+// Whether a column definition says NOT NULL or PRIMARY KEY, and whether it has a default.
+bool ColumnIsNotNull(const PgQuery__ColumnDef& column);
+const parser::Node* ColumnDefault(const PgQuery__ColumnDef& column);
+
+}  // namespace pgshift::rules

@@ -1,0 +1,421 @@
+#include "rules/analysis/lock_classifier.h"
+
+#include <string_view>
+
+#include "rules/analysis/type_change.h"
+#include "rules/analysis/volatility.h"
+
+namespace pgshift::rules {
+namespace {
+
+using parser::Node;
+using parser::QualifiedName;
+using parser::Str;
+
+bool HasDefElem(Node* const* items, std::size_t count, std::string_view name) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (items[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+        Str(items[i]->def_elem->defname) == name) {
+      // VACUUM (FULL false) is written as a DefElem with a false argument.
+      const Node* arg = items[i]->def_elem->arg;
+      if (arg != nullptr && arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN) {
+        return arg->boolean->boolval;
+      }
+      if (arg != nullptr && arg->node_case == PG_QUERY__NODE__NODE_STRING) {
+        const std::string_view value = parser::StringValue(arg);
+        return value != "false" && value != "off" && value != "0";
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsSerialType(const std::string& name) {
+  return name == "serial" || name == "bigserial" || name == "smallserial" || name == "serial2" ||
+         name == "serial4" || name == "serial8";
+}
+
+const PgQuery__Constraint* ColumnConstraint(const PgQuery__ColumnDef& column,
+                                            PgQuery__ConstrType type) {
+  for (std::size_t i = 0; i < column.n_constraints; ++i) {
+    const Node* node = column.constraints[i];
+    if (node->node_case == PG_QUERY__NODE__NODE_CONSTRAINT && node->constraint->contype == type) {
+      return node->constraint;
+    }
+  }
+  return nullptr;
+}
+
+Form ClassifyConstraint(const PgQuery__Constraint& constraint) {
+  const bool not_valid = constraint.skip_validation;
+  switch (constraint.contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+      return not_valid ? Form::kAddCheckNotValid : Form::kAddCheck;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+      return not_valid ? Form::kAddForeignKeyNotValid : Form::kAddForeignKey;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+      return constraint.indexname != nullptr && *constraint.indexname != '\0'
+                 ? Form::kAddConstraintUsingIndex
+                 : Form::kAddUniqueOrPrimaryKey;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+      return Form::kAddExclusion;
+    default:
+      return Form::kOtherAlterTable;
+  }
+}
+
+class Classifier {
+ public:
+  Classifier(int pg_version, const Catalog& catalog) : pg_version_(pg_version), catalog_(catalog) {}
+
+  std::vector<ClassifiedForm> Run(const Node* node) {
+    if (node == nullptr) return {};
+    switch (node->node_case) {
+      case PG_QUERY__NODE__NODE_INDEX_STMT: {
+        const auto* index = node->index_stmt;
+        Add(index->concurrent ? Form::kCreateIndexConcurrently : Form::kCreateIndex,
+            parser::NameOf(index->relation), index->relation->location);
+        break;
+      }
+      case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+        AlterTable(*node->alter_table_stmt);
+        break;
+      case PG_QUERY__NODE__NODE_DROP_STMT:
+        Drop(*node->drop_stmt);
+        break;
+      case PG_QUERY__NODE__NODE_RENAME_STMT:
+        Rename(*node->rename_stmt);
+        break;
+      case PG_QUERY__NODE__NODE_REINDEX_STMT:
+        Reindex(*node->reindex_stmt);
+        break;
+      case PG_QUERY__NODE__NODE_CREATE_STMT: {
+        const auto* create = node->create_stmt;
+        if (create->partbound != nullptr) {
+          for (std::size_t i = 0; i < create->n_inh_relations; ++i) {
+            const Node* parent = create->inh_relations[i];
+            if (parent->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+              Add(Form::kCreatePartitionOf, parser::NameOf(parent->range_var),
+                  parent->range_var->location);
+            }
+          }
+        }
+        break;
+      }
+      case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+        Add(Form::kCreateTrigger, parser::NameOf(node->create_trig_stmt->relation), -1);
+        break;
+      case PG_QUERY__NODE__NODE_RULE_STMT:
+        Add(Form::kCreateRule, parser::NameOf(node->rule_stmt->relation), -1);
+        break;
+      case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+        for (std::size_t i = 0; i < node->truncate_stmt->n_relations; ++i) {
+          const Node* relation = node->truncate_stmt->relations[i];
+          if (relation->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+            Add(Form::kTruncate, parser::NameOf(relation->range_var), relation->range_var->location);
+          }
+        }
+        break;
+      case PG_QUERY__NODE__NODE_VACUUM_STMT:
+        Vacuum(*node->vacuum_stmt);
+        break;
+      case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+        if (node->cluster_stmt->relation != nullptr) {
+          Add(Form::kCluster, parser::NameOf(node->cluster_stmt->relation), -1);
+        }
+        break;
+      case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+        Add(node->refresh_mat_view_stmt->concurrent ? Form::kRefreshMaterializedViewConcurrently
+                                                    : Form::kRefreshMaterializedView,
+            parser::NameOf(node->refresh_mat_view_stmt->relation), -1);
+        break;
+      case PG_QUERY__NODE__NODE_LOCK_STMT:
+        for (std::size_t i = 0; i < node->lock_stmt->n_relations; ++i) {
+          const Node* relation = node->lock_stmt->relations[i];
+          if (relation->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) continue;
+          Add(Form::kLockTable, parser::NameOf(relation->range_var), relation->range_var->location);
+          const int mode = node->lock_stmt->mode;  // 1 = AccessShareLock ... 8 = AccessExclusiveLock
+          if (mode >= 1 && mode <= 8) forms_.back().mode_override = static_cast<LockMode>(mode - 1);
+        }
+        break;
+      case PG_QUERY__NODE__NODE_COMMENT_STMT:
+        Comment(*node->comment_stmt);
+        break;
+      case PG_QUERY__NODE__NODE_INSERT_STMT:
+        Add(Form::kInsert, parser::NameOf(node->insert_stmt->relation), -1);
+        break;
+      case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        Add(Form::kUpdate, parser::NameOf(node->update_stmt->relation), -1);
+        break;
+      case PG_QUERY__NODE__NODE_DELETE_STMT:
+        Add(Form::kDelete, parser::NameOf(node->delete_stmt->relation), -1);
+        break;
+      default:
+        break;
+    }
+    return std::move(forms_);
+  }
+
+ private:
+  void Add(Form form, QualifiedName table, int location) {
+    forms_.push_back({form, std::move(table), location, std::nullopt});
+  }
+
+  void AlterTable(const PgQuery__AlterTableStmt& alter) {
+    if (alter.objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
+        alter.objtype != PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW &&
+        alter.objtype != PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE) {
+      return;
+    }
+    const QualifiedName table = parser::NameOf(alter.relation);
+    for (std::size_t i = 0; i < alter.n_cmds; ++i) {
+      if (alter.cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
+      AlterCommand(table, *alter.cmds[i]->alter_table_cmd);
+    }
+  }
+
+  void AlterCommand(const QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
+    const int location = parser::LocationOf(cmd.def);
+    const std::string_view column = Str(cmd.name);
+    switch (cmd.subtype) {
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+        if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+          AddColumn(table, *cmd.def->column_def, location);
+        }
+        return;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+        return Add(Form::kDropColumn, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+        return AlterType(table, column, cmd, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+        return Add(cmd.def != nullptr ? Form::kSetDefault : Form::kDropDefault, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: {
+        const CatalogTable* known = catalog_.FindTable(table);
+        const bool has_check = known != nullptr && known->HasValidatedNotNullCheck(column);
+        return Add(has_check ? Form::kSetNotNullWithValidatedCheck : Form::kSetNotNull, table,
+                   location);
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+        return Add(Form::kDropNotNull, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetOptions:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetOptions:
+        return Add(Form::kSetStatistics, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStorage:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetCompression:
+        return Add(Form::kSetStorage, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+        if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+          const PgQuery__Constraint& constraint = *cmd.def->constraint;
+          Add(ClassifyConstraint(constraint), table, location);
+          if (constraint.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && constraint.pktable) {
+            Add(forms_.back().form, parser::NameOf(constraint.pktable), location);
+          }
+        }
+        return;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+        return Add(Form::kValidateConstraint, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+        return Add(Form::kDropConstraint, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser:
+        return Add(Form::kEnableDisableTrigger, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged:
+        return Add(Form::kSetLoggedUnlogged, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace:
+        return Add(Form::kSetTablespace, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetAccessMethod:
+        return Add(Form::kSetAccessMethod, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplaceRelOptions:
+        return Add(Form::kSetStorageParameters, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster:
+        return Add(Form::kClusterOn, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+        return Add(Form::kAttachPartition, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition: {
+        const bool concurrent = cmd.def != nullptr &&
+                                cmd.def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
+                                cmd.def->partition_cmd->concurrent;
+        return Add(concurrent ? Form::kDetachPartitionConcurrently : Form::kDetachPartition, table,
+                   location);
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize:
+        return Add(Form::kDetachPartitionConcurrently, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
+        return Add(Form::kChangeOwner, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
+        return Add(Form::kReplicaIdentity, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity:
+        return Add(Form::kRowSecurity, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit:
+        return Add(Form::kInheritance, table, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
+        return Add(Form::kAddIdentity, table, location);
+      default:
+        return Add(Form::kOtherAlterTable, table, location);
+    }
+  }
+
+  void AddColumn(const QualifiedName& table, const PgQuery__ColumnDef& column, int location) {
+    Add(ClassifyAddColumn(column, pg_version_), table, location);
+    for (std::size_t i = 0; i < column.n_constraints; ++i) {
+      const Node* node = column.constraints[i];
+      if (node->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) continue;
+      const PgQuery__Constraint& constraint = *node->constraint;
+      switch (constraint.contype) {
+        case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+          if (!constraint.skip_validation) Add(Form::kAddColumnWithCheck, table, location);
+          break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+          Add(Form::kAddColumnReferences, table, location);
+          if (constraint.pktable) Add(Form::kAddColumnReferences, parser::NameOf(constraint.pktable), location);
+          break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+          Add(Form::kAddUniqueOrPrimaryKey, table, location);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  void AlterType(const QualifiedName& table, std::string_view column,
+                 const PgQuery__AlterTableCmd& cmd, int location) {
+    if (cmd.def == nullptr || cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) return;
+    const auto& def = *cmd.def->column_def;
+    parser::TypeSpec old_type;
+    if (const CatalogTable* known = catalog_.FindTable(table)) {
+      if (const CatalogColumn* c = known->FindColumn(column)) old_type = c->type;
+    }
+    const TypeChangeVerdict verdict =
+        ClassifyTypeChange(old_type, parser::TypeSpecOf(def.type_name), def.raw_default != nullptr);
+    Add(verdict.effect == TypeChangeEffect::kCatalogOnly ? Form::kAlterColumnTypeCatalogOnly
+                                                         : Form::kAlterColumnTypeRewrite,
+        table, location);
+  }
+
+  void Drop(const PgQuery__DropStmt& drop) {
+    for (std::size_t i = 0; i < drop.n_objects; ++i) {
+      const Node* object = drop.objects[i];
+      if (object->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+      std::vector<std::string> parts = parser::StringList(object->list);
+      switch (drop.remove_type) {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+          Add(Form::kDropTable, parser::NameOfList(parts), -1);
+          break;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+          // The lock falls on the index's table; name it when the catalog knows it.
+          const QualifiedName index = parser::NameOfList(parts);
+          const CatalogIndex* known = catalog_.FindIndex(index);
+          Add(drop.concurrent ? Form::kDropIndexConcurrently : Form::kDropIndex,
+              known != nullptr ? known->table : index, -1);
+          break;
+        }
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
+          if (parts.size() >= 2) {
+            parts.pop_back();
+            Add(Form::kDropTrigger, parser::NameOfList(parts), -1);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  void Rename(const PgQuery__RenameStmt& rename) {
+    if (rename.relation == nullptr) return;
+    const QualifiedName table = parser::NameOf(rename.relation);
+    switch (rename.rename_type) {
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+        return Add(Form::kRenameTable, table, rename.relation->location);
+      case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+        return Add(Form::kRenameColumn, table, rename.relation->location);
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:
+        return Add(Form::kRenameConstraint, table, rename.relation->location);
+      default:
+        return;
+    }
+  }
+
+  void Reindex(const PgQuery__ReindexStmt& reindex) {
+    if (reindex.relation == nullptr) return;
+    const bool concurrent = HasDefElem(reindex.params, reindex.n_params, "concurrently");
+    QualifiedName table = parser::NameOf(reindex.relation);
+    if (reindex.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX) {
+      if (const CatalogIndex* known = catalog_.FindIndex(table)) table = known->table;
+    }
+    Add(concurrent ? Form::kReindexConcurrently : Form::kReindex, table, reindex.relation->location);
+  }
+
+  void Vacuum(const PgQuery__VacuumStmt& vacuum) {
+    if (!vacuum.is_vacuumcmd) return;
+    const bool full = HasDefElem(vacuum.options, vacuum.n_options, "full");
+    for (std::size_t i = 0; i < vacuum.n_rels; ++i) {
+      const Node* rel = vacuum.rels[i];
+      if (rel->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION && rel->vacuum_relation->relation) {
+        Add(full ? Form::kVacuumFull : Form::kVacuum,
+            parser::NameOf(rel->vacuum_relation->relation), -1);
+      }
+    }
+  }
+
+  void Comment(const PgQuery__CommentStmt& comment) {
+    if (comment.object == nullptr || comment.object->node_case != PG_QUERY__NODE__NODE_LIST) return;
+    std::vector<std::string> parts = parser::StringList(comment.object->list);
+    if (comment.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && !parts.empty()) parts.pop_back();
+    if (comment.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+        comment.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
+      Add(Form::kComment, parser::NameOfList(parts), -1);
+    }
+  }
+
+  int pg_version_;
+  const Catalog& catalog_;
+  std::vector<ClassifiedForm> forms_;
+};
+
+}  // namespace
+
+Form ClassifyAddColumn(const PgQuery__ColumnDef& column, int pg_version) {
+  const parser::TypeSpec type = parser::TypeSpecOf(column.type_name);
+  const Node* default_expr = ColumnDefault(column);
+  if (IsSerialType(type.name) ||
+      ColumnConstraint(column, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) != nullptr ||
+      ColumnConstraint(column, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED) != nullptr) {
+    return Form::kAddColumnVolatileDefault;
+  }
+  if (default_expr != nullptr) {
+    if (VolatilityOf(default_expr).volatility == Volatility::kVolatile) {
+      return Form::kAddColumnVolatileDefault;
+    }
+    (void)pg_version;  // before 11 the lock table gives a rewrite for any default
+    return Form::kAddColumnConstantDefault;
+  }
+  if (ColumnIsNotNull(column)) return Form::kAddColumnNotNullNoDefault;
+  return Form::kAddColumn;
+}
+
+std::vector<ClassifiedForm> ClassifyStatement(const Node* statement, int pg_version,
+                                              const Catalog& catalog) {
+  return Classifier(pg_version, catalog).Run(statement);
+}
+
+}  // namespace pgshift::rules

@@ -1,0 +1,148 @@
+// The lock model: which lock each statement form takes on which table, and whether it rewrites
+// the table, scans it, or only changes the catalog, per server version. One table (kLockTable in
+// lock_model.cpp) that rules read instead of deciding locks for themselves, and that the trace
+// tests check against a real server.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parser/ast.h"
+
+namespace pgshift::rules {
+
+// PostgreSQL's table lock modes, weakest first.
+enum class LockMode {
+  kAccessShare,
+  kRowShare,
+  kRowExclusive,
+  kShareUpdateExclusive,
+  kShare,
+  kShareRowExclusive,
+  kExclusive,
+  kAccessExclusive,
+};
+
+enum class TableWork {
+  kCatalogOnly,  // instant apart from waiting for the lock
+  kScan,         // reads every row (validation, index build) while holding the lock
+  kRewrite,      // writes a new copy of the table (and its indexes) while holding the lock
+};
+
+enum class Form {
+  kCreateIndex,
+  kCreateIndexConcurrently,
+  kDropIndex,
+  kDropIndexConcurrently,
+  kReindex,
+  kReindexConcurrently,
+  kAddColumn,                    // nullable, no default
+  kAddColumnConstantDefault,     // non-volatile default
+  kAddColumnVolatileDefault,     // volatile default, serial, identity, GENERATED ... STORED
+  kAddColumnNotNullNoDefault,
+  kAddColumnWithCheck,           // inline CHECK on a new column: validated against every row
+  kAddColumnReferences,          // inline REFERENCES on a new column
+  kDropColumn,
+  kAlterColumnTypeCatalogOnly,   // binary-coercible change
+  kAlterColumnTypeRewrite,
+  kSetDefault,
+  kDropDefault,
+  kSetNotNull,
+  kSetNotNullWithValidatedCheck,
+  kDropNotNull,
+  kSetStatistics,
+  kSetStorage,
+  kAddCheck,
+  kAddCheckNotValid,
+  kAddForeignKey,
+  kAddForeignKeyNotValid,
+  kAddUniqueOrPrimaryKey,
+  kAddConstraintUsingIndex,
+  kAddExclusion,
+  kValidateConstraint,
+  kDropConstraint,
+  kRenameTable,
+  kRenameColumn,
+  kRenameConstraint,
+  kDropTable,
+  kTruncate,
+  kEnableDisableTrigger,
+  kCreateTrigger,
+  kDropTrigger,
+  kSetLoggedUnlogged,
+  kSetTablespace,
+  kSetAccessMethod,
+  kSetStorageParameters,
+  kClusterOn,
+  kAttachPartition,
+  kDetachPartition,
+  kDetachPartitionConcurrently,
+  kCreatePartitionOf,
+  kVacuumFull,
+  kVacuum,
+  kCluster,
+  kRefreshMaterializedView,
+  kRefreshMaterializedViewConcurrently,
+  kLockTable,
+  kChangeOwner,
+  kReplicaIdentity,
+  kRowSecurity,
+  kInheritance,
+  kAddIdentity,
+  kCreateRule,
+  kComment,
+  kInsert,
+  kUpdate,
+  kDelete,
+  kOtherAlterTable,
+};
+
+struct LockEntry {
+  Form form;
+  std::string_view sql;  // the form as users write it, for docs and messages
+  LockMode mode;
+  TableWork work;
+  int from_version;  // first server major version this entry describes
+  int until_version; // first major version it no longer describes (0: still current)
+};
+
+// One lock a statement takes, on one table.
+struct TableLock {
+  Form form;
+  parser::QualifiedName table;
+  LockMode mode;
+  TableWork work;
+  int location = -1;  // of the sub-command or clause in the statement text
+};
+
+// The whole model, for docs and the trace tests.
+const std::vector<LockEntry>& LockTable();
+// The entry for a form at a server version.
+const LockEntry& LockFor(Form form, int pg_version);
+
+class Catalog;
+
+// Every table lock a parsed statement takes at the given server version, judged against the
+// catalog as it stands before the statement (for SET NOT NULL after a validated check, and for
+// type changes against the old type). Statements that lock no existing table give none.
+std::vector<TableLock> LocksOf(const parser::Node* statement, int pg_version,
+                               const Catalog& catalog);
+
+// The strongest of the locks on one table, or null.
+const TableLock* StrongestLock(const std::vector<TableLock>& locks);
+
+std::string_view LockModeName(LockMode mode);  // "ACCESS EXCLUSIVE"
+std::optional<LockMode> ParseLockMode(std::string_view name);  // as pg_locks names it
+// What the mode blocks for the application: "blocking reads and writes".
+std::string_view WhatItBlocks(LockMode mode);
+std::string_view TableWorkName(TableWork work);  // "rewrites the table"
+
+// "takes ACCESS EXCLUSIVE on users, blocking reads and writes; rewrites the table"
+std::string DescribeLock(const TableLock& lock);
+// Whether the application's reads or writes wait behind this mode (SHARE and above).
+inline bool BlocksWrites(LockMode mode) { return mode >= LockMode::kShare; }
+inline bool BlocksReads(LockMode mode) { return mode == LockMode::kAccessExclusive; }
+
+}  // namespace pgshift::rules

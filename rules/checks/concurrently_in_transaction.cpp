@@ -1,0 +1,71 @@
+// CONCURRENTLY inside a transaction block: PostgreSQL refuses it at run time.
+#include "rules/rule.h"
+#include "rules/rule_helpers.h"
+
+namespace pgshift::rules {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .id = "concurrently-in-transaction",
+    .summary = "CREATE/DROP/REINDEX ... CONCURRENTLY or DETACH ... CONCURRENTLY inside a transaction block",
+    .rationale =
+        "Concurrent index builds and drops, REINDEX CONCURRENTLY and DETACH PARTITION "
+        "CONCURRENTLY commit several transactions of their own, so PostgreSQL refuses them "
+        "inside a transaction block: the migration fails in production. This includes the block "
+        "a migration tool opens around every file (Flyway, diesel, Rails, sqitch by default); "
+        "set `transactions` in pgshift.toml to match the tool.",
+    .bad = "BEGIN;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;",
+    .good = "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
+    .severity = Severity::kError,
+};
+
+// The concurrent operation a statement performs, or empty.
+std::string ConcurrentOperation(const parser::Node& node) {
+  switch (node.node_case) {
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+      return node.index_stmt->concurrent ? "CREATE INDEX CONCURRENTLY" : "";
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      return node.drop_stmt->concurrent ? "DROP INDEX CONCURRENTLY" : "";
+    case PG_QUERY__NODE__NODE_REINDEX_STMT:
+      for (std::size_t i = 0; i < node.reindex_stmt->n_params; ++i) {
+        const parser::Node* param = node.reindex_stmt->params[i];
+        if (param->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+            parser::Str(param->def_elem->defname) == "concurrently") {
+          return "REINDEX CONCURRENTLY";
+        }
+      }
+      return "";
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+      for (std::size_t i = 0; i < node.alter_table_stmt->n_cmds; ++i) {
+        const parser::Node* cmd = node.alter_table_stmt->cmds[i];
+        if (cmd->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
+        const auto* def = cmd->alter_table_cmd->def;
+        if (cmd->alter_table_cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition &&
+            def != nullptr && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
+            def->partition_cmd->concurrent) {
+          return "DETACH PARTITION CONCURRENTLY";
+        }
+      }
+      return "";
+    default:
+      return "";
+  }
+}
+
+void Check(const StatementContext& ctx, Reporter& report) {
+  if (ctx.node() == nullptr || !ctx.transaction().in_block) return;
+  const std::string operation = ConcurrentOperation(*ctx.node());
+  if (operation.empty()) return;
+  const bool wrapped_by_tool = ctx.settings.transactions != TransactionWrapping::kNone;
+  report.Add(operation + " cannot run inside a transaction block" +
+                 (wrapped_by_tool ? " (the migration tool wraps this file in one)" : ""),
+             wrapped_by_tool
+                 ? "Put it in a migration of its own and turn off the tool's transaction for "
+                   "that file (e.g. `-- flyway:executeInTransaction=false`, diesel's "
+                   "`run_in_transaction = false`, Rails' `disable_ddl_transaction!`)."
+                 : "Move it out of BEGIN ... COMMIT: run it as a statement of its own.");
+}
+
+}  // namespace
+PGSHIFT_REGISTER_RULE(kDoc, Check);
+}  // namespace pgshift::rules

@@ -1,0 +1,39 @@
+// DROP COLUMN: the application version still running may read or write the column.
+#include "rules/rule.h"
+#include "rules/rule_helpers.h"
+
+namespace pgshift::rules {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .id = "drop-column",
+    .summary = "ALTER TABLE ... DROP COLUMN on an existing table",
+    .rationale =
+        "During a blue-green or rolling deploy the previous application version keeps running "
+        "against the new schema. If it still selects or inserts the column, its queries fail "
+        "the moment the column is gone, and rolling the code back fails too. Drop a column only "
+        "in a contract step, a release after the last code that uses it has been retired.",
+    .bad = "ALTER TABLE users DROP COLUMN legacy_flag;",
+    .good = "-- release N: stop reading and writing users.legacy_flag\n"
+            "-- release N+1:\n"
+            "-- pgshift-ignore drop-column: unused since release N\n"
+            "ALTER TABLE users DROP COLUMN legacy_flag;",
+    .severity = Severity::kError,
+};
+
+void Check(const StatementContext& ctx, Reporter& report) {
+  ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
+    if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn || ctx.IsNew(table)) return;
+    const std::string column(parser::Str(cmd.name));
+    report.Add("Dropping " + table.ToString() + "." + column +
+                   " breaks the application version still running if it reads or writes it",
+               "Ship the code that stops using " + column +
+                   " first; drop the column in a later release (a contract step), and say so "
+                   "with -- pgshift-ignore drop-column: <which release stopped using it>.",
+               LockText(ctx, table));
+  });
+}
+
+}  // namespace
+PGSHIFT_REGISTER_RULE(kDoc, Check);
+}  // namespace pgshift::rules

@@ -1,0 +1,43 @@
+// DROP TABLE on an existing table: backward-incompatible, and data loss.
+#include "rules/rule.h"
+#include "rules/rule_helpers.h"
+
+namespace pgshift::rules {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .id = "drop-table",
+    .summary = "DROP TABLE on an existing table",
+    .rationale =
+        "Any query of the still-running application version that touches the table fails, and "
+        "the data is gone for good: a rollback of the code cannot bring it back. Drop a table "
+        "only in a contract step, after no deployed code reads it (and after a backup, or a "
+        "rename to a holding name for one release).",
+    .bad = "DROP TABLE audit_events;",
+    .good = "-- release N: remove every use of audit_events\n"
+            "-- release N+1:\n"
+            "-- pgshift-ignore drop-table: unused since release N, backed up\n"
+            "DROP TABLE audit_events;",
+    .severity = Severity::kError,
+};
+
+void Check(const StatementContext& ctx, Reporter& report) {
+  if (!ctx.Is(PG_QUERY__NODE__NODE_DROP_STMT)) return;
+  const auto& drop = *ctx.node()->drop_stmt;
+  if (drop.remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) return;
+  for (std::size_t i = 0; i < drop.n_objects; ++i) {
+    if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+    const parser::QualifiedName table = parser::NameOfList(parser::StringList(drop.objects[i]->list));
+    if (ctx.IsNew(table)) continue;
+    report.Add("Dropping table " + table.ToString() +
+                   " breaks the application version still running if it uses it, and loses its data",
+               "Retire every use of " + table.ToString() +
+                   " in an earlier release; drop it in a contract step and say so with "
+                   "-- pgshift-ignore drop-table: <reason>.",
+               LockText(ctx, table));
+  }
+}
+
+}  // namespace
+PGSHIFT_REGISTER_RULE(kDoc, Check);
+}  // namespace pgshift::rules

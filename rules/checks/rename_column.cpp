@@ -1,0 +1,43 @@
+// RENAME COLUMN on an existing table: the running version still uses the old name.
+#include "rules/rule.h"
+#include "rules/rule_helpers.h"
+
+namespace pgshift::rules {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .id = "rename-column",
+    .summary = "ALTER TABLE ... RENAME COLUMN on an existing table",
+    .rationale =
+        "The rename is instant, and that is the problem: the application version still running "
+        "uses the old name, and every one of its queries on the column fails at once. Rename in "
+        "stages: add the new column, write both, backfill, switch reads, then drop the old one.",
+    .bad = "ALTER TABLE users RENAME COLUMN email TO email_address;",
+    .good = "ALTER TABLE users ADD COLUMN email_address text;\n"
+            "-- deploy code that writes both columns, backfill, switch reads, then drop email",
+    .severity = Severity::kError,
+};
+
+void Check(const StatementContext& ctx, Reporter& report) {
+  if (!ctx.Is(PG_QUERY__NODE__NODE_RENAME_STMT)) return;
+  const auto& rename = *ctx.node()->rename_stmt;
+  if (rename.rename_type != PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN || rename.relation == nullptr) return;
+  const parser::QualifiedName table = parser::NameOf(rename.relation);
+  if (ctx.IsNew(table)) return;
+  const std::string t = table.ToString();
+  const std::string old_name = QuoteIdent(parser::Str(rename.subname));
+  const std::string new_name = QuoteIdent(parser::Str(rename.newname));
+  report.Add("Renaming " + t + "." + std::string(parser::Str(rename.subname)) + " to " +
+                 std::string(parser::Str(rename.newname)) +
+                 " breaks every query of the running version that uses the old name",
+             "Rename in expand-contract stages:\n"
+             "  ALTER TABLE " + t + " ADD COLUMN " + new_name + " <type>;  -- expand\n"
+             "  -- deploy code writing both; backfill " + new_name + " from " + old_name + " in batches\n"
+             "  -- deploy code reading " + new_name + "; then, a release later:\n"
+             "  ALTER TABLE " + t + " DROP COLUMN " + old_name + ";  -- contract",
+             LockText(ctx, table));
+}
+
+}  // namespace
+PGSHIFT_REGISTER_RULE(kDoc, Check);
+}  // namespace pgshift::rules

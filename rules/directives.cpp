@@ -1,0 +1,59 @@
+#include "rules/directives.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
+namespace pgshift::rules {
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+bool ConsumePrefix(std::string_view& text, std::string_view prefix) {
+  if (text.substr(0, prefix.size()) != prefix) return false;
+  text.remove_prefix(prefix.size());
+  return true;
+}
+
+}  // namespace
+
+std::vector<Suppression> FindSuppressions(const parser::ParsedFile& file) {
+  std::vector<Suppression> out;
+  for (const parser::Comment& comment : file.comments) {
+    std::string_view body = Trim(comment.body);
+    Suppression suppression;
+    if (ConsumePrefix(body, "pgshift-ignore-file")) {
+      suppression.whole_file = true;
+    } else if (!ConsumePrefix(body, "pgshift-ignore")) {
+      continue;
+    }
+    if (!body.empty() && !std::isspace(static_cast<unsigned char>(body.front()))) continue;
+    const std::size_t colon = body.find(':');
+    std::string_view ids = colon == std::string_view::npos ? body : body.substr(0, colon);
+    if (colon != std::string_view::npos) suppression.reason = std::string(Trim(body.substr(colon + 1)));
+    while (!ids.empty()) {
+      const std::size_t comma = ids.find(',');
+      const std::string_view id = Trim(ids.substr(0, comma));
+      if (!id.empty()) suppression.rules.emplace_back(id);
+      if (comma == std::string_view::npos) break;
+      ids.remove_prefix(comma + 1);
+    }
+    suppression.comment = comment.span;
+    if (!suppression.whole_file) {
+      const auto next = std::find_if(
+          file.statements.begin(), file.statements.end(),
+          [&](const parser::Statement& s) { return s.span.begin >= comment.span.end; });
+      if (next != file.statements.end()) {
+        suppression.statement = static_cast<std::size_t>(next - file.statements.begin());
+      }
+    }
+    out.push_back(std::move(suppression));
+  }
+  return out;
+}
+
+}  // namespace pgshift::rules

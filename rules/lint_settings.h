@@ -1,0 +1,24 @@
+// What a lint run is told by configuration and flags: target server, transaction wrapping, rules.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "rules/finding.h"
+
+namespace pgshift::rules {
+
+// How the team's migration tool runs a file: as it is (psql, autocommit), inside one
+// transaction per file (Flyway, diesel, Rails, sqitch by default), or one per statement.
+enum class TransactionWrapping { kNone, kPerFile, kPerStatement };
+
+struct LintSettings {
+  int pg_version = 15;
+  TransactionWrapping transactions = TransactionWrapping::kNone;
+  std::set<std::string> enabled;   // rules turned on beyond the defaults
+  std::set<std::string> disabled;  // rules turned off
+  std::map<std::string, Severity> severity;  // per-rule overrides of the default severity
+};
+
+}  // namespace pgshift::rules

@@ -1,0 +1,65 @@
+#include "rules/rule_helpers.h"
+
+#include <cctype>
+
+namespace pgshift::rules {
+
+void ForEachAlterCommand(
+    const StatementContext& ctx,
+    const std::function<void(const parser::QualifiedName&, const PgQuery__AlterTableCmd&)>& visit) {
+  if (!ctx.Is(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)) return;
+  const auto& alter = *ctx.node()->alter_table_stmt;
+  const parser::QualifiedName table = parser::NameOf(alter.relation);
+  for (std::size_t i = 0; i < alter.n_cmds; ++i) {
+    if (alter.cmds[i]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) {
+      visit(table, *alter.cmds[i]->alter_table_cmd);
+    }
+  }
+}
+
+std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table) {
+  std::vector<TableLock> on_table;
+  for (const TableLock& lock : ctx.locks()) {
+    if (lock.table.Matches(table)) on_table.push_back(lock);
+  }
+  const TableLock* strongest = StrongestLock(on_table);
+  return strongest != nullptr ? DescribeLock(*strongest) : std::string();
+}
+
+std::string InsertAfterKeyword(std::string_view sql, std::string_view after_keyword,
+                               std::string_view insert) {
+  for (std::size_t i = 0; i + after_keyword.size() <= sql.size(); ++i) {
+    bool match = true;
+    for (std::size_t k = 0; k < after_keyword.size() && match; ++k) {
+      match = std::tolower(static_cast<unsigned char>(sql[i + k])) ==
+              std::tolower(static_cast<unsigned char>(after_keyword[k]));
+    }
+    const auto boundary = [&](std::size_t at) {
+      return at >= sql.size() || !(std::isalnum(static_cast<unsigned char>(sql[at])) || sql[at] == '_');
+    };
+    if (match && (i == 0 || boundary(i - 1)) && boundary(i + after_keyword.size())) {
+      const std::size_t at = i + after_keyword.size();
+      return std::string(sql.substr(0, at)) + " " + std::string(insert) + std::string(sql.substr(at));
+    }
+  }
+  return {};
+}
+
+std::string QuoteIdent(std::string_view name) {
+  bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  for (const char c : name) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '_')) {
+      plain = false;
+    }
+  }
+  if (plain) return std::string(name);
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace pgshift::rules

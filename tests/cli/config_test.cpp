@@ -1,0 +1,66 @@
+#include "cli/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace pgshift::cli {
+namespace {
+
+std::string ErrorOf(const ConfigResult& result) {
+  const auto* error = std::get_if<ConfigError>(&result);
+  return error != nullptr ? error->message : "";
+}
+
+TEST(Config, ReadsEveryKey) {
+  const ConfigResult result = ParseConfig(
+      "pg_version = 12\ntransactions = \"per-file\"\n[rules]\ndisable = [\"drop-column\"]\n"
+      "severity = { rename-column = \"warning\" }\n",
+      "pgshift.toml");
+  ASSERT_TRUE(std::holds_alternative<Config>(result)) << ErrorOf(result);
+  const Config& config = std::get<Config>(result);
+  EXPECT_EQ(config.lint.pg_version, 12);
+  EXPECT_EQ(config.lint.transactions, rules::TransactionWrapping::kPerFile);
+  EXPECT_EQ(config.lint.disabled.count("drop-column"), 1u);
+  EXPECT_EQ(config.lint.severity.at("rename-column"), rules::Severity::kWarning);
+}
+
+TEST(Config, UnknownKeysNameFileLineAndKey) {
+  EXPECT_EQ(ErrorOf(ParseConfig("pg_version = 15\nrulez = 1\n", "a/pgshift.toml")),
+            "a/pgshift.toml:2:1: unknown key `rulez`");
+  EXPECT_EQ(ErrorOf(ParseConfig("[rules]\nskip = []\n", "p.toml")), "p.toml:2:1: unknown key `rules.skip`");
+}
+
+TEST(Config, BadValuesAreErrors) {
+  EXPECT_EQ(ErrorOf(ParseConfig("pg_version = 9\n", "p.toml")),
+            "p.toml:1:14: `pg_version` must be a server major version from 10 to 18");
+  EXPECT_NE(ErrorOf(ParseConfig("transactions = \"always\"\n", "p.toml")).find("`transactions` must be"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf(ParseConfig("[rules]\ndisable = [\"nope\"]\n", "p.toml")),
+            "p.toml:2:12: `rules.disable` names `nope`, which is no rule (see `pgshift rules`)");
+  EXPECT_NE(ErrorOf(ParseConfig("[rules.severity]\ndrop-column = \"fatal\"\n", "p.toml"))
+                .find("`rules.severity.drop-column` must be"),
+            std::string::npos);
+}
+
+TEST(Config, SyntaxErrorsArePositioned) {
+  EXPECT_EQ(ErrorOf(ParseConfig("pg_version = \n", "p.toml")).rfind("p.toml:1:", 0), 0u);
+}
+
+TEST(Config, FoundFromTheFileDirectoryUpward) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("pgshift-config-" + std::to_string(::getpid()));
+  fs::create_directories(root / "a" / "b");
+  std::ofstream(root / "pgshift.toml") << "pg_version = 13\n";
+  std::ofstream(root / "a" / "b" / "pgshift.toml") << "pg_version = 11\n";
+  ConfigResolver resolver(std::nullopt);
+  EXPECT_EQ(std::get<Config>(resolver.For(root / "a")).lint.pg_version, 13);
+  EXPECT_EQ(std::get<Config>(resolver.For(root / "a" / "b")).lint.pg_version, 11);
+  ConfigResolver explicit_config(root / "pgshift.toml");
+  EXPECT_EQ(std::get<Config>(explicit_config.For(root / "a" / "b")).lint.pg_version, 13);
+  fs::remove_all(root);
+}
+
+}  // namespace
+}  // namespace pgshift::cli

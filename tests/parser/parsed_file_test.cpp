@@ -1,0 +1,92 @@
+#include "parser/parsed_file.h"
+
+#include <gtest/gtest.h>
+
+
+#include "parser/ast.h"
+#include "parser/source_text.h"
+
+namespace pgshift::parser {
+namespace {
+
+TEST(ParseSql, EmptyFile) { EXPECT_TRUE(ParseSql("").statements.empty()); }
+
+TEST(ParseSql, OnlyComments) {
+  const ParsedFile file = ParseSql("-- nothing\n/* at /* all */ */\n");
+  EXPECT_TRUE(file.statements.empty());
+  EXPECT_EQ(file.comments.size(), 2u);
+}
+
+TEST(ParseSql, NoTrailingSemicolon) {
+  const ParsedFile file = ParseSql("CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN b int");
+  ASSERT_EQ(file.statements.size(), 2u);
+  ASSERT_NE(file.statements[1].node, nullptr);
+  EXPECT_EQ(file.statements[1].node->node_case, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT);
+}
+
+TEST(ParseSql, DollarQuotedFunctionBodyIsOneStatement) {
+  const ParsedFile file = ParseSql(
+      "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  NEW.a := 1;\n  RETURN NEW;\nEND;\n$$ "
+      "LANGUAGE plpgsql;\nSELECT 1;");
+  ASSERT_EQ(file.statements.size(), 2u);
+  EXPECT_FALSE(file.statements[0].error.has_value());
+  EXPECT_EQ(file.statements[0].node->node_case, PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT);
+}
+
+TEST(ParseSql, SyntaxErrorIsLocatedAndTheRestIsParsed) {
+  const std::string text = "SELECT 1;\nALTER TABLE t ADD COLUMN é text NOT NUL;\nSELECT 2;";
+  const ParsedFile file = ParseSql(text);
+  ASSERT_EQ(file.statements.size(), 3u);
+  ASSERT_TRUE(file.statements[1].error.has_value());
+  EXPECT_EQ(file.statements[1].node, nullptr);
+  // The error points at NUL (a byte offset in the file, after the two-byte é).
+  EXPECT_EQ(file.statements[1].error->offset, text.find("NUL;"));
+  EXPECT_NE(file.statements[2].node, nullptr);
+}
+
+TEST(ParseSql, UnbalancedParenthesisDoesNotSwallowTheRest) {
+  const ParsedFile file = ParseSql("CREATE TABLE t (a int;\nCREATE INDEX i ON u (b);\nSELECT 3;");
+  ASSERT_EQ(file.statements.size(), 3u);
+  EXPECT_TRUE(file.statements[0].error.has_value());
+  ASSERT_NE(file.statements[1].node, nullptr);
+  EXPECT_EQ(file.statements[1].node->node_case, PG_QUERY__NODE__NODE_INDEX_STMT);
+}
+
+TEST(ParseSql, NewerSyntaxIsALocatedErrorNotACrash) {
+  // PostgreSQL 18 syntax: not in the 15 grammar.
+  const ParsedFile file = ParseSql("ALTER TABLE t ADD CONSTRAINT c NOT NULL a;\nSELECT 1;");
+  ASSERT_EQ(file.statements.size(), 2u);
+  EXPECT_TRUE(file.statements[0].error.has_value());
+  EXPECT_FALSE(file.statements[1].error.has_value());
+}
+
+TEST(ParseSql, MetaCommandInsideAStatementIsBlankedForTheParser) {
+  const ParsedFile file = ParseSql("SELECT 1\n\\echo hi\n, 2;");
+  ASSERT_EQ(file.statements.size(), 1u);
+  EXPECT_FALSE(file.statements[0].error.has_value());
+  EXPECT_EQ(file.meta_commands.size(), 1u);
+}
+
+TEST(ParseSql, NodeLocationsAreRelativeToTheStatement) {
+  const std::string text = "SELECT 1;\n  ALTER TABLE users ADD COLUMN a int;";
+  const ParsedFile file = ParseSql(text);
+  const Statement& s = file.statements[1];
+  const auto* relation = s.node->alter_table_stmt->relation;
+  EXPECT_EQ(s.span.begin + relation->location, text.find("users"));
+}
+
+TEST(ParseSql, TenMegabyteFile) {
+  std::string text;
+  text.reserve(10 << 20);
+  for (int i = 0; text.size() < (10u << 20); ++i) {
+    text += "ALTER TABLE t" + std::to_string(i % 97) + " ADD COLUMN c" + std::to_string(i) +
+            " text DEFAULT 'value; with a semicolon';\n";
+  }
+  ASSERT_FALSE(ValidateText(text).has_value());
+  const ParsedFile file = ParseSql(text);
+  EXPECT_GT(file.statements.size(), 100000u);
+  for (const Statement& s : file.statements) ASSERT_FALSE(s.error.has_value()) << s.text;
+}
+
+}  // namespace
+}  // namespace pgshift::parser

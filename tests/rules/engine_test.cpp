@@ -1,0 +1,142 @@
+#include "rules/engine.h"
+
+#include <gtest/gtest.h>
+
+#include "parser/source_text.h"
+
+namespace pgshift::rules {
+namespace {
+
+FileReport Lint(const std::string& sql, LintSettings settings = {}) {
+  return LintSource(parser::SourceText("m.sql", sql), settings);
+}
+
+std::vector<std::string> Rules(const FileReport& report) {
+  std::vector<std::string> out;
+  for (const Finding& f : report.findings) out.push_back(f.rule);
+  return out;
+}
+
+TEST(Engine, InvalidTextIsUnreadableWithAPosition) {
+  const FileReport report = Lint("SELECT 1;\nSELECT '\xff';");
+  ASSERT_TRUE(report.unreadable.has_value());
+  EXPECT_EQ(*report.unreadable, "m.sql:2:9: invalid UTF-8 byte 0xff");
+  EXPECT_TRUE(report.findings.empty());
+}
+
+TEST(Engine, FindingsCarryPositionsAndLock) {
+  const FileReport report = Lint("\n\n  CREATE INDEX i ON users (a);");
+  ASSERT_EQ(report.findings.size(), 1u);
+  const Finding& f = report.findings[0];
+  EXPECT_EQ(f.rule, "non-concurrent-index-creation");
+  EXPECT_EQ(f.start.line, 3);
+  EXPECT_EQ(f.start.column, 3);
+  EXPECT_EQ(f.end.line, 3);
+  EXPECT_EQ(f.end.column, 30);
+  EXPECT_EQ(f.lock, "takes SHARE on users, blocking writes; scans the table");
+}
+
+TEST(Engine, TablesCreatedEarlierInTheFileNeverTriggerLockRules) {
+  const FileReport report = Lint(
+      "CREATE TABLE users (id int, email text);\n"
+      "CREATE INDEX users_email ON users (email);\n"
+      "ALTER TABLE users ADD COLUMN tenant int NOT NULL;\n"
+      "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+      "ALTER TABLE users ADD CONSTRAINT c CHECK (id > 0);\n"
+      "ALTER TABLE users RENAME COLUMN email TO mail;\n"
+      "ALTER TABLE users RENAME TO people;\n"
+      "ALTER TABLE people DROP COLUMN mail;\n"
+      "DROP INDEX users_email;\n"
+      "DROP TABLE people;\n");
+  EXPECT_TRUE(report.findings.empty()) << Rules(report)[0];
+}
+
+TEST(Engine, SuppressionCoversTheNextStatementOnly) {
+  const FileReport report = Lint(
+      "-- pgshift-ignore non-concurrent-index-creation: small table\n"
+      "CREATE INDEX a ON users (a);\n"
+      "CREATE INDEX b ON users (b);\n");
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].start.line, 3);
+}
+
+TEST(Engine, FileSuppressionCoversEveryStatement) {
+  const FileReport report = Lint(
+      "-- pgshift-ignore-file non-concurrent-index-creation, drop-column: maintenance window\n"
+      "CREATE INDEX a ON users (a);\n"
+      "ALTER TABLE users DROP COLUMN b;\n"
+      "CREATE INDEX c ON users (c);\n");
+  EXPECT_TRUE(report.findings.empty());
+}
+
+TEST(Engine, SuppressionProblemsAreReported) {
+  const FileReport report = Lint(
+      "-- pgshift-ignore drop-column\n"
+      "ALTER TABLE users DROP COLUMN b;\n"
+      "-- pgshift-ignore no-such-rule: typo\n"
+      "SELECT 1;\n"
+      "-- pgshift-ignore drop-table: stale\n"
+      "SELECT 2;\n");
+  EXPECT_EQ(Rules(report), (std::vector<std::string>{"suppression-missing-reason",
+                                                     "unused-suppression", "unused-suppression"}));
+  EXPECT_NE(report.findings[1].message.find("no-such-rule"), std::string::npos);
+  EXPECT_EQ(report.findings[1].start.line, 3);
+}
+
+TEST(Engine, DisabledRulesDoNotRunAndSeverityCanChange) {
+  LintSettings settings;
+  settings.disabled.insert("drop-column");
+  settings.severity["rename-column"] = Severity::kWarning;
+  const FileReport report = Lint(
+      "ALTER TABLE users DROP COLUMN b;\nALTER TABLE users RENAME COLUMN a TO c;", settings);
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].rule, "rename-column");
+  EXPECT_EQ(report.findings[0].severity, Severity::kWarning);
+}
+
+TEST(Engine, SuppressionOfADisabledRuleIsNotStale) {
+  LintSettings settings;
+  settings.disabled.insert("drop-column");
+  const FileReport report =
+      Lint("-- pgshift-ignore drop-column: retired\nALTER TABLE users DROP COLUMN b;", settings);
+  EXPECT_TRUE(report.findings.empty());
+}
+
+TEST(Engine, TransactionWrappingMakesConcurrentlyFail) {
+  const std::string sql = "CREATE INDEX CONCURRENTLY i ON users (a);";
+  EXPECT_TRUE(Lint(sql).findings.empty());
+  LintSettings per_file;
+  per_file.transactions = TransactionWrapping::kPerFile;
+  ASSERT_EQ(Lint(sql, per_file).findings.size(), 1u);
+  EXPECT_NE(Lint(sql, per_file).findings[0].message.find("migration tool"), std::string::npos);
+  LintSettings per_statement;
+  per_statement.transactions = TransactionWrapping::kPerStatement;
+  EXPECT_EQ(Lint(sql, per_statement).findings.size(), 1u);
+  // After an explicit COMMIT the rest of a per-file migration runs outside the block.
+  EXPECT_TRUE(Lint("COMMIT;\n" + sql, per_file).findings.empty());
+}
+
+TEST(Engine, SetNotNullIsQuietAfterAValidatedCheckFrom12) {
+  const std::string sql =
+      "ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\n"
+      "ALTER TABLE users VALIDATE CONSTRAINT c;\n"
+      "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n";
+  EXPECT_TRUE(Lint(sql).findings.empty());
+  LintSettings pg11;
+  pg11.pg_version = 11;
+  EXPECT_EQ(Rules(Lint(sql, pg11)), std::vector<std::string>{"set-not-null"});
+  // Not validated: still a scan.
+  EXPECT_EQ(Rules(Lint("ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\n"
+                       "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n")),
+            std::vector<std::string>{"set-not-null"});
+}
+
+TEST(Engine, MetaCommandsAreNotedForVerbose) {
+  const FileReport report = Lint("\\set ON_ERROR_STOP on\nSELECT 1;");
+  ASSERT_EQ(report.notes.size(), 1u);
+  EXPECT_EQ(report.notes[0], "m.sql:1:1: skipped psql meta-command \\set ON_ERROR_STOP on");
+  EXPECT_TRUE(report.findings.empty());
+}
+
+}  // namespace
+}  // namespace pgshift::rules

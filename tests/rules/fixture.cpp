@@ -1,0 +1,101 @@
+#include "tests/rules/fixture.h"
+
+#include <regex>
+#include <sstream>
+
+#include "parser/source_text.h"
+
+namespace pgshift::testing {
+
+std::vector<Expectation> ParseExpectations(const std::string& text, std::vector<std::string>& errors) {
+  static const std::regex kExpect(R"re(^\s*--\s*expect:\s*\[([a-z0-9-]+)\]\s*(?:"((?:[^"\\]|\\.)*)")?\s*$)re");
+  std::vector<Expectation> pending;
+  std::vector<Expectation> out;
+  std::istringstream lines(text);
+  int number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++number;
+    std::smatch match;
+    if (line.find("expect:") != std::string::npos && line.find("--") != std::string::npos) {
+      if (!std::regex_match(line, match, kExpect)) {
+        errors.push_back("line " + std::to_string(number) + ": malformed expectation: " + line);
+        continue;
+      }
+      // The message part may hold \" and \\ escapes.
+      std::string part;
+      const std::string raw = match[2].str();
+      for (std::size_t i = 0; i < raw.size(); ++i) part += raw[i] == '\\' && i + 1 < raw.size() ? raw[++i] : raw[i];
+      pending.push_back({0, match[1].str(), part});
+      continue;
+    }
+    for (Expectation& e : pending) {
+      e.line = number;
+      out.push_back(e);
+    }
+    pending.clear();
+  }
+  if (!pending.empty()) errors.push_back("expectation at the end of the file marks no line");
+  return out;
+}
+
+rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors) {
+  rules::LintSettings settings;
+  const std::string first = text.substr(0, text.find('\n'));
+  static const std::regex kHeader(R"(^--\s*fixture:(.*)$)");
+  std::smatch header;
+  if (!std::regex_match(first, header, kHeader)) return settings;
+  std::istringstream words(header[1].str());
+  for (std::string word; words >> word;) {
+    const auto eq = word.find('=');
+    const std::string key = word.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
+    if (key == "pg_version") {
+      settings.pg_version = std::stoi(value);
+    } else if (key == "transactions" && value == "per-file") {
+      settings.transactions = rules::TransactionWrapping::kPerFile;
+    } else if (key == "transactions" && value == "per-statement") {
+      settings.transactions = rules::TransactionWrapping::kPerStatement;
+    } else if (key == "enable") {
+      settings.enabled.insert(value);
+    } else {
+      errors.push_back("unknown fixture setting: " + word);
+    }
+  }
+  return settings;
+}
+
+FixtureOutcome CheckFixture(const std::string& path, const std::string& text) {
+  FixtureOutcome outcome;
+  const std::vector<Expectation> expected = ParseExpectations(text, outcome.problems);
+  const rules::LintSettings settings = ParseFixtureSettings(text, outcome.problems);
+  outcome.expectations = expected.size();
+  const parser::SourceText source(path, text);
+  const rules::FileReport report = rules::LintSource(source, settings);
+  if (report.unreadable) outcome.problems.push_back(*report.unreadable);
+
+  std::vector<bool> used(report.findings.size(), false);
+  for (const Expectation& e : expected) {
+    bool met = false;
+    for (std::size_t i = 0; i < report.findings.size() && !met; ++i) {
+      const rules::Finding& f = report.findings[i];
+      if (!used[i] && f.start.line == e.line && f.rule == e.rule &&
+          f.message.find(e.message_part) != std::string::npos) {
+        used[i] = met = true;
+      }
+    }
+    if (!met) {
+      outcome.problems.push_back(path + ":" + std::to_string(e.line) + ": expected [" + e.rule +
+                                 "] \"" + e.message_part + "\", not reported");
+    }
+  }
+  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+    if (used[i]) continue;
+    const rules::Finding& f = report.findings[i];
+    outcome.problems.push_back(path + ":" + std::to_string(f.start.line) + ":" +
+                               std::to_string(f.start.column) + ": unexpected [" + f.rule + "] " +
+                               f.message);
+  }
+  return outcome;
+}
+
+}  // namespace pgshift::testing

@@ -1,0 +1,33 @@
+// Strict rule fixtures: SQL files whose `-- expect: [rule-id] "message part"` comments say which
+// finding each following line must carry. Matching is strict both ways: an unexpected finding
+// fails, an unmet expectation fails, and a fixture without expectations asserts silence.
+//
+// A first-line `-- fixture: pg_version=11 transactions=per-file` sets the lint settings.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rules/engine.h"
+#include "rules/lint_settings.h"
+
+namespace pgshift::testing {
+
+struct Expectation {
+  int line = 0;  // the line the finding must start on
+  std::string rule;
+  std::string message_part;
+};
+
+struct FixtureOutcome {
+  std::vector<std::string> problems;  // empty when the fixture passes
+  std::size_t expectations = 0;
+};
+
+// Reads expectations and settings from the fixture text.
+std::vector<Expectation> ParseExpectations(const std::string& text, std::vector<std::string>& errors);
+rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors);
+
+FixtureOutcome CheckFixture(const std::string& path, const std::string& text);
+
+}  // namespace pgshift::testing

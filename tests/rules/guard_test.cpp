@@ -1,0 +1,97 @@
+// Guards over the rule set as a whole: every rule is findable, documented, and proven by its own
+// examples and fixture.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "parser/source_text.h"
+#include "rules/engine.h"
+#include "rules/rule.h"
+
+namespace pgshift::rules {
+namespace {
+
+std::size_t CountFindings(const FileReport& report, std::string_view rule) {
+  return std::count_if(report.findings.begin(), report.findings.end(),
+                       [&](const Finding& f) { return f.rule == rule; });
+}
+
+LintSettings SettingsFor(const RuleDoc& doc) {
+  LintSettings settings;
+  settings.pg_version = std::max(15, doc.min_pg_version);
+  settings.enabled.insert(std::string(doc.id));
+  return settings;
+}
+
+TEST(RuleGuards, ThereAreRules) { EXPECT_GE(AllRules().size(), 10u); }
+
+TEST(RuleGuards, IdsAreUniqueAndKebabCase) {
+  std::set<std::string_view> seen;
+  const std::regex kebab("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+  for (const RuleDefinition& rule : AllRules()) {
+    EXPECT_TRUE(seen.insert(rule.doc->id).second) << "duplicate id " << rule.doc->id;
+    EXPECT_TRUE(std::regex_match(std::string(rule.doc->id), kebab)) << rule.doc->id;
+  }
+}
+
+TEST(RuleGuards, FileNameEqualsId) {
+  for (const RuleDefinition& rule : AllRules()) {
+    std::string expected(rule.doc->id);
+    std::replace(expected.begin(), expected.end(), '-', '_');
+    const std::filesystem::path file(rule.source_file);
+    EXPECT_EQ(file.filename().string(), expected + ".cpp") << rule.doc->id;
+    EXPECT_EQ(file.parent_path().filename().string(), "checks") << rule.doc->id;
+  }
+}
+
+TEST(RuleGuards, EveryRuleIsDocumented) {
+  for (const RuleDefinition& rule : AllRules()) {
+    const RuleDoc& d = *rule.doc;
+    EXPECT_FALSE(d.summary.empty()) << d.id;
+    EXPECT_GE(d.rationale.size(), 60u) << d.id << ": say why it hurts in production";
+    EXPECT_FALSE(d.bad.empty()) << d.id;
+    EXPECT_FALSE(d.good.empty()) << d.id;
+  }
+}
+
+TEST(RuleGuards, EveryRuleHasAFixtureThatFiresIt) {
+  const std::string dir = std::string(PGSHIFT_SOURCE_DIR) + "/tests/fixtures/rules/";
+  for (const RuleDefinition& rule : AllRules()) {
+    const std::string path = dir + std::string(rule.doc->id) + ".sql";
+    std::ifstream in(path);
+    ASSERT_TRUE(in.good()) << "missing fixture " << path;
+    std::ostringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find("[" + std::string(rule.doc->id) + "]"), std::string::npos)
+        << path << " never expects its own rule to fire";
+  }
+}
+
+TEST(RuleGuards, BadExampleFires) {
+  for (const RuleDefinition& rule : AllRules()) {
+    const parser::SourceText source("bad.sql", std::string(rule.doc->bad));
+    const FileReport report = LintSource(source, SettingsFor(*rule.doc));
+    EXPECT_GE(CountFindings(report, rule.doc->id), 1u) << rule.doc->id << ": bad example is quiet";
+  }
+}
+
+// The good example must not fire its own rule, and must be valid SQL. (Other rules may still
+// have something to say about it, such as a missing lock_timeout.)
+TEST(RuleGuards, GoodExampleIsQuiet) {
+  for (const RuleDefinition& rule : AllRules()) {
+    const parser::SourceText source("good.sql", std::string(rule.doc->good));
+    const FileReport report = LintSource(source, SettingsFor(*rule.doc));
+    for (const Finding& f : report.findings) {
+      if (f.rule == rule.doc->id || f.rule == "syntax-error") {
+        ADD_FAILURE() << rule.doc->id << ": good example reports [" << f.rule << "] " << f.message;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pgshift::rules
