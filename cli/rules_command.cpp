@@ -44,7 +44,9 @@ void Markdown(std::ostream& out) {
         << d.summary << ".\n\n"
         << "Default severity: " << rules::SeverityName(d.severity)
         << (d.enabled_by_default ? "" : " (off by default; turn on with `[rules] enable`)")
-        << ". Applies to PostgreSQL " << VersionText(d.min_pg_version) << ".\n\n"
+        << ". Applies to PostgreSQL " << VersionText(d.min_pg_version) << "."
+        << (d.contract_change ? " A contract change: expected, and not reported, in a contract phase." : "")
+        << "\n\n"
         << d.rationale << "\n\nFlagged:\n\n```sql\n" << d.bad << "\n```\n\nInstead:\n\n```sql\n"
         << d.good << "\n```\n";
   }

@@ -99,6 +99,7 @@ bool RuleEnabled(std::string_view id, const LintSettings& settings) {
   const std::string key(id);
   if (settings.disabled.count(key) > 0) return false;
   if (settings.pg_version < rule->doc->min_pg_version) return false;
+  if (rule->doc->contract_change && settings.phase == Phase::kContract) return false;
   return rule->doc->enabled_by_default || settings.enabled.count(key) > 0;
 }
 

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "rules/finding.h"
+#include "rules/phase.h"
 
 namespace pgshift::rules {
 
@@ -19,6 +21,9 @@ struct LintSettings {
   std::set<std::string> enabled;   // rules turned on beyond the defaults
   std::set<std::string> disabled;  // rules turned off
   std::map<std::string, Severity> severity;  // per-rule overrides of the default severity
+  // The phase the SQL belongs to, when known (a runner stage, a phase marker). In a contract
+  // phase, contract changes (drops, renames) are the point, not a hazard.
+  std::optional<Phase> phase;
 };
 
 }  // namespace pgshift::rules

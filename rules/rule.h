@@ -24,6 +24,8 @@ struct RuleDoc {
   int min_pg_version = 0;      // the rule only runs for targets at or above this version
   Severity severity = Severity::kError;
   bool enabled_by_default = true;
+  // Flags a contract change (drop, rename): expected in a contract phase, where it does not run.
+  bool contract_change = false;
 };
 
 using CheckFunction = void (*)(const StatementContext& ctx, Reporter& report);

@@ -19,6 +19,7 @@ constexpr RuleDoc kDoc{
             "-- pgshift-ignore drop-column: unused since release N\n"
             "ALTER TABLE users DROP COLUMN legacy_flag;",
     .severity = Severity::kError,
+    .contract_change = true,
 };
 
 void Check(const StatementContext& ctx, Reporter& report) {

@@ -19,6 +19,7 @@ constexpr RuleDoc kDoc{
             "-- pgshift-ignore drop-table: unused since release N, backed up\n"
             "DROP TABLE audit_events;",
     .severity = Severity::kError,
+    .contract_change = true,
 };
 
 void Check(const StatementContext& ctx, Reporter& report) {

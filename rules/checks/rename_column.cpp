@@ -16,6 +16,7 @@ constexpr RuleDoc kDoc{
     .good = "ALTER TABLE users ADD COLUMN email_address text;\n"
             "-- deploy code that writes both columns, backfill, switch reads, then drop email",
     .severity = Severity::kError,
+    .contract_change = true,
 };
 
 void Check(const StatementContext& ctx, Reporter& report) {

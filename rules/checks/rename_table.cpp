@@ -18,6 +18,7 @@ constexpr RuleDoc kDoc{
             "ALTER TABLE customers RENAME TO accounts;\n"
             "CREATE VIEW customers AS SELECT * FROM accounts;",
     .severity = Severity::kError,
+    .contract_change = true,
 };
 
 void Check(const StatementContext& ctx, Reporter& report) {

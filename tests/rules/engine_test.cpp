@@ -140,3 +140,20 @@ TEST(Engine, MetaCommandsAreNotedForVerbose) {
 
 }  // namespace
 }  // namespace pgshift::rules
+
+namespace pgshift::rules {
+namespace {
+
+TEST(Engine, ContractChangesAreExpectedInAContractPhase) {
+  const std::string sql = "ALTER TABLE users DROP COLUMN a;\nCREATE INDEX i ON users (b);";
+  LintSettings contract;
+  contract.phase = Phase::kContract;
+  EXPECT_EQ(Rules(Lint(sql, contract)), std::vector<std::string>{"non-concurrent-index-creation"});
+  LintSettings expand;
+  expand.phase = Phase::kExpand;
+  EXPECT_EQ(Rules(Lint(sql, expand)),
+            (std::vector<std::string>{"drop-column", "non-concurrent-index-creation"}));
+}
+
+}  // namespace
+}  // namespace pgshift::rules
