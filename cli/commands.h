@@ -8,5 +8,6 @@ namespace pgshift::cli {
 void AddLintCommand(CLI::App& app, int& exit_code);
 void AddRulesCommands(CLI::App& app, int& exit_code);  // `rules` and `explain`
 void AddSandboxCommand(CLI::App& app, int& exit_code);  // `sandbox start|stop|url`
+void AddPlanCommand(CLI::App& app, int& exit_code);
 
 }  // namespace pgshift::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = ToInt(ExitCode::kClean);
   AddLintCommand(app, exit_code);
   AddRulesCommands(app, exit_code);
+  AddPlanCommand(app, exit_code);
   AddSandboxCommand(app, exit_code);
   try {
     app.parse(argc, argv);
