@@ -55,6 +55,13 @@ class Database {
   virtual bool Connected() = 0;
 };
 
+// Runs SQL whose rows do not matter; the error, if any.
+inline std::optional<DbError> ExecError(Database& db, std::string_view sql) {
+  auto result = db.Exec(sql);
+  if (const DbError* error = ErrorOf(result)) return *error;
+  return std::nullopt;
+}
+
 // Connects to a PostgreSQL URL or key=value string. The session reports itself as
 // `application_name` and only warnings reach the client.
 DbResult<std::unique_ptr<Database>> Connect(const std::string& url,

@@ -73,7 +73,7 @@ DbResult<std::unique_ptr<Database>> Connect(const std::string& url,
                                             const std::string& application_name) {
   try {
     auto db = std::make_unique<PqDatabase>(url);
-    const auto set = db->Exec("SET client_min_messages = warning; SET application_name = " +
+    const auto set = db->Exec("SET client_min_messages = error; SET application_name = " +
                               db->QuoteLiteral(application_name));
     if (const DbError* error = ErrorOf(set)) return *error;
     return std::unique_ptr<Database>(std::move(db));
