@@ -112,8 +112,10 @@ class Runner {
     }
     // A stage that committed part of its work resumes from there; one that failed before doing
     // anything (a gate, a first statement) simply starts again.
-    const bool resuming = (before.status == "running" || before.status == "failed") &&
-                          (before.steps_done > 0 || before.has_cursor || before.has_max_key);
+    // An interrupted stage may have finished a CONCURRENTLY statement without its ledger commit.
+    const bool resuming = before.status == "running" ||
+                          (before.status == "failed" &&
+                           (before.steps_done > 0 || before.has_cursor || before.has_max_key));
     const bool fresh = !resuming;
     const std::string restart = fresh ? ", started_at = now(), finished_at = NULL, steps_done = 0, "
                                         "rows_done = 0, rows_scanned = 0, rows_total = NULL, cursor = NULL, "
