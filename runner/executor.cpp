@@ -13,9 +13,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Whether no stage has changed anything yet (a failed gate or a first statement that failed
+// changes nothing): then a changed plan is simply the plan.
 bool Untouched(const PlanRecord& record) {
   for (const StageRecord& stage : record.stages) {
-    if (stage.status != "pending" && stage.status != "rolled back") return false;
+    if (stage.status == "done" || stage.status == "running") return false;
+    if (stage.status == "failed" && (stage.steps_done > 0 || stage.has_max_key || stage.rows_done > 0)) {
+      return false;
+    }
   }
   return true;
 }
