@@ -131,6 +131,7 @@ class Reviewer {
     const parser::ParsedFile parsed = parser::ParseSql(joined);
     std::vector<const Node*> nodes;
     std::vector<std::size_t> begins;
+    std::vector<std::pair<rules::TableLock, int>> held;  // locks taken earlier in this transaction
     for (const parser::Statement& statement : parsed.statements) {
       begins.push_back(statement.span.begin);
       StatementReview review;
@@ -146,8 +147,10 @@ class Reviewer {
                 "transaction; CONCURRENTLY statements run outside one)");
         }
         review.outside_transaction = OutsideTransaction(node, review.concurrent_index);
+        if (review.outside_transaction) held.clear();  // a transaction ends before it
         for (const rules::TableLock& lock : rules::LocksOf(node, settings_.pg_version, catalog_)) {
           review.locks.push_back(rules::DescribeLock(lock));
+          if (lint) CheckHeldLock(lock, held, review, where);
         }
         CollectTables(node, tables_);
         nodes.push_back(node);
@@ -159,6 +162,25 @@ class Reviewer {
       for (const Node* node : nodes) catalog_.Apply(node, false);
     }
     return reviews;
+  }
+
+  // A stage's statements share one transaction, so a lock taken by one is held through the rest:
+  // a scan or rewrite after a lock that blocks the application keeps it blocked for the whole scan.
+  void CheckHeldLock(const rules::TableLock& lock, std::vector<std::pair<rules::TableLock, int>>& held,
+                     const StatementReview& review, const std::string& where) {
+    if (lock.work != rules::TableWork::kCatalogOnly) {
+      for (const auto& [earlier, line] : held) {
+        if (earlier.table.Matches(lock.table) && rules::BlocksWrites(earlier.mode) && !review.outside_transaction) {
+          Error(review.line, where,
+                "`" + review.sql.substr(0, 80) + "` " + std::string(rules::TableWorkName(lock.work)) + " " +
+                    lock.table.ToString() + " while an earlier statement of the same transaction (line " +
+                    std::to_string(line) + ") holds " + std::string(rules::LockModeName(earlier.mode)) +
+                    " on it, blocking the application for the whole time; put it in a stage of its own");
+          break;
+        }
+      }
+    }
+    held.emplace_back(lock, review.line);
   }
 
   void Finish() { out_.tables.assign(tables_.begin(), tables_.end()); }

@@ -115,6 +115,12 @@ TEST(Plan, SqlIsParsedAndLintedInItsPhase) {
                "p.toml:6: stage `s` rollback: syntax error");
   EXPECT_ERROR("id = \"p\"\n[[stage]]\nid = \"s\"\nphase = \"switch\"\nsql = \"SELECT 1\"\ngate = \"SELEC\"\nrollback = []\n",
                "stage `s` gate: syntax error");
+  // One transaction: the scan would run under the first statement's ACCESS EXCLUSIVE lock.
+  EXPECT_ERROR(head + "sql = [\"ALTER TABLE users ADD CONSTRAINT c CHECK (a > 0) NOT VALID\", "
+                      "\"ALTER TABLE users VALIDATE CONSTRAINT c\"]\n",
+               "scans the table users while an earlier statement of the same transaction (line 6) holds "
+               "ACCESS EXCLUSIVE on it");
+  EXPECT_TRUE(Errors(head + "sql = [\"ALTER TABLE users ADD CONSTRAINT c CHECK (a > 0) NOT VALID\"]\n").empty());
   // The same drop is what a contract stage is for.
   EXPECT_TRUE(Errors("id = \"p\"\n[[stage]]\nid = \"c\"\nphase = \"contract\"\n"
                      "sql = \"ALTER TABLE users DROP COLUMN email\"\nrollback = \"irreversible\"\n")
@@ -149,7 +155,7 @@ TEST(Plan, RenderingMatchesTheGoldenFile) {
   expected << golden.rdbuf();
   EXPECT_EQ(out.str(), expected.str());
   const auto json = PlanJson(plan, ReviewPlan(plan, {}));
-  EXPECT_EQ(json["stages"].size(), 5u);
+  EXPECT_EQ(json["stages"].size(), 6u);
   EXPECT_EQ(json["stages"][2]["sql"][0]["outside_transaction"], true);
 }
 

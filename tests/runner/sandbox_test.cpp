@@ -87,6 +87,15 @@ TEST(SandboxCommand, StartUrlStopEndToEnd) {
   const fs::path state = fs::temp_directory_path() / ("pgshift-state-" + std::to_string(getpid()));
   ProcessOptions env;
   env.env["XDG_STATE_HOME"] = state.string();
+  // Whatever fails below, the server does not outlive the test.
+  struct Cleanup {
+    ProcessOptions env;
+    fs::path state;
+    ~Cleanup() {
+      RunPgshift({"sandbox", "stop", "--name", "e2e"}, env);
+      fs::remove_all(state);
+    }
+  } cleanup{env, state};
   const ProcessResult start = RunPgshift({"sandbox", "start", "--name", "e2e"}, env);
   ASSERT_EQ(start.exit_code, 0) << start.err;
   const std::string url = start.out.substr(0, start.out.find('\n'));
@@ -101,7 +110,6 @@ TEST(SandboxCommand, StartUrlStopEndToEnd) {
   const ProcessResult gone = RunPgshift({"sandbox", "url", "--name", "e2e"}, env);
   EXPECT_EQ(gone.exit_code, 2);
   EXPECT_NE(gone.err.find("no sandbox `e2e` is running"), std::string::npos);
-  fs::remove_all(state);
 }
 
 // Runs only where a container engine answers; elsewhere it says why it was skipped.
