@@ -28,9 +28,16 @@ int History(const HistoryOptions& options) {
   if (options.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const runner::JournalRun& run : runs) {
-      out.push_back({{"id", run.id}, {"command", run.command}, {"plan", run.plan_id}, {"target", run.target},
-                     {"runner", run.runner}, {"started_at", run.started_at}, {"finished_at", run.finished_at},
-                     {"duration_ms", run.duration_ms}, {"outcome", run.outcome}, {"message", run.message},
+      out.push_back({{"id", run.id},
+                     {"command", run.command},
+                     {"plan", run.plan_id},
+                     {"target", run.target},
+                     {"runner", run.runner},
+                     {"started_at", run.started_at},
+                     {"finished_at", run.finished_at},
+                     {"duration_ms", run.duration_ms},
+                     {"outcome", run.outcome},
+                     {"message", run.message},
                      {"events", run.events}});
     }
     std::cout << out.dump(2) << '\n';
@@ -40,8 +47,8 @@ int History(const HistoryOptions& options) {
   // Oldest first reads as a timeline.
   for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
     const runner::JournalRun& run = *it;
-    std::cout << run.started_at << "  " << run.command << ' ' << run.plan_id << " on " << run.target << "  ("
-              << run.runner << ")\n";
+    std::cout << run.started_at << "  " << run.command << ' ' << run.plan_id << " on " << run.target
+              << "  (" << run.runner << ")\n";
     std::size_t batches = 0;
     for (const nlohmann::json& event : run.events) {
       if (event["kind"] == "batch" && !options.batches) {
@@ -50,10 +57,13 @@ int History(const HistoryOptions& options) {
       }
       const std::string stage = event["stage"];
       const std::string message = event["message"];
-      std::cout << "  " << event["at"].get<std::string>().substr(11) << "  " << event["kind"].get<std::string>()
-                << (stage.empty() ? "" : " " + stage) << (message.empty() ? "" : ": " + message);
+      std::cout << "  " << event["at"].get<std::string>().substr(11) << "  "
+                << event["kind"].get<std::string>() << (stage.empty() ? "" : " " + stage)
+                << (message.empty() ? "" : ": " + message);
       if (event["duration_ms"].is_number() && event["kind"] != "stage-done") {
-        std::cout << " [" << runner::FormatDuration(runner::Millis(event["duration_ms"].get<long long>())) << "]";
+        std::cout << " ["
+                  << runner::FormatDuration(runner::Millis(event["duration_ms"].get<long long>()))
+                  << "]";
       }
       std::cout << '\n';
     }
@@ -72,13 +82,17 @@ int History(const HistoryOptions& options) {
 
 void AddHistoryCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<HistoryOptions>();
-  CLI::App* history = app.add_subcommand("history", "Show the local journal: every run and rollback, on every target");
+  CLI::App* history = app.add_subcommand(
+      "history", "Show the local journal: every run and rollback, on every target");
   history->add_flag("--json", options->json, "Print the runs and their events as JSON");
   history->add_option("--plan", options->plan, "Only runs of this plan id");
-  history->add_option("--limit", options->limit, "Most recent runs to show")->check(CLI::Range(1, 100000))->capture_default_str();
+  history->add_option("--limit", options->limit, "Most recent runs to show")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   history->add_flag("--batches", options->batches, "Also list every backfill batch");
-  history->add_option("--journal", options->journal,
-                      "SQLite journal (default: $PGSHIFT_JOURNAL, else $XDG_STATE_HOME/pgshift/journal.db)");
+  history->add_option(
+      "--journal", options->journal,
+      "SQLite journal (default: $PGSHIFT_JOURNAL, else $XDG_STATE_HOME/pgshift/journal.db)");
   history->callback([options, &exit_code] { exit_code = History(*options); });
 }
 

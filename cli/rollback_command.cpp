@@ -25,7 +25,8 @@ int Rollback(const RollbackOptions& options) {
   runner::RunSettings settings = loaded->config.runner;
   if (!ApplySettingsFlags(options.flags, settings, "rollback", exit_code)) return exit_code;
   if (!options.to.empty() && runner::FindStage(loaded->plan, options.to) == nullptr) {
-    std::cerr << "pgshift rollback: --to " << options.to << " is not a stage of plan `" << loaded->plan.id << "`\n";
+    std::cerr << "pgshift rollback: --to " << options.to << " is not a stage of plan `"
+              << loaded->plan.id << "`\n";
     return ToInt(ExitCode::kUsage);
   }
   const auto url = ResolveTarget(options.target, "rollback", exit_code);
@@ -53,17 +54,23 @@ int Rollback(const RollbackOptions& options) {
 
 void AddRollbackCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RollbackOptions>();
-  CLI::App* rollback = app.add_subcommand("rollback", "Undo a plan's completed stages in reverse and prove the catalog is back at the checkpoint");
+  CLI::App* rollback = app.add_subcommand(
+      "rollback",
+      "Undo a plan's completed stages in reverse and prove the catalog is back at the checkpoint");
   rollback->add_option("plan", options->path, "The plan file (TOML)")->required();
   AddTargetOptions(*rollback, options->target);
-  rollback->add_option("--to", options->to, "Keep this stage and those before it (default: undo every stage)");
+  rollback->add_option("--to", options->to,
+                       "Keep this stage and those before it (default: undo every stage)");
   rollback->add_flag("--force", options->force, "Roll back although the plan changed since it ran");
-  rollback->add_option("--journal", options->journal, "SQLite journal (default: $XDG_STATE_HOME/pgshift/journal.db)");
-  rollback->add_option("--config", options->config, "Use this pgshift.toml instead of searching upward")
+  rollback->add_option("--journal", options->journal,
+                       "SQLite journal (default: $XDG_STATE_HOME/pgshift/journal.db)");
+  rollback
+      ->add_option("--config", options->config, "Use this pgshift.toml instead of searching upward")
       ->check(CLI::ExistingFile);
   AddSettingsFlags(*rollback, options->flags, false);
   rollback->footer(
-      "A stage whose rollback is \"irreversible\" (a contract stage) stops the rollback before it.\n"
+      "A stage whose rollback is \"irreversible\" (a contract stage) stops the rollback before "
+      "it.\n"
       "Exit codes: 0 rolled back and the fingerprint matches, 2 bad plan or usage, 3 a rollback\n"
       "statement failed, the fingerprint differs (every difference is listed), or refused.");
   rollback->callback([options, &exit_code] { exit_code = Rollback(*options); });

@@ -44,8 +44,9 @@ int Run(const RunOptions& options) {
   auto journal = OpenJournal(options.journal, loaded->config);
   if (journal) journal->StartRun("run", loaded->plan.id, target, runner::RunnerIdentity());
   ConsoleSink sink(ProgressMode(options.progress), journal.get());
-  sink.Emit({"run-started", "", "running plan `" + loaded->plan.id + "` on " + target + " through `" +
-                                    loaded->plan.stages[count - 1].id + "`"});
+  sink.Emit({"run-started", "",
+             "running plan `" + loaded->plan.id + "` on " + target + " through `" +
+                 loaded->plan.stages[count - 1].id + "`"});
   auto connected = runner::Connect(*url, "pgshift run");
   if (const auto* error = runner::ErrorOf(connected)) {
     const std::string message = "cannot connect to " + target + ": " + error->message;
@@ -66,27 +67,34 @@ int Run(const RunOptions& options) {
 
 void AddRunCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* run = app.add_subcommand("run", "Apply a plan's stages to a database, resumably, through the switch phase by default");
+  CLI::App* run = app.add_subcommand(
+      "run", "Apply a plan's stages to a database, resumably, through the switch phase by default");
   run->add_option("plan", options->path, "The plan file (TOML)")->required();
   AddTargetOptions(*run, options->target);
-  run->add_option("--through", options->through,
-                  "Last phase (expand, backfill, switch, contract) or stage id to run (default: switch; "
-                  "contract stages cannot be undone and run only when asked)");
-  run->add_flag("--force", options->force, "Run although the plan changed since its stages ran here");
+  run->add_option(
+      "--through", options->through,
+      "Last phase (expand, backfill, switch, contract) or stage id to run (default: switch; "
+      "contract stages cannot be undone and run only when asked)");
+  run->add_flag("--force", options->force,
+                "Run although the plan changed since its stages ran here");
   run->add_flag("--dry-run", options->dry_run, "Show what would run, without connecting");
   run->add_option("--progress", options->progress,
-                  "Backfill progress on stderr: auto (a bar on a terminal, JSON lines otherwise), bar, json, none")
+                  "Backfill progress on stderr: auto (a bar on a terminal, JSON lines otherwise), "
+                  "bar, json, none")
       ->check(CLI::IsMember({"auto", "bar", "json", "none"}))
       ->capture_default_str();
-  run->add_option("--journal", options->journal, "SQLite journal (default: $XDG_STATE_HOME/pgshift/journal.db)");
+  run->add_option("--journal", options->journal,
+                  "SQLite journal (default: $XDG_STATE_HOME/pgshift/journal.db)");
   run->add_option("--config", options->config, "Use this pgshift.toml instead of searching upward")
       ->check(CLI::ExistingFile);
   run->add_option("--pg-version", options->pg_version, "Server major version for locks and lint")
       ->check(CLI::Range(10, 18));
   AddSettingsFlags(*run, options->flags, true);
   run->footer(
-      "Each stage commits with its ledger row (schema pgshift in the target); a killed run resumes\n"
-      "from the last commit. Exit codes: 0 done, 2 bad plan, configuration or usage (nothing ran),\n"
+      "Each stage commits with its ledger row (schema pgshift in the target); a killed run "
+      "resumes\n"
+      "from the last commit. Exit codes: 0 done, 2 bad plan, configuration or usage (nothing "
+      "ran),\n"
       "3 the run stopped (connection, lock wait given up, gate, failed statement, refused).");
   run->callback([options, &exit_code] { exit_code = Run(*options); });
 }

@@ -12,7 +12,8 @@
 namespace pgshift::cli {
 
 std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::string& config_path,
-                                          int pg_version, const std::string& command, int& exit_code) {
+                                          int pg_version, const std::string& command,
+                                          int& exit_code) {
   auto read = runner::ReadPlanFile(path);
   if (auto* errors = std::get_if<runner::PlanErrors>(&read)) {
     for (const std::string& message : errors->messages) std::cerr << message << '\n';
@@ -50,8 +51,9 @@ std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::st
 
 void AddTargetOptions(CLI::App& command, TargetOptions& target) {
   command.add_option("--db", target.db, "Target database URL (or $PGSHIFT_DATABASE_URL)");
-  command.add_option("--sandbox", target.sandbox,
-                     "Use the sandbox started by `pgshift sandbox start` (optionally its --name)")
+  command
+      .add_option("--sandbox", target.sandbox,
+                  "Use the sandbox started by `pgshift sandbox start` (optionally its --name)")
       ->expected(0, 1)
       ->default_str("default");
 }
@@ -74,39 +76,53 @@ std::optional<std::string> ResolveTarget(const TargetOptions& target, const std:
     return std::get<runner::SandboxInfo>(loaded).url;
   }
   if (!target.db.empty()) return target.db;
-  if (const char* env = std::getenv("PGSHIFT_DATABASE_URL"); env != nullptr && *env != '\0') return env;
-  std::cerr << "pgshift " << command << ": no target: pass --db URL, --sandbox, or set PGSHIFT_DATABASE_URL\n";
+  if (const char* env = std::getenv("PGSHIFT_DATABASE_URL"); env != nullptr && *env != '\0')
+    return env;
+  std::cerr << "pgshift " << command
+            << ": no target: pass --db URL, --sandbox, or set PGSHIFT_DATABASE_URL\n";
   exit_code = ToInt(ExitCode::kUsage);
   return std::nullopt;
 }
 
 void AddSettingsFlags(CLI::App& command, SettingsFlags& flags, bool backfill) {
-  command.add_option("--lock-timeout", flags.lock_timeout, "Longest wait for a lock per attempt (default 1s)");
-  command.add_option("--retries", flags.retries, "Attempts after the first when a lock is not granted (default 5)")
+  command.add_option("--lock-timeout", flags.lock_timeout,
+                     "Longest wait for a lock per attempt (default 1s)");
+  command
+      .add_option("--retries", flags.retries,
+                  "Attempts after the first when a lock is not granted (default 5)")
       ->check(CLI::Range(0, 100));
-  command.add_option("--retry-delay", flags.retry_delay, "First backoff; doubles per attempt, with jitter (default 500ms)");
-  command.add_option("--statement-timeout", flags.statement_timeout, "Longest statement (default 10min; 0: none)");
+  command.add_option("--retry-delay", flags.retry_delay,
+                     "First backoff; doubles per attempt, with jitter (default 500ms)");
+  command.add_option("--statement-timeout", flags.statement_timeout,
+                     "Longest statement (default 10min; 0: none)");
   command.add_option("--idle-timeout", flags.idle_timeout,
                      "idle_in_transaction_session_timeout of the runner's session (default 1min)");
   if (!backfill) return;
-  command.add_option("--batch-size", flags.batch_size, "First backfill batch, in rows (default 1000)")
+  command
+      .add_option("--batch-size", flags.batch_size, "First backfill batch, in rows (default 1000)")
       ->check(CLI::Range(1L, 10000000L));
-  command.add_option("--batch-time", flags.batch_time, "Batch duration the batch size adapts toward (default 200ms)");
+  command.add_option("--batch-time", flags.batch_time,
+                     "Batch duration the batch size adapts toward (default 200ms)");
   command.add_option("--throttle", flags.throttle, "Pause after each backfill batch (default 0)");
-  command.add_option("--pause-file", flags.pause_file, "While this file exists, the backfill waits");
+  command.add_option("--pause-file", flags.pause_file,
+                     "While this file exists, the backfill waits");
 }
 
 bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& settings,
                         const std::string& command, int& exit_code) {
   const std::pair<const std::string*, runner::Millis*> durations[] = {
-      {&flags.lock_timeout, &settings.lock_timeout}, {&flags.statement_timeout, &settings.statement_timeout},
-      {&flags.idle_timeout, &settings.idle_in_transaction_timeout}, {&flags.retry_delay, &settings.retry_delay},
-      {&flags.batch_time, &settings.batch_time}, {&flags.throttle, &settings.throttle}};
+      {&flags.lock_timeout, &settings.lock_timeout},
+      {&flags.statement_timeout, &settings.statement_timeout},
+      {&flags.idle_timeout, &settings.idle_in_transaction_timeout},
+      {&flags.retry_delay, &settings.retry_delay},
+      {&flags.batch_time, &settings.batch_time},
+      {&flags.throttle, &settings.throttle}};
   for (const auto& [text, target] : durations) {
     if (text->empty()) continue;
     const auto parsed = runner::ParseDuration(*text);
     if (!parsed) {
-      std::cerr << "pgshift " << command << ": `" << *text << "` is not a duration (try 500ms, 1s, 2min)\n";
+      std::cerr << "pgshift " << command << ": `" << *text
+                << "` is not a duration (try 500ms, 1s, 2min)\n";
       exit_code = ToInt(ExitCode::kUsage);
       return false;
     }
@@ -132,7 +148,8 @@ void ConsoleSink::Emit(const runner::RunEvent& event) {
   if (journal_ != nullptr) journal_->Emit(event);
   if (event.kind == "batch") {
     if (progress_ == "bar") {
-      std::cerr << '\r' << runner::ProgressLine(event.stage, event.detail) << "\x1b[K" << std::flush;
+      std::cerr << '\r' << runner::ProgressLine(event.stage, event.detail) << "\x1b[K"
+                << std::flush;
       bar_open_ = true;
     } else if (progress_ == "json") {
       nlohmann::json line = event.detail;
@@ -146,7 +163,8 @@ void ConsoleSink::Emit(const runner::RunEvent& event) {
   if (event.kind == "statement") return;  // the journal keeps them; the console stays short
   EndBar();
   if (event.message.empty()) return;
-  std::cout << (event.stage.empty() ? std::string() : event.stage + ": ") << event.message << '\n' << std::flush;
+  std::cout << (event.stage.empty() ? std::string() : event.stage + ": ") << event.message << '\n'
+            << std::flush;
 }
 
 std::unique_ptr<runner::Journal> OpenJournal(const std::string& flag, const Config& config) {

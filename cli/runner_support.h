@@ -23,7 +23,8 @@ struct LoadedPlan {
 // Reads the plan, finds pgshift.toml from its directory upward (or `config_path`), and reviews
 // every statement. On failure prints every error and sets `exit_code` (2: bad plan or config).
 std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::string& config_path,
-                                          int pg_version, const std::string& command, int& exit_code);
+                                          int pg_version, const std::string& command,
+                                          int& exit_code);
 
 // The options every runner command takes to name its target.
 struct TargetOptions {

@@ -37,9 +37,10 @@ int Start(const SandboxCommandOptions& options) {
   }
   std::cout << info.url << '\n';
   std::cerr << "pgshift sandbox: `" << options.name << "` started ("
-            << (info.engine == "local" ? "local, " + info.directory : info.engine + " " + info.container)
-            << "); stop it with `pgshift sandbox stop" << (options.name == "default" ? "" : " --name " + options.name)
-            << "`\n";
+            << (info.engine == "local" ? "local, " + info.directory
+                                       : info.engine + " " + info.container)
+            << "); stop it with `pgshift sandbox stop"
+            << (options.name == "default" ? "" : " --name " + options.name) << "`\n";
   return ToInt(ExitCode::kClean);
 }
 
@@ -72,26 +73,30 @@ int Url(const SandboxCommandOptions& options) {
 
 void AddSandboxCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<SandboxCommandOptions>();
-  CLI::App* sandbox = app.add_subcommand("sandbox", "Start, stop or locate a throwaway PostgreSQL for rehearsals");
+  CLI::App* sandbox =
+      app.add_subcommand("sandbox", "Start, stop or locate a throwaway PostgreSQL for rehearsals");
   sandbox->require_subcommand(1);
   CLI::App* start = sandbox->add_subcommand("start", "Start a sandbox server and print its URL");
   CLI::App* stop = sandbox->add_subcommand("stop", "Stop the sandbox server and remove its data");
   CLI::App* url = sandbox->add_subcommand("url", "Print the running sandbox's URL");
   for (CLI::App* sub : {start, stop, url}) {
-    sub->add_option("--name", options->name, "Which sandbox (several can run at once)")->capture_default_str();
+    sub->add_option("--name", options->name, "Which sandbox (several can run at once)")
+        ->capture_default_str();
   }
   start->add_option("--seed", options->start.seed_file, "SQL file to run once the server is ready")
       ->check(CLI::ExistingFile);
-  start->add_option("--engine", options->start.engine,
-                    "local (the machine's server binaries), docker or podman")
+  start
+      ->add_option("--engine", options->start.engine,
+                   "local (the machine's server binaries), docker or podman")
       ->check(CLI::IsMember({"local", "docker", "podman"}))
       ->capture_default_str();
   start->add_option("--image", options->start.image, "Server image for --engine docker|podman")
       ->capture_default_str();
   start->add_option("--bin-dir", options->start.bin_dir,
                     "Local server binaries (default: newest /usr/lib/postgresql/*/bin)");
-  start->add_option("--user", options->start.user,
-                    "When run as root, the user that owns and runs the local server")
+  start
+      ->add_option("--user", options->start.user,
+                   "When run as root, the user that owns and runs the local server")
       ->capture_default_str();
   sandbox->footer(
       "The local sandbox lives in a fresh temporary directory on a free port of 127.0.0.1,\n"

@@ -20,9 +20,8 @@ class BatchSql {
            const BackfillSpec& spec, std::vector<KeyColumn> key)
       : db_(db), spec_(spec), key_(std::move(key)) {
     table_ = QuoteQualified(db, spec.table);
-    const std::size_t dot = spec.table.rfind('.');
-    target_ = db.QuoteIdent(dot == std::string::npos ? spec.table : spec.table.substr(dot + 1));
-    where_stage_ = " WHERE plan_id = " + db.QuoteLiteral(plan_id) + " AND stage_id = " + db.QuoteLiteral(stage_id);
+    where_stage_ = " WHERE plan_id = " + db.QuoteLiteral(plan_id) +
+                   " AND stage_id = " + db.QuoteLiteral(stage_id);
     for (std::size_t i = 0; i < key_.size(); ++i) {
       const std::string column = db.QuoteIdent(key_[i].name);
       const std::string alias = "pgshift_k" + std::to_string(i + 1);
@@ -31,7 +30,7 @@ class BatchSql {
       aliases_ += (i ? ", " : "") + alias;
       descending_ += (i ? ", " : "") + alias + " DESC";
       key_descending_ += (i ? ", " : "") + column + " DESC";
-      qualified_ += (i ? ", " : "") + target_ + "." + column;
+      last_ += std::string(i ? ", " : "") + "(SELECT " + alias + " FROM last)";
       as_text_ += std::string(i ? ", " : "") + "(SELECT " + alias + "::text FROM last)";
     }
   }
@@ -39,55 +38,66 @@ class BatchSql {
   // The largest key now, as text per column, and the number of rows up to it.
   std::string Bounds() const {
     std::string cols;
-    for (std::size_t i = 0; i < key_.size(); ++i) cols += std::string(i ? ", " : "") + "pgshift_k" + std::to_string(i + 1) + "::text";
-    return "SELECT " + cols + ", pgshift_total FROM (SELECT " + aliased_ + ", count(*) OVER () AS pgshift_total FROM " +
-           table_ + " ORDER BY " + key_descending_ + " LIMIT 1) AS bounds";
+    for (std::size_t i = 0; i < key_.size(); ++i)
+      cols += std::string(i ? ", " : "") + "pgshift_k" + std::to_string(i + 1) + "::text";
+    return "SELECT " + cols + ", pgshift_total FROM (SELECT " + aliased_ +
+           ", count(*) OVER () AS pgshift_total FROM " + table_ + " ORDER BY " + key_descending_ +
+           " LIMIT 1) AS bounds";
   }
 
   // Updates up to `limit` rows after `cursor` (none: from the start) up to `max_key`, advances the
   // ledger's cursor and counts in the same statement, and returns scanned, changed, last key.
   std::string Batch(const std::vector<std::string>* cursor, const std::vector<std::string>& max_key,
                     long limit) const {
-    std::string range = "(" + columns_ + ") <= (" + Literals(max_key) + ")";
-    if (cursor != nullptr) range = "(" + columns_ + ") > (" + Literals(*cursor) + ") AND " + range;
+    std::string after;  // the rows after the cursor
+    if (cursor != nullptr) after = "(" + columns_ + ") > (" + Literals(*cursor) + ") AND ";
+    const std::string range = after + "(" + columns_ + ") <= (" + Literals(max_key) + ")";
     const std::string condition = spec_.where.empty() ? "" : " AND (" + spec_.where + ")";
-    return "WITH batch AS MATERIALIZED (SELECT " + aliased_ + " FROM " + table_ + " WHERE " + range +
-           " ORDER BY " + columns_ + " LIMIT " + std::to_string(limit) + "), "
-           "updated AS (UPDATE " + table_ + " SET " + spec_.set + " FROM batch WHERE (" + qualified_ +
-           ") = (" + aliases_ + ")" + condition + " RETURNING 1), "
-           "last AS (SELECT " + aliases_ + " FROM batch ORDER BY " + descending_ + " LIMIT 1), "
-           "counts AS (SELECT (SELECT count(*) FROM batch) AS scanned, (SELECT count(*) FROM updated) AS changed), "
-           "ledger AS (UPDATE pgshift.stages SET cursor = ARRAY[" + as_text_ + "]::text[], "
-           "rows_done = rows_done + (SELECT changed FROM counts), "
-           "rows_scanned = rows_scanned + (SELECT scanned FROM counts), batch_size = " + std::to_string(limit) +
-           where_stage_ + " AND EXISTS (SELECT 1 FROM last) RETURNING rows_done) "
+    // The batch's keys come from the index; the UPDATE then takes the key range they span, a
+    // condition the planner answers with the same index (a join with the key list would tempt it
+    // into scanning the whole table).
+    return "WITH batch AS MATERIALIZED (SELECT " + aliased_ + " FROM " + table_ + " WHERE " +
+           range + " ORDER BY " + columns_ + " LIMIT " + std::to_string(limit) + "), " +
+           "last AS (SELECT " + aliases_ + " FROM batch ORDER BY " + descending_ + " LIMIT 1), " +
+           "updated AS (UPDATE " + table_ + " SET " + spec_.set + " WHERE " + after + "(" +
+           columns_ + ") <= (" + last_ + ")" + condition + " RETURNING 1), " +
+           "counts AS (SELECT (SELECT count(*) FROM batch) AS scanned, "
+           "(SELECT count(*) FROM updated) AS changed), " +
+           "ledger AS (UPDATE pgshift.stages SET cursor = ARRAY[" + as_text_ + "]::text[], " +
+           "rows_done = rows_done + (SELECT changed FROM counts), " +
+           "rows_scanned = rows_scanned + (SELECT scanned FROM counts), batch_size = " +
+           std::to_string(limit) + where_stage_ +
+           " AND EXISTS (SELECT 1 FROM last) RETURNING rows_done) " +
            "SELECT scanned, changed, (SELECT rows_done FROM ledger), " + as_text_ + " FROM counts";
   }
 
   std::string Start(const std::vector<std::string>& max_key, long long total, long batch) const {
-    return "UPDATE pgshift.stages SET max_key = " + TextArrayOf(max_key) + ", rows_total = " +
-           std::to_string(total) + ", batch_size = " + std::to_string(batch) + where_stage_;
+    return "UPDATE pgshift.stages SET max_key = " + TextArrayOf(max_key) +
+           ", rows_total = " + std::to_string(total) + ", batch_size = " + std::to_string(batch) +
+           where_stage_;
   }
 
  private:
   std::string Literals(const std::vector<std::string>& values) const {
     std::string out;
     for (std::size_t i = 0; i < key_.size(); ++i) {
-      out += (i ? ", " : "") + db_.QuoteLiteral(i < values.size() ? values[i] : "") + "::" + key_[i].type;
+      out += (i ? ", " : "") + db_.QuoteLiteral(i < values.size() ? values[i] : "") +
+             "::" + key_[i].type;
     }
     return out;
   }
   std::string TextArrayOf(const std::vector<std::string>& values) const {
     std::string out = "ARRAY[";
-    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + db_.QuoteLiteral(values[i]);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out += (i ? ", " : "") + db_.QuoteLiteral(values[i]);
     return out + "]::text[]";
   }
 
   Database& db_;
   const BackfillSpec& spec_;
   std::vector<KeyColumn> key_;
-  std::string table_, target_, where_stage_, columns_, aliased_, aliases_, descending_, key_descending_,
-      qualified_, as_text_;
+  std::string table_, where_stage_, columns_, aliased_, aliases_, descending_, key_descending_,
+      last_, as_text_;
 };
 
 void WaitWhilePaused(StepContext& context) {
@@ -95,7 +105,8 @@ void WaitWhilePaused(StepContext& context) {
   std::error_code ignored;
   if (file.empty() || !std::filesystem::exists(file, ignored)) return;
   context.sink.Emit({"note", context.stage_id, "paused: " + file + " exists; remove it to go on"});
-  while (std::filesystem::exists(file, ignored)) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  while (std::filesystem::exists(file, ignored))
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   context.sink.Emit({"note", context.stage_id, "resumed"});
 }
 
@@ -116,19 +127,23 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
   const std::vector<KeyColumn> columns = std::get<std::vector<KeyColumn>>(key);
   const BatchSql sql(db, plan_id, context.stage_id, spec, columns);
   const RunSettings& settings = context.settings;
-  long batch = record.batch_size > 0 ? static_cast<long>(record.batch_size)
-                                     : (spec.batch_size > 0 ? spec.batch_size : settings.batch_size);
+  long batch = record.batch_size > 0
+                   ? static_cast<long>(record.batch_size)
+                   : (spec.batch_size > 0 ? spec.batch_size : settings.batch_size);
   std::vector<std::string> max_key = record.max_key;
   long long total = record.rows_total.value_or(0);
   if (!record.has_max_key) {
     auto bounds = db.Exec(sql.Bounds());
-    if (const DbError* error = ErrorOf(bounds)) return StepFailure{"cannot read the key range: " + error->message, error->connection_lost};
+    if (const DbError* error = ErrorOf(bounds))
+      return StepFailure{"cannot read the key range: " + error->message, error->connection_lost};
     const Rows& rows = std::get<Rows>(bounds);
     if (!rows.empty()) {
-      for (std::size_t i = 0; i < columns.size(); ++i) max_key.push_back(rows.rows[0][i].value_or(""));
+      for (std::size_t i = 0; i < columns.size(); ++i)
+        max_key.push_back(rows.rows[0][i].value_or(""));
       total = std::stoll(rows.rows[0][columns.size()].value_or("0"));
       if (auto error = ExecError(db, sql.Start(max_key, total, batch))) {
-        return StepFailure{"cannot record the key range: " + error->message, error->connection_lost};
+        return StepFailure{"cannot record the key range: " + error->message,
+                           error->connection_lost};
       }
     }
   }
@@ -136,8 +151,8 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
   bool has_cursor = record.has_cursor;
   long long scanned_total = record.rows_scanned, done_total = record.rows_done;
   RunEvent started{"backfill-started", context.stage_id,
-                   (has_cursor ? "resuming " : "backfilling ") + spec.table + ": " + std::to_string(total) +
-                       " rows up to the largest key at start"};
+                   (has_cursor ? "resuming " : "backfilling ") + spec.table + ": " +
+                       std::to_string(total) + " rows up to the largest key at start"};
   started.detail = {{"rows_total", total}, {"rows_scanned", scanned_total}, {"batch_size", batch}};
   context.sink.Emit(started);
   const auto begun = Clock::now();
@@ -148,16 +163,18 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
     std::vector<std::string> last;
     const auto start = Clock::now();
     const std::string statement = sql.Batch(has_cursor ? &cursor : nullptr, max_key, batch);
-    auto failure = WithLockRetries(context, "a batch of `" + context.stage_id + "`", [&]() -> std::optional<DbError> {
-      auto result = db.Exec(statement);
-      if (const DbError* error = ErrorOf(result)) return *error;
-      const Row& row = std::get<Rows>(result).rows.at(0);
-      scanned = std::stoll(row[0].value_or("0"));
-      changed = std::stoll(row[1].value_or("0"));
-      last.clear();
-      for (std::size_t i = 0; i < columns.size(); ++i) last.push_back(row[3 + i].value_or(""));
-      return std::nullopt;
-    });
+    auto failure = WithLockRetries(context, "a batch of `" + context.stage_id + "`",
+                                   [&]() -> std::optional<DbError> {
+                                     auto result = db.Exec(statement);
+                                     if (const DbError* error = ErrorOf(result)) return *error;
+                                     const Row& row = std::get<Rows>(result).rows.at(0);
+                                     scanned = std::stoll(row[0].value_or("0"));
+                                     changed = std::stoll(row[1].value_or("0"));
+                                     last.clear();
+                                     for (std::size_t i = 0; i < columns.size(); ++i)
+                                       last.push_back(row[3 + i].value_or(""));
+                                     return std::nullopt;
+                                   });
     if (failure) return failure;
     const Millis took = std::chrono::duration_cast<Millis>(Clock::now() - start);
     if (scanned > 0) {
@@ -169,20 +186,30 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
     const double seconds = std::chrono::duration<double>(Clock::now() - begun).count();
     const double rate = seconds > 0 ? (scanned_total - scanned_at_start) / seconds : 0;
     RunEvent event{"batch", context.stage_id, "", took.count()};
-    event.detail = {{"rows_scanned", scanned_total}, {"rows_total", total}, {"rows_updated", done_total},
-                    {"batch_rows", scanned}, {"batch_size", batch}, {"rows_per_second", static_cast<long long>(rate)},
-                    {"eta_seconds", rate > 0 ? static_cast<long long>(std::max(0.0, (total - scanned_total) / rate)) : -1}};
+    event.detail = {
+        {"rows_scanned", scanned_total},
+        {"rows_total", total},
+        {"rows_updated", done_total},
+        {"batch_rows", scanned},
+        {"batch_size", batch},
+        {"rows_per_second", static_cast<long long>(rate)},
+        {"eta_seconds",
+         rate > 0 ? static_cast<long long>(std::max(0.0, (total - scanned_total) / rate)) : -1}};
     context.sink.Emit(event);
     if (scanned < batch) break;  // nothing is left up to the key that was largest at start
-    batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size, settings.max_batch_size);
+    batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size,
+                          settings.max_batch_size);
     if (settings.throttle.count() > 0) std::this_thread::sleep_for(settings.throttle);
   }
-  return WithLockRetries(context, "closing `" + context.stage_id + "`", [&]() -> std::optional<DbError> {
-    if (auto error = ExecError(db, "BEGIN")) return error;
-    auto done = DoneAssignments(db, context.tables);
-    if (const DbError* error = ErrorOf(done)) return *error;
-    return ExecError(db, StageUpdate(db, plan_id, context.stage_id, std::get<std::string>(done)) + "; COMMIT");
-  });
+  return WithLockRetries(
+      context, "closing `" + context.stage_id + "`", [&]() -> std::optional<DbError> {
+        if (auto error = ExecError(db, "BEGIN")) return error;
+        auto done = DoneAssignments(db, context.tables);
+        if (const DbError* error = ErrorOf(done)) return *error;
+        return ExecError(
+            db,
+            StageUpdate(db, plan_id, context.stage_id, std::get<std::string>(done)) + "; COMMIT");
+      });
 }
 
 }  // namespace pgshift::runner

@@ -16,7 +16,7 @@ struct KeyColumn {
   std::string type;  // as format_type prints it: "bigint", "text", "uuid"
 };
 
-std::variant<std::vector<KeyColumn>, std::string> BackfillKey(Database& db, const std::string& table,
-                                                              const std::vector<std::string>& named);
+std::variant<std::vector<KeyColumn>, std::string> BackfillKey(
+    Database& db, const std::string& table, const std::vector<std::string>& named);
 
 }  // namespace pgshift::runner

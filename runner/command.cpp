@@ -66,11 +66,17 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const CommandOpti
     }
     if (fds[0].revents) {
       const ssize_t n = read(out[0], buffer, sizeof buffer);
-      if (n <= 0) out_open = false; else result.out.append(buffer, n);
+      if (n <= 0)
+        out_open = false;
+      else
+        result.out.append(buffer, n);
     }
     if (fds[1].revents) {
       const ssize_t n = read(err[0], buffer, sizeof buffer);
-      if (n <= 0) err_open = false; else result.err.append(buffer, n);
+      if (n <= 0)
+        err_open = false;
+      else
+        result.err.append(buffer, n);
     }
   }
   close(out[0]);

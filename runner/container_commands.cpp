@@ -7,9 +7,24 @@ namespace pgshift::runner {
 
 Argv ContainerRunCommand(const std::string& engine, const std::string& image,
                          const std::string& name) {
-  return {engine, "run", "--detach", "--name", name, "--label", "pgshift.sandbox=1",
-          "--env", "POSTGRES_HOST_AUTH_METHOD=trust", "--publish", "127.0.0.1::5432",
-          image, "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off"};
+  return {engine,
+          "run",
+          "--detach",
+          "--name",
+          name,
+          "--label",
+          "pgshift.sandbox=1",
+          "--env",
+          "POSTGRES_HOST_AUTH_METHOD=trust",
+          "--publish",
+          "127.0.0.1::5432",
+          image,
+          "-c",
+          "fsync=off",
+          "-c",
+          "full_page_writes=off",
+          "-c",
+          "synchronous_commit=off"};
 }
 
 Argv ContainerPortCommand(const std::string& engine, const std::string& name) {
@@ -33,7 +48,8 @@ std::optional<int> ParsePublishedPort(const std::string& output) {
     if (colon == std::string::npos) continue;
     int port = 0;
     std::size_t i = colon + 1;
-    for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) port = port * 10 + (line[i] - '0');
+    for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
+      port = port * 10 + (line[i] - '0');
     if (i == colon + 1 || port <= 0 || port > 65535) continue;
     return port;
   }

@@ -24,8 +24,8 @@ std::variant<SandboxInfo, SandboxError> StartContainerSandbox(const SandboxOptio
   if (options.image.empty()) return SandboxError{"--engine " + options.engine + " needs --image"};
   const CommandResult info = RunCommand(ContainerInfoCommand(options.engine));
   if (info.exit_code != 0) {
-    return SandboxError{options.engine + " is not usable here: " +
-                        (info.started ? Output(info) : "not installed")};
+    return SandboxError{options.engine +
+                        " is not usable here: " + (info.started ? Output(info) : "not installed")};
   }
   SandboxInfo sandbox;
   sandbox.engine = options.engine;
@@ -44,8 +44,8 @@ std::variant<SandboxInfo, SandboxError> StartContainerSandbox(const SandboxOptio
   }
   sandbox.port = *published;
   sandbox.url = "postgresql://postgres@127.0.0.1:" + std::to_string(sandbox.port) + "/postgres";
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::seconds(options.ready_timeout_seconds);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(options.ready_timeout_seconds);
   while (RunCommand(ContainerReadyCommand(options.engine, sandbox.container)).exit_code != 0) {
     if (std::chrono::steady_clock::now() > deadline) {
       StopContainerSandbox(sandbox);
@@ -64,7 +64,8 @@ std::variant<SandboxInfo, SandboxError> StartContainerSandbox(const SandboxOptio
 std::optional<SandboxError> StopContainerSandbox(const SandboxInfo& info) {
   const Argv remove = ContainerRemoveCommand(info.engine, info.container);
   const CommandResult removed = RunCommand(remove);
-  if (removed.exit_code != 0) return SandboxError{CommandLine(remove) + " failed: " + Output(removed)};
+  if (removed.exit_code != 0)
+    return SandboxError{CommandLine(remove) + " failed: " + Output(removed)};
   return std::nullopt;
 }
 

@@ -11,8 +11,8 @@ struct RunEvent {
   // gate-failed, lock-retry, statement, batch, backfill-started, rollback-started,
   // stage-rolled-back, rollback-finished, rollback-failed, checkpoint, note
   std::string kind;
-  std::string stage;       // empty for run-wide events
-  std::string message;     // one line, for people
+  std::string stage;    // empty for run-wide events
+  std::string message;  // one line, for people
   long long duration_ms = -1;
   nlohmann::json detail = nlohmann::json::object();
 };

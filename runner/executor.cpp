@@ -18,7 +18,8 @@ using Clock = std::chrono::steady_clock;
 bool Untouched(const PlanRecord& record) {
   for (const StageRecord& stage : record.stages) {
     if (stage.status == "done" || stage.status == "running") return false;
-    if (stage.status == "failed" && (stage.steps_done > 0 || stage.has_max_key || stage.rows_done > 0)) {
+    if (stage.status == "failed" &&
+        (stage.steps_done > 0 || stage.has_max_key || stage.rows_done > 0)) {
       return false;
     }
   }
@@ -32,10 +33,13 @@ class Runner {
       : db_(db), plan_(plan), review_(review), settings_(settings), sink_(sink) {}
 
   Outcome Run(const RunRequest& request) {
-    if (auto error = ConfigureSession(db_, settings_)) return Fail("cannot configure the session: " + error->message);
-    if (auto error = EnsureLedger(db_)) return Fail("cannot create the ledger (schema pgshift): " + error->message);
+    if (auto error = ConfigureSession(db_, settings_))
+      return Fail("cannot configure the session: " + error->message);
+    if (auto error = EnsureLedger(db_))
+      return Fail("cannot create the ledger (schema pgshift): " + error->message);
     auto locked = LockPlan(db_, plan_.id);
-    if (const DbError* error = ErrorOf(locked)) return Fail("cannot take the plan's lock: " + error->message);
+    if (const DbError* error = ErrorOf(locked))
+      return Fail("cannot take the plan's lock: " + error->message);
     if (const auto& refused = std::get<std::optional<std::string>>(locked)) return Fail(*refused);
     Outcome outcome = RunLocked(request);
     if (db_.Connected()) UnlockPlan(db_, plan_.id);
@@ -45,7 +49,8 @@ class Runner {
  private:
   Outcome RunLocked(const RunRequest& request) {
     auto read = ReadPlanRecord(db_, plan_.id);
-    if (const DbError* error = ErrorOf(read)) return Fail("cannot read the ledger: " + error->message);
+    if (const DbError* error = ErrorOf(read))
+      return Fail("cannot read the ledger: " + error->message);
     const auto& existing = std::get<std::optional<PlanRecord>>(read);
     if (existing && existing->checksum != plan_.checksum && !Untouched(*existing)) {
       if (!request.force) {
@@ -53,23 +58,28 @@ class Runner {
                     existing->checksum + " recorded, " + plan_.checksum +
                     " now); roll back first, or pass --force to run the changed plan as it stands");
       }
-      sink_.Emit({"note", "", "the plan changed since it last ran (checksum " + existing->checksum +
-                                  " → " + plan_.checksum + "); running it anyway (--force)"});
+      sink_.Emit({"note", "",
+                  "the plan changed since it last ran (checksum " + existing->checksum + " → " +
+                      plan_.checksum + "); running it anyway (--force)"});
     }
-    if (auto error = RegisterPlan(db_, plan_, RunnerIdentity())) return Fail("cannot register the plan: " + error->message);
+    if (auto error = RegisterPlan(db_, plan_, RunnerIdentity()))
+      return Fail("cannot register the plan: " + error->message);
     if (!existing || existing->baseline.empty() || Untouched(*existing)) {
       auto baseline = TakeFingerprint(db_, review_.tables);
-      if (const DbError* error = ErrorOf(baseline)) return Fail("cannot take the baseline fingerprint: " + error->message);
+      if (const DbError* error = ErrorOf(baseline))
+        return Fail("cannot take the baseline fingerprint: " + error->message);
       const Fingerprint& f = std::get<Fingerprint>(baseline);
-      if (auto error = ExecError(db_, "UPDATE pgshift.plans SET baseline_fingerprint = " + db_.QuoteLiteral(f.hash) +
-                                          ", baseline_detail = " + db_.QuoteLiteral(f.Detail()) +
-                                          " WHERE plan_id = " + db_.QuoteLiteral(plan_.id))) {
+      if (auto error = ExecError(
+              db_, "UPDATE pgshift.plans SET baseline_fingerprint = " + db_.QuoteLiteral(f.hash) +
+                       ", baseline_detail = " + db_.QuoteLiteral(f.Detail()) +
+                       " WHERE plan_id = " + db_.QuoteLiteral(plan_.id))) {
         return Fail("cannot record the baseline: " + error->message);
       }
       sink_.Emit({"checkpoint", "", "baseline fingerprint " + f.hash});
     }
     auto reread = ReadPlanRecord(db_, plan_.id);
-    if (const DbError* error = ErrorOf(reread)) return Fail("cannot read the ledger: " + error->message);
+    if (const DbError* error = ErrorOf(reread))
+      return Fail("cannot read the ledger: " + error->message);
     const PlanRecord record = *std::get<std::optional<PlanRecord>>(reread);
 
     for (std::size_t i = 0; i < request.through; ++i) {
@@ -84,8 +94,9 @@ class Runner {
       }
       if (auto failure = RunStage(i, stage_record ? *stage_record : StageRecord{})) {
         if (!failure->connection_lost) {
-          ExecError(db_, StageUpdate(db_, plan_.id, stage.id,
-                                     "status = 'failed', error = " + db_.QuoteLiteral(failure->message)));
+          ExecError(
+              db_, StageUpdate(db_, plan_.id, stage.id,
+                               "status = 'failed', error = " + db_.QuoteLiteral(failure->message)));
         }
         sink_.Emit({"stage-failed", stage.id, failure->message});
         return Fail("stage `" + stage.id + "` failed: " + failure->message);
@@ -109,7 +120,8 @@ class Runner {
         return StepFailure{"its gate failed: " + error->message, error->connection_lost};
       }
       if (std::get<Rows>(gate).Scalar() != "t") {
-        sink_.Emit({"gate-failed", stage.id, "gate returned " + Shown(std::get<Rows>(gate).Scalar())});
+        sink_.Emit(
+            {"gate-failed", stage.id, "gate returned " + Shown(std::get<Rows>(gate).Scalar())});
         return StepFailure{"its gate returned " + Shown(std::get<Rows>(gate).Scalar()) +
                            ", not true; the stage did not start"};
       }
@@ -122,33 +134,40 @@ class Runner {
                           (before.status == "failed" &&
                            (before.steps_done > 0 || before.has_cursor || before.has_max_key));
     const bool fresh = !resuming;
-    const std::string restart = fresh ? ", started_at = now(), finished_at = NULL, steps_done = 0, "
-                                        "rows_done = 0, rows_scanned = 0, rows_total = NULL, cursor = NULL, "
-                                        "max_key = NULL, batch_size = NULL, fingerprint = NULL"
-                                      : "";
-    if (auto error = ExecError(db_, StageUpdate(db_, plan_.id, stage.id,
-                                                "status = 'running', attempts = attempts + 1, error = NULL" + restart))) {
+    const std::string restart =
+        fresh ? ", started_at = now(), finished_at = NULL, steps_done = 0, "
+                "rows_done = 0, rows_scanned = 0, rows_total = NULL, cursor = NULL, "
+                "max_key = NULL, batch_size = NULL, fingerprint = NULL"
+              : "";
+    if (auto error = ExecError(
+            db_,
+            StageUpdate(db_, plan_.id, stage.id,
+                        "status = 'running', attempts = attempts + 1, error = NULL" + restart))) {
       return StepFailure{"cannot mark it running: " + error->message, error->connection_lost};
     }
     sink_.Emit({"stage-started", stage.id,
-                std::string(resuming ? "resuming " : "starting ") + std::string(rules::PhaseName(stage.phase)) +
-                    " stage" + (resuming && before.steps_done > 0 ? " after statement " + std::to_string(before.steps_done) : "")});
+                std::string(resuming ? "resuming " : "starting ") +
+                    std::string(rules::PhaseName(stage.phase)) + " stage" +
+                    (resuming && before.steps_done > 0
+                         ? " after statement " + std::to_string(before.steps_done)
+                         : "")});
     StepContext context{db_, settings_, sink_, review_.tables, stage.id};
     std::optional<StepFailure> failure;
     if (stage.backfill) {
       StageRecord current = fresh ? StageRecord{} : before;
       failure = RunBackfill(context, plan_.id, *stage.backfill, current);
     } else {
-      failure = RunStatements(context, review_.stages[index].sql, fresh ? 0 : before.steps_done,
-                              [&](int end, bool last) -> DbResult<std::string> {
-                                std::string sql = StageUpdate(db_, plan_.id, stage.id,
-                                                              "steps_done = " + std::to_string(end));
-                                if (!last) return sql;
-                                auto done = DoneAssignments(db_, review_.tables);
-                                if (const DbError* error = ErrorOf(done)) return *error;
-                                return sql + "; " + StageUpdate(db_, plan_.id, stage.id, std::get<std::string>(done));
-                              },
-                              resuming);
+      failure = RunStatements(
+          context, review_.stages[index].sql, fresh ? 0 : before.steps_done,
+          [&](int end, bool last) -> DbResult<std::string> {
+            std::string sql =
+                StageUpdate(db_, plan_.id, stage.id, "steps_done = " + std::to_string(end));
+            if (!last) return sql;
+            auto done = DoneAssignments(db_, review_.tables);
+            if (const DbError* error = ErrorOf(done)) return *error;
+            return sql + "; " + StageUpdate(db_, plan_.id, stage.id, std::get<std::string>(done));
+          },
+          resuming);
     }
     if (failure) return failure;
     const long long took = std::chrono::duration_cast<Millis>(Clock::now() - start).count();
@@ -156,7 +175,9 @@ class Runner {
     return std::nullopt;
   }
 
-  static std::string Shown(const std::string& value) { return value.empty() ? "no row or NULL" : "`" + value + "`"; }
+  static std::string Shown(const std::string& value) {
+    return value.empty() ? "no row or NULL" : "`" + value + "`";
+  }
 
   Outcome Fail(const std::string& message) { return {false, message}; }
 
@@ -169,25 +190,28 @@ class Runner {
 
 }  // namespace
 
-std::variant<std::size_t, std::string> ResolveThrough(const Plan& plan, const std::string& through) {
+std::variant<std::size_t, std::string> ResolveThrough(const Plan& plan,
+                                                      const std::string& through) {
   const std::string name = through.empty() ? "switch" : through;
   if (const auto phase = rules::ParsePhase(name)) {
     std::size_t count = 0;
     for (std::size_t i = 0; i < plan.stages.size(); ++i) {
       if (plan.stages[i].phase <= *phase) count = i + 1;
     }
-    if (count == 0) return "no stage of plan `" + plan.id + "` is at or before the " + name + " phase";
+    if (count == 0)
+      return "no stage of plan `" + plan.id + "` is at or before the " + name + " phase";
     return count;
   }
   for (std::size_t i = 0; i < plan.stages.size(); ++i) {
     if (plan.stages[i].id == name) return i + 1;
   }
-  return "--through " + name + " names neither a phase (expand, backfill, switch, contract) nor a stage of plan `" +
+  return "--through " + name +
+         " names neither a phase (expand, backfill, switch, contract) nor a stage of plan `" +
          plan.id + "`";
 }
 
-Outcome RunPlan(Database& db, const Plan& plan, const PlanReview& review, const RunSettings& settings,
-                const RunRequest& request, EventSink& sink) {
+Outcome RunPlan(Database& db, const Plan& plan, const PlanReview& review,
+                const RunSettings& settings, const RunRequest& request, EventSink& sink) {
   return Runner(db, plan, review, settings, sink).Run(request);
 }
 
@@ -195,8 +219,8 @@ DbResult<std::string> DoneAssignments(Database& db, const std::vector<std::strin
   auto fingerprint = TakeFingerprint(db, tables);
   if (const DbError* error = ErrorOf(fingerprint)) return *error;
   const Fingerprint& f = std::get<Fingerprint>(fingerprint);
-  return "status = 'done', finished_at = now(), error = NULL, fingerprint = " + db.QuoteLiteral(f.hash) +
-         ", fingerprint_detail = " + db.QuoteLiteral(f.Detail());
+  return "status = 'done', finished_at = now(), error = NULL, fingerprint = " +
+         db.QuoteLiteral(f.hash) + ", fingerprint_detail = " + db.QuoteLiteral(f.Detail());
 }
 
 }  // namespace pgshift::runner

@@ -27,8 +27,8 @@ struct Outcome {
 // "switch" (the default), any phase name, or a stage id: how many stages a run covers.
 std::variant<std::size_t, std::string> ResolveThrough(const Plan& plan, const std::string& through);
 
-Outcome RunPlan(Database& db, const Plan& plan, const PlanReview& review, const RunSettings& settings,
-                const RunRequest& request, EventSink& sink);
+Outcome RunPlan(Database& db, const Plan& plan, const PlanReview& review,
+                const RunSettings& settings, const RunRequest& request, EventSink& sink);
 
 // The ledger assignments that close a stage: done, finished now, with the catalog fingerprint
 // taken inside the caller's open transaction.

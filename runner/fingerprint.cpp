@@ -22,13 +22,15 @@ std::string Hash(const std::vector<std::string>& lines) {
 // One table's catalog state; a table that does not exist gives the single line "absent".
 std::string TableQuery(Database& db, const std::string& table) {
   const std::string name = db.QuoteLiteral(QuoteQualified(db, table));
-  return "WITH r AS (SELECT to_regclass(" + name + ") AS oid) "
+  return "WITH r AS (SELECT to_regclass(" + name +
+         ") AS oid) "
          "SELECT 'column ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) "
          "  || CASE WHEN a.attnotnull THEN ' not null' ELSE ' null' END "
          "  || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') "
          "  || CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity::text ELSE '' END "
          "  || CASE WHEN a.attgenerated <> '' THEN ' generated' ELSE '' END "
-         "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+         "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = "
+         "a.attnum "
          "WHERE a.attrelid = (SELECT oid FROM r) AND a.attnum > 0 AND NOT a.attisdropped "
          "UNION ALL SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) "
          "  || CASE WHEN convalidated THEN '' ELSE ' (not validated)' END "
@@ -36,7 +38,8 @@ std::string TableQuery(Database& db, const std::string& table) {
          "UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid) "
          "  || CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END "
          "FROM pg_index i WHERE i.indrelid = (SELECT oid FROM r) "
-         "UNION ALL SELECT 'trigger ' || pg_get_triggerdef(t.oid) || ' (enabled ' || t.tgenabled::text || ')' "
+         "UNION ALL SELECT 'trigger ' || pg_get_triggerdef(t.oid) || ' (enabled ' || "
+         "t.tgenabled::text || ')' "
          "FROM pg_trigger t WHERE t.tgrelid = (SELECT oid FROM r) AND NOT t.tgisinternal "
          "UNION ALL SELECT 'absent' WHERE (SELECT oid FROM r) IS NULL";
 }

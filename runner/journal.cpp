@@ -39,7 +39,8 @@ CREATE INDEX IF NOT EXISTS events_run ON events (run_id, id);
 // UTC, with milliseconds: 2026-11-29T04:40:01.123Z
 std::string Now() {
   const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
@@ -62,7 +63,8 @@ std::variant<std::unique_ptr<Journal>, std::string> Journal::Open(const std::str
     std::error_code ignored;
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
-    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto db =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db->setBusyTimeout(5000);
     db->exec("PRAGMA journal_mode = WAL");
     db->exec(kSchema);
@@ -72,10 +74,12 @@ std::variant<std::unique_ptr<Journal>, std::string> Journal::Open(const std::str
   }
 }
 
-void Journal::StartRun(const std::string& command, const std::string& plan_id, const std::string& target,
-                       const std::string& runner) {
+void Journal::StartRun(const std::string& command, const std::string& plan_id,
+                       const std::string& target, const std::string& runner) {
   try {
-    SQLite::Statement insert(*db_, "INSERT INTO runs (command, plan_id, target, runner, started_at) VALUES (?, ?, ?, ?, ?)");
+    SQLite::Statement insert(
+        *db_,
+        "INSERT INTO runs (command, plan_id, target, runner, started_at) VALUES (?, ?, ?, ?, ?)");
     insert.bind(1, command);
     insert.bind(2, plan_id);
     insert.bind(3, target);
@@ -91,15 +95,19 @@ void Journal::StartRun(const std::string& command, const std::string& plan_id, c
 void Journal::Emit(const RunEvent& event) {
   if (run_id_ == 0) return;
   try {
-    SQLite::Statement insert(*db_, "INSERT INTO events (run_id, at, kind, stage, message, duration_ms, detail) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement insert(
+        *db_,
+        "INSERT INTO events (run_id, at, kind, stage, message, duration_ms, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, static_cast<int64_t>(run_id_));
     insert.bind(2, Now());
     insert.bind(3, event.kind);
     insert.bind(4, event.stage);
     insert.bind(5, event.message);
-    if (event.duration_ms >= 0) insert.bind(6, static_cast<int64_t>(event.duration_ms));
-    else insert.bind(6);
+    if (event.duration_ms >= 0)
+      insert.bind(6, static_cast<int64_t>(event.duration_ms));
+    else
+      insert.bind(6);
     insert.bind(7, event.detail.dump());
     insert.exec();
   } catch (const std::exception& e) {
@@ -111,8 +119,9 @@ void Journal::FinishRun(bool ok, const std::string& message) {
   if (run_id_ == 0) return;
   try {
     SQLite::Statement update(*db_,
-        "UPDATE runs SET finished_at = ?1, outcome = ?2, message = ?3, "
-        "duration_ms = CAST(ROUND((julianday(?1) - julianday(started_at)) * 86400000) AS INTEGER) WHERE id = ?4");
+                             "UPDATE runs SET finished_at = ?1, outcome = ?2, message = ?3, "
+                             "duration_ms = CAST(ROUND((julianday(?1) - julianday(started_at)) * "
+                             "86400000) AS INTEGER) WHERE id = ?4");
     update.bind(1, Now());
     update.bind(2, ok ? "ok" : "failed");
     update.bind(3, message);
@@ -125,8 +134,10 @@ void Journal::FinishRun(bool ok, const std::string& message) {
 
 std::vector<JournalRun> Journal::Runs(int limit, const std::string& plan_id) {
   std::vector<JournalRun> runs;
-  SQLite::Statement select(*db_,
-      "SELECT id, command, plan_id, target, runner, started_at, coalesce(finished_at, ''), outcome, "
+  SQLite::Statement select(
+      *db_,
+      "SELECT id, command, plan_id, target, runner, started_at, coalesce(finished_at, ''), "
+      "outcome, "
       "coalesce(message, ''), coalesce(duration_ms, -1) FROM runs WHERE ?1 = '' OR plan_id = ?1 "
       "ORDER BY id DESC LIMIT ?2");
   select.bind(1, plan_id);
@@ -143,16 +154,18 @@ std::vector<JournalRun> Journal::Runs(int limit, const std::string& plan_id) {
     run.outcome = select.getColumn(7).getString();
     run.message = select.getColumn(8).getString();
     run.duration_ms = select.getColumn(9).getInt64();
-    SQLite::Statement events(*db_, "SELECT at, kind, stage, message, duration_ms, detail FROM events "
-                                   "WHERE run_id = ? ORDER BY id");
+    SQLite::Statement events(*db_,
+                             "SELECT at, kind, stage, message, duration_ms, detail FROM events "
+                             "WHERE run_id = ? ORDER BY id");
     events.bind(1, static_cast<int64_t>(run.id));
     while (events.executeStep()) {
       nlohmann::json event = {{"at", events.getColumn(0).getString()},
                               {"kind", events.getColumn(1).getString()},
                               {"stage", events.getColumn(2).getString()},
                               {"message", events.getColumn(3).getString()}};
-      event["duration_ms"] = events.getColumn(4).isNull() ? nlohmann::json(nullptr)
-                                                           : nlohmann::json(events.getColumn(4).getInt64());
+      event["duration_ms"] = events.getColumn(4).isNull()
+                                 ? nlohmann::json(nullptr)
+                                 : nlohmann::json(events.getColumn(4).getInt64());
       event["detail"] = nlohmann::json::parse(events.getColumn(5).getString(), nullptr, false);
       run.events.push_back(std::move(event));
     }

@@ -49,9 +49,12 @@ std::vector<std::string> ParseTextArray(const std::optional<std::string>& value,
   for (std::size_t i = 1; i + 1 < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '\\' && i + 2 < text.size()) current += text[++i];
-      else if (c == '"') quoted = false;
-      else current += c;
+      if (c == '\\' && i + 2 < text.size())
+        current += text[++i];
+      else if (c == '"')
+        quoted = false;
+      else
+        current += c;
     } else if (c == '"') {
       quoted = in_element = true;
     } else if (c == ',') {
@@ -79,8 +82,9 @@ const StageRecord* PlanRecord::Find(std::string_view id) const {
 std::optional<DbError> EnsureLedger(Database& db) {
   if (LedgerExists(db)) return std::nullopt;
   // One transaction under a fixed advisory lock: two first runners must not race the DDL.
-  auto result = db.Exec(std::string("BEGIN; SELECT pg_advisory_xact_lock(hashtext('pgshift-ledger'));") +
-                        kSchema + "COMMIT;");
+  auto result =
+      db.Exec(std::string("BEGIN; SELECT pg_advisory_xact_lock(hashtext('pgshift-ledger'));") +
+              kSchema + "COMMIT;");
   if (const DbError* error = ErrorOf(result)) {
     db.Exec("ROLLBACK");
     return *error;
@@ -96,9 +100,11 @@ bool LedgerExists(Database& db) {
 DbResult<std::optional<PlanRecord>> ReadPlanRecord(Database& db, const std::string& plan_id) {
   if (!LedgerExists(db)) return std::optional<PlanRecord>();
   const std::string id = db.QuoteLiteral(plan_id);
-  auto plan = db.Exec("SELECT plan_id, checksum, coalesce(baseline_fingerprint, ''), "
-                      "coalesce(baseline_detail, ''), to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), "
-                      "coalesce(runner, '') FROM pgshift.plans WHERE plan_id = " + id);
+  auto plan = db.Exec(
+      "SELECT plan_id, checksum, coalesce(baseline_fingerprint, ''), "
+      "coalesce(baseline_detail, ''), to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), "
+      "coalesce(runner, '') FROM pgshift.plans WHERE plan_id = " +
+      id);
   if (const DbError* error = ErrorOf(plan)) return *error;
   const Rows& plan_rows = std::get<Rows>(plan);
   if (plan_rows.empty()) return std::optional<PlanRecord>();
@@ -118,7 +124,8 @@ DbResult<std::optional<PlanRecord>> ReadPlanRecord(Database& db, const std::stri
       "  attempts, steps_done, rows_done, rows_scanned, rows_total, cursor, max_key, "
       "  coalesce(batch_size, 0), coalesce(fingerprint, ''), coalesce(fingerprint_detail, ''), "
       "  coalesce(error, '') "
-      "FROM pgshift.stages WHERE plan_id = " + id + " ORDER BY position");
+      "FROM pgshift.stages WHERE plan_id = " +
+      id + " ORDER BY position");
   if (const DbError* error = ErrorOf(stages)) return *error;
   for (const Row& r : std::get<Rows>(stages).rows) {
     StageRecord s;
@@ -147,8 +154,8 @@ DbResult<std::optional<PlanRecord>> ReadPlanRecord(Database& db, const std::stri
 
 std::optional<DbError> RegisterPlan(Database& db, const Plan& plan, const std::string& runner) {
   const std::string id = db.QuoteLiteral(plan.id);
-  std::string sql = "BEGIN; INSERT INTO pgshift.plans (plan_id, checksum, runner) VALUES (" + id + ", " +
-                    db.QuoteLiteral(plan.checksum) + ", " + db.QuoteLiteral(runner) +
+  std::string sql = "BEGIN; INSERT INTO pgshift.plans (plan_id, checksum, runner) VALUES (" + id +
+                    ", " + db.QuoteLiteral(plan.checksum) + ", " + db.QuoteLiteral(runner) +
                     ") ON CONFLICT (plan_id) DO UPDATE SET checksum = EXCLUDED.checksum, "
                     "runner = EXCLUDED.runner, updated_at = now();";
   // Stages that left the plan are forgotten unless they did something; the rest follow its order.
@@ -174,13 +181,15 @@ std::optional<DbError> RegisterPlan(Database& db, const Plan& plan, const std::s
 
 std::string StageUpdate(Database& db, const std::string& plan_id, const std::string& stage_id,
                         const std::string& assignments) {
-  return "UPDATE pgshift.stages SET " + assignments + " WHERE plan_id = " + db.QuoteLiteral(plan_id) +
+  return "UPDATE pgshift.stages SET " + assignments +
+         " WHERE plan_id = " + db.QuoteLiteral(plan_id) +
          " AND stage_id = " + db.QuoteLiteral(stage_id);
 }
 
 std::string TextArray(Database& db, const std::vector<std::string>& values) {
   std::string out = "ARRAY[";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + db.QuoteLiteral(values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    out += (i ? ", " : "") + db.QuoteLiteral(values[i]);
   return out + "]::text[]";
 }
 

@@ -16,11 +16,11 @@ struct StageRecord {
   std::string stage_id;
   int position = 0;
   std::string phase;
-  std::string status = "pending";  // pending, running, done, failed, rolled back
+  std::string status = "pending";       // pending, running, done, failed, rolled back
   std::string started_at, finished_at;  // ISO 8601, empty when not set
   double seconds = 0;                   // finished - started, or so far
   int attempts = 0;
-  int steps_done = 0;                   // statements committed so far
+  int steps_done = 0;  // statements committed so far
   long long rows_done = 0, rows_scanned = 0;
   std::optional<long long> rows_total;
   std::vector<std::string> cursor, max_key;  // backfill keyset position and end

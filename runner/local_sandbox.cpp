@@ -37,7 +37,8 @@ std::string FindServerBinaries() {
   for (std::size_t start = 0; start <= paths.size();) {
     const std::size_t colon = std::min(paths.find(':', start), paths.size());
     const fs::path dir = paths.substr(start, colon - start);
-    if (!dir.empty() && fs::exists(dir / "initdb", ignored)) return fs::canonical(dir / "initdb").parent_path().string();
+    if (!dir.empty() && fs::exists(dir / "initdb", ignored))
+      return fs::canonical(dir / "initdb").parent_path().string();
     start = colon + 1;
   }
   return "";
@@ -63,7 +64,8 @@ std::optional<SandboxError> Run(const std::vector<std::string>& argv, const Sand
   options.cwd = info.directory;
   const CommandResult result = RunCommand(argv, options);
   if (result.exit_code == 0) return std::nullopt;
-  return SandboxError{what + " failed (" + CommandLine(argv) + "): " + Tail(result.err + result.out)};
+  return SandboxError{what + " failed (" + CommandLine(argv) +
+                      "): " + Tail(result.err + result.out)};
 }
 
 std::optional<SandboxError> StartServer(SandboxInfo& info) {
@@ -99,20 +101,22 @@ std::variant<SandboxInfo, SandboxError> StartLocalSandbox(const SandboxOptions& 
   info.bin_dir = options.bin_dir.empty() ? FindServerBinaries() : options.bin_dir;
   std::error_code ignored;
   if (info.bin_dir.empty() || !fs::exists(fs::path(info.bin_dir) / "initdb", ignored)) {
-    return SandboxError{"no PostgreSQL server binaries found (looked for initdb in "
-                        "/usr/lib/postgresql/*/bin and on PATH; install postgresql or pass --bin-dir)"};
+    return SandboxError{
+        "no PostgreSQL server binaries found (looked for initdb in "
+        "/usr/lib/postgresql/*/bin and on PATH; install postgresql or pass --bin-dir)"};
   }
   const passwd* owner = nullptr;
   if (geteuid() == 0) {
     owner = getpwnam(options.user.c_str());
     if (owner == nullptr) {
-      return SandboxError{"PostgreSQL refuses to run as root, and there is no user `" + options.user +
-                          "` to run it as (create it, or pass --user)"};
+      return SandboxError{"PostgreSQL refuses to run as root, and there is no user `" +
+                          options.user + "` to run it as (create it, or pass --user)"};
     }
     info.user = options.user;
   }
   std::string pattern = (fs::temp_directory_path() / "pgshift-sandbox-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) return SandboxError{"cannot create a temporary directory"};
+  if (mkdtemp(pattern.data()) == nullptr)
+    return SandboxError{"cannot create a temporary directory"};
   info.directory = pattern;
   chmod(info.directory.c_str(), 0700);
   if (owner != nullptr && chown(info.directory.c_str(), owner->pw_uid, owner->pw_gid) != 0) {
@@ -123,9 +127,10 @@ std::variant<SandboxInfo, SandboxError> StartLocalSandbox(const SandboxOptions& 
     StopLocalSandbox(info);
     return error;
   };
-  if (auto error = Run({info.bin_dir + "/initdb", "-D", info.directory + "/data", "-U", "postgres",
-                        "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
-                       info, "initdb")) {
+  if (auto error =
+          Run({info.bin_dir + "/initdb", "-D", info.directory + "/data", "-U", "postgres", "-A",
+               "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+              info, "initdb")) {
     return fail(*error);
   }
   if (auto error = StartServer(info)) return fail(*error);
@@ -140,7 +145,8 @@ std::optional<SandboxError> StopLocalSandbox(const SandboxInfo& info) {
   std::error_code ignored;
   if (fs::exists(data / "postmaster.pid", ignored)) {
     const auto stopped = Run({info.bin_dir + "/pg_ctl", "-D", data.string(), "-m", "immediate",
-                              "-w", "-t", "30", "stop"}, info, "pg_ctl stop");
+                              "-w", "-t", "30", "stop"},
+                             info, "pg_ctl stop");
     if (stopped) {
       // pg_ctl could not stop it: kill the postmaster named in its pid file.
       std::ifstream pid_file(data / "postmaster.pid");
@@ -154,10 +160,12 @@ std::optional<SandboxError> StopLocalSandbox(const SandboxInfo& info) {
 }
 
 std::optional<SandboxError> RestartSandbox(const SandboxInfo& info) {
-  if (info.engine != "local") return SandboxError{"restart is only supported for the local sandbox"};
+  if (info.engine != "local")
+    return SandboxError{"restart is only supported for the local sandbox"};
   const std::string data = info.directory + "/data";
   if (auto error = Run({info.bin_dir + "/pg_ctl", "-D", data, "-m", "fast", "-w", "-t", "60", "-l",
-                        info.directory + "/server.log", "restart"}, info, "pg_ctl restart")) {
+                        info.directory + "/server.log", "restart"},
+                       info, "pg_ctl restart")) {
     return error;
   }
   return WaitUntilReady(info.url, 60);

@@ -26,7 +26,8 @@ bool ValidId(std::string_view id) {
 // Collects errors while reading one table of the plan.
 class Reader {
  public:
-  Reader(const std::string& path, std::vector<std::string>& errors) : path_(path), errors_(errors) {}
+  Reader(const std::string& path, std::vector<std::string>& errors)
+      : path_(path), errors_(errors) {}
 
   void Error(const toml::node& node, const std::string& key, const std::string& what) {
     errors_.push_back(At(path_, node.source()) + ": `" + key + "` " + what);
@@ -38,13 +39,14 @@ class Reader {
       if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
       std::string expected;
       for (std::string_view k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
-      errors_.push_back(At(path_, key.source()) + ": unknown key `" + prefix + std::string(key.str()) +
-                        "` (expected one of: " + expected + ")");
+      errors_.push_back(At(path_, key.source()) + ": unknown key `" + prefix +
+                        std::string(key.str()) + "` (expected one of: " + expected + ")");
     }
   }
 
   std::optional<std::string> String(const toml::table& table, std::string_view key,
-                                    const std::string& name, bool required, const toml::node& owner) {
+                                    const std::string& name, bool required,
+                                    const toml::node& owner) {
     const toml::node* node = table.get(key);
     if (node == nullptr) {
       if (required) Error(owner, name, "is missing");
@@ -117,8 +119,10 @@ void ReadBackfill(Reader& reader, const toml::node& node, const std::string& pre
     if (ok) {
       for (const toml::node& column : *columns) {
         const auto name = column.value<std::string>();
-        if (!name || name->empty()) ok = false;
-        else spec.key.push_back(*name);
+        if (!name || name->empty())
+          ok = false;
+        else
+          spec.key.push_back(*name);
       }
     }
     if (!ok) reader.Error(*key, prefix + ".key", "must be a non-empty list of column names");
@@ -142,17 +146,22 @@ void ReadStage(Reader& reader, const toml::node& node, std::size_t index, Stage&
     return;
   }
   stage.line = static_cast<int>(node.source().begin.line);
-  reader.RejectUnknown(*table, prefix + ".", {"id", "phase", "sql", "backfill", "gate", "rollback"});
+  reader.RejectUnknown(*table, prefix + ".",
+                       {"id", "phase", "sql", "backfill", "gate", "rollback"});
   if (auto id = reader.String(*table, "id", prefix + ".id", true, node)) {
     if (!ValidId(*id)) {
       reader.Error(*table->get("id"), prefix + ".id",
-                   "must be lower-case letters, digits, - and _ (up to 63), starting with a letter or digit");
+                   "must be lower-case letters, digits, - and _ (up to 63), starting with a letter "
+                   "or digit");
     }
     stage.id = *id;
   }
   if (auto phase = reader.String(*table, "phase", prefix + ".phase", true, node)) {
-    if (auto parsed = rules::ParsePhase(*phase)) stage.phase = *parsed;
-    else reader.Error(*table->get("phase"), prefix + ".phase", "must be expand, backfill, switch or contract");
+    if (auto parsed = rules::ParsePhase(*phase))
+      stage.phase = *parsed;
+    else
+      reader.Error(*table->get("phase"), prefix + ".phase",
+                   "must be expand, backfill, switch or contract");
   }
   const toml::node* sql = table->get("sql");
   const toml::node* backfill = table->get("backfill");
@@ -172,14 +181,17 @@ void ReadStage(Reader& reader, const toml::node& node, std::size_t index, Stage&
   }
   if (const toml::node* gate = table->get("gate")) {
     const auto text = gate->value<std::string>();
-    if (!text || Reader::Blank(*text)) reader.Error(*gate, prefix + ".gate", "must be a query returning true or false");
-    else stage.gate = PlanSql{*text, static_cast<int>(gate->source().begin.line)};
+    if (!text || Reader::Blank(*text))
+      reader.Error(*gate, prefix + ".gate", "must be a query returning true or false");
+    else
+      stage.gate = PlanSql{*text, static_cast<int>(gate->source().begin.line)};
   }
   const toml::node* rollback = table->get("rollback");
   if (rollback == nullptr) {
-    reader.Error(node, prefix + ".rollback",
-                 "is missing: give the SQL that undoes this stage, [] when there is nothing to undo, "
-                 "or \"irreversible\"");
+    reader.Error(
+        node, prefix + ".rollback",
+        "is missing: give the SQL that undoes this stage, [] when there is nothing to undo, "
+        "or \"irreversible\"");
   } else if (rollback->value<std::string>() == "irreversible") {
     stage.irreversible = true;
   } else if (auto list = reader.SqlList(*rollback, prefix + ".rollback", true)) {
@@ -229,7 +241,8 @@ std::variant<Plan, PlanErrors> ParsePlan(std::string_view text, const std::strin
   plan.path = path;
   reader.RejectUnknown(root, "", {"id", "summary", "stage"});
   if (auto id = reader.String(root, "id", "id", true, root)) {
-    if (!ValidId(*id)) reader.Error(*root.get("id"), "id", "must be lower-case letters, digits, - and _ (up to 63)");
+    if (!ValidId(*id))
+      reader.Error(*root.get("id"), "id", "must be lower-case letters, digits, - and _ (up to 63)");
     plan.id = *id;
   }
   plan.summary = reader.String(root, "summary", "summary", false, root).value_or("");
@@ -249,8 +262,9 @@ std::variant<Plan, PlanErrors> ParsePlan(std::string_view text, const std::strin
       }
       const toml::table* table = list->get(i)->as_table();
       const toml::node* phase_node = table == nullptr ? nullptr : table->get("phase");
-      const auto phase = phase_node == nullptr ? std::nullopt
-                                               : rules::ParsePhase(phase_node->value_or(std::string()));
+      const auto phase = phase_node == nullptr
+                             ? std::nullopt
+                             : rules::ParsePhase(phase_node->value_or(std::string()));
       if (phase && previous && *phase < *previous) {
         reader.Error(*phase_node, prefix + ".phase",
                      "is " + std::string(rules::PhaseName(*phase)) + " after a " +

@@ -30,11 +30,11 @@ struct PlanSql {
 };
 
 struct BackfillSpec {
-  std::string table;               // as written, possibly schema-qualified
-  std::string set;                 // the SET list: "email_address = email"
-  std::string where;               // optional: rows that still need the change
-  std::vector<std::string> key;    // key columns; empty: the table's primary key
-  long batch_size = 0;             // first batch size; 0: the runner's default
+  std::string table;             // as written, possibly schema-qualified
+  std::string set;               // the SET list: "email_address = email"
+  std::string where;             // optional: rows that still need the change
+  std::vector<std::string> key;  // key columns; empty: the table's primary key
+  long batch_size = 0;           // first batch size; 0: the runner's default
   int line = 0;
 };
 
@@ -44,7 +44,7 @@ struct Stage {
   std::vector<PlanSql> sql;
   std::optional<BackfillSpec> backfill;
   std::optional<PlanSql> gate;
-  std::vector<PlanSql> rollback;   // empty with irreversible false: nothing to undo
+  std::vector<PlanSql> rollback;  // empty with irreversible false: nothing to undo
   bool irreversible = false;
   int line = 0;
 };

@@ -16,7 +16,8 @@ std::string Verdict(const StatementReview& statement) {
   std::string text;
   for (const rules::Finding& finding : statement.findings) {
     if (!text.empty()) text += "; ";
-    text += std::string(rules::SeverityName(finding.severity)) + "[" + finding.rule + "] " + finding.message;
+    text += std::string(rules::SeverityName(finding.severity)) + "[" + finding.rule + "] " +
+            finding.message;
   }
   return text;
 }
@@ -26,7 +27,8 @@ void Statements(std::ostream& out, const std::vector<StatementReview>& statement
     Indented(out, statement.sql + ";", "     ");
     for (const std::string& lock : statement.locks) out << "       lock: " << lock << '\n';
     if (statement.locks.empty()) out << "       lock: none on an existing table\n";
-    if (statement.outside_transaction) out << "       runs outside a transaction (retried after cleanup)\n";
+    if (statement.outside_transaction)
+      out << "       runs outside a transaction (retried after cleanup)\n";
     if (lint) out << "       lint: " << Verdict(statement) << '\n';
   }
 }
@@ -52,11 +54,15 @@ void RenderPlanText(const Plan& plan, const PlanReview& review, std::ostream& ou
     if (stage.backfill) {
       const BackfillSpec& spec = *stage.backfill;
       out << "   backfill " << spec.table << " in keyset batches over "
-          << (spec.key.empty() ? std::string("its primary key") : "(" + [&] {
-                std::string k;
-                for (const std::string& c : spec.key) k += (k.empty() ? "" : ", ") + c;
-                return k;
-              }() + ")")
+          << (spec.key.empty() ? std::string("its primary key")
+                               : "(" +
+                                     [&] {
+                                       std::string k;
+                                       for (const std::string& c : spec.key)
+                                         k += (k.empty() ? "" : ", ") + c;
+                                       return k;
+                                     }() +
+                                     ")")
           << ", up to the largest key at start:\n     SET " << spec.set << '\n';
       if (!spec.where.empty()) out << "     WHERE " << spec.where << '\n';
       out << "       lock: ROW EXCLUSIVE on " << spec.table << " per batch, blocking nothing but "
@@ -80,13 +86,17 @@ nlohmann::json PlanJson(const Plan& plan, const PlanReview& review) {
   auto statements = [](const std::vector<StatementReview>& list, bool lint) {
     nlohmann::json out = nlohmann::json::array();
     for (const StatementReview& s : list) {
-      nlohmann::json item = {{"sql", s.sql}, {"line", s.line}, {"locks", s.locks},
+      nlohmann::json item = {{"sql", s.sql},
+                             {"line", s.line},
+                             {"locks", s.locks},
                              {"outside_transaction", s.outside_transaction}};
       if (lint) {
         item["findings"] = nlohmann::json::array();
         for (const rules::Finding& f : s.findings) {
-          item["findings"].push_back({{"rule", f.rule}, {"severity", rules::SeverityName(f.severity)},
-                                      {"message", f.message}, {"line", f.start.line}});
+          item["findings"].push_back({{"rule", f.rule},
+                                      {"severity", rules::SeverityName(f.severity)},
+                                      {"message", f.message},
+                                      {"line", f.start.line}});
         }
       }
       out.push_back(std::move(item));
@@ -96,19 +106,26 @@ nlohmann::json PlanJson(const Plan& plan, const PlanReview& review) {
   nlohmann::json stages = nlohmann::json::array();
   for (std::size_t i = 0; i < plan.stages.size(); ++i) {
     const Stage& stage = plan.stages[i];
-    nlohmann::json item = {{"id", stage.id}, {"phase", rules::PhaseName(stage.phase)}, {"line", stage.line},
+    nlohmann::json item = {{"id", stage.id},
+                           {"phase", rules::PhaseName(stage.phase)},
+                           {"line", stage.line},
                            {"sql", statements(review.stages[i].sql, true)},
                            {"irreversible", stage.irreversible},
                            {"rollback", statements(review.stages[i].rollback, false)}};
     item["gate"] = stage.gate ? nlohmann::json(stage.gate->text) : nlohmann::json(nullptr);
     if (stage.backfill) {
-      item["backfill"] = {{"table", stage.backfill->table}, {"set", stage.backfill->set},
-                          {"where", stage.backfill->where}, {"key", stage.backfill->key}};
+      item["backfill"] = {{"table", stage.backfill->table},
+                          {"set", stage.backfill->set},
+                          {"where", stage.backfill->where},
+                          {"key", stage.backfill->key}};
     }
     stages.push_back(std::move(item));
   }
-  return {{"id", plan.id}, {"summary", plan.summary}, {"checksum", plan.checksum},
-          {"tables", review.tables}, {"stages", stages}};
+  return {{"id", plan.id},
+          {"summary", plan.summary},
+          {"checksum", plan.checksum},
+          {"tables", review.tables},
+          {"stages", stages}};
 }
 
 }  // namespace pgshift::runner

@@ -33,15 +33,18 @@ bool OutsideTransaction(const Node* node, std::string& index_name) {
       const auto* index = node->index_stmt;
       if (!index->concurrent) return false;
       if (!parser::Str(index->idxname).empty()) {
-        const std::string schema = index->relation ? std::string(parser::Str(index->relation->schemaname)) : "";
+        const std::string schema =
+            index->relation ? std::string(parser::Str(index->relation->schemaname)) : "";
         index_name = (schema.empty() ? "" : schema + ".") + index->idxname;
       }
       return true;
     }
-    case PG_QUERY__NODE__NODE_DROP_STMT: return node->drop_stmt->concurrent;
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      return node->drop_stmt->concurrent;
     case PG_QUERY__NODE__NODE_REINDEX_STMT:
       return HasConcurrentlyOption(node->reindex_stmt->params, node->reindex_stmt->n_params);
-    case PG_QUERY__NODE__NODE_VACUUM_STMT: return node->vacuum_stmt->is_vacuumcmd;
+    case PG_QUERY__NODE__NODE_VACUUM_STMT:
+      return node->vacuum_stmt->is_vacuumcmd;
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
       for (std::size_t i = 0; i < node->alter_table_stmt->n_cmds; ++i) {
         const Node* cmd = node->alter_table_stmt->cmds[i];
@@ -53,7 +56,8 @@ bool OutsideTransaction(const Node* node, std::string& index_name) {
         }
       }
       return false;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -87,14 +91,16 @@ void VisitRangeVars(const ProtobufCMessage* message, std::set<std::string>& tabl
 void CollectTables(const Node* node, std::set<std::string>& tables) {
   VisitRangeVars(&node->base, tables);
   if (node->node_case == PG_QUERY__NODE__NODE_RENAME_STMT &&
-      node->rename_stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && node->rename_stmt->relation) {
+      node->rename_stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
+      node->rename_stmt->relation) {
     const std::string schema(parser::Str(node->rename_stmt->relation->schemaname));
     tables.insert((schema.empty() ? "" : schema + ".") + node->rename_stmt->newname);
   }
 }
 
 int LineWithin(std::string_view text, std::size_t offset) {
-  return static_cast<int>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+  return static_cast<int>(
+      std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
 }
 
 class Reviewer {
@@ -143,8 +149,9 @@ class Reviewer {
         const Node* node = statement.node;
         if (node->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
           Error(review.line, where,
-                "`" + review.sql + "`: the runner manages transactions itself (each stage is one "
-                "transaction; CONCURRENTLY statements run outside one)");
+                "`" + review.sql +
+                    "`: the runner manages transactions itself (each stage is one "
+                    "transaction; CONCURRENTLY statements run outside one)");
         }
         review.outside_transaction = OutsideTransaction(node, review.concurrent_index);
         if (review.outside_transaction) held.clear();  // a transaction ends before it
@@ -166,16 +173,21 @@ class Reviewer {
 
   // A stage's statements share one transaction, so a lock taken by one is held through the rest:
   // a scan or rewrite after a lock that blocks the application keeps it blocked for the whole scan.
-  void CheckHeldLock(const rules::TableLock& lock, std::vector<std::pair<rules::TableLock, int>>& held,
+  void CheckHeldLock(const rules::TableLock& lock,
+                     std::vector<std::pair<rules::TableLock, int>>& held,
                      const StatementReview& review, const std::string& where) {
     if (lock.work != rules::TableWork::kCatalogOnly) {
       for (const auto& [earlier, line] : held) {
-        if (earlier.table.Matches(lock.table) && rules::BlocksWrites(earlier.mode) && !review.outside_transaction) {
+        if (earlier.table.Matches(lock.table) && rules::BlocksWrites(earlier.mode) &&
+            !review.outside_transaction) {
           Error(review.line, where,
-                "`" + review.sql.substr(0, 80) + "` " + std::string(rules::TableWorkName(lock.work)) + " " +
-                    lock.table.ToString() + " while an earlier statement of the same transaction (line " +
-                    std::to_string(line) + ") holds " + std::string(rules::LockModeName(earlier.mode)) +
-                    " on it, blocking the application for the whole time; put it in a stage of its own");
+                "`" + review.sql.substr(0, 80) + "` " +
+                    std::string(rules::TableWorkName(lock.work)) + " " + lock.table.ToString() +
+                    " while an earlier statement of the same transaction (line " +
+                    std::to_string(line) + ") holds " +
+                    std::string(rules::LockModeName(earlier.mode)) +
+                    " on it, blocking the application for the whole time; put it in a stage of its "
+                    "own");
           break;
         }
       }

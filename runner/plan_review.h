@@ -15,12 +15,13 @@
 namespace pgshift::runner {
 
 struct StatementReview {
-  std::string sql;                    // one statement, without its semicolon
-  int line = 0;                       // in the plan file
-  std::vector<std::string> locks;     // "takes ACCESS EXCLUSIVE on users, blocking ...; ..."
+  std::string sql;                       // one statement, without its semicolon
+  int line = 0;                          // in the plan file
+  std::vector<std::string> locks;        // "takes ACCESS EXCLUSIVE on users, blocking ...; ..."
   std::vector<rules::Finding> findings;  // lint, in the stage's phase (only for `sql`)
-  bool outside_transaction = false;   // CONCURRENTLY, VACUUM: cannot run in a transaction block
-  std::string concurrent_index;       // CREATE INDEX CONCURRENTLY: the index, schema-qualified if written so
+  bool outside_transaction = false;      // CONCURRENTLY, VACUUM: cannot run in a transaction block
+  std::string
+      concurrent_index;  // CREATE INDEX CONCURRENTLY: the index, schema-qualified if written so
 };
 
 struct StageReview {

@@ -31,8 +31,10 @@ class PqDatabase final : public Database {
         Row row;
         row.reserve(r.size());
         for (const pqxx::field& f : r) {
-          if (f.is_null()) row.emplace_back(std::nullopt);
-          else row.emplace_back(std::string(f.c_str(), f.size()));
+          if (f.is_null())
+            row.emplace_back(std::nullopt);
+          else
+            row.emplace_back(std::string(f.c_str(), f.size()));
         }
         rows.rows.push_back(std::move(row));
       }

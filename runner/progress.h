@@ -7,7 +7,8 @@
 namespace pgshift::runner {
 
 // "copy-rows [########------------]  40%  40,000/100,000 rows  52,310 rows/s  ETA 1 s"
-std::string ProgressLine(const std::string& stage, const nlohmann::json& detail, int bar_width = 24);
+std::string ProgressLine(const std::string& stage, const nlohmann::json& detail,
+                         int bar_width = 24);
 // 1234567 → "1,234,567"
 std::string Thousands(long long value);
 

@@ -6,7 +6,8 @@
 namespace pgshift::runner {
 
 Millis Backoff(int attempt, Millis base, double unit_random) {
-  const double capped = std::min(30000.0, base.count() * static_cast<double>(1ll << std::min(attempt, 20)));
+  const double capped =
+      std::min(30000.0, base.count() * static_cast<double>(1ll << std::min(attempt, 20)));
   return Millis(static_cast<long long>(capped * (0.5 + unit_random)));
 }
 
@@ -29,7 +30,9 @@ std::vector<std::string> DescribeBlockers(Database& db, const std::vector<std::s
       "  coalesce(a.application_name, '') "
       "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
       "WHERE l.granted AND l.locktype = 'relation' AND l.pid <> pg_backend_pid() "
-      "  AND l.relation IN (SELECT to_regclass(n) FROM unnest(ARRAY[" + names + "]) AS n) "
+      "  AND l.relation IN (SELECT to_regclass(n) FROM unnest(ARRAY[" +
+      names +
+      "]) AS n) "
       "GROUP BY a.pid, a.state, a.xact_start, a.query_start, a.query, a.application_name "
       "ORDER BY 3 DESC");
   std::vector<std::string> blockers;

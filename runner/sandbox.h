@@ -14,15 +14,15 @@ namespace pgshift::runner {
 struct SandboxOptions {
   std::string engine = "local";  // local, docker or podman
   std::string image = "postgres:16";
-  std::string seed_file;         // SQL run once the server is ready
-  std::string bin_dir;           // local: server binaries (default: newest /usr/lib/postgresql/*/bin)
-  std::string user = "postgres"; // local, as root: the user that owns and runs the server
+  std::string seed_file;  // SQL run once the server is ready
+  std::string bin_dir;    // local: server binaries (default: newest /usr/lib/postgresql/*/bin)
+  std::string user = "postgres";  // local, as root: the user that owns and runs the server
   int ready_timeout_seconds = 60;
 };
 
 struct SandboxInfo {
-  std::string engine;     // local, docker or podman
-  std::string url;        // postgresql://postgres@127.0.0.1:PORT/postgres
+  std::string engine;  // local, docker or podman
+  std::string url;     // postgresql://postgres@127.0.0.1:PORT/postgres
   int port = 0;
   std::string directory;  // local: the temporary directory (data and socket)
   std::string bin_dir;    // local

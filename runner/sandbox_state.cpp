@@ -25,9 +25,9 @@ bool ValidName(const std::string& name) {
 
 std::optional<SandboxError> SaveSandboxState(const std::string& name, const SandboxInfo& info) {
   if (!ValidName(name)) return SandboxError{"sandbox names use letters, digits, - and _"};
-  const nlohmann::json state = {{"engine", info.engine},       {"url", info.url},
-                                {"port", info.port},           {"directory", info.directory},
-                                {"bin_dir", info.bin_dir},     {"user", info.user},
+  const nlohmann::json state = {{"engine", info.engine},      {"url", info.url},
+                                {"port", info.port},          {"directory", info.directory},
+                                {"bin_dir", info.bin_dir},    {"user", info.user},
                                 {"container", info.container}};
   const std::filesystem::path path = StatePath(name);
   std::error_code error;
@@ -43,7 +43,8 @@ std::variant<SandboxInfo, SandboxError> LoadSandboxState(const std::string& name
   const std::filesystem::path path = StatePath(name);
   std::ifstream in(path);
   if (!in) {
-    return SandboxError{"no sandbox `" + name + "` is running (start one with `pgshift sandbox start" +
+    return SandboxError{"no sandbox `" + name +
+                        "` is running (start one with `pgshift sandbox start" +
                         (name == "default" ? std::string() : " --name " + name) + "`)"};
   }
   try {

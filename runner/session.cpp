@@ -14,11 +14,11 @@ std::string Keys(Database& db, const std::string& plan_id) {
 }  // namespace
 
 std::optional<DbError> ConfigureSession(Database& db, const RunSettings& settings) {
-  const auto result = db.Exec(
-      "SET lock_timeout = " + std::to_string(settings.lock_timeout.count()) +
-      "; SET statement_timeout = " + std::to_string(settings.statement_timeout.count()) +
-      "; SET idle_in_transaction_session_timeout = " +
-      std::to_string(settings.idle_in_transaction_timeout.count()));
+  const auto result =
+      db.Exec("SET lock_timeout = " + std::to_string(settings.lock_timeout.count()) +
+              "; SET statement_timeout = " + std::to_string(settings.statement_timeout.count()) +
+              "; SET idle_in_transaction_session_timeout = " +
+              std::to_string(settings.idle_in_transaction_timeout.count()));
   if (const DbError* error = ErrorOf(result)) return *error;
   return std::nullopt;
 }
@@ -37,20 +37,26 @@ void UnlockPlan(Database& db, const std::string& plan_id) {
 }
 
 std::string PlanLockHolder(Database& db, const std::string& plan_id) {
-  const std::string recorded =
-      LedgerExists(db) ? "coalesce((SELECT runner FROM pgshift.plans WHERE plan_id = " +
-                             db.QuoteLiteral(plan_id) + "), '')"
-                       : std::string("''");
+  const std::string recorded = LedgerExists(db)
+                                   ? "coalesce((SELECT runner FROM pgshift.plans WHERE plan_id = " +
+                                         db.QuoteLiteral(plan_id) + "), '')"
+                                   : std::string("''");
   const auto holder = db.Exec(
-      "SELECT a.pid, to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SSOF'), coalesce(a.application_name, ''), " +
-      recorded + " "
+      "SELECT a.pid, to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SSOF'), "
+      "coalesce(a.application_name, ''), " +
+      recorded +
+      " "
       "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 AND l.pid <> pg_backend_pid() "
-      "  AND l.classid = hashtext('pgshift')::oid AND l.objid = hashtext(" + db.QuoteLiteral(plan_id) + ")::oid "
+      "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 AND l.pid <> "
+      "pg_backend_pid() "
+      "  AND l.classid = hashtext('pgshift')::oid AND l.objid = hashtext(" +
+      db.QuoteLiteral(plan_id) +
+      ")::oid "
       "  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   if (ErrorOf(holder) != nullptr || std::get<Rows>(holder).empty()) return "";
   const Row& row = std::get<Rows>(holder).rows[0];
-  std::string text = "server pid " + row[0].value_or("?") + " (connected since " + row[1].value_or("?");
+  std::string text =
+      "server pid " + row[0].value_or("?") + " (connected since " + row[1].value_or("?");
   if (!row[2].value_or("").empty()) text += ", application " + *row[2];
   text += ")";
   if (!row[3].value_or("").empty()) text += ", recorded runner: " + *row[3];

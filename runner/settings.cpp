@@ -29,11 +29,16 @@ std::optional<Millis> ParseDuration(std::string_view text) {
   std::string_view unit = text.substr(i);
   while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
   double factor = 0;
-  if (unit.empty() || unit == "ms") factor = 1;
-  else if (unit == "s") factor = 1000;
-  else if (unit == "min") factor = 60000;
-  else if (unit == "h") factor = 3600000;
-  else return std::nullopt;
+  if (unit.empty() || unit == "ms")
+    factor = 1;
+  else if (unit == "s")
+    factor = 1000;
+  else if (unit == "min")
+    factor = 60000;
+  else if (unit == "h")
+    factor = 3600000;
+  else
+    return std::nullopt;
   if (unit.empty() && fraction) return std::nullopt;
   return Millis(static_cast<long long>(value * factor + 0.5));
 }

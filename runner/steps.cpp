@@ -25,7 +25,8 @@ std::string OneLine(std::string sql) {
 std::string IndexState(Database& db, const std::string& index) {
   const auto result = db.Exec(
       "SELECT CASE WHEN i.indisvalid THEN 'valid' ELSE 'invalid' END FROM pg_index i "
-      "WHERE i.indexrelid = to_regclass(" + db.QuoteLiteral(QuoteQualified(db, index)) + ")");
+      "WHERE i.indexrelid = to_regclass(" +
+      db.QuoteLiteral(QuoteQualified(db, index)) + ")");
   if (ErrorOf(result) != nullptr) return "unknown";
   const std::string state = std::get<Rows>(result).Scalar();
   return state.empty() ? "absent" : state;
@@ -58,7 +59,8 @@ std::optional<StepFailure> WithLockRetries(StepContext& context, const std::stri
     if (!error) return std::nullopt;
     if (!error->connection_lost) context.db.Exec("ROLLBACK");
     if (error->connection_lost) {
-      return StepFailure{"lost the connection to the server during " + what + ": " + error->message +
+      return StepFailure{"lost the connection to the server during " + what + ": " +
+                             error->message +
                              " (the interrupted transaction was rolled back by the server; "
                              "`pgshift run` resumes)",
                          true};
@@ -68,14 +70,18 @@ std::optional<StepFailure> WithLockRetries(StepContext& context, const std::stri
     }
     blockers = DescribeBlockers(context.db, context.tables);
     RunEvent event{"lock-retry", context.stage_id, "", MillisSince(start)};
-    event.detail = {{"attempt", attempt + 1}, {"of", attempts}, {"blockers", blockers},
+    event.detail = {{"attempt", attempt + 1},
+                    {"of", attempts},
+                    {"blockers", blockers},
                     {"error", error->message}};
     if (attempt + 1 < attempts) {
       const Millis wait = Backoff(attempt, context.settings.retry_delay);
-      event.message = what + ": " + (error->Deadlock() ? "deadlock" : "lock not granted within " +
-                                     FormatDuration(context.settings.lock_timeout)) +
-                      " (attempt " + std::to_string(attempt + 1) + " of " + std::to_string(attempts) +
-                      "); retrying in " + FormatDuration(wait) +
+      event.message = what + ": " +
+                      (error->Deadlock() ? "deadlock"
+                                         : "lock not granted within " +
+                                               FormatDuration(context.settings.lock_timeout)) +
+                      " (attempt " + std::to_string(attempt + 1) + " of " +
+                      std::to_string(attempts) + "); retrying in " + FormatDuration(wait) +
                       (blockers.empty() ? "" : "; blocked by " + blockers.front());
       event.detail["retry_in_ms"] = wait.count();
       context.sink.Emit(event);
@@ -88,8 +94,8 @@ std::optional<StepFailure> WithLockRetries(StepContext& context, const std::stri
     }
   }
   std::string message = "gave up on " + what + " after " + std::to_string(attempts) +
-                        " attempts, each waiting at most " + FormatDuration(context.settings.lock_timeout) +
-                        " for its locks; ";
+                        " attempts, each waiting at most " +
+                        FormatDuration(context.settings.lock_timeout) + " for its locks; ";
   if (blockers.empty()) {
     message += "the session in the way had finished by the time it was looked up";
   } else {
@@ -152,27 +158,32 @@ std::optional<StepFailure> RunStatements(StepContext& context,
         skip = resuming && IndexState(db, dropped) == "absent";
       }
       if (skip) {
-        context.sink.Emit({"note", context.stage_id,
-                           "`" + OneLine(statement.sql) + "` had finished before the interruption"});
+        context.sink.Emit(
+            {"note", context.stage_id,
+             "`" + OneLine(statement.sql) + "` had finished before the interruption"});
       }
-      failure = WithLockRetries(context, what, [&]() -> std::optional<DbError> {
-        if (!skip) {
-          auto result = db.Exec(statement.sql);
-          if (const DbError* error = ErrorOf(result)) {
-            DbError located = *error;
-            located.message = "`" + OneLine(statement.sql) + "`: " + error->message;
-            return located;
-          }
-          skip = true;  // done: a retry of the ledger update must not run it again
-        }
-        if (auto error = ExecError(db, "BEGIN")) return error;
-        return commit_ledger();
-      }, cleanup);
+      failure = WithLockRetries(
+          context, what,
+          [&]() -> std::optional<DbError> {
+            if (!skip) {
+              auto result = db.Exec(statement.sql);
+              if (const DbError* error = ErrorOf(result)) {
+                DbError located = *error;
+                located.message = "`" + OneLine(statement.sql) + "`: " + error->message;
+                return located;
+              }
+              skip = true;  // done: a retry of the ledger update must not run it again
+            }
+            if (auto error = ExecError(db, "BEGIN")) return error;
+            return commit_ledger();
+          },
+          cleanup);
       if (failure && !failure->connection_lost) cleanup();
     }
     if (failure) return failure;
     for (int i = begin; i < end; ++i) {
-      RunEvent event{"statement", context.stage_id, OneLine(statements[i].sql), i + 1 == end ? MillisSince(start) : -1};
+      RunEvent event{"statement", context.stage_id, OneLine(statements[i].sql),
+                     i + 1 == end ? MillisSince(start) : -1};
       context.sink.Emit(event);
     }
     begin = end;

@@ -31,7 +31,8 @@ TEST(ContainerCommands, PortReadyRemoveAndInfo) {
   const Argv ready = ContainerReadyCommand("docker", "c");
   EXPECT_TRUE(Has(ready, {"docker", "exec", "c", "pg_isready"}));
   EXPECT_TRUE(Has(ready, {"--host", "127.0.0.1"}));
-  EXPECT_EQ(ContainerRemoveCommand("podman", "c"), (Argv{"podman", "rm", "--force", "--volumes", "c"}));
+  EXPECT_EQ(ContainerRemoveCommand("podman", "c"),
+            (Argv{"podman", "rm", "--force", "--volumes", "c"}));
   EXPECT_EQ(ContainerInfoCommand("docker"), (Argv{"docker", "info"}));
 }
 

@@ -8,10 +8,12 @@ namespace {
 TEST(RedactUrl, HidesPasswordsInEveryForm) {
   EXPECT_EQ(RedactUrl("postgresql://app:s3cret@db.example:5432/prod"),
             "postgresql://app:***@db.example:5432/prod");
-  EXPECT_EQ(RedactUrl("postgres://app:p%40ss@h/db?sslmode=require"), "postgres://app:***@h/db?sslmode=require");
+  EXPECT_EQ(RedactUrl("postgres://app:p%40ss@h/db?sslmode=require"),
+            "postgres://app:***@h/db?sslmode=require");
   EXPECT_EQ(RedactUrl("postgresql://h/db?user=a&password=xyz&sslmode=require"),
             "postgresql://h/db?user=a&password=***&sslmode=require");
-  EXPECT_EQ(RedactUrl("host=h user=a password=xyz dbname=d"), "host=h user=a password=*** dbname=d");
+  EXPECT_EQ(RedactUrl("host=h user=a password=xyz dbname=d"),
+            "host=h user=a password=*** dbname=d");
   EXPECT_EQ(RedactUrl("host=h password='a b' dbname=d"), "host=h password=*** dbname=d");
 }
 

@@ -9,9 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "runner/sandbox.h"
 #include "tests/support/postgres_server.h"
@@ -32,7 +31,9 @@ bool WaitFor(const std::function<bool()>& condition, int seconds = 20) {
   return false;
 }
 
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 class Fault : public ::testing::Test {
  protected:
@@ -40,8 +41,9 @@ class Fault : public ::testing::Test {
     url_ = FreshDatabase();
     db_ = ConnectTo(url_);
     ASSERT_TRUE(db_);
-    dir_ = fs::temp_directory_path() / ("pgshift-fault-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("pgshift-fault-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     env_.env["PGSHIFT_JOURNAL"] = (dir_ / "journal.db").string();
@@ -54,9 +56,7 @@ class Fault : public ::testing::Test {
     std::ofstream(path) << text;
     return path;
   }
-  ProcessResult Pgshift(std::vector<std::string> args) {
-    return RunPgshift(args, env_);
-  }
+  ProcessResult Pgshift(std::vector<std::string> args) { return RunPgshift(args, env_); }
   // Starts `pgshift args...` on a thread; the result arrives when it ends.
   void Start(std::vector<std::string> args) {
     background_ = std::thread([this, args] { background_result_ = RunPgshift(args, env_); });
@@ -76,8 +76,10 @@ class Fault : public ::testing::Test {
     return std::stoll(std::get<runner::Rows>(rows).Scalar());
   }
   void FillTable(int rows) {
-    Sql(*db_, "CREATE TABLE t (id bigint PRIMARY KEY, n int NOT NULL DEFAULT 0);"
-              "INSERT INTO t (id) SELECT i FROM generate_series(1, " + std::to_string(rows) + ") i");
+    Sql(*db_,
+        "CREATE TABLE t (id bigint PRIMARY KEY, n int NOT NULL DEFAULT 0);"
+        "INSERT INTO t (id) SELECT i FROM generate_series(1, " +
+            std::to_string(rows) + ") i");
   }
 
   std::string url_;
@@ -98,8 +100,8 @@ backfill = { table = "t", set = "n = n + 1" }
 rollback = []
 )toml";
 
-const std::vector<std::string> kSlow = {"--batch-size", "500", "--batch-time", "1ms", "--throttle", "15ms",
-                                        "--progress", "json"};
+const std::vector<std::string> kSlow = {"--batch-size", "500",  "--batch-time", "1ms",
+                                        "--throttle",   "15ms", "--progress",   "json"};
 
 TEST_F(Fault, SigkillMidBackfillResumesWithExactData) {
   FillTable(60000);
@@ -117,7 +119,8 @@ TEST_F(Fault, SigkillMidBackfillResumesWithExactData) {
       << "the ledger's cursor and the data disagree";
   const ProcessResult status = Pgshift({"status", plan, "--db", url_});
   EXPECT_EQ(status.exit_code, 0) << status.err;
-  EXPECT_TRUE(Contains(status.out, "stage `bump` interrupted; committed up to key (")) << status.out;
+  EXPECT_TRUE(Contains(status.out, "stage `bump` interrupted; committed up to key ("))
+      << status.out;
   EXPECT_TRUE(Contains(status.out, "`pgshift run` resumes from there")) << status.out;
   const ProcessResult history = Pgshift({"history"});
   EXPECT_TRUE(Contains(history.out, "no end recorded")) << history.out;
@@ -142,7 +145,8 @@ rollback = "ALTER TABLE t DROP COLUMN c"
   Start({"run", plan, "--db", url_});
   int backend = 0;
   ASSERT_TRUE(WaitFor([&] {
-    const std::string pid = Scalar(*db_, "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(1.5)%'");
+    const std::string pid =
+        Scalar(*db_, "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(1.5)%'");
     backend = pid.empty() ? 0 : std::stoi(pid);
     return backend != 0;
   }));
@@ -150,14 +154,22 @@ rollback = "ALTER TABLE t DROP COLUMN c"
   EXPECT_EQ(Finish().signal, SIGKILL);
   // The server notices the dead client once its statement ends, and rolls the transaction back.
   ASSERT_TRUE(WaitFor([&] {
-    return Scalar(*db_, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + std::to_string(backend)) == "0";
+    return Scalar(*db_, "SELECT count(*) FROM pg_stat_activity WHERE pid = " +
+                            std::to_string(backend)) == "0";
   }));
-  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c'"), "0");
+  EXPECT_EQ(Scalar(*db_,
+                   "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND "
+                   "column_name = 'c'"),
+            "0");
   const ProcessResult status = Pgshift({"status", plan, "--db", url_});
-  EXPECT_TRUE(Contains(status.out, "stage `add` interrupted; 0 of 2 statements committed")) << status.out;
+  EXPECT_TRUE(Contains(status.out, "stage `add` interrupted; 0 of 2 statements committed"))
+      << status.out;
   const ProcessResult resumed = Pgshift({"run", plan, "--db", url_});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c'"), "1");
+  EXPECT_EQ(Scalar(*db_,
+                   "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND "
+                   "column_name = 'c'"),
+            "1");
   EXPECT_EQ(Scalar(*db_, "SELECT status FROM pgshift.stages"), "done");
 }
 
@@ -195,11 +207,13 @@ rollback = "ALTER TABLE t DROP COLUMN c"
   auto blocker = ConnectTo(url_);
   ASSERT_TRUE(blocker);
   Sql(*blocker, "BEGIN; SELECT sum(n) FROM t /* nightly report */");
-  const ProcessResult blocked = Pgshift({"run", plan, "--db", url_, "--lock-timeout", "100ms", "--retries", "2",
-                                         "--retry-delay", "20ms"});
+  const ProcessResult blocked = Pgshift({"run", plan, "--db", url_, "--lock-timeout", "100ms",
+                                         "--retries", "2", "--retry-delay", "20ms"});
   EXPECT_EQ(blocked.exit_code, 3);
   EXPECT_TRUE(Contains(blocked.err, "after 3 attempts")) << blocked.err;
-  EXPECT_TRUE(Contains(blocked.err, "pid " + std::to_string(blocker->BackendPid()) + " (idle in transaction")) << blocked.err;
+  EXPECT_TRUE(Contains(blocked.err,
+                       "pid " + std::to_string(blocker->BackendPid()) + " (idle in transaction"))
+      << blocked.err;
   EXPECT_TRUE(Contains(blocked.err, "nightly report")) << blocked.err;
   EXPECT_TRUE(Contains(blocked.out, "retrying in")) << blocked.out;
   Sql(*blocker, "COMMIT");
@@ -266,7 +280,8 @@ rollback = "ALTER TABLE t DROP COLUMN c"
   EXPECT_TRUE(Contains(run.err, "stage `guarded` failed: its gate returned `f`")) << run.err;
   const ProcessResult status = Pgshift({"status", plan, "--db", url_});
   EXPECT_TRUE(Contains(status.out, "failed: its gate returned")) << status.out;
-  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'c'"), "0");
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'c'"),
+            "0");
 }
 
 TEST_F(Fault, AFailingRollbackStatementIsReported) {
@@ -285,12 +300,15 @@ rollback = ["ALTER TABLE t DROP COLUMN c", "DROP INDEX missing_index"]
   EXPECT_TRUE(Contains(rollback.err, "rollback of stage `add` failed")) << rollback.err;
   EXPECT_TRUE(Contains(rollback.err, "missing_index")) << rollback.err;
   EXPECT_EQ(Scalar(*db_, "SELECT status FROM pgshift.stages"), "done");
-  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'c'"), "1");
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'c'"),
+            "1");
 }
 
 TEST_F(Fault, AnInvalidPlanTouchesNothing) {
   FillTable(10);
-  const std::string plan = WritePlan("id = \"bad\"\n[[stage]]\nid = \"x\"\nphase = \"expand\"\nsql = \"ALTER TABLE t DROP COLUMN n\"\nrollback = []\n");
+  const std::string plan = WritePlan(
+      "id = \"bad\"\n[[stage]]\nid = \"x\"\nphase = \"expand\"\nsql = \"ALTER TABLE t DROP COLUMN "
+      "n\"\nrollback = []\n");
   const ProcessResult run = Pgshift({"run", plan, "--db", url_});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(Contains(run.err, "plan.toml:5: stage `x` sql: error[drop-column]")) << run.err;
@@ -301,7 +319,8 @@ TEST_F(Fault, PasswordsNeverReachTheOutputOrTheJournal) {
   FillTable(10);
   const std::string plan = WritePlan(kBackfillPlan);
   std::string with_password = url_;
-  with_password.replace(with_password.find("postgres@"), 9, "postgres:hunter2@");  // trust ignores it
+  with_password.replace(with_password.find("postgres@"), 9,
+                        "postgres:hunter2@");  // trust ignores it
   const ProcessResult run = Pgshift({"run", plan, "--db", with_password, "--progress", "json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const ProcessResult history = Pgshift({"history", "--json", "--batches"});

@@ -16,7 +16,8 @@ TEST(Journal, RecordsRunsAndEventsInOrder) {
   const std::string path = (dir / "nested" / "journal.db").string();
   {
     auto opened = Journal::Open(path);
-    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Journal>>(opened)) << std::get<std::string>(opened);
+    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Journal>>(opened))
+        << std::get<std::string>(opened);
     Journal& journal = *std::get<std::unique_ptr<Journal>>(opened);
     journal.StartRun("run", "plan-a", "postgresql://u:***@h/db", "pgshift pid 1 on h");
     journal.Emit({"stage-started", "add", "starting"});

@@ -1,4 +1,6 @@
 // The sandbox against the machine's real server binaries, and `pgshift sandbox` end to end.
+#include "runner/sandbox.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,7 +10,6 @@
 
 #include "runner/command.h"
 #include "runner/container_commands.h"
-#include "runner/sandbox.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
 
@@ -34,8 +35,10 @@ TEST(Sandbox, SharedServerAnswersAsAnUnprivilegedUser) {
 }
 
 TEST(Sandbox, StartSeedsAndStopRemovesEverything) {
-  const fs::path seed = fs::temp_directory_path() / ("pgshift-seed-" + std::to_string(getpid()) + ".sql");
-  std::ofstream(seed) << "CREATE TABLE seeded (id int PRIMARY KEY); INSERT INTO seeded VALUES (1), (2), (3);\n";
+  const fs::path seed =
+      fs::temp_directory_path() / ("pgshift-seed-" + std::to_string(getpid()) + ".sql");
+  std::ofstream(seed)
+      << "CREATE TABLE seeded (id int PRIMARY KEY); INSERT INTO seeded VALUES (1), (2), (3);\n";
   runner::SandboxOptions options;
   options.seed_file = seed.string();
   auto started = runner::StartSandbox(options);
@@ -56,14 +59,16 @@ TEST(Sandbox, StartSeedsAndStopRemovesEverything) {
 }
 
 TEST(Sandbox, BadSeedIsReportedAndNothingIsLeftBehind) {
-  const fs::path seed = fs::temp_directory_path() / ("pgshift-bad-seed-" + std::to_string(getpid()) + ".sql");
+  const fs::path seed =
+      fs::temp_directory_path() / ("pgshift-bad-seed-" + std::to_string(getpid()) + ".sql");
   std::ofstream(seed) << "CREATE TABLE x (;\n";
   runner::SandboxOptions options;
   options.seed_file = seed.string();
   auto started = runner::StartSandbox(options);
   fs::remove(seed);
   ASSERT_TRUE(std::holds_alternative<runner::SandboxError>(started));
-  EXPECT_NE(std::get<runner::SandboxError>(started).message.find("syntax error"), std::string::npos);
+  EXPECT_NE(std::get<runner::SandboxError>(started).message.find("syntax error"),
+            std::string::npos);
 }
 
 TEST(Sandbox, RestartKeepsDataAndPort) {
@@ -118,8 +123,9 @@ TEST(SandboxCommand, ContainerEngineWhenOneRuns) {
   for (const std::string engine : {"docker", "podman"}) {
     const runner::CommandResult info = runner::RunCommand(runner::ContainerInfoCommand(engine));
     if (info.exit_code != 0) {
-      reasons += engine + (info.started ? ": the engine does not answer (`" + engine + " info` failed); "
-                                        : ": not installed; ");
+      reasons +=
+          engine + (info.started ? ": the engine does not answer (`" + engine + " info` failed); "
+                                 : ": not installed; ");
       continue;
     }
     runner::SandboxOptions options;

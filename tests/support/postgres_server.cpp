@@ -32,8 +32,10 @@ const runner::SandboxInfo& SharedServer() {
   std::lock_guard lock(mutex);
   if (!server && start_error.empty()) {
     auto started = runner::StartSandbox({});
-    if (auto* info = std::get_if<runner::SandboxInfo>(&started)) server = *info;
-    else start_error = std::get<runner::SandboxError>(started).message;
+    if (auto* info = std::get_if<runner::SandboxInfo>(&started))
+      server = *info;
+    else
+      start_error = std::get<runner::SandboxError>(started).message;
   }
   if (!server) {
     ADD_FAILURE() << "cannot start the test server: " << start_error;
