@@ -19,7 +19,7 @@ struct RunSettings {
   long batch_size = 1000;   // first backfill batch
   long min_batch_size = 100;
   long max_batch_size = 100000;
-  Millis batch_time{200};  // batch size adapts toward this duration
+  Millis batch_time{50};  // batch size adapts toward this duration (see bench/RESULTS.md)
   Millis throttle{0};      // sleep after each batch
   std::string pause_file;  // while this file exists, the backfill waits
 };

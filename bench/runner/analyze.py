@@ -66,14 +66,18 @@ def main():
     for name, (start, end) in phases.items():
         if name.startswith("pgshift-"):
             result["phases"][name] = summary("pgshift", start, end)
-    ceiling = phases["ceiling"][1] - phases["ceiling"][0]
-    quiet = phases["quiet-backfill"][1] - phases["quiet-backfill"][0]
+    def fastest(prefix):
+        return min(end - start for name, (start, end) in phases.items() if name.startswith(prefix))
+
+    ceiling = fastest("ceiling")
+    quiet = fastest("quiet-backfill")
     loaded = phases["pgshift-fill-note"][1] - phases["pgshift-fill-note"][0]
     result["backfill"] = {
         "unbatched_update_rows_per_s": round(rows / ceiling),
         "pgshift_no_load_rows_per_s": round(rows / quiet),
         "pgshift_under_load_rows_per_s": round(rows / loaded),
         "no_load_fraction_of_ceiling": round(ceiling / quiet, 2),
+        "batch_time": sys.argv[3] if len(sys.argv) > 3 else "",
     }
     with open(f"{out}/mismatches") as f:
         result["rows_not_backfilled"] = int(f.read().strip() or -1)

@@ -7,6 +7,7 @@
 #
 #   bench/runner/run.sh            # SCALE=10 (1,000,000 rows), 8 clients at 400 tps
 #   SCALE=2 CLIENTS=4 RATE=200 bench/runner/run.sh
+#   BATCH_TIME=200ms bench/runner/run.sh  # the backfill's target batch duration (default 50ms)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pgshift=${PGSHIFT:-build/pgshift}
@@ -15,6 +16,7 @@ scale=${SCALE:-10}
 clients=${CLIENTS:-8}
 rate=${RATE:-400}
 baseline_seconds=${BASELINE_SECONDS:-15}
+batch_time=${BATCH_TIME:-50ms}
 out=${OUT:-$(mktemp -d /tmp/pgshift-bench-XXXXXX)}
 mkdir -p "$out"
 export XDG_STATE_HOME="$out/state" PGSHIFT_JOURNAL="$out/journal.db"
@@ -35,20 +37,26 @@ mark() { echo "$1 $2 $3" >>"$out/phases"; }  # name start end
 echo "bench: initialising $((scale * 100000)) rows" >&2
 "$bin/pgbench" -i -q -s "$scale" -I dtgvp "$url" >"$out/init.log" 2>&1
 
-# The practical ceiling: one unbatched UPDATE of every row, no load.
-"${psql[@]}" -c "ALTER TABLE pgbench_accounts ADD COLUMN ceiling text"
-start=$(now)
-"${psql[@]}" -c "UPDATE pgbench_accounts SET ceiling = filler"
-mark ceiling "$start" "$(now)"
-"${psql[@]}" -c "ALTER TABLE pgbench_accounts DROP COLUMN ceiling" -c "VACUUM FULL ANALYZE pgbench_accounts"
+# The practical ceiling: one unbatched UPDATE of every row, no load. The machine may be shared,
+# so this and the quiet backfill are each measured twice and the faster run counts.
+for try in 1 2; do
+  "${psql[@]}" -c "ALTER TABLE pgbench_accounts ADD COLUMN ceiling text"
+  start=$(now)
+  "${psql[@]}" -c "UPDATE pgbench_accounts SET ceiling = filler"
+  mark "ceiling-$try" "$start" "$(now)"
+  "${psql[@]}" -c "ALTER TABLE pgbench_accounts DROP COLUMN ceiling" -c "VACUUM FULL ANALYZE pgbench_accounts"
+done
 
-# The pgshift backfill alone, no load.
-"$pgshift" run "$plan" --db "$url" --through expand --progress none >"$out/quiet-expand.log"
-start=$(now)
-"$pgshift" run "$plan" --db "$url" --through backfill --progress none >"$out/quiet-backfill.log"
-mark quiet-backfill "$start" "$(now)"
-"$pgshift" rollback "$plan" --db "$url" >"$out/quiet-rollback.log"
-"${psql[@]}" -c "VACUUM FULL ANALYZE pgbench_accounts"
+# The pgshift backfill alone, no load (each run from a freshly rolled-back table).
+for try in 1 2; do
+  "$pgshift" run "$plan" --db "$url" --through expand --progress none >"$out/quiet-expand.log"
+  start=$(now)
+  "$pgshift" run "$plan" --db "$url" --through backfill --batch-time "$batch_time" --progress none \
+    >"$out/quiet-backfill.log"
+  mark "quiet-backfill-$try" "$start" "$(now)"
+  "$pgshift" rollback "$plan" --db "$url" >"$out/quiet-rollback.log"
+  "${psql[@]}" -c "VACUUM FULL ANALYZE pgbench_accounts"
+done
 
 # Longest lock wait of any application query, sampled every 100 ms for the rest of the run.
 printf '%s\n' "SELECT extract(epoch FROM clock_timestamp()), coalesce(max(extract(epoch FROM clock_timestamp() - query_start)), 0) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'pgbench';" \
@@ -81,7 +89,7 @@ load pgshift 90
 sleep 5
 for through in add-note fill-note add-check validate-check require-note; do
   start=$(now)
-  "$pgshift" run "$plan" --db "$url" --through "$through" --progress json \
+  "$pgshift" run "$plan" --db "$url" --through "$through" --batch-time "$batch_time" --progress json \
     >>"$out/pgshift-run.log" 2>>"$out/pgshift-progress.jsonl"
   mark "pgshift-$through" "$start" "$(now)"
 done
@@ -90,5 +98,5 @@ kill "$sampler" 2>/dev/null || true
 sampler=
 
 "${psql[@]}" -At -c "SELECT count(*) FROM pgbench_accounts WHERE note IS DISTINCT FROM filler" >"$out/mismatches"
-python3 bench/runner/analyze.py "$out" "$scale"
+python3 bench/runner/analyze.py "$out" "$scale" "$batch_time"
 echo "bench: raw logs in $out" >&2
