@@ -1,4 +1,4 @@
-// Text helpers around the Database interface that need no connection of their own.
+// Text functions around the Database interface that need no connection of their own.
 #include <regex>
 
 #include "runner/database.h"
