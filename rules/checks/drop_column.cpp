@@ -14,7 +14,9 @@ constexpr RuleDoc kDoc{
         "the moment the column is gone, and rolling the code back fails too; with CASCADE the "
         "views, indexes and constraints that use the column go with it. Drop a column only in a "
         "contract step, a release after the last code that uses it has been retired. A column "
-        "added earlier in the same file is used by no deployed code and may be dropped.",
+        "added earlier in the same file is used by no deployed code and may be dropped. In a "
+        "down (rollback) migration the finding stands too: the version being rolled back from "
+        "still uses the column, so roll the code back before the schema.",
     .bad = "ALTER TABLE users DROP COLUMN legacy_flag;",
     .good =
         "-- release N: stop reading and writing users.legacy_flag\n"

@@ -58,6 +58,15 @@ std::string Incompatibility(const parser::TypeSpec& before, const parser::TypeSp
   return {};
 }
 
+// A USING clause that converts: `USING col` alone is the same as no USING.
+bool HasConversion(const PgQuery__ColumnDef& def, std::string_view column) {
+  const parser::Node* expression = def.raw_default;
+  if (expression == nullptr) return false;
+  if (expression->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return true;
+  const auto& ref = *expression->column_ref;
+  return ref.n_fields != 1 || parser::StringValue(ref.fields[0]) != column;
+}
+
 void Check(const StatementContext& ctx, Reporter& report) {
   ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table,
                                const PgQuery__AlterTableCmd& cmd) {
@@ -72,7 +81,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     const parser::TypeSpec before = old_column != nullptr ? old_column->type : parser::TypeSpec{};
     const parser::TypeSpec after = parser::TypeSpecOf(cmd.def->column_def->type_name);
     const std::string why =
-        Incompatibility(before, after, cmd.def->column_def->raw_default != nullptr);
+        Incompatibility(before, after, HasConversion(*cmd.def->column_def, column));
     if (why.empty()) return;
     const std::string t = table.ToString();
     const std::string c = QuoteIdent(column);

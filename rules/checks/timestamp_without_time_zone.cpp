@@ -13,7 +13,9 @@ constexpr RuleDoc kDoc{
         "instants to servers and clients in different zones, comparisons across a DST change go "
         "wrong, and now() is silently converted with the session's TimeZone. timestamptz stores "
         "an instant (it takes no more space) and converts on output. Changing the type later "
-        "rewrites the table and reinterprets every value, so choose at creation.",
+        "rewrites the table and reinterprets every value, so choose at creation. ORMs often "
+        "default to timestamp (Prisma's DateTime becomes timestamp(3)): map to timestamptz "
+        "explicitly. Advice, not an error: many migrations that ran fine use it.",
     .bad = "CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamp NOT NULL);",
     .good = "CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);",
     .severity = Severity::kInfo,

@@ -14,7 +14,8 @@ constexpr RuleDoc kDoc{
         "table doubles in size until vacuum catches up; replicas fall behind; and if it fails "
         "near the end, all of it rolls back. It also overwrites every value, which a migration "
         "rarely means. Backfill in batches instead, each a short transaction, as `pgshift run` "
-        "does with a backfill stage.",
+        "does with a backfill stage. On a table known to hold a handful of rows (a settings "
+        "row) the statement is harmless: say so with a suppression.",
     .bad = "UPDATE users SET email_verified = false;",
     .good =
         "-- plan.toml, run by pgshift run in keyset batches:\n"
