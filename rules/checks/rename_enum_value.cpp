@@ -18,6 +18,7 @@ constexpr RuleDoc kDoc{
         "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'cancelled' AFTER 'canceled';\n"
         "-- deploy code that accepts both and writes 'cancelled'; then, in batches:\n"
         "-- UPDATE orders SET status = 'cancelled' WHERE status = 'canceled' AND id BETWEEN ...",
+    .min_pg_version = 10,  // RENAME VALUE is new in 10
     .severity = Severity::kError,
     .contract_change = true,
 };
