@@ -109,20 +109,19 @@ void Check(const StatementContext& ctx, Reporter& report) {
       continue;
     }
     std::string columns;
-    for (const std::string& c : key.columns)
-      columns += (columns.empty() ? "" : ", ") + QuoteIdent(c);
     std::string name = table.name;
-    for (const std::string& c : key.columns) name += "_" + c;
+    for (const std::string& c : key.columns) {
+      columns += (columns.empty() ? "" : ", ") + QuoteIdent(c);
+      name += "_" + c;
+    }
+    // A table that is live already gets its index built concurrently.
+    const bool live = !create && !known->is_new;
+    const std::string target = parser::NameOf(key.constraint->pktable).ToString();
     report.Add("No index on " + table.ToString() + " (" + columns + ") for its foreign key to " +
-                   parser::NameOf(key.constraint->pktable).ToString() + ": deletes there scan " +
-                   table.ToString(),
+                   target + ": each DELETE on " + target + " scans " + table.ToString(),
                "Index the referencing columns" +
-                   std::string(known != nullptr && !known->is_new
-                                   ? " (concurrently, outside a transaction)"
-                                   : "") +
-                   ":\n"
-                   "  CREATE INDEX " +
-                   std::string(known != nullptr && !known->is_new ? "CONCURRENTLY " : "") +
+                   std::string(live ? " (concurrently, outside a transaction)" : "") + ":\n  " +
+                   (live ? "CREATE INDEX CONCURRENTLY " : "CREATE INDEX ") +
                    QuoteIdent(name.substr(0, 59) + "_idx") + " ON " + table.ToString() + " (" +
                    columns + ");",
                {}, key.constraint->location);
