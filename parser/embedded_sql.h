@@ -4,7 +4,7 @@
 // engine and every rule then see them as they see top-level SQL.
 //
 // What counts: a DO block runs while the migration runs, so every statement in it does. A
-// function runs when it is called; migrations create helper functions to call them at once, so
+// function runs when it is called; migrations create one-off functions to call them at once, so
 // its schema changes count, while its queries (SELECT, INSERT, UPDATE, DELETE, MERGE) are the
 // application's work at call time (a trigger's UPDATE is not a backfill) and are left out.
 // SQL built as a string and run with EXECUTE is not seen.
