@@ -40,6 +40,7 @@ int Rollback(const RollbackOptions& options) {
     const std::string message = "cannot connect to " + target + ": " + error->message;
     sink.Emit({"rollback-failed", "", message});
     if (journal) journal->FinishRun(false, message);
+    std::cerr << "pgshift rollback: " << message << '\n';
     return ToInt(ExitCode::kUnreadable);
   }
   auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);

@@ -52,6 +52,7 @@ int Run(const RunOptions& options) {
     const std::string message = "cannot connect to " + target + ": " + error->message;
     sink.Emit({"run-failed", "", message});
     if (journal) journal->FinishRun(false, message);
+    std::cerr << "pgshift run: " << message << '\n';
     return ToInt(ExitCode::kUnreadable);
   }
   auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);

@@ -17,6 +17,10 @@ std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::st
   auto read = runner::ReadPlanFile(path);
   if (auto* errors = std::get_if<runner::PlanErrors>(&read)) {
     for (const std::string& message : errors->messages) std::cerr << message << '\n';
+    if (errors->unreadable) {
+      exit_code = ToInt(ExitCode::kUnreadable);
+      return std::nullopt;
+    }
     std::cerr << "pgshift " << command << ": the plan is invalid; nothing was run\n";
     exit_code = ToInt(ExitCode::kUsage);
     return std::nullopt;

@@ -282,7 +282,7 @@ std::variant<Plan, PlanErrors> ParsePlan(std::string_view text, const std::strin
 
 std::variant<Plan, PlanErrors> ReadPlanFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return PlanErrors{{path + ": cannot read the plan file"}};
+  if (!in) return PlanErrors{{path + ": cannot read the plan file"}, true};
   std::ostringstream text;
   text << in.rdbuf();
   return ParsePlan(text.str(), path);

@@ -59,6 +59,7 @@ struct Plan {
 
 struct PlanErrors {
   std::vector<std::string> messages;  // each "plan.toml:12:1: `stage[2].phase` ..."
+  bool unreadable = false;            // the file could not be read at all
 };
 
 // Reads the TOML structure and checks everything that needs no SQL parser: keys, types, ids,
