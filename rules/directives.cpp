@@ -23,6 +23,14 @@ bool ConsumePrefix(std::string_view& text, std::string_view prefix) {
 
 std::vector<Suppression> FindSuppressions(const parser::ParsedFile& file) {
   std::vector<Suppression> out;
+  const auto starts_after = [](const parser::Statement& s, std::size_t end) {
+    return s.span.begin < end;
+  };
+  // Statements come in file order (nested ones inside their parent), so a binary search finds
+  // the next one; a file with a suppression per statement would be quadratic otherwise.
+  const bool ordered = std::is_sorted(
+      file.statements.begin(), file.statements.end(),
+      [](const parser::Statement& a, const parser::Statement& b) { return a.span.begin < b.span.begin; });
   for (const parser::Comment& comment : file.comments) {
     std::string_view body = Trim(comment.body);
     Suppression suppression;
@@ -44,9 +52,13 @@ std::vector<Suppression> FindSuppressions(const parser::ParsedFile& file) {
     }
     suppression.comment = comment.span;
     if (!suppression.whole_file) {
-      const auto next = std::find_if(
-          file.statements.begin(), file.statements.end(),
-          [&](const parser::Statement& s) { return s.span.begin >= comment.span.end; });
+      const auto next =
+          ordered ? std::lower_bound(file.statements.begin(), file.statements.end(),
+                                     comment.span.end, starts_after)
+                  : std::find_if(file.statements.begin(), file.statements.end(),
+                                 [&](const parser::Statement& s) {
+                                   return s.span.begin >= comment.span.end;
+                                 });
       if (next != file.statements.end()) {
         suppression.statement = static_cast<std::size_t>(next - file.statements.begin());
       }

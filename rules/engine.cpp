@@ -1,6 +1,8 @@
 #include "rules/engine.h"
 
 #include <algorithm>
+#include <map>
+#include <unordered_map>
 
 #include "parser/parsed_file.h"
 #include "rules/analysis/file_facts.h"
@@ -42,6 +44,47 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
   return finding;
 }
 
+// The findings a suppression can cover, found without walking every finding per suppression
+// (a file of a million suppressions and findings would be quadratic otherwise).
+class SuppressionTargets {
+ public:
+  SuppressionTargets(const parser::ParsedFile& file, std::vector<PendingFinding>& pending)
+      : pending_(pending) {
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const std::size_t statement = pending[i].report.statement;
+      by_statement_[statement].push_back(i);
+      // A suppression above a DO block or function also covers the statements inside it.
+      const std::size_t top = file.TopLevelOf(statement);
+      if (top != statement) by_statement_[top].push_back(i);
+    }
+  }
+
+  static constexpr std::size_t kWholeFile = static_cast<std::size_t>(-2);
+
+  // Marks the findings of `rule` ("all": any) at `statement` (or kWholeFile) suppressed; whether
+  // there was one. Each (statement, rule) is matched once, however often it is named.
+  bool Suppress(std::size_t statement, const std::string& rule) {
+    const auto [done, inserted] = matched_.try_emplace({statement, rule}, false);
+    if (!inserted) return done->second;
+    auto mark = [&](std::size_t i) {
+      if (rule != "all" && pending_[i].rule != rule) return;
+      pending_[i].suppressed = true;
+      done->second = true;
+    };
+    if (statement == kWholeFile) {
+      for (std::size_t i = 0; i < pending_.size(); ++i) mark(i);
+    } else if (const auto found = by_statement_.find(statement); found != by_statement_.end()) {
+      for (const std::size_t i : found->second) mark(i);
+    }
+    return done->second;
+  }
+
+ private:
+  std::vector<PendingFinding>& pending_;
+  std::unordered_map<std::size_t, std::vector<std::size_t>> by_statement_;
+  std::map<std::pair<std::size_t, std::string>, bool> matched_;
+};
+
 // Marks suppressed findings, and reports suppressions that lack a reason or match nothing, so
 // that stale ones do not pile up.
 void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& settings,
@@ -53,6 +96,7 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
     Report r{std::move(message), std::move(help), {}, -1, 0, comment};
     about_suppressions.push_back({std::string(rule), std::move(r)});
   };
+  SuppressionTargets targets(file, pending);
   for (const Suppression& suppression : FindSuppressions(file)) {
     const std::string directive =
         suppression.whole_file ? "pgshift-ignore-file" : "pgshift-ignore";
@@ -74,17 +118,8 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
       }
       // A rule that did not run cannot have matched; its suppression is not stale.
       if (rule != "all" && !RuleEnabled(rule, settings)) continue;
-      bool matched = false;
-      for (PendingFinding& p : pending) {
-        // A suppression above a DO block or function also covers the statements inside it.
-        const bool covered = suppression.whole_file ||
-                             p.report.statement == suppression.statement ||
-                             file.TopLevelOf(p.report.statement) == suppression.statement;
-        if ((rule == "all" || p.rule == rule) && covered) {
-          p.suppressed = true;
-          matched = true;
-        }
-      }
+      const bool matched = targets.Suppress(
+          suppression.whole_file ? SuppressionTargets::kWholeFile : suppression.statement, rule);
       if (!matched) {
         report("unused-suppression", suppression.comment,
                directive + " for `" + rule + "` matches no finding",
@@ -143,6 +178,7 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& sett
 
   FileFacts facts;
   facts.transactions = AnalyzeTransactions(file, settings.transactions);
+  facts.built_indexes = BuiltIndexes(file);
   facts.locks.resize(file.statements.size());
   Catalog catalog = history != nullptr ? *history : Catalog();
 

@@ -125,10 +125,31 @@ const Node* ColumnDefault(const PgQuery__ColumnDef& column) {
 }
 
 const CatalogColumn* CatalogTable::FindColumn(std::string_view column) const {
+  if (!column_positions.empty() && columns_indexed == columns.size()) {
+    const auto it = column_positions.find(column);
+    if (it == column_positions.end()) return nullptr;
+    if (it->second < columns.size() && columns[it->second].name == column) return &columns[it->second];
+  }
   for (const CatalogColumn& c : columns) {
     if (c.name == column) return &c;
   }
   return nullptr;
+}
+
+void CatalogTable::ReindexColumns(bool rebuild) {
+  constexpr std::size_t kIndexFrom = 32;  // below this, a linear search is as fast
+  if (columns.size() < kIndexFrom) {
+    column_positions.clear();
+    columns_indexed = 0;
+    return;
+  }
+  if (rebuild || columns_indexed > columns.size()) {
+    column_positions.clear();
+    columns_indexed = 0;
+  }
+  // emplace keeps the first position of a repeated name, as the linear search finds it.
+  for (; columns_indexed < columns.size(); ++columns_indexed)
+    column_positions.emplace(columns[columns_indexed].name, columns_indexed);
 }
 
 CatalogColumn* CatalogTable::FindColumn(std::string_view column) {
@@ -148,6 +169,13 @@ bool CatalogTable::HasValidatedNotNullCheck(std::string_view column) const {
 
 const CatalogTable* Catalog::FindTable(const QualifiedName& name) const {
   // The latest definition wins: a table dropped and created again is the new one.
+  if (tables_by_name_.covered == tables_.size()) {
+    const std::vector<std::size_t>* found = tables_by_name_.Find(name.name);
+    for (std::size_t i = found == nullptr ? 0 : found->size(); i-- > 0;) {
+      if (tables_[(*found)[i]].name.Matches(name)) return &tables_[(*found)[i]];
+    }
+    return nullptr;
+  }
   for (auto it = tables_.rbegin(); it != tables_.rend(); ++it) {
     if (it->name.Matches(name)) return &*it;
   }
@@ -159,6 +187,10 @@ CatalogTable* Catalog::MutableTable(const QualifiedName& name) {
 }
 
 const CatalogIndex* Catalog::FindIndex(const QualifiedName& name) const {
+  if (indexes_by_name_.covered == indexes_.size()) {
+    const std::vector<std::size_t>* found = indexes_by_name_.Find(name.name);
+    return found == nullptr ? nullptr : &indexes_[found->back()];
+  }
   for (auto it = indexes_.rbegin(); it != indexes_.rend(); ++it) {
     if (it->name == name.name) return &*it;
   }
@@ -187,8 +219,16 @@ bool Catalog::IsNewSchema(std::string_view name) const {
 
 std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedName& name) const {
   std::vector<std::vector<std::string>> out;
-  for (const CatalogIndex& index : indexes_) {
-    if (index.table.Matches(name)) out.push_back(index.columns);
+  if (indexes_by_table_.covered == indexes_.size()) {
+    if (const std::vector<std::size_t>* found = indexes_by_table_.Find(name.name)) {
+      for (const std::size_t i : *found) {
+        if (indexes_[i].table.Matches(name)) out.push_back(indexes_[i].columns);
+      }
+    }
+  } else {
+    for (const CatalogIndex& index : indexes_) {
+      if (index.table.Matches(name)) out.push_back(index.columns);
+    }
   }
   if (const CatalogTable* table = FindTable(name)) {
     for (const CatalogConstraint& c : table->constraints) {
@@ -211,8 +251,36 @@ void Catalog::MarkAllReleased() {
   for (Schema& schema : schemas_) schema.is_new = false;
 }
 
+const std::vector<std::size_t>* Catalog::NameIndex::Find(std::string_view name) const {
+  const auto found = positions.find(name);
+  return found == positions.end() ? nullptr : &found->second;
+}
+
+template <class T, class Key>
+void Catalog::NameIndex::Extend(const std::vector<T>& items, bool rebuild, Key key) {
+  if (rebuild || covered > items.size()) {
+    positions.clear();
+    covered = 0;
+  }
+  for (; covered < items.size(); ++covered) positions[key(items[covered])].push_back(covered);
+}
+
+void Catalog::Reindex(bool rebuild) {
+  tables_by_name_.Extend(tables_, rebuild, [](const CatalogTable& t) { return t.name.name; });
+  indexes_by_name_.Extend(indexes_, rebuild, [](const CatalogIndex& x) { return x.name; });
+  indexes_by_table_.Extend(indexes_, rebuild, [](const CatalogIndex& x) { return x.table.name; });
+}
+
 void Catalog::Apply(const Node* statement, bool is_new) {
   if (statement == nullptr) return;
+  ApplyStatement(*statement, is_new);
+  // Renames and drops move or rename tables in place: index afresh. Anything else only appends.
+  Reindex(statement->node_case == PG_QUERY__NODE__NODE_RENAME_STMT ||
+          statement->node_case == PG_QUERY__NODE__NODE_DROP_STMT);
+}
+
+void Catalog::ApplyStatement(const Node& node, bool is_new) {
+  const Node* statement = &node;
   switch (statement->node_case) {
     case PG_QUERY__NODE__NODE_CREATE_STMT:
       ApplyCreate(*statement->create_stmt, is_new);
@@ -282,6 +350,7 @@ void Catalog::ApplyCreate(const PgQuery__CreateStmt& create, bool is_new) {
       if (CatalogColumn* column = table.FindColumn(name)) column->not_null = true;
     }
   }
+  table.ReindexColumns(true);
   tables_.push_back(std::move(table));
 }
 
@@ -301,10 +370,12 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
         if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
           AddColumn(*table, *cmd.def->column_def, is_new);
+          table->ReindexColumns(false);
         }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
         std::erase_if(table->columns, [&](const CatalogColumn& c) { return c.name == name; });
+        table->ReindexColumns(true);
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
         if (column != nullptr && cmd.def != nullptr &&
@@ -385,7 +456,10 @@ void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
       break;
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
       if (CatalogTable* table = MutableTable(old_name)) {
-        if (CatalogColumn* column = table->FindColumn(Str(rename.subname))) column->name = new_name;
+        if (CatalogColumn* column = table->FindColumn(Str(rename.subname))) {
+          column->name = new_name;
+          table->ReindexColumns(true);
+        }
       }
       break;
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "parser/ast.h"
@@ -54,6 +55,17 @@ struct CatalogTable {
   bool HasValidatedNotNullCheck(std::string_view column) const;
   // Whether `column` is known and was added in the file being checked.
   bool IsNewColumn(std::string_view column) const;
+
+  // Positions in `columns` by name, so that a table with thousands of columns is not searched
+  // column by column. Whoever changes `columns` calls ReindexColumns (with `rebuild` after an
+  // erase or rename); FindColumn searches linearly whenever the index does not cover every column.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> column_positions;
+  std::size_t columns_indexed = 0;
+  void ReindexColumns(bool rebuild);
 };
 
 // An enum type, with its labels in sort order.
@@ -83,6 +95,7 @@ class Catalog {
 
  private:
   CatalogTable* MutableTable(const parser::QualifiedName& name);
+  void ApplyStatement(const PgQuery__Node& statement, bool is_new);
   void ApplyCreate(const PgQuery__CreateStmt& create, bool is_new);
   void ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new);
   void ApplyRename(const PgQuery__RenameStmt& rename);
@@ -94,8 +107,26 @@ class Catalog {
     bool is_new = false;
   };
 
+  // Positions in a vector by name, in order, so that lookups in a catalog of thousands of
+  // objects do not walk them all. It covers the first `covered` entries; lookups search linearly
+  // when it does not cover the whole vector (in the middle of applying a statement).
+  struct NameIndex {
+    std::unordered_map<std::string, std::vector<std::size_t>, CatalogTable::NameHash,
+                       std::equal_to<>>
+        positions;
+    std::size_t covered = 0;
+    const std::vector<std::size_t>* Find(std::string_view name) const;
+    template <class T, class Key>
+    void Extend(const std::vector<T>& items, bool rebuild, Key key);
+  };
+  // Brings the name indexes up to date after a statement (afresh after renames and drops).
+  void Reindex(bool rebuild);
+
   std::vector<CatalogTable> tables_;
+  NameIndex tables_by_name_;
   std::vector<CatalogIndex> indexes_;
+  NameIndex indexes_by_name_;
+  NameIndex indexes_by_table_;
   std::vector<CatalogType> types_;
   std::vector<Schema> schemas_;
 };

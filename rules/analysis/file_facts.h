@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "parser/parsed_file.h"
+#include "rules/analysis/built_indexes.h"
 #include "rules/analysis/lock_model.h"
 #include "rules/analysis/transactions.h"
 
@@ -14,6 +15,7 @@ struct FileFacts {
   // What each statement locks. Filled in statement order as the engine goes, so a rule checking
   // statement i may read entries 0..i (looking back), never later ones.
   std::vector<std::vector<TableLock>> locks;
+  BuiltIndexes built_indexes;  // the indexes each statement builds
 };
 
 }  // namespace pgshift::rules

@@ -1,5 +1,5 @@
 // A foreign key whose referencing columns no index leads with, judged by the indexes the
-// catalog knows and those the rest of the file creates.
+// catalog knows and those the rest of the file creates (rules/analysis/built_indexes.h).
 #include <algorithm>
 
 #include "rules/rule.h"
@@ -36,39 +36,6 @@ bool Covers(const std::vector<std::string>& index, const std::vector<std::string
   return std::is_permutation(key.begin(), key.end(), index.begin());
 }
 
-// Indexes the statement at `i` builds on `table`: CREATE INDEX, or PRIMARY KEY / UNIQUE.
-std::vector<std::vector<std::string>> IndexesBuilt(const StatementContext& ctx, std::size_t i,
-                                                   const parser::QualifiedName& table) {
-  std::vector<std::vector<std::string>> out;
-  const parser::Node* node = ctx.file.statements[i].node;
-  if (node == nullptr) return out;
-  if (node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT) {
-    if (parser::NameOf(node->index_stmt->relation).Matches(table))
-      out.push_back(IndexColumns(*node->index_stmt));
-    return out;
-  }
-  const bool create = node->node_case == PG_QUERY__NODE__NODE_CREATE_STMT;
-  if (!create && node->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) return out;
-  const PgQuery__RangeVar* relation =
-      create ? node->create_stmt->relation : node->alter_table_stmt->relation;
-  if (!parser::NameOf(relation).Matches(table)) return out;
-  parser::VisitNodes(node, [&](const parser::Node& n) {
-    if (n.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-      for (std::size_t k = 0; k < n.column_def->n_constraints; ++k) {
-        const parser::Node* c = n.column_def->constraints[k];
-        if (c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-            (c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
-             c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)) {
-          out.push_back({std::string(parser::Str(n.column_def->colname))});
-        }
-      }
-    } else if (n.node_case == PG_QUERY__NODE__NODE_CONSTRAINT && n.constraint->n_keys > 0) {
-      out.push_back(parser::StringList(n.constraint->keys, n.constraint->n_keys));  // PK, UNIQUE
-    }
-  });
-  return out;
-}
-
 std::vector<ForeignKey> ForeignKeysOf(const parser::Node& node) {
   std::vector<ForeignKey> keys;
   parser::VisitNodes(&node, [&](const parser::Node& n) {
@@ -98,14 +65,12 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const CatalogTable* known = ctx.catalog.FindTable(table);
   if (!create && (known == nullptr || known->partial)) return;  // its indexes are unknown
 
-  std::vector<std::vector<std::string>> indexes =
+  const std::vector<std::vector<std::string>> indexes =
       create ? std::vector<std::vector<std::string>>{} : ctx.catalog.IndexedColumns(table);
-  for (std::size_t i = ctx.index; i < ctx.file.statements.size(); ++i) {
-    for (auto& index : IndexesBuilt(ctx, i, table)) indexes.push_back(std::move(index));
-  }
   for (const ForeignKey& key : ForeignKeysOf(*ctx.node())) {
     if (std::any_of(indexes.begin(), indexes.end(),
-                    [&](const auto& index) { return Covers(index, key.columns); })) {
+                    [&](const auto& index) { return Covers(index, key.columns); }) ||
+        ctx.facts.built_indexes.LeadsWith(table, key.columns, ctx.index)) {
       continue;
     }
     std::string columns;
