@@ -43,6 +43,7 @@ struct CatalogTable {
   std::vector<CatalogConstraint> constraints;
   bool partitioned = false;  // PARTITION BY: a parent without storage of its own
   bool is_new = false;       // created in the file being checked (or an unreleased migration)
+  parser::QualifiedName partition_of;  // the parent, for a partition (PARTITION OF, ATTACH)
 
   const CatalogColumn* FindColumn(std::string_view column) const;
   CatalogColumn* FindColumn(std::string_view column);
@@ -60,6 +61,8 @@ class Catalog {
   const CatalogIndex* FindIndex(const parser::QualifiedName& name) const;
   // A table or index created in the file being checked: empty, used by nobody yet.
   bool IsNew(const parser::QualifiedName& name) const;
+  // The known partitions of a partitioned table, in creation order.
+  std::vector<const CatalogTable*> PartitionsOf(const parser::QualifiedName& parent) const;
 
   // Marks every object as released (no longer new): used after replaying earlier files.
   void MarkAllReleased();

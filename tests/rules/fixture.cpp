@@ -45,6 +45,16 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
   std::smatch header;
   if (!std::regex_match(first, header, kHeader)) return settings;
   std::istringstream words(header[1].str());
+  // Release facts are assembled here and frozen into the settings at the end.
+  std::shared_ptr<rules::ReleaseFacts> release;
+  std::shared_ptr<rules::CodeIndex> code;
+  auto need_release = [&] {
+    if (!release) {
+      release = std::make_shared<rules::ReleaseFacts>();
+      release->range = "fixture";
+      code = std::make_shared<rules::CodeIndex>();
+    }
+  };
   for (std::string word; words >> word;) {
     const auto eq = word.find('=');
     const std::string key = word.substr(0, eq);
@@ -57,9 +67,28 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
       settings.transactions = rules::TransactionWrapping::kPerStatement;
     } else if (key == "enable") {
       settings.enabled.insert(value);
+    } else if (key == "phase" && rules::ParsePhase(value)) {
+      settings.phase = rules::ParsePhase(value);
+    } else if (key == "release" && value.empty()) {
+      need_release();
+    } else if (key == "code_change" && !value.empty()) {
+      need_release();
+      release->code_changes.push_back(value);
+    } else if (key == "code_uses" && value.find('@') != std::string::npos &&
+               value.rfind(':') > value.find('@')) {
+      // code_uses=IDENT@PATH:LINE
+      need_release();
+      const std::size_t at = value.find('@');
+      const std::size_t colon = value.rfind(':');
+      code->AddReference(value.substr(0, at), value.substr(at + 1, colon - at - 1),
+                         std::stoi(value.substr(colon + 1)));
     } else {
       errors.push_back("unknown fixture setting: " + word);
     }
+  }
+  if (release) {
+    release->code = code;
+    settings.release = release;
   }
   return settings;
 }

@@ -2,7 +2,9 @@
 // finding each following line must carry. Matching is strict both ways: an unexpected finding
 // fails, an unmet expectation fails, and a fixture without expectations asserts silence.
 //
-// A first-line `-- fixture: pg_version=11 transactions=per-file` sets the lint settings.
+// A first-line `-- fixture: pg_version=11 transactions=per-file` sets the lint settings. Also:
+// `phase=contract`; `release` (a known release, migrations only); `code_change=PATH` (the release
+// changes that application file); `code_uses=IDENT@PATH:LINE` (application code uses IDENT there).
 #pragma once
 
 #include <string>
