@@ -6,6 +6,11 @@
 //   disable = ["drop-column"]       # rules turned off
 //   enable = ["prefer-jsonb"]       # opt-in rules turned on
 //   severity = { rename-column = "warning" }
+//   [history]                       # migrations as a history (cli/history_config.h)
+//   replay = true                   # order = "auto" | "name"; roots = [...]; exclude = [...]
+//   [release]                       # what a release is made of (globs)
+//   migrations = ["db/migrations/**"]; code = ["app/**"]; exclude = ["**/*.md"]
+//   [phases]                        # directory conventions: expand = ["db/expand/**"], ...
 //
 // Unknown keys and bad values are errors naming the file, line, column and key.
 #pragma once
@@ -16,6 +21,7 @@
 #include <string>
 #include <variant>
 
+#include "cli/history_config.h"
 #include "rules/lint_settings.h"
 
 namespace pgshift::cli {
@@ -23,6 +29,9 @@ namespace pgshift::cli {
 struct Config {
   std::string path;  // empty when no file was found: the defaults
   rules::LintSettings lint;
+  HistoryConfig history;
+  ReleaseConfig release;
+  PhaseGlobs phases;
 };
 
 struct ConfigError {
