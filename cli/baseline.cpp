@@ -22,8 +22,9 @@ std::string Normalized(std::string_view text, const parser::Span& span,
                        const std::vector<parser::Comment>& comments) {
   std::string out;
   bool space = false;
-  auto comment = std::lower_bound(comments.begin(), comments.end(), span.begin,
-                                  [](const parser::Comment& c, std::size_t at) { return c.span.end <= at; });
+  auto comment =
+      std::lower_bound(comments.begin(), comments.end(), span.begin,
+                       [](const parser::Comment& c, std::size_t at) { return c.span.end <= at; });
   for (std::size_t i = span.begin; i < span.end && i < text.size(); ++i) {
     if (comment != comments.end() && comment->span.begin <= i) {
       i = comment->span.end - 1;
@@ -84,7 +85,8 @@ std::string FingerprintIn(std::string_view text, const parser::SplitResult& spli
     }
   }
   // Outside every statement (a comment, say): the line it starts on.
-  std::size_t line_begin = span.begin == 0 ? std::string_view::npos : text.rfind('\n', span.begin - 1);
+  std::size_t line_begin =
+      span.begin == 0 ? std::string_view::npos : text.rfind('\n', span.begin - 1);
   line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
   std::size_t line_end = text.find('\n', span.begin);
   if (line_end == std::string_view::npos) line_end = text.size();
@@ -104,12 +106,14 @@ std::vector<BaselineEntry> BaselineOf(const std::vector<LintedFile>& files,
     const std::string relative = RelativeTo(file.report.path, baseline_file);
     const parser::SplitResult split = parser::SplitStatements(file.source.text());
     for (const rules::Finding& finding : file.report.findings) {
-      entries.push_back({finding.rule, relative, FingerprintIn(file.source.text(), split, finding.span),
-                         finding.start.line, finding.message});
+      entries.push_back({finding.rule, relative,
+                         FingerprintIn(file.source.text(), split, finding.span), finding.start.line,
+                         finding.message});
     }
   }
   std::sort(entries.begin(), entries.end(), [](const BaselineEntry& a, const BaselineEntry& b) {
-    return std::tie(a.file, a.line, a.rule, a.fingerprint) < std::tie(b.file, b.line, b.rule, b.fingerprint);
+    return std::tie(a.file, a.line, a.rule, a.fingerprint) <
+           std::tie(b.file, b.line, b.rule, b.fingerprint);
   });
   return entries;
 }
@@ -117,8 +121,11 @@ std::vector<BaselineEntry> BaselineOf(const std::vector<LintedFile>& files,
 std::string BaselineJson(const std::vector<BaselineEntry>& entries) {
   nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (const BaselineEntry& e : entries) {
-    findings.push_back({{"rule", e.rule}, {"file", e.file}, {"fingerprint", e.fingerprint},
-                        {"line", e.line}, {"message", e.message}});
+    findings.push_back({{"rule", e.rule},
+                        {"file", e.file},
+                        {"fingerprint", e.fingerprint},
+                        {"line", e.line},
+                        {"message", e.message}});
   }
   nlohmann::ordered_json root = {{"pgshift_baseline", kBaselineVersion}, {"findings", findings}};
   return root.dump(2) + "\n";
@@ -141,7 +148,8 @@ std::variant<std::vector<BaselineEntry>, std::string> ReadBaseline(
   }
   if (!root.is_object() || root.value("pgshift_baseline", 0) != kBaselineVersion ||
       !root.contains("findings") || !root["findings"].is_array()) {
-    return name + ": not a pgshift baseline (expected {\"pgshift_baseline\": 1, \"findings\": [...]})";
+    return name +
+           ": not a pgshift baseline (expected {\"pgshift_baseline\": 1, \"findings\": [...]})";
   }
   std::vector<BaselineEntry> entries;
   std::size_t index = 0;
@@ -158,7 +166,8 @@ std::variant<std::vector<BaselineEntry>, std::string> ReadBaseline(
   return entries;
 }
 
-std::size_t ApplyBaseline(std::vector<LintedFile>& files, const std::vector<BaselineEntry>& baseline,
+std::size_t ApplyBaseline(std::vector<LintedFile>& files,
+                          const std::vector<BaselineEntry>& baseline,
                           const std::filesystem::path& baseline_file) {
   std::map<Key, std::size_t> accepted;
   for (const BaselineEntry& e : baseline) ++accepted[{e.rule, e.file, e.fingerprint}];
@@ -167,7 +176,8 @@ std::size_t ApplyBaseline(std::vector<LintedFile>& files, const std::vector<Base
     const std::string relative = RelativeTo(file.report.path, baseline_file);
     const parser::SplitResult split = parser::SplitStatements(file.source.text());
     std::erase_if(file.report.findings, [&](const rules::Finding& finding) {
-      auto it = accepted.find({finding.rule, relative, FingerprintIn(file.source.text(), split, finding.span)});
+      auto it = accepted.find(
+          {finding.rule, relative, FingerprintIn(file.source.text(), split, finding.span)});
       if (it == accepted.end() || it->second == 0) return false;
       --it->second;
       ++removed;

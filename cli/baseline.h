@@ -38,7 +38,8 @@ std::variant<std::vector<BaselineEntry>, std::string> ReadBaseline(
     const std::filesystem::path& baseline_file);
 
 // Removes the findings the baseline holds; returns how many it removed.
-std::size_t ApplyBaseline(std::vector<LintedFile>& files, const std::vector<BaselineEntry>& baseline,
+std::size_t ApplyBaseline(std::vector<LintedFile>& files,
+                          const std::vector<BaselineEntry>& baseline,
                           const std::filesystem::path& baseline_file);
 
 }  // namespace pgshift::cli

@@ -34,7 +34,8 @@ std::vector<ChangedPath> ParseNameStatus(std::string_view out) {
 
 }  // namespace
 
-GitResult<std::string> Git::Run(const std::vector<std::string>& args, std::string stdin_data) const {
+GitResult<std::string> Git::Run(const std::vector<std::string>& args,
+                                std::string stdin_data) const {
   std::vector<std::string> argv{"git", "-C", top_.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   const SubprocessResult run = RunSubprocess(argv, {std::move(stdin_data), kGitEnvironment, {}});
@@ -78,7 +79,8 @@ GitResult<std::vector<ChangedPath>> Git::ChangedSince(std::string_view ref) cons
                   std::string(ref), "--"});
   if (auto* error = std::get_if<GitError>(&out)) return *error;
   std::vector<ChangedPath> changes = ParseNameStatus(std::get<std::string>(out));
-  auto untracked = Run({"ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", ":/"});
+  auto untracked =
+      Run({"ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", ":/"});
   if (auto* error = std::get_if<GitError>(&untracked)) return *error;
   const std::string& list = std::get<std::string>(untracked);
   for (std::size_t i = 0, end; i < list.size(); i = end + 1) {

@@ -57,7 +57,8 @@ class Git {
 
  private:
   explicit Git(std::filesystem::path top) : top_(std::move(top)) {}
-  GitResult<std::string> Run(const std::vector<std::string>& args, std::string stdin_data = {}) const;
+  GitResult<std::string> Run(const std::vector<std::string>& args,
+                             std::string stdin_data = {}) const;
 
   std::filesystem::path top_;
 };

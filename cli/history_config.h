@@ -23,11 +23,15 @@ struct HistoryConfig {
 
 // What application code is not, unless [release] exclude says otherwise: documentation,
 // lock files, hidden files and directories, third-party code.
+// clang-format off
 inline const std::vector<std::string> kDefaultCodeExcludes = {
-    "**/.*",        "**/.*/**",           "**/*.md",        "**/*.rst",
-    "**/*.txt",     "**/docs/**",         "**/CHANGELOG*",  "**/LICENSE*",
-    "**/*.lock",    "**/package-lock.json", "**/node_modules/**", "**/vendor/**",
+    "**/.*", "**/.*/**",                                          // hidden files and directories
+    "**/*.md", "**/*.rst", "**/*.txt", "**/docs/**",              // documentation
+    "**/CHANGELOG*", "**/LICENSE*",
+    "**/*.lock", "**/package-lock.json",                          // lock files
+    "**/node_modules/**", "**/vendor/**",                         // third-party code
     "pgshift.toml", "**/pgshift-baseline.json"};
+// clang-format on
 
 struct ReleaseConfig {
   // Globs of migration files. Empty: the files and directories given to `pgshift lint`.

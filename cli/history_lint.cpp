@@ -59,8 +59,8 @@ std::vector<std::string> ListSql(const std::string& root, bool recursive) {
     std::error_code ignored;
     if (it->is_directory(ignored) && rules::IsMigrationFolder(it->path().filename().string())) {
       std::error_code inner;
-      for (fs::directory_iterator file(it->path(), inner); !inner && file != fs::directory_iterator();
-           file.increment(inner)) {
+      for (fs::directory_iterator file(it->path(), inner);
+           !inner && file != fs::directory_iterator(); file.increment(inner)) {
         add(*file);
       }
     } else {
@@ -159,7 +159,8 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
         rules::FileReport report;
         report.path = input.path.string();
         report.unreadable = error;
-        slots[*step.input].emplace(LintedFile{parser::SourceText(report.path, ""), std::move(report)});
+        slots[*step.input].emplace(
+            LintedFile{parser::SourceText(report.path, ""), std::move(report)});
         continue;
       }
     }
@@ -173,9 +174,10 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
       rules::FileReport report =
           rules::LintSource(source, settings[*step.input], job.root.empty() ? nullptr : &catalog);
       if (!job.root.empty()) {
-        report.notes.push_back(path + ": judged against " + std::to_string(replayed) +
-                               " earlier migration(s) in " + job.root +
-                               (unreadable > 0 ? " (" + std::to_string(unreadable) + " unreadable, skipped)" : ""));
+        report.notes.push_back(
+            path + ": judged against " + std::to_string(replayed) + " earlier migration(s) in " +
+            job.root +
+            (unreadable > 0 ? " (" + std::to_string(unreadable) + " unreadable, skipped)" : ""));
       }
       if (has_down) {
         report.notes.push_back(path + ":" + std::to_string(source.PositionOf(down).line) +
@@ -211,7 +213,8 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
   const bool has_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(planned.size(), 1)));
+  jobs =
+      static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(planned.size(), 1)));
   if (has_stdin) jobs = 1;
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);

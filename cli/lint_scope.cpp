@@ -27,11 +27,11 @@ std::string ReleaseRuleIds() {
 
 // The files a release changes, and where its application code is read from.
 struct ReleaseSource {
-  std::string label;                       // "v1.4..HEAD", "changed files in list.txt"
+  std::string label;                                  // "v1.4..HEAD", "changed files in list.txt"
   std::vector<std::pair<char, std::string>> changes;  // status, canonical path
-  std::optional<Git> git;                  // read the code from git at `head`...
-  std::string head;                        // ...or, without git, from the working tree
-  std::string default_base;                // where globs start without a pgshift.toml
+  std::optional<Git> git;                             // read the code from git at `head`...
+  std::string head;                                   // ...or, without git, from the working tree
+  std::string default_base;                           // where globs start without a pgshift.toml
 };
 
 std::variant<ReleaseSource, GitError> FromGit(const std::string& range_text,
@@ -74,7 +74,8 @@ std::variant<ReleaseSource, ScopeError> FromList(const std::string& file) {
     if (tab != std::string::npos && tab > 0 && std::isupper(static_cast<unsigned char>(line[0]))) {
       status = line[0];
       const std::size_t last_tab = line.rfind('\t');
-      if (status == 'R') source.changes.emplace_back('D', CanonicalPath(line.substr(tab + 1, last_tab - tab - 1)));
+      if (status == 'R')
+        source.changes.emplace_back('D', CanonicalPath(line.substr(tab + 1, last_tab - tab - 1)));
       if (status == 'R' || status == 'C') status = 'A';
       line = line.substr(last_tab + 1);
     }
@@ -84,7 +85,8 @@ std::variant<ReleaseSource, ScopeError> FromList(const std::string& file) {
 }
 
 // Facts about the release for the files one configuration governs.
-std::shared_ptr<const rules::ReleaseFacts> FactsFor(const ReleaseSource& source, const Config& config,
+std::shared_ptr<const rules::ReleaseFacts> FactsFor(const ReleaseSource& source,
+                                                    const Config& config,
                                                     const std::vector<std::string>& lint_roots,
                                                     std::vector<std::string>& notes,
                                                     std::optional<ScopeError>& failure) {
@@ -181,7 +183,8 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
     }
     // A directory convention sets the phase; a marker in the file will override it.
     const Config& config = *configs[i];
-    const std::string relative = ReleasePaths(ConfigBase(config, cwd), {}, {}).Relative(canonical[i]);
+    const std::string relative =
+        ReleasePaths(ConfigBase(config, cwd), {}, {}).Relative(canonical[i]);
     for (const auto& [phase, globs] : config.phases) {
       if (!relative.empty() && GlobSet(globs).Matches(relative)) settings[i].phase = phase;
     }
@@ -196,9 +199,8 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
       if (!inputs[i].from_stdin && changed.count(canonical[i]) == 0) scope.selected[i] = false;
       kept += scope.selected[i] ? 1 : 0;
     }
-    scope.notes.push_back("--changed-since " + request.changed_since + ": " +
-                          std::to_string(kept) + " of " + std::to_string(inputs.size()) +
-                          " migration(s) changed");
+    scope.notes.push_back("--changed-since " + request.changed_since + ": " + std::to_string(kept) +
+                          " of " + std::to_string(inputs.size()) + " migration(s) changed");
   }
 
   if (request.release.empty() && request.changed_files.empty()) {

@@ -15,9 +15,9 @@
 namespace pgshift::cli {
 
 struct ScopeRequest {
-  std::string release;        // --release BASE..HEAD
-  std::string changed_files;  // --changed-files FILE
-  std::string changed_since;  // --changed-since REF
+  std::string release;             // --release BASE..HEAD
+  std::string changed_files;       // --changed-files FILE
+  std::string changed_since;       // --changed-since REF
   std::vector<std::string> paths;  // the files and directories given to `pgshift lint`
 };
 

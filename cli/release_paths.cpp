@@ -86,8 +86,8 @@ std::shared_ptr<rules::CodeIndex> IndexWorkTreeCode(const ReleasePaths& paths) {
   fs::recursive_directory_iterator it(paths.base(), fs::directory_options::skip_permission_denied,
                                       error);
   for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    const std::string canonical = paths.base() + "/" +
-                                  it->path().lexically_relative(paths.base()).generic_string();
+    const std::string canonical =
+        paths.base() + "/" + it->path().lexically_relative(paths.base()).generic_string();
     const std::string relative = paths.Relative(canonical);
     std::error_code entry_error;
     if (it->is_directory(entry_error)) {

@@ -53,7 +53,8 @@ SubprocessResult RunSubprocess(const std::vector<std::string>& argv,
   }
   CloseAll({in[0], out[1], err[1], exec_failed[1]});
   // A reader that goes away must not kill us with SIGPIPE while we feed it.
-  struct sigaction ignore_pipe {}, previous {};
+  struct sigaction ignore_pipe {
+  }, previous{};
   ignore_pipe.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore_pipe, &previous);
 
@@ -77,15 +78,21 @@ SubprocessResult RunSubprocess(const std::vector<std::string>& argv,
     }
     if (fds[0].revents != 0) {
       const ssize_t n = read(out[0], buffer, sizeof buffer);
-      if (n <= 0) out_open = false; else result.out.append(buffer, n);
+      if (n <= 0)
+        out_open = false;
+      else
+        result.out.append(buffer, n);
     }
     if (fds[1].revents != 0) {
       const ssize_t n = read(err[0], buffer, sizeof buffer);
-      if (n <= 0) err_open = false; else result.err.append(buffer, n);
+      if (n <= 0)
+        err_open = false;
+      else
+        result.err.append(buffer, n);
     }
     if (to_child >= 0 && fds[2].revents != 0) {
-      const ssize_t n = write(to_child, options.stdin_data.data() + written,
-                              options.stdin_data.size() - written);
+      const ssize_t n =
+          write(to_child, options.stdin_data.data() + written, options.stdin_data.size() - written);
       if (n > 0) written += n;
       if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == options.stdin_data.size()) {
         close(to_child);

@@ -9,11 +9,16 @@ using parser::Str;
 
 std::string RelationKind(PgQuery__ObjectType type) {
   switch (type) {
-    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: return "view";
-    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: return "materialized view";
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: return "foreign table";
-    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: return "table";
-    default: return "";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+      return "view";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+      return "materialized view";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+      return "foreign table";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+      return "table";
+    default:
+      return "";
   }
 }
 
@@ -45,8 +50,8 @@ bool TakenOverLater(const parser::ParsedFile& file, std::size_t index, const Qua
 
 SchemaChange Change(ChangeDirection direction, std::string verb, std::string kind,
                     QualifiedName object, std::string column = {}, std::string new_name = {}) {
-  return {direction, std::move(verb), std::move(kind), std::move(object), std::move(column),
-          std::move(new_name)};
+  return {direction,         std::move(verb),   std::move(kind),
+          std::move(object), std::move(column), std::move(new_name)};
 }
 
 }  // namespace
@@ -85,8 +90,7 @@ std::vector<SchemaChange> ContractChanges(const parser::ParsedFile& file, std::s
       if (kind.empty()) break;
       for (std::size_t i = 0; i < drop.n_objects; ++i) {
         if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
-        const QualifiedName name =
-            parser::NameOfList(parser::StringList(drop.objects[i]->list));
+        const QualifiedName name = parser::NameOfList(parser::StringList(drop.objects[i]->list));
         if (!catalog.IsNew(name)) out.push_back(Change(kContract, "drops", kind, name));
       }
       break;
@@ -142,16 +146,18 @@ std::vector<SchemaChange> ExpandChanges(const Node* node) {
       break;
     }
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
-      out.push_back(Change(kExpand, "creates", "type",
-                           parser::NameOfList(parser::StringList(
-                               node->create_enum_stmt->type_name, node->create_enum_stmt->n_type_name))));
+      out.push_back(
+          Change(kExpand, "creates", "type",
+                 parser::NameOfList(parser::StringList(node->create_enum_stmt->type_name,
+                                                       node->create_enum_stmt->n_type_name))));
       break;
     case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: {
       const auto& alter = *node->alter_enum_stmt;
       if (Str(alter.old_val).empty() && !Str(alter.new_val).empty()) {
-        out.push_back(Change(kExpand, "adds", "enum value",
-                             parser::NameOfList(parser::StringList(alter.type_name, alter.n_type_name)),
-                             std::string(Str(alter.new_val))));
+        out.push_back(
+            Change(kExpand, "adds", "enum value",
+                   parser::NameOfList(parser::StringList(alter.type_name, alter.n_type_name)),
+                   std::string(Str(alter.new_val))));
       }
       break;
     }

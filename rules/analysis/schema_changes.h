@@ -18,11 +18,11 @@ enum class ChangeDirection { kExpand, kContract };
 
 struct SchemaChange {
   ChangeDirection direction = ChangeDirection::kExpand;
-  std::string verb;           // "drops", "renames", "adds", "creates"
-  std::string kind;           // "table", "view", "column", "type", "enum value"
+  std::string verb;              // "drops", "renames", "adds", "creates"
+  std::string kind;              // "table", "view", "column", "type", "enum value"
   parser::QualifiedName object;  // the table, view or type
-  std::string column;         // for columns (and enum values): the name within `object`
-  std::string new_name;       // for renames
+  std::string column;            // for columns (and enum values): the name within `object`
+  std::string new_name;          // for renames
 
   // The name application code would use: the column (or value), else the object's name.
   const std::string& Name() const { return column.empty() ? object.name : column; }

@@ -17,11 +17,13 @@ constexpr RuleDoc kDoc{
         "fails when it runs. Build the index on each partition concurrently instead, create the "
         "parent's index ON ONLY the parent (instant, invalid at first), and attach each "
         "partition's index; the parent's index becomes valid once every partition has one.",
-    .bad = "CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);\n"
-           "CREATE INDEX CONCURRENTLY events_at_idx ON events (at);",
-    .good = "CREATE INDEX events_at_idx ON ONLY events (at);\n"
-            "CREATE INDEX CONCURRENTLY events_2025_at_idx ON events_2025 (at);\n"
-            "ALTER INDEX events_at_idx ATTACH PARTITION events_2025_at_idx;",
+    .bad =
+        "CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);\n"
+        "CREATE INDEX CONCURRENTLY events_at_idx ON events (at);",
+    .good =
+        "CREATE INDEX events_at_idx ON ONLY events (at);\n"
+        "CREATE INDEX CONCURRENTLY events_2025_at_idx ON events_2025 (at);\n"
+        "ALTER INDEX events_at_idx ATTACH PARTITION events_2025_at_idx;",
     .min_pg_version = 11,
     .severity = Severity::kError,
 };
@@ -55,8 +57,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   std::string help =
       "Index each partition concurrently and attach it to an index made ON ONLY the parent "
       "(instant: the parent holds no rows; valid once every partition's index is attached):\n"
-      "  CREATE " + unique + "INDEX " + QuoteIdent(name) + " ON ONLY " + table.ToString() + " " +
-      columns + ";";
+      "  CREATE " +
+      unique + "INDEX " + QuoteIdent(name) + " ON ONLY " + table.ToString() + " " + columns + ";";
   std::vector<const CatalogTable*> partitions = ctx.catalog.PartitionsOf(table);
   if (partitions.empty()) {
     help += "\n  -- for each partition p, outside a transaction block:\n  CREATE " + unique +

@@ -15,8 +15,9 @@ constexpr RuleDoc kDoc{
         "at the release's head (respecting case for quoted identifiers), so the finding names "
         "the file and line to look at.",
     .bad = "ALTER TABLE users DROP COLUMN legacy_flag;",
-    .good = "-- a release after the code stopped using legacy_flag\n"
-            "ALTER TABLE users DROP COLUMN legacy_flag;",
+    .good =
+        "-- a release after the code stopped using legacy_flag\n"
+        "ALTER TABLE users DROP COLUMN legacy_flag;",
     .severity = Severity::kError,
     .needs_release = true,
 };

@@ -8,7 +8,8 @@ namespace {
 
 constexpr RuleDoc kDoc{
     .id = "contract-with-code-change",
-    .summary = "DROP or RENAME of a table or column in a release that also changes application code",
+    .summary =
+        "DROP or RENAME of a table or column in a release that also changes application code",
     .rationale =
         "While a release deploys, the previous application version keeps serving traffic "
         "against the migrated schema. When the same release changes application code and "
@@ -17,8 +18,9 @@ constexpr RuleDoc kDoc{
         "instance is gone, and rolling the code back cannot help. Ship the code change first "
         "and the drop or rename a release later.",
     .bad = "ALTER TABLE users DROP COLUMN legacy_flag;",
-    .good = "-- a release of migrations only, after the code stopped using legacy_flag\n"
-            "ALTER TABLE users DROP COLUMN legacy_flag;",
+    .good =
+        "-- a release of migrations only, after the code stopped using legacy_flag\n"
+        "ALTER TABLE users DROP COLUMN legacy_flag;",
     .severity = Severity::kError,
     .needs_release = true,
 };
@@ -39,7 +41,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
                    CodeChangesText(release->code_changes) +
                    "): the version still running during the deploy may use it",
                "Ship the application change without this migration, and move the migration to "
-               "the next release, once no running version uses " + change.What() + ".");
+               "the next release, once no running version uses " +
+                   change.What() + ".");
   }
 }
 

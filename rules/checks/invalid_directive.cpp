@@ -8,7 +8,8 @@ namespace {
 
 constexpr RuleDoc kDoc{
     .id = "invalid-directive",
-    .summary = "A `-- pgshift:` directive with an unknown key or phase, or below the first statement",
+    .summary =
+        "A `-- pgshift:` directive with an unknown key or phase, or below the first statement",
     .rationale =
         "`-- pgshift: phase=contract` at the top of a migration tells pgshift which step of an "
         "expand-contract change the file is, and the rules judge it accordingly. A misspelt "

@@ -18,12 +18,14 @@ constexpr RuleDoc kDoc{
         "shape. A migration holding both runs at one moment, so either the new code is deployed "
         "before its columns exist, or the old code is still running when its columns disappear. "
         "Typical case: a rename done as add-copy-drop in one file.",
-    .bad = "ALTER TABLE users ADD COLUMN email_address text;\n"
-           "UPDATE users SET email_address = email;\n"
-           "ALTER TABLE users DROP COLUMN email;",
-    .good = "-- V7__add_email_address.sql (expand, ships with the code that writes both)\n"
-            "-- pgshift: phase=expand\n"
-            "ALTER TABLE users ADD COLUMN email_address text;",
+    .bad =
+        "ALTER TABLE users ADD COLUMN email_address text;\n"
+        "UPDATE users SET email_address = email;\n"
+        "ALTER TABLE users DROP COLUMN email;",
+    .good =
+        "-- V7__add_email_address.sql (expand, ships with the code that writes both)\n"
+        "-- pgshift: phase=expand\n"
+        "ALTER TABLE users ADD COLUMN email_address text;",
     .severity = Severity::kWarning,
     .needs_release = true,
 };

@@ -55,7 +55,8 @@ void CodeIndex::AddFile(std::string path, std::string_view text) {
     while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
     const std::string_view word = text.substr(begin, i - begin);
     // Numbers are never names; skipping them keeps the index small.
-    if (std::all_of(word.begin(), word.end(), [](char d) { return d >= '0' && d <= '9'; })) continue;
+    if (std::all_of(word.begin(), word.end(), [](char d) { return d >= '0' && d <= '9'; }))
+      continue;
     Record(exact_[std::string(word)], file, line);
     Record(folded_[Lower(word)], file, line);
   }

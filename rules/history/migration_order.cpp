@@ -158,7 +158,8 @@ std::size_t DownSectionStart(std::string_view text) {
     while (!content.empty() && std::isspace(static_cast<unsigned char>(content.front()))) {
       content.remove_prefix(1);
     }
-    if (content.starts_with("-- migrate:down") || content.starts_with("-- +goose Down")) return line;
+    if (content.starts_with("-- migrate:down") || content.starts_with("-- +goose Down"))
+      return line;
     line = end + 1;
   }
   return text.size();

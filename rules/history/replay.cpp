@@ -8,7 +8,8 @@ namespace pgshift::rules {
 bool ReplayMigration(std::string_view text, bool unreleased, Catalog& catalog) {
   if (parser::ValidateText(text)) return false;
   const parser::ParsedFile file = parser::ParseSql(text);
-  for (const parser::Statement& statement : file.statements) catalog.Apply(statement.node, unreleased);
+  for (const parser::Statement& statement : file.statements)
+    catalog.Apply(statement.node, unreleased);
   return true;
 }
 

@@ -12,7 +12,8 @@ parser::Span At(const std::string& text, const std::string& needle) {
 
 TEST(BaselineFingerprint, IgnoresPositionCommentsAndWhitespace) {
   const std::string a = "ALTER TABLE users DROP COLUMN legacy_flag;\n";
-  const std::string b = "-- a new comment\nSELECT 1;\n\nALTER TABLE users\n  DROP COLUMN /* old */ legacy_flag;\n";
+  const std::string b =
+      "-- a new comment\nSELECT 1;\n\nALTER TABLE users\n  DROP COLUMN /* old */ legacy_flag;\n";
   EXPECT_EQ(Fingerprint(a, At(a, "ALTER")), Fingerprint(b, At(b, "ALTER")));
   // A finding inside the statement (a sub-command) fingerprints the whole statement.
   EXPECT_EQ(Fingerprint(b, At(b, "DROP COLUMN")), Fingerprint(a, At(a, "ALTER")));

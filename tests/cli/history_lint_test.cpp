@@ -45,7 +45,8 @@ class HistoryLint : public ::testing::Test {
 
 constexpr const char* kPartitioned =
     "CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);\n";
-constexpr const char* kConcurrentIndex = "CREATE INDEX CONCURRENTLY events_at_idx ON events (at);\n";
+constexpr const char* kConcurrentIndex =
+    "CREATE INDEX CONCURRENTLY events_at_idx ON events (at);\n";
 
 TEST_F(HistoryLint, AFlywayFileIsJudgedAgainstTheFilesBeforeIt) {
   Write("db/V1__events.sql", kPartitioned);
@@ -55,7 +56,8 @@ TEST_F(HistoryLint, AFlywayFileIsJudgedAgainstTheFilesBeforeIt) {
   const ProcessResult r = Lint({"db/V10__index.sql", "--format", "json"});
   EXPECT_EQ(Rules(r), std::vector<std::string>{"concurrent-index-on-partitioned-table"}) << r.out;
   const ProcessResult verbose = Lint({"db/V10__index.sql", "-v"});
-  EXPECT_NE(verbose.out.find("judged against 2 earlier migration(s)"), std::string::npos) << verbose.out;
+  EXPECT_NE(verbose.out.find("judged against 2 earlier migration(s)"), std::string::npos)
+      << verbose.out;
   // Without history, nothing says events is partitioned.
   EXPECT_TRUE(Rules(Lint({"db/V10__index.sql", "--no-history", "--format", "json"})).empty());
   Write("pgshift.toml", "[history]\nreplay = false\n");
@@ -93,8 +95,9 @@ TEST_F(HistoryLint, PrismaFolders) {
   Write("prisma/migrations/20230404095503_init/migration.sql", kPartitioned);
   Write("prisma/migrations/20230505085625_index/migration.sql", kConcurrentIndex);
   Write("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n");
-  EXPECT_EQ(Rules(Lint({"prisma/migrations/20230505085625_index/migration.sql", "--format", "json"})),
-            std::vector<std::string>{"concurrent-index-on-partitioned-table"});
+  EXPECT_EQ(
+      Rules(Lint({"prisma/migrations/20230505085625_index/migration.sql", "--format", "json"})),
+      std::vector<std::string>{"concurrent-index-on-partitioned-table"});
 }
 
 TEST_F(HistoryLint, UpDownPairsAndDownSectionsInOneFile) {
@@ -107,8 +110,8 @@ TEST_F(HistoryLint, UpDownPairsAndDownSectionsInOneFile) {
   // dbmate: the down section is neither checked nor replayed.
   Write("dbmate/20240101000000_events.sql",
         std::string("-- migrate:up\n") + kPartitioned + "\n-- migrate:down\nDROP TABLE events;\n");
-  Write("dbmate/20240102000000_index.sql",
-        std::string("-- migrate:up\n") + kConcurrentIndex + "\n-- migrate:down\nDROP INDEX events_at_idx;\n");
+  Write("dbmate/20240102000000_index.sql", std::string("-- migrate:up\n") + kConcurrentIndex +
+                                               "\n-- migrate:down\nDROP INDEX events_at_idx;\n");
   const ProcessResult r = Lint({"dbmate", "--format", "json"});
   EXPECT_EQ(Rules(r), std::vector<std::string>{"concurrent-index-on-partitioned-table"}) << r.out;
 }
@@ -132,11 +135,13 @@ TEST_F(HistoryLint, PhasesFromMarkersAndDirectoryConventions) {
   const ProcessResult r = Lint({"db", "--format", "json", "--no-history"});
   const nlohmann::json report = nlohmann::json::parse(r.out);
   std::vector<std::string> files;
-  for (const auto& f : report["findings"]) files.push_back(fs::path(f["file"].get<std::string>()).filename());
+  for (const auto& f : report["findings"])
+    files.push_back(fs::path(f["file"].get<std::string>()).filename());
   EXPECT_EQ(files, (std::vector<std::string>{"V1__a.sql", "V4__d.sql"})) << r.out;
   // A marker overrides the directory convention.
   Write("db/contract/V2__b.sql", "-- pgshift: phase=expand\n" + drop);
-  EXPECT_EQ(Rules(Lint({"db/contract/V2__b.sql", "--format", "json"})), std::vector<std::string>{"drop-column"});
+  EXPECT_EQ(Rules(Lint({"db/contract/V2__b.sql", "--format", "json"})),
+            std::vector<std::string>{"drop-column"});
 }
 
 TEST_F(HistoryLint, BaselineAcceptsTodaysFindingsAndReportsOnlyNewOnes) {
@@ -158,12 +163,14 @@ TEST_F(HistoryLint, BaselineAcceptsTodaysFindingsAndReportsOnlyNewOnes) {
 
   // Lines added above, comments and reformatting do not make a finding new...
   Write("db/V1__a.sql",
-        "-- indexes\nSELECT 1;\n\nCREATE INDEX a_idx\n  ON a (x);\n-- and a drop\nALTER TABLE a DROP COLUMN y;\n");
+        "-- indexes\nSELECT 1;\n\nCREATE INDEX a_idx\n  ON a (x);\n-- and a drop\nALTER TABLE a "
+        "DROP COLUMN y;\n");
   EXPECT_EQ(Lint({"db", "--baseline", "pgshift-baseline.json"}).exit_code, 0);
   // ...while a new finding, or a changed statement, is reported.
   Write("db/V3__c.sql", "DROP TABLE c;\n");
   Write("db/V2__b.sql", "DROP TABLE b2;\n");
-  const ProcessResult fresh = Lint({"db", "--baseline", "pgshift-baseline.json", "--format", "json"});
+  const ProcessResult fresh =
+      Lint({"db", "--baseline", "pgshift-baseline.json", "--format", "json"});
   EXPECT_EQ(fresh.exit_code, 1);
   const nlohmann::json report = nlohmann::json::parse(fresh.out);
   ASSERT_EQ(report["findings"].size(), 2u) << fresh.out;
@@ -172,8 +179,9 @@ TEST_F(HistoryLint, BaselineAcceptsTodaysFindingsAndReportsOnlyNewOnes) {
 
   // The same accepted statement twice hides only one of its findings.
   Write("db/V2__b.sql", "DROP TABLE b;\nDROP TABLE b;\n");
-  EXPECT_EQ(Rules(Lint({"db/V2__b.sql", "--baseline", "pgshift-baseline.json", "--format", "json"})),
-            std::vector<std::string>{"drop-table"});
+  EXPECT_EQ(
+      Rules(Lint({"db/V2__b.sql", "--baseline", "pgshift-baseline.json", "--format", "json"})),
+      std::vector<std::string>{"drop-table"});
 }
 
 TEST_F(HistoryLint, BadBaselineFilesAreUsageErrors) {
@@ -184,12 +192,14 @@ TEST_F(HistoryLint, BadBaselineFilesAreUsageErrors) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("bad.json:3:"), std::string::npos) << bad.err;
   Write("other.json", "{\"findings\": []}");
-  EXPECT_NE(Lint({sql, "--baseline", "other.json"}).err.find("not a pgshift baseline"), std::string::npos);
+  EXPECT_NE(Lint({sql, "--baseline", "other.json"}).err.find("not a pgshift baseline"),
+            std::string::npos);
 }
 
 TEST_F(HistoryLint, HelpOfTheNewFlagsAndCommand) {
   const ProcessResult lint = RunPgshift({"lint", "--help"});
-  for (const char* flag : {"--release", "--changed-files", "--changed-since", "--baseline", "--no-history"}) {
+  for (const char* flag :
+       {"--release", "--changed-files", "--changed-since", "--baseline", "--no-history"}) {
     EXPECT_NE(lint.out.find(flag), std::string::npos) << flag;
   }
   const ProcessResult baseline = RunPgshift({"baseline", "--help"});

@@ -11,8 +11,9 @@ namespace {
 
 // Release 1 of a small application: a users table, and code that reads legacy_flag.
 void FirstRelease(GitRepo& repo) {
-  repo.Write("db/migrations/V1__users.sql",
-             "CREATE TABLE users (id bigint PRIMARY KEY, name text, email text, legacy_flag boolean);\n");
+  repo.Write(
+      "db/migrations/V1__users.sql",
+      "CREATE TABLE users (id bigint PRIMARY KEY, name text, email text, legacy_flag boolean);\n");
   repo.Write("app/models/user.rb",
              "class User < ApplicationRecord\n"
              "  def flagged?\n"
@@ -35,14 +36,16 @@ TEST(Release, DropShippedWithTheCodeChangeIsAnError) {
   GitRepo repo("drop-with-code");
   FirstRelease(repo);
   repo.Write("app/models/user.rb", "class User < ApplicationRecord\nend\n");
-  repo.Write("db/migrations/V2__drop_legacy_flag.sql", "ALTER TABLE users DROP COLUMN legacy_flag;\n");
+  repo.Write("db/migrations/V2__drop_legacy_flag.sql",
+             "ALTER TABLE users DROP COLUMN legacy_flag;\n");
   repo.Commit("release 2: stop using legacy_flag and drop it");
   const ProcessResult r = repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("db/migrations/V2__drop_legacy_flag.sql:1:1: error[contract-with-code-change] "
-                       "This migration drops column users.legacy_flag in release r1..HEAD, which also "
-                       "changes application code (app/models/user.rb)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("db/migrations/V2__drop_legacy_flag.sql:1:1: error[contract-with-code-change] "
+                 "This migration drops column users.legacy_flag in release r1..HEAD, which also "
+                 "changes application code (app/models/user.rb)"),
+      std::string::npos)
       << r.out;
   // Only the release's migration is checked; V1 is its history.
   EXPECT_EQ(r.out.find("V1__users.sql"), std::string::npos) << r.out;
@@ -53,7 +56,8 @@ TEST(Release, TheSameDropOneReleaseAfterTheCodeStoppedUsingItIsClean) {
   FirstRelease(repo);
   repo.Write("app/models/user.rb", "class User < ApplicationRecord\nend\n");
   repo.Commit("release 2: stop using legacy_flag", "r2");
-  repo.Write("db/migrations/V2__drop_legacy_flag.sql", "ALTER TABLE users DROP COLUMN legacy_flag;\n");
+  repo.Write("db/migrations/V2__drop_legacy_flag.sql",
+             "ALTER TABLE users DROP COLUMN legacy_flag;\n");
   repo.Commit("release 3: drop it");
   const ProcessResult r = repo.Pgshift({"lint", "db/migrations", "--release", "r2..HEAD"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -67,9 +71,11 @@ TEST(Release, TheSameDropOneReleaseAfterTheCodeStoppedUsingItIsClean) {
 TEST(Release, ADropStillReferencedByCodeNamesTheReference) {
   GitRepo repo("drop-referenced");
   FirstRelease(repo);
-  repo.Write("db/migrations/V2__drop_legacy_flag.sql", "ALTER TABLE users DROP COLUMN legacy_flag;\n");
+  repo.Write("db/migrations/V2__drop_legacy_flag.sql",
+             "ALTER TABLE users DROP COLUMN legacy_flag;\n");
   repo.Commit("release 2: drop legacy_flag, forgetting the model");
-  const ProcessResult r = repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD", "--format", "json"});
+  const ProcessResult r =
+      repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD", "--format", "json"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(RulesIn(r), std::vector<std::string>{"contract-still-referenced"});
   const auto finding = nlohmann::json::parse(r.out)["findings"][0];
@@ -85,7 +91,8 @@ TEST(Release, ADropStillReferencedByCodeNamesTheReference) {
 TEST(Release, ARenameIsAnError) {
   GitRepo repo("rename");
   FirstRelease(repo);
-  repo.Write("db/migrations/V2__rename_name.sql", "ALTER TABLE users RENAME COLUMN name TO full_name;\n");
+  repo.Write("db/migrations/V2__rename_name.sql",
+             "ALTER TABLE users RENAME COLUMN name TO full_name;\n");
   repo.Write("app/views/users/show.erb", "<%= @user.full_name %>\n");
   repo.Commit("release 2: rename name to full_name");
   const ProcessResult r = repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD"});
@@ -100,7 +107,8 @@ TEST(Release, ARenameIsAnError) {
   GitRepo table("rename-table");
   FirstRelease(table);
   table.Write("db/migrations/V2__rename_users.sql", "ALTER TABLE users RENAME TO accounts;\n");
-  table.Write("app/models/user.rb", "class User < ApplicationRecord\n  self.table_name = 'users'\nend\n");
+  table.Write("app/models/user.rb",
+              "class User < ApplicationRecord\n  self.table_name = 'users'\nend\n");
   table.Commit("release 2", "r2");
   const ProcessResult renamed = table.Pgshift({"lint", "db/migrations", "--release", "r2..HEAD^"});
   EXPECT_EQ(renamed.exit_code, 0) << renamed.out;  // an empty release checks nothing
@@ -108,7 +116,8 @@ TEST(Release, ARenameIsAnError) {
   table.Commit("release 3");
   const ProcessResult second = table.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD"});
   EXPECT_EQ(second.exit_code, 1) << second.out;
-  EXPECT_NE(second.out.find("error[contract-with-code-change] This migration renames table users to accounts"),
+  EXPECT_NE(second.out.find(
+                "error[contract-with-code-change] This migration renames table users to accounts"),
             std::string::npos)
       << second.out;
 }
@@ -131,7 +140,8 @@ TEST(Release, AReleaseOfMigrationsOnlyIsCleanUnlessAReferenceRemains) {
              "class User < ApplicationRecord\n  def email_domain = email.split('@').last\nend\n");
   repo.Write("lib/flags.rb", "LEGACY = :legacy_flag_v2\n");  // a longer word is another name
   repo.Commit("release 2: code stops using legacy_flag", "r2");
-  repo.Write("db/migrations/V2__drop_legacy_flag.sql", "ALTER TABLE users DROP COLUMN legacy_flag;\n");
+  repo.Write("db/migrations/V2__drop_legacy_flag.sql",
+             "ALTER TABLE users DROP COLUMN legacy_flag;\n");
   repo.Commit("release 3: contract");
   const ProcessResult clean = repo.Pgshift({"lint", "db/migrations", "--release", "r2..HEAD"});
   EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
@@ -145,7 +155,8 @@ TEST(Release, AReleaseOfMigrationsOnlyIsCleanUnlessAReferenceRemains) {
                                 "uses email at app/models/user.rb:2"),
             std::string::npos)
       << referenced.out;
-  EXPECT_EQ(referenced.out.find("V2__drop_legacy_flag.sql:1:1: error"), std::string::npos) << referenced.out;
+  EXPECT_EQ(referenced.out.find("V2__drop_legacy_flag.sql:1:1: error"), std::string::npos)
+      << referenced.out;
 }
 
 TEST(Release, MixingExpandAndContractInOneMigration) {
@@ -153,10 +164,12 @@ TEST(Release, MixingExpandAndContractInOneMigration) {
   FirstRelease(repo);
   repo.Write("app/models/user.rb", "class User < ApplicationRecord\nend\n");
   repo.Commit("release 2", "r2");
-  repo.Write("db/migrations/V2__swap.sql",
-             "ALTER TABLE users ADD COLUMN flags jsonb;\nALTER TABLE users DROP COLUMN legacy_flag;\n");
+  repo.Write(
+      "db/migrations/V2__swap.sql",
+      "ALTER TABLE users ADD COLUMN flags jsonb;\nALTER TABLE users DROP COLUMN legacy_flag;\n");
   repo.Commit("release 3");
-  const ProcessResult r = repo.Pgshift({"lint", "db/migrations", "--release", "r2..HEAD", "--format", "json"});
+  const ProcessResult r =
+      repo.Pgshift({"lint", "db/migrations", "--release", "r2..HEAD", "--format", "json"});
   EXPECT_EQ(RulesIn(r), std::vector<std::string>{"mixed-expand-contract"}) << r.out;
 }
 
@@ -164,7 +177,8 @@ TEST(Release, TablesOfUnreleasedMigrationsInTheSameReleaseAreNew) {
   GitRepo repo("batch");
   FirstRelease(repo);
   repo.Write("db/migrations/V2__events.sql", "CREATE TABLE events (id bigint, user_id bigint);\n");
-  repo.Write("db/migrations/V3__events_index.sql", "CREATE INDEX events_user_idx ON events (user_id);\n");
+  repo.Write("db/migrations/V3__events_index.sql",
+             "CREATE INDEX events_user_idx ON events (user_id);\n");
   repo.Write("app/models/event.rb", "class Event < ApplicationRecord\nend\n");
   repo.Commit("release 2: events", "r2");
   // In release 2, events is created by an earlier migration of the same release: empty.
@@ -178,8 +192,9 @@ TEST(Release, TablesOfUnreleasedMigrationsInTheSameReleaseAreNew) {
 
 TEST(Release, ConfiguredPathsDecideWhatIsApplicationCode) {
   GitRepo repo("configured");
-  repo.Write("pgshift.toml",
-             "[release]\nmigrations = [\"sql/**\"]\ncode = [\"src/**\"]\nexclude = [\"src/legacy/**\"]\n");
+  repo.Write(
+      "pgshift.toml",
+      "[release]\nmigrations = [\"sql/**\"]\ncode = [\"src/**\"]\nexclude = [\"src/legacy/**\"]\n");
   repo.Write("sql/V1__t.sql", "CREATE TABLE t (id bigint, old_col text);\n");
   repo.Write("src/legacy/report.py", "SELECT old_col FROM t\n");
   repo.Write("src/app.py", "print('hello')\n");
@@ -203,19 +218,23 @@ TEST(Release, WithoutGitOrWithoutAReleaseTheRulesAreSilentAndVerboseSaysWhy) {
   GitRepo repo("no-release");
   FirstRelease(repo);
   repo.Write("db/migrations/V2__drop.sql", "ALTER TABLE users DROP COLUMN legacy_flag;\n");
-  const ProcessResult none = repo.Pgshift({"lint", "db/migrations/V2__drop.sql", "-v", "--format", "json"});
+  const ProcessResult none =
+      repo.Pgshift({"lint", "db/migrations/V2__drop.sql", "-v", "--format", "json"});
   EXPECT_EQ(RulesIn(none), std::vector<std::string>{"drop-column"});
-  EXPECT_NE(none.err.find("release rules are off (contract-still-referenced, contract-with-code-change, "
-                          "mixed-expand-contract): no --release or --changed-files given"),
-            std::string::npos)
+  EXPECT_NE(
+      none.err.find("release rules are off (contract-still-referenced, contract-with-code-change, "
+                    "mixed-expand-contract): no --release or --changed-files given"),
+      std::string::npos)
       << none.err;
 
   // Not a git repository: the release is ignored with a warning, the generic rules still run.
   repo.Git({"init", "-q"});
   std::filesystem::remove_all(repo.dir() / ".git");
-  const ProcessResult no_git = repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD", "-v"});
+  const ProcessResult no_git =
+      repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD", "-v"});
   EXPECT_EQ(no_git.exit_code, 1) << no_git.out << no_git.err;
-  EXPECT_NE(no_git.err.find("warning: --release r1..HEAD ignored, release rules are off"), std::string::npos)
+  EXPECT_NE(no_git.err.find("warning: --release r1..HEAD ignored, release rules are off"),
+            std::string::npos)
       << no_git.err;
   EXPECT_NE(no_git.err.find("not in a git work tree"), std::string::npos) << no_git.err;
   EXPECT_NE(no_git.out.find("error[drop-column]"), std::string::npos);
@@ -240,13 +259,15 @@ TEST(Release, ChangedFilesListInsteadOfGit) {
   repo.Write("changed.txt", "db/V2__drop.sql\n");
   const ProcessResult referenced = repo.Pgshift({"lint", "db", "--changed-files", "changed.txt"});
   EXPECT_EQ(referenced.exit_code, 1) << referenced.out << referenced.err;
-  EXPECT_NE(referenced.out.find("still uses legacy_flag at lib/report.rb:3"), std::string::npos) << referenced.out;
+  EXPECT_NE(referenced.out.find("still uses legacy_flag at lib/report.rb:3"), std::string::npos)
+      << referenced.out;
   // git diff --name-status output works too, and the code change is seen.
   repo.Write("lib/report.rb", "puts 1\n");
   repo.Write("changed.txt", "A\tdb/V2__drop.sql\nM\tapp/user.rb\nD\tlib/old.rb\n");
   const ProcessResult with_code = repo.Pgshift({"lint", "db", "--changed-files", "changed.txt"});
   EXPECT_EQ(with_code.exit_code, 1) << with_code.out;
-  EXPECT_NE(with_code.out.find("changes application code (app/user.rb and 1 more file)"), std::string::npos)
+  EXPECT_NE(with_code.out.find("changes application code (app/user.rb and 1 more file)"),
+            std::string::npos)
       << with_code.out;
   EXPECT_EQ(with_code.out.find("still uses"), std::string::npos) << with_code.out;
   EXPECT_EQ(repo.Pgshift({"lint", "db", "--changed-files", "missing.txt"}).exit_code, 2);
@@ -259,7 +280,8 @@ TEST(Release, ChangedSinceChecksOnlyWhatChanged) {
   repo.Commit("legacy", "adopted");
   repo.Write("db/V3__c.sql", "CREATE INDEX c_idx ON c (x);\n");  // untracked, still checked
   repo.Write("db/V2__b.sql", "CREATE INDEX CONCURRENTLY b_idx ON b (x);\n");
-  const ProcessResult r = repo.Pgshift({"lint", "db", "--changed-since", "adopted", "--format", "json"});
+  const ProcessResult r =
+      repo.Pgshift({"lint", "db", "--changed-since", "adopted", "--format", "json"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const auto findings = nlohmann::json::parse(r.out)["findings"];
   ASSERT_EQ(findings.size(), 1u) << r.out;

@@ -8,7 +8,8 @@ namespace {
 TEST(CodeIndex, WholeWordsOnly) {
   CodeIndex index;
   index.AddFile("app/a.rb", "users_old = 1\nfoo(:legacy_flag_v2)\n");
-  index.AddFile("app/b.py", "x = row['legacy_flag']\nq = 'SELECT * FROM public.users WHERE legacy_flag'\n");
+  index.AddFile("app/b.py",
+                "x = row['legacy_flag']\nq = 'SELECT * FROM public.users WHERE legacy_flag'\n");
   const CodeMatches flag = index.Find("legacy_flag");
   ASSERT_EQ(flag.total, 2u);
   EXPECT_EQ(flag.first[0].file, "app/b.py");
@@ -21,7 +22,8 @@ TEST(CodeIndex, WholeWordsOnly) {
 
 TEST(CodeIndex, LowerCaseNamesMatchAnyCaseQuotedMixedCaseOnlyItself) {
   CodeIndex index;
-  index.AddFile("q.sql", "SELECT LEGACY_FLAG FROM Users;\nprisma.document.findMany({ signedAt })\n");
+  index.AddFile("q.sql",
+                "SELECT LEGACY_FLAG FROM Users;\nprisma.document.findMany({ signedAt })\n");
   EXPECT_EQ(index.Find("legacy_flag").total, 1u);
   EXPECT_EQ(index.Find("users").total, 1u);
   EXPECT_EQ(index.Find("signedAt").total, 1u);

@@ -19,7 +19,8 @@ TEST(MigrationOrder, FlywayVersionsCompareAsNumbersAndRepeatablesComeLast) {
 }
 
 TEST(MigrationOrder, FlywayUndoMigrationsAreSkipped) {
-  const MigrationOrder order = OrderMigrations({"V1__a.sql", "U1__a.sql"}, MigrationOrderStyle::kAuto);
+  const MigrationOrder order =
+      OrderMigrations({"V1__a.sql", "U1__a.sql"}, MigrationOrderStyle::kAuto);
   EXPECT_EQ(order.files, std::vector<std::string>{"V1__a.sql"});
   ASSERT_EQ(order.skipped.size(), 1u);
   EXPECT_EQ(order.skipped[0].reason, "Flyway undo migration");
@@ -38,10 +39,10 @@ TEST(MigrationOrder, TimestampsAndSequenceNumbers) {
 }
 
 TEST(MigrationOrder, DownFilesAndOtherDatabasesAreSkipped) {
-  const MigrationOrder order = OrderMigrations(
-      {"m/1_a.up.sql", "m/1_a.down.sql", "m/2_b.mysql.up.sql", "m/2_b.postgres.up.sql",
-       "m/3_c.sqlite3.up.sql"},
-      MigrationOrderStyle::kAuto);
+  const MigrationOrder order =
+      OrderMigrations({"m/1_a.up.sql", "m/1_a.down.sql", "m/2_b.mysql.up.sql",
+                       "m/2_b.postgres.up.sql", "m/3_c.sqlite3.up.sql"},
+                      MigrationOrderStyle::kAuto);
   EXPECT_EQ(order.files, (std::vector<std::string>{"m/1_a.up.sql", "m/2_b.postgres.up.sql"}));
   ASSERT_EQ(order.skipped.size(), 3u);
   EXPECT_EQ(order.skipped[0].reason, "down migration");
@@ -53,12 +54,13 @@ TEST(MigrationOrder, DieselAndPrismaFoldersCarryTheVersion) {
   // diesel, with both of its folder name styles (lemmy uses them side by side).
   const MigrationOrder diesel = OrderMigrations(
       {"migrations/2026-07-08-184840-0000_c/up.sql", "migrations/2019-02-26-002946_b/down.sql",
-       "migrations/2019-02-26-002946_b/up.sql", "migrations/00000000000000_diesel_initial_setup/up.sql"},
+       "migrations/2019-02-26-002946_b/up.sql",
+       "migrations/00000000000000_diesel_initial_setup/up.sql"},
       MigrationOrderStyle::kAuto);
-  EXPECT_EQ(diesel.files, (std::vector<std::string>{
-                              "migrations/00000000000000_diesel_initial_setup/up.sql",
-                              "migrations/2019-02-26-002946_b/up.sql",
-                              "migrations/2026-07-08-184840-0000_c/up.sql"}));
+  EXPECT_EQ(diesel.files,
+            (std::vector<std::string>{"migrations/00000000000000_diesel_initial_setup/up.sql",
+                                      "migrations/2019-02-26-002946_b/up.sql",
+                                      "migrations/2026-07-08-184840-0000_c/up.sql"}));
   EXPECT_EQ(diesel.skipped.size(), 1u);
   EXPECT_EQ(Order({"prisma/migrations/20230505085625_b/migration.sql",
                    "prisma/migrations/20230404095503_a/migration.sql"}),
@@ -76,15 +78,18 @@ TEST(MigrationOrder, UnversionedFilesFollowByNameAndNameStyleIgnoresVersions) {
 TEST(MigrationOrder, HistoryRootIsTheDirectoryOrTheOneAboveAMigrationFolder) {
   EXPECT_EQ(HistoryRoot("/r/db/migrate/V1__a.sql"), "/r/db/migrate");
   EXPECT_EQ(HistoryRoot("/r/migrations/2019-02-26-002946_b/up.sql"), "/r/migrations");
-  EXPECT_EQ(HistoryRoot("/r/prisma/migrations/20230404095503_a/migration.sql"), "/r/prisma/migrations");
+  EXPECT_EQ(HistoryRoot("/r/prisma/migrations/20230404095503_a/migration.sql"),
+            "/r/prisma/migrations");
   // up.sql in a folder without a version is a plain file of that folder.
   EXPECT_EQ(HistoryRoot("/r/sql/up.sql"), "/r/sql");
 }
 
 TEST(MigrationOrder, DownSectionsOfDbmateAndGoose) {
-  const std::string dbmate = "-- migrate:up\nCREATE TABLE t (a int);\n\n-- migrate:down\nDROP TABLE t;\n";
+  const std::string dbmate =
+      "-- migrate:up\nCREATE TABLE t (a int);\n\n-- migrate:down\nDROP TABLE t;\n";
   EXPECT_EQ(DownSectionStart(dbmate), dbmate.find("-- migrate:down"));
-  const std::string goose = "-- +goose Up\nCREATE TABLE t (a int);\n  -- +goose Down\nDROP TABLE t;\n";
+  const std::string goose =
+      "-- +goose Up\nCREATE TABLE t (a int);\n  -- +goose Down\nDROP TABLE t;\n";
   EXPECT_EQ(DownSectionStart(goose), goose.find("  -- +goose Down"));
   const std::string plain = "CREATE TABLE t (a int); -- migrate:down is only a comment here\n";
   EXPECT_EQ(DownSectionStart(plain), plain.size());

@@ -14,7 +14,8 @@ namespace {
 
 Catalog History(const std::vector<std::string>& migrations, bool unreleased = false) {
   Catalog catalog;
-  for (const std::string& text : migrations) EXPECT_TRUE(ReplayMigration(text, unreleased, catalog));
+  for (const std::string& text : migrations)
+    EXPECT_TRUE(ReplayMigration(text, unreleased, catalog));
   return catalog;
 }
 
@@ -49,7 +50,8 @@ TEST(Replay, TypeChangeIsJudgedAgainstTheRealOldType) {
 }
 
 TEST(Replay, LaterMigrationsChangeTheTypeTheNextOneSees) {
-  const Catalog history = History({"CREATE TABLE t (a int);", "ALTER TABLE t ALTER COLUMN a TYPE text;"});
+  const Catalog history =
+      History({"CREATE TABLE t (a int);", "ALTER TABLE t ALTER COLUMN a TYPE text;"});
   // a is text now: text to varchar is binary coercible, back to a number is not.
   EXPECT_EQ(TypeChangeForm("ALTER TABLE t ALTER COLUMN a TYPE varchar;", history),
             Form::kAlterColumnTypeCatalogOnly);
@@ -73,21 +75,24 @@ TEST(Replay, SetNotNullKnowsOfAValidatedCheckFromAnEarlierMigration) {
 
 TEST(Replay, ConcurrentIndexOnAPartitionedParentFromHistory) {
   const std::string sql = "CREATE INDEX CONCURRENTLY events_at_idx ON events (at);";
-  const Catalog history = History(
-      {"CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);",
-       "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"});
+  const Catalog history =
+      History({"CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);",
+               "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO "
+               "('2026-01-01');"});
   const FileReport report = LintSource(parser::SourceText("m.sql", sql), LintSettings{}, &history);
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].rule, "concurrent-index-on-partitioned-table");
-  EXPECT_NE(report.findings[0].help.find("ALTER INDEX events_at_idx ATTACH PARTITION events_2025_events_at_idx"),
+  EXPECT_NE(report.findings[0].help.find(
+                "ALTER INDEX events_at_idx ATTACH PARTITION events_2025_events_at_idx"),
             std::string::npos)
       << report.findings[0].help;
   EXPECT_TRUE(Rules(sql, nullptr).empty());  // nothing known without the history
 }
 
 TEST(Replay, ATableFromAnUnreleasedMigrationOfTheBatchIsNew) {
-  const std::string sql = "CREATE INDEX users_email_idx ON users (email);\n"
-                          "ALTER TABLE users DROP COLUMN legacy_flag;";
+  const std::string sql =
+      "CREATE INDEX users_email_idx ON users (email);\n"
+      "ALTER TABLE users DROP COLUMN legacy_flag;";
   const std::string create = "CREATE TABLE users (id bigint, email text, legacy_flag boolean);";
   const Catalog unreleased = History({create}, /*unreleased=*/true);
   EXPECT_TRUE(Rules(sql, &unreleased).empty());
@@ -102,8 +107,8 @@ TEST(Replay, TextThatIsNoSqlIsNotReplayed) {
   EXPECT_FALSE(ReplayMigration(std::string("CREATE TABLE t (a int);\0", 24), false, catalog));
   EXPECT_EQ(catalog.FindTable({"", "t"}), nullptr);
   // A statement that does not parse is skipped; the others apply.
-  EXPECT_TRUE(ReplayMigration("CREATE TABLE a (x int);\nCREATE TABLBE b;\nCREATE TABLE c (y int);", false,
-                              catalog));
+  EXPECT_TRUE(ReplayMigration("CREATE TABLE a (x int);\nCREATE TABLBE b;\nCREATE TABLE c (y int);",
+                              false, catalog));
   EXPECT_NE(catalog.FindTable({"", "a"}), nullptr);
   EXPECT_NE(catalog.FindTable({"", "c"}), nullptr);
 }
