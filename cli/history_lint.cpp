@@ -98,7 +98,9 @@ std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!scope.selected[i]) continue;
     canonical[i] = CanonicalPath(inputs[i].path);
-    if (!replay || !configs[i]->history.replay) {
+    // Standard input without a file name has no place in any history.
+    const bool nameless = inputs[i].from_stdin && inputs[i].path == "<stdin>";
+    if (!replay || !configs[i]->history.replay || nameless) {
       jobs.push_back({{}, {{canonical[i], i}}});
       continue;
     }

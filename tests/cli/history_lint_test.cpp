@@ -64,6 +64,17 @@ TEST_F(HistoryLint, AFlywayFileIsJudgedAgainstTheFilesBeforeIt) {
   EXPECT_TRUE(Rules(Lint({"db/V10__index.sql", "--format", "json"})).empty());
 }
 
+TEST_F(HistoryLint, StandardInputTakesThePlaceOfItsFileName) {
+  Write("db/V1__events.sql", kPartitioned);
+  Write("db/V2__index.sql", "SELECT 1;\n");  // on disk; the editor's buffer says otherwise
+  const ProcessResult r = RunPgshift({"lint", "--stdin-filename", "db/V2__index.sql", "--format", "json", "-"},
+                                     {.stdin_data = kConcurrentIndex, .cwd = dir_.string()});
+  EXPECT_EQ(Rules(r), std::vector<std::string>{"concurrent-index-on-partitioned-table"}) << r.out;
+  const ProcessResult nameless =
+      RunPgshift({"lint", "--format", "json", "-"}, {.stdin_data = kConcurrentIndex, .cwd = dir_.string()});
+  EXPECT_TRUE(Rules(nameless).empty()) << nameless.out;
+}
+
 TEST_F(HistoryLint, OrderIsTheToolsNotTheFileNames) {
   // Created in V2, indexed in V10: byte order would put V10 first and know nothing.
   Write("db/V2__events.sql", kPartitioned);
