@@ -1,9 +1,13 @@
 #include "tests/rules/fixture.h"
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "parser/parsed_file.h"
 #include "parser/source_text.h"
+#include "rules/history/replay.h"
 
 namespace pgshift::testing {
 
@@ -38,7 +42,8 @@ std::vector<Expectation> ParseExpectations(const std::string& text, std::vector<
   return out;
 }
 
-rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors) {
+rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors,
+                                         std::string* history) {
   rules::LintSettings settings;
   const std::string first = text.substr(0, text.find('\n'));
   static const std::regex kHeader(R"(^--\s*fixture:(.*)$)");
@@ -67,6 +72,8 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
       settings.transactions = rules::TransactionWrapping::kPerStatement;
     } else if (key == "enable") {
       settings.enabled.insert(value);
+    } else if (key == "history" && history != nullptr) {
+      *history = value;
     } else if (key == "phase" && rules::ParsePhase(value)) {
       settings.phase = rules::ParsePhase(value);
     } else if (key == "release" && value.empty()) {
@@ -96,10 +103,23 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
 FixtureOutcome CheckFixture(const std::string& path, const std::string& text) {
   FixtureOutcome outcome;
   const std::vector<Expectation> expected = ParseExpectations(text, outcome.problems);
-  const rules::LintSettings settings = ParseFixtureSettings(text, outcome.problems);
+  std::string history_path;
+  const rules::LintSettings settings = ParseFixtureSettings(text, outcome.problems, &history_path);
   outcome.expectations = expected.size();
+  rules::Catalog history;
+  if (!history_path.empty()) {
+    const std::string full = (std::filesystem::path(path).parent_path() / history_path).string();
+    std::ifstream in(full, std::ios::binary);
+    if (!in) outcome.problems.push_back(path + ": cannot read history " + full);
+    std::ostringstream history_text;
+    history_text << in.rdbuf();
+    if (!rules::ReplayMigration(history_text.str(), /*unreleased=*/false, history)) {
+      outcome.problems.push_back(path + ": history " + full + " is not SQL text");
+    }
+  }
   const parser::SourceText source(path, text);
-  const rules::FileReport report = rules::LintSource(source, settings);
+  const rules::FileReport report =
+      rules::LintSource(source, settings, history_path.empty() ? nullptr : &history);
   if (report.unreadable) outcome.problems.push_back(*report.unreadable);
 
   std::vector<bool> used(report.findings.size(), false);
