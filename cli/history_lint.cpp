@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 struct Step {
   std::string path;                  // canonical
   std::optional<std::size_t> input;  // checked when set; otherwise only replayed
+  bool replay = true;                // false for down migrations: checked, never replayed
 };
 
 struct Job {
@@ -117,27 +118,40 @@ std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
       if (relative.empty() || !excluded.Matches(relative)) files.push_back(std::move(file));
     }
     const rules::MigrationOrder order = rules::OrderMigrations(files, config.history.order);
-    Job job{root, {}};
     std::map<std::string, std::size_t> position;
     for (std::size_t p = 0; p < order.files.size(); ++p) position[order.files[p]] = p;
+    std::map<std::string, std::size_t> rolls_back;  // down migration -> files applied before it
+    for (const rules::SkippedMigration& skipped : order.skipped) {
+      if (!skipped.reason.starts_with("for ")) rolls_back[skipped.path] = skipped.after;
+    }
     std::size_t last = 0;
-    std::map<std::size_t, std::size_t> input_at;  // position -> input
+    std::map<std::size_t, std::size_t> input_at;         // position -> input
+    std::multimap<std::size_t, std::size_t> down_after;  // files before it -> input
     for (std::size_t i : members) {
       const auto found = position.find(canonical[i]);
-      if (found == position.end() || input_at.count(found->second) > 0) {
+      const auto down = rolls_back.find(canonical[i]);
+      if (found != position.end() && input_at.count(found->second) == 0) {
+        input_at[found->second] = i;
+        last = std::max(last, found->second + 1);
+      } else if (down != rolls_back.end()) {
+        down_after.emplace(down->second, i);
+        last = std::max(last, down->second);
+      } else {
         jobs.push_back({{}, {{canonical[i], i}}});  // not part of the history (or given twice)
-        continue;
       }
-      input_at[found->second] = i;
-      last = std::max(last, found->second + 1);
     }
-    for (std::size_t p = 0; p < last; ++p) {
+    Job job{root, {}};
+    for (std::size_t p = 0; p <= last; ++p) {
+      for (auto [it, end] = down_after.equal_range(p); it != end; ++it) {
+        job.steps.push_back({canonical[it->second], it->second, /*replay=*/false});
+      }
+      if (p == last) break;
       const auto found = input_at.find(p);
       job.steps.push_back({order.files[p], found == input_at.end()
                                                ? std::nullopt
                                                : std::optional<std::size_t>(found->second)});
     }
-    if (!input_at.empty()) jobs.push_back(std::move(job));
+    if (!input_at.empty() || !down_after.empty()) jobs.push_back(std::move(job));
   }
   return jobs;
 }
@@ -166,10 +180,10 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
         continue;
       }
     }
-    // dbmate and goose keep the way down in the same file: it is neither checked nor replayed.
+    // dbmate and goose keep the way down in the same file: it is checked against the schema
+    // the up section leaves, like a down file, and never replayed.
     const std::size_t down = rules::DownSectionStart(text);
     const bool has_down = down < text.size();
-    if (has_down) text.resize(down);
     if (step.input) {
       const std::string path = inputs[*step.input].path.string();
       parser::SourceText source(path, text);
@@ -183,12 +197,13 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
       }
       if (has_down) {
         report.notes.push_back(path + ":" + std::to_string(source.PositionOf(down).line) +
-                               ": the down section from here on is not checked");
+                               ": down section: checked, not replayed into the history");
       }
       slots[*step.input].emplace(LintedFile{std::move(source), std::move(report)});
     }
-    if (!job.root.empty()) {
-      if (rules::ReplayMigration(text, scope.unreleased.count(step.path) > 0, catalog)) {
+    if (!job.root.empty() && step.replay) {
+      const std::string_view up = std::string_view(text).substr(0, down);
+      if (rules::ReplayMigration(up, scope.unreleased.count(step.path) > 0, catalog)) {
         ++replayed;
       } else {
         ++unreadable;

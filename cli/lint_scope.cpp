@@ -8,7 +8,6 @@
 #include "cli/git.h"
 #include "cli/path_glob.h"
 #include "cli/release_paths.h"
-#include "rules/history/migration_order.h"
 #include "rules/rule.h"
 
 namespace pgshift::cli {
@@ -158,12 +157,10 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
   LintScope scope;
   scope.selected.assign(inputs.size(), true);
   std::vector<std::string> canonical(inputs.size());
-  std::set<std::string> explicit_files;
   std::vector<std::string> lint_roots;
   for (const std::string& path : request.paths) {
     if (path == "-") continue;
     lint_roots.push_back(CanonicalPath(path));
-    if (!fs::is_directory(path)) explicit_files.insert(lint_roots.back());
   }
   const std::string cwd = CanonicalPath(fs::current_path());
   // Git is asked from where the migrations are, which need not be the current directory.
@@ -174,13 +171,6 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
   }
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     canonical[i] = CanonicalPath(inputs[i].path);
-    // Found in a directory: a down migration or one for another database is no migration to
-    // check. Named on the command line, it is checked all the same.
-    const std::string skip = rules::SkipReason(inputs[i].path.generic_string());
-    if (!inputs[i].from_stdin && !skip.empty() && explicit_files.count(canonical[i]) == 0) {
-      scope.selected[i] = false;
-      scope.notes.push_back(inputs[i].path.string() + ": not checked: " + skip);
-    }
     // A directory convention sets the phase; a marker in the file will override it.
     const Config& config = *configs[i];
     const std::string relative =

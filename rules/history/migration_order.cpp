@@ -94,14 +94,20 @@ int CompareNumber(std::string_view a, std::string_view b) {
   return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
 }
 
-bool Before(const Key& a, const Key& b) {
-  if (a.group != b.group) return a.group < b.group;
+// Compares group and version: -1, 0 or 1.
+int CompareVersions(const Key& a, const Key& b) {
+  if (a.group != b.group) return a.group < b.group ? -1 : 1;
   const std::size_t n = std::min(a.version.size(), b.version.size());
   for (std::size_t i = 0; i < n; ++i) {
-    if (const int c = CompareNumber(a.version[i], b.version[i]); c != 0) return c < 0;
+    if (const int c = CompareNumber(a.version[i], b.version[i]); c != 0) return c;
   }
-  if (a.version.size() != b.version.size()) return a.version.size() < b.version.size();
-  return a.path < b.path;
+  if (a.version.size() != b.version.size()) return a.version.size() < b.version.size() ? -1 : 1;
+  return 0;
+}
+
+bool Before(const Key& a, const Key& b) {
+  const int c = CompareVersions(a, b);
+  return c != 0 ? c < 0 : a.path < b.path;
 }
 
 }  // namespace
@@ -138,6 +144,14 @@ MigrationOrder OrderMigrations(const std::vector<std::string>& paths, MigrationO
   }
   std::stable_sort(keys.begin(), keys.end(), Before);
   for (const Key& key : keys) order.files.emplace_back(key.path);
+  // A down migration runs on the schema its up migration left: after every file of its version.
+  for (SkippedMigration& skipped : order.skipped) {
+    Key down = KeyOf(skipped.path);
+    if (FlywayVersion(UnitName(skipped.path), 'U', down.version)) down.group = kVersioned;
+    skipped.after = static_cast<std::size_t>(std::count_if(keys.begin(), keys.end(), [&](const Key& k) {
+      return style == MigrationOrderStyle::kAuto ? CompareVersions(k, down) <= 0 : k.path <= down.path;
+    }));
+  }
   return order;
 }
 

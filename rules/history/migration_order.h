@@ -10,7 +10,8 @@
 //
 // Versions compare as numbers, component by component ("2019-02-26-002946" has four), so 10
 // follows 9. Files without a version come after versioned ones, then repeatables, each group by
-// name. A file for another database (x.mysql.up.sql, as pop names them) is skipped.
+// name. Down migrations, and files for another database (x.mysql.up.sql, as pop names them),
+// are no part of the order.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +29,9 @@ enum class MigrationOrderStyle {
 struct SkippedMigration {
   std::string path;
   std::string reason;  // "down migration", "for mysql", "Flyway undo migration"
+  // How many of the ordered files apply before it runs: for a down (or undo) migration, its up
+  // migration and every one before it, the schema it rolls back from.
+  std::size_t after = 0;
 };
 
 struct MigrationOrder {

@@ -50,6 +50,24 @@ TEST(MigrationOrder, DownFilesAndOtherDatabasesAreSkipped) {
   EXPECT_EQ(order.skipped[2].reason, "for sqlite3");
 }
 
+TEST(MigrationOrder, ADownMigrationRollsBackFromItsUpMigration) {
+  const MigrationOrder pairs = OrderMigrations(
+      {"m/2_b.down.sql", "m/1_a.up.sql", "m/2_b.up.sql", "m/10_c.up.sql", "m/1_a.down.sql"},
+      MigrationOrderStyle::kAuto);
+  ASSERT_EQ(pairs.skipped.size(), 2u);
+  EXPECT_EQ(pairs.skipped[0].path, "m/2_b.down.sql");
+  EXPECT_EQ(pairs.skipped[0].after, 2u);  // after 1_a.up.sql and 2_b.up.sql
+  EXPECT_EQ(pairs.skipped[1].after, 1u);
+  const MigrationOrder flyway =
+      OrderMigrations({"V1__a.sql", "V2__b.sql", "U2__b.sql", "R__v.sql"}, MigrationOrderStyle::kAuto);
+  ASSERT_EQ(flyway.skipped.size(), 1u);
+  EXPECT_EQ(flyway.skipped[0].after, 2u);
+  const MigrationOrder diesel = OrderMigrations(
+      {"d/2019-01-01-000000_a/up.sql", "d/2019-01-01-000000_a/down.sql", "d/2019-02-01-000000_b/up.sql"},
+      MigrationOrderStyle::kAuto);
+  EXPECT_EQ(diesel.skipped.at(0).after, 1u);
+}
+
 TEST(MigrationOrder, DieselAndPrismaFoldersCarryTheVersion) {
   // diesel, with both of its folder name styles (lemmy uses them side by side).
   const MigrationOrder diesel = OrderMigrations(
