@@ -156,6 +156,43 @@ std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
   return jobs;
 }
 
+// `text` with every byte outside [begin, end) blanked, lines kept: positions stay where they are.
+std::string Only(std::string_view text, std::size_t begin, std::size_t end) {
+  std::string out(text);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if ((i < begin || i >= end) && out[i] != '\n') out[i] = ' ';
+  }
+  return out;
+}
+
+// What a rollback runs against: the schema so far, deployed (else there is nothing to roll back).
+rules::Catalog Deployed(const rules::Catalog* history) {
+  rules::Catalog deployed = history != nullptr ? *history : rules::Catalog();
+  deployed.MarkAllReleased();
+  return deployed;
+}
+
+// Lints a migration whose way down starts at `down` (text.size() when it has none). The down
+// section is judged against the schema the up section leaves, deployed, and not as part of the
+// release: it is not what the release runs.
+rules::FileReport LintMigration(const parser::SourceText& source, std::size_t down,
+                                const rules::LintSettings& settings, const rules::Catalog* history) {
+  const std::string_view text = source.text();
+  if (down >= text.size()) return rules::LintSource(source, settings, history);
+  rules::FileReport report = rules::LintSource(
+      parser::SourceText(source.path(), Only(text, 0, down)), settings, history);
+  rules::Catalog after_up = Deployed(history);
+  rules::ReplayMigration(text.substr(0, down), /*unreleased=*/false, after_up);
+  rules::LintSettings down_settings = settings;
+  down_settings.release = nullptr;
+  rules::FileReport way_down = rules::LintSource(
+      parser::SourceText(source.path(), Only(text, down, text.size())), down_settings, &after_up);
+  report.findings.insert(report.findings.end(), way_down.findings.begin(), way_down.findings.end());
+  report.notes.insert(report.notes.end(), way_down.notes.begin(), way_down.notes.end());
+  report.statements += way_down.statements;
+  return report;
+}
+
 void RunJob(const Job& job, const std::vector<LintInput>& inputs,
             const std::vector<rules::LintSettings>& settings, const LintScope& scope,
             std::vector<std::optional<LintedFile>>& slots) {
@@ -184,11 +221,15 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     // the up section leaves, like a down file, and never replayed.
     const std::size_t down = rules::DownSectionStart(text);
     const bool has_down = down < text.size();
+    const bool unreleased = scope.unreleased.count(step.path) > 0;
     if (step.input) {
       const std::string path = inputs[*step.input].path.string();
       parser::SourceText source(path, text);
-      rules::FileReport report =
-          rules::LintSource(source, settings[*step.input], job.root.empty() ? nullptr : &catalog);
+      // A down file rolls back what is deployed.
+      const rules::Catalog deployed = step.replay ? rules::Catalog() : Deployed(&catalog);
+      const rules::Catalog* history =
+          job.root.empty() ? nullptr : (step.replay ? &catalog : &deployed);
+      rules::FileReport report = LintMigration(source, down, settings[*step.input], history);
       if (!job.root.empty()) {
         report.notes.push_back(
             path + ": judged against " + std::to_string(replayed) + " earlier migration(s) in " +
@@ -203,7 +244,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     }
     if (!job.root.empty() && step.replay) {
       const std::string_view up = std::string_view(text).substr(0, down);
-      if (rules::ReplayMigration(up, scope.unreleased.count(step.path) > 0, catalog)) {
+      if (rules::ReplayMigration(up, unreleased, catalog)) {
         ++replayed;
       } else {
         ++unreadable;

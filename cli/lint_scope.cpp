@@ -8,6 +8,7 @@
 #include "cli/git.h"
 #include "cli/path_glob.h"
 #include "cli/release_paths.h"
+#include "rules/history/migration_order.h"
 #include "rules/rule.h"
 
 namespace pgshift::cli {
@@ -225,6 +226,9 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
     }
     if (!scope.selected[i]) continue;
     ++in_release;
+    // A down migration does not ship as a step of the release: it is judged as before.
+    const std::string skip = rules::SkipReason(inputs[i].path.generic_string());
+    if (!skip.empty() && !skip.starts_with("for ")) continue;
     auto known = by_config.find(configs[i]->path);
     if (known == by_config.end()) {
       std::optional<ScopeError> failure;

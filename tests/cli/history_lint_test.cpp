@@ -128,13 +128,19 @@ TEST_F(HistoryLint, UpDownPairsAndDownSectionsInOneFile) {
   Write("gm/000002_index.up.sql", kConcurrentIndex);
   EXPECT_EQ(Rules(Lint({"gm/000002_index.up.sql", "--format", "json"})),
             std::vector<std::string>{"concurrent-index-on-partitioned-table"});
-  // dbmate: the down section is neither checked nor replayed.
+  // dbmate: the down section is checked against what the up section leaves, never replayed.
   Write("dbmate/20240101000000_events.sql",
         std::string("-- migrate:up\n") + kPartitioned + "\n-- migrate:down\nDROP TABLE events;\n");
   Write("dbmate/20240102000000_index.sql", std::string("-- migrate:up\n") + kConcurrentIndex +
                                                "\n-- migrate:down\nDROP INDEX events_at_idx;\n");
   const ProcessResult r = Lint({"dbmate", "--format", "json"});
-  EXPECT_EQ(Rules(r), std::vector<std::string>{"concurrent-index-on-partitioned-table"}) << r.out;
+  EXPECT_EQ(Rules(r), (std::vector<std::string>{"drop-table", "concurrent-index-on-partitioned-table",
+                                                "non-concurrent-index-drop"}))
+      << r.out;
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["findings"][0]["line"], 5);
+  EXPECT_EQ(report["findings"][2]["line"], 5);
+  EXPECT_NE(report["findings"][2]["lock"].get<std::string>().find("on events"), std::string::npos);
 }
 
 TEST_F(HistoryLint, ConfiguredRootsHoldSubfolders) {

@@ -133,6 +133,25 @@ TEST(Release, AnAddOnlyReleaseIsClean) {
   EXPECT_NE(r.out.find("No findings in 1 file"), std::string::npos) << r.out;
 }
 
+TEST(Release, TheWayDownIsNoPartOfTheRelease) {
+  // Adding a column with a down migration that drops it, as golang-migrate and dbmate write it.
+  GitRepo repo("way-down");
+  FirstRelease(repo);
+  repo.Write("db/migrations/000002_nickname.up.sql", "ALTER TABLE users ADD COLUMN nickname text;\n");
+  repo.Write("db/migrations/000002_nickname.down.sql", "ALTER TABLE users DROP COLUMN nickname;\n");
+  repo.Write("db/migrations/20240101000000_avatar.sql",
+             "-- migrate:up\nALTER TABLE users ADD COLUMN avatar text;\n\n"
+             "-- migrate:down\nALTER TABLE users DROP COLUMN avatar;\n");
+  repo.Write("app/views/users/show.erb", "<%= @user.nickname %> <%= @user.avatar %>\n");
+  repo.Commit("release 2: nicknames and avatars");
+  const ProcessResult r =
+      repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD", "--format", "json"});
+  // The rollbacks are judged as rollbacks (drop-column), not as contract steps of the release.
+  EXPECT_EQ(RulesIn(r), (std::vector<std::string>{"drop-column", "drop-column"})) << r.out;
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["findings"][1]["line"], 5);  // in the down section, where it is
+}
+
 TEST(Release, AReleaseOfMigrationsOnlyIsCleanUnlessAReferenceRemains) {
   GitRepo repo("migrations-only");
   FirstRelease(repo);
