@@ -119,14 +119,18 @@ GitResult<std::vector<TreeFile>> Git::ListTree(std::string_view commit) const {
 }
 
 std::optional<GitError> Git::ReadBlobs(
-    const std::vector<std::string>& blobs,
+    const std::vector<TreeFile>& blobs,
     const std::function<void(std::size_t, std::string_view)>& read) const {
+  constexpr std::size_t kBatchBytes = 32 << 20;
   std::size_t next = 0;
   while (next < blobs.size()) {
-    // One git process per batch keeps the output in memory bounded.
+    // One git process per batch keeps the output held in memory bounded.
     const std::size_t first = next;
     std::string request;
-    for (; next < blobs.size() && next - first < 4096; ++next) request += blobs[next] + "\n";
+    for (std::size_t bytes = 0; next < blobs.size() && (next == first || bytes < kBatchBytes); ++next) {
+      request += blobs[next].blob + "\n";
+      bytes += blobs[next].size;
+    }
     auto out = Run({"cat-file", "--batch"}, std::move(request));
     if (auto* error = std::get_if<GitError>(&out)) return *error;
     const std::string& text = std::get<std::string>(out);

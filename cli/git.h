@@ -50,9 +50,9 @@ class Git {
   GitResult<std::vector<ChangedPath>> ChangedSince(std::string_view ref) const;
   // Every regular file of a commit's tree.
   GitResult<std::vector<TreeFile>> ListTree(std::string_view commit) const;
-  // Calls `read` with each blob's contents, in the order given.
+  // Calls `read` with the contents of each file's blob, in the order given.
   std::optional<GitError> ReadBlobs(
-      const std::vector<std::string>& blobs,
+      const std::vector<TreeFile>& blobs,
       const std::function<void(std::size_t index, std::string_view contents)>& read) const;
 
  private:

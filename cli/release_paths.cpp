@@ -64,12 +64,13 @@ GitResult<std::shared_ptr<rules::CodeIndex>> IndexCommitCode(const Git& git,
   auto tree = git.ListTree(commit);
   if (auto* error = std::get_if<GitError>(&tree)) return *error;
   const std::string top = CanonicalPath(git.top());
-  std::vector<std::string> blobs, names;
-  for (const TreeFile& file : std::get<std::vector<TreeFile>>(tree)) {
+  std::vector<TreeFile> blobs;
+  std::vector<std::string> names;
+  for (TreeFile& file : std::get<std::vector<TreeFile>>(tree)) {
     const std::string canonical = top + "/" + file.path;
     if (file.size > kMaxCodeFileBytes || !paths.IsCode(canonical)) continue;
-    blobs.push_back(file.blob);
     names.push_back(paths.Relative(canonical));
+    blobs.push_back(std::move(file));
   }
   auto index = std::make_shared<rules::CodeIndex>();
   auto error = git.ReadBlobs(blobs, [&](std::size_t i, std::string_view contents) {

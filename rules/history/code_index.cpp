@@ -29,21 +29,25 @@ std::uint32_t CodeIndex::FileId(std::string path) {
   return static_cast<std::uint32_t>(files_.size() - 1);
 }
 
-void CodeIndex::Record(Entry& entry, std::uint32_t file, std::uint32_t line) {
+void CodeIndex::Record(Map& map, std::string_view word, std::uint32_t file, std::uint32_t line) {
+  auto it = map.find(word);
+  if (it == map.end()) it = map.emplace(std::string(word), Entry{}).first;
+  Entry& entry = it->second;
   ++entry.total;
   if (entry.first.size() < kKeptReferences) entry.first.emplace_back(file, line);
 }
 
 void CodeIndex::AddReference(std::string_view identifier, std::string path, int line) {
   const std::uint32_t file = FileId(std::move(path));
-  Record(exact_[std::string(identifier)], file, static_cast<std::uint32_t>(line));
-  Record(folded_[Lower(identifier)], file, static_cast<std::uint32_t>(line));
+  if (HasUpper(identifier)) Record(exact_, identifier, file, static_cast<std::uint32_t>(line));
+  Record(folded_, Lower(identifier), file, static_cast<std::uint32_t>(line));
 }
 
 void CodeIndex::AddFile(std::string path, std::string_view text) {
   const std::uint32_t file = FileId(std::move(path));
   std::uint32_t line = 1;
   std::size_t i = 0;
+  std::string lower;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (!IsWordByte(c)) {
@@ -52,19 +56,30 @@ void CodeIndex::AddFile(std::string path, std::string_view text) {
       continue;
     }
     const std::size_t begin = i;
-    while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
-    const std::string_view word = text.substr(begin, i - begin);
+    bool digits_only = true, upper = false;
+    for (; i < text.size() && IsWordByte(static_cast<unsigned char>(text[i])); ++i) {
+      digits_only = digits_only && text[i] >= '0' && text[i] <= '9';
+      upper = upper || (text[i] >= 'A' && text[i] <= 'Z');
+    }
     // Numbers are never names; skipping them keeps the index small.
-    if (std::all_of(word.begin(), word.end(), [](char d) { return d >= '0' && d <= '9'; }))
+    if (digits_only) continue;
+    const std::string_view word = text.substr(begin, i - begin);
+    if (!upper) {  // only names with capitals are looked up by their exact spelling
+      Record(folded_, word, file, line);
       continue;
-    Record(exact_[std::string(word)], file, line);
-    Record(folded_[Lower(word)], file, line);
+    }
+    Record(exact_, word, file, line);
+    lower.assign(word);
+    for (char& l : lower) {
+      if (l >= 'A' && l <= 'Z') l = static_cast<char>(l - 'A' + 'a');
+    }
+    Record(folded_, lower, file, line);
   }
 }
 
 CodeMatches CodeIndex::Find(std::string_view identifier) const {
-  const auto& map = HasUpper(identifier) ? exact_ : folded_;
-  const auto it = map.find(std::string(identifier));
+  const Map& map = HasUpper(identifier) ? exact_ : folded_;
+  const auto it = map.find(identifier);
   CodeMatches matches;
   if (it == map.end()) return matches;
   matches.total = it->second.total;

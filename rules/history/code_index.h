@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,12 +46,19 @@ class CodeIndex {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> first;  // (file, line)
     std::size_t total = 0;
   };
+  // Lets a string_view find a key without building a string: most words are seen before.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+
   std::uint32_t FileId(std::string path);
-  static void Record(Entry& entry, std::uint32_t file, std::uint32_t line);
+  static void Record(Map& map, std::string_view word, std::uint32_t file, std::uint32_t line);
 
   std::vector<std::string> files_;
-  std::unordered_map<std::string, Entry> exact_;   // as written
-  std::unordered_map<std::string, Entry> folded_;  // lower-cased
+  Map exact_;   // as written, for words with capitals
+  Map folded_;  // lower-cased
 };
 
 }  // namespace pgshift::rules
