@@ -122,7 +122,7 @@ std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
     for (std::size_t p = 0; p < order.files.size(); ++p) position[order.files[p]] = p;
     std::map<std::string, std::size_t> rolls_back;  // down migration -> files applied before it
     for (const rules::SkippedMigration& skipped : order.skipped) {
-      if (!skipped.reason.starts_with("for ")) rolls_back[skipped.path] = skipped.after;
+      if (rules::IsDownMigration(skipped.path)) rolls_back[skipped.path] = skipped.after;
     }
     std::size_t last = 0;
     std::map<std::size_t, std::size_t> input_at;         // position -> input
@@ -176,11 +176,12 @@ rules::Catalog Deployed(const rules::Catalog* history) {
 // section is judged against the schema the up section leaves, deployed, and not as part of the
 // release: it is not what the release runs.
 rules::FileReport LintMigration(const parser::SourceText& source, std::size_t down,
-                                const rules::LintSettings& settings, const rules::Catalog* history) {
+                                const rules::LintSettings& settings,
+                                const rules::Catalog* history) {
   const std::string_view text = source.text();
   if (down >= text.size()) return rules::LintSource(source, settings, history);
-  rules::FileReport report = rules::LintSource(
-      parser::SourceText(source.path(), Only(text, 0, down)), settings, history);
+  rules::FileReport report =
+      rules::LintSource(parser::SourceText(source.path(), Only(text, 0, down)), settings, history);
   rules::Catalog after_up = Deployed(history);
   rules::ReplayMigration(text.substr(0, down), /*unreleased=*/false, after_up);
   rules::LintSettings down_settings = settings;

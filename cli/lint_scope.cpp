@@ -1,5 +1,6 @@
 #include "cli/lint_scope.h"
 
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -142,6 +143,76 @@ std::set<std::string> ChangedSince(const std::string& ref, const fs::path& where
   return changed;
 }
 
+// A directory convention ([phases]) sets the phase; a marker in the file will override it.
+void ApplyPhaseConventions(const std::vector<std::string>& canonical,
+                           const std::vector<const Config*>& configs, const std::string& cwd,
+                           std::vector<rules::LintSettings>& settings) {
+  for (std::size_t i = 0; i < canonical.size(); ++i) {
+    const Config& config = *configs[i];
+    if (config.phases.empty()) continue;
+    const std::string relative =
+        ReleasePaths(ConfigBase(config, cwd), {}, {}).Relative(canonical[i]);
+    for (const auto& [phase, globs] : config.phases) {
+      if (!relative.empty() && GlobSet(globs).Matches(relative)) settings[i].phase = phase;
+    }
+  }
+}
+
+// Keeps only the inputs changed since `ref`.
+std::optional<ScopeError> SelectChangedSince(const std::string& ref, const fs::path& where,
+                                             const std::vector<LintInput>& inputs,
+                                             const std::vector<std::string>& canonical,
+                                             LintScope& scope) {
+  std::optional<ScopeError> failure;
+  const std::set<std::string> changed = ChangedSince(ref, where, failure);
+  if (failure) return failure;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].from_stdin && changed.count(canonical[i]) == 0) scope.selected[i] = false;
+    kept += scope.selected[i] ? 1 : 0;
+  }
+  scope.notes.push_back("--changed-since " + ref + ": " + std::to_string(kept) + " of " +
+                        std::to_string(inputs.size()) + " migration(s) changed");
+  return std::nullopt;
+}
+
+// Keeps only the inputs the release adds or changes, and gives them the release's facts.
+std::optional<ScopeError> SelectRelease(const ReleaseSource& source,
+                                        const std::vector<LintInput>& inputs,
+                                        const std::vector<std::string>& canonical,
+                                        const std::vector<const Config*>& configs,
+                                        const std::vector<std::string>& lint_roots,
+                                        std::vector<rules::LintSettings>& settings,
+                                        LintScope& scope) {
+  for (const auto& [status, path] : source.changes) {
+    if (status != 'D') scope.unreleased.insert(path);
+  }
+  std::map<std::string, std::shared_ptr<const rules::ReleaseFacts>> by_config;
+  std::size_t in_release = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].from_stdin && scope.unreleased.count(canonical[i]) == 0) {
+      scope.selected[i] = false;
+      continue;
+    }
+    if (!scope.selected[i]) continue;
+    ++in_release;
+    // A down migration does not ship as a step of the release: it is judged as before.
+    if (rules::IsDownMigration(inputs[i].path.generic_string())) continue;
+    auto known = by_config.find(configs[i]->path);
+    if (known == by_config.end()) {
+      std::optional<ScopeError> failure;
+      auto facts = FactsFor(source, *configs[i], lint_roots, scope.notes, failure);
+      if (failure) return failure;
+      known = by_config.emplace(configs[i]->path, std::move(facts)).first;
+    }
+    settings[i].release = known->second;
+  }
+  scope.notes.push_back(source.label + ": " + std::to_string(in_release) + " of " +
+                        std::to_string(inputs.size()) +
+                        " migration(s) are in the release and checked; the others are history");
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string ConfigBase(const Config& config, const std::string& fallback) {
@@ -157,41 +228,24 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
                                               std::vector<rules::LintSettings>& settings) {
   LintScope scope;
   scope.selected.assign(inputs.size(), true);
-  std::vector<std::string> canonical(inputs.size());
+  std::vector<std::string> canonical;
+  for (const LintInput& input : inputs) canonical.push_back(CanonicalPath(input.path));
   std::vector<std::string> lint_roots;
   for (const std::string& path : request.paths) {
-    if (path == "-") continue;
-    lint_roots.push_back(CanonicalPath(path));
+    if (path != "-") lint_roots.push_back(CanonicalPath(path));
   }
-  const std::string cwd = CanonicalPath(fs::current_path());
+  ApplyPhaseConventions(canonical, configs, CanonicalPath(fs::current_path()), settings);
+
   // Git is asked from where the migrations are, which need not be the current directory.
   fs::path where = fs::current_path();
   if (!lint_roots.empty()) {
     where = fs::is_directory(lint_roots.front()) ? fs::path(lint_roots.front())
                                                  : fs::path(lint_roots.front()).parent_path();
   }
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    canonical[i] = CanonicalPath(inputs[i].path);
-    // A directory convention sets the phase; a marker in the file will override it.
-    const Config& config = *configs[i];
-    const std::string relative =
-        ReleasePaths(ConfigBase(config, cwd), {}, {}).Relative(canonical[i]);
-    for (const auto& [phase, globs] : config.phases) {
-      if (!relative.empty() && GlobSet(globs).Matches(relative)) settings[i].phase = phase;
-    }
-  }
-
   if (!request.changed_since.empty()) {
-    std::optional<ScopeError> failure;
-    const std::set<std::string> changed = ChangedSince(request.changed_since, where, failure);
-    if (failure) return *failure;
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      if (!inputs[i].from_stdin && changed.count(canonical[i]) == 0) scope.selected[i] = false;
-      kept += scope.selected[i] ? 1 : 0;
+    if (auto error = SelectChangedSince(request.changed_since, where, inputs, canonical, scope)) {
+      return *error;
     }
-    scope.notes.push_back("--changed-since " + request.changed_since + ": " + std::to_string(kept) +
-                          " of " + std::to_string(inputs.size()) + " migration(s) changed");
   }
 
   if (request.release.empty() && request.changed_files.empty()) {
@@ -213,34 +267,10 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
                              ReleaseRuleIds() + "): " + error->message);
     return scope;
   }
-  const ReleaseSource& source = std::get<ReleaseSource>(found);
-  for (const auto& [status, path] : source.changes) {
-    if (status != 'D') scope.unreleased.insert(path);
+  if (auto error = SelectRelease(std::get<ReleaseSource>(found), inputs, canonical, configs,
+                                 lint_roots, settings, scope)) {
+    return *error;
   }
-  std::map<std::string, std::shared_ptr<const rules::ReleaseFacts>> by_config;
-  std::size_t in_release = 0;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (!inputs[i].from_stdin && scope.unreleased.count(canonical[i]) == 0) {
-      scope.selected[i] = false;
-      continue;
-    }
-    if (!scope.selected[i]) continue;
-    ++in_release;
-    // A down migration does not ship as a step of the release: it is judged as before.
-    const std::string skip = rules::SkipReason(inputs[i].path.generic_string());
-    if (!skip.empty() && !skip.starts_with("for ")) continue;
-    auto known = by_config.find(configs[i]->path);
-    if (known == by_config.end()) {
-      std::optional<ScopeError> failure;
-      auto facts = FactsFor(source, *configs[i], lint_roots, scope.notes, failure);
-      if (failure) return *failure;
-      known = by_config.emplace(configs[i]->path, std::move(facts)).first;
-    }
-    settings[i].release = known->second;
-  }
-  scope.notes.push_back(source.label + ": " + std::to_string(in_release) + " of " +
-                        std::to_string(inputs.size()) +
-                        " migration(s) are in the release and checked; the others are history");
   return scope;
 }
 

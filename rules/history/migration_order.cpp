@@ -114,14 +114,18 @@ bool Before(const Key& a, const Key& b) {
 
 bool IsMigrationFolder(std::string_view name) { return !name.empty() && IsDigit(name[0]); }
 
+bool IsDownMigration(std::string_view path) {
+  const std::string_view base = BaseName(path);
+  std::vector<std::string_view> ignored;
+  return FlywayVersion(UnitName(path), 'U', ignored) || base == "down.sql" ||
+         base.ends_with(".down.sql") || base.ends_with("_down.sql");
+}
+
 std::string SkipReason(std::string_view path) {
   const std::string_view base = BaseName(path);
-  const std::string_view unit = UnitName(path);
   std::vector<std::string_view> ignored;
-  if (FlywayVersion(unit, 'U', ignored)) return "Flyway undo migration";
-  if (base == "down.sql" || base.ends_with(".down.sql") || base.ends_with("_down.sql")) {
-    return "down migration";
-  }
+  if (FlywayVersion(UnitName(path), 'U', ignored)) return "Flyway undo migration";
+  if (IsDownMigration(path)) return "down migration";
   // pop (and the projects using it) write one file per database: x.mysql.up.sql.
   for (std::string_view other : {"mysql", "sqlite", "sqlite3", "cockroach", "mssql"}) {
     const std::string marker = "." + std::string(other) + ".";
@@ -148,9 +152,11 @@ MigrationOrder OrderMigrations(const std::vector<std::string>& paths, MigrationO
   for (SkippedMigration& skipped : order.skipped) {
     Key down = KeyOf(skipped.path);
     if (FlywayVersion(UnitName(skipped.path), 'U', down.version)) down.group = kVersioned;
-    skipped.after = static_cast<std::size_t>(std::count_if(keys.begin(), keys.end(), [&](const Key& k) {
-      return style == MigrationOrderStyle::kAuto ? CompareVersions(k, down) <= 0 : k.path <= down.path;
-    }));
+    skipped.after =
+        static_cast<std::size_t>(std::count_if(keys.begin(), keys.end(), [&](const Key& k) {
+          return style == MigrationOrderStyle::kAuto ? CompareVersions(k, down) <= 0
+                                                     : k.path <= down.path;
+        }));
   }
   return order;
 }

@@ -44,6 +44,8 @@ MigrationOrder OrderMigrations(const std::vector<std::string>& paths, MigrationO
 
 // Why a file is no part of the history that migrates up, or empty.
 std::string SkipReason(std::string_view path);
+// A down (or Flyway undo) migration: it rolls back the migration of its version.
+bool IsDownMigration(std::string_view path);
 
 // The directory that holds the history `path` belongs to: its own, or the one above it for a
 // folder-per-migration layout (`<version>_name/up.sql`, `<version>_name/migration.sql`).
