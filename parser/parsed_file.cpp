@@ -5,11 +5,51 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdio>
 #include <string>
 
 #include "parser/embedded_sql.h"
+#include "parser/large_stack.h"
+#include "parser/nesting.h"
 
 namespace pgshift::parser {
+
+// Parse trees of one file in 64 KB blocks: protobuf-c makes a dozen or more allocations per
+// statement, whose malloc headers and one-by-one (recursive) frees cost more than the nodes.
+class TreeArena {
+ public:
+  void* Allocate(std::size_t size) {
+    size = std::max<std::size_t>((size + 7) & ~std::size_t{7}, 8);
+    if (size > kBlock / 4) {  // a large array: a block of its own
+      bytes_ += size;
+      return blocks_.emplace_back(new std::byte[size]).get();
+    }
+    if (used_ + size > kBlock) {
+      current_ = blocks_.emplace_back(new std::byte[kBlock]).get();
+      used_ = 0;
+      bytes_ += kBlock;
+    }
+    void* at = current_ + used_;
+    used_ += size;
+    return at;
+  }
+  std::size_t bytes() const { return bytes_; }
+
+  ProtobufCAllocator Allocator() {
+    return {[](void* arena, std::size_t size) { return static_cast<TreeArena*>(arena)->Allocate(size); },
+            [](void*, void*) {}, this};
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 64 * 1024;
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::byte* current_ = nullptr;
+  std::size_t used_ = kBlock;
+  std::size_t bytes_ = 0;
+};
+
+std::size_t ArenaBytes(const TreeArena& arena) { return arena.bytes(); }
 
 ParseTree::~ParseTree() { pg_query__parse_result__free_unpacked(result_, nullptr); }
 
@@ -28,24 +68,56 @@ std::size_t ParsedFile::TopLevelOf(std::size_t index) const {
   return index;
 }
 
-StatementParse ParseStatementText(std::string_view text) {
+namespace {
+
+std::string Megabytes(std::size_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1024 * 1024));
+  return text;
+}
+
+constexpr const char* kRaiseLimit =
+    "Raise max_memory in pgshift.toml (or --max-memory), or split the file; see "
+    "docs/configuration.md.";
+
+}  // namespace
+
+StatementParse ParseStatementText(std::string_view text, const ParseLimits& limits,
+                                  TreeArena* arena) {
+  StatementParse parse;
+  if (text.size() > limits.StatementBytes()) {
+    parse.error = SyntaxError{"statement not analysed: its " + Megabytes(text.size()) +
+                                  " are more than the " + Megabytes(limits.StatementBytes()) +
+                                  " one statement may take (a 1024th of max_memory)",
+                              0, kRaiseLimit};
+    return parse;
+  }
+  if (const std::optional<std::size_t> at = TooDeep(text)) {
+    parse.error = SyntaxError{
+        "statement not analysed: nested or chained more than " + std::to_string(kMaxNesting) +
+            " levels deep (PostgreSQL's own parser stops at 10,000 levels of parentheses)",
+        *at, "Split the expression, or check this statement by hand."};
+    return parse;
+  }
   const std::string sql(text);
   PgQueryProtobufParseResult result = pg_query_parse_protobuf(sql.c_str());
-  StatementParse parse;
   if (result.error != nullptr) {
     // cursorpos is 1-based and counts characters; 0 means no position.
     const std::size_t cursor = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
     parse.error = SyntaxError{result.error->message, ByteOffsetOfCodePoint(sql, cursor)};
   } else {
+    ProtobufCAllocator allocator;
+    if (arena != nullptr) allocator = arena->Allocator();
     auto* unpacked = pg_query__parse_result__unpack(
-        nullptr, result.parse_tree.len, reinterpret_cast<const uint8_t*>(result.parse_tree.data));
+        arena != nullptr ? &allocator : nullptr, result.parse_tree.len,
+        reinterpret_cast<const uint8_t*>(result.parse_tree.data));
     if (unpacked == nullptr) {
       parse.error = SyntaxError{"parser returned an unreadable tree", 0};
     } else {
-      parse.tree = std::make_shared<ParseTree>(unpacked);
       // A span the splitter kept whole holds exactly one statement, except for oddities such as
       // `CREATE RULE ... (a; b)`, whose actions stay inside the one RuleStmt.
-      if (parse.tree->size() > 0) parse.node = parse.tree->statement(0);
+      if (unpacked->n_stmts > 0) parse.node = unpacked->stmts[0]->stmt;
+      if (arena == nullptr) parse.tree = std::make_shared<ParseTree>(unpacked);
     }
   }
   pg_query_free_protobuf_parse_result(result);
@@ -74,10 +146,23 @@ std::vector<Span> PiecesAt(std::string_view text, Span span,
   return pieces;
 }
 
-StatementParse ParseSpan(std::string_view text, Span span) {
-  StatementParse parse = ParseStatementText(text.substr(span.begin, span.size()));
+StatementParse ParseSpan(ParsedFile& file, std::string_view text, Span span) {
+  StatementParse parse =
+      ParseStatementText(text.substr(span.begin, span.size()), file.limits, file.arena.get());
   if (parse.error) parse.error->offset += span.begin;
   return parse;
+}
+
+// Whether the file now holds more than its limit allows; if so, says where it stopped.
+bool OverLimit(ParsedFile& file, std::size_t offset) {
+  const std::size_t used =
+      ArenaBytes(*file.arena) + file.statements.size() * kStatementOverhead;
+  if (used <= file.limits.memory) return false;
+  file.over_limit = ParseNote{
+      offset, "too large to lint: its parse trees and statements need more than the " +
+                  Megabytes(file.limits.memory) +
+                  " pgshift may use for one file (max_memory); stopped here. " + kRaiseLimit};
+  return true;
 }
 
 void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_semicolon,
@@ -88,16 +173,15 @@ void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_s
   statement.text = text.substr(span.begin, span.size());
   statement.error = std::move(parse.error);
   statement.node = parse.node;
-  if (parse.tree) file.trees.push_back(std::move(parse.tree));
   file.statements.push_back(std::move(statement));
   AddEmbeddedStatements(file, file.statements.size() - 1);
 }
 
-}  // namespace
-
-ParsedFile ParseSql(std::string_view original) {
+ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
   SplitResult split = SplitStatements(original);
   ParsedFile file;
+  file.arena = std::make_shared<TreeArena>();
+  file.limits = limits;
   file.comments = std::move(split.comments);
   file.meta_commands = std::move(split.meta_commands);
 
@@ -111,7 +195,8 @@ ParsedFile ParseSql(std::string_view original) {
   }
 
   for (const RawStatement& raw : split.statements) {
-    StatementParse outcome = ParseSpan(text, raw.span);
+    if (OverLimit(file, raw.span.begin)) break;
+    StatementParse outcome = ParseSpan(file, text, raw.span);
     if (outcome.error && !raw.inner_semicolons.empty()) {
       // An unbalanced parenthesis may have swallowed the statements after it: report the error
       // on the first piece and analyse the rest on their own.
@@ -119,16 +204,23 @@ ParsedFile ParseSql(std::string_view original) {
       for (std::size_t i = 0; i < pieces.size(); ++i) {
         const bool last = i + 1 == pieces.size();
         AddStatement(file, original, pieces[i], last ? raw.has_semicolon : true,
-                     ParseSpan(text, pieces[i]));
+                     ParseSpan(file, text, pieces[i]));
       }
       continue;
     }
     AddStatement(file, original, raw.span, raw.has_semicolon, std::move(outcome));
   }
+  if (!file.over_limit) OverLimit(file, original.size());
   // Comments found inside bodies were added after the file's own.
   std::stable_sort(file.comments.begin(), file.comments.end(),
                    [](const Comment& a, const Comment& b) { return a.span.begin < b.span.begin; });
   return file;
+}
+
+}  // namespace
+
+ParsedFile ParseSql(std::string_view text, const ParseLimits& limits) {
+  return OnLargeStack([&] { return ParseSqlHere(text, limits); });
 }
 
 }  // namespace pgshift::parser

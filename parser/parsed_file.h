@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parser/limits.h"
 #include "parser/source_text.h"
 #include "parser/splitter.h"
 
@@ -21,9 +22,12 @@ namespace pgshift::parser {
 struct SyntaxError {
   std::string message;
   std::size_t offset = 0;  // byte offset in the file
+  std::string help;        // what to do, when it is not simply fixing the SQL
 };
 
-// Owns one statement's unpacked protobuf parse tree.
+class TreeArena;
+
+// Owns one statement's unpacked protobuf parse tree, when it was not made in an arena.
 class ParseTree {
  public:
   explicit ParseTree(PgQuery__ParseResult* result) : result_(result) {}
@@ -73,22 +77,33 @@ struct ParsedFile {
   std::vector<Comment> comments;  // including those inside analysed bodies, by position
   std::vector<Span> meta_commands;
   std::vector<ParseNote> notes;
-  std::vector<std::shared_ptr<ParseTree>> trees;  // owners of the statements' nodes
+  // Owns every statement's parse tree: one block of memory per 64 KB of trees, freed at once.
+  std::shared_ptr<TreeArena> arena;
   std::vector<std::unique_ptr<const std::string>> texts;  // owners of nested statements' text
+  ParseLimits limits;
+  // Set when the file needs more than limits.memory: parsing stopped at that offset, and the
+  // statements after it are missing. Callers refuse such a file rather than judge half of it.
+  std::optional<ParseNote> over_limit;
 
   // The top-level statement that contains statement `index` (itself when it is top-level).
   std::size_t TopLevelOf(std::size_t index) const;
 };
 
-// One statement's SQL parsed on its own; a syntax error's offset is relative to `sql`.
+// One statement's SQL parsed on its own; a syntax error's offset is relative to `sql`. A
+// statement longer than limits.StatementBytes() or nested deeper than kMaxNesting
+// (parser/nesting.h) is refused with an error rather than parsed.
 struct StatementParse {
-  std::shared_ptr<ParseTree> tree;
+  std::shared_ptr<ParseTree> tree;  // null when the tree lives in the arena given
   const PgQuery__Node* node = nullptr;
   std::optional<SyntaxError> error;
 };
-StatementParse ParseStatementText(std::string_view sql);
+StatementParse ParseStatementText(std::string_view sql, const ParseLimits& limits = {},
+                                  TreeArena* arena = nullptr);
 
-// Parses `text`, which must have passed ValidateText.
-ParsedFile ParseSql(std::string_view text);
+// Bytes an arena holds.
+std::size_t ArenaBytes(const TreeArena& arena);
+
+// Parses `text`, which must have passed ValidateText, on a large stack (parser/large_stack.h).
+ParsedFile ParseSql(std::string_view text, const ParseLimits& limits = {});
 
 }  // namespace pgshift::parser

@@ -4,6 +4,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "parser/large_stack.h"
 #include "parser/parsed_file.h"
 #include "rules/analysis/file_facts.h"
 #include "rules/analysis/lock_model.h"
@@ -64,19 +65,20 @@ class SuppressionTargets {
   // Marks the findings of `rule` ("all": any) at `statement` (or kWholeFile) suppressed; whether
   // there was one. Each (statement, rule) is matched once, however often it is named.
   bool Suppress(std::size_t statement, const std::string& rule) {
-    const auto [done, inserted] = matched_.try_emplace({statement, rule}, false);
-    if (!inserted) return done->second;
+    const auto emplaced = matched_.try_emplace({statement, rule}, false);
+    bool& matched = emplaced.first->second;
+    if (!emplaced.second) return matched;
     auto mark = [&](std::size_t i) {
       if (rule != "all" && pending_[i].rule != rule) return;
       pending_[i].suppressed = true;
-      done->second = true;
+      matched = true;
     };
     if (statement == kWholeFile) {
       for (std::size_t i = 0; i < pending_.size(); ++i) mark(i);
     } else if (const auto found = by_statement_.find(statement); found != by_statement_.end()) {
       for (const std::size_t i : found->second) mark(i);
     }
-    return done->second;
+    return matched;
   }
 
  private:
@@ -152,8 +154,10 @@ Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
   return rule != nullptr ? rule->doc->severity : Severity::kError;
 }
 
-FileReport LintSource(const parser::SourceText& source, const LintSettings& configured,
-                      const Catalog* history) {
+namespace {
+
+FileReport LintHere(const parser::SourceText& source, const LintSettings& configured,
+                    const Catalog* history) {
   FileReport report;
   report.path = source.path();
   if (auto error = parser::ValidateText(source.text())) {
@@ -163,7 +167,14 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& conf
     return report;
   }
 
-  const parser::ParsedFile file = parser::ParseSql(source.text());
+  const parser::ParsedFile file =
+      parser::ParseSql(source.text(), parser::ParseLimits{configured.max_memory});
+  if (file.over_limit) {
+    const parser::LineColumn at = source.PositionOf(file.over_limit->offset);
+    report.unreadable = source.path() + ":" + std::to_string(at.line) + ":" +
+                        std::to_string(at.column) + ": " + file.over_limit->message;
+    return report;
+  }
   report.statements = std::count_if(file.statements.begin(), file.statements.end(),
                                     [](const parser::Statement& s) { return !s.nested(); });
   const auto note = [&](std::size_t offset, const std::string& message) {
@@ -233,6 +244,14 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& conf
                      return a.rule < b.rule;
                    });
   return report;
+}
+
+}  // namespace
+
+// Rules walk parse trees recursively, as deep as the parser allows (parser/large_stack.h).
+FileReport LintSource(const parser::SourceText& source, const LintSettings& settings,
+                      const Catalog* history) {
+  return parser::OnLargeStack([&] { return LintHere(source, settings, history); });
 }
 
 }  // namespace pgshift::rules

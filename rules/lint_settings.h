@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "parser/limits.h"
 #include "rules/finding.h"
 #include "rules/history/release_facts.h"
 #include "rules/phase.h"
@@ -29,6 +30,8 @@ struct LintSettings {
   // Set when the file is a migration that a known release adds or changes (--release,
   // --changed-files); null otherwise, and rules that need it stay silent.
   std::shared_ptr<const ReleaseFacts> release;
+  // What linting one file may hold in memory (`max_memory`); a file that needs more is refused.
+  std::size_t max_memory = parser::kDefaultMaxMemory;
 
   // Contract changes (drops, renames) are the point of a contract phase, and of a release that
   // ships no application code: the version running before the deploy is the one after it.

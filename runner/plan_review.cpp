@@ -6,6 +6,7 @@
 #include <set>
 
 #include "parser/ast.h"
+#include "parser/large_stack.h"
 #include "parser/parsed_file.h"
 #include "rules/analysis/catalog.h"
 #include "rules/analysis/lock_model.h"
@@ -238,9 +239,18 @@ class Reviewer {
   std::set<std::string> tables_;
 };
 
+PlanReview ReviewHere(const Plan& plan, const rules::LintSettings& settings);
+
 }  // namespace
 
 PlanReview ReviewPlan(const Plan& plan, const rules::LintSettings& settings) {
+  // Reviewing walks parse trees recursively, as deep as the parser allows.
+  return parser::OnLargeStack([&] { return ReviewHere(plan, settings); });
+}
+
+namespace {
+
+PlanReview ReviewHere(const Plan& plan, const rules::LintSettings& settings) {
   PlanReview out;
   Reviewer reviewer(plan, settings, out);
   for (const Stage& stage : plan.stages) {
@@ -266,4 +276,5 @@ PlanReview ReviewPlan(const Plan& plan, const rules::LintSettings& settings) {
   return out;
 }
 
+}  // namespace
 }  // namespace pgshift::runner

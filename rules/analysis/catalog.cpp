@@ -281,10 +281,12 @@ void Catalog::Reindex(bool rebuild) {
 
 void Catalog::Apply(const Node* statement, bool is_new) {
   if (statement == nullptr) return;
+  const std::size_t tables = tables_.size(), indexes = indexes_.size();
   ApplyStatement(*statement, is_new);
-  // Renames and drops move or rename tables in place: index afresh. Anything else only appends.
-  Reindex(statement->node_case == PG_QUERY__NODE__NODE_RENAME_STMT ||
-          statement->node_case == PG_QUERY__NODE__NODE_DROP_STMT);
+  // A rename changes names in place and a drop moves what follows what it erased: index afresh.
+  // Anything else only appends.
+  Reindex(statement->node_case == PG_QUERY__NODE__NODE_RENAME_STMT || tables_.size() < tables ||
+          indexes_.size() < indexes);
 }
 
 void Catalog::ApplyStatement(const Node& node, bool is_new) {

@@ -11,7 +11,8 @@ constexpr RuleDoc kDoc{
     .rationale =
         "A statement that does not parse fails when the migration runs, and none of its hazards "
         "can be checked. Syntax newer than PostgreSQL 15 is reported here too: check it by hand "
-        "or suppress the finding with a reason.",
+        "or suppress the finding with a reason. So is a statement too large or too deeply "
+        "nested for pgshift to analyse (see max_memory in docs/configuration.md).",
     .bad = "ALTER TABLE users ADD COLUMN email text NOT NUL;",
     .good = "ALTER TABLE users ADD COLUMN email text;",
     .severity = Severity::kError,
@@ -20,7 +21,9 @@ constexpr RuleDoc kDoc{
 void Check(const StatementContext& ctx, Reporter& report) {
   const auto& error = ctx.statement().error;
   if (!error) return;
-  report.Add(error->message, "Fix the statement so that PostgreSQL can parse it.", {},
+  report.Add(error->message,
+             error->help.empty() ? "Fix the statement so that PostgreSQL can parse it." : error->help,
+             {},
              static_cast<int>(error->offset - ctx.statement().span.begin));
 }
 

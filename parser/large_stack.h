@@ -1,0 +1,28 @@
+// Runs work on a thread with a large stack. libpg_query turns a parse tree into its output
+// recursively, as the rules walk it, so a deeply nested or chained expression needs far more
+// stack than a thread's default 8 MB (a chain of 5,000 `+` overflows it); the parser also
+// refuses statements nested deeper than it can walk (parser/nesting.h).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+
+namespace pgshift::parser {
+
+// 512 MB of address space; only the pages a deep tree touches are ever used.
+inline constexpr std::size_t kLargeStackBytes = std::size_t{512} << 20;
+
+// Runs `work` on a thread with kLargeStackBytes of stack and waits for it; runs it directly when
+// already on such a thread (or when no such thread can be started). Exceptions reach the caller.
+void RunWithLargeStack(const std::function<void()>& work);
+
+// Returns work()'s result, computed on a large stack.
+template <class Work>
+auto OnLargeStack(Work&& work) {
+  std::optional<decltype(work())> result;
+  RunWithLargeStack([&] { result.emplace(work()); });
+  return std::move(*result);
+}
+
+}  // namespace pgshift::parser
