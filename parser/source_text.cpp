@@ -40,27 +40,51 @@ std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
 
 SourceText::SourceText(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
-  line_starts_.push_back(0);
+  checkpoints_.reserve(text_.size() / kCheckpointBytes + 1);
+  int line = 1, column = 1;
   for (std::size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    if (i % kCheckpointBytes == 0) checkpoints_.push_back({i, line, column});
+    if (text_[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if (!IsContinuationByte(static_cast<unsigned char>(text_[i]))) {
+      ++column;
+    }
   }
+  if (checkpoints_.empty()) checkpoints_.push_back({0, 1, 1});
+  line_count_ = line;
 }
 
 LineColumn SourceText::PositionOf(std::size_t offset) const {
   offset = std::min(offset, text_.size());
-  const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-  const auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
-  int column = 1;
-  for (std::size_t i = line_starts_[line_index]; i < offset; ++i) {
-    if (!IsContinuationByte(static_cast<unsigned char>(text_[i]))) ++column;
+  const auto after = std::upper_bound(
+      checkpoints_.begin(), checkpoints_.end(), offset,
+      [](std::size_t o, const Checkpoint& c) { return o < c.offset; });
+  const Checkpoint& from = *(after - 1);
+  LineColumn at{from.line, from.column};
+  for (std::size_t i = from.offset; i < offset; ++i) {
+    if (text_[i] == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else if (!IsContinuationByte(static_cast<unsigned char>(text_[i]))) {
+      ++at.column;
+    }
   }
-  return {static_cast<int>(line_index) + 1, column};
+  return at;
 }
 
 std::string_view SourceText::Line(int line) const {
   if (line < 1 || line > LineCount()) return {};
-  const std::size_t begin = line_starts_[line - 1];
-  std::size_t end = line < LineCount() ? line_starts_[line] - 1 : text_.size();
+  // The last checkpoint on an earlier line: the line starts within 4 KB after it.
+  auto after = std::partition_point(checkpoints_.begin(), checkpoints_.end(),
+                                    [&](const Checkpoint& c) { return c.line < line; });
+  std::size_t begin = 0;
+  if (line > 1) {
+    const Checkpoint& from = *(after - 1);
+    begin = from.offset;
+    for (int seen = from.line; seen < line; ++seen) begin = text_.find('\n', begin) + 1;
+  }
+  std::size_t end = std::min(text_.find('\n', begin), text_.size());
   if (end > begin && text_[end - 1] == '\r') --end;
   return std::string_view(text_).substr(begin, end - begin);
 }

@@ -32,12 +32,22 @@ class SourceText {
   LineColumn PositionOf(std::size_t offset) const;
   // The full text of the 1-based line, without its line break.
   std::string_view Line(int line) const;
-  int LineCount() const { return static_cast<int>(line_starts_.size()); }
+  int LineCount() const { return line_count_; }
 
  private:
+  // The position at every 4 KB of text, so that finding a position scans at most that much,
+  // however long the line (a table of every line start would take 8 bytes per newline).
+  struct Checkpoint {
+    std::size_t offset;
+    int line;
+    int column;
+  };
+  static constexpr std::size_t kCheckpointBytes = 4096;
+
   std::string path_;
   std::string text_;
-  std::vector<std::size_t> line_starts_;
+  std::vector<Checkpoint> checkpoints_;
+  int line_count_ = 1;
 };
 
 // SQL must be UTF-8 without NUL bytes: the parser stops at a NUL, and PostgreSQL rejects both.

@@ -24,9 +24,33 @@ std::string_view SeverityColour(rules::Severity severity) {
   return "0";
 }
 
-// Columns count code points; the caret line needs the display width of the line up to them.
-std::size_t ByteAtColumn(std::string_view line, int column) {
-  return parser::ByteOffsetOfCodePoint(line, static_cast<std::size_t>(std::max(column - 1, 0)));
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The part of a finding's line to show, from its text rather than its line number: at most
+// kBefore bytes before the finding and kAfter bytes from it, so that findings on a 100 MB line
+// print readable snippets (and each in constant time).
+struct Snippet {
+  std::string_view text;
+  bool cut_before = false, cut_after = false;
+  std::size_t finding = 0;  // where the finding starts in `text`
+};
+
+Snippet SnippetAt(std::string_view source, std::size_t offset) {
+  constexpr std::size_t kBefore = 100, kAfter = 200;
+  offset = std::min(offset, source.size());
+  std::size_t begin = offset;
+  while (begin > 0 && source[begin - 1] != '\n' && offset - begin < kBefore) --begin;
+  while (begin < offset && IsContinuation(source[begin])) ++begin;  // whole code points only
+  std::size_t end = offset;
+  while (end < source.size() && source[end] != '\n' && end - offset < kAfter) ++end;
+  while (end < source.size() && end > offset && IsContinuation(source[end])) --end;
+  Snippet snippet;
+  snippet.cut_before = begin > 0 && source[begin - 1] != '\n';
+  snippet.cut_after = end < source.size() && source[end] != '\n';
+  if (!snippet.cut_after && end > begin && source[end - 1] == '\r') --end;
+  snippet.text = source.substr(begin, end - begin);
+  snippet.finding = offset - begin;
+  return snippet;
 }
 
 void Indented(std::ostream& out, const std::string& gutter, std::string_view label,
@@ -51,19 +75,23 @@ void RenderFinding(const LintedFile& file, const rules::Finding& f, const Palett
 
   const std::string number = std::to_string(f.start.line);
   const std::string gutter(number.size() + 2, ' ');
-  const std::string_view line = file.source.Line(f.start.line);
-  const std::size_t from = ByteAtColumn(line, f.start.column);
-  const std::size_t to = f.end.line == f.start.line ? ByteAtColumn(line, f.end.column) : line.size();
+  const Snippet snippet = SnippetAt(file.source.text(), f.span.begin);
+  const std::string_view line = snippet.text;
+  const std::size_t from = std::min(snippet.finding, line.size());
+  const std::size_t to =
+      f.end.line == f.start.line ? std::min(from + (f.span.end - f.span.begin), line.size())
+                                 : line.size();
   std::size_t width = 0;
   for (const char c : line.substr(from, to > from ? to - from : 0)) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;
+    if (!IsContinuation(c)) ++width;
   }
-  std::string pad;  // keeps tabs so the carets line up under the text
+  std::string pad(snippet.cut_before ? 3 : 0, ' ');  // keeps tabs so the carets line up
   for (const char c : line.substr(0, from)) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) pad += (c == '\t' ? '\t' : ' ');
+    if (!IsContinuation(c)) pad += (c == '\t' ? '\t' : ' ');
   }
   out << gutter << p.Wrap("1;34", "|") << '\n';
-  out << ' ' << p.Wrap("1;34", number + " |") << ' ' << line << '\n';
+  out << ' ' << p.Wrap("1;34", number + " |") << ' ' << (snippet.cut_before ? "..." : "") << line
+      << (snippet.cut_after ? "..." : "") << '\n';
   out << gutter << p.Wrap("1;34", "|") << ' ' << pad
       << p.Wrap(SeverityColour(f.severity), std::string(std::max<std::size_t>(width, 1), '^'));
   if (f.end.line > f.start.line) out << " ... (to line " << f.end.line << ")";

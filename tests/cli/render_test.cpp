@@ -33,6 +33,27 @@ TEST(Render, TextShowsTheSnippetLockAndHelp) {
   EXPECT_NE(RenderTo(Format::kText, Lint("DROP TABLE t;"), true).find("\x1b["), std::string::npos);
 }
 
+// A finding on a very long line shows a window of it, not the whole line for every finding.
+TEST(Render, TextShowsAWindowOfALongLine) {
+  std::string sql;
+  for (int i = 0; i < 20000; ++i) sql += "DROP TABLE t" + std::to_string(i) + "; ";
+  const std::string out = RenderTo(Format::kText, Lint(sql));
+  EXPECT_LT(out.size(), 20000u * 1000u) << "every finding printed the whole line";
+  const std::size_t at = out.find("db/m1.sql:1:8000:");
+  ASSERT_NE(at, std::string::npos);
+  const std::string finding = out.substr(at, out.find("\n\n", at) - at);
+  EXPECT_NE(finding.find(" 1 | ..."), std::string::npos) << finding;
+  EXPECT_NE(finding.find("...\n"), std::string::npos) << finding;
+  EXPECT_LT(finding.size(), 1000u) << finding;
+  // The carets sit under the finding's statement, past the "..." of the cut.
+  const std::size_t statement = finding.find("DROP TABLE t477;");
+  const std::size_t carets = finding.find("^^^^^^^^^^^^^^^");
+  ASSERT_NE(statement, std::string::npos) << finding;
+  ASSERT_NE(carets, std::string::npos) << finding;
+  EXPECT_EQ(carets - finding.rfind('\n', carets), statement - finding.rfind('\n', statement))
+      << finding;
+}
+
 TEST(Render, JsonFollowsTheDocumentedSchema) {
   const auto json = nlohmann::json::parse(RenderTo(Format::kJson, Lint("DROP TABLE t;")));
   EXPECT_EQ(json["version"], 1);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace pgshift::parser {
 namespace {
 
@@ -21,6 +24,40 @@ TEST(SourceText, OffsetPastTheEndClampsToTheLastPosition) {
   const SourceText source("f.sql", "ab\ncd");
   EXPECT_EQ(source.PositionOf(100).line, 2);
   EXPECT_EQ(source.PositionOf(100).column, 3);
+}
+
+// Positions come from a checkpoint every 4 KB: compare them with a plain count over text that
+// crosses many checkpoints, with long and short lines and multi-byte characters.
+TEST(SourceText, PositionsAndLinesAcrossCheckpoints) {
+  std::string text;
+  for (int i = 0; i < 3000; ++i) {
+    text += i % 7 == 0 ? std::string(900 + i, 'x') : "SELECT 'é✓' + " + std::to_string(i);
+    text += i % 11 == 0 ? "\r\n" : "\n";
+  }
+  const SourceText source("f.sql", text);
+  int line = 1, column = 1;
+  std::vector<std::size_t> starts{0};
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i % 97 == 0 || i == text.size()) {
+      const LineColumn at = source.PositionOf(i);
+      ASSERT_EQ(at.line, line) << i;
+      ASSERT_EQ(at.column, column) << i;
+    }
+    if (i == text.size()) break;
+    if (text[i] == '\n') {
+      ++line, column = 1;
+      starts.push_back(i + 1);
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  ASSERT_EQ(source.LineCount(), line);
+  for (int n = 1; n < line; n += 13) {
+    std::size_t end = text.find('\n', starts[n - 1]);
+    if (text[end - 1] == '\r') --end;
+    ASSERT_EQ(source.Line(n), std::string_view(text).substr(starts[n - 1], end - starts[n - 1]))
+        << n;
+  }
 }
 
 TEST(ValidateText, AcceptsUtf8) {
