@@ -11,6 +11,8 @@
 namespace pgshift::cli {
 namespace {
 
+constexpr std::size_t kMinMaxMemory = std::size_t{64} << 20;
+
 std::string At(const std::string& path, const toml::source_region& where) {
   return path + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
 }
@@ -202,6 +204,41 @@ std::optional<ConfigError> ReadRunner(const toml::table& table, const std::strin
 
 }  // namespace
 
+std::optional<std::size_t> ParseSize(std::string_view text) {
+  std::size_t i = 0;
+  double value = 0, scale = 0;
+  bool digits = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+      if (scale > 0) {
+        value += (c - '0') * scale;
+        scale /= 10;
+      } else {
+        value = value * 10 + (c - '0');
+      }
+    } else if (c == '.' && scale == 0) {
+      scale = 0.1;
+    } else {
+      break;
+    }
+  }
+  std::string_view unit = text.substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  static constexpr std::pair<std::string_view, double> kUnits[] = {
+      {"", 1},         {"B", 1},          {"kB", 1e3},       {"KB", 1e3},
+      {"KiB", 1024.0}, {"MB", 1e6},       {"MiB", 1048576.0}, {"GB", 1e9},
+      {"GiB", 1073741824.0}, {"TB", 1e12}, {"TiB", 1099511627776.0}};
+  for (const auto& [name, factor] : kUnits) {
+    if (unit != name) continue;
+    const double bytes = value * factor;
+    if (!digits || bytes >= 1e18) return std::nullopt;
+    return static_cast<std::size_t>(bytes);
+  }
+  return std::nullopt;
+}
+
 ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   toml::table root;
   try {
@@ -213,7 +250,8 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   config.path = path;
   TableReader reader(root, path, "");
   if (auto error = reader.RejectUnknown(
-          {"pg_version", "transactions", "rules", "runner", "history", "release", "phases"})) {
+          {"pg_version", "transactions", "max_memory", "rules", "runner", "history", "release",
+           "phases"})) {
     return *error;
   }
 
@@ -223,6 +261,14 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
       return reader.Bad("pg_version", "must be a server major version from 10 to 18");
     }
     config.lint.pg_version = static_cast<int>(*version);
+  }
+  if (const toml::node* node = root.get("max_memory")) {
+    const auto text = node->value<std::string>();
+    const auto size = text ? ParseSize(*text) : std::nullopt;
+    if (!size || *size < kMinMaxMemory) {
+      return reader.Bad("max_memory", "must be a size of at least 64MiB, such as \"2GiB\"");
+    }
+    config.lint.max_memory = *size;
   }
   if (const toml::node* node = root.get("transactions")) {
     const auto value = node->value<std::string>();
@@ -265,9 +311,16 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
 ConfigResult LoadConfigFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return ConfigError{path.string() + ": cannot read the configuration file"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseConfig(text.str(), path.string());
+  constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
+  std::string text;
+  char buffer[1 << 16];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxConfigBytes)
+      return ConfigError{path.string() + ": more than 1 MB: too large for a configuration file"};
+  }
+  return ParseConfig(text, path.string());
 }
 
 std::optional<std::filesystem::path> FindConfigFile(const std::filesystem::path& directory) {

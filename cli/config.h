@@ -11,6 +11,7 @@
 //   [release]                       # what a release is made of (globs)
 //   migrations = ["db/migrations/**"]; code = ["app/**"]; exclude = ["**/*.md"]
 //   [phases]                        # directory conventions: expand = ["db/expand/**"], ...
+//   max_memory = "2GiB"             # what linting one file may hold; larger files are refused
 //   [runner]                        # defaults of `pgshift run` (flags override them)
 //   lock_timeout = "1s"             # also statement_timeout, idle_in_transaction_timeout,
 //   retries = 5                     #   retry_delay, batch_time, throttle (durations)
@@ -51,6 +52,9 @@ using ConfigResult = std::variant<Config, ConfigError>;
 inline constexpr const char* kConfigFileName = "pgshift.toml";
 
 ConfigResult LoadConfigFile(const std::filesystem::path& path);
+// "2GiB", "512MiB", "1.5GB", "800MB", or a plain number of bytes: a size (KiB, MiB, GiB count
+// 1024s; kB, MB, GB 1000s); nullopt when it is not one.
+std::optional<std::size_t> ParseSize(std::string_view text);
 ConfigResult ParseConfig(std::string_view text, const std::string& path);
 
 // The nearest pgshift.toml in `directory` or above it.

@@ -71,15 +71,6 @@ std::vector<std::string> ListSql(const std::string& root, bool recursive) {
   return files;
 }
 
-bool ReadFile(const std::string& path, std::string& text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream out;
-  out << in.rdbuf();
-  text = std::move(out).str();
-  return !in.bad();
-}
-
 // The history root of an input, and whether it is searched recursively.
 std::pair<std::string, bool> RootOf(const std::string& path, const Config& config) {
   const std::string base = ConfigBase(config, CanonicalPath(fs::current_path()));
@@ -199,17 +190,23 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
             std::vector<std::optional<LintedFile>>& slots) {
   rules::Catalog catalog;
   std::size_t replayed = 0, unreadable = 0;
+  // Earlier migrations are read within the limit of the job's inputs.
+  std::size_t max_bytes = parser::ParseLimits{}.FileBytes();
+  for (const Step& step : job.steps) {
+    if (step.input) max_bytes = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
+  }
   for (const Step& step : job.steps) {
     std::string text;
+    std::string error;
     if (!step.input) {
-      if (!ReadFile(step.path, text)) {
+      if (!ReadPath(step.path, text, error, max_bytes)) {
         ++unreadable;
         continue;
       }
     } else {
       const LintInput& input = inputs[*step.input];
-      std::string error;
-      if (!ReadInput(input, text, error)) {
+      const std::size_t limit = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
+      if (!ReadInput(input, text, error, limit)) {
         rules::FileReport report;
         report.path = input.path.string();
         report.unreadable = error;

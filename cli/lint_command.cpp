@@ -31,6 +31,7 @@ struct LintOptions {
   int pg_version = 0;
   std::string transactions;
   unsigned jobs = 0;
+  std::string max_memory;
   bool verbose = false;
   // Migration history and release awareness (docs/history-and-releases.md).
   bool no_history = false;
@@ -86,6 +87,15 @@ int RunLint(const LintOptions& options) {
     return ToInt(ExitCode::kUsage);
   }
 
+  std::optional<std::size_t> max_memory;
+  if (!options.max_memory.empty()) {
+    max_memory = ParseSize(options.max_memory);
+    if (!max_memory || *max_memory < (std::size_t{64} << 20)) {
+      std::cerr << "pgshift lint: --max-memory must be a size of at least 64MiB, such as 4GiB\n";
+      return ToInt(ExitCode::kUsage);
+    }
+  }
+
   InputsResult collected = CollectInputs(options.paths, options.stdin_filename);
   for (const std::string& error : collected.errors) std::cerr << "pgshift lint: " << error << '\n';
 
@@ -108,6 +118,7 @@ int RunLint(const LintOptions& options) {
     if (options.transactions == "none") lint.transactions = rules::TransactionWrapping::kNone;
     if (options.transactions == "per-file") lint.transactions = rules::TransactionWrapping::kPerFile;
     if (options.transactions == "per-statement") lint.transactions = rules::TransactionWrapping::kPerStatement;
+    if (max_memory) lint.max_memory = *max_memory;
     settings.push_back(std::move(lint));
   }
 
@@ -191,6 +202,9 @@ void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& opti
   command->add_option("--changed-since", options->changed_since,
                       "REF (git): check only migrations added or changed since REF");
   command->add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per core)");
+  command->add_option("--max-memory", options->max_memory,
+                      "What linting one file may hold, e.g. 4GiB (default 2GiB, or the config's); "
+                      "larger files are refused");
   command->add_flag("-v,--verbose", options->verbose,
                     "Also say what was skipped, what history and release each file was judged "
                     "against, and why release rules are off");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -45,24 +46,65 @@ InputsResult CollectInputs(const std::vector<std::string>& paths, const std::str
   return result;
 }
 
-bool ReadInput(const LintInput& input, std::string& contents, std::string& error) {
-  if (input.from_stdin) {
-    contents.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return true;
+namespace {
+
+std::string Megabytes(std::uintmax_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1024 * 1024));
+  return text;
+}
+
+std::string TooLarge(const std::string& name, std::uintmax_t size, std::size_t max_bytes) {
+  return name + ": " + (size > max_bytes ? "more than " : "") + Megabytes(size) +
+         ", over the " + Megabytes(max_bytes) +
+         " pgshift reads from one file (a quarter of max_memory); raise max_memory in "
+         "pgshift.toml or --max-memory (docs/configuration.md)";
+}
+
+// Reads at most max_bytes + 1 bytes, so that an endless stream cannot exhaust memory.
+bool ReadBounded(std::istream& in, const std::string& name, std::string& contents,
+                 std::string& error, std::size_t max_bytes) {
+  contents.clear();
+  char buffer[1 << 16];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    contents.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (contents.size() > max_bytes) {
+      error = TooLarge(name, contents.size(), max_bytes);
+      contents.clear();
+      contents.shrink_to_fit();
+      return false;
+    }
   }
-  std::ifstream in(input.path, std::ios::binary);
-  if (!in) {
-    error = input.path.string() + ": cannot read: " + std::strerror(errno);
-    return false;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
   if (in.bad()) {
-    error = input.path.string() + ": read error";
+    error = name + ": read error";
     return false;
   }
-  contents = std::move(text).str();
   return true;
+}
+
+}  // namespace
+
+bool ReadPath(const std::filesystem::path& path, std::string& contents, std::string& error,
+              std::size_t max_bytes) {
+  std::error_code ignored;
+  const std::uintmax_t size = std::filesystem::file_size(path, ignored);
+  if (!ignored && size > max_bytes) {
+    error = TooLarge(path.string(), size, max_bytes);
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path.string() + ": cannot read: " + std::strerror(errno);
+    return false;
+  }
+  return ReadBounded(in, path.string(), contents, error, max_bytes);
+}
+
+bool ReadInput(const LintInput& input, std::string& contents, std::string& error,
+               std::size_t max_bytes) {
+  if (input.from_stdin) return ReadBounded(std::cin, input.path.string(), contents, error, max_bytes);
+  return ReadPath(input.path, contents, error, max_bytes);
 }
 
 }  // namespace pgshift::cli

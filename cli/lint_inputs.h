@@ -20,7 +20,12 @@ struct InputsResult {
 
 InputsResult CollectInputs(const std::vector<std::string>& paths, const std::string& stdin_name);
 
-// Reads a file (or standard input) whole; false with a message when it cannot be read.
-bool ReadInput(const LintInput& input, std::string& contents, std::string& error);
+// Reads a file (or standard input) whole; false with a message when it cannot be read, or when
+// it holds more than `max_bytes` (which is then not read: see max_memory).
+bool ReadInput(const LintInput& input, std::string& contents, std::string& error,
+               std::size_t max_bytes);
+// The same for a path, for files that are not inputs (earlier migrations).
+bool ReadPath(const std::filesystem::path& path, std::string& contents, std::string& error,
+              std::size_t max_bytes);
 
 }  // namespace pgshift::cli

@@ -10,7 +10,7 @@ namespace pgshift::parser {
 inline constexpr std::size_t kDefaultMaxMemory = std::size_t{2} << 30;  // 2 GiB
 
 // What one statement is counted at beyond its parse tree: the statement, its facts, findings.
-inline constexpr std::size_t kStatementOverhead = 1024;
+inline constexpr std::size_t kStatementOverhead = 512;
 
 struct ParseLimits {
   // The parse trees and statements of one file together.

@@ -283,9 +283,18 @@ std::variant<Plan, PlanErrors> ParsePlan(std::string_view text, const std::strin
 std::variant<Plan, PlanErrors> ReadPlanFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return PlanErrors{{path + ": cannot read the plan file"}, true};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParsePlan(text.str(), path);
+  std::string text;
+  char buffer[1 << 16];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxPlanBytes) {
+      return PlanErrors{{path + ": more than " + std::to_string(kMaxPlanBytes >> 20) +
+                         " MB: too large for a plan file"},
+                        true};
+    }
+  }
+  return ParsePlan(text, path);
 }
 
 const Stage* FindStage(const Plan& plan, std::string_view id) {

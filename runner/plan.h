@@ -14,6 +14,7 @@
 //   backfill = { table = "users", set = "a = b", where = "a IS DISTINCT FROM b", key = ["id"] }
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <variant>
@@ -65,6 +66,8 @@ struct PlanErrors {
 // Reads the TOML structure and checks everything that needs no SQL parser: keys, types, ids,
 // phase order, rollbacks. SQL is checked by ReviewPlan (plan_review.h).
 std::variant<Plan, PlanErrors> ParsePlan(std::string_view text, const std::string& path);
+// A plan file larger than this is refused unread (a plan is a page of SQL, not a data dump).
+inline constexpr std::size_t kMaxPlanBytes = std::size_t{16} << 20;
 std::variant<Plan, PlanErrors> ReadPlanFile(const std::string& path);
 
 const Stage* FindStage(const Plan& plan, std::string_view id);

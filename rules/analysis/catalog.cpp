@@ -167,12 +167,72 @@ bool CatalogTable::HasValidatedNotNullCheck(std::string_view column) const {
   });
 }
 
+const std::vector<std::uint64_t>* CatalogNameIndex::Find(std::string_view name) const {
+  const auto found = ids.find(name);
+  return found == ids.end() ? nullptr : &found->second;
+}
+
+namespace {
+
+// Every object has its id once the index has taken in the last one appended.
+template <class T>
+bool Indexed(const std::vector<T>& items) {
+  return items.empty() || items.back().id != 0;
+}
+
+// The object with `id`, found by its rising ids; null once it is gone.
+template <class T>
+const T* WithId(const std::vector<T>& items, std::uint64_t id) {
+  const auto at = std::lower_bound(items.begin(), items.end(), id,
+                                   [](const T& item, std::uint64_t i) { return item.id < i; });
+  return at != items.end() && at->id == id ? &*at : nullptr;
+}
+
+// Keeps only the ids of `name` that still belong to an object of that name.
+template <class T, class Key>
+void Prune(CatalogNameIndex& index, const std::vector<T>& items, const std::string& name,
+           Key key) {
+  const auto found = index.ids.find(name);
+  if (found == index.ids.end()) return;
+  std::vector<std::uint64_t>& ids = found->second;
+  const std::size_t before = ids.size();
+  std::erase_if(ids, [&](std::uint64_t id) {
+    const T* item = WithId(items, id);
+    return item == nullptr || key(*item) != name;
+  });
+  index.stale -= std::min(index.stale, before - ids.size());
+  if (ids.empty()) index.ids.erase(found);
+}
+
+template <class T, class Key>
+void Rebuild(CatalogNameIndex& index, const std::vector<T>& items, Key key) {
+  index.ids.clear();
+  index.stale = 0;
+  for (const T& item : items) index.ids[key(item)].push_back(item.id);
+}
+
+// Gives the objects appended since the last time their ids; returns where they start.
+template <class T>
+std::size_t TakeIn(std::vector<T>& items, std::uint64_t& next_id) {
+  std::size_t first = items.size();
+  while (first > 0 && items[first - 1].id == 0) --first;
+  for (std::size_t i = first; i < items.size(); ++i) items[i].id = next_id++;
+  return first;
+}
+
+std::string TableKey(const CatalogTable& table) { return table.name.name; }
+std::string IndexKey(const CatalogIndex& index) { return index.name; }
+std::string IndexTableKey(const CatalogIndex& index) { return index.table.name; }
+
+}  // namespace
+
 const CatalogTable* Catalog::FindTable(const QualifiedName& name) const {
   // The latest definition wins: a table dropped and created again is the new one.
-  if (tables_by_name_.covered == tables_.size()) {
-    const std::vector<std::size_t>* found = tables_by_name_.Find(name.name);
-    for (std::size_t i = found == nullptr ? 0 : found->size(); i-- > 0;) {
-      if (tables_[(*found)[i]].name.Matches(name)) return &tables_[(*found)[i]];
+  if (Indexed(tables_)) {
+    const std::vector<std::uint64_t>* ids = tables_by_name_.Find(name.name);
+    for (std::size_t i = ids == nullptr ? 0 : ids->size(); i-- > 0;) {
+      const CatalogTable* table = WithId(tables_, (*ids)[i]);
+      if (table != nullptr && table->name.Matches(name)) return table;
     }
     return nullptr;
   }
@@ -187,9 +247,13 @@ CatalogTable* Catalog::MutableTable(const QualifiedName& name) {
 }
 
 const CatalogIndex* Catalog::FindIndex(const QualifiedName& name) const {
-  if (indexes_by_name_.covered == indexes_.size()) {
-    const std::vector<std::size_t>* found = indexes_by_name_.Find(name.name);
-    return found == nullptr ? nullptr : &indexes_[found->back()];
+  if (Indexed(indexes_)) {
+    const std::vector<std::uint64_t>* ids = indexes_by_name_.Find(name.name);
+    for (std::size_t i = ids == nullptr ? 0 : ids->size(); i-- > 0;) {
+      const CatalogIndex* index = WithId(indexes_, (*ids)[i]);
+      if (index != nullptr && index->name == name.name) return index;
+    }
+    return nullptr;
   }
   for (auto it = indexes_.rbegin(); it != indexes_.rend(); ++it) {
     if (it->name == name.name) return &*it;
@@ -227,10 +291,11 @@ bool Catalog::IsNewSchema(std::string_view name) const {
 
 std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedName& name) const {
   std::vector<std::vector<std::string>> out;
-  if (indexes_by_table_.covered == indexes_.size()) {
-    if (const std::vector<std::size_t>* found = indexes_by_table_.Find(name.name)) {
-      for (const std::size_t i : *found) {
-        if (indexes_[i].table.Matches(name)) out.push_back(indexes_[i].columns);
+  if (Indexed(indexes_)) {
+    if (const std::vector<std::uint64_t>* ids = indexes_by_table_.Find(name.name)) {
+      for (const std::uint64_t id : *ids) {
+        const CatalogIndex* index = WithId(indexes_, id);
+        if (index != nullptr && index->table.Matches(name)) out.push_back(index->columns);
       }
     }
   } else {
@@ -259,34 +324,54 @@ void Catalog::MarkAllReleased() {
   for (Schema& schema : schemas_) schema.is_new = false;
 }
 
-const std::vector<std::size_t>* Catalog::NameIndex::Find(std::string_view name) const {
-  const auto found = positions.find(name);
-  return found == positions.end() ? nullptr : &found->second;
-}
-
-template <class T, class Key>
-void Catalog::NameIndex::Extend(const std::vector<T>& items, bool rebuild, Key key) {
-  if (rebuild || covered > items.size()) {
-    positions.clear();
-    covered = 0;
+void Catalog::Reindex(const Node& statement, std::size_t tables_before,
+                      std::size_t indexes_before) {
+  // New objects are appended: give them ids, in order, and index them.
+  const std::size_t new_tables = TakeIn(tables_, next_id_);
+  for (std::size_t i = new_tables; i < tables_.size(); ++i)
+    tables_by_name_.ids[TableKey(tables_[i])].push_back(tables_[i].id);
+  const std::size_t new_indexes = TakeIn(indexes_, next_id_);
+  for (std::size_t i = new_indexes; i < indexes_.size(); ++i) {
+    indexes_by_name_.ids[IndexKey(indexes_[i])].push_back(indexes_[i].id);
+    indexes_by_table_.ids[IndexTableKey(indexes_[i])].push_back(indexes_[i].id);
   }
-  for (; covered < items.size(); ++covered) positions[key(items[covered])].push_back(covered);
-}
-
-void Catalog::Reindex(bool rebuild) {
-  tables_by_name_.Extend(tables_, rebuild, [](const CatalogTable& t) { return t.name.name; });
-  indexes_by_name_.Extend(indexes_, rebuild, [](const CatalogIndex& x) { return x.name; });
-  indexes_by_table_.Extend(indexes_, rebuild, [](const CatalogIndex& x) { return x.table.name; });
+  const std::size_t tables_gone =
+      tables_before > tables_.size() ? tables_before - tables_.size() : 0;
+  const std::size_t indexes_gone =
+      indexes_before > indexes_.size() ? indexes_before - indexes_.size() : 0;
+  if (statement.node_case == PG_QUERY__NODE__NODE_RENAME_STMT) {
+    // Names changed in place.
+    Rebuild(tables_by_name_, tables_, TableKey);
+    Rebuild(indexes_by_name_, indexes_, IndexKey);
+    Rebuild(indexes_by_table_, indexes_, IndexTableKey);
+    return;
+  }
+  tables_by_name_.stale += tables_gone;
+  indexes_by_name_.stale += indexes_gone;
+  indexes_by_table_.stale += indexes_gone;
+  if (statement.node_case == PG_QUERY__NODE__NODE_DROP_STMT) {
+    // Prune the names dropped, so that a name created and dropped over and over stays short.
+    const PgQuery__DropStmt& drop = *statement.drop_stmt;
+    for (std::size_t i = 0; i < drop.n_objects; ++i) {
+      if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+      const std::string name = parser::NameOfList(parser::StringList(drop.objects[i]->list)).name;
+      Prune(tables_by_name_, tables_, name, TableKey);
+      Prune(indexes_by_name_, indexes_, name, IndexKey);
+      Prune(indexes_by_table_, indexes_, name, IndexTableKey);
+    }
+  }
+  if (tables_by_name_.stale > tables_.size() / 2 + 1024) Rebuild(tables_by_name_, tables_, TableKey);
+  if (indexes_by_name_.stale > indexes_.size() / 2 + 1024) {
+    Rebuild(indexes_by_name_, indexes_, IndexKey);
+    Rebuild(indexes_by_table_, indexes_, IndexTableKey);
+  }
 }
 
 void Catalog::Apply(const Node* statement, bool is_new) {
   if (statement == nullptr) return;
   const std::size_t tables = tables_.size(), indexes = indexes_.size();
   ApplyStatement(*statement, is_new);
-  // A rename changes names in place and a drop moves what follows what it erased: index afresh.
-  // Anything else only appends.
-  Reindex(statement->node_case == PG_QUERY__NODE__NODE_RENAME_STMT || tables_.size() < tables ||
-          indexes_.size() < indexes);
+  Reindex(*statement, tables, indexes);
 }
 
 void Catalog::ApplyStatement(const Node& node, bool is_new) {

@@ -4,6 +4,7 @@
 // against the old type, SET NOT NULL against an existing validated check.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@ struct CatalogIndex {
   bool unique = false;
   bool is_new = false;
   std::vector<std::string> columns;  // in index order; empty string for an expression
+  std::uint64_t id = 0;              // set by the catalog's name index
 };
 
 struct CatalogTable {
@@ -67,6 +69,7 @@ struct CatalogTable {
   std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> column_positions;
   std::size_t columns_indexed = 0;
   void ReindexColumns(bool rebuild);
+  std::uint64_t id = 0;  // set by the catalog's name index
 };
 
 // An enum type, with its labels in sort order.
@@ -74,6 +77,19 @@ struct CatalogType {
   parser::QualifiedName name;
   std::vector<std::string> labels;
   bool is_new = false;
+};
+
+// Objects by name, so that lookups in a catalog of thousands of objects do not walk them all.
+// Each table and index gets an id when the index takes it in (ids rise along the catalog's
+// vectors, which only ever append at the end and erase), so erasing an object leaves the others'
+// entries valid: a lookup skips ids that are gone, and stale ids are pruned for the names a DROP
+// names, and wholesale once they outnumber the live ones. Renames rebuild the index.
+struct CatalogNameIndex {
+  std::unordered_map<std::string, std::vector<std::uint64_t>, CatalogTable::NameHash,
+                     std::equal_to<>>
+      ids;
+  std::size_t stale = 0;
+  const std::vector<std::uint64_t>* Find(std::string_view name) const;
 };
 
 class Catalog {
@@ -110,26 +126,16 @@ class Catalog {
     bool is_new = false;
   };
 
-  // Positions in a vector by name, in order, so that lookups in a catalog of thousands of
-  // objects do not walk them all. It covers the first `covered` entries; lookups search linearly
-  // when it does not cover the whole vector (in the middle of applying a statement).
-  struct NameIndex {
-    std::unordered_map<std::string, std::vector<std::size_t>, CatalogTable::NameHash,
-                       std::equal_to<>>
-        positions;
-    std::size_t covered = 0;
-    const std::vector<std::size_t>* Find(std::string_view name) const;
-    template <class T, class Key>
-    void Extend(const std::vector<T>& items, bool rebuild, Key key);
-  };
-  // Brings the name indexes up to date after a statement (afresh after renames and drops).
-  void Reindex(bool rebuild);
+  // Brings the name indexes up to date after `statement` was applied.
+  void Reindex(const PgQuery__Node& statement, std::size_t tables_before,
+               std::size_t indexes_before);
+  std::uint64_t next_id_ = 1;
 
   std::vector<CatalogTable> tables_;
-  NameIndex tables_by_name_;
+  CatalogNameIndex tables_by_name_;
   std::vector<CatalogIndex> indexes_;
-  NameIndex indexes_by_name_;
-  NameIndex indexes_by_table_;
+  CatalogNameIndex indexes_by_name_;
+  CatalogNameIndex indexes_by_table_;
   std::vector<CatalogType> types_;
   std::vector<Schema> schemas_;
 };

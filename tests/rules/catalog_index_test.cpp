@@ -1,0 +1,130 @@
+// The catalog's name indexes (tables, indexes, a wide table's columns) against a plain model of
+// what the statements leave: random scripts of creates, drops, renames and column changes, with
+// a lookup of every name after every statement.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "parser/parsed_file.h"
+#include "rules/analysis/catalog.h"
+
+namespace pgshift::rules {
+namespace {
+
+// What the catalog should know: the latest definition of each table name wins, as in the catalog.
+struct Model {
+  std::map<std::string, std::vector<std::string>> tables;  // name → columns, in order
+  std::map<std::string, std::string> indexes;               // index → table
+};
+
+void Apply(Catalog& catalog, const std::string& sql) {
+  const parser::ParsedFile file = parser::ParseSql(sql);
+  ASSERT_EQ(file.statements.size(), 1u) << sql;
+  ASSERT_NE(file.statements[0].node, nullptr) << sql;
+  catalog.Apply(file.statements[0].node, true);
+}
+
+TEST(CatalogIndex, LookupsMatchAModelOfRandomScripts) {
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    std::mt19937 random(seed);
+    auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+    Catalog catalog;
+    Model model;
+    for (int step = 0; step < 400; ++step) {
+      const std::string t = "t" + std::to_string(pick(6));
+      const std::string u = "t" + std::to_string(pick(6));
+      const std::string c = "c" + std::to_string(pick(60));
+      const std::string i = "i" + std::to_string(pick(5));
+      std::string sql;
+      switch (pick(8)) {
+        case 0:
+          if (model.tables.count(t)) continue;  // PostgreSQL refuses; the catalog would append
+          sql = "CREATE TABLE " + t + " (id int, " + c + " int)";
+          model.tables[t] = {"id", c};
+          break;
+        case 1:
+          sql = "DROP TABLE IF EXISTS " + t;
+          model.tables.erase(t);
+          std::erase_if(model.indexes, [&](const auto& e) { return e.second == t; });
+          break;
+        case 2:
+          if (!model.tables.count(t) || model.tables.count(u)) continue;
+          sql = "ALTER TABLE " + t + " RENAME TO " + u;
+          model.tables[u] = model.tables[t];
+          model.tables.erase(t);
+          for (auto& [index, table] : model.indexes)
+            if (table == t) table = u;
+          break;
+        case 3:
+        case 4: {
+          if (!model.tables.count(t)) continue;
+          auto& columns = model.tables[t];
+          if (std::find(columns.begin(), columns.end(), c) != columns.end()) continue;
+          sql = "ALTER TABLE " + t + " ADD COLUMN " + c + " text";
+          columns.push_back(c);
+          break;
+        }
+        case 5: {
+          if (!model.tables.count(t)) continue;
+          sql = "ALTER TABLE " + t + " DROP COLUMN IF EXISTS " + c;
+          std::erase(model.tables[t], c);
+          break;
+        }
+        case 6: {
+          if (!model.tables.count(t)) continue;
+          auto& columns = model.tables[t];
+          const std::string to = c + "x";
+          if (std::find(columns.begin(), columns.end(), c) == columns.end() ||
+              std::find(columns.begin(), columns.end(), to) != columns.end()) {
+            continue;
+          }
+          sql = "ALTER TABLE " + t + " RENAME COLUMN " + c + " TO " + to;
+          *std::find(columns.begin(), columns.end(), c) = to;
+          break;
+        }
+        case 7:
+          if (!model.tables.count(t)) continue;
+          if (model.indexes.count(i)) {
+            sql = "DROP INDEX " + i;
+            model.indexes.erase(i);
+          } else {
+            sql = "CREATE INDEX " + i + " ON " + t + " (id)";
+            model.indexes[i] = t;
+          }
+          break;
+      }
+      Apply(catalog, sql);
+      for (int k = 0; k < 6; ++k) {
+        const std::string name = "t" + std::to_string(k);
+        const CatalogTable* table = catalog.FindTable({"", name});
+        const auto known = model.tables.find(name);
+        ASSERT_EQ(table != nullptr, known != model.tables.end())
+            << "seed " << seed << " after " << sql << ": " << name;
+        if (table == nullptr) continue;
+        ASSERT_EQ(table->columns.size(), known->second.size()) << seed << " " << sql;
+        for (const std::string& column : known->second)
+          ASSERT_NE(table->FindColumn(column), nullptr) << seed << " " << sql << ": " << column;
+        for (int m = 0; m < 60; m += 7) {
+          const std::string other = "c" + std::to_string(m) + "y";
+          ASSERT_EQ(table->FindColumn(other), nullptr) << other;
+        }
+        std::size_t on_table = 0;
+        for (const auto& [index, of] : model.indexes) on_table += of == name;
+        ASSERT_EQ(catalog.IndexedColumns({"", name}).size(), on_table) << seed << " " << sql;
+      }
+      for (int k = 0; k < 5; ++k) {
+        const std::string name = "i" + std::to_string(k);
+        ASSERT_EQ(catalog.FindIndex({"", name}) != nullptr, model.indexes.count(name) == 1)
+            << "seed " << seed << " after " << sql << ": " << name;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pgshift::rules
