@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 
 namespace pgshift::cli {
@@ -54,9 +55,11 @@ std::string Megabytes(std::uintmax_t bytes) {
   return text;
 }
 
-std::string TooLarge(const std::string& name, std::uintmax_t size, std::size_t max_bytes) {
-  return name + ": " + (size > max_bytes ? "more than " : "") + Megabytes(size) +
-         ", over the " + Megabytes(max_bytes) +
+// `size` is known for a file, not for a stream cut off at the limit.
+std::string TooLarge(const std::string& name, std::optional<std::uintmax_t> size,
+                     std::size_t max_bytes) {
+  return name + ": " + (size ? Megabytes(*size) + ", over" : std::string("more than")) + " the " +
+         Megabytes(max_bytes) +
          " pgshift reads from one file (a quarter of max_memory); raise max_memory in "
          "pgshift.toml or --max-memory (docs/configuration.md)";
 }
@@ -70,7 +73,7 @@ bool ReadBounded(std::istream& in, const std::string& name, std::string& content
     in.read(buffer, sizeof buffer);
     contents.append(buffer, static_cast<std::size_t>(in.gcount()));
     if (contents.size() > max_bytes) {
-      error = TooLarge(name, contents.size(), max_bytes);
+      error = TooLarge(name, std::nullopt, max_bytes);
       contents.clear();
       contents.shrink_to_fit();
       return false;

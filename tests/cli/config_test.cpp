@@ -106,5 +106,20 @@ TEST(Config, UnknownAndBadHistoryKeysNameFileLineAndKey) {
   EXPECT_EQ(ErrorOf(ParseConfig("release = 1\n", "p.toml")), "p.toml:1:11: `release` must be a table");
 }
 
+TEST(Config, SizesTakeBinaryAndDecimalUnits) {
+  EXPECT_EQ(ParseSize("2GiB"), std::size_t{2} << 30);
+  EXPECT_EQ(ParseSize("512 MiB"), std::size_t{512} << 20);
+  EXPECT_EQ(ParseSize("1.5GB"), std::size_t{1500000000});
+  EXPECT_EQ(ParseSize("800MB"), std::size_t{800000000});
+  EXPECT_EQ(ParseSize("4096"), std::size_t{4096});
+  for (const char* bad : {"", "GiB", "2 gallons", "-1GB", "1e9", "99999999TB"})
+    EXPECT_FALSE(ParseSize(bad).has_value()) << bad;
+  const ConfigResult config = ParseConfig("max_memory = \"4GiB\"\n", "p.toml");
+  ASSERT_TRUE(std::holds_alternative<Config>(config)) << ErrorOf(config);
+  EXPECT_EQ(std::get<Config>(config).lint.max_memory, std::size_t{4} << 30);
+  EXPECT_EQ(ErrorOf(ParseConfig("max_memory = \"1MiB\"\n", "p.toml")),
+            "p.toml:1:14: `max_memory` must be a size of at least 64MiB, such as \"2GiB\"");
+}
+
 }  // namespace
 }  // namespace pgshift::cli

@@ -137,5 +137,38 @@ TEST_F(LintCommand, VerboseNotesSkippedMetaCommands) {
   EXPECT_NE(r.out.find("skipped psql meta-command \\set x 1"), std::string::npos) << r.out;
 }
 
+// An input over a quarter of max_memory is refused before it is read: exit 3, with the limit.
+TEST_F(LintCommand, InputsOverTheMemoryLimitAreRefusedUnread) {
+  const std::string big = Write("big.sql", std::string(17 << 20, '\n') + "DROP TABLE t;\n");
+  const ProcessResult r = RunPgshift({"lint", "--no-history", "--max-memory", "64MiB", big});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("big.sql: 17.0 MB, over the 16.0 MB pgshift reads from one file"),
+            std::string::npos)
+      << r.out;
+  // Standard input is read only up to the limit.
+  const ProcessResult piped = RunPgshift({"lint", "--max-memory", "64MiB", "-"},
+                                         {std::string(17 << 20, ' '), {}, {}});
+  EXPECT_EQ(piped.exit_code, 3) << piped.out << piped.err;
+  EXPECT_NE(piped.out.find("<stdin>: more than the 16.0 MB pgshift reads"), std::string::npos) << piped.out;
+  // With room, the same file is linted.
+  const ProcessResult roomy = RunPgshift({"lint", "--no-history", "--max-memory", "1GiB", big});
+  EXPECT_EQ(roomy.exit_code, 1) << roomy.out << roomy.err;
+  EXPECT_NE(roomy.out.find("error[drop-table]"), std::string::npos);
+}
+
+TEST_F(LintCommand, MaxMemoryMustBeASize) {
+  const std::string sql = Write("a.sql", "SELECT 1;\n");
+  for (const char* bad : {"lots", "1KB", "-5GB"}) {
+    const ProcessResult r = RunPgshift({"lint", "--max-memory", bad, sql});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--max-memory must be a size"), std::string::npos) << r.err;
+  }
+  Write("pgshift.toml", "max_memory = \"a lot\"\n");
+  const ProcessResult r = RunPgshift({"lint", sql});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("pgshift.toml:1:14: `max_memory` must be a size"), std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace pgshift::testing
