@@ -32,9 +32,10 @@ int Rollback(const RollbackOptions& options) {
   const auto url = ResolveTarget(options.target, "rollback", exit_code);
   if (!url) return exit_code;
   const std::string target = runner::RedactUrl(*url);
+  const runner::Redactor redact(*url);
   auto journal = OpenJournal(options.journal, loaded->config);
   if (journal) journal->StartRun("rollback", loaded->plan.id, target, runner::RunnerIdentity());
-  ConsoleSink sink("none", journal.get());
+  ConsoleSink sink("none", journal.get(), redact);
   auto connected = runner::Connect(*url, "pgshift rollback");
   if (const auto* error = runner::ErrorOf(connected)) {
     const std::string message = "cannot connect to " + target + ": " + error->message;
@@ -46,8 +47,9 @@ int Rollback(const RollbackOptions& options) {
   auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);
   const runner::Outcome outcome = runner::RollbackPlan(db, loaded->plan, loaded->review, settings,
                                                        {options.to, options.force}, sink);
-  if (journal) journal->FinishRun(outcome.ok, outcome.message);
-  if (!outcome.ok) std::cerr << "pgshift rollback: " << outcome.message << '\n';
+  const std::string message = redact(outcome.message);
+  if (journal) journal->FinishRun(outcome.ok, message);
+  if (!outcome.ok) std::cerr << "pgshift rollback: " << message << '\n';
   return ToInt(outcome.ok ? ExitCode::kClean : ExitCode::kUnreadable);
 }
 

@@ -41,9 +41,10 @@ int Run(const RunOptions& options) {
   const auto url = ResolveTarget(options.target, "run", exit_code);
   if (!url) return exit_code;
   const std::string target = runner::RedactUrl(*url);
+  const runner::Redactor redact(*url);
   auto journal = OpenJournal(options.journal, loaded->config);
   if (journal) journal->StartRun("run", loaded->plan.id, target, runner::RunnerIdentity());
-  ConsoleSink sink(ProgressMode(options.progress), journal.get());
+  ConsoleSink sink(ProgressMode(options.progress), journal.get(), redact);
   sink.Emit({"run-started", "",
              "running plan `" + loaded->plan.id + "` on " + target + " through `" +
                  loaded->plan.stages[count - 1].id + "`"});
@@ -58,9 +59,10 @@ int Run(const RunOptions& options) {
   auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);
   const runner::Outcome outcome =
       runner::RunPlan(db, loaded->plan, loaded->review, settings, {count, options.force}, sink);
-  sink.Emit({outcome.ok ? "run-finished" : "run-failed", "", outcome.message});
-  if (journal) journal->FinishRun(outcome.ok, outcome.message);
-  if (!outcome.ok) std::cerr << "pgshift run: " << outcome.message << '\n';
+  const std::string message = redact(outcome.message);
+  sink.Emit({outcome.ok ? "run-finished" : "run-failed", "", message});
+  if (journal) journal->FinishRun(outcome.ok, message);
+  if (!outcome.ok) std::cerr << "pgshift run: " << message << '\n';
   return ToInt(outcome.ok ? ExitCode::kClean : ExitCode::kUnreadable);
 }
 

@@ -54,7 +54,11 @@ std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::st
 }
 
 void AddTargetOptions(CLI::App& command, TargetOptions& target) {
-  command.add_option("--db", target.db, "Target database URL (or $PGSHIFT_DATABASE_URL)");
+  command.add_option(
+      "--db", target.db,
+      "Target database: a URL, key=value string or service=NAME, as libpq reads "
+      "it (PGPASSWORD, ~/.pgpass and service files apply; or $PGSHIFT_DATABASE_URL); "
+      "shown with its password as ***");
   command
       .add_option("--sandbox", target.sandbox,
                   "Use the sandbox started by `pgshift sandbox start` (optionally its --name)")
@@ -138,8 +142,8 @@ bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& setting
   return true;
 }
 
-ConsoleSink::ConsoleSink(std::string progress, runner::Journal* journal)
-    : progress_(std::move(progress)), journal_(journal) {}
+ConsoleSink::ConsoleSink(std::string progress, runner::Journal* journal, runner::Redactor redact)
+    : progress_(std::move(progress)), journal_(journal), redact_(std::move(redact)) {}
 
 ConsoleSink::~ConsoleSink() { EndBar(); }
 
@@ -148,7 +152,10 @@ void ConsoleSink::EndBar() {
   bar_open_ = false;
 }
 
-void ConsoleSink::Emit(const runner::RunEvent& event) {
+void ConsoleSink::Emit(const runner::RunEvent& raw) {
+  runner::RunEvent event = raw;
+  event.message = redact_(std::move(event.message));
+  redact_.Apply(event.detail);
   if (journal_ != nullptr) journal_->Emit(event);
   if (event.kind == "batch") {
     if (progress_ == "bar") {

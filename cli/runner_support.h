@@ -11,6 +11,7 @@
 #include "runner/journal.h"
 #include "runner/plan.h"
 #include "runner/plan_review.h"
+#include "runner/redact.h"
 
 namespace pgshift::cli {
 
@@ -50,10 +51,11 @@ bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& setting
                         const std::string& command, int& exit_code);
 
 // Prints events for people (stdout), backfill progress (stderr: a bar on a terminal, one JSON
-// object per line otherwise, or none), and records everything in the journal when one is open.
+// object per line otherwise, or none), and records everything in the journal when one is open;
+// with the target's passwords (and PGPASSWORD) hidden from all of it.
 class ConsoleSink final : public runner::EventSink {
  public:
-  ConsoleSink(std::string progress, runner::Journal* journal);
+  ConsoleSink(std::string progress, runner::Journal* journal, runner::Redactor redact);
   ~ConsoleSink() override;
   void Emit(const runner::RunEvent& event) override;
 
@@ -61,6 +63,7 @@ class ConsoleSink final : public runner::EventSink {
   void EndBar();
   std::string progress_;  // bar, json or none
   runner::Journal* journal_;
+  runner::Redactor redact_;
   bool bar_open_ = false;
 };
 

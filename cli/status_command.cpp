@@ -8,6 +8,7 @@
 #include "cli/runner_support.h"
 #include "runner/ledger.h"
 #include "runner/progress.h"
+#include "runner/redact.h"
 #include "runner/session.h"
 
 namespace pgshift::cli {

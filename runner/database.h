@@ -62,13 +62,12 @@ inline std::optional<DbError> ExecError(Database& db, std::string_view sql) {
   return std::nullopt;
 }
 
-// Connects to a PostgreSQL URL or key=value string. The session reports itself as
-// `application_name` and only warnings reach the client.
+// Connects to a PostgreSQL URL or key=value string, which libpq reads as usual (PGPASSWORD,
+// ~/.pgpass or PGPASSFILE, service files and the other PG* variables apply). The session reports
+// itself as `application_name` and only warnings reach the client. A failure's message holds no
+// password (runner/redact.h).
 DbResult<std::unique_ptr<Database>> Connect(const std::string& url,
                                             const std::string& application_name = "pgshift");
-
-// The URL with any password replaced by ***, for messages and the journal.
-std::string RedactUrl(std::string_view url);
 
 // A qualified name quoted part by part: "app.users" → app.users, "My Table" → "My Table".
 std::string QuoteQualified(Database& db, std::string_view name);

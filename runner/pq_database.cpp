@@ -2,6 +2,7 @@
 #include <pqxx/pqxx>
 
 #include "runner/database.h"
+#include "runner/redact.h"
 
 namespace pgshift::runner {
 namespace {
@@ -19,7 +20,8 @@ std::string Trimmed(std::string message) {
 
 class PqDatabase final : public Database {
  public:
-  explicit PqDatabase(const std::string& url) : connection_(url), work_(connection_) {}
+  explicit PqDatabase(const std::string& url)
+      : connection_(url), work_(connection_), redact_(url) {}
 
   DbResult<Rows> Exec(std::string_view sql) override {
     try {
@@ -40,13 +42,13 @@ class PqDatabase final : public Database {
       }
       return rows;
     } catch (const pqxx::sql_error& e) {
-      return DbError{e.sqlstate(), Trimmed(e.what()), LostConnectionState(e.sqlstate())};
+      return DbError{e.sqlstate(), Message(e), LostConnectionState(e.sqlstate())};
     } catch (const pqxx::broken_connection& e) {
-      return DbError{"", Trimmed(e.what()), true};
+      return DbError{"", Message(e), true};
     } catch (const pqxx::in_doubt_error& e) {
-      return DbError{"", Trimmed(e.what()), true};
+      return DbError{"", Message(e), true};
     } catch (const std::exception& e) {
-      return DbError{"", Trimmed(e.what()), !connection_.is_open()};
+      return DbError{"", Message(e), !connection_.is_open()};
     }
   }
 
@@ -60,8 +62,11 @@ class PqDatabase final : public Database {
   bool Connected() override { return connection_.is_open(); }
 
  private:
+  std::string Message(const std::exception& e) const { return redact_(Trimmed(e.what())); }
+
   pqxx::connection connection_;
   pqxx::nontransaction work_;  // the runner sends BEGIN and COMMIT itself
+  Redactor redact_;            // a reconnect's message may carry the connection string
 };
 
 }  // namespace
@@ -73,16 +78,18 @@ std::string Rows::Scalar() const {
 
 DbResult<std::unique_ptr<Database>> Connect(const std::string& url,
                                             const std::string& application_name) {
+  // libpq's messages about a connection string it cannot parse quote parts of it.
+  auto failed = [&](const std::string& message) {
+    return DbError{"", Redactor(url).ConnectionFailure(Trimmed(message)), true};
+  };
   try {
     auto db = std::make_unique<PqDatabase>(url);
     const auto set = db->Exec("SET client_min_messages = error; SET application_name = " +
                               db->QuoteLiteral(application_name));
-    if (const DbError* error = ErrorOf(set)) return *error;
+    if (const DbError* error = ErrorOf(set)) return failed(error->message);
     return std::unique_ptr<Database>(std::move(db));
-  } catch (const pqxx::broken_connection& e) {
-    return DbError{"", Trimmed(e.what()), true};
   } catch (const std::exception& e) {
-    return DbError{"", Trimmed(e.what()), true};
+    return failed(e.what());
   }
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "runner/database.h"
+#include "runner/redact.h"
 
 namespace pgshift::runner {
 

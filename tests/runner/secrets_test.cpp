@@ -1,0 +1,240 @@
+// Passwords against a real server that asks for them (SCRAM): pgshift connects with a password
+// in the URL, in a key=value string, in PGPASSWORD, in a password file and in a service file, and
+// the password appears in none of run, status, rollback and history output, progress, errors or
+// the journal's bytes; wrong and malformed connection strings fail without echoing it.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/postgres_server.h"
+#include "tests/support/process.h"
+
+namespace pgshift::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kRole = "pgshift_secret";
+// Characters that a URL must percent-encode, so the encoded and decoded forms both matter.
+constexpr const char* kPassword = "Sup3r@secret/pw?x";
+constexpr const char* kEncoded = "Sup3r%40secret%2Fpw%3Fx";
+
+const char* kPlan = R"toml(
+id = "secret-run"
+[[stage]]
+id = "add"
+phase = "expand"
+sql = "ALTER TABLE t ADD COLUMN c int"
+rollback = "ALTER TABLE t DROP COLUMN c"
+
+[[stage]]
+id = "fill"
+phase = "backfill"
+backfill = { table = "t", set = "c = 1", where = "c IS NULL" }
+rollback = []
+)toml";
+
+std::string ReadBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// Creates the role and puts a SCRAM line for it first in pg_hba.conf, once per server.
+bool RequirePasswordForRole() {
+  static const bool done = [] {
+    const runner::SandboxInfo& server = SharedServer();
+    auto admin = ConnectTo(server.url);
+    if (!admin) return false;
+    Sql(*admin, "SET password_encryption = 'scram-sha-256'");
+    Sql(*admin,
+        std::string("CREATE ROLE ") + kRole + " LOGIN PASSWORD " + admin->QuoteLiteral(kPassword));
+    const fs::path hba = fs::path(server.directory) / "data" / "pg_hba.conf";
+    const std::string old = ReadBytes(hba);
+    std::ofstream(hba, std::ios::trunc) << "host all " << kRole << " 127.0.0.1/32 scram-sha-256\n"
+                                        << old;
+    Sql(*admin, "SELECT pg_reload_conf()");
+    return true;
+  }();
+  return done;
+}
+
+class Secrets : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(RequirePasswordForRole());
+    const std::string url = FreshDatabase();
+    ASSERT_FALSE(url.empty());
+    database_ = url.substr(url.rfind('/') + 1);
+    auto admin = ConnectTo(url);
+    ASSERT_TRUE(admin);
+    Sql(*admin,
+        "CREATE TABLE t (id bigint PRIMARY KEY); INSERT INTO t SELECT generate_series(1, "
+        "2500); ALTER TABLE t OWNER TO " +
+            std::string(kRole) + "; ALTER DATABASE " + admin->QuoteIdent(database_) + " OWNER TO " +
+            kRole);
+    admin_ = std::move(admin);
+    dir_ = fs::temp_directory_path() /
+           ("pgshift-secrets-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    plan_ = (dir_ / "plan.toml").string();
+    std::ofstream(plan_) << kPlan;
+    env_.env["PGSHIFT_JOURNAL"] = (dir_ / "journal.db").string();
+    env_.env["XDG_STATE_HOME"] = (dir_ / "state").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Port() const { return std::to_string(SharedServer().port); }
+  std::string Url(const std::string& userinfo) const {
+    return "postgresql://" + userinfo + "@127.0.0.1:" + Port() + "/" + database_;
+  }
+
+  ProcessResult Pgshift(const std::vector<std::string>& args) {
+    ProcessResult result = RunPgshift(args, env_);
+    seen_ += result.out + result.err;
+    return result;
+  }
+
+  // Everything pgshift printed in this test, and the journal's bytes, hold no form of the
+  // password (nor `extra`).
+  void ExpectNoSecretAnywhere(const std::string& extra = "") {
+    std::string journal;
+    for (const char* suffix : {"", "-wal", "-journal"})
+      journal += ReadBytes(dir_ / ("journal.db" + std::string(suffix)));
+    EXPECT_FALSE(journal.empty()) << "no journal was written";
+    for (const std::string& secret : {std::string(kPassword), std::string(kEncoded), extra}) {
+      if (secret.empty()) continue;
+      EXPECT_FALSE(Contains(seen_, secret)) << secret << " in:\n" << seen_;
+      EXPECT_FALSE(Contains(journal, secret)) << secret << " in the journal";
+    }
+  }
+
+  // Runs, checks and rolls back the plan on `target`; the run really happened.
+  void RunEverything(const std::string& target) {
+    const ProcessResult run =
+        Pgshift({"run", plan_, "--db", target, "--progress", "json", "--batch-size", "1000"});
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    EXPECT_TRUE(Contains(run.err, "\"event\":\"batch\"")) << run.err;  // progress was shown
+    EXPECT_EQ(Scalar(*admin_, "SELECT count(*) FROM t WHERE c = 1"), "2500");
+    EXPECT_EQ(Pgshift({"status", plan_, "--db", target}).exit_code, 0);
+    EXPECT_EQ(Pgshift({"status", plan_, "--db", target, "--json"}).exit_code, 0);
+    EXPECT_EQ(Pgshift({"rollback", plan_, "--db", target}).exit_code, 0);
+    EXPECT_EQ(Pgshift({"history"}).exit_code, 0);
+    EXPECT_EQ(Pgshift({"history", "--json", "--batches"}).exit_code, 0);
+  }
+
+  std::string database_;
+  std::unique_ptr<runner::Database> admin_;
+  fs::path dir_;
+  std::string plan_;
+  ProcessOptions env_;
+  std::string seen_;
+};
+
+TEST_F(Secrets, TheServerAsksForThePassword) {
+  const ProcessResult none = Pgshift({"status", plan_, "--db", Url(kRole)});
+  EXPECT_EQ(none.exit_code, 3);
+  EXPECT_TRUE(Contains(none.err, "no password supplied")) << none.err;
+}
+
+TEST_F(Secrets, PasswordInTheUrl) {
+  RunEverything(Url(std::string(kRole) + ":" + kEncoded));
+  EXPECT_TRUE(Contains(seen_, "postgresql://pgshift_secret:***@127.0.0.1:" + Port())) << seen_;
+  ExpectNoSecretAnywhere();
+}
+
+TEST_F(Secrets, PasswordInTheUrlFromTheEnvironment) {
+  env_.env["PGSHIFT_DATABASE_URL"] = Url(std::string(kRole) + ":" + kEncoded);
+  const ProcessResult run = Pgshift({"run", plan_});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "pgshift_secret:***@")) << run.out;
+  EXPECT_EQ(Pgshift({"history"}).exit_code, 0);
+  ExpectNoSecretAnywhere();
+}
+
+TEST_F(Secrets, PasswordInAKeyValueString) {
+  const std::string target = "host=127.0.0.1 port=" + Port() + " user=" + kRole + " password='" +
+                             kPassword + "' dbname=" + database_;
+  RunEverything(target);
+  EXPECT_TRUE(Contains(seen_, "user=pgshift_secret password=*** dbname=")) << seen_;
+  ExpectNoSecretAnywhere();
+}
+
+TEST_F(Secrets, Pgpassword) {
+  env_.env["PGPASSWORD"] = kPassword;
+  RunEverything(Url(kRole));
+  ExpectNoSecretAnywhere();
+}
+
+TEST_F(Secrets, PasswordFile) {
+  const fs::path file = dir_ / "pgpass";
+  std::ofstream(file) << "127.0.0.1:" << Port() << ":" << database_ << ":" << kRole << ":"
+                      << kPassword << "\n";
+  chmod(file.c_str(), 0600);  // libpq ignores a password file others can read
+  env_.env["PGPASSFILE"] = file.string();
+  RunEverything(Url(kRole));
+  ExpectNoSecretAnywhere();
+}
+
+TEST_F(Secrets, ServiceFile) {
+  const fs::path file = dir_ / "pg_service.conf";
+  std::ofstream(file) << "[shop]\nhost=127.0.0.1\nport=" << Port() << "\ndbname=" << database_
+                      << "\nuser=" << kRole << "\npassword=" << kPassword << "\n";
+  env_.env["PGSERVICEFILE"] = file.string();
+  RunEverything("service=shop");
+  EXPECT_TRUE(Contains(seen_, "on service=shop")) << seen_;
+  // The URL form of a service works too.
+  EXPECT_EQ(Pgshift({"status", plan_, "--db", "postgresql://?service=shop"}).exit_code, 0);
+  ExpectNoSecretAnywhere();
+}
+
+TEST_F(Secrets, AWrongPasswordFailsWithoutEchoingIt) {
+  const std::string wrong = "Wr0ng-guess";
+  const ProcessResult run = Pgshift({"run", plan_, "--db", Url(std::string(kRole) + ":" + wrong)});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(Contains(run.err, "password authentication failed for user \"pgshift_secret\""))
+      << run.err;
+  env_.env["PGPASSWORD"] = wrong;
+  const ProcessResult status = Pgshift({"status", plan_, "--db", Url(kRole)});
+  EXPECT_EQ(status.exit_code, 3);
+  EXPECT_TRUE(Contains(status.err, "password authentication failed")) << status.err;
+  EXPECT_EQ(Pgshift({"history", "--json"}).exit_code, 0);
+  ExpectNoSecretAnywhere(wrong);
+}
+
+TEST_F(Secrets, MalformedUrlsFailWithoutEchoingThePassword) {
+  // Unencoded, the '/' ends the host: libpq reads "pgshift_secret" as the host and "Sek" as its
+  // port, and says so.
+  const ProcessResult slash = Pgshift({"run", plan_, "--db", Url("pgshift_secret:Sek/ret")});
+  EXPECT_EQ(slash.exit_code, 3);
+  EXPECT_TRUE(Contains(slash.err, "invalid integer value \"***\" for connection option \"port\""))
+      << slash.err;
+  const ProcessResult escape = Pgshift({"run", plan_, "--db", Url("pgshift_secret:Sek%zzret")});
+  EXPECT_EQ(escape.exit_code, 3);
+  EXPECT_TRUE(Contains(escape.err, "invalid percent-encoded token")) << escape.err;
+  const ProcessResult bracket =
+      Pgshift({"status", plan_, "--db", "postgresql://pgshift_secret:Sekret@[::1/" + database_});
+  EXPECT_EQ(bracket.exit_code, 3);
+  EXPECT_TRUE(Contains(bracket.err, "pgshift_secret:***@[::1")) << bracket.err;
+  const ProcessResult quote =
+      Pgshift({"status", plan_, "--db", "host=127.0.0.1 password='Sekret dbname=x"});
+  EXPECT_EQ(quote.exit_code, 3);
+  EXPECT_TRUE(Contains(quote.err, "unterminated quoted string")) << quote.err;
+  for (const char* part : {"Sek/ret", "Sek%zzret", "Sekret", "Sek\""})
+    EXPECT_FALSE(Contains(seen_, part)) << part << " in:\n" << seen_;
+  ExpectNoSecretAnywhere();
+}
+
+}  // namespace
+}  // namespace pgshift::testing
