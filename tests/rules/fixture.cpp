@@ -93,30 +93,39 @@ FixtureOutcome CheckFixture(const std::string& path, const std::string& text) {
   const rules::FileReport report =
       rules::LintSource(source, settings, history_path.empty() ? nullptr : &history);
   if (report.unreadable) outcome.problems.push_back(*report.unreadable);
+  for (std::string& problem : MatchFindings(path, expected, report.findings)) {
+    outcome.problems.push_back(std::move(problem));
+  }
+  return outcome;
+}
 
-  std::vector<bool> used(report.findings.size(), false);
+std::vector<std::string> MatchFindings(const std::string& path,
+                                       const std::vector<Expectation>& expected,
+                                       const std::vector<rules::Finding>& findings) {
+  std::vector<std::string> problems;
+  std::vector<bool> used(findings.size(), false);
   for (const Expectation& e : expected) {
     bool met = false;
-    for (std::size_t i = 0; i < report.findings.size() && !met; ++i) {
-      const rules::Finding& f = report.findings[i];
+    for (std::size_t i = 0; i < findings.size() && !met; ++i) {
+      const rules::Finding& f = findings[i];
       if (!used[i] && f.start.line == e.line && f.rule == e.rule &&
           f.message.find(e.message_part) != std::string::npos) {
         used[i] = met = true;
       }
     }
     if (!met) {
-      outcome.problems.push_back(path + ":" + std::to_string(e.line) + ": expected [" + e.rule +
-                                 "] \"" + e.message_part + "\", not reported");
+      problems.push_back(path + ":" + std::to_string(e.line) + ": expected [" + e.rule + "] \"" +
+                         e.message_part + "\", not reported");
     }
   }
-  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+  for (std::size_t i = 0; i < findings.size(); ++i) {
     if (used[i]) continue;
-    const rules::Finding& f = report.findings[i];
-    outcome.problems.push_back(path + ":" + std::to_string(f.start.line) + ":" +
-                               std::to_string(f.start.column) + ": unexpected [" + f.rule + "] " +
-                               f.message);
+    const rules::Finding& f = findings[i];
+    problems.push_back(path + ":" + std::to_string(f.start.line) + ":" +
+                       std::to_string(f.start.column) + ": unexpected [" + f.rule + "] " +
+                       f.message);
   }
-  return outcome;
+  return problems;
 }
 
 }  // namespace pgshift::testing

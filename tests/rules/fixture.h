@@ -33,4 +33,10 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
 
 FixtureOutcome CheckFixture(const std::string& path, const std::string& text);
 
+// The strict matching both ways, for findings from any source (the engine, or `pgshift lint
+// --format json`): one problem per unmet expectation and per unexpected finding.
+std::vector<std::string> MatchFindings(const std::string& path,
+                                       const std::vector<Expectation>& expected,
+                                       const std::vector<rules::Finding>& findings);
+
 }  // namespace pgshift::testing
