@@ -1,5 +1,6 @@
 #include "rules/analysis/lock_classifier.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "rules/analysis/type_change.h"
@@ -75,8 +76,14 @@ class Classifier {
     switch (node->node_case) {
       case PG_QUERY__NODE__NODE_INDEX_STMT: {
         const auto* index = node->index_stmt;
-        Add(index->concurrent ? Form::kCreateIndexConcurrently : Form::kCreateIndex,
-            parser::NameOf(index->relation), index->relation->location);
+        const Form form = index->concurrent ? Form::kCreateIndexConcurrently : Form::kCreateIndex;
+        const QualifiedName table = parser::NameOf(index->relation);
+        Add(form, table, index->relation->location);
+        // On a partitioned table the index is built on every partition, under the same lock.
+        if (!index->relation->inh) break;
+        for (const CatalogTable* partition : catalog_.PartitionsOf(table)) {
+          Add(form, partition->name, index->relation->location);
+        }
         break;
       }
       case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
@@ -91,19 +98,12 @@ class Classifier {
       case PG_QUERY__NODE__NODE_REINDEX_STMT:
         Reindex(*node->reindex_stmt);
         break;
-      case PG_QUERY__NODE__NODE_CREATE_STMT: {
-        const auto* create = node->create_stmt;
-        if (create->partbound != nullptr) {
-          for (std::size_t i = 0; i < create->n_inh_relations; ++i) {
-            const Node* parent = create->inh_relations[i];
-            if (parent->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
-              Add(Form::kCreatePartitionOf, parser::NameOf(parent->range_var),
-                  parent->range_var->location);
-            }
-          }
-        }
+      case PG_QUERY__NODE__NODE_CREATE_STMT:
+        CreateTable(*node->create_stmt);
         break;
-      }
+      case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT:
+        AlterDomain(*node->alter_domain_stmt);
+        break;
       case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
         Add(Form::kCreateTrigger, parser::NameOf(node->create_trig_stmt->relation), -1);
         break;
@@ -147,10 +147,12 @@ class Classifier {
         Add(Form::kInsert, parser::NameOf(node->insert_stmt->relation), -1);
         break;
       case PG_QUERY__NODE__NODE_UPDATE_STMT:
-        Add(Form::kUpdate, parser::NameOf(node->update_stmt->relation), -1);
+        Add(node->update_stmt->where_clause != nullptr ? Form::kUpdate : Form::kUpdateWithoutWhere,
+            parser::NameOf(node->update_stmt->relation), -1);
         break;
       case PG_QUERY__NODE__NODE_DELETE_STMT:
-        Add(Form::kDelete, parser::NameOf(node->delete_stmt->relation), -1);
+        Add(node->delete_stmt->where_clause != nullptr ? Form::kDelete : Form::kDeleteWithoutWhere,
+            parser::NameOf(node->delete_stmt->relation), -1);
         break;
       default:
         break;
@@ -208,17 +210,21 @@ class Classifier {
         return Add(Form::kSetStorage, table, location);
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
         if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
-          const PgQuery__Constraint& constraint = *cmd.def->constraint;
-          Add(ClassifyConstraint(constraint), table, location);
-          if (constraint.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && constraint.pktable) {
-            Add(forms_.back().form, parser::NameOf(constraint.pktable), location);
-          }
+          AddConstraint(table, *cmd.def->constraint, location);
         }
         return;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
-        return Add(Form::kValidateConstraint, table, location);
+        Add(Form::kValidateConstraint, table, location);
+        if (const CatalogConstraint* fk = catalog_.ForeignKeyNamed(table, column)) {
+          Add(Form::kValidateForeignKeyReferenced, fk->references, location);
+        }
+        return;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-        return Add(Form::kDropConstraint, table, location);
+        Add(Form::kDropConstraint, table, location);
+        if (const CatalogConstraint* fk = catalog_.ForeignKeyNamed(table, column)) {
+          Add(Form::kDropForeignKeyReferenced, fk->references, location);
+        }
+        return;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
@@ -243,16 +249,21 @@ class Classifier {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster:
         return Add(Form::kClusterOn, table, location);
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
-        return Add(Form::kAttachPartition, table, location);
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition: {
-        const bool concurrent = cmd.def != nullptr &&
-                                cmd.def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
-                                cmd.def->partition_cmd->concurrent;
-        return Add(concurrent ? Form::kDetachPartitionConcurrently : Form::kDetachPartition, table,
-                   location);
+        return AttachPartition(table, cmd, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize: {
+        const PgQuery__PartitionCmd* partition =
+            cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD
+                ? cmd.def->partition_cmd
+                : nullptr;
+        const bool concurrent = cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize ||
+                                (partition != nullptr && partition->concurrent);
+        Add(concurrent ? Form::kDetachPartitionConcurrently : Form::kDetachPartition, table, location);
+        if (partition != nullptr && partition->name != nullptr) {
+          Add(Form::kDetachedPartition, parser::NameOf(partition->name), location);
+        }
+        return;
       }
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize:
-        return Add(Form::kDetachPartitionConcurrently, table, location);
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
         return Add(Form::kChangeOwner, table, location);
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
@@ -272,6 +283,66 @@ class Classifier {
     }
   }
 
+  void CreateTable(const PgQuery__CreateStmt& create) {
+    const QualifiedName table = parser::NameOf(create.relation);
+    if (create.partbound != nullptr) {
+      for (std::size_t i = 0; i < create.n_inh_relations; ++i) {
+        const Node* parent = create.inh_relations[i];
+        if (parent->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+          Add(Form::kCreatePartitionOf, parser::NameOf(parent->range_var), parent->range_var->location);
+        }
+      }
+    }
+    // A foreign key on the new table locks the table it references.
+    parser::VisitNodes(reinterpret_cast<const ProtobufCMessage*>(&create), [&](const Node& node) {
+      if (node.node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
+          node.constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || node.constraint->pktable == nullptr) {
+        return;
+      }
+      const QualifiedName target = parser::NameOf(node.constraint->pktable);
+      if (!target.Matches(table)) Add(Form::kReferencedByNewTable, target, node.constraint->location);
+    });
+  }
+
+  void AddConstraint(const QualifiedName& table, const PgQuery__Constraint& constraint, int location) {
+    Form form = ClassifyConstraint(constraint);
+    if (form == Form::kAddConstraintUsingIndex &&
+        constraint.contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY &&
+        catalog_.PrimaryKeyWouldScan(table, Str(constraint.indexname))) {
+      form = Form::kAddPrimaryKeyUsingIndexSetsNotNull;
+    }
+    Add(form, table, location);
+    if (constraint.contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || constraint.pktable == nullptr) return;
+    const QualifiedName target = parser::NameOf(constraint.pktable);
+    if (target.Matches(table)) return;
+    // From a new, empty table nothing is validated: the referenced table only waits for the lock.
+    Add(catalog_.IsNew(table) ? Form::kReferencedByNewTable : form, target, location);
+  }
+
+  void AttachPartition(const QualifiedName& parent, const PgQuery__AlterTableCmd& cmd, int location) {
+    Add(Form::kAttachPartition, parent, location);
+    if (cmd.def == nullptr || cmd.def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD ||
+        cmd.def->partition_cmd->name == nullptr) {
+      return;
+    }
+    const QualifiedName partition = parser::NameOf(cmd.def->partition_cmd->name);
+    Add(catalog_.ProvesPartitionBound(parent, partition) ? Form::kAttachedPartitionWithCheck : Form::kAttachedPartition,
+        partition, location);
+  }
+
+  void AlterDomain(const PgQuery__AlterDomainStmt& alter) {
+    // Subtype 'C' adds a constraint; NOT VALID checks nothing until VALIDATE.
+    if (Str(alter.subtype) != "C" || alter.def == nullptr ||
+        alter.def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || alter.def->constraint->skip_validation) {
+      return;
+    }
+    const std::vector<std::string> parts = parser::StringList(alter.type_name, alter.n_type_name);
+    if (parts.empty()) return;
+    for (const CatalogTable* table : catalog_.TablesUsingType(parts.back())) {
+      Add(Form::kAlterDomainAddConstraint, table->name, alter.def->constraint->location);
+    }
+  }
+
   void AddColumn(const QualifiedName& table, const PgQuery__ColumnDef& column, int location) {
     Add(ClassifyAddColumn(column, pg_version_), table, location);
     for (std::size_t i = 0; i < column.n_constraints; ++i) {
@@ -282,10 +353,18 @@ class Classifier {
         case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
           if (!constraint.skip_validation) Add(Form::kAddColumnWithCheck, table, location);
           break;
-        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
-          Add(Form::kAddColumnReferences, table, location);
-          if (constraint.pktable) Add(Form::kAddColumnReferences, parser::NameOf(constraint.pktable), location);
+        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
+          // Without a default every value is NULL and nothing is checked; with one, every row is.
+          const QualifiedName target =
+              constraint.pktable != nullptr ? parser::NameOf(constraint.pktable) : table;
+          if (ColumnDefault(column) != nullptr) {
+            Add(Form::kAddForeignKey, table, location);
+            if (!target.Matches(table)) Add(Form::kAddForeignKey, target, location);
+          } else if (!target.Matches(table)) {
+            Add(Form::kAddColumnReferences, target, location);
+          }
           break;
+        }
         case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
         case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
           Add(Form::kAddUniqueOrPrimaryKey, table, location);
@@ -305,7 +384,7 @@ class Classifier {
       if (const CatalogColumn* c = known->FindColumn(column)) old_type = c->type;
     }
     const TypeChangeVerdict verdict =
-        ClassifyTypeChange(old_type, parser::TypeSpecOf(def.type_name), def.raw_default != nullptr);
+        ClassifyTypeChange(old_type, parser::TypeSpecOf(def.type_name), def.raw_default, column);
     Add(verdict.effect == TypeChangeEffect::kCatalogOnly ? Form::kAlterColumnTypeCatalogOnly
                                                          : Form::kAlterColumnTypeRewrite,
         table, location);
@@ -317,9 +396,20 @@ class Classifier {
       if (object->node_case != PG_QUERY__NODE__NODE_LIST) continue;
       std::vector<std::string> parts = parser::StringList(object->list);
       switch (drop.remove_type) {
-        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
-          Add(Form::kDropTable, parser::NameOfList(parts), -1);
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
+          const QualifiedName table = parser::NameOfList(parts);
+          Add(Form::kDropTable, table, -1);
+          // Its foreign keys' triggers go from the referenced tables too.
+          if (const CatalogTable* known = catalog_.FindTable(table)) {
+            for (const CatalogConstraint& c : known->constraints) {
+              if (c.kind == ConstraintKind::kForeignKey && !c.references.empty() &&
+                  !c.references.Matches(table)) {
+                Add(Form::kDropForeignKeyReferenced, c.references, -1);
+              }
+            }
+          }
           break;
+        }
         case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
           // The lock falls on the index's table; name it when the catalog knows it.
           const QualifiedName index = parser::NameOfList(parts);
