@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/exit_code.h"
+#include "cli/fix_writer.h"
 #include "cli/lint_inputs.h"
 #include "cli/render/renderer.h"
 
@@ -29,6 +30,7 @@ struct LintOptions {
   std::string transactions;
   unsigned jobs = 0;
   bool verbose = false;
+  bool fix = false;
 };
 
 bool UseColour(const LintOptions& options) {
@@ -77,6 +79,32 @@ std::vector<LintedFile> LintAll(const std::vector<LintInput>& inputs,
   return results;
 }
 
+// Applies the findings' exact fixes to each file in place, then lints the rewritten file again
+// so that the report shows what is left. False when a file could not be written.
+bool FixAll(const std::vector<LintInput>& inputs, const std::vector<rules::LintSettings>& settings,
+            std::vector<LintedFile>& files) {
+  bool ok = true;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (inputs[i].from_stdin || files[i].report.unreadable) continue;
+    const FixOutcome fixed = ApplyFixes(files[i].source.text(), files[i].report.findings);
+    if (fixed.applied == 0) continue;
+    const std::string path = files[i].source.path();
+    if (const auto error = WriteFileAtomically(inputs[i].path, fixed.text)) {
+      std::cerr << "pgshift lint: " << *error << '\n';
+      ok = false;
+      continue;
+    }
+    std::cerr << "pgshift lint: " << path << ": applied " << fixed.applied << " fix"
+              << (fixed.applied == 1 ? "" : "es")
+              << (fixed.skipped > 0 ? ", " + std::to_string(fixed.skipped) + " overlapping left for another run" : "")
+              << '\n';
+    parser::SourceText source(path, fixed.text);
+    rules::FileReport report = rules::LintSource(source, settings[i]);
+    files[i] = LintedFile{std::move(source), std::move(report)};
+  }
+  return ok;
+}
+
 int RunLint(const LintOptions& options) {
   const std::optional<Format> format = ParseFormat(options.format);
   std::optional<rules::Severity> fail_on;
@@ -93,6 +121,12 @@ int RunLint(const LintOptions& options) {
   }
 
   InputsResult collected = CollectInputs(options.paths, options.stdin_filename);
+  bool unreadable_after_fix = false;
+  if (options.fix && std::any_of(collected.inputs.begin(), collected.inputs.end(),
+                                 [](const LintInput& in) { return in.from_stdin; })) {
+    std::cerr << "pgshift lint: --fix rewrites files in place and cannot read standard input\n";
+    return ToInt(ExitCode::kUsage);
+  }
   for (const std::string& error : collected.errors) std::cerr << "pgshift lint: " << error << '\n';
 
   // Configuration per file, found from the file's directory upward (or --config).
@@ -115,7 +149,8 @@ int RunLint(const LintOptions& options) {
     settings.push_back(std::move(lint));
   }
 
-  const std::vector<LintedFile> files = LintAll(collected.inputs, settings, options.jobs);
+  std::vector<LintedFile> files = LintAll(collected.inputs, settings, options.jobs);
+  if (options.fix && !FixAll(collected.inputs, settings, files)) unreadable_after_fix = true;
 
   std::ofstream file_out;
   if (!options.output.empty()) {
@@ -129,7 +164,7 @@ int RunLint(const LintOptions& options) {
   Render(*format, files, {UseColour(options), options.verbose}, out);
   out.flush();
 
-  bool unreadable = !collected.errors.empty();
+  bool unreadable = !collected.errors.empty() || unreadable_after_fix;
   bool failing = false;
   for (const LintedFile& file : files) {
     if (file.report.unreadable) {
@@ -172,6 +207,9 @@ void AddLintCommand(CLI::App& app, int& exit_code) {
   lint->add_option("-o,--output", options->output, "Write the report to this file instead of stdout");
   lint->add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per core)");
   lint->add_flag("-v,--verbose", options->verbose, "Also say what was skipped and why");
+  lint->add_flag("--fix", options->fix,
+                 "Rewrite the files in place where the fix is exact (CONCURRENTLY outside a transaction, "
+                 "NOT VALID plus a later VALIDATE), then report what is left");
   lint->footer(
       "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error,\n"
       "3 an input could not be read (takes precedence over 1).");

@@ -25,6 +25,7 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
   finding.message = pending.report.message;
   finding.help = pending.report.help;
   finding.lock = pending.report.lock;
+  finding.fix = pending.report.fix;
   finding.file = source.path();
   const parser::Span statement = pending.report.span
                                      ? *pending.report.span

@@ -20,11 +20,6 @@ void ForEachAlterCommand(
 // field ("takes ACCESS EXCLUSIVE on users, blocking reads and writes; rewrites the table").
 std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table);
 
-// The statement's SQL with `insert` placed after the first occurrence of `after_keyword`
-// (case-insensitive, at a word boundary); empty when the keyword is not found.
-std::string InsertAfterKeyword(std::string_view sql, std::string_view after_keyword,
-                               std::string_view insert);
-
 // Quotes an identifier for SQL shown in help when it needs quoting.
 std::string QuoteIdent(std::string_view name);
 
