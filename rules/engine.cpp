@@ -133,6 +133,10 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& sett
 
   FileFacts facts;
   facts.transactions = AnalyzeTransactions(file, settings.transactions);
+  facts.timeouts = AnalyzeTimeouts(file, facts.transactions);
+  for (const parser::Statement& statement : file.statements) {
+    facts.lines.push_back(source.PositionOf(statement.span.begin).line);
+  }
   facts.locks.resize(file.statements.size());
   Catalog catalog = history != nullptr ? *history : Catalog();
 

@@ -72,18 +72,49 @@ std::optional<Edit> InsertStatementAfterCommit(const StatementContext& ctx, std:
   return Edit{{after.terminator_end, after.terminator_end}, terminator + "\n" + std::string(sql) + ";"};
 }
 
-std::optional<std::string> TextThroughParentheses(const parser::Statement& statement, int location) {
+std::optional<std::string> TextThroughParentheses(const parser::Statement& statement, int location,
+                                                  bool group_only) {
   const auto tokens = parser::ScanTokens(statement.text);
   if (!tokens || location < 0) return std::nullopt;
   int depth = 0;
+  std::size_t begin = static_cast<std::size_t>(location);
   for (const parser::Token& token : *tokens) {
     if (token.begin < static_cast<std::size_t>(location)) continue;
-    if (token.kind == PG_QUERY__TOKEN__ASCII_40) ++depth;
+    if (token.kind == PG_QUERY__TOKEN__ASCII_40 && depth++ == 0 && group_only) begin = token.begin;
     if (token.kind == PG_QUERY__TOKEN__ASCII_41 && --depth == 0) {
-      return std::string(statement.text.substr(location, token.end - location));
+      return std::string(statement.text.substr(begin, token.end - begin));
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::string> ExpressionText(const parser::Statement& statement, int location) {
+  const auto tokens = parser::ScanTokens(statement.text);
+  if (!tokens || location < 0) return std::nullopt;
+  int depth = 0;
+  std::optional<std::size_t> begin;
+  std::size_t end = 0;
+  for (const parser::Token& token : *tokens) {
+    if (token.begin < static_cast<std::size_t>(location)) continue;
+    if (token.kind == PG_QUERY__TOKEN__ASCII_40) ++depth;
+    if (token.kind == PG_QUERY__TOKEN__ASCII_41 && --depth < 0) return std::nullopt;
+    if (depth == 0) {
+      switch (token.kind) {
+        case PG_QUERY__TOKEN__ASCII_44: case PG_QUERY__TOKEN__ASCII_59: case PG_QUERY__TOKEN__NOT:
+        case PG_QUERY__TOKEN__NULL_P: case PG_QUERY__TOKEN__CHECK: case PG_QUERY__TOKEN__REFERENCES:
+        case PG_QUERY__TOKEN__UNIQUE: case PG_QUERY__TOKEN__PRIMARY: case PG_QUERY__TOKEN__CONSTRAINT:
+        case PG_QUERY__TOKEN__GENERATED: case PG_QUERY__TOKEN__COLLATE: case PG_QUERY__TOKEN__DEFAULT:
+          if (!begin) return std::nullopt;
+          return std::string(statement.text.substr(*begin, end - *begin));
+        default:
+          break;
+      }
+    }
+    if (!begin) begin = token.begin;
+    end = token.end;
+  }
+  if (!begin) return std::nullopt;
+  return std::string(statement.text.substr(*begin, end - *begin));
 }
 
 std::string StatementWith(const parser::Statement& statement, const Edit& edit) {

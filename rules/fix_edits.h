@@ -31,8 +31,15 @@ std::optional<Edit> InsertAtClauseEnd(const parser::Statement& statement, int lo
 std::optional<Edit> InsertStatementAfterCommit(const StatementContext& ctx, std::string_view sql);
 
 // The statement's text from `location` through the end of the first parenthesised group after
-// it: "CHECK (amount > 0)". Nullopt when there is none.
-std::optional<std::string> TextThroughParentheses(const parser::Statement& statement, int location);
+// it: "CHECK (amount > 0)"; only the group, "(amount > 0)", with `group_only`. Nullopt when there
+// is none.
+std::optional<std::string> TextThroughParentheses(const parser::Statement& statement, int location,
+                                                  bool group_only = false);
+
+// The text of the expression that starts at `location` (a column default, say), up to the next
+// comma, column constraint keyword or the end of the statement at its own nesting level. Nullopt
+// when the expression does not stand on its own there (it began inside parentheses).
+std::optional<std::string> ExpressionText(const parser::Statement& statement, int location);
 
 // The statement's SQL with `edit` (which must fall inside it) applied: the safe form, for help.
 std::string StatementWith(const parser::Statement& statement, const Edit& edit);

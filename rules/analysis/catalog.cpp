@@ -208,8 +208,10 @@ bool Catalog::PrimaryKeyWouldScan(const QualifiedName& table, std::string_view i
   const CatalogIndex* known_index = FindIndex({table.schema, std::string(index)});
   const CatalogTable* known = FindTable(table);
   if (known_index == nullptr || known == nullptr) return false;
-  return std::any_of(known_index->columns.begin(), known_index->columns.end(),
-                     [&](const std::string& column) { return !known->KnownNotNull(column); });
+  // Only a column the catalog knows to be nullable counts: an unknown one may well be NOT NULL.
+  return std::any_of(known_index->columns.begin(), known_index->columns.end(), [&](const std::string& column) {
+    return known->FindColumn(column) != nullptr && !known->KnownNotNull(column);
+  });
 }
 
 bool Catalog::ProvesPartitionBound(const QualifiedName& parent, const QualifiedName& partition) const {

@@ -69,7 +69,7 @@ class Catalog {
   // A foreign key of `table` to another table, by constraint name, or null.
   const CatalogConstraint* ForeignKeyNamed(const parser::QualifiedName& table, std::string_view name) const;
   // Whether PRIMARY KEY USING INDEX must scan to mark the index's columns NOT NULL: some column is
-  // known to be nullable (false when the index or table is not known).
+  // known to be nullable (false when the index, the table or the column is not known).
   bool PrimaryKeyWouldScan(const parser::QualifiedName& table, std::string_view index) const;
   // Whether ATTACH PARTITION can skip scanning the partition: it is new (empty), or a validated
   // CHECK on it reads every column of the parent's partition key (any column, if the key is not

@@ -13,6 +13,8 @@ using parser::Node;
 using parser::QualifiedName;
 using parser::Str;
 
+}  // namespace
+
 bool HasDefElem(Node* const* items, std::size_t count, std::string_view name) {
   for (std::size_t i = 0; i < count; ++i) {
     if (items[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
@@ -36,6 +38,8 @@ bool IsSerialType(const std::string& name) {
   return name == "serial" || name == "bigserial" || name == "smallserial" || name == "serial2" ||
          name == "serial4" || name == "serial8";
 }
+
+namespace {
 
 const PgQuery__Constraint* ColumnConstraint(const PgQuery__ColumnDef& column,
                                             PgQuery__ConstrType type) {
@@ -331,16 +335,24 @@ class Classifier {
   }
 
   void AlterDomain(const PgQuery__AlterDomainStmt& alter) {
-    // Subtype 'C' adds a constraint; NOT VALID checks nothing until VALIDATE.
-    if (Str(alter.subtype) != "C" || alter.def == nullptr ||
-        alter.def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || alter.def->constraint->skip_validation) {
+    // Subtype 'C' adds a constraint (NOT VALID checks nothing yet), 'V' validates one: both read
+    // every column of the domain under SHARE.
+    const std::string_view subtype = Str(alter.subtype);
+    Form form = Form::kAlterDomainValidateConstraint;
+    int location = -1;
+    if (subtype == "C") {
+      if (alter.def == nullptr || alter.def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
+          alter.def->constraint->skip_validation) {
+        return;
+      }
+      form = Form::kAlterDomainAddConstraint;
+      location = alter.def->constraint->location;
+    } else if (subtype != "V") {
       return;
     }
     const std::vector<std::string> parts = parser::StringList(alter.type_name, alter.n_type_name);
     if (parts.empty()) return;
-    for (const CatalogTable* table : catalog_.TablesUsingType(parts.back())) {
-      Add(Form::kAlterDomainAddConstraint, table->name, alter.def->constraint->location);
-    }
+    for (const CatalogTable* table : catalog_.TablesUsingType(parts.back())) Add(form, table->name, location);
   }
 
   void AddColumn(const QualifiedName& table, const PgQuery__ColumnDef& column, int location) {
@@ -487,6 +499,11 @@ class Classifier {
 Form ClassifyAddColumn(const PgQuery__ColumnDef& column, int pg_version) {
   const parser::TypeSpec type = parser::TypeSpecOf(column.type_name);
   const Node* default_expr = ColumnDefault(column);
+  // DEFAULT NULL is no default at all.
+  if (default_expr != nullptr && default_expr->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+      default_expr->a_const->isnull) {
+    default_expr = nullptr;
+  }
   if (IsSerialType(type.name) ||
       ColumnConstraint(column, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) != nullptr ||
       ColumnConstraint(column, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED) != nullptr) {

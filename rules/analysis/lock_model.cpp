@@ -64,6 +64,7 @@ const std::vector<LockEntry> kLockTable = {
     {Form::kDropConstraint, "DROP CONSTRAINT", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kDropForeignKeyReferenced, "DROP CONSTRAINT / DROP TABLE of a foreign key (the referenced table)", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kAlterDomainAddConstraint, "ALTER DOMAIN ... ADD CONSTRAINT (each table using the domain)", kShare, kScan, 0, 0},
+    {Form::kAlterDomainValidateConstraint, "ALTER DOMAIN ... VALIDATE CONSTRAINT (each table using the domain)", kShare, kScan, 0, 0},
     // Whole tables
     {Form::kRenameTable, "ALTER TABLE ... RENAME TO", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kRenameColumn, "ALTER TABLE ... RENAME COLUMN", kAccessExclusive, kCatalogOnly, 0, 0},
@@ -148,6 +149,15 @@ const TableLock* StrongestLock(const std::vector<TableLock>& locks) {
         (lock.mode == strongest->mode && lock.work > strongest->work)) {
       strongest = &lock;
     }
+  }
+  return strongest;
+}
+
+const TableLock* BlockingLock(const std::vector<TableLock>& locks) {
+  const TableLock* strongest = nullptr;
+  for (const TableLock& lock : locks) {
+    if (lock.new_table || !BlocksWrites(lock.mode)) continue;
+    if (strongest == nullptr || lock.mode > strongest->mode) strongest = &lock;
   }
   return strongest;
 }

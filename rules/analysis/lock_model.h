@@ -90,6 +90,7 @@ enum class Form {
   kDetachedPartition,              // the partition being detached
   kCreatePartitionOf,
   kAlterDomainAddConstraint,       // every table with a column of the domain
+  kAlterDomainValidateConstraint,  // ... and when its NOT VALID constraint is validated
   kVacuumFull,
   kVacuum,
   kCluster,
@@ -148,6 +149,10 @@ std::vector<TableLock> LocksOf(const parser::Node* statement, int pg_version,
 
 // The strongest of the locks on one table, or null.  Ties in mode go to the heavier work.
 const TableLock* StrongestLock(const std::vector<TableLock>& locks);
+
+// The strongest lock that blocks the application's writes (SHARE or stronger) on a table that
+// existed before the file, or null: what a lock_timeout should bound.
+const TableLock* BlockingLock(const std::vector<TableLock>& locks);
 
 std::string_view LockModeName(LockMode mode);  // "ACCESS EXCLUSIVE"
 std::optional<LockMode> ParseLockMode(std::string_view name);  // as pg_locks names it

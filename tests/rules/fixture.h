@@ -2,7 +2,8 @@
 // finding each following line must carry. Matching is strict both ways: an unexpected finding
 // fails, an unmet expectation fails, and a fixture without expectations asserts silence.
 //
-// A first-line `-- fixture: pg_version=11 transactions=per-file` sets the lint settings.
+// A first-line `-- fixture: pg_version=11 transactions=per-file enable=rule disable=rule` sets the
+// lint settings. missing-lock-timeout, which reports once per file, is off unless enabled.
 #pragma once
 
 #include <string>

@@ -1,0 +1,58 @@
+// In one transaction, a statement that scans or rewrites a table while an ACCESS EXCLUSIVE lock
+// taken earlier is still held.
+#include "rules/rule.h"
+#include "rules/rule_helpers.h"
+
+namespace pgshift::rules {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .id = "work-after-access-exclusive",
+    .summary = "A scan or rewrite later in a transaction that already holds ACCESS EXCLUSIVE on an existing table",
+    .rationale =
+        "Locks are held until the transaction ends. Once a statement has taken ACCESS EXCLUSIVE "
+        "on a table (even an instant ADD COLUMN), every later statement of the same transaction "
+        "runs with that table closed to reads and writes: an index build, a validation or a "
+        "rewrite of any table there keeps it closed for minutes. This includes the transaction "
+        "a migration tool wraps around the whole file. Commit the ACCESS EXCLUSIVE step on its "
+        "own, or move the long step to a migration of its own.",
+    .bad = "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\n"
+           "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\nCOMMIT;",
+    .good = "ALTER TABLE users ADD COLUMN nickname text;\n"
+            "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+            "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;",
+    .severity = Severity::kWarning,
+};
+
+bool IsDml(Form form) {
+  return form == Form::kInsert || form == Form::kUpdate || form == Form::kDelete ||
+         form == Form::kUpdateWithoutWhere || form == Form::kDeleteWithoutWhere;
+}
+
+void Check(const StatementContext& ctx, Reporter& report) {
+  if (!ctx.transaction().in_block) return;
+  // The long work this statement does on an existing table (DML is backfill-in-ddl-transaction's).
+  const TableLock* work = nullptr;
+  for (const TableLock& lock : ctx.locks()) {
+    if (!lock.new_table && lock.work >= TableWork::kScan && !IsDml(lock.form)) work = &lock;
+  }
+  if (work == nullptr) return;
+  // The first ACCESS EXCLUSIVE lock on an existing table earlier in the transaction.
+  for (std::size_t i = TransactionStart(ctx.facts.transactions, ctx.index); i < ctx.index; ++i) {
+    for (const TableLock& held : ctx.facts.locks[i]) {
+      if (held.new_table || held.mode != LockMode::kAccessExclusive) continue;
+      const int line = ctx.facts.lines[i];
+      report.Add(held.table.ToString() + " is held in ACCESS EXCLUSIVE since line " + std::to_string(line) +
+                     " while this statement " + std::string(TableWorkName(work->work)) + " " +
+                     work->table.ToString() + ": reads and writes of " + held.table.ToString() + " wait for it",
+                 "Commit after the ACCESS EXCLUSIVE step and run this one in a transaction of its own "
+                 "(with a per-file migration tool: a migration of its own).",
+                 LockText(ctx, work->table));
+      return;
+    }
+  }
+}
+
+}  // namespace
+PGSHIFT_REGISTER_RULE(kDoc, Check);
+}  // namespace pgshift::rules
