@@ -428,6 +428,7 @@ class Classifier {
           const CatalogIndex* known = catalog_.FindIndex(index);
           Add(drop.concurrent ? Form::kDropIndexConcurrently : Form::kDropIndex,
               known != nullptr ? known->table : index, -1);
+          forms_.back().named_by_index = known == nullptr;
           break;
         }
         case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
@@ -461,10 +462,14 @@ class Classifier {
     if (reindex.relation == nullptr) return;
     const bool concurrent = HasDefElem(reindex.params, reindex.n_params, "concurrently");
     QualifiedName table = parser::NameOf(reindex.relation);
+    bool by_index = false;
     if (reindex.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX) {
-      if (const CatalogIndex* known = catalog_.FindIndex(table)) table = known->table;
+      const CatalogIndex* known = catalog_.FindIndex(table);
+      if (known != nullptr) table = known->table;
+      by_index = known == nullptr;
     }
     Add(concurrent ? Form::kReindexConcurrently : Form::kReindex, table, reindex.relation->location);
+    forms_.back().named_by_index = by_index;
   }
 
   void Vacuum(const PgQuery__VacuumStmt& vacuum) {

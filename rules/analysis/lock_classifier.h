@@ -16,6 +16,7 @@ struct ClassifiedForm {
   parser::QualifiedName table;
   int location = -1;
   std::optional<LockMode> mode_override;  // LOCK TABLE names its own mode
+  bool named_by_index = false;  // `table` is an index whose table the catalog does not know
 };
 
 std::vector<ClassifiedForm> ClassifyStatement(const parser::Node* statement, int pg_version,

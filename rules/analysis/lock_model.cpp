@@ -135,7 +135,7 @@ std::vector<TableLock> LocksOf(const parser::Node* statement, int pg_version,
   for (const ClassifiedForm& classified : ClassifyStatement(statement, pg_version, catalog)) {
     const LockEntry& entry = LockFor(classified.form, pg_version);
     TableLock lock{classified.form, classified.table, entry.mode, entry.work, classified.location,
-                   catalog.IsNew(classified.table), entry.also};
+                   catalog.IsNew(classified.table), entry.also, classified.named_by_index};
     if (classified.mode_override) lock.mode = *classified.mode_override;
     locks.push_back(std::move(lock));
   }
@@ -212,11 +212,15 @@ std::string_view TableWorkName(TableWork work) {
   return "";
 }
 
+std::string TableLabel(const TableLock& lock) {
+  return lock.named_by_index ? "the table of index " + lock.table.ToString() : lock.table.ToString();
+}
+
 std::string DescribeLock(const TableLock& lock) {
   std::string out = "takes ";
   out += LockModeName(lock.mode);
   out += " on ";
-  out += lock.table.ToString();
+  out += TableLabel(lock);
   out += ", ";
   out += WhatItBlocks(lock.mode);
   if (!lock.also.empty()) {

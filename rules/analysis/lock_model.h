@@ -132,7 +132,11 @@ struct TableLock {
   int location = -1;  // of the sub-command or clause in the statement text
   bool new_table = false;  // created earlier in the file: empty, used by nobody yet
   std::string_view also;   // from the model entry
+  bool named_by_index = false;  // `table` names an index whose table is not known
 };
+
+// "users", or "the table of index users_email_idx" when only the index is known.
+std::string TableLabel(const TableLock& lock);
 
 // The whole model, for docs and the trace tests.
 const std::vector<LockEntry>& LockTable();

@@ -44,7 +44,7 @@ void Judge(const StatementContext& ctx, Reporter& report, const std::optional<Ti
                                                              " is far too long";
   report.AddAt(value->statement,
                setting + ", and a later statement takes " + std::string(LockModeName(lock.mode)) + " on " +
-                   lock.table.ToString() + " under it",
+                   TableLabel(lock) + " under it",
                name == "lock_timeout" ? "Use a few seconds and retry on timeout:\n  SET lock_timeout = '2s';"
                                       : "Bound the blocking statement: SET statement_timeout = '15min' (or what the "
                                         "table's size needs) before it; lift the limit only around CONCURRENTLY builds.",

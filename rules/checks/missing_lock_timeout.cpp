@@ -29,7 +29,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (BlockingLock(ctx.facts.locks[i]) != nullptr) return;
   }
   report.Add("No lock_timeout is set before this statement, which takes " + std::string(LockModeName(lock->mode)) +
-                 " on " + lock->table.ToString() + ": if it waits, every query on the table waits behind it",
+                 " on " + TableLabel(*lock) + ": if it waits, every query on the table waits behind it",
              std::string(ctx.transaction().in_block ? "Set one at the start of the transaction:\n  SET LOCAL lock_timeout = '2s';"
                                                     : "Set one at the top of the file:\n  SET lock_timeout = '2s';") +
                  "\nand retry the migration when it times out. If the role or connection sets it, turn this rule off.",
