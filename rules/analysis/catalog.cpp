@@ -204,13 +204,16 @@ const CatalogConstraint* Catalog::ForeignKeyNamed(const QualifiedName& table, st
   return usable ? c : nullptr;
 }
 
-bool Catalog::PrimaryKeyWouldScan(const QualifiedName& table, std::string_view index) const {
+bool Catalog::PrimaryKeyWouldScan(const QualifiedName& table, std::string_view index,
+                                  bool checks_prove_not_null) const {
   const CatalogIndex* known_index = FindIndex({table.schema, std::string(index)});
   const CatalogTable* known = FindTable(table);
   if (known_index == nullptr || known == nullptr) return false;
   // Only a column the catalog knows to be nullable counts: an unknown one may well be NOT NULL.
   return std::any_of(known_index->columns.begin(), known_index->columns.end(), [&](const std::string& column) {
-    return known->FindColumn(column) != nullptr && !known->KnownNotNull(column);
+    const CatalogColumn* c = known->FindColumn(column);
+    if (c == nullptr || c->not_null) return false;
+    return !(checks_prove_not_null && known->HasValidatedNotNullCheck(column));
   });
 }
 

@@ -70,7 +70,9 @@ class Catalog {
   const CatalogConstraint* ForeignKeyNamed(const parser::QualifiedName& table, std::string_view name) const;
   // Whether PRIMARY KEY USING INDEX must scan to mark the index's columns NOT NULL: some column is
   // known to be nullable (false when the index, the table or the column is not known).
-  bool PrimaryKeyWouldScan(const parser::QualifiedName& table, std::string_view index) const;
+  // A validated CHECK (col IS NOT NULL) counts only from PostgreSQL 12 (`checks_prove_not_null`).
+  bool PrimaryKeyWouldScan(const parser::QualifiedName& table, std::string_view index,
+                           bool checks_prove_not_null) const;
   // Whether ATTACH PARTITION can skip scanning the partition: it is new (empty), or a validated
   // CHECK on it reads every column of the parent's partition key (any column, if the key is not
   // known). The bound itself is not compared: a CHECK on the key is taken as written for it.

@@ -312,7 +312,7 @@ class Classifier {
     Form form = ClassifyConstraint(constraint);
     if (form == Form::kAddConstraintUsingIndex &&
         constraint.contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY &&
-        catalog_.PrimaryKeyWouldScan(table, Str(constraint.indexname))) {
+        catalog_.PrimaryKeyWouldScan(table, Str(constraint.indexname), pg_version_ >= 12)) {
       form = Form::kAddPrimaryKeyUsingIndexSetsNotNull;
     }
     Add(form, table, location);

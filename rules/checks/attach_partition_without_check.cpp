@@ -29,7 +29,14 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (lock.form != Form::kAttachedPartition || lock.new_table) continue;
     const std::string p = lock.table.ToString();
     const std::string check = QuoteIdent(lock.table.name + "_partition_bound");
-    report.Add("ATTACH PARTITION scans " + p + " under ACCESS EXCLUSIVE to prove its rows fit the bound",
+    // Before PostgreSQL 12 the partitioned table is locked ACCESS EXCLUSIVE for the scan too.
+    std::string parent;
+    for (const TableLock& other : ctx.locks()) {
+      if (other.form == Form::kAttachPartition && other.mode == LockMode::kAccessExclusive) {
+        parent = ", and " + other.table.ToString() + " with it (before PostgreSQL 12)";
+      }
+    }
+    report.Add("ATTACH PARTITION scans " + p + " under ACCESS EXCLUSIVE to prove its rows fit the bound" + parent,
                "Prove the bound first with a CHECK on the partition key, validated without blocking:\n"
                "  ALTER TABLE " + p + " ADD CONSTRAINT " + check + " CHECK (<the bound on the key>) NOT VALID;\n"
                "  ALTER TABLE " + p + " VALIDATE CONSTRAINT " + check + ";\n"

@@ -72,7 +72,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
   }
   Report& r = report.Add(what + " without CONCURRENTLY blocks writes, and reads through the index, for the "
                                 "whole rebuild",
-                         help, table.empty() ? std::string() : LockText(ctx, table));
+                         help,
+                         table.empty() ? "takes SHARE on each table in turn, blocking writes, and ACCESS EXCLUSIVE on "
+                                         "each index it rebuilds, which queries planning against the table wait for"
+                                       : LockText(ctx, table));
   if (edit && ctx.pg_version() >= 12 && !ctx.transaction().in_block) r.fix = {*edit};
 }
 

@@ -103,7 +103,8 @@ def start_server(bindir):
                                   "--auth=trust"]), check=True, capture_output=True)
     subprocess.run(as_user(user, [os.path.join(bindir, "pg_ctl"), "-D", data, "-w", "-l",
                                   os.path.join(directory, "log"), "-o",
-                                  f"-k {directory} -p {port} -c listen_addresses=''", "start"]),
+                                  f"-k {directory} -p {port} -c listen_addresses='' -c fsync=off "
+                                  "-c synchronous_commit=off -c full_page_writes=off", "start"]),
                    check=True, capture_output=True)
     ts = os.path.join(directory, "ts")
     os.mkdir(ts)
@@ -232,27 +233,34 @@ def main():
     failures = 0
     try:
         version = server.psql("postgres", "SHOW server_version;").stdout.strip()
-        server.psql("postgres", "DROP DATABASE IF EXISTS pgshift_lm_base; DROP TABLESPACE IF EXISTS pgshift_ts;")
+        server.psql("postgres", "DROP DATABASE IF EXISTS pgshift_lm_case; DROP DATABASE IF EXISTS pgshift_lm_shared;"
+                                "DROP DATABASE IF EXISTS pgshift_lm_base; DROP TABLESPACE IF EXISTS pgshift_ts;")
         server.psql("postgres", f"CREATE TABLESPACE pgshift_ts LOCATION '{ts}';")
         server.psql("postgres", "CREATE DATABASE pgshift_lm_base;")
         server.psql("pgshift_lm_base", base)
         print(f"PostgreSQL {version}: {len(cases)} cases from {os.path.relpath(args.cases)}")
+        # A case without setup that runs in a transaction block is rolled back: such cases share a
+        # copy of the schema; the others get a fresh one.
+        server.psql("postgres", "CREATE DATABASE pgshift_lm_shared TEMPLATE pgshift_lm_base;")
         for case in cases:
-            server.psql("postgres", "DROP DATABASE IF EXISTS pgshift_lm_case;"
-                                    "CREATE DATABASE pgshift_lm_case TEMPLATE pgshift_lm_base;")
+            db = "pgshift_lm_shared"
+            if case["setup"] or case["run"]:
+                db = "pgshift_lm_case"
+                server.psql("postgres", "DROP DATABASE IF EXISTS pgshift_lm_case;"
+                                        "CREATE DATABASE pgshift_lm_case TEMPLATE pgshift_lm_base;")
             try:
                 if case["setup"]:
-                    server.psql("pgshift_lm_case", "".join(s + "\n" for s in case["setup"]))
+                    server.psql(db, "".join(s + "\n" for s in case["setup"]))
                 observe = observe_outside_transaction if case["run"] else observe_in_transaction
-                problems = compare(case, *observe(server, "pgshift_lm_case", case))
+                problems = compare(case, *observe(server, db, case))
             except (RuntimeError, subprocess.TimeoutExpired) as error:
                 problems = [str(error)]
             failures += bool(problems)
             print(f"{'ok  ' if not problems else 'FAIL'} cases.sql:{case['line']}: {case['title']}")
             for problem in problems:
                 print(f"       {problem}")
-        server.psql("postgres", "DROP DATABASE IF EXISTS pgshift_lm_case; DROP DATABASE pgshift_lm_base;"
-                                "DROP TABLESPACE pgshift_ts;")
+        server.psql("postgres", "DROP DATABASE IF EXISTS pgshift_lm_case; DROP DATABASE pgshift_lm_shared;"
+                                "DROP DATABASE pgshift_lm_base; DROP TABLESPACE pgshift_ts;")
     finally:
         if stop:
             stop()
