@@ -7,6 +7,7 @@
 
 #include "parser/ast.h"
 #include "rules/analysis/catalog.h"
+#include "rules/analysis/column_forms.h"
 #include "rules/analysis/lock_model.h"
 
 namespace pgshift::rules {
@@ -21,14 +22,5 @@ struct ClassifiedForm {
 
 std::vector<ClassifiedForm> ClassifyStatement(const parser::Node* statement, int pg_version,
                                               const Catalog& catalog);
-
-// Whether an option list (VACUUM (FULL), REINDEX (CONCURRENTLY)) turns the named option on.
-bool HasDefElem(parser::Node* const* items, std::size_t count, std::string_view name);
-
-// serial, bigserial, smallserial and their serial2/4/8 spellings.
-bool IsSerialType(const std::string& name);
-
-// The form of one ADD COLUMN: which default, NOT NULL, generated or identity it carries.
-Form ClassifyAddColumn(const PgQuery__ColumnDef& column, int pg_version);
 
 }  // namespace pgshift::rules

@@ -1,6 +1,6 @@
 // ADD COLUMN with a volatile default (or, before PostgreSQL 11, any default) on an existing table:
 // every row is written, under ACCESS EXCLUSIVE.
-#include "rules/analysis/lock_classifier.h"
+#include "rules/analysis/column_forms.h"
 #include "rules/analysis/volatility.h"
 #include "rules/fix_edits.h"
 #include "rules/rule.h"

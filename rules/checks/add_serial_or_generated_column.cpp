@@ -1,5 +1,5 @@
 // ADD COLUMN serial / identity / GENERATED ... STORED on an existing table: every row is written.
-#include "rules/analysis/lock_classifier.h"
+#include "rules/analysis/column_forms.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 

@@ -1,5 +1,5 @@
 // REINDEX without CONCURRENTLY: writes blocked, and reads through the index, for the rebuild.
-#include "rules/analysis/lock_classifier.h"
+#include "rules/analysis/column_forms.h"
 #include "rules/fix_edits.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
