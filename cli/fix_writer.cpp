@@ -20,12 +20,15 @@ FixOutcome ApplyFixes(std::string_view text, const std::vector<rules::Finding>& 
   std::vector<rules::Edit> taken;
   for (const rules::Finding& finding : findings) {
     if (finding.fix.empty()) continue;
-    const bool in_bounds = std::all_of(finding.fix.begin(), finding.fix.end(), [&](const rules::Edit& e) {
-      return e.span.begin <= e.span.end && e.span.end <= text.size();
-    });
-    const bool clashes = std::any_of(finding.fix.begin(), finding.fix.end(), [&](const rules::Edit& e) {
-      return std::any_of(taken.begin(), taken.end(), [&](const rules::Edit& t) { return Overlap(e, t); });
-    });
+    const bool in_bounds =
+        std::all_of(finding.fix.begin(), finding.fix.end(), [&](const rules::Edit& e) {
+          return e.span.begin <= e.span.end && e.span.end <= text.size();
+        });
+    const bool clashes =
+        std::any_of(finding.fix.begin(), finding.fix.end(), [&](const rules::Edit& e) {
+          return std::any_of(taken.begin(), taken.end(),
+                             [&](const rules::Edit& t) { return Overlap(e, t); });
+        });
     if (!in_bounds || clashes) {
       ++outcome.skipped;
       continue;
@@ -34,8 +37,9 @@ FixOutcome ApplyFixes(std::string_view text, const std::vector<rules::Finding>& 
     ++outcome.applied;
   }
   // Insertions at one place keep the order of their findings.
-  std::stable_sort(taken.begin(), taken.end(),
-                   [](const rules::Edit& a, const rules::Edit& b) { return a.span.begin < b.span.begin; });
+  std::stable_sort(taken.begin(), taken.end(), [](const rules::Edit& a, const rules::Edit& b) {
+    return a.span.begin < b.span.begin;
+  });
   std::size_t at = 0;
   for (const rules::Edit& edit : taken) {
     outcome.text.append(text.substr(at, edit.span.begin - at));
@@ -46,9 +50,11 @@ FixOutcome ApplyFixes(std::string_view text, const std::vector<rules::Finding>& 
   return outcome;
 }
 
-std::optional<std::string> WriteFileAtomically(const std::filesystem::path& path, std::string_view text) {
+std::optional<std::string> WriteFileAtomically(const std::filesystem::path& path,
+                                               std::string_view text) {
   const std::filesystem::path temporary =
-      path.parent_path() / ("." + path.filename().string() + ".pgshift-fix-" + std::to_string(::getpid()));
+      path.parent_path() /
+      ("." + path.filename().string() + ".pgshift-fix-" + std::to_string(::getpid()));
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));

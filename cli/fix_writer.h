@@ -24,6 +24,7 @@ FixOutcome ApplyFixes(std::string_view text, const std::vector<rules::Finding>& 
 
 // Replaces the file through a temporary file in its directory and a rename, so that a failure
 // never leaves half a file. Returns an error message, or nullopt on success.
-std::optional<std::string> WriteFileAtomically(const std::filesystem::path& path, std::string_view text);
+std::optional<std::string> WriteFileAtomically(const std::filesystem::path& path,
+                                               std::string_view text);
 
 }  // namespace pgshift::cli

@@ -17,8 +17,10 @@ std::optional<std::vector<Token>> ScanTokens(std::string_view sql) {
       tokens.emplace();
       for (std::size_t i = 0; i < scan->n_tokens; ++i) {
         const PgQuery__ScanToken& t = *scan->tokens[i];
-        if (t.token == PG_QUERY__TOKEN__SQL_COMMENT || t.token == PG_QUERY__TOKEN__C_COMMENT) continue;
-        tokens->push_back({static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end), t.token});
+        if (t.token == PG_QUERY__TOKEN__SQL_COMMENT || t.token == PG_QUERY__TOKEN__C_COMMENT)
+          continue;
+        tokens->push_back(
+            {static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end), t.token});
       }
       pg_query__scan_result__free_unpacked(scan, nullptr);
     }

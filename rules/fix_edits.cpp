@@ -1,8 +1,8 @@
 #include "rules/fix_edits.h"
 
-#include "parser/tokens.h"
-
 #include <initializer_list>
+
+#include "parser/tokens.h"
 
 namespace pgshift::rules {
 namespace {
@@ -39,10 +39,10 @@ std::optional<Edit> InsertAtClauseEnd(const parser::Statement& statement, int lo
   std::size_t end = 0;
   for (const parser::Token& token : *tokens) {
     if (token.begin < static_cast<std::size_t>(location)) continue;
-    if (token.kind == PG_QUERY__TOKEN__ASCII_40) ++depth;      // (
-    if (token.kind == PG_QUERY__TOKEN__ASCII_41) --depth;      // )
+    if (token.kind == PG_QUERY__TOKEN__ASCII_40) ++depth;                             // (
+    if (token.kind == PG_QUERY__TOKEN__ASCII_41) --depth;                             // )
     if (depth < 0 || (depth == 0 && token.kind == PG_QUERY__TOKEN__ASCII_44)) break;  // , or )
-    if (token.kind == PG_QUERY__TOKEN__ASCII_59) break;        // ;
+    if (token.kind == PG_QUERY__TOKEN__ASCII_59) break;                               // ;
     end = token.end;
   }
   if (end == 0) return std::nullopt;
@@ -59,17 +59,19 @@ std::optional<Edit> InsertStatementAfterCommit(const StatementContext& ctx, std:
   std::size_t last = ctx.index;
   while (first > 0 && transactions[first - 1].id == id) --first;
   while (last + 1 < statements.size() && transactions[last + 1].id == id) ++last;
-  const bool explicit_block =
-      IsTransactionStatement(statements[first], {PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN,
-                                                 PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START});
+  const bool explicit_block = IsTransactionStatement(
+      statements[first], {PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN,
+                          PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START});
   if (explicit_block &&
       (last == ctx.index ||
-       !IsTransactionStatement(statements[last], {PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT}))) {
+       !IsTransactionStatement(statements[last],
+                               {PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT}))) {
     return std::nullopt;
   }
   const parser::Statement& after = statements[last];
   const std::string terminator = after.has_semicolon ? "" : ";";
-  return Edit{{after.terminator_end, after.terminator_end}, terminator + "\n" + std::string(sql) + ";"};
+  return Edit{{after.terminator_end, after.terminator_end},
+              terminator + "\n" + std::string(sql) + ";"};
 }
 
 std::optional<std::string> TextThroughParentheses(const parser::Statement& statement, int location,
@@ -100,10 +102,18 @@ std::optional<std::string> ExpressionText(const parser::Statement& statement, in
     if (token.kind == PG_QUERY__TOKEN__ASCII_41 && --depth < 0) return std::nullopt;
     if (depth == 0) {
       switch (token.kind) {
-        case PG_QUERY__TOKEN__ASCII_44: case PG_QUERY__TOKEN__ASCII_59: case PG_QUERY__TOKEN__NOT:
-        case PG_QUERY__TOKEN__NULL_P: case PG_QUERY__TOKEN__CHECK: case PG_QUERY__TOKEN__REFERENCES:
-        case PG_QUERY__TOKEN__UNIQUE: case PG_QUERY__TOKEN__PRIMARY: case PG_QUERY__TOKEN__CONSTRAINT:
-        case PG_QUERY__TOKEN__GENERATED: case PG_QUERY__TOKEN__COLLATE: case PG_QUERY__TOKEN__DEFAULT:
+        case PG_QUERY__TOKEN__ASCII_44:
+        case PG_QUERY__TOKEN__ASCII_59:
+        case PG_QUERY__TOKEN__NOT:
+        case PG_QUERY__TOKEN__NULL_P:
+        case PG_QUERY__TOKEN__CHECK:
+        case PG_QUERY__TOKEN__REFERENCES:
+        case PG_QUERY__TOKEN__UNIQUE:
+        case PG_QUERY__TOKEN__PRIMARY:
+        case PG_QUERY__TOKEN__CONSTRAINT:
+        case PG_QUERY__TOKEN__GENERATED:
+        case PG_QUERY__TOKEN__COLLATE:
+        case PG_QUERY__TOKEN__DEFAULT:
           if (!begin) return std::nullopt;
           return std::string(statement.text.substr(*begin, end - *begin));
         default:

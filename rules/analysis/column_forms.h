@@ -17,7 +17,8 @@ bool HasDefElem(parser::Node* const* items, std::size_t count, std::string_view 
 bool IsSerialType(const std::string& name);
 
 // The column's constraint of this type, or null.
-const PgQuery__Constraint* ColumnConstraint(const PgQuery__ColumnDef& column, PgQuery__ConstrType type);
+const PgQuery__Constraint* ColumnConstraint(const PgQuery__ColumnDef& column,
+                                            PgQuery__ConstrType type);
 
 // The form of ADD CONSTRAINT with this constraint.
 Form ClassifyConstraint(const PgQuery__Constraint& constraint);

@@ -8,7 +8,9 @@ namespace {
 
 using parser::Node;
 
-bool IsTimeout(std::string_view name) { return name == "lock_timeout" || name == "statement_timeout"; }
+bool IsTimeout(std::string_view name) {
+  return name == "lock_timeout" || name == "statement_timeout";
+}
 
 // The text of a constant: 5000, '5s', 5s (a bare word is a string too).
 std::optional<std::string> ConstantText(const Node* node) {
@@ -17,10 +19,14 @@ std::optional<std::string> ConstantText(const Node* node) {
   if (node->node_case != PG_QUERY__NODE__NODE_A_CONST) return std::nullopt;
   const auto& c = *node->a_const;
   switch (c.val_case) {
-    case PG_QUERY__A__CONST__VAL_IVAL: return std::to_string(c.ival->ival);
-    case PG_QUERY__A__CONST__VAL_FVAL: return std::string(parser::Str(c.fval->fval));
-    case PG_QUERY__A__CONST__VAL_SVAL: return std::string(parser::Str(c.sval->sval));
-    default: return std::nullopt;
+    case PG_QUERY__A__CONST__VAL_IVAL:
+      return std::to_string(c.ival->ival);
+    case PG_QUERY__A__CONST__VAL_FVAL:
+      return std::string(parser::Str(c.fval->fval));
+    case PG_QUERY__A__CONST__VAL_SVAL:
+      return std::string(parser::Str(c.sval->sval));
+    default:
+      return std::nullopt;
   }
 }
 
@@ -63,15 +69,19 @@ void FromSetConfig(const Node* statement, std::vector<TimeoutAssignment>& out) {
 }  // namespace
 
 std::optional<long> ParseMilliseconds(std::string_view value) {
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+    value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+    value.remove_suffix(1);
   double number = 0;
   const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (error != std::errc()) return std::nullopt;
   std::string_view unit(end, value.data() + value.size() - end);
-  while (!unit.empty() && std::isspace(static_cast<unsigned char>(unit.front()))) unit.remove_prefix(1);
+  while (!unit.empty() && std::isspace(static_cast<unsigned char>(unit.front())))
+    unit.remove_prefix(1);
   static constexpr std::pair<std::string_view, double> kUnits[] = {
-      {"", 1}, {"us", 0.001}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}, {"d", 86400000}};
+      {"", 1},        {"us", 0.001},  {"ms", 1},      {"s", 1000},
+      {"min", 60000}, {"h", 3600000}, {"d", 86400000}};
   for (const auto& [name, factor] : kUnits) {
     if (unit == name) return static_cast<long>(number * factor);
   }
@@ -82,7 +92,8 @@ std::vector<TimeoutAssignment> TimeoutsSetBy(const Node* statement) {
   std::vector<TimeoutAssignment> out;
   if (statement == nullptr) return out;
   if (statement->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT) {
-    if (auto assignment = FromSet(*statement->variable_set_stmt)) out.push_back(std::move(*assignment));
+    if (auto assignment = FromSet(*statement->variable_set_stmt))
+      out.push_back(std::move(*assignment));
     return out;
   }
   if (statement->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) FromSetConfig(statement, out);
@@ -99,13 +110,16 @@ std::vector<TimeoutsInEffect> AnalyzeTimeouts(const parser::ParsedFile& file,
     const TransactionState& tx = transactions[i];
     if (tx.id != local_id) local = {};
     out[i].lock_timeout = local.lock_timeout ? local.lock_timeout : session.lock_timeout;
-    out[i].statement_timeout = local.statement_timeout ? local.statement_timeout : session.statement_timeout;
+    out[i].statement_timeout =
+        local.statement_timeout ? local.statement_timeout : session.statement_timeout;
     for (const TimeoutAssignment& a : TimeoutsSetBy(file.statements[i].node)) {
       if (a.local && !tx.in_block) continue;  // SET LOCAL outside a transaction block does nothing
       TimeoutsInEffect& target = a.local ? local : session;
       if (a.local) local_id = tx.id;
-      std::optional<TimeoutValue>& slot = a.name == "lock_timeout" ? target.lock_timeout : target.statement_timeout;
-      slot = a.milliseconds ? std::optional<TimeoutValue>(TimeoutValue{*a.milliseconds, i}) : std::nullopt;
+      std::optional<TimeoutValue>& slot =
+          a.name == "lock_timeout" ? target.lock_timeout : target.statement_timeout;
+      slot = a.milliseconds ? std::optional<TimeoutValue>(TimeoutValue{*a.milliseconds, i})
+                            : std::nullopt;
     }
   }
   return out;

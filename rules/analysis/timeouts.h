@@ -14,12 +14,12 @@
 namespace pgshift::rules {
 
 struct TimeoutValue {
-  long milliseconds = 0;  // 0: no limit
+  long milliseconds = 0;      // 0: no limit
   std::size_t statement = 0;  // the statement that set it
 };
 
 struct TimeoutsInEffect {
-  std::optional<TimeoutValue> lock_timeout;       // unset: the server's (or role's) setting
+  std::optional<TimeoutValue> lock_timeout;  // unset: the server's (or role's) setting
   std::optional<TimeoutValue> statement_timeout;
 };
 

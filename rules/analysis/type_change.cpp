@@ -27,10 +27,17 @@ bool HasWideningLimit(std::string_view name) {
 
 // Binary-coercible pairs from pg_cast (castmethod 'b') that migrations meet.
 bool BinaryCoercible(std::string_view from, std::string_view to) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kPairs = {{
-      {"varchar", "text"}, {"text", "varchar"}, {"cidr", "inet"}, {"xml", "text"},
-      {"xml", "varchar"}, {"bit", "varbit"}, {"int4", "oid"}, {"oid", "int4"},
-      {"text", "bpchar"}, {"varchar", "bpchar"}}};
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kPairs = {
+      {{"varchar", "text"},
+       {"text", "varchar"},
+       {"cidr", "inet"},
+       {"xml", "text"},
+       {"xml", "varchar"},
+       {"bit", "varbit"},
+       {"int4", "oid"},
+       {"oid", "int4"},
+       {"text", "bpchar"},
+       {"varchar", "bpchar"}}};
   return std::find(kPairs.begin(), kPairs.end(), std::pair{from, to}) != kPairs.end();
 }
 
@@ -58,8 +65,12 @@ bool UsingIsTheColumn(const parser::Node* expr, const TypeSpec& new_type, std::s
   return ref.n_fields == 1 && parser::StringValue(ref.fields[0]) == column;
 }
 
-TypeChangeVerdict Catalog(std::string reason) { return {TypeChangeEffect::kCatalogOnly, std::move(reason)}; }
-TypeChangeVerdict Rewrite(std::string reason) { return {TypeChangeEffect::kRewrite, std::move(reason)}; }
+TypeChangeVerdict Catalog(std::string reason) {
+  return {TypeChangeEffect::kCatalogOnly, std::move(reason)};
+}
+TypeChangeVerdict Rewrite(std::string reason) {
+  return {TypeChangeEffect::kRewrite, std::move(reason)};
+}
 
 TypeChangeVerdict WithoutOldType(const TypeSpec& new_type) {
   const std::string to = new_type.ToString();
@@ -77,20 +88,24 @@ TypeChangeVerdict ChangeOfLimit(const TypeSpec& from, const TypeSpec& to) {
   const std::optional<long> old_limit = Limit(from);
   const std::optional<long> new_limit = Limit(to);
   if (!new_limit) return Catalog("removes the limit of " + from.ToString());
-  if (old_limit && *new_limit >= *old_limit) return Catalog("widens the limit of " + from.ToString());
-  return Rewrite(old_limit ? from.ToString() + " to " + to.ToString() + " lowers the limit: every row is converted"
+  if (old_limit && *new_limit >= *old_limit)
+    return Catalog("widens the limit of " + from.ToString());
+  return Rewrite(old_limit ? from.ToString() + " to " + to.ToString() +
+                                 " lowers the limit: every row is converted"
                            : "adds a limit that every row is converted to");
 }
 
 TypeChangeVerdict ChangeOfNumeric(const TypeSpec& from, const TypeSpec& to) {
   if (to.modifiers.empty()) return Catalog("removes the precision limit of numeric");
-  if (from.modifiers.empty()) return Rewrite("adds a precision limit that every row is converted to");
+  if (from.modifiers.empty())
+    return Rewrite("adds a precision limit that every row is converted to");
   const long old_scale = from.modifiers.size() > 1 ? from.modifiers[1] : 0;
   const long new_scale = to.modifiers.size() > 1 ? to.modifiers[1] : 0;
   if (old_scale == new_scale && to.modifiers[0] >= from.modifiers[0]) {
     return Catalog("raises the precision with the same scale");
   }
-  return Rewrite(from.ToString() + " to " + to.ToString() + " changes the scale or lowers the precision: every row is converted");
+  return Rewrite(from.ToString() + " to " + to.ToString() +
+                 " changes the scale or lowers the precision: every row is converted");
 }
 
 }  // namespace
@@ -101,7 +116,8 @@ TypeChangeVerdict ClassifyTypeChange(const TypeSpec& old_type, const TypeSpec& n
     return Rewrite("the USING clause computes every row anew");
   }
   if (old_type.empty()) return WithoutOldType(new_type);
-  if (old_type.array != new_type.array) return Rewrite("changes between array and scalar: every row is converted");
+  if (old_type.array != new_type.array)
+    return Rewrite("changes between array and scalar: every row is converted");
   if (old_type.ToString() == new_type.ToString()) return Catalog("the type does not change");
 
   const std::string& from = old_type.name;
@@ -112,15 +128,18 @@ TypeChangeVerdict ClassifyTypeChange(const TypeSpec& old_type, const TypeSpec& n
     return Rewrite(old_type.ToString() + " to " + new_type.ToString() +
                    " adds a length limit that every row is checked against (a rewrite)");
   }
-  if (strings) return Catalog(old_type.ToString() + " and " + new_type.ToString() + " are binary-coercible");
+  if (strings)
+    return Catalog(old_type.ToString() + " and " + new_type.ToString() + " are binary-coercible");
   if (from == to && HasWideningLimit(to)) return ChangeOfLimit(old_type, new_type);
   if (from == "numeric" && to == "numeric") return ChangeOfNumeric(old_type, new_type);
   if (BinaryCoercible(from, to) && new_type.modifiers.empty()) {
     return Catalog(old_type.ToString() + " and " + new_type.ToString() + " are binary-coercible");
   }
-  if ((from == "timestamp" && to == "timestamptz") || (from == "timestamptz" && to == "timestamp")) {
-    return Rewrite(old_type.ToString() + " to " + new_type.ToString() +
-                   " converts every row (from PostgreSQL 12 it does not when the session TimeZone is UTC)");
+  if ((from == "timestamp" && to == "timestamptz") ||
+      (from == "timestamptz" && to == "timestamp")) {
+    return Rewrite(
+        old_type.ToString() + " to " + new_type.ToString() +
+        " converts every row (from PostgreSQL 12 it does not when the session TimeZone is UTC)");
   }
   return Rewrite(old_type.ToString() + " to " + new_type.ToString() + " converts every row");
 }

@@ -21,42 +21,49 @@ constexpr RuleDoc kDoc{
         "way is reported as a possible rewrite. The online way is a new column: add it, keep "
         "both in step (trigger or application), backfill in batches, switch, drop the old one.",
     .bad = "ALTER TABLE events ALTER COLUMN id TYPE bigint;",
-    .good = "ALTER TABLE events ADD COLUMN id_new bigint;\n"
-            "-- keep id_new in step with id (trigger), backfill in batches, then switch and drop id",
+    .good =
+        "ALTER TABLE events ADD COLUMN id_new bigint;\n"
+        "-- keep id_new in step with id (trigger), backfill in batches, then switch and drop id",
     .severity = Severity::kError,
 };
 
 void Check(const StatementContext& ctx, Reporter& report) {
-  ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
-    if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType || cmd.def == nullptr ||
-        cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || ctx.IsNew(table)) {
-      return;
-    }
-    const std::string column(parser::Str(cmd.name));
-    const auto& def = *cmd.def->column_def;
-    parser::TypeSpec old_type;
-    if (const CatalogTable* known = ctx.catalog.FindTable(table)) {
-      if (const CatalogColumn* c = known->FindColumn(column)) old_type = c->type;
-    }
-    const parser::TypeSpec new_type = parser::TypeSpecOf(def.type_name);
-    const TypeChangeVerdict verdict = ClassifyTypeChange(old_type, new_type, def.raw_default, column);
-    if (verdict.effect == TypeChangeEffect::kCatalogOnly) return;
-    const std::string t = table.ToString();
-    const std::string c = QuoteIdent(column);
-    const std::string replacement = QuoteIdent(column + "_new");
-    report.Add("Changing " + t + "." +
-                   column + " to " + new_type.ToString() +
-                   (verdict.effect == TypeChangeEffect::kRewrite ? " rewrites the table under ACCESS EXCLUSIVE: "
-                                                                  : " may rewrite the table under ACCESS EXCLUSIVE: ") +
-                   verdict.reason,
-               "Change it through a new column instead:\n"
-               "  ALTER TABLE " + t + " ADD COLUMN " + replacement + " " + new_type.ToString() + ";\n"
-               "  -- keep " + replacement + " in step with " + c + " (trigger or application), backfill it in "
-               "batches (pgshift run),\n"
-               "  -- switch reads and writes to it, then in a later release drop " + c +
-                   " and rename " + replacement + ".",
-               LockText(ctx, table), parser::LocationOf(cmd.def));
-  });
+  ForEachAlterCommand(
+      ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
+        if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType || cmd.def == nullptr ||
+            cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || ctx.IsNew(table)) {
+          return;
+        }
+        const std::string column(parser::Str(cmd.name));
+        const auto& def = *cmd.def->column_def;
+        parser::TypeSpec old_type;
+        if (const CatalogTable* known = ctx.catalog.FindTable(table)) {
+          if (const CatalogColumn* c = known->FindColumn(column)) old_type = c->type;
+        }
+        const parser::TypeSpec new_type = parser::TypeSpecOf(def.type_name);
+        const TypeChangeVerdict verdict =
+            ClassifyTypeChange(old_type, new_type, def.raw_default, column);
+        if (verdict.effect == TypeChangeEffect::kCatalogOnly) return;
+        const std::string t = table.ToString();
+        const std::string c = QuoteIdent(column);
+        const std::string replacement = QuoteIdent(column + "_new");
+        report.Add("Changing " + t + "." + column + " to " + new_type.ToString() +
+                       (verdict.effect == TypeChangeEffect::kRewrite
+                            ? " rewrites the table under ACCESS EXCLUSIVE: "
+                            : " may rewrite the table under ACCESS EXCLUSIVE: ") +
+                       verdict.reason,
+                   "Change it through a new column instead:\n"
+                   "  ALTER TABLE " +
+                       t + " ADD COLUMN " + replacement + " " + new_type.ToString() +
+                       ";\n"
+                       "  -- keep " +
+                       replacement + " in step with " + c +
+                       " (trigger or application), backfill it in "
+                       "batches (pgshift run),\n"
+                       "  -- switch reads and writes to it, then in a later release drop " +
+                       c + " and rename " + replacement + ".",
+                   LockText(ctx, table), parser::LocationOf(cmd.def));
+      });
 }
 
 }  // namespace

@@ -7,7 +7,9 @@ namespace {
 
 constexpr RuleDoc kDoc{
     .id = "backfill-in-ddl-transaction",
-    .summary = "A backfill (UPDATE or DELETE that is not targeted at a few keys) in the same transaction as DDL on its table",
+    .summary =
+        "A backfill (UPDATE or DELETE that is not targeted at a few keys) in the same transaction "
+        "as DDL on its table",
     .rationale =
         "The DDL's lock (ACCESS EXCLUSIVE for ADD COLUMN and most ALTER TABLE) is held until the "
         "transaction ends, so a backfill after it runs with the table closed to reads and writes "
@@ -15,10 +17,12 @@ constexpr RuleDoc kDoc{
         "Commit the DDL first and backfill in short batches, each its own transaction (pgshift "
         "run does this, resumably). An UPDATE targeted at a few keys (WHERE id = ... or id IN "
         "(...)) is not a backfill.",
-    .bad = "BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free';\nCOMMIT;",
-    .good = "ALTER TABLE users ADD COLUMN plan text;\n"
-            "-- then, batch by batch, each in its own transaction:\n"
-            "UPDATE users SET plan = 'free' WHERE id = 1;",
+    .bad =
+        "BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free';\nCOMMIT;",
+    .good =
+        "ALTER TABLE users ADD COLUMN plan text;\n"
+        "-- then, batch by batch, each in its own transaction:\n"
+        "UPDATE users SET plan = 'free' WHERE id = 1;",
     .severity = Severity::kError,
 };
 
@@ -38,8 +42,8 @@ bool Targeted(const parser::Node* where, const CatalogTable* table) {
     if (column == "id") return true;
     if (table == nullptr) return false;
     for (const CatalogConstraint& c : table->constraints) {
-      if ((c.kind == ConstraintKind::kPrimaryKey || c.kind == ConstraintKind::kUnique) && c.columns.size() == 1 &&
-          c.columns[0] == column) {
+      if ((c.kind == ConstraintKind::kPrimaryKey || c.kind == ConstraintKind::kUnique) &&
+          c.columns.size() == 1 && c.columns[0] == column) {
         return true;
       }
     }
@@ -62,29 +66,39 @@ bool Targeted(const parser::Node* where, const CatalogTable* table) {
   if (where->node_case != PG_QUERY__NODE__NODE_A_EXPR) return false;
   const auto& expr = *where->a_expr;
   const auto op = parser::StringList(expr.name, expr.n_name);
-  const bool equality = (expr.kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP && op.size() == 1 && op[0] == "=") ||
-                        expr.kind == PG_QUERY__A__EXPR__KIND__AEXPR_IN;
-  return equality && ((is_key(expr.lexpr) && is_constant(expr.rexpr)) || (is_key(expr.rexpr) && is_constant(expr.lexpr)));
+  const bool equality =
+      (expr.kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP && op.size() == 1 && op[0] == "=") ||
+      expr.kind == PG_QUERY__A__EXPR__KIND__AEXPR_IN;
+  return equality && ((is_key(expr.lexpr) && is_constant(expr.rexpr)) ||
+                      (is_key(expr.rexpr) && is_constant(expr.lexpr)));
 }
 
 void Check(const StatementContext& ctx, Reporter& report) {
   if (!ctx.transaction().in_block || ctx.node() == nullptr) return;
   const parser::Node* where = nullptr;
-  if (ctx.Is(PG_QUERY__NODE__NODE_UPDATE_STMT)) where = ctx.node()->update_stmt->where_clause;
-  else if (ctx.Is(PG_QUERY__NODE__NODE_DELETE_STMT)) where = ctx.node()->delete_stmt->where_clause;
-  else return;
+  if (ctx.Is(PG_QUERY__NODE__NODE_UPDATE_STMT))
+    where = ctx.node()->update_stmt->where_clause;
+  else if (ctx.Is(PG_QUERY__NODE__NODE_DELETE_STMT))
+    where = ctx.node()->delete_stmt->where_clause;
+  else
+    return;
   for (const TableLock& lock : ctx.locks()) {
-    if (lock.new_table || !IsDml(lock.form) || Targeted(where, ctx.catalog.FindTable(lock.table))) continue;
+    if (lock.new_table || !IsDml(lock.form) || Targeted(where, ctx.catalog.FindTable(lock.table)))
+      continue;
     // DDL on the same table earlier in the transaction.
     for (std::size_t i = TransactionStart(ctx.facts.transactions, ctx.index); i < ctx.index; ++i) {
       for (const TableLock& ddl : ctx.facts.locks[i]) {
-        if (ddl.new_table || IsDml(ddl.form) || !ddl.table.Matches(lock.table) || !BlocksWrites(ddl.mode)) continue;
-        report.Add("This backfill of " + lock.table.ToString() + " runs in the transaction that changed it at line " +
-                       std::to_string(ctx.facts.lines[i]) + ", so " + std::string(LockModeName(ddl.mode)) +
-                       " stays held until every row is done",
-                   "Commit the DDL first, then backfill in short batches, each in its own transaction "
-                   "(pgshift run: a backfill stage, resumable, with a batch size and pauses).",
-                   DescribeLock(ddl));
+        if (ddl.new_table || IsDml(ddl.form) || !ddl.table.Matches(lock.table) ||
+            !BlocksWrites(ddl.mode))
+          continue;
+        report.Add(
+            "This backfill of " + lock.table.ToString() +
+                " runs in the transaction that changed it at line " +
+                std::to_string(ctx.facts.lines[i]) + ", so " + std::string(LockModeName(ddl.mode)) +
+                " stays held until every row is done",
+            "Commit the DDL first, then backfill in short batches, each in its own transaction "
+            "(pgshift run: a backfill stage, resumable, with a batch size and pauses).",
+            DescribeLock(ddl));
         return;
       }
     }

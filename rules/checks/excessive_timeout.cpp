@@ -6,12 +6,15 @@
 namespace pgshift::rules {
 namespace {
 
-constexpr long kLockTimeoutLimitMs = 60 * 1000;          // a DDL lock wait longer than a minute
-constexpr long kStatementTimeoutLimitMs = 60 * 60 * 1000;  // a blocking statement longer than an hour
+constexpr long kLockTimeoutLimitMs = 60 * 1000;  // a DDL lock wait longer than a minute
+constexpr long kStatementTimeoutLimitMs =
+    60 * 60 * 1000;  // a blocking statement longer than an hour
 
 constexpr RuleDoc kDoc{
     .id = "excessive-timeout",
-    .summary = "lock_timeout set to 0 or over a minute, or statement_timeout to 0 or over an hour, before a blocking statement",
+    .summary =
+        "lock_timeout set to 0 or over a minute, or statement_timeout to 0 or over an hour, before "
+        "a blocking statement",
     .rationale =
         "lock_timeout = 0 means no limit: a DDL statement may wait for its lock indefinitely "
         "while every query on the table queues behind it. A lock_timeout of minutes does the "
@@ -39,16 +42,19 @@ void Judge(const StatementContext& ctx, Reporter& report, const std::optional<Ti
   for (std::size_t i = value->statement + 1; i < ctx.index; ++i) {
     if (BlockingLock(ctx.facts.locks[i]) != nullptr) return;
   }
-  const std::string setting = value->milliseconds == 0 ? std::string(name) + " = 0 turns the limit off"
-                                                       : std::string(name) + " = " + Duration(value->milliseconds) +
-                                                             " is far too long";
-  report.AddAt(value->statement,
-               setting + ", and a later statement takes " + std::string(LockModeName(lock.mode)) + " on " +
-                   TableLabel(lock) + " under it",
-               name == "lock_timeout" ? "Use a few seconds and retry on timeout:\n  SET lock_timeout = '2s';"
-                                      : "Bound the blocking statement: SET statement_timeout = '15min' (or what the "
-                                        "table's size needs) before it; lift the limit only around CONCURRENTLY builds.",
-               DescribeLock(lock));
+  const std::string setting =
+      value->milliseconds == 0
+          ? std::string(name) + " = 0 turns the limit off"
+          : std::string(name) + " = " + Duration(value->milliseconds) + " is far too long";
+  report.AddAt(
+      value->statement,
+      setting + ", and a later statement takes " + std::string(LockModeName(lock.mode)) + " on " +
+          TableLabel(lock) + " under it",
+      name == "lock_timeout"
+          ? "Use a few seconds and retry on timeout:\n  SET lock_timeout = '2s';"
+          : "Bound the blocking statement: SET statement_timeout = '15min' (or what the "
+            "table's size needs) before it; lift the limit only around CONCURRENTLY builds.",
+      DescribeLock(lock));
 }
 
 void Check(const StatementContext& ctx, Reporter& report) {
@@ -56,7 +62,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (lock == nullptr) return;
   const TimeoutsInEffect& in_effect = ctx.facts.timeouts[ctx.index];
   Judge(ctx, report, in_effect.lock_timeout, "lock_timeout", kLockTimeoutLimitMs, *lock);
-  Judge(ctx, report, in_effect.statement_timeout, "statement_timeout", kStatementTimeoutLimitMs, *lock);
+  Judge(ctx, report, in_effect.statement_timeout, "statement_timeout", kStatementTimeoutLimitMs,
+        *lock);
 }
 
 }  // namespace

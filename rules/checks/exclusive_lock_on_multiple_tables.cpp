@@ -17,7 +17,9 @@ constexpr RuleDoc kDoc{
         "deadlock. The migration tool's per-file transaction counts. Change one table per "
         "transaction, or take the locks in a fixed order with a short lock_timeout. Reported "
         "once per transaction, where the second table is taken.",
-    .bad = "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
+    .bad =
+        "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN note "
+        "text;\nCOMMIT;",
     .good = "ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN note text;",
     .severity = Severity::kWarning,
 };
@@ -29,13 +31,14 @@ bool Counts(const TableLock& lock) {
   return !lock.new_table && !lock.named_by_index && lock.mode == LockMode::kAccessExclusive;
 }
 
-std::vector<std::pair<parser::QualifiedName, std::size_t>> HeldExclusively(const StatementContext& ctx,
-                                                                           std::size_t start, std::size_t end) {
+std::vector<std::pair<parser::QualifiedName, std::size_t>> HeldExclusively(
+    const StatementContext& ctx, std::size_t start, std::size_t end) {
   std::vector<std::pair<parser::QualifiedName, std::size_t>> held;
   for (std::size_t i = start; i < end; ++i) {
     for (const TableLock& lock : ctx.facts.locks[i]) {
       if (!Counts(lock)) continue;
-      const bool known = std::any_of(held.begin(), held.end(), [&](const auto& h) { return h.first.Matches(lock.table); });
+      const bool known = std::any_of(held.begin(), held.end(),
+                                     [&](const auto& h) { return h.first.Matches(lock.table); });
       if (!known) held.emplace_back(lock.table, i);
     }
   }
@@ -50,9 +53,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (before.size() != 1) return;
   for (const TableLock& lock : ctx.locks()) {
     if (!Counts(lock) || before[0].first.Matches(lock.table)) continue;
-    report.Add("This transaction already holds ACCESS EXCLUSIVE on " + before[0].first.ToString() + " (line " +
-                   std::to_string(ctx.facts.lines[before[0].second]) + ") and now takes it on " +
-                   lock.table.ToString() + ": both stay closed until COMMIT, and the order invites deadlocks",
+    report.Add("This transaction already holds ACCESS EXCLUSIVE on " + before[0].first.ToString() +
+                   " (line " + std::to_string(ctx.facts.lines[before[0].second]) +
+                   ") and now takes it on " + lock.table.ToString() +
+                   ": both stay closed until COMMIT, and the order invites deadlocks",
                "Change one table per transaction (with a per-file migration tool, one table per "
                "migration), or keep the lock order fixed everywhere and set a short lock_timeout.",
                LockText(ctx, lock.table), lock.location);

@@ -8,7 +8,9 @@ namespace {
 
 constexpr RuleDoc kDoc{
     .id = "missing-lock-timeout",
-    .summary = "A lock that blocks reads or writes on an existing table, with no lock_timeout set before it in the file",
+    .summary =
+        "A lock that blocks reads or writes on an existing table, with no lock_timeout set before "
+        "it in the file",
     .rationale =
         "A DDL statement waits for its lock behind every running query on the table, and every "
         "query that arrives meanwhile waits behind the DDL: one slow report turns a millisecond "
@@ -28,12 +30,16 @@ void Check(const StatementContext& ctx, Reporter& report) {
   for (std::size_t i = 0; i < ctx.index; ++i) {
     if (BlockingLock(ctx.facts.locks[i]) != nullptr) return;
   }
-  report.Add("No lock_timeout is set before this statement, which takes " + std::string(LockModeName(lock->mode)) +
-                 " on " + TableLabel(*lock) + ": if it waits, every query on the table waits behind it",
-             std::string(ctx.transaction().in_block ? "Set one at the start of the transaction:\n  SET LOCAL lock_timeout = '2s';"
-                                                    : "Set one at the top of the file:\n  SET lock_timeout = '2s';") +
-                 "\nand retry the migration when it times out. If the role or connection sets it, turn this rule off.",
-             LockText(ctx, lock->table));
+  report.Add(
+      "No lock_timeout is set before this statement, which takes " +
+          std::string(LockModeName(lock->mode)) + " on " + TableLabel(*lock) +
+          ": if it waits, every query on the table waits behind it",
+      std::string(ctx.transaction().in_block
+                      ? "Set one at the start of the transaction:\n  SET LOCAL lock_timeout = '2s';"
+                      : "Set one at the top of the file:\n  SET lock_timeout = '2s';") +
+          "\nand retry the migration when it times out. If the role or connection sets it, turn "
+          "this rule off.",
+      LockText(ctx, lock->table));
 }
 
 }  // namespace

@@ -24,23 +24,28 @@ constexpr RuleDoc kDoc{
 };
 
 void Check(const StatementContext& ctx, Reporter& report) {
-  ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
-    if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition || ctx.IsNew(table) ||
-        cmd.def == nullptr || cmd.def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD ||
-        cmd.def->partition_cmd->concurrent) {
-      return;
-    }
-    const parser::QualifiedName partition = parser::NameOf(cmd.def->partition_cmd->name);
-    const std::optional<Edit> edit = InsertAtClauseEnd(ctx.statement(), parser::LocationOf(cmd.def), "CONCURRENTLY");
-    report.Add("DETACH PARTITION " + partition.ToString() + " without CONCURRENTLY takes ACCESS EXCLUSIVE on " +
-                   table.ToString(),
-               std::string("Detach it concurrently, as a statement of its own outside any transaction block "
-                           "(not possible while the table has a default partition):\n  ") +
-                   (edit ? StatementWith(ctx.statement(), *edit)
-                         : "ALTER TABLE " + table.ToString() + " DETACH PARTITION " + partition.ToString() + " CONCURRENTLY") +
-                   ";",
-               LockText(ctx, table));
-  });
+  ForEachAlterCommand(
+      ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
+        if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition || ctx.IsNew(table) ||
+            cmd.def == nullptr || cmd.def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD ||
+            cmd.def->partition_cmd->concurrent) {
+          return;
+        }
+        const parser::QualifiedName partition = parser::NameOf(cmd.def->partition_cmd->name);
+        const std::optional<Edit> edit =
+            InsertAtClauseEnd(ctx.statement(), parser::LocationOf(cmd.def), "CONCURRENTLY");
+        report.Add(
+            "DETACH PARTITION " + partition.ToString() +
+                " without CONCURRENTLY takes ACCESS EXCLUSIVE on " + table.ToString(),
+            std::string(
+                "Detach it concurrently, as a statement of its own outside any transaction block "
+                "(not possible while the table has a default partition):\n  ") +
+                (edit ? StatementWith(ctx.statement(), *edit)
+                      : "ALTER TABLE " + table.ToString() + " DETACH PARTITION " +
+                            partition.ToString() + " CONCURRENTLY") +
+                ";",
+            LockText(ctx, table));
+      });
 }
 
 }  // namespace

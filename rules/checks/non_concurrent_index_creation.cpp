@@ -27,23 +27,27 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (index.concurrent || ctx.IsNew(table)) return;
   const std::optional<Edit> edit =
       InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY");
-  const std::string safe = edit ? StatementWith(ctx.statement(), *edit) : "CREATE INDEX CONCURRENTLY ...";
+  const std::string safe =
+      edit ? StatementWith(ctx.statement(), *edit) : "CREATE INDEX CONCURRENTLY ...";
   const CatalogTable* known = ctx.catalog.FindTable(table);
   const bool partitioned = known != nullptr && known->partitioned && index.relation->inh;
   std::string help;
   if (partitioned) {
     help = "A partitioned table cannot be indexed concurrently: create the index ON ONLY " +
-           table.ToString() + " (instant, invalid), build each partition's index CONCURRENTLY, "
+           table.ToString() +
+           " (instant, invalid), build each partition's index CONCURRENTLY, "
            "then ALTER INDEX ... ATTACH PARTITION each one.";
   } else if (ctx.transaction().in_block) {
-    help = "Build it concurrently, in a migration of its own outside any transaction block:\n  " + safe + ";";
+    help = "Build it concurrently, in a migration of its own outside any transaction block:\n  " +
+           safe + ";";
   } else {
     help = "Build it concurrently (pgshift lint --fix does this):\n  " + safe + ";";
   }
   Report& r = report.Add("CREATE INDEX on existing table " + table.ToString() +
                              " without CONCURRENTLY blocks writes for the whole build",
                          help, LockText(ctx, table));
-  // Exact only where CONCURRENTLY can run: outside a transaction block, not on a partitioned parent.
+  // Exact only where CONCURRENTLY can run: outside a transaction block, not on a partitioned
+  // parent.
   if (edit && !partitioned && !ctx.transaction().in_block) r.fix = {*edit};
 }
 

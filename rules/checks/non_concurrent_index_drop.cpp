@@ -30,19 +30,23 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (ctx.IsNew(index)) continue;
     const CatalogIndex* known = ctx.catalog.FindIndex(index);
     // CONCURRENTLY drops one index, without CASCADE, outside a transaction block.
-    const bool exact = drop.n_objects == 1 && drop.behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE &&
+    const bool exact = drop.n_objects == 1 &&
+                       drop.behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE &&
                        !ctx.transaction().in_block;
     const std::optional<Edit> edit =
-        drop.n_objects == 1 ? InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY")
-                            : std::nullopt;
+        drop.n_objects == 1
+            ? InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY")
+            : std::nullopt;
     const std::string safe = edit && drop.n_objects == 1
                                  ? StatementWith(ctx.statement(), *edit)
                                  : "DROP INDEX CONCURRENTLY " + index.ToString();
     Report& r = report.Add(
-        "DROP INDEX " + index.ToString() + " without CONCURRENTLY takes ACCESS EXCLUSIVE on its table",
-        std::string(exact ? "Drop it concurrently (pgshift lint --fix does this):\n  "
-                           : "Drop it concurrently, one index per statement, without CASCADE, outside a "
-                             "transaction block:\n  ") +
+        "DROP INDEX " + index.ToString() +
+            " without CONCURRENTLY takes ACCESS EXCLUSIVE on its table",
+        std::string(
+            exact ? "Drop it concurrently (pgshift lint --fix does this):\n  "
+                  : "Drop it concurrently, one index per statement, without CASCADE, outside a "
+                    "transaction block:\n  ") +
             safe + ";",
         LockText(ctx, known != nullptr ? known->table : index));
     if (exact && edit) r.fix = {*edit};

@@ -15,8 +15,9 @@ constexpr RuleDoc kDoc{
         "on; it needs a unique index on the view (without a WHERE clause) and a view that has "
         "been populated.",
     .bad = "REFRESH MATERIALIZED VIEW daily_totals;",
-    .good = "CREATE UNIQUE INDEX CONCURRENTLY daily_totals_day_key ON daily_totals (day);\n"
-            "REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;",
+    .good =
+        "CREATE UNIQUE INDEX CONCURRENTLY daily_totals_day_key ON daily_totals (day);\n"
+        "REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;",
     .severity = Severity::kError,
 };
 
@@ -26,8 +27,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const parser::QualifiedName view = parser::NameOf(refresh.relation);
   // WITH NO DATA empties the view without running its query.
   if (refresh.concurrent || refresh.skip_data || ctx.IsNew(view)) return;
-  report.Add("REFRESH MATERIALIZED VIEW " + view.ToString() + " blocks every read of it until the refresh ends",
-             "Refresh it concurrently (the view needs a unique index):\n  REFRESH MATERIALIZED VIEW CONCURRENTLY " +
+  report.Add("REFRESH MATERIALIZED VIEW " + view.ToString() +
+                 " blocks every read of it until the refresh ends",
+             "Refresh it concurrently (the view needs a unique index):\n  REFRESH MATERIALIZED "
+             "VIEW CONCURRENTLY " +
                  view.ToString() + ";",
              LockText(ctx, view));
 }

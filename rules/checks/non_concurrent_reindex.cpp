@@ -36,7 +36,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
       const parser::QualifiedName name = parser::NameOf(reindex.relation);
       if (ctx.IsNew(name)) return;
       const CatalogIndex* index = ctx.catalog.FindIndex(name);
-      table = reindex.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX && index != nullptr ? index->table : name;
+      table =
+          reindex.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX && index != nullptr
+              ? index->table
+              : name;
       if (ctx.IsNew(table)) return;
       const bool is_index = reindex.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX;
       what = std::string(is_index ? "REINDEX INDEX " : "REINDEX TABLE ") + name.ToString();
@@ -58,24 +61,33 @@ void Check(const StatementContext& ctx, Reporter& report) {
       return;
   }
   const bool system = reindex.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM;
-  const std::optional<Edit> edit = system ? std::nullopt : InsertAfterToken(ctx.statement(), keyword, "CONCURRENTLY");
+  const std::optional<Edit> edit =
+      system ? std::nullopt : InsertAfterToken(ctx.statement(), keyword, "CONCURRENTLY");
   std::string help;
   if (ctx.pg_version() < 12) {
-    help = "Before PostgreSQL 12 there is no REINDEX CONCURRENTLY: build a replacement with CREATE INDEX "
-           "CONCURRENTLY, DROP INDEX CONCURRENTLY the old one, then ALTER INDEX ... RENAME TO the old name.";
+    help =
+        "Before PostgreSQL 12 there is no REINDEX CONCURRENTLY: build a replacement with CREATE "
+        "INDEX "
+        "CONCURRENTLY, DROP INDEX CONCURRENTLY the old one, then ALTER INDEX ... RENAME TO the old "
+        "name.";
   } else if (system) {
-    help = "System catalogs cannot be reindexed concurrently: run it in a maintenance window, not in a migration.";
+    help =
+        "System catalogs cannot be reindexed concurrently: run it in a maintenance window, not in "
+        "a migration.";
   } else {
-    help = std::string(ctx.transaction().in_block ? "Rebuild it concurrently, outside any transaction block:\n  "
-                                                  : "Rebuild it concurrently (pgshift lint --fix does this):\n  ") +
+    help = std::string(ctx.transaction().in_block
+                           ? "Rebuild it concurrently, outside any transaction block:\n  "
+                           : "Rebuild it concurrently (pgshift lint --fix does this):\n  ") +
            (edit ? StatementWith(ctx.statement(), *edit) : what + " CONCURRENTLY") + ";";
   }
-  Report& r = report.Add(what + " without CONCURRENTLY blocks writes, and reads through the index, for the "
-                                "whole rebuild",
-                         help,
-                         table.empty() ? "takes SHARE on each table in turn, blocking writes, and ACCESS EXCLUSIVE on "
-                                         "each index it rebuilds, which queries planning against the table wait for"
-                                       : LockText(ctx, table));
+  Report& r = report.Add(
+      what +
+          " without CONCURRENTLY blocks writes, and reads through the index, for the "
+          "whole rebuild",
+      help,
+      table.empty() ? "takes SHARE on each table in turn, blocking writes, and ACCESS EXCLUSIVE on "
+                      "each index it rebuilds, which queries planning against the table wait for"
+                    : LockText(ctx, table));
   if (edit && ctx.pg_version() >= 12 && !ctx.transaction().in_block) r.fix = {*edit};
 }
 

@@ -17,7 +17,9 @@ constexpr RuleDoc kDoc{
         "LOCAL, which lasts exactly to the end of the transaction. Turn the rule on with "
         "`[rules] enable = [\"set-without-local\"]` when migrations go through such a pooler.",
     .bad = "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;",
-    .good = "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;",
+    .good =
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname "
+        "text;\nCOMMIT;",
     .severity = Severity::kWarning,
     .enabled_by_default = false,
 };
@@ -31,10 +33,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
     return;
   }
   const std::string name(parser::Str(set.name));
-  report.Add(std::string(ctx.transaction().in_block
-                             ? "SET " + name + " outlives the transaction on a pooled server connection"
-                             : "SET " + name + " outside a transaction may not reach the next statement through a pooler"),
-             "Inside BEGIN ... COMMIT, use SET LOCAL " + name + " = ...;");
+  report.Add(
+      std::string(
+          ctx.transaction().in_block
+              ? "SET " + name + " outlives the transaction on a pooled server connection"
+              : "SET " + name +
+                    " outside a transaction may not reach the next statement through a pooler"),
+      "Inside BEGIN ... COMMIT, use SET LOCAL " + name + " = ...;");
 }
 
 }  // namespace

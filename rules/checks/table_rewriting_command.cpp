@@ -8,7 +8,9 @@ namespace {
 
 constexpr RuleDoc kDoc{
     .id = "table-rewriting-command",
-    .summary = "VACUUM FULL, CLUSTER, SET LOGGED/UNLOGGED, SET ACCESS METHOD or SET TABLESPACE on an existing table",
+    .summary =
+        "VACUUM FULL, CLUSTER, SET LOGGED/UNLOGGED, SET ACCESS METHOD or SET TABLESPACE on an "
+        "existing table",
     .rationale =
         "Each of these writes a complete new copy of the table and its indexes while holding "
         "ACCESS EXCLUSIVE: no reads, no writes, for as long as copying the whole table takes "
@@ -22,22 +24,35 @@ constexpr RuleDoc kDoc{
 
 std::string_view Advice(Form form) {
   switch (form) {
-    case Form::kVacuumFull: return "Use plain VACUUM (it does not block), or pg_repack / pg_squeeze to reclaim space online.";
-    case Form::kCluster: return "Use pg_repack --order-by to reorder the table online.";
-    case Form::kSetTablespace: return "Use pg_repack --tablespace to move it online.";
-    case Form::kSetLoggedUnlogged: return "There is no online form: run it in a maintenance window, or copy into a new table and switch.";
-    default: return "There is no online form: copy into a new table, keep it in step, and switch.";
+    case Form::kVacuumFull:
+      return "Use plain VACUUM (it does not block), or pg_repack / pg_squeeze to reclaim space "
+             "online.";
+    case Form::kCluster:
+      return "Use pg_repack --order-by to reorder the table online.";
+    case Form::kSetTablespace:
+      return "Use pg_repack --tablespace to move it online.";
+    case Form::kSetLoggedUnlogged:
+      return "There is no online form: run it in a maintenance window, or copy into a new table "
+             "and switch.";
+    default:
+      return "There is no online form: copy into a new table, keep it in step, and switch.";
   }
 }
 
 std::string_view Name(Form form) {
   switch (form) {
-    case Form::kVacuumFull: return "VACUUM FULL";
-    case Form::kCluster: return "CLUSTER";
-    case Form::kSetTablespace: return "SET TABLESPACE";
-    case Form::kSetLoggedUnlogged: return "SET LOGGED/UNLOGGED";
-    case Form::kSetAccessMethod: return "SET ACCESS METHOD";
-    default: return "";
+    case Form::kVacuumFull:
+      return "VACUUM FULL";
+    case Form::kCluster:
+      return "CLUSTER";
+    case Form::kSetTablespace:
+      return "SET TABLESPACE";
+    case Form::kSetLoggedUnlogged:
+      return "SET LOGGED/UNLOGGED";
+    case Form::kSetAccessMethod:
+      return "SET ACCESS METHOD";
+    default:
+      return "";
   }
 }
 

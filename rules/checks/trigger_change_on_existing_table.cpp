@@ -14,10 +14,12 @@ constexpr RuleDoc kDoc{
         "change itself is instant, but the lock request queues behind running queries and "
         "everything after it queues behind the request. Set a short lock_timeout and retry. "
         "DISABLE TRIGGER ALL also switches off foreign key enforcement on the table.",
-    .bad = "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();",
-    .good = "SET lock_timeout = '2s';\n"
-            "-- pgshift-ignore trigger-change-on-existing-table: lock_timeout bounds the wait\n"
-            "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();",
+    .bad =
+        "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();",
+    .good =
+        "SET lock_timeout = '2s';\n"
+        "-- pgshift-ignore trigger-change-on-existing-table: lock_timeout bounds the wait\n"
+        "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();",
     .severity = Severity::kWarning,
 };
 
@@ -29,9 +31,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (lock.form == Form::kDropTrigger) what = "DROP TRIGGER";
     if (lock.form == Form::kEnableDisableTrigger) what = "ENABLE/DISABLE TRIGGER";
     if (what.empty()) continue;
-    report.Add(what + " on " + lock.table.ToString() + " takes " + std::string(LockModeName(lock.mode)) + ", " +
+    report.Add(what + " on " + lock.table.ToString() + " takes " +
+                   std::string(LockModeName(lock.mode)) + ", " +
                    std::string(WhatItBlocks(lock.mode)) + " while it waits for running queries",
-               "Bound the wait: SET lock_timeout = '2s' before it (and retry on timeout), in a short transaction.",
+               "Bound the wait: SET lock_timeout = '2s' before it (and retry on timeout), in a "
+               "short transaction.",
                LockText(ctx, lock.table), lock.location);
   }
 }

@@ -8,7 +8,9 @@ namespace {
 
 constexpr RuleDoc kDoc{
     .id = "work-after-access-exclusive",
-    .summary = "A scan or rewrite later in a transaction that already holds ACCESS EXCLUSIVE on an existing table",
+    .summary =
+        "A scan or rewrite later in a transaction that already holds ACCESS EXCLUSIVE on an "
+        "existing table",
     .rationale =
         "Locks are held until the transaction ends. Once a statement has taken ACCESS EXCLUSIVE "
         "on a table (even an instant ADD COLUMN), every later statement of the same transaction "
@@ -17,11 +19,15 @@ constexpr RuleDoc kDoc{
         "a migration tool wraps around the whole file. Commit the ACCESS EXCLUSIVE step on its "
         "own, or move the long step to a migration of its own. Reported once per transaction, at "
         "the first long statement.",
-    .bad = "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\n"
-           "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\nCOMMIT;",
-    .good = "ALTER TABLE users ADD COLUMN nickname text;\n"
-            "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
-            "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;",
+    .bad =
+        "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\n"
+        "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users "
+        "(id);\nCOMMIT;",
+    .good =
+        "ALTER TABLE users ADD COLUMN nickname text;\n"
+        "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users "
+        "(id) NOT VALID;\n"
+        "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;",
     .severity = Severity::kWarning,
 };
 
@@ -55,12 +61,14 @@ void Check(const StatementContext& ctx, Reporter& report) {
     for (std::size_t k = i + 1; k < ctx.index; ++k) {
       if (LongWork(ctx.facts.locks[k]) != nullptr) return;
     }
-    report.Add(TableLabel(*held) + " is held in ACCESS EXCLUSIVE since line " + std::to_string(ctx.facts.lines[i]) +
-                   " while this statement " + std::string(TableWorkName(work->work)) + " " + TableLabel(*work) +
-                   ": reads and writes of " + TableLabel(*held) + " wait for it",
-               "Commit after the ACCESS EXCLUSIVE step and run this one in a transaction of its own "
-               "(with a per-file migration tool: a migration of its own).",
-               LockText(ctx, work->table));
+    report.Add(
+        TableLabel(*held) + " is held in ACCESS EXCLUSIVE since line " +
+            std::to_string(ctx.facts.lines[i]) + " while this statement " +
+            std::string(TableWorkName(work->work)) + " " + TableLabel(*work) +
+            ": reads and writes of " + TableLabel(*held) + " wait for it",
+        "Commit after the ACCESS EXCLUSIVE step and run this one in a transaction of its own "
+        "(with a per-file migration tool: a migration of its own).",
+        LockText(ctx, work->table));
     return;
   }
 }

@@ -1,7 +1,5 @@
 // `pgshift lint --fix`: exact rewrites applied in place, the result parses and lints clean of the
 // rules it fixed. Pure application of edits, then end to end with the binary.
-#include "cli/fix_writer.h"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/fix_writer.h"
 #include "tests/support/process.h"
 
 namespace pgshift::cli {
@@ -25,12 +24,11 @@ rules::Finding WithFix(std::vector<rules::Edit> edits) {
 
 TEST(ApplyFixes, AppliesWholeFixesInOrderAndSkipsOverlaps) {
   const std::string text = "abcdef";
-  const FixOutcome out = ApplyFixes(text, {WithFix({{{1, 1}, "X"}, {{6, 6}, "!"}}),
-                                           WithFix({{{3, 4}, "D"}}),
-                                           WithFix({{{2, 5}, "?"}}),          // overlaps the D
-                                           WithFix({{{1, 1}, "Y"}}),          // same point: after X
-                                           WithFix({{{4, 99}, "past the end"}}),
-                                           rules::Finding{}});
+  const FixOutcome out =
+      ApplyFixes(text, {WithFix({{{1, 1}, "X"}, {{6, 6}, "!"}}), WithFix({{{3, 4}, "D"}}),
+                        WithFix({{{2, 5}, "?"}}),  // overlaps the D
+                        WithFix({{{1, 1}, "Y"}}),  // same point: after X
+                        WithFix({{{4, 99}, "past the end"}}), rules::Finding{}});
   EXPECT_EQ(out.text, "aXYbcDef!");
   EXPECT_EQ(out.applied, 3u);
   EXPECT_EQ(out.skipped, 2u);
@@ -39,8 +37,9 @@ TEST(ApplyFixes, AppliesWholeFixesInOrderAndSkipsOverlaps) {
 class LintFix : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pgshift-fix-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("pgshift-fix-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -59,37 +58,44 @@ class LintFix : public ::testing::Test {
 };
 
 constexpr const char* kFixedRules[] = {"non-concurrent-index-creation", "non-concurrent-index-drop",
-                                       "non-concurrent-reindex",
-                                       "foreign-key-without-not-valid", "check-without-not-valid"};
+                                       "non-concurrent-reindex", "foreign-key-without-not-valid",
+                                       "check-without-not-valid"};
 
 TEST_F(LintFix, RewritesInPlaceAndTheResultLintsCleanOfThoseRules) {
-  const std::string path = Write(
-      "m.sql",
-      "SET lock_timeout = '2s';\n"
-      "CREATE UNIQUE INDEX IF NOT EXISTS users_email_idx ON users (lower(email)) WHERE note <> 'index';\n"
-      "DROP INDEX \"Old_Idx\";\n"
-      "REINDEX (VERBOSE) TABLE orders;\n"
-      "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)\n"
-      "  ON DELETE CASCADE, ADD COLUMN memo text;\n"
-      "BEGIN;\n"
-      "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0 /* , ) */);\n"
-      "COMMIT;\n"
-      "ALTER TABLE orders ADD CONSTRAINT orders_shop_fk FOREIGN KEY (shop_id) REFERENCES shops (id)");
+  const std::string path =
+      Write("m.sql",
+            "SET lock_timeout = '2s';\n"
+            "CREATE UNIQUE INDEX IF NOT EXISTS users_email_idx ON users (lower(email)) WHERE note "
+            "<> 'index';\n"
+            "DROP INDEX \"Old_Idx\";\n"
+            "REINDEX (VERBOSE) TABLE orders;\n"
+            "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES "
+            "users (id)\n"
+            "  ON DELETE CASCADE, ADD COLUMN memo text;\n"
+            "BEGIN;\n"
+            "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0 /* , ) */);\n"
+            "COMMIT;\n"
+            "ALTER TABLE orders ADD CONSTRAINT orders_shop_fk FOREIGN KEY (shop_id) REFERENCES "
+            "shops (id)");
   const testing::ProcessResult r = testing::RunPgshift({"lint", "--fix", path});
   EXPECT_NE(r.err.find("applied 6 fixes"), std::string::npos) << r.err;
   EXPECT_EQ(Read(path),
             "SET lock_timeout = '2s';\n"
-            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (lower(email)) WHERE note <> 'index';\n"
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users "
+            "(lower(email)) WHERE note <> 'index';\n"
             "DROP INDEX CONCURRENTLY \"Old_Idx\";\n"
             "REINDEX (VERBOSE) TABLE CONCURRENTLY orders;\n"
-            "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)\n"
+            "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES "
+            "users (id)\n"
             "  ON DELETE CASCADE NOT VALID, ADD COLUMN memo text;\n"
             "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\n"
             "BEGIN;\n"
-            "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0 /* , ) */) NOT VALID;\n"
+            "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0 /* , ) */) NOT "
+            "VALID;\n"
             "COMMIT;\n"
             "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\n"
-            "ALTER TABLE orders ADD CONSTRAINT orders_shop_fk FOREIGN KEY (shop_id) REFERENCES shops (id) NOT VALID;\n"
+            "ALTER TABLE orders ADD CONSTRAINT orders_shop_fk FOREIGN KEY (shop_id) REFERENCES "
+            "shops (id) NOT VALID;\n"
             "ALTER TABLE orders VALIDATE CONSTRAINT orders_shop_fk;");
   // The report after --fix is of the rewritten file; lint it again to be sure.
   const testing::ProcessResult again = testing::RunPgshift({"lint", "--format", "json", path});
@@ -104,8 +110,9 @@ TEST_F(LintFix, LeavesWhatIsNotExactAlone) {
   const std::string text =
       "BEGIN;\n"
       "CREATE INDEX users_name_idx ON users (name);\n"  // CONCURRENTLY cannot run in a block
-      "DROP INDEX a_idx, b_idx;\n"                        // CONCURRENTLY drops one index
-      "ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);\n"  // no name to validate
+      "DROP INDEX a_idx, b_idx;\n"                      // CONCURRENTLY drops one index
+      "ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);\n"  // no name to
+                                                                               // validate
       "ROLLBACK;\n";
   const std::string path = Write("m.sql", text);
   const testing::ProcessResult r = testing::RunPgshift({"lint", "--fix", path});
@@ -115,14 +122,17 @@ TEST_F(LintFix, LeavesWhatIsNotExactAlone) {
 }
 
 TEST_F(LintFix, NoValidateInsideTheToolsOneTransaction) {
-  const std::string text = "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n";
+  const std::string text =
+      "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users "
+      "(id);\n";
   const std::string path = Write("m.sql", text);
   testing::RunPgshift({"lint", "--fix", "--transactions", "per-file", path});
   EXPECT_EQ(Read(path), text);
 }
 
 TEST_F(LintFix, StandardInputIsAUsageError) {
-  const testing::ProcessResult r = testing::RunPgshift({"lint", "--fix", "-"}, {.stdin_data = "DROP INDEX i;"});
+  const testing::ProcessResult r =
+      testing::RunPgshift({"lint", "--fix", "-"}, {.stdin_data = "DROP INDEX i;"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--fix"), std::string::npos);
 }

@@ -97,7 +97,8 @@ TEST(LockModelCases, ModelGivesWhatTheServerDoes) {
     for (const std::string& setup : c.setup) Apply(catalog, setup);
     catalog.MarkAllReleased();
     EXPECT_EQ(ModelLocks(catalog, c.statement), c.expected)
-        << "cases.sql:" << c.line << ": " << c.title << "\n" << c.statement;
+        << "cases.sql:" << c.line << ": " << c.title << "\n"
+        << c.statement;
   }
 }
 

@@ -19,14 +19,16 @@ TEST(Timeouts, ParsesUnitsAsPostgresDoes) {
   EXPECT_EQ(ParseMilliseconds("soon"), std::nullopt);
 }
 
-std::vector<TimeoutsInEffect> Analyze(const std::string& sql, TransactionWrapping wrapping = TransactionWrapping::kNone) {
+std::vector<TimeoutsInEffect> Analyze(const std::string& sql,
+                                      TransactionWrapping wrapping = TransactionWrapping::kNone) {
   const parser::ParsedFile file = parser::ParseSql(sql);
   return AnalyzeTimeouts(file, AnalyzeTransactions(file, wrapping));
 }
 
 TEST(Timeouts, SetLastsTheSessionAndResetEndsIt) {
-  const auto t = Analyze("SELECT 1;\nSET lock_timeout = '2s';\nSELECT 2;\nSET lock_timeout TO DEFAULT;\nSELECT 3;\n"
-                         "SET statement_timeout = 0;\nRESET statement_timeout;\nSELECT 4;");
+  const auto t = Analyze(
+      "SELECT 1;\nSET lock_timeout = '2s';\nSELECT 2;\nSET lock_timeout TO DEFAULT;\nSELECT 3;\n"
+      "SET statement_timeout = 0;\nRESET statement_timeout;\nSELECT 4;");
   EXPECT_FALSE(t[0].lock_timeout);
   EXPECT_EQ(t[2].lock_timeout->milliseconds, 2000);
   EXPECT_EQ(t[2].lock_timeout->statement, 1u);
@@ -36,13 +38,15 @@ TEST(Timeouts, SetLastsTheSessionAndResetEndsIt) {
 }
 
 TEST(Timeouts, SetLocalLastsItsTransactionAndNothingOutsideOne) {
-  const auto t = Analyze("SET LOCAL lock_timeout = '1s';\nSELECT 1;\nBEGIN;\nSET LOCAL lock_timeout = '3s';\n"
-                         "SELECT 2;\nCOMMIT;\nSELECT 3;");
+  const auto t = Analyze(
+      "SET LOCAL lock_timeout = '1s';\nSELECT 1;\nBEGIN;\nSET LOCAL lock_timeout = '3s';\n"
+      "SELECT 2;\nCOMMIT;\nSELECT 3;");
   EXPECT_FALSE(t[1].lock_timeout);
   EXPECT_EQ(t[4].lock_timeout->milliseconds, 3000);
   EXPECT_FALSE(t[6].lock_timeout);
   // A per-file transaction holds SET LOCAL to the end of the file.
-  const auto wrapped = Analyze("SET LOCAL lock_timeout = '1s';\nSELECT 1;", TransactionWrapping::kPerFile);
+  const auto wrapped =
+      Analyze("SET LOCAL lock_timeout = '1s';\nSELECT 1;", TransactionWrapping::kPerFile);
   EXPECT_EQ(wrapped[1].lock_timeout->milliseconds, 1000);
 }
 
