@@ -87,6 +87,50 @@ std::optional<ConfigError> ReadRules(const toml::table& table, const std::string
   return std::nullopt;
 }
 
+std::optional<ConfigError> ReadRunner(const toml::table& table, const std::string& path,
+                                      Config& config) {
+  TableReader reader(table, path, "runner.");
+  if (auto error = reader.RejectUnknown({"lock_timeout", "statement_timeout",
+                                         "idle_in_transaction_timeout", "retries", "retry_delay",
+                                         "batch_size", "batch_time", "throttle", "journal"})) {
+    return error;
+  }
+  runner::RunSettings& settings = config.runner;
+  const std::pair<std::string_view, runner::Millis*> durations[] = {
+      {"lock_timeout", &settings.lock_timeout},
+      {"statement_timeout", &settings.statement_timeout},
+      {"idle_in_transaction_timeout", &settings.idle_in_transaction_timeout},
+      {"retry_delay", &settings.retry_delay},
+      {"batch_time", &settings.batch_time},
+      {"throttle", &settings.throttle}};
+  for (const auto& [key, target] : durations) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) continue;
+    const auto text = node->value<std::string>();
+    const auto duration = text ? runner::ParseDuration(*text) : std::nullopt;
+    if (!duration) return reader.Bad(key, "must be a duration such as \"500ms\", \"1s\" or \"2min\"");
+    *target = *duration;
+  }
+  if (const toml::node* node = table.get("retries")) {
+    const auto value = node->value<int64_t>();
+    if (!value || *value < 0 || *value > 100) return reader.Bad("retries", "must be a whole number from 0 to 100");
+    settings.retries = static_cast<int>(*value);
+  }
+  if (const toml::node* node = table.get("batch_size")) {
+    const auto value = node->value<int64_t>();
+    if (!value || *value < 1 || *value > 10000000) {
+      return reader.Bad("batch_size", "must be a whole number from 1 to 10000000");
+    }
+    settings.batch_size = static_cast<long>(*value);
+  }
+  if (const toml::node* node = table.get("journal")) {
+    const auto value = node->value<std::string>();
+    if (!value || value->empty()) return reader.Bad("journal", "must be a file path");
+    config.journal = *value;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ConfigResult ParseConfig(std::string_view text, const std::string& path) {
@@ -99,7 +143,7 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   Config config;
   config.path = path;
   TableReader reader(root, path, "");
-  if (auto error = reader.RejectUnknown({"pg_version", "transactions", "rules"})) return *error;
+  if (auto error = reader.RejectUnknown({"pg_version", "transactions", "rules", "runner"})) return *error;
 
   if (const toml::node* node = root.get("pg_version")) {
     const auto version = node->value<int64_t>();
@@ -123,6 +167,10 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   if (const toml::node* node = root.get("rules")) {
     if (!node->is_table()) return reader.Bad("rules", "must be a table");
     if (auto error = ReadRules(*node->as_table(), path, config.lint)) return *error;
+  }
+  if (const toml::node* node = root.get("runner")) {
+    if (!node->is_table()) return reader.Bad("runner", "must be a table");
+    if (auto error = ReadRunner(*node->as_table(), path, config)) return *error;
   }
   return config;
 }

@@ -6,6 +6,11 @@
 //   disable = ["drop-column"]       # rules turned off
 //   enable = ["prefer-jsonb"]       # opt-in rules turned on
 //   severity = { rename-column = "warning" }
+//   [runner]                        # defaults of `pgshift run` (flags override them)
+//   lock_timeout = "1s"             # also statement_timeout, idle_in_transaction_timeout,
+//   retries = 5                     #   retry_delay, batch_time, throttle (durations)
+//   batch_size = 1000               # first backfill batch
+//   journal = "/var/lib/pgshift/journal.db"
 //
 // Unknown keys and bad values are errors naming the file, line, column and key.
 #pragma once
@@ -17,12 +22,15 @@
 #include <variant>
 
 #include "rules/lint_settings.h"
+#include "runner/settings.h"
 
 namespace pgshift::cli {
 
 struct Config {
   std::string path;  // empty when no file was found: the defaults
   rules::LintSettings lint;
+  runner::RunSettings runner;
+  std::string journal;  // [runner] journal: the local SQLite journal; empty for the default
 };
 
 struct ConfigError {

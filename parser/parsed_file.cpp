@@ -1,4 +1,4 @@
-// The only file that calls libpg_query's parser for top-level SQL.
+// The only file that calls libpg_query's SQL parser.
 #include "parser/parsed_file.h"
 
 #include <pg_query.h>
@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <string>
+
+#include "parser/embedded_sql.h"
 
 namespace pgshift::parser {
 
@@ -15,35 +17,42 @@ std::size_t ParseTree::size() const { return result_->n_stmts; }
 
 const PgQuery__Node* ParseTree::statement(std::size_t i) const { return result_->stmts[i]->stmt; }
 
-namespace {
+std::size_t Statement::FileOffset(std::size_t offset_in_text) const {
+  if (offsets == nullptr || offsets->empty())
+    return span.begin + std::min(offset_in_text, text.size());
+  return (*offsets)[std::min(offset_in_text, offsets->size() - 1)];
+}
 
-struct ParseOutcome {
-  std::shared_ptr<ParseTree> tree;
-  std::optional<SyntaxError> error;
-};
+std::size_t ParsedFile::TopLevelOf(std::size_t index) const {
+  while (index < statements.size() && statements[index].nested()) index = statements[index].parent;
+  return index;
+}
 
-// Parses one statement's text; `base` is its offset in the file.
-ParseOutcome ParseOne(std::string_view file_text, Span span) {
-  const std::string sql(file_text.substr(span.begin, span.size()));
+StatementParse ParseStatementText(std::string_view text) {
+  const std::string sql(text);
   PgQueryProtobufParseResult result = pg_query_parse_protobuf(sql.c_str());
-  ParseOutcome outcome;
+  StatementParse parse;
   if (result.error != nullptr) {
     // cursorpos is 1-based and counts characters; 0 means no position.
     const std::size_t cursor = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
-    outcome.error =
-        SyntaxError{result.error->message, span.begin + ByteOffsetOfCodePoint(sql, cursor)};
+    parse.error = SyntaxError{result.error->message, ByteOffsetOfCodePoint(sql, cursor)};
   } else {
     auto* unpacked = pg_query__parse_result__unpack(
         nullptr, result.parse_tree.len, reinterpret_cast<const uint8_t*>(result.parse_tree.data));
     if (unpacked == nullptr) {
-      outcome.error = SyntaxError{"parser returned an unreadable tree", span.begin};
+      parse.error = SyntaxError{"parser returned an unreadable tree", 0};
     } else {
-      outcome.tree = std::make_shared<ParseTree>(unpacked);
+      parse.tree = std::make_shared<ParseTree>(unpacked);
+      // A span the splitter kept whole holds exactly one statement, except for oddities such as
+      // `CREATE RULE ... (a; b)`, whose actions stay inside the one RuleStmt.
+      if (parse.tree->size() > 0) parse.node = parse.tree->statement(0);
     }
   }
   pg_query_free_protobuf_parse_result(result);
-  return outcome;
+  return parse;
 }
+
+namespace {
 
 struct Piece {
   Span span;
@@ -69,21 +78,24 @@ std::vector<Piece> PiecesAt(std::string_view text, const RawStatement& raw) {
   return pieces;
 }
 
+StatementParse ParseSpan(std::string_view text, Span span) {
+  StatementParse parse = ParseStatementText(text.substr(span.begin, span.size()));
+  if (parse.error) parse.error->offset += span.begin;
+  return parse;
+}
+
 void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_semicolon,
-                  std::size_t terminator_end, ParseOutcome outcome) {
+                  std::size_t terminator_end, StatementParse parse) {
   Statement statement;
   statement.span = span;
   statement.has_semicolon = has_semicolon;
   statement.terminator_end = std::max(terminator_end, span.end);
   statement.text = text.substr(span.begin, span.size());
-  statement.error = std::move(outcome.error);
-  if (outcome.tree) {
-    // A span the splitter kept whole holds exactly one statement, except for oddities such as
-    // `CREATE RULE ... (a; b)`, whose actions stay inside the one RuleStmt.
-    if (outcome.tree->size() > 0) statement.node = outcome.tree->statement(0);
-    file.trees.push_back(std::move(outcome.tree));
-  }
+  statement.error = std::move(parse.error);
+  statement.node = parse.node;
+  if (parse.tree) file.trees.push_back(std::move(parse.tree));
   file.statements.push_back(std::move(statement));
+  AddEmbeddedStatements(file, file.statements.size() - 1);
 }
 
 }  // namespace
@@ -104,7 +116,7 @@ ParsedFile ParseSql(std::string_view original) {
   }
 
   for (const RawStatement& raw : split.statements) {
-    ParseOutcome outcome = ParseOne(text, raw.span);
+    StatementParse outcome = ParseSpan(text, raw.span);
     if (outcome.error && !raw.inner_semicolons.empty()) {
       // An unbalanced parenthesis may have swallowed the statements after it: report the error
       // on the first piece and analyse the rest on their own.
@@ -112,12 +124,15 @@ ParsedFile ParseSql(std::string_view original) {
       for (std::size_t i = 0; i < pieces.size(); ++i) {
         const bool last = i + 1 == pieces.size();
         AddStatement(file, original, pieces[i].span, last ? raw.has_semicolon : true,
-                     pieces[i].terminator_end, ParseOne(text, pieces[i].span));
+                     pieces[i].terminator_end, ParseSpan(text, pieces[i].span));
       }
       continue;
     }
     AddStatement(file, original, raw.span, raw.has_semicolon, raw.terminator_end, std::move(outcome));
   }
+  // Comments found inside bodies were added after the file's own.
+  std::stable_sort(file.comments.begin(), file.comments.end(),
+                   [](const Comment& a, const Comment& b) { return a.span.begin < b.span.begin; });
   return file;
 }
 

@@ -51,7 +51,10 @@ std::optional<Edit> InsertAtClauseEnd(const parser::Statement& statement, int lo
 }
 
 std::optional<Edit> InsertStatementAfterCommit(const StatementContext& ctx, std::string_view sql) {
-  if (ctx.settings.transactions == TransactionWrapping::kPerFile) return std::nullopt;
+  // A statement inside a DO block or function body runs inside its caller's transaction.
+  if (ctx.settings.transactions == TransactionWrapping::kPerFile || ctx.statement().nested()) {
+    return std::nullopt;
+  }
   const auto& statements = ctx.file.statements;
   const auto& transactions = ctx.facts.transactions;
   const int id = ctx.transaction().id;
@@ -68,7 +71,8 @@ std::optional<Edit> InsertStatementAfterCommit(const StatementContext& ctx, std:
                                {PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT}))) {
     return std::nullopt;
   }
-  const parser::Statement& after = statements[last];
+  // The block may end inside a DO block's body: insert after the top-level statement holding it.
+  const parser::Statement& after = statements[ctx.file.TopLevelOf(last)];
   const std::string terminator = after.has_semicolon ? "" : ";";
   return Edit{{after.terminator_end, after.terminator_end},
               terminator + "\n" + std::string(sql) + ";"};
@@ -129,8 +133,11 @@ std::optional<std::string> ExpressionText(const parser::Statement& statement, in
 
 std::string StatementWith(const parser::Statement& statement, const Edit& edit) {
   std::string out(statement.text);
-  if (edit.span.begin < statement.span.begin || edit.span.end > statement.span.end) return out;
-  out.replace(edit.span.begin - statement.span.begin, edit.span.size(), edit.replacement);
+  // Edits are built as statement.span.begin plus an offset in the text (see InsertAfterToken).
+  if (edit.span.begin < statement.span.begin || edit.span.end < edit.span.begin) return out;
+  const std::size_t at = edit.span.begin - statement.span.begin;
+  if (at + edit.span.size() > out.size()) return out;
+  out.replace(at, edit.span.size(), edit.replacement);
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Building blocks for machine-applicable fixes: edits placed by the parse tree and the scanner's
 // tokens, never by searching the raw text, so that a keyword inside a string, a quoted name or a
-// comment is never taken for the real one.
+// comment is never taken for the real one. An edit is the statement's span.begin plus an offset
+// in its text: the file's bytes for a top-level statement (the engine keeps fixes of nested
+// statements, whose text is a body's, out of findings; help may still show them).
 #pragma once
 
 #include <optional>

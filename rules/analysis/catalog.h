@@ -18,6 +18,7 @@ struct CatalogColumn {
   parser::TypeSpec type;
   bool not_null = false;
   bool has_default = false;
+  bool is_new = false;  // added in the file being checked: no deployed code knows it
 };
 
 enum class ConstraintKind { kCheck, kForeignKey, kUnique, kPrimaryKey, kExclusion, kOther };
@@ -37,7 +38,7 @@ struct CatalogIndex {
   parser::QualifiedName table;
   bool unique = false;
   bool is_new = false;
-  std::vector<std::string> columns;  // plain column keys; expressions are left out
+  std::vector<std::string> columns;  // in index order; empty string for an expression
 };
 
 struct CatalogTable {
@@ -48,6 +49,8 @@ struct CatalogTable {
   std::vector<std::string> partition_columns;  // the plain columns of PARTITION BY
   parser::QualifiedName partition_of;          // the parent, for a partition
   bool is_new = false;       // created in the file being checked (or an unreleased migration)
+  // Known only from ALTER statements: its CREATE was never seen, so what it lacks is unknown.
+  bool partial = false;
 
   const CatalogColumn* FindColumn(std::string_view column) const;
   CatalogColumn* FindColumn(std::string_view column);
@@ -56,6 +59,15 @@ struct CatalogTable {
   // NOT NULL, or proven by a validated CHECK (column IS NOT NULL).
   bool KnownNotNull(std::string_view column) const;
   const CatalogConstraint* FindConstraint(std::string_view name) const;
+  // Whether `column` is known and was added in the file being checked.
+  bool IsNewColumn(std::string_view column) const;
+};
+
+// An enum type, with its labels in sort order.
+struct CatalogType {
+  parser::QualifiedName name;
+  std::vector<std::string> labels;
+  bool is_new = false;
 };
 
 class Catalog {
@@ -83,6 +95,10 @@ class Catalog {
   std::vector<const CatalogTable*> TablesUsingType(std::string_view type) const;
   // A table or index created in the file being checked: empty, used by nobody yet.
   bool IsNew(const parser::QualifiedName& name) const;
+  const CatalogType* FindType(const parser::QualifiedName& name) const;
+  bool IsNewSchema(std::string_view name) const;
+  // Indexes on a table, including those behind its primary key and unique constraints.
+  std::vector<std::vector<std::string>> IndexedColumns(const parser::QualifiedName& table) const;
 
   // Marks every object as released (no longer new): used after replaying earlier files.
   void MarkAllReleased();
@@ -93,13 +109,23 @@ class Catalog {
   void ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new);
   void ApplyRename(const PgQuery__RenameStmt& rename);
   void ApplyDrop(const PgQuery__DropStmt& drop);
+  void ApplyEnum(const PgQuery__AlterEnumStmt& alter);
+
+  struct Schema {
+    std::string name;
+    bool is_new = false;
+  };
 
   std::vector<CatalogTable> tables_;
   std::vector<CatalogIndex> indexes_;
+  std::vector<CatalogType> types_;
+  std::vector<Schema> schemas_;
 };
 
 // CHECK (col IS NOT NULL): the column name, or empty for any other expression.
 std::string NotNullCheckColumn(const parser::Node* expression);
+// The column names of an index definition, in order; empty strings for expressions.
+std::vector<std::string> IndexColumns(const PgQuery__IndexStmt& index);
 // Whether a column definition says NOT NULL or PRIMARY KEY, and whether it has a default.
 bool ColumnIsNotNull(const PgQuery__ColumnDef& column);
 const parser::Node* ColumnDefault(const PgQuery__ColumnDef& column);

@@ -101,9 +101,11 @@ std::vector<TimeoutAssignment> TimeoutsSetBy(const Node* statement) {
 }
 
 std::vector<TimeoutsInEffect> AnalyzeTimeouts(const parser::ParsedFile& file,
-                                              const std::vector<TransactionState>& transactions) {
+                                              const std::vector<TransactionState>& transactions,
+                                              bool tool_sets_lock_timeout) {
   std::vector<TimeoutsInEffect> out(file.statements.size());
   TimeoutsInEffect session;  // SET
+  if (tool_sets_lock_timeout) session.lock_timeout = TimeoutValue{0, 0, true};
   TimeoutsInEffect local;    // SET LOCAL, for the transaction `local_id`
   int local_id = -1;
   for (std::size_t i = 0; i < file.statements.size(); ++i) {

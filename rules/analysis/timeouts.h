@@ -16,6 +16,7 @@ namespace pgshift::rules {
 struct TimeoutValue {
   long milliseconds = 0;      // 0: no limit
   std::size_t statement = 0;  // the statement that set it
+  bool by_tool = false;       // set by the tool running the file (value not known here)
 };
 
 struct TimeoutsInEffect {
@@ -37,8 +38,10 @@ std::vector<TimeoutAssignment> TimeoutsSetBy(const parser::Node* statement);
 // '1min', '2h', '1d', or a bare number of milliseconds); nullopt when it cannot tell.
 std::optional<long> ParseMilliseconds(std::string_view value);
 
-// The timeouts in effect before each statement of the file.
+// The timeouts in effect before each statement of the file; `tool_sets_lock_timeout` starts the
+// session with a lock_timeout set by the tool that runs the file.
 std::vector<TimeoutsInEffect> AnalyzeTimeouts(const parser::ParsedFile& file,
-                                              const std::vector<TransactionState>& transactions);
+                                              const std::vector<TransactionState>& transactions,
+                                              bool tool_sets_lock_timeout = false);
 
 }  // namespace pgshift::rules

@@ -38,7 +38,7 @@ std::string Duration(long ms) {
 // Reports the setting at the first blocking statement that runs under it.
 void Judge(const StatementContext& ctx, Reporter& report, const std::optional<TimeoutValue>& value,
            std::string_view name, long limit, const TableLock& lock) {
-  if (!value || (value->milliseconds != 0 && value->milliseconds <= limit)) return;
+  if (!value || value->by_tool || (value->milliseconds != 0 && value->milliseconds <= limit)) return;
   for (std::size_t i = value->statement + 1; i < ctx.index; ++i) {
     if (BlockingLock(ctx.facts.locks[i]) != nullptr) return;
   }

@@ -113,7 +113,8 @@ TEST_F(LintFix, LeavesWhatIsNotExactAlone) {
       "DROP INDEX a_idx, b_idx;\n"                      // CONCURRENTLY drops one index
       "ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);\n"  // no name to
                                                                                // validate
-      "ROLLBACK;\n";
+      "ROLLBACK;\n"
+      "DO $$ BEGIN CREATE INDEX users_nick_idx ON users (nick); END $$;\n";  // inside a body
   const std::string path = Write("m.sql", text);
   const testing::ProcessResult r = testing::RunPgshift({"lint", "--fix", path});
   EXPECT_EQ(r.exit_code, 1);

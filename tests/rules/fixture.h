@@ -3,7 +3,9 @@
 // fails, an unmet expectation fails, and a fixture without expectations asserts silence.
 //
 // A first-line `-- fixture: pg_version=11 transactions=per-file enable=rule disable=rule` sets the
-// lint settings. missing-lock-timeout, which reports once per file, is off unless enabled.
+// lint settings; `history=history/x.sql` (relative to the fixture) replays that file first as
+// released migrations, so that the fixture's tables exist with known columns without being new.
+// missing-lock-timeout, which reports once per file, is off unless enabled.
 #pragma once
 
 #include <string>
@@ -27,7 +29,8 @@ struct FixtureOutcome {
 
 // Reads expectations and settings from the fixture text.
 std::vector<Expectation> ParseExpectations(const std::string& text, std::vector<std::string>& errors);
-rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors);
+rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors,
+                                         std::string* history = nullptr);
 
 FixtureOutcome CheckFixture(const std::string& path, const std::string& text);
 
