@@ -99,4 +99,8 @@ bool IsNewColumn(const StatementContext& ctx, const parser::QualifiedName& table
   return known != nullptr && known->IsNewColumn(column);
 }
 
+std::string SqlName(const parser::QualifiedName& name) {
+  return name.schema.empty() ? QuoteIdent(name.name) : QuoteIdent(name.schema) + "." + QuoteIdent(name.name);
+}
+
 }  // namespace pgshift::rules

@@ -35,6 +35,9 @@ std::string LockText(const StatementContext& ctx, const parser::QualifiedName& t
 
 // Quotes an identifier for SQL shown in help when it needs quoting.
 std::string QuoteIdent(std::string_view name);
+
+// A relation name as SQL, each part quoted when it needs it: app."Orders".
+std::string SqlName(const parser::QualifiedName& name);
 // A string constant for SQL shown in help: 'it''s'.
 std::string QuoteLiteral(std::string_view value);
 

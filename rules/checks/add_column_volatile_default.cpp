@@ -53,7 +53,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     } else {
       return;
     }
-    const std::string t = table.ToString();
+    const std::string t = SqlName(table);
     const std::string col = QuoteIdent(parser::Str(column.colname));
     // The expression as written: the tokens after the DEFAULT keyword.
     std::optional<std::string> expression;

@@ -35,7 +35,7 @@ std::string Join(const std::vector<std::string>& names) {
 std::string SafeSequence(const StatementContext& ctx, const parser::QualifiedName& table,
                          const std::vector<std::string>& columns, bool primary,
                          const std::string& name, const std::string& add_column) {
-  const std::string t = table.ToString();
+  const std::string t = SqlName(table);
   std::string help = "Build the index concurrently, then attach it (instant):\n  " +
                      (add_column.empty() ? "" : add_column + "\n  ") +
                      "CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + t + " (" +
@@ -58,7 +58,7 @@ std::string SafeSequence(const StatementContext& ctx, const parser::QualifiedNam
 void Constraint(const StatementContext& ctx, Reporter& report, const parser::QualifiedName& table,
                 const PgQuery__Constraint& c, std::vector<std::string> columns, int location,
                 const std::string& add_column = {}) {
-  const std::string t = table.ToString();
+  const std::string t = SqlName(table);
   const bool primary = c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
   if (c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION) {
     report.Add(
@@ -118,7 +118,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
             const parser::Node* node = column.constraints[i];
             if (node->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || !kind(*node->constraint))
               continue;
-            const std::string add = "ALTER TABLE " + table.ToString() + " ADD COLUMN " +
+            const std::string add = "ALTER TABLE " + SqlName(table) + " ADD COLUMN " +
                                     QuoteIdent(parser::Str(column.colname)) + " " +
                                     parser::TypeSpecOf(column.type_name).ToString() + ";";
             Constraint(ctx, report, table, *node->constraint,

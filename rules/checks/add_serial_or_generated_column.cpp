@@ -44,7 +44,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     }
     const auto& column = *cmd.def->column_def;
     const std::string type = parser::TypeSpecOf(column.type_name).name;
-    const std::string t = table.ToString();
+    const std::string t = SqlName(table);
     const std::string col = QuoteIdent(parser::Str(column.colname));
     const std::string check =
         QuoteIdent(table.name + "_" + std::string(parser::Str(column.colname)) + "_not_null");

@@ -44,7 +44,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
         const TypeChangeVerdict verdict =
             ClassifyTypeChange(old_type, new_type, def.raw_default, column);
         if (verdict.effect == TypeChangeEffect::kCatalogOnly) return;
-        const std::string t = table.ToString();
+        const std::string t = SqlName(table);
         const std::string c = QuoteIdent(column);
         const std::string replacement = QuoteIdent(column + "_new");
         report.Add("Changing " + t + "." + column + " to " + new_type.ToString() +

@@ -33,7 +33,7 @@ constexpr RuleDoc kDoc{
 void Check(const StatementContext& ctx, Reporter& report) {
   for (const TableLock& lock : ctx.locks()) {
     if (lock.form != Form::kAttachedPartition || lock.new_table) continue;
-    const std::string p = lock.table.ToString();
+    const std::string p = SqlName(lock.table);
     const std::string check = QuoteIdent(lock.table.name + "_partition_bound");
     // Before PostgreSQL 12 the partitioned table is locked ACCESS EXCLUSIVE for the scan too.
     std::string parent;

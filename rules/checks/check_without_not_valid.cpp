@@ -27,8 +27,8 @@ constexpr RuleDoc kDoc{
 
 void CheckConstraint(const StatementContext& ctx, Reporter& report,
                      const parser::QualifiedName& table, const PgQuery__Constraint& c) {
-  const std::string t = table.ToString();
-  const std::string name = c.conname != nullptr ? QuoteIdent(c.conname) : std::string();
+  const std::string t = SqlName(table);
+  const std::string name = !parser::Str(c.conname).empty() ? QuoteIdent(c.conname) : std::string();
   const std::string validate =
       "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + (name.empty() ? "<name>" : name);
   const std::optional<Edit> not_valid = InsertAtClauseEnd(ctx.statement(), c.location, "NOT VALID");
@@ -46,10 +46,10 @@ void CheckConstraint(const StatementContext& ctx, Reporter& report,
 
 void InlineCheck(const StatementContext& ctx, Reporter& report, const parser::QualifiedName& table,
                  const PgQuery__ColumnDef& column, const PgQuery__Constraint& c, int location) {
-  const std::string t = table.ToString();
+  const std::string t = SqlName(table);
   const std::string col = QuoteIdent(parser::Str(column.colname));
   const std::string name =
-      c.conname != nullptr
+      !parser::Str(c.conname).empty()
           ? QuoteIdent(c.conname)
           : QuoteIdent(table.name + "_" + std::string(parser::Str(column.colname)) + "_check");
   const std::string expression =

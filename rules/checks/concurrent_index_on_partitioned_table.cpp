@@ -40,17 +40,17 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const CatalogTable* known = ctx.catalog.FindTable(table);
   if (known == nullptr || !known->partitioned) return;
   const std::string name =
-      index.idxname != nullptr ? QuoteIdent(index.idxname) : table.name + "_idx";
+      !parser::Str(index.idxname).empty() ? QuoteIdent(index.idxname) : table.name + "_idx";
   const std::string keys =
       TextThroughParentheses(ctx.statement(), index.relation->location, true).value_or("(...)");
   std::string help =
       "Index the parent alone, then each partition concurrently, and attach:\n  CREATE INDEX " +
-      name + " ON ONLY " + table.ToString() + " " + keys + ";";
+      name + " ON ONLY " + SqlName(table) + " " + keys + ";";
   const auto partitions = ctx.catalog.PartitionsOf(table);
   for (const CatalogTable* partition : partitions) {
     const std::string part_index =
         QuoteIdent(partition->name.name + "_" + std::string(parser::Str(index.idxname)));
-    help += "\n  CREATE INDEX CONCURRENTLY " + part_index + " ON " + partition->name.ToString() +
+    help += "\n  CREATE INDEX CONCURRENTLY " + part_index + " ON " + SqlName(partition->name) +
             " " + keys +
             ";"
             "\n  ALTER INDEX " +

@@ -33,8 +33,8 @@ constexpr RuleDoc kDoc{
 
 void AddForeignKey(const StatementContext& ctx, Reporter& report,
                    const parser::QualifiedName& table, const PgQuery__Constraint& c) {
-  const std::string t = table.ToString();
-  const std::string name = c.conname != nullptr ? QuoteIdent(c.conname) : std::string();
+  const std::string t = SqlName(table);
+  const std::string name = !parser::Str(c.conname).empty() ? QuoteIdent(c.conname) : std::string();
   const std::string validate =
       "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + (name.empty() ? "<name>" : name);
   const std::optional<Edit> not_valid = InsertAtClauseEnd(ctx.statement(), c.location, "NOT VALID");
@@ -54,11 +54,11 @@ void AddForeignKey(const StatementContext& ctx, Reporter& report,
 void AddColumnReferences(const StatementContext& ctx, Reporter& report,
                          const parser::QualifiedName& table, const PgQuery__ColumnDef& column,
                          const PgQuery__Constraint& c) {
-  const std::string t = table.ToString();
+  const std::string t = SqlName(table);
   const std::string col = QuoteIdent(parser::Str(column.colname));
-  const std::string target = parser::NameOf(c.pktable).ToString();
+  const std::string target = SqlName(parser::NameOf(c.pktable));
   const std::string name =
-      c.conname != nullptr
+      !parser::Str(c.conname).empty()
           ? QuoteIdent(c.conname)
           : QuoteIdent(table.name + "_" + std::string(parser::Str(column.colname)) + "_fkey");
   const std::string references =

@@ -41,8 +41,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
                 "Detach it concurrently, as a statement of its own outside any transaction block "
                 "(not possible while the table has a default partition):\n  ") +
                 (edit ? StatementWith(ctx.statement(), *edit)
-                      : "ALTER TABLE " + table.ToString() + " DETACH PARTITION " +
-                            partition.ToString() + " CONCURRENTLY") +
+                      : "ALTER TABLE " + SqlName(table) + " DETACH PARTITION " +
+                            SqlName(partition) + " CONCURRENTLY") +
                 ";",
             LockText(ctx, table));
       });

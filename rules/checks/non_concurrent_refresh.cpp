@@ -31,7 +31,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
                  " blocks every read of it until the refresh ends",
              "Refresh it concurrently (the view needs a unique index):\n  REFRESH MATERIALIZED "
              "VIEW CONCURRENTLY " +
-                 view.ToString() + ";",
+                 SqlName(view) + ";",
              LockText(ctx, view));
 }
 

@@ -99,11 +99,23 @@ TEST_F(LintFix, RewritesInPlaceAndTheResultLintsCleanOfThoseRules) {
             "ALTER TABLE orders VALIDATE CONSTRAINT orders_shop_fk;");
   // The report after --fix is of the rewritten file; lint it again to be sure.
   const testing::ProcessResult again = testing::RunPgshift({"lint", "--format", "json", path});
-  for (const auto& finding : nlohmann::json::parse(again.out)["findings"]) {
+  const nlohmann::json report = nlohmann::json::parse(again.out);
+  for (const auto& finding : report["findings"]) {
     const std::string rule = finding["rule"];
     EXPECT_NE(rule, "syntax-error") << finding.dump();
     for (const char* fixed : kFixedRules) EXPECT_NE(rule, fixed) << finding.dump();
   }
+}
+
+TEST_F(LintFix, QuotedNamesStayQuoted) {
+  const std::string path = Write(
+      "m.sql", "ALTER TABLE app.\"Order\" ADD CONSTRAINT \"Order_userId_fkey\" FOREIGN KEY (\"userId\") "
+               "REFERENCES \"User\" (id);\n");
+  testing::RunPgshift({"lint", "--fix", path});
+  EXPECT_EQ(Read(path),
+            "ALTER TABLE app.\"Order\" ADD CONSTRAINT \"Order_userId_fkey\" FOREIGN KEY (\"userId\") "
+            "REFERENCES \"User\" (id) NOT VALID;\n"
+            "ALTER TABLE app.\"Order\" VALIDATE CONSTRAINT \"Order_userId_fkey\";\n");
 }
 
 TEST_F(LintFix, LeavesWhatIsNotExactAlone) {
@@ -114,7 +126,8 @@ TEST_F(LintFix, LeavesWhatIsNotExactAlone) {
       "ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);\n"  // no name to
                                                                                // validate
       "ROLLBACK;\n"
-      "DO $$ BEGIN CREATE INDEX users_nick_idx ON users (nick); END $$;\n";  // inside a body
+      "DO $$ BEGIN CREATE INDEX users_nick_idx ON users (nick); END $$;\n"  // inside a body
+      "ALTER TABLE orders ADD CHECK (total > 0);\n";  // no name to validate by
   const std::string path = Write("m.sql", text);
   const testing::ProcessResult r = testing::RunPgshift({"lint", "--fix", path});
   EXPECT_EQ(r.exit_code, 1);
