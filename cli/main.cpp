@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = ToInt(ExitCode::kClean);
   AddLintCommand(app, exit_code);
+  AddBaselineCommand(app, exit_code);
   AddRulesCommands(app, exit_code);
   AddPlanCommand(app, exit_code);
   AddRunCommand(app, exit_code);

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "rules/finding.h"
+#include "rules/history/release_facts.h"
 #include "rules/phase.h"
 
 namespace pgshift::rules {
@@ -27,6 +29,15 @@ struct LintSettings {
   // The tool that runs the SQL sets lock_timeout before it (pgshift run does, on every
   // transaction): waits for locks are bounded even where the file sets none.
   bool tool_sets_lock_timeout = false;
+  // Set when the file is a migration that a known release adds or changes (--release,
+  // --changed-files); null otherwise, and rules that need it stay silent.
+  std::shared_ptr<const ReleaseFacts> release;
+
+  // Contract changes (drops, renames) are the point of a contract phase, and of a release that
+  // ships no application code: the version running before the deploy is the one after it.
+  bool ContractExpected() const {
+    return phase == Phase::kContract || (release != nullptr && release->code_changes.empty());
+  }
 };
 
 }  // namespace pgshift::rules

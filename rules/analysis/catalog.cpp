@@ -194,14 +194,6 @@ const CatalogIndex* Catalog::FindIndex(const QualifiedName& name) const {
   return nullptr;
 }
 
-std::vector<const CatalogTable*> Catalog::PartitionsOf(const QualifiedName& parent) const {
-  std::vector<const CatalogTable*> out;
-  for (const CatalogTable& table : tables_) {
-    if (!table.partition_of.empty() && table.partition_of.Matches(parent)) out.push_back(&table);
-  }
-  return out;
-}
-
 std::vector<const CatalogTable*> Catalog::TablesUsingType(std::string_view type) const {
   std::vector<const CatalogTable*> out;
   for (const CatalogTable& table : tables_) {
@@ -253,6 +245,14 @@ bool Catalog::IsNew(const QualifiedName& name) const {
   if (const CatalogTable* table = FindTable(name)) return table->is_new;
   if (const CatalogIndex* index = FindIndex(name)) return index->is_new;
   return false;
+}
+
+std::vector<const CatalogTable*> Catalog::PartitionsOf(const QualifiedName& parent) const {
+  std::vector<const CatalogTable*> out;
+  for (const CatalogTable& table : tables_) {
+    if (!table.partition_of.empty() && table.partition_of.Matches(parent)) out.push_back(&table);
+  }
+  return out;
 }
 
 const CatalogType* Catalog::FindType(const QualifiedName& name) const {
@@ -429,20 +429,19 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
           if (c.name == name) c.validated = true;
         }
         break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+        if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD) {
+          const QualifiedName child = parser::NameOf(cmd.def->partition_cmd->name);
+          const bool attach = cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition;
+          if (CatalogTable* known = MutableTable(child)) {
+            known->partition_of = attach ? table->name : QualifiedName{};
+          }
+        }
+        break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
         std::erase_if(table->constraints,
                       [&](const CatalogConstraint& c) { return c.name == name; });
-        break;
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
-        if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
-            cmd.def->partition_cmd->name != nullptr) {
-          const QualifiedName parent = table->name;
-          if (CatalogTable* partition = MutableTable(parser::NameOf(cmd.def->partition_cmd->name))) {
-            partition->partition_of =
-                cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition ? parent : QualifiedName{};
-          }
-        }
         break;
       default:
         break;

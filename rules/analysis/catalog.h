@@ -47,10 +47,10 @@ struct CatalogTable {
   std::vector<CatalogConstraint> constraints;
   bool partitioned = false;  // PARTITION BY: a parent without storage of its own
   std::vector<std::string> partition_columns;  // the plain columns of PARTITION BY
-  parser::QualifiedName partition_of;          // the parent, for a partition
   bool is_new = false;       // created in the file being checked (or an unreleased migration)
   // Known only from ALTER statements: its CREATE was never seen, so what it lacks is unknown.
   bool partial = false;
+  parser::QualifiedName partition_of;  // the parent, for a partition (PARTITION OF, ATTACH)
 
   const CatalogColumn* FindColumn(std::string_view column) const;
   CatalogColumn* FindColumn(std::string_view column);
@@ -89,12 +89,12 @@ class Catalog {
   // CHECK on it reads every column of the parent's partition key (any column, if the key is not
   // known). The bound itself is not compared: a CHECK on the key is taken as written for it.
   bool ProvesPartitionBound(const parser::QualifiedName& parent, const parser::QualifiedName& partition) const;
-  // The known partitions of a partitioned table.
-  std::vector<const CatalogTable*> PartitionsOf(const parser::QualifiedName& parent) const;
   // Tables with a column of this type (a domain, by its unqualified name).
   std::vector<const CatalogTable*> TablesUsingType(std::string_view type) const;
   // A table or index created in the file being checked: empty, used by nobody yet.
   bool IsNew(const parser::QualifiedName& name) const;
+  // The known partitions of a partitioned table, in creation order.
+  std::vector<const CatalogTable*> PartitionsOf(const parser::QualifiedName& parent) const;
   const CatalogType* FindType(const parser::QualifiedName& name) const;
   bool IsNewSchema(std::string_view name) const;
   // Indexes on a table, including those behind its primary key and unique constraints.

@@ -5,7 +5,9 @@
 // A first-line `-- fixture: pg_version=11 transactions=per-file enable=rule disable=rule` sets the
 // lint settings; `history=history/x.sql` (relative to the fixture) replays that file first as
 // released migrations, so that the fixture's tables exist with known columns without being new.
-// missing-lock-timeout, which reports once per file, is off unless enabled.
+// Also: `phase=contract`; `release` (a known release, migrations only); `code_change=PATH` (the
+// release changes that application file); `code_uses=IDENT@PATH:LINE` (application code uses
+// IDENT there). missing-lock-timeout, which reports once per file, is off unless enabled.
 #pragma once
 
 #include <string>
