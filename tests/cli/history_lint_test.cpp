@@ -116,7 +116,9 @@ TEST_F(HistoryLint, DieselFoldersWithDownFilesCheckedButNotReplayed) {
                           "events, blocking reads and writes",
                           "2019-03-01-000000_index/down.sql non-concurrent-index-drop: takes ACCESS "
                           "EXCLUSIVE on events, blocking reads and writes",
-                          "2019-03-01-000000_index/up.sql concurrent-index-on-partitioned-table: "}))
+                          "2019-03-01-000000_index/up.sql concurrent-index-on-partitioned-table: "
+                          "takes SHARE UPDATE EXCLUSIVE on events, blocking other schema changes and "
+                          "VACUUM, not reads or writes; scans the table"}))
       << r.out;
   EXPECT_EQ(report["summary"]["files"], 4);
 }
