@@ -45,6 +45,9 @@ std::vector<Expectation> ParseExpectations(const std::string& text, std::vector<
 rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors,
                                          std::string* history) {
   rules::LintSettings settings;
+  // A rule that reports once per file would add the same expectation to nearly every fixture:
+  // fixtures run without it unless they enable it.
+  settings.disabled.insert("missing-lock-timeout");
   const std::string first = text.substr(0, text.find('\n'));
   static const std::regex kHeader(R"(^--\s*fixture:(.*)$)");
   std::smatch header;
@@ -72,6 +75,9 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
       settings.transactions = rules::TransactionWrapping::kPerStatement;
     } else if (key == "enable") {
       settings.enabled.insert(value);
+      settings.disabled.erase(value);
+    } else if (key == "disable") {
+      settings.disabled.insert(value);
     } else if (key == "history" && history != nullptr) {
       *history = value;
     } else if (key == "phase" && rules::ParsePhase(value)) {
