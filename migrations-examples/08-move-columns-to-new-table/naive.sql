@@ -2,6 +2,7 @@
 -- columns. The copy reads all of users in one long transaction; the DROP COLUMN takes ACCESS
 -- EXCLUSIVE on users and breaks every query of the release still running that reads or writes
 -- the address columns; rolling that code back cannot bring the columns back.
+-- expect: [missing-lock-timeout] "No lock_timeout is set before this statement, which takes SHARE ROW EXCLUSIVE on users"
 CREATE TABLE addresses (
   user_id bigint PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
   street text,
