@@ -228,6 +228,7 @@ class Splitter {
   void FinishStatement(bool has_semicolon) {
     if (in_statement_) {
       current_.has_semicolon = has_semicolon;
+      current_.terminator_end = has_semicolon ? pos_ : current_.span.end;
       result_.statements.push_back(std::move(current_));
     }
     current_ = RawStatement{};

@@ -28,6 +28,8 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
   finding.message = pending.report.message;
   finding.help = pending.report.help;
   finding.lock = pending.report.lock;
+  // Edits are exact only on the file's own statements, not inside a DO block or function body.
+  if (!file.statements[pending.report.statement].nested()) finding.fix = pending.report.fix;
   finding.file = source.path();
   if (pending.report.span) {
     finding.span = *pending.report.span;
@@ -211,6 +213,10 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
   FileFacts facts;
   facts.transactions = AnalyzeTransactions(file, settings.transactions);
   facts.built_indexes = BuiltIndexes(file);
+  facts.timeouts = AnalyzeTimeouts(file, facts.transactions, settings.tool_sets_lock_timeout);
+  for (const parser::Statement& statement : file.statements) {
+    facts.lines.push_back(source.PositionOf(statement.span.begin).line);
+  }
   facts.locks.resize(file.statements.size());
   Catalog catalog = history != nullptr ? *history : Catalog();
 

@@ -13,6 +13,10 @@ void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
       unreadable.push_back({{"file", file.report.path}, {"message", *file.report.unreadable}});
     }
     for (const rules::Finding& f : file.report.findings) {
+      nlohmann::json fix = nlohmann::json::array();
+      for (const rules::Edit& edit : f.fix) {
+        fix.push_back({{"begin", edit.span.begin}, {"end", edit.span.end}, {"replacement", edit.replacement}});
+      }
       findings.push_back({
           {"rule", f.rule},
           {"severity", rules::SeverityName(f.severity)},
@@ -24,6 +28,7 @@ void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
           {"column", f.start.column},
           {"end_line", f.end.line},
           {"end_column", f.end.column},
+          {"fix", fix},
       });
     }
   }

@@ -6,6 +6,7 @@
 #include "parser/parsed_file.h"
 #include "rules/analysis/built_indexes.h"
 #include "rules/analysis/lock_model.h"
+#include "rules/analysis/timeouts.h"
 #include "rules/analysis/transactions.h"
 
 namespace pgshift::rules {
@@ -16,6 +17,10 @@ struct FileFacts {
   // statement i may read entries 0..i (looking back), never later ones.
   std::vector<std::vector<TableLock>> locks;
   BuiltIndexes built_indexes;  // the indexes each statement builds
+  // The 1-based line each statement starts on, for messages that point back at an earlier one.
+  std::vector<int> lines;
+  // The lock_timeout and statement_timeout in effect before each statement.
+  std::vector<TimeoutsInEffect> timeouts;
 };
 
 }  // namespace pgshift::rules

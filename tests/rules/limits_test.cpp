@@ -38,7 +38,8 @@ TEST(Limits, AFileOverMaxMemoryIsRefusedWhereItStopped) {
 TEST(Limits, AStatementOverItsShareIsReportedAndSkipped) {
   std::string values;
   for (int i = 0; i < 20000; ++i) values += (i ? ", (" : "(") + std::to_string(i) + ")";
-  const std::string sql = "INSERT INTO t VALUES " + values + ";\nDROP TABLE t;\n";
+  const std::string sql =
+      "SET lock_timeout = '2s'; INSERT INTO t VALUES " + values + ";\nDROP TABLE t;\n";
   const FileReport report = Lint(sql, std::size_t{64} << 20);  // 64 KB per statement
   ASSERT_FALSE(report.unreadable.has_value());
   ASSERT_EQ(report.findings.size(), 2u);
@@ -49,7 +50,7 @@ TEST(Limits, AStatementOverItsShareIsReportedAndSkipped) {
 }
 
 TEST(Limits, NestingBeyondTheLimitIsReportedAtItsPosition) {
-  std::string chain = "SELECT 1";
+  std::string chain = "SET lock_timeout = '2s'; SELECT 1";
   for (std::size_t i = 0; i < parser::kMaxNesting + 5; ++i) chain += "+1";
   const FileReport report = Lint(chain + ";\nDROP TABLE t;\n");
   ASSERT_EQ(report.findings.size(), 2u);
