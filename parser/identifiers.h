@@ -18,4 +18,9 @@ struct WrittenIdentifier {
 // Every identifier token of `sql`, in order; empty when the text cannot be scanned.
 std::vector<WrittenIdentifier> WrittenIdentifiers(std::string_view sql);
 
+// An identifier as SQL, quoted as PostgreSQL's quote_ident() does: left bare only when it is
+// lower case letters, digits and underscores (not first a digit) and no keyword other than an
+// unreserved one; otherwise in double quotes, with each double quote doubled.
+std::string QuoteIdentifier(std::string_view name);
+
 }  // namespace pgshift::parser

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <optional>
 
+#include "parser/identifiers.h"
+
 namespace pgshift::rules {
 
 void ForEachAlterCommand(
@@ -50,7 +52,8 @@ void ForEachColumnDefinition(const StatementContext& ctx,
 
 std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table) {
   // Several forms may lock one table (ADD COLUMN ... DEFAULT 1 REFERENCES: ACCESS EXCLUSIVE for
-  // the column, a scan for the foreign key): the table sees the strongest mode and the heaviest work.
+  // the column, a scan for the foreign key): the table sees the strongest mode and the heaviest
+  // work.
   std::optional<TableLock> merged;
   for (const TableLock& lock : ctx.locks()) {
     if (!lock.table.Matches(table)) continue;
@@ -67,22 +70,7 @@ std::string LockText(const StatementContext& ctx, const parser::QualifiedName& t
   return merged ? DescribeLock(*merged) : std::string();
 }
 
-std::string QuoteIdent(std::string_view name) {
-  bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
-  for (const char c : name) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '_')) {
-      plain = false;
-    }
-  }
-  if (plain) return std::string(name);
-  std::string out = "\"";
-  for (const char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string QuoteIdent(std::string_view name) { return parser::QuoteIdentifier(name); }
 
 std::string QuoteLiteral(std::string_view value) {
   std::string out = "'";
@@ -100,7 +88,8 @@ bool IsNewColumn(const StatementContext& ctx, const parser::QualifiedName& table
 }
 
 std::string SqlName(const parser::QualifiedName& name) {
-  return name.schema.empty() ? QuoteIdent(name.name) : QuoteIdent(name.schema) + "." + QuoteIdent(name.name);
+  return name.schema.empty() ? QuoteIdent(name.name)
+                             : QuoteIdent(name.schema) + "." + QuoteIdent(name.name);
 }
 
 }  // namespace pgshift::rules

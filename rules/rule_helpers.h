@@ -33,7 +33,7 @@ void ForEachColumnDefinition(const StatementContext& ctx,
 // field ("takes ACCESS EXCLUSIVE on users, blocking reads and writes; rewrites the table").
 std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table);
 
-// Quotes an identifier for SQL shown in help when it needs quoting.
+// Quotes an identifier for SQL shown in help when it needs quoting (parser::QuoteIdentifier).
 std::string QuoteIdent(std::string_view name);
 
 // A relation name as SQL, each part quoted when it needs it: app."Orders".

@@ -1,7 +1,5 @@
 #include "runner/backfill_key.h"
 
-#include <algorithm>
-
 namespace pgshift::runner {
 
 std::variant<std::vector<KeyColumn>, std::string> BackfillKey(
@@ -46,16 +44,19 @@ std::variant<std::vector<KeyColumn>, std::string> BackfillKey(
     }
     key.push_back({column, *rows.rows[0][0]});
   }
-  std::vector<std::string> sorted = named;
-  std::sort(sorted.begin(), sorted.end());
-  std::string wanted;
-  for (const std::string& column : sorted) wanted += (wanted.empty() ? "" : ",") + column;
+  // Compared as sorted arrays of names, so that no name can pass for two (a column "a,b").
+  std::string wanted, names;
+  for (const std::string& column : named) {
+    wanted += (wanted.empty() ? "" : ", ") + column;
+    names += (names.empty() ? "" : ", ") + db.QuoteLiteral(column);
+  }
   auto unique =
       db.Exec("SELECT 1 FROM pg_index i WHERE i.indrelid = " + relation +
               " AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL "
-              "AND (SELECT string_agg(a.attname, ',' ORDER BY a.attname) FROM pg_attribute a "
-              "     WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)) = " +
-              db.QuoteLiteral(wanted));
+              "AND (SELECT array_agg(a.attname ORDER BY a.attname) FROM pg_attribute a "
+              "     WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)) = "
+              "    (SELECT array_agg(n ORDER BY n) FROM unnest(ARRAY[" +
+              names + "]::name[]) AS n)");
   if (const DbError* error = ErrorOf(unique))
     return "cannot read the indexes of " + table + ": " + error->message;
   if (std::get<Rows>(unique).empty()) {

@@ -69,7 +69,16 @@ inline std::optional<DbError> ExecError(Database& db, std::string_view sql) {
 DbResult<std::unique_ptr<Database>> Connect(const std::string& url,
                                             const std::string& application_name = "pgshift");
 
-// A qualified name quoted part by part: "app.users" → app.users, "My Table" → "My Table".
+// Names as plans, plan reviews and the ledger write them: parts joined by dots, each taken as
+// written, case included (users, app.users, My Table); a part that holds a dot or a double quote
+// is written in double quotes with each double quote doubled ("odd.name", app."say ""hi""").
+std::vector<std::string> NameParts(std::string_view name);
+// The written form of a relation name from a parse tree (schema may be empty).
+std::string NameText(std::string_view schema, std::string_view name);
+
+// A written name as SQL, each part quoted by the server's rules: app.users → "app"."users".
 std::string QuoteQualified(Database& db, std::string_view name);
+// The same without a connection: each part in double quotes.
+std::string QuotedName(std::string_view name);
 
 }  // namespace pgshift::runner

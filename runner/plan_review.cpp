@@ -11,6 +11,7 @@
 #include "rules/analysis/catalog.h"
 #include "rules/analysis/lock_model.h"
 #include "rules/engine.h"
+#include "runner/database.h"
 
 namespace pgshift::runner {
 namespace {
@@ -27,20 +28,34 @@ bool HasConcurrentlyOption(Node* const* items, std::size_t count) {
   return false;
 }
 
-// Statements PostgreSQL refuses inside a transaction block.
-bool OutsideTransaction(const Node* node, std::string& index_name) {
+// The one index a DROP INDEX names, in the written form of runner/database.h.
+std::string DroppedIndex(const PgQuery__DropStmt& drop) {
+  if (drop.remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX || drop.n_objects != 1 ||
+      drop.objects[0]->node_case != PG_QUERY__NODE__NODE_LIST) {
+    return "";
+  }
+  const std::vector<std::string> parts = parser::StringList(drop.objects[0]->list);
+  if (parts.size() == 1) return NameText("", parts[0]);
+  if (parts.size() == 2) return NameText(parts[0], parts[1]);
+  return "";
+}
+
+// Statements PostgreSQL refuses inside a transaction block; notes the index a concurrent build
+// or drop names, which a retry looks at.
+bool OutsideTransaction(const Node* node, StatementReview& review) {
   switch (node->node_case) {
     case PG_QUERY__NODE__NODE_INDEX_STMT: {
       const auto* index = node->index_stmt;
       if (!index->concurrent) return false;
       if (!parser::Str(index->idxname).empty()) {
-        const std::string schema =
-            index->relation ? std::string(parser::Str(index->relation->schemaname)) : "";
-        index_name = (schema.empty() ? "" : schema + ".") + index->idxname;
+        const std::string_view schema =
+            index->relation ? parser::Str(index->relation->schemaname) : std::string_view();
+        review.concurrent_index = NameText(schema, index->idxname);
       }
       return true;
     }
     case PG_QUERY__NODE__NODE_DROP_STMT:
+      if (node->drop_stmt->concurrent) review.dropped_index = DroppedIndex(*node->drop_stmt);
       return node->drop_stmt->concurrent;
     case PG_QUERY__NODE__NODE_REINDEX_STMT:
       return HasConcurrentlyOption(node->reindex_stmt->params, node->reindex_stmt->n_params);
@@ -68,7 +83,9 @@ void VisitRangeVars(const ProtobufCMessage* message, std::set<std::string>& tabl
   if (message == nullptr) return;
   const ProtobufCMessageDescriptor* descriptor = message->descriptor;
   if (descriptor == &pg_query__range_var__descriptor) {
-    tables.insert(parser::NameOf(reinterpret_cast<const PgQuery__RangeVar*>(message)).ToString());
+    const parser::QualifiedName name =
+        parser::NameOf(reinterpret_cast<const PgQuery__RangeVar*>(message));
+    tables.insert(NameText(name.schema, name.name));
   }
   const auto* base = reinterpret_cast<const char*>(message);
   for (unsigned i = 0; i < descriptor->n_fields; ++i) {
@@ -94,8 +111,8 @@ void CollectTables(const Node* node, std::set<std::string>& tables) {
   if (node->node_case == PG_QUERY__NODE__NODE_RENAME_STMT &&
       node->rename_stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
       node->rename_stmt->relation) {
-    const std::string schema(parser::Str(node->rename_stmt->relation->schemaname));
-    tables.insert((schema.empty() ? "" : schema + ".") + node->rename_stmt->newname);
+    tables.insert(NameText(parser::Str(node->rename_stmt->relation->schemaname),
+                           parser::Str(node->rename_stmt->newname)));
   }
 }
 
@@ -154,7 +171,7 @@ class Reviewer {
                     "`: the runner manages transactions itself (each stage is one "
                     "transaction; CONCURRENTLY statements run outside one)");
         }
-        review.outside_transaction = OutsideTransaction(node, review.concurrent_index);
+        review.outside_transaction = OutsideTransaction(node, review);
         if (review.outside_transaction) held.clear();  // a transaction ends before it
         for (const rules::TableLock& lock : rules::LocksOf(node, settings_.pg_version, catalog_)) {
           review.locks.push_back(rules::DescribeLock(lock));
@@ -197,7 +214,16 @@ class Reviewer {
   }
 
   void Finish() { out_.tables.assign(tables_.begin(), tables_.end()); }
-  void AddTable(const std::string& table) { tables_.insert(table); }
+  // A plan's own spelling of a table, in the form statements give it (app.users, not "app".users).
+  void AddTable(const std::string& table) {
+    const std::vector<std::string> parts = NameParts(table);
+    if (parts.size() == 1)
+      tables_.insert(NameText("", parts[0]));
+    else if (parts.size() == 2)
+      tables_.insert(NameText(parts[0], parts[1]));
+    else
+      tables_.insert(table);
+  }
 
   void Error(int line, const std::string& where, const std::string& message) {
     out_.errors.push_back(plan_.path + ":" + std::to_string(line) + ": " + where + ": " + message);
@@ -261,7 +287,7 @@ PlanReview ReviewHere(const Plan& plan, const rules::LintSettings& settings) {
     if (stage.backfill) {
       const BackfillSpec& spec = *stage.backfill;
       // The backfill's pieces must parse as parts of an UPDATE, on their own.
-      std::string probe = "UPDATE " + spec.table + " SET " + spec.set;
+      std::string probe = "UPDATE " + QuotedName(spec.table) + " SET " + spec.set;
       if (!spec.where.empty()) probe += " WHERE (" + spec.where + ")";
       const auto probed = reviewer.Review(stage, {{probe, spec.line}}, "backfill", false, false);
       if (probed.size() != 1) {

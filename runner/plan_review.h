@@ -20,8 +20,9 @@ struct StatementReview {
   std::vector<std::string> locks;        // "takes ACCESS EXCLUSIVE on users, blocking ...; ..."
   std::vector<rules::Finding> findings;  // lint, in the stage's phase (only for `sql`)
   bool outside_transaction = false;      // CONCURRENTLY, VACUUM: cannot run in a transaction block
-  std::string
-      concurrent_index;  // CREATE INDEX CONCURRENTLY: the index, schema-qualified if written so
+  // The index of a CREATE or DROP INDEX CONCURRENTLY, schema-qualified if written so, in the
+  // written form of runner/database.h (NameText); empty for other statements.
+  std::string concurrent_index, dropped_index;
 };
 
 struct StageReview {
@@ -31,7 +32,9 @@ struct StageReview {
 
 struct PlanReview {
   std::vector<StageReview> stages;  // parallel to plan.stages
-  std::vector<std::string> tables;  // every table the plan touches: the fingerprint's scope
+  // Every table the plan touches, in the written form of runner/database.h: the fingerprint's
+  // scope.
+  std::vector<std::string> tables;
   std::vector<std::string> errors;  // "plan.toml:9: stage `x` sql: ..."
 };
 

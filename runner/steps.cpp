@@ -32,20 +32,6 @@ std::string IndexState(Database& db, const std::string& index) {
   return state.empty() ? "absent" : state;
 }
 
-// The index a DROP INDEX CONCURRENTLY names, when it names exactly one.
-std::string DroppedIndex(const std::string& sql) {
-  // Only the plain form is recognised; anything else simply runs.
-  const std::string prefix = "DROP INDEX CONCURRENTLY ";
-  if (sql.size() <= prefix.size()) return "";
-  std::string head = sql.substr(0, prefix.size());
-  for (char& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (head != prefix) return "";
-  std::string name = sql.substr(prefix.size());
-  if (name.rfind("IF EXISTS ", 0) == 0 || name.rfind("if exists ", 0) == 0) name = name.substr(10);
-  if (name.find_first_of(" ,;\"") != std::string::npos) return "";
-  return name;
-}
-
 }  // namespace
 
 std::optional<StepFailure> WithLockRetries(StepContext& context, const std::string& what,
@@ -142,7 +128,7 @@ std::optional<StepFailure> RunStatements(StepContext& context,
     } else {
       const StatementReview& statement = statements[begin];
       const std::string index = statement.concurrent_index;
-      const std::string dropped = DroppedIndex(statement.sql);
+      const std::string& dropped = statement.dropped_index;
       auto cleanup = [&] {
         if (!index.empty() && IndexState(db, index) == "invalid") {
           context.sink.Emit({"note", context.stage_id,
