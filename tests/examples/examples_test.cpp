@@ -140,7 +140,8 @@ TEST_P(Example, NaiveMigrationIsFlaggedAsTheReadmeSays) {
 TEST_P(Example, PlanHasNoErrorVerdictInAnyPhase) {
   const ProcessResult plan = Pgshift({"plan", Path("plan.toml"), "--format", "json"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
-  for (const auto& stage : nlohmann::json::parse(plan.out)["stages"]) {
+  const nlohmann::json parsed = nlohmann::json::parse(plan.out);
+  for (const auto& stage : parsed["stages"]) {
     for (const auto& statement : stage["sql"]) {
       for (const auto& finding : statement["findings"]) {
         EXPECT_NE(finding["severity"], "error") << "stage " << stage["id"] << ": " << finding;

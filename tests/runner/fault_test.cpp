@@ -183,7 +183,7 @@ TEST_F(Fault, ServerRestartMidRunIsReportedAndResumed) {
   db_.reset();
   ASSERT_EQ(runner::RestartSandbox(SharedServer()), std::nullopt);
   const ProcessResult stopped = Finish();
-  EXPECT_EQ(stopped.exit_code, 3);
+  EXPECT_EQ(stopped.exit_code, 3) << stopped.err;
   EXPECT_TRUE(Contains(stopped.err, "lost the connection")) << stopped.err;
   db_ = ConnectTo(url_);
   ASSERT_TRUE(db_);
