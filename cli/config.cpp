@@ -179,7 +179,7 @@ std::optional<ConfigError> ReadRunner(const toml::table& table, const std::strin
     if (node == nullptr) continue;
     const auto text = node->value<std::string>();
     const auto duration = text ? runner::ParseDuration(*text) : std::nullopt;
-    if (!duration) return reader.Bad(key, "must be a duration such as \"500ms\", \"1s\" or \"2min\"");
+    if (!duration) return reader.Bad(key, "must be a duration such as \"500ms\", \"1s\" or \"2min\", up to 24 days");
     *target = *duration;
   }
   if (const toml::node* node = table.get("retries")) {

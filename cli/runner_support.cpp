@@ -130,7 +130,7 @@ bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& setting
     const auto parsed = runner::ParseDuration(*text);
     if (!parsed) {
       std::cerr << "pgshift " << command << ": `" << *text
-                << "` is not a duration (try 500ms, 1s, 2min)\n";
+                << "` is not a duration of up to 24 days (try 500ms, 1s, 2min)\n";
       exit_code = ToInt(ExitCode::kUsage);
       return false;
     }

@@ -1,5 +1,6 @@
 #include "runner/settings.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace pgshift::runner {
@@ -40,7 +41,10 @@ std::optional<Millis> ParseDuration(std::string_view text) {
   else
     return std::nullopt;
   if (unit.empty() && fraction) return std::nullopt;
-  return Millis(static_cast<long long>(value * factor + 0.5));
+  // PostgreSQL's timeouts stop at INT_MAX milliseconds; beyond, the cast would not even be defined.
+  const double millis = std::floor(value * factor + 0.5);
+  if (millis > static_cast<double>(kMaxDuration.count())) return std::nullopt;
+  return Millis(static_cast<long long>(millis));
 }
 
 std::string FormatDuration(Millis duration) {

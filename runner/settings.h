@@ -24,7 +24,11 @@ struct RunSettings {
   std::string pause_file;  // while this file exists, the backfill waits
 };
 
-// "1s", "500ms", "2min", "1h", "0": a duration. Plain numbers are milliseconds.
+// The longest duration: PostgreSQL's timeouts stop at INT_MAX milliseconds (about 24.8 days).
+inline constexpr Millis kMaxDuration{2147483647};
+
+// "1s", "500ms", "2min", "1h", "0": a duration. Plain numbers are milliseconds. None beyond
+// kMaxDuration.
 std::optional<Millis> ParseDuration(std::string_view text);
 std::string FormatDuration(Millis duration);  // "1.5 s", "200 ms", "2 min 5 s"
 

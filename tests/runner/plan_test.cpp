@@ -204,6 +204,11 @@ TEST(Durations, ParseAndFormat) {
   EXPECT_EQ(ParseDuration("s"), std::nullopt);
   EXPECT_EQ(ParseDuration("5 days"), std::nullopt);
   EXPECT_EQ(ParseDuration("-1s"), std::nullopt);
+  // Up to PostgreSQL's INT_MAX milliseconds; far beyond it (found by fuzzing) is no duration.
+  EXPECT_EQ(ParseDuration("2147483647"), Millis(2147483647));
+  EXPECT_EQ(ParseDuration("596h"), Millis(2145600000));
+  EXPECT_EQ(ParseDuration("2147483648"), std::nullopt);
+  EXPECT_EQ(ParseDuration("15555555555555555555 s"), std::nullopt);
   EXPECT_EQ(FormatDuration(Millis(200)), "200 ms");
   EXPECT_EQ(FormatDuration(Millis(1500)), "1.5 s");
   EXPECT_EQ(FormatDuration(Millis(125000)), "2 min 5 s");

@@ -29,7 +29,10 @@ TEST(RunnerConfig, BadValuesNameFileLineAndKey) {
   };
   EXPECT_EQ(error("[runner]\nlock_timeout = \"soon\"\n"),
             "pgshift.toml:2:16: `runner.lock_timeout` must be a duration such as \"500ms\", \"1s\" "
-            "or \"2min\"");
+            "or \"2min\", up to 24 days");
+  EXPECT_EQ(error("[runner]\nthrottle = \"600h\"\n"),
+            "pgshift.toml:2:12: `runner.throttle` must be a duration such as \"500ms\", \"1s\" "
+            "or \"2min\", up to 24 days");
   EXPECT_EQ(error("[runner]\nretries = -1\n"),
             "pgshift.toml:2:11: `runner.retries` must be a whole number from 0 to 100");
   EXPECT_EQ(error("[runner]\nbatch = 1\n"), "pgshift.toml:2:1: unknown key `runner.batch`");
