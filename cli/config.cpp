@@ -183,12 +183,12 @@ std::optional<ConfigError> ReadRunner(const toml::table& table, const std::strin
     *target = *duration;
   }
   if (const toml::node* node = table.get("retries")) {
-    const auto value = node->value<int64_t>();
+    const auto value = node->value_exact<int64_t>();
     if (!value || *value < 0 || *value > 100) return reader.Bad("retries", "must be a whole number from 0 to 100");
     settings.retries = static_cast<int>(*value);
   }
   if (const toml::node* node = table.get("batch_size")) {
-    const auto value = node->value<int64_t>();
+    const auto value = node->value_exact<int64_t>();
     if (!value || *value < 1 || *value > 10000000) {
       return reader.Bad("batch_size", "must be a whole number from 1 to 10000000");
     }
@@ -256,7 +256,7 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   }
 
   if (const toml::node* node = root.get("pg_version")) {
-    const auto version = node->value<int64_t>();
+    const auto version = node->value_exact<int64_t>();
     if (!version || *version < 10 || *version > 18) {
       return reader.Bad("pg_version", "must be a server major version from 10 to 18");
     }

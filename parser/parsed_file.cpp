@@ -157,13 +157,15 @@ StatementParse ParseSpan(ParsedFile& file, std::string_view text, Span span) {
   return parse;
 }
 
-// Whether the file now holds more than its limit allows; if so, says where it stopped.
-bool OverLimit(ParsedFile& file, std::size_t offset) {
-  const std::size_t used =
-      ArenaBytes(*file.arena) + file.statements.size() * kStatementOverhead;
+// Whether the file now holds more than its limit allows, with room left for parsing one more
+// statement; if so, says where it stopped. `text_bytes`: the file's text and its copies.
+bool OverLimit(ParsedFile& file, std::size_t text_bytes, std::size_t offset) {
+  const std::size_t used = text_bytes + ArenaBytes(*file.arena) +
+                           file.statements.size() * kStatementOverhead +
+                           file.limits.ParserReserve();
   if (used <= file.limits.memory) return false;
   file.over_limit = ParseNote{
-      offset, "too large to lint: its parse trees and statements need more than the " +
+      offset, "too large to lint: its text, parse trees and statements need more than the " +
                   Megabytes(file.limits.memory) +
                   " pgshift may use for one file (max_memory); stopped here. " + kRaiseLimit};
   return true;
@@ -199,8 +201,9 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
     text = blanked;
   }
 
+  const std::size_t text_bytes = original.size() + blanked.size();
   for (const RawStatement& raw : split.statements) {
-    if (OverLimit(file, raw.span.begin)) break;
+    if (OverLimit(file, text_bytes, raw.span.begin)) break;
     StatementParse outcome = ParseSpan(file, text, raw.span);
     if (outcome.error && !raw.inner_semicolons.empty()) {
       // An unbalanced parenthesis may have swallowed the statements after it: report the error
@@ -215,7 +218,7 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
     }
     AddStatement(file, original, raw.span, raw.has_semicolon, raw.terminator_end, std::move(outcome));
   }
-  if (!file.over_limit) OverLimit(file, original.size());
+  if (!file.over_limit) OverLimit(file, text_bytes, original.size());
   // Comments found inside bodies were added after the file's own.
   std::stable_sort(file.comments.begin(), file.comments.end(),
                    [](const Comment& a, const Comment& b) { return a.span.begin < b.span.begin; });

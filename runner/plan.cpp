@@ -128,7 +128,7 @@ void ReadBackfill(Reader& reader, const toml::node& node, const std::string& pre
     if (!ok) reader.Error(*key, prefix + ".key", "must be a non-empty list of column names");
   }
   if (const toml::node* size = table->get("batch_size")) {
-    const auto value = size->value<int64_t>();
+    const auto value = size->value_exact<int64_t>();
     if (!value || *value < 1 || *value > 10000000) {
       reader.Error(*size, prefix + ".batch_size", "must be a whole number from 1 to 10000000");
     } else {

@@ -8,10 +8,14 @@ namespace {
 std::string EscapeData(std::string_view text) {
   std::string out;
   for (const char c : text) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else out += c;
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
   }
   return out;
 }
@@ -19,18 +23,24 @@ std::string EscapeData(std::string_view text) {
 std::string EscapeProperty(std::string_view text) {
   std::string out;
   for (const char c : EscapeData(text)) {
-    if (c == ':') out += "%3A";
-    else if (c == ',') out += "%2C";
-    else out += c;
+    if (c == ':')
+      out += "%3A";
+    else if (c == ',')
+      out += "%2C";
+    else
+      out += c;
   }
   return out;
 }
 
 std::string_view Command(rules::Severity severity) {
   switch (severity) {
-    case rules::Severity::kError: return "error";
-    case rules::Severity::kWarning: return "warning";
-    case rules::Severity::kInfo: return "notice";
+    case rules::Severity::kError:
+      return "error";
+    case rules::Severity::kWarning:
+      return "warning";
+    case rules::Severity::kInfo:
+      return "notice";
   }
   return "notice";
 }

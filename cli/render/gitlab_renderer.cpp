@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "cli/render/json_stream.h"
 #include "cli/render/renderer.h"
 
 namespace pgshift::cli {
@@ -10,9 +11,12 @@ namespace {
 
 std::string_view GitlabSeverity(rules::Severity severity) {
   switch (severity) {
-    case rules::Severity::kError: return "critical";
-    case rules::Severity::kWarning: return "major";
-    case rules::Severity::kInfo: return "info";
+    case rules::Severity::kError:
+      return "critical";
+    case rules::Severity::kWarning:
+      return "major";
+    case rules::Severity::kInfo:
+      return "info";
   }
   return "info";
 }
@@ -35,19 +39,21 @@ std::string Fingerprint(const rules::Finding& f) {
 }  // namespace
 
 void RenderGitlab(const std::vector<LintedFile>& files, std::ostream& out) {
-  nlohmann::json issues = nlohmann::json::array();
-  for (const LintedFile& file : files) {
-    for (const rules::Finding& f : file.report.findings) {
-      issues.push_back({
-          {"description", f.message},
-          {"check_name", f.rule},
-          {"fingerprint", Fingerprint(f)},
-          {"severity", GitlabSeverity(f.severity)},
-          {"location", {{"path", f.file}, {"lines", {{"begin", f.start.line}, {"end", f.end.line}}}}},
-      });
+  WriteStreamedJson(out, kStreamedArray, [&](const auto& emit) {
+    for (const LintedFile& file : files) {
+      for (const rules::Finding& f : file.report.findings) {
+        emit({
+            {"description", f.message},
+            {"check_name", f.rule},
+            {"fingerprint", Fingerprint(f)},
+            {"severity", GitlabSeverity(f.severity)},
+            {"location",
+             {{"path", f.file}, {"lines", {{"begin", f.start.line}, {"end", f.end.line}}}}},
+        });
+      }
     }
-  }
-  out << issues.dump(2) << '\n';
+  });
+  out << '\n';
 }
 
 }  // namespace pgshift::cli

@@ -10,9 +10,15 @@ Totals CountTotals(const std::vector<LintedFile>& files) {
     if (file.report.unreadable) ++totals.unreadable;
     for (const rules::Finding& finding : file.report.findings) {
       switch (finding.severity) {
-        case rules::Severity::kError: ++totals.errors; break;
-        case rules::Severity::kWarning: ++totals.warnings; break;
-        case rules::Severity::kInfo: ++totals.infos; break;
+        case rules::Severity::kError:
+          ++totals.errors;
+          break;
+        case rules::Severity::kWarning:
+          ++totals.warnings;
+          break;
+        case rules::Severity::kInfo:
+          ++totals.infos;
+          break;
       }
     }
   }
@@ -31,11 +37,16 @@ std::optional<Format> ParseFormat(std::string_view name) {
 void Render(Format format, const std::vector<LintedFile>& files, const RenderOptions& options,
             std::ostream& out) {
   switch (format) {
-    case Format::kText: return RenderText(files, options, out);
-    case Format::kJson: return RenderJson(files, out);
-    case Format::kSarif: return RenderSarif(files, out);
-    case Format::kGithub: return RenderGithub(files, out);
-    case Format::kGitlab: return RenderGitlab(files, out);
+    case Format::kText:
+      return RenderText(files, options, out);
+    case Format::kJson:
+      return RenderJson(files, out);
+    case Format::kSarif:
+      return RenderSarif(files, out);
+    case Format::kGithub:
+      return RenderGithub(files, out);
+    case Format::kGitlab:
+      return RenderGitlab(files, out);
   }
 }
 

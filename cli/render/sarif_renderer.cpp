@@ -1,6 +1,7 @@
 // SARIF 2.1.0, for GitHub code scanning and other static-analysis dashboards.
 #include <nlohmann/json.hpp>
 
+#include "cli/render/json_stream.h"
 #include "cli/render/renderer.h"
 #include "rules/rule.h"
 
@@ -9,9 +10,12 @@ namespace {
 
 std::string_view Level(rules::Severity severity) {
   switch (severity) {
-    case rules::Severity::kError: return "error";
-    case rules::Severity::kWarning: return "warning";
-    case rules::Severity::kInfo: return "note";
+    case rules::Severity::kError:
+      return "error";
+    case rules::Severity::kWarning:
+      return "warning";
+    case rules::Severity::kInfo:
+      return "note";
   }
   return "none";
 }
@@ -27,55 +31,61 @@ void RenderSarif(const std::vector<LintedFile>& files, std::ostream& out) {
         {"id", rule.doc->id},
         {"shortDescription", {{"text", rule.doc->summary}}},
         {"fullDescription", {{"text", rule.doc->rationale}}},
-        {"help", {{"text", std::string(rule.doc->rationale) + "\n\nInstead of:\n" +
-                               std::string(rule.doc->bad) + "\n\nWrite:\n" +
-                               std::string(rule.doc->good)}}},
+        {"help",
+         {{"text", std::string(rule.doc->rationale) + "\n\nInstead of:\n" +
+                       std::string(rule.doc->bad) + "\n\nWrite:\n" + std::string(rule.doc->good)}}},
         {"defaultConfiguration", {{"level", Level(rule.doc->severity)}}},
     });
   }
-  nlohmann::json results = nlohmann::json::array();
   nlohmann::json notifications = nlohmann::json::array();
   for (const LintedFile& file : files) {
     if (file.report.unreadable) {
-      notifications.push_back({{"level", "error"},
-                               {"message", {{"text", *file.report.unreadable}}},
-                               {"locations",
-                                {{{"physicalLocation",
-                                   {{"artifactLocation", {{"uri", file.report.path}}}}}}}}});
-    }
-    for (const rules::Finding& f : file.report.findings) {
-      nlohmann::json result = {
-          {"ruleId", f.rule},
-          {"level", Level(f.severity)},
-          {"message", {{"text", f.message + (f.lock.empty() ? "" : " (" + f.lock + ")") +
-                                    (f.help.empty() ? "" : "\n" + f.help)}}},
-          {"locations",
-           {{{"physicalLocation",
-              {{"artifactLocation", {{"uri", f.file}}},
-               {"region",
-                {{"startLine", f.start.line},
-                 {"startColumn", f.start.column},
-                 {"endLine", f.end.line},
-                 {"endColumn", f.end.column}}}}}}}},
-      };
-      if (const auto it = rule_index.find(f.rule); it != rule_index.end()) {
-        result["ruleIndex"] = it->second;
-      }
-      results.push_back(std::move(result));
+      notifications.push_back(
+          {{"level", "error"},
+           {"message", {{"text", *file.report.unreadable}}},
+           {"locations",
+            {{{"physicalLocation", {{"artifactLocation", {{"uri", file.report.path}}}}}}}}});
     }
   }
   nlohmann::json invocation = {{"executionSuccessful", true}};
-  if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;
+  if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
   const nlohmann::json document = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs",
-       {{{"tool", {{"driver", {{"name", "pgshift"}, {"version", PGSHIFT_VERSION}, {"rules", descriptors}}}}},
+       {{{"tool",
+          {{"driver",
+            {{"name", "pgshift"}, {"version", PGSHIFT_VERSION}, {"rules", descriptors}}}}},
          {"invocations", {invocation}},
          {"columnKind", "unicodeCodePoints"},
-         {"results", results}}}},
+         {"results", kStreamedArray}}}},
   };
-  out << document.dump(2) << '\n';
+  WriteStreamedJson(out, document, [&](const auto& emit) {
+    for (const LintedFile& file : files) {
+      for (const rules::Finding& f : file.report.findings) {
+        nlohmann::json result = {
+            {"ruleId", f.rule},
+            {"level", Level(f.severity)},
+            {"message",
+             {{"text", f.message + (f.lock.empty() ? "" : " (" + f.lock + ")") +
+                           (f.help.empty() ? "" : "\n" + f.help)}}},
+            {"locations",
+             {{{"physicalLocation",
+                {{"artifactLocation", {{"uri", f.file}}},
+                 {"region",
+                  {{"startLine", f.start.line},
+                   {"startColumn", f.start.column},
+                   {"endLine", f.end.line},
+                   {"endColumn", f.end.column}}}}}}}},
+        };
+        if (const auto it = rule_index.find(f.rule); it != rule_index.end()) {
+          result["ruleIndex"] = it->second;
+        }
+        emit(result);
+      }
+    }
+  });
+  out << '\n';
 }
 
 }  // namespace pgshift::cli

@@ -17,9 +17,12 @@ struct Palette {
 
 std::string_view SeverityColour(rules::Severity severity) {
   switch (severity) {
-    case rules::Severity::kError: return "1;31";
-    case rules::Severity::kWarning: return "1;33";
-    case rules::Severity::kInfo: return "1;34";
+    case rules::Severity::kError:
+      return "1;31";
+    case rules::Severity::kWarning:
+      return "1;33";
+    case rules::Severity::kInfo:
+      return "1;34";
   }
   return "0";
 }
@@ -59,8 +62,9 @@ void Indented(std::ostream& out, const std::string& gutter, std::string_view lab
   bool first = true;
   while (start <= text.size()) {
     const std::size_t end = std::min(text.find('\n', start), text.size());
-    out << gutter << (first ? p.Wrap("1", std::string("= ") + std::string(label) + ": ")
-                            : std::string(label.size() + 4, ' '))
+    out << gutter
+        << (first ? p.Wrap("1", std::string("= ") + std::string(label) + ": ")
+                  : std::string(label.size() + 4, ' '))
         << text.substr(start, end - start) << '\n';
     first = false;
     start = end + 1;
@@ -69,7 +73,8 @@ void Indented(std::ostream& out, const std::string& gutter, std::string_view lab
 
 void RenderFinding(const LintedFile& file, const rules::Finding& f, const Palette& p,
                    std::ostream& out) {
-  out << p.Wrap("1", f.file + ":" + std::to_string(f.start.line) + ":" + std::to_string(f.start.column) + ":")
+  out << p.Wrap("1", f.file + ":" + std::to_string(f.start.line) + ":" +
+                         std::to_string(f.start.column) + ":")
       << ' ' << p.Wrap(SeverityColour(f.severity), std::string(rules::SeverityName(f.severity)))
       << p.Wrap("1", "[" + f.rule + "]") << ' ' << f.message << '\n';
 
@@ -78,9 +83,9 @@ void RenderFinding(const LintedFile& file, const rules::Finding& f, const Palett
   const Snippet snippet = SnippetAt(file.source.text(), f.span.begin);
   const std::string_view line = snippet.text;
   const std::size_t from = std::min(snippet.finding, line.size());
-  const std::size_t to =
-      f.end.line == f.start.line ? std::min(from + (f.span.end - f.span.begin), line.size())
-                                 : line.size();
+  const std::size_t to = f.end.line == f.start.line
+                             ? std::min(from + (f.span.end - f.span.begin), line.size())
+                             : line.size();
   std::size_t width = 0;
   for (const char c : line.substr(from, to > from ? to - from : 0)) {
     if (!IsContinuation(c)) ++width;
@@ -122,9 +127,9 @@ void RenderText(const std::vector<LintedFile>& files, const RenderOptions& optio
   }
   const Totals t = CountTotals(files);
   const std::size_t found = t.errors + t.warnings + t.infos;
-  out << (found == 0 ? p.Wrap("1;32", "No findings") : "Found " + Plural(t.errors, "error") + ", " +
-                                                           Plural(t.warnings, "warning") + ", " +
-                                                           Plural(t.infos, "info"))
+  out << (found == 0 ? p.Wrap("1;32", "No findings")
+                     : "Found " + Plural(t.errors, "error") + ", " + Plural(t.warnings, "warning") +
+                           ", " + Plural(t.infos, "info"))
       << " in " << Plural(t.files, "file") << " (" << Plural(t.statements, "statement") << ")";
   if (t.unreadable > 0) out << "; " << Plural(t.unreadable, "file") << " could not be read";
   out << ".\n";

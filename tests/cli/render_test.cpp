@@ -1,5 +1,7 @@
 #include "cli/render/renderer.h"
 
+#include "cli/render/json_stream.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -99,6 +101,30 @@ TEST(Render, GitlabCodeQuality) {
   EXPECT_EQ(issues[1]["location"]["lines"]["begin"], 2);
   EXPECT_NE(issues[0]["fingerprint"], issues[1]["fingerprint"]);
   EXPECT_EQ(issues[0]["fingerprint"].get<std::string>().size(), 16u);
+}
+
+// Streaming writes what dump(2) of the whole document writes, wherever the array sits.
+TEST(StreamedJson, WritesWhatDumpWrites) {
+  const std::vector<nlohmann::json> elements = {
+      {{"a", 1}, {"b", {{"c", "x\ny"}, {"d", nlohmann::json::array()}}}}, 2, "three", {1, 2}};
+  for (std::size_t count : {0, 1, 4}) {
+    const std::vector<nlohmann::json> some(elements.begin(), elements.begin() + count);
+    const nlohmann::json shapes[] = {
+        kStreamedArray,
+        {{"findings", kStreamedArray}, {"version", 1}},
+        {{"runs", {{{"tool", "t"}, {"results", kStreamedArray}, {"z", {1, 2}}}}}},
+    };
+    for (const nlohmann::json& shape : shapes) {
+      std::string whole = shape.dump();
+      const std::string quoted = "\"" + std::string(kStreamedArray) + "\"";
+      whole.replace(whole.find(quoted), quoted.size(), nlohmann::json(some).dump());
+      std::ostringstream out;
+      WriteStreamedJson(out, shape, [&](const auto& emit) {
+        for (const nlohmann::json& e : some) emit(e);
+      });
+      EXPECT_EQ(out.str(), nlohmann::json::parse(whole).dump(2)) << shape.dump();
+    }
+  }
 }
 
 }  // namespace

@@ -105,6 +105,9 @@ TEST(Plan, BackfillKeysAreChecked) {
                "`stage[1].backfill.key` must be a non-empty list");
   EXPECT_ERROR(head + "backfill = { table = \"t\", set = \"a = 1\", batch_size = 0 }\n",
                "`stage[1].backfill.batch_size` must be");
+  // A float far out of any integer's range (toml++ would convert it with undefined behaviour).
+  EXPECT_ERROR(head + "backfill = { table = \"t\", set = \"a = 1\", batch_size = 1e102 }\n",
+               "`stage[1].backfill.batch_size` must be a whole number");
   EXPECT_ERROR(head + "backfill = { table = \"t\", set = \"a = \" }\n",
                "stage `b` backfill: syntax error");
   EXPECT_ERROR(head + "backfill = { table = \"t\", set = \"a = 1 WHERE true; DROP TABLE t\" }\n",

@@ -33,6 +33,10 @@ TEST(RunnerConfig, BadValuesNameFileLineAndKey) {
   EXPECT_EQ(error("[runner]\nthrottle = \"600h\"\n"),
             "pgshift.toml:2:12: `runner.throttle` must be a duration such as \"500ms\", \"1s\" "
             "or \"2min\", up to 24 days");
+  EXPECT_EQ(error("[runner]\nbatch_size = 1e102\n"),
+            "pgshift.toml:2:14: `runner.batch_size` must be a whole number from 1 to 10000000");
+  EXPECT_EQ(error("pg_version = 15.0\n"),
+            "pgshift.toml:1:14: `pg_version` must be a server major version from 10 to 18");
   EXPECT_EQ(error("[runner]\nretries = -1\n"),
             "pgshift.toml:2:11: `runner.retries` must be a whole number from 0 to 100");
   EXPECT_EQ(error("[runner]\nbatch = 1\n"), "pgshift.toml:2:1: unknown key `runner.batch`");
