@@ -220,9 +220,10 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     const std::size_t down = rules::DownSectionStart(text);
     const bool has_down = down < text.size();
     const bool unreleased = scope.unreleased.count(step.path) > 0;
+    std::string_view replayed_text = text;  // the text itself moves into the linted file
     if (step.input) {
       const std::string path = inputs[*step.input].path.string();
-      parser::SourceText source(path, text);
+      parser::SourceText source(path, std::move(text));
       // A down file rolls back what is deployed.
       const rules::Catalog deployed = step.replay ? rules::Catalog() : Deployed(&catalog);
       const rules::Catalog* history =
@@ -238,10 +239,11 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
         report.notes.push_back(path + ":" + std::to_string(source.PositionOf(down).line) +
                                ": down section: checked, not replayed into the history");
       }
-      slots[*step.input].emplace(LintedFile{std::move(source), std::move(report)});
+      replayed_text = slots[*step.input].emplace(LintedFile{std::move(source), std::move(report)})
+                          .source.text();
     }
     if (!job.root.empty() && step.replay) {
-      const std::string_view up = std::string_view(text).substr(0, down);
+      const std::string_view up = replayed_text.substr(0, down);
       if (rules::ReplayMigration(up, unreleased, catalog)) {
         ++replayed;
       } else {
