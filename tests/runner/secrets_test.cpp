@@ -92,6 +92,8 @@ class Secrets : public ::testing::Test {
     std::ofstream(plan_) << kPlan;
     env_.env["PGSHIFT_JOURNAL"] = (dir_ / "journal.db").string();
     env_.env["XDG_STATE_HOME"] = (dir_ / "state").string();
+    // No password file or service file of the user running the tests takes part.
+    env_.env["HOME"] = dir_.string();
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -184,6 +186,22 @@ TEST_F(Secrets, PasswordFile) {
   chmod(file.c_str(), 0600);  // libpq ignores a password file others can read
   env_.env["PGPASSFILE"] = file.string();
   RunEverything(Url(kRole));
+  ExpectNoSecretAnywhere();
+}
+
+TEST_F(Secrets, PasswordFileInTheHomeDirectory) {
+  const fs::path file = dir_ / ".pgpass";
+  std::ofstream(file) << "*:" << Port() << ":*:" << kRole << ":" << kPassword << "\n";
+  chmod(file.c_str(), 0600);
+  RunEverything(Url(kRole));  // HOME is dir_
+  ExpectNoSecretAnywhere();
+}
+
+TEST_F(Secrets, ServiceFileInTheHomeDirectory) {
+  std::ofstream(dir_ / ".pg_service.conf")
+      << "[shop]\nhost=127.0.0.1\nport=" << Port() << "\ndbname=" << database_
+      << "\nuser=" << kRole << "\npassword=" << kPassword << "\n";
+  RunEverything("service=shop");  // HOME is dir_
   ExpectNoSecretAnywhere();
 }
 
