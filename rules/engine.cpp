@@ -28,18 +28,21 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
   finding.message = pending.report.message;
   finding.help = pending.report.help;
   finding.lock = pending.report.lock;
+  // A report about a comment (a suppression) may come from a file without statements.
+  const parser::Statement* statement = pending.report.statement < file.statements.size()
+                                           ? &file.statements[pending.report.statement]
+                                           : nullptr;
   // Edits are exact only on the file's own statements, not inside a DO block or function body.
-  if (!file.statements[pending.report.statement].nested()) finding.fix = pending.report.fix;
+  if (statement != nullptr && !statement->nested()) finding.fix = pending.report.fix;
   finding.file = source.path();
   if (pending.report.span) {
     finding.span = *pending.report.span;
-  } else {
-    const parser::Statement& statement = file.statements[pending.report.statement];
-    finding.span = statement.span;
+  } else if (statement != nullptr) {
+    finding.span = statement->span;
     if (pending.report.location >= 0 &&
-        static_cast<std::size_t>(pending.report.location) < statement.text.size()) {
+        static_cast<std::size_t>(pending.report.location) < statement->text.size()) {
       // Through the statement's offsets: a nested statement's text is not always the file's.
-      finding.span.begin = statement.FileOffset(pending.report.location);
+      finding.span.begin = statement->FileOffset(pending.report.location);
     }
   }
   finding.start = source.PositionOf(finding.span.begin);

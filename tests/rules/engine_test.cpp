@@ -91,6 +91,14 @@ TEST(Engine, SuppressionProblemsAreReported) {
   EXPECT_EQ(report.findings[1].start.line, 3);
 }
 
+// A file of comments only (found by the lint fuzzer: it read a statement that was not there).
+TEST(Engine, SuppressionsInAFileWithoutStatementsAreReported) {
+  const FileReport report = Lint("-- a comment\n-- pgshift-ignore drop-column: unused\n");
+  EXPECT_EQ(Rules(report), std::vector<std::string>{"unused-suppression"});
+  EXPECT_EQ(report.findings[0].start.line, 2);
+  EXPECT_EQ(report.statements, 0u);
+}
+
 TEST(Engine, DisabledRulesDoNotRunAndSeverityCanChange) {
   LintSettings settings = Quiet();
   settings.disabled.insert("drop-column");

@@ -1,0 +1,4 @@
+-- fixture: code_change=app/models/user.rb code_change=app/views/users/show.erb
+-- expect: [drop-column] "users.legacy_flag"
+-- -change] "drops column userss not hide what the release shows.
+-- pgshift-ignore drop-column: unused sE VIEW customers AS SELECT * FROM accounts;
