@@ -6,9 +6,17 @@
 
 #include <string>
 
+#include "parser/json_tree.h"
+
 namespace pgshift::parser {
 
-ParseTree::~ParseTree() { pg_query__parse_result__free_unpacked(result_, nullptr); }
+ParseTree::ParseTree(std::unique_ptr<Arena> arena, PgQuery__ParseResult* result)
+    : arena_(std::move(arena)), result_(result) {}
+
+ParseTree::~ParseTree() {
+  // A tree in an arena goes with it; an unpacked one is freed node by node.
+  if (!arena_) pg_query__parse_result__free_unpacked(result_, nullptr);
+}
 
 std::size_t ParseTree::size() const { return result_->n_stmts; }
 
@@ -21,16 +29,18 @@ struct ParseOutcome {
   std::optional<SyntaxError> error;
 };
 
-// Parses one statement's text; `base` is its offset in the file.
-ParseOutcome ParseOne(std::string_view file_text, Span span) {
-  const std::string sql(file_text.substr(span.begin, span.size()));
+SyntaxError ErrorAt(const PgQueryError& error, const std::string& sql, Span span) {
+  // cursorpos is 1-based and counts characters; 0 means no position.
+  const std::size_t cursor = error.cursorpos > 0 ? error.cursorpos - 1 : 0;
+  return SyntaxError{error.message, span.begin + ByteOffsetOfCodePoint(sql, cursor)};
+}
+
+// The protobuf route: slower (see json_tree.h), kept for a tree the JSON decoder declines.
+ParseOutcome ParseOneWithProtobuf(const std::string& sql, Span span) {
   PgQueryProtobufParseResult result = pg_query_parse_protobuf(sql.c_str());
   ParseOutcome outcome;
   if (result.error != nullptr) {
-    // cursorpos is 1-based and counts characters; 0 means no position.
-    const std::size_t cursor = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
-    outcome.error =
-        SyntaxError{result.error->message, span.begin + ByteOffsetOfCodePoint(sql, cursor)};
+    outcome.error = ErrorAt(*result.error, sql, span);
   } else {
     auto* unpacked = pg_query__parse_result__unpack(
         nullptr, result.parse_tree.len, reinterpret_cast<const uint8_t*>(result.parse_tree.data));
@@ -41,6 +51,27 @@ ParseOutcome ParseOne(std::string_view file_text, Span span) {
     }
   }
   pg_query_free_protobuf_parse_result(result);
+  return outcome;
+}
+
+// Parses one statement's text; `span` is where it is in the file.
+ParseOutcome ParseOne(std::string_view file_text, Span span) {
+  const std::string sql(file_text.substr(span.begin, span.size()));
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  ParseOutcome outcome;
+  if (result.error != nullptr) {
+    outcome.error = ErrorAt(*result.error, sql, span);
+  } else {
+    const std::string_view json(result.parse_tree);
+    // The structs take about three times the bytes of their JSON.
+    auto arena = std::make_unique<Arena>(3 * json.size() + 256);
+    if (PgQuery__ParseResult* tree = DecodeJsonParseTree(json, sql, *arena)) {
+      outcome.tree = std::make_shared<ParseTree>(std::move(arena), tree);
+    } else {
+      outcome = ParseOneWithProtobuf(sql, span);
+    }
+  }
+  pg_query_free_parse_result(result);
   return outcome;
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parser/arena.h"
 #include "parser/source_text.h"
 #include "parser/splitter.h"
 
@@ -21,10 +22,11 @@ struct SyntaxError {
   std::size_t offset = 0;  // byte offset in the file
 };
 
-// Owns one statement's unpacked protobuf parse tree.
+// Owns one statement's protobuf-c parse tree: unpacked by protobuf-c, or built in an arena.
 class ParseTree {
  public:
   explicit ParseTree(PgQuery__ParseResult* result) : result_(result) {}
+  ParseTree(std::unique_ptr<Arena> arena, PgQuery__ParseResult* result);
   ~ParseTree();
   ParseTree(const ParseTree&) = delete;
   ParseTree& operator=(const ParseTree&) = delete;
@@ -34,6 +36,7 @@ class ParseTree {
   const PgQuery__Node* statement(std::size_t i) const;
 
  private:
+  std::unique_ptr<Arena> arena_;  // when set, holds every node of result_
   PgQuery__ParseResult* result_;
 };
 
