@@ -2,6 +2,7 @@
 
 #include <pg_query/pg_query.pb-c.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -84,6 +85,17 @@ class Schema {
 
   std::unordered_map<const MessageDescriptor*, FieldIndex> indexes_;
 };
+
+// The field a JSON key names, or null. Kept out of line, as are the other helpers that need
+// buffers: the decoder recurses once per nesting level, so its frames must stay small.
+[[gnu::noinline]] const FieldDescriptor* FindField(const MessageDescriptor* message,
+                                                   std::string_view key) {
+  char normalized[kMaxKey];
+  if (key.size() > kMaxKey) return nullptr;
+  const FieldIndex& index = Schema::Get().IndexOf(message);
+  const auto found = index.find(std::string_view(normalized, Normalize(key, normalized)));
+  return found == index.end() ? nullptr : found->second;
+}
 
 std::size_t ValueSize(ProtobufCType type) {
   switch (type) {
@@ -184,11 +196,12 @@ class Decoder {
   Decoder(std::string_view json, std::string_view sql, Arena& arena)
       : pos_(json.data()), end_(json.data() + json.size()), sql_(sql), arena_(arena) {}
 
-  PgQuery__ParseResult* Run() {
+  JsonTree Run() {
     ProtobufCMessage* result = Message(&pg_query__parse_result__descriptor);
     SkipSpace();
-    if (!ok_ || pos_ != end_) return nullptr;
-    return reinterpret_cast<PgQuery__ParseResult*>(result);
+    if (too_deep_) return {.too_deep = true};
+    if (!ok_ || pos_ != end_) return {};
+    return {.tree = reinterpret_cast<PgQuery__ParseResult*>(result)};
   }
 
  private:
@@ -211,16 +224,14 @@ class Decoder {
   ProtobufCMessage* Message(const MessageDescriptor* descriptor) {
     auto* message = static_cast<ProtobufCMessage*>(arena_.Allocate(descriptor->sizeof_message));
     protobuf_c_message_init(descriptor, message);
-    if (++depth_ > kMaxDepth || !Expect('{')) return Fail(), nullptr;
+    if (++depth_ > kMaxJsonTreeDepth) too_deep_ = true;
+    if (too_deep_ || !Expect('{')) return Fail(), nullptr;
     if (!Consume('}')) {
-      const FieldIndex& index = Schema::Get().IndexOf(descriptor);
       do {
         std::string_view key;
         if (!Consume('"') || !RawString(key) || !Expect(':')) return nullptr;
-        char normalized[kMaxKey];
-        if (key.size() > kMaxKey) return Fail(), nullptr;
-        const auto field = index.find(std::string_view(normalized, Normalize(key, normalized)));
-        if (field == index.end() || !Field(reinterpret_cast<char*>(message), *field->second)) {
+        const FieldDescriptor* field = FindField(descriptor, key);
+        if (field == nullptr || !Field(reinterpret_cast<char*>(message), *field)) {
           return Fail(), nullptr;
         }
       } while (Consume(','));
@@ -363,7 +374,7 @@ class Decoder {
   }
 
   // Enums are printed by name ("AT_AddColumn"); protobuf-c stores their number as an int.
-  bool Enum(const ProtobufCEnumDescriptor* descriptor, void* out) {
+  [[gnu::noinline]] bool Enum(const ProtobufCEnumDescriptor* descriptor, void* out) {
     int number = 0;
     if (pos_ < end_ && *pos_ != '"') return Number<int>(out);
     std::string_view name;
@@ -404,6 +415,10 @@ class Decoder {
       pos_ = close + 1;
       return text;
     }
+    return EscapedString();
+  }
+
+  [[gnu::noinline]] char* EscapedString() {
     std::string value;
     while (pos_ < end_ && *pos_ != '"') {
       if (*pos_ != '\\') {
@@ -485,9 +500,6 @@ class Decoder {
     return true;
   }
 
-  // Deeper input is handed back to the protobuf path rather than risking the stack.
-  static constexpr int kMaxDepth = 10000;
-
   const char* pos_;
   const char* end_;
   std::string_view sql_;
@@ -497,13 +509,36 @@ class Decoder {
   std::vector<unsigned char> scratch_;
   int depth_ = 0;
   bool ok_ = true;
+  bool too_deep_ = false;
 };
 
 }  // namespace
 
-PgQuery__ParseResult* DecodeJsonParseTree(std::string_view json, std::string_view sql,
-                                          Arena& arena) {
+JsonTree DecodeJsonParseTree(std::string_view json, std::string_view sql, Arena& arena) {
   return Decoder(json, sql, arena).Run();
+}
+
+int JsonNestingDepth(std::string_view json) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 }  // namespace pgshift::parser

@@ -16,10 +16,21 @@ struct PgQuery__ParseResult;
 
 namespace pgshift::parser {
 
-// The tree for `json`, the JSON pg_query_parse printed for `sql`, allocated in `arena`. Null when
-// the JSON holds anything the protobuf schema does not describe, or leaves a value unknown (the
-// caller then takes the protobuf path).
-PgQuery__ParseResult* DecodeJsonParseTree(std::string_view json, std::string_view sql,
-                                          Arena& arena);
+// Messages nested deeper than this are not decoded: the decoder and the rules after it recurse
+// once per level, and a thread's stack must hold them all (about 2 MB at this depth).
+inline constexpr int kMaxJsonTreeDepth = 10000;
+
+struct JsonTree {
+  // Null when the JSON holds anything the protobuf schema does not describe or leaves a value
+  // unknown (the caller then takes the protobuf path), or when it nests too deeply.
+  PgQuery__ParseResult* tree = nullptr;
+  bool too_deep = false;  // deeper than kMaxJsonTreeDepth
+};
+
+// The tree for `json`, the JSON pg_query_parse printed for `sql`, allocated in `arena`.
+JsonTree DecodeJsonParseTree(std::string_view json, std::string_view sql, Arena& arena);
+
+// How deeply the objects and arrays of a JSON text nest.
+int JsonNestingDepth(std::string_view json);
 
 }  // namespace pgshift::parser

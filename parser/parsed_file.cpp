@@ -54,6 +54,18 @@ ParseOutcome ParseOneWithProtobuf(const std::string& sql, Span span) {
   return outcome;
 }
 
+// libpg_query prints a tree recursively, about 130 bytes of stack per level: an expression of
+// 65,000 chained operators overflows an 8 MB stack. Longer runs are not handed to it.
+constexpr std::size_t kMaxOperatorChain = 20000;
+
+// protobuf-c packs, unpacks and frees recursively, with frames about four times the decoder's.
+constexpr int kMaxProtobufDepth = 2000;
+
+SyntaxError TooDeep(Span span) {
+  return SyntaxError{"the statement nests too deeply for pgshift to analyse; check it by hand",
+                     span.begin};
+}
+
 // Parses one statement's text; `span` is where it is in the file.
 ParseOutcome ParseOne(std::string_view file_text, Span span) {
   const std::string sql(file_text.substr(span.begin, span.size()));
@@ -65,8 +77,11 @@ ParseOutcome ParseOne(std::string_view file_text, Span span) {
     const std::string_view json(result.parse_tree);
     // The structs take about three times the bytes of their JSON.
     auto arena = std::make_unique<Arena>(3 * json.size() + 256);
-    if (PgQuery__ParseResult* tree = DecodeJsonParseTree(json, sql, *arena)) {
-      outcome.tree = std::make_shared<ParseTree>(std::move(arena), tree);
+    const JsonTree decoded = DecodeJsonParseTree(json, sql, *arena);
+    if (decoded.tree != nullptr) {
+      outcome.tree = std::make_shared<ParseTree>(std::move(arena), decoded.tree);
+    } else if (decoded.too_deep || JsonNestingDepth(json) > kMaxProtobufDepth) {
+      outcome.error = TooDeep(span);
     } else {
       outcome = ParseOneWithProtobuf(sql, span);
     }
@@ -129,6 +144,10 @@ ParsedFile ParseSql(std::string_view original) {
   }
 
   for (const RawStatement& raw : split.statements) {
+    if (raw.operator_chain > kMaxOperatorChain) {
+      AddStatement(file, original, raw.span, raw.has_semicolon, ParseOutcome{{}, TooDeep(raw.span)});
+      continue;
+    }
     ParseOutcome outcome = ParseOne(text, raw.span);
     if (outcome.error && !raw.inner_semicolons.empty()) {
       // An unbalanced parenthesis may have swallowed the statements after it: report the error

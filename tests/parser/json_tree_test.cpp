@@ -40,7 +40,7 @@ Outcome Compare(const std::string& sql, std::string* json_out = nullptr) {
   } else if (json.error == nullptr) {
     if (json_out != nullptr) *json_out = json.parse_tree;
     Arena arena;
-    const PgQuery__ParseResult* tree = DecodeJsonParseTree(json.parse_tree, sql, arena);
+    const PgQuery__ParseResult* tree = DecodeJsonParseTree(json.parse_tree, sql, arena).tree;
     const std::string want(expected.parse_tree.data, expected.parse_tree.len);
     if (tree == nullptr) {
       outcome = Outcome::kDeclined;
@@ -157,8 +157,10 @@ TEST(JsonTree, DeclinesIntegersItCannotRecover) {
 TEST(JsonTree, EscapesAndUnicodeSurviveInStrings) {
   EXPECT_TRUE(SameTree("SELECT E'\\x01\\b\\f\\n\\r\\t', 'a\"b\\c', '<>&/', 'é中😀'"));
   Arena arena;
-  const PgQuery__ParseResult* tree = DecodeJsonParseTree(
-      R"({"stmts":[{"stmt":{"String":{"sval":"\u00e9\ud83d\ude00\n"}}}]})", "", arena);
+  const PgQuery__ParseResult* tree =
+      DecodeJsonParseTree(R"({"stmts":[{"stmt":{"String":{"sval":"\u00e9\ud83d\ude00\n"}}}]})", "",
+                          arena)
+          .tree;
   ASSERT_NE(tree, nullptr);
   EXPECT_STREQ(tree->stmts[0]->stmt->string->sval, "é😀\n");
 }
@@ -175,8 +177,24 @@ TEST(JsonTree, DeclinesWhatTheSchemaDoesNotDescribe) {
            R"({"stmts":[]} trailing)",
            "",
        }) {
-    EXPECT_EQ(DecodeJsonParseTree(json, "", arena), nullptr) << json;
+    const JsonTree decoded = DecodeJsonParseTree(json, "", arena);
+    EXPECT_EQ(decoded.tree, nullptr) << json;
+    EXPECT_FALSE(decoded.too_deep) << json;
   }
+}
+
+TEST(JsonTree, SaysWhenATreeNestsTooDeeply) {
+  std::string json = R"({"stmts":[{"stmt":)";
+  for (int i = 0; i < kMaxJsonTreeDepth; ++i) json += R"({"List":{"items":[)";
+  json += "{}";
+  for (int i = 0; i < kMaxJsonTreeDepth; ++i) json += "]}}";
+  json += "}]}";
+  Arena arena;
+  const JsonTree decoded = DecodeJsonParseTree(json, "", arena);
+  EXPECT_EQ(decoded.tree, nullptr);
+  EXPECT_TRUE(decoded.too_deep);
+  EXPECT_EQ(JsonNestingDepth(json), 4 + 3 * kMaxJsonTreeDepth);
+  EXPECT_EQ(JsonNestingDepth(R"({"a":"{[\"{"})"), 1);
 }
 
 TEST(JsonTree, DeeplyNestedExpressionsDoNotExhaustTheStack) {
