@@ -1,7 +1,6 @@
 // The machine format; its schema is documented in docs/json-output.md and kept stable.
 #include <nlohmann/json.hpp>
 
-#include <iomanip>
 #include <utility>
 
 #include "cli/render/renderer.h"
@@ -31,8 +30,7 @@ void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
     }
   }
   const Totals t = CountTotals(files);
-  // Moved in and streamed out: a copy of the findings, or the whole report as one string, would
-  // double the memory of a large run.
+  // Moved in: a copy of the findings would double the memory of a large run.
   const nlohmann::json document = {
       {"version", 1},
       {"findings", std::move(findings)},
@@ -45,7 +43,8 @@ void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
         {"infos", t.infos},
         {"unreadable", t.unreadable}}},
   };
-  out << std::setw(2) << document << '\n';  // the same text as document.dump(2)
+  // A path that is not UTF-8 cannot be printed as JSON: its bad bytes become U+FFFD.
+  out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace pgshift::cli
