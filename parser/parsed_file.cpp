@@ -1,11 +1,13 @@
-// The only file that calls libpg_query's parser for top-level SQL.
+// The only file that calls libpg_query's SQL parser.
 #include "parser/parsed_file.h"
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <algorithm>
 #include <string>
 
+#include "parser/embedded_sql.h"
 #include "parser/json_tree.h"
 
 namespace pgshift::parser {
@@ -22,37 +24,18 @@ std::size_t ParseTree::size() const { return result_->n_stmts; }
 
 const PgQuery__Node* ParseTree::statement(std::size_t i) const { return result_->stmts[i]->stmt; }
 
+std::size_t Statement::FileOffset(std::size_t offset_in_text) const {
+  if (offsets == nullptr || offsets->empty())
+    return span.begin + std::min(offset_in_text, text.size());
+  return (*offsets)[std::min(offset_in_text, offsets->size() - 1)];
+}
+
+std::size_t ParsedFile::TopLevelOf(std::size_t index) const {
+  while (index < statements.size() && statements[index].nested()) index = statements[index].parent;
+  return index;
+}
+
 namespace {
-
-struct ParseOutcome {
-  std::shared_ptr<ParseTree> tree;
-  std::optional<SyntaxError> error;
-};
-
-SyntaxError ErrorAt(const PgQueryError& error, const std::string& sql, Span span) {
-  // cursorpos is 1-based and counts characters; 0 means no position.
-  const std::size_t cursor = error.cursorpos > 0 ? error.cursorpos - 1 : 0;
-  return SyntaxError{error.message, span.begin + ByteOffsetOfCodePoint(sql, cursor)};
-}
-
-// The protobuf route: slower (see json_tree.h), kept for a tree the JSON decoder declines.
-ParseOutcome ParseOneWithProtobuf(const std::string& sql, Span span) {
-  PgQueryProtobufParseResult result = pg_query_parse_protobuf(sql.c_str());
-  ParseOutcome outcome;
-  if (result.error != nullptr) {
-    outcome.error = ErrorAt(*result.error, sql, span);
-  } else {
-    auto* unpacked = pg_query__parse_result__unpack(
-        nullptr, result.parse_tree.len, reinterpret_cast<const uint8_t*>(result.parse_tree.data));
-    if (unpacked == nullptr) {
-      outcome.error = SyntaxError{"parser returned an unreadable tree", span.begin};
-    } else {
-      outcome.tree = std::make_shared<ParseTree>(unpacked);
-    }
-  }
-  pg_query_free_protobuf_parse_result(result);
-  return outcome;
-}
 
 // libpg_query prints a tree recursively, about 130 bytes of stack per level: an expression of
 // 65,000 chained operators overflows an 8 MB stack. Longer runs are not handed to it.
@@ -61,34 +44,80 @@ constexpr std::size_t kMaxOperatorChain = 20000;
 // protobuf-c packs, unpacks and frees recursively, with frames about four times the decoder's.
 constexpr int kMaxProtobufDepth = 2000;
 
-SyntaxError TooDeep(Span span) {
-  return SyntaxError{"the statement nests too deeply for pgshift to analyse; check it by hand",
-                     span.begin};
+SyntaxError ErrorAt(const PgQueryError& error, const std::string& sql) {
+  // cursorpos is 1-based and counts characters; 0 means no position.
+  const std::size_t cursor = error.cursorpos > 0 ? error.cursorpos - 1 : 0;
+  return SyntaxError{error.message, ByteOffsetOfCodePoint(sql, cursor)};
 }
 
-// Parses one statement's text; `span` is where it is in the file.
-ParseOutcome ParseOne(std::string_view file_text, Span span) {
-  const std::string sql(file_text.substr(span.begin, span.size()));
-  PgQueryParseResult result = pg_query_parse(sql.c_str());
-  ParseOutcome outcome;
+SyntaxError TooDeep() {
+  return SyntaxError{"the statement nests too deeply for pgshift to analyse; check it by hand", 0};
+}
+
+void SetTree(StatementParse& parse, std::shared_ptr<ParseTree> tree) {
+  parse.tree = std::move(tree);
+  // A span the splitter kept whole holds exactly one statement, except for oddities such as
+  // `CREATE RULE ... (a; b)`, whose actions stay inside the one RuleStmt.
+  if (parse.tree->size() > 0) parse.node = parse.tree->statement(0);
+}
+
+// The protobuf route: slower (see json_tree.h), kept for a tree the JSON decoder declines.
+StatementParse ParseWithProtobuf(const std::string& sql) {
+  PgQueryProtobufParseResult result = pg_query_parse_protobuf(sql.c_str());
+  StatementParse parse;
   if (result.error != nullptr) {
-    outcome.error = ErrorAt(*result.error, sql, span);
+    parse.error = ErrorAt(*result.error, sql);
+  } else {
+    auto* unpacked = pg_query__parse_result__unpack(
+        nullptr, result.parse_tree.len, reinterpret_cast<const uint8_t*>(result.parse_tree.data));
+    if (unpacked == nullptr) {
+      parse.error = SyntaxError{"parser returned an unreadable tree", 0};
+    } else {
+      SetTree(parse, std::make_shared<ParseTree>(unpacked));
+    }
+  }
+  pg_query_free_protobuf_parse_result(result);
+  return parse;
+}
+
+std::size_t LongestOperatorChain(std::string_view sql) {
+  std::size_t longest = 0;
+  for (const RawStatement& raw : SplitStatements(sql).statements) {
+    longest = std::max(longest, raw.operator_chain);
+  }
+  return longest;
+}
+
+}  // namespace
+
+StatementParse ParseStatementText(std::string_view text,
+                                  std::optional<std::size_t> operator_chain) {
+  if ((operator_chain ? *operator_chain : LongestOperatorChain(text)) > kMaxOperatorChain) {
+    return StatementParse{.error = TooDeep()};
+  }
+  const std::string sql(text);
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  StatementParse parse;
+  if (result.error != nullptr) {
+    parse.error = ErrorAt(*result.error, sql);
   } else {
     const std::string_view json(result.parse_tree);
     // The structs take about three times the bytes of their JSON.
     auto arena = std::make_unique<Arena>(3 * json.size() + 256);
     const JsonTree decoded = DecodeJsonParseTree(json, sql, *arena);
     if (decoded.tree != nullptr) {
-      outcome.tree = std::make_shared<ParseTree>(std::move(arena), decoded.tree);
+      SetTree(parse, std::make_shared<ParseTree>(std::move(arena), decoded.tree));
     } else if (decoded.too_deep || JsonNestingDepth(json) > kMaxProtobufDepth) {
-      outcome.error = TooDeep(span);
+      parse.error = TooDeep();
     } else {
-      outcome = ParseOneWithProtobuf(sql, span);
+      parse = ParseWithProtobuf(sql);
     }
   }
   pg_query_free_parse_result(result);
-  return outcome;
+  return parse;
 }
+
+namespace {
 
 // Splits a statement at the given inner semicolons, for recovery after a syntax error.
 std::vector<Span> PiecesAt(std::string_view text, Span span,
@@ -110,20 +139,24 @@ std::vector<Span> PiecesAt(std::string_view text, Span span,
   return pieces;
 }
 
+StatementParse ParseSpan(std::string_view text, Span span,
+                         std::optional<std::size_t> operator_chain = std::nullopt) {
+  StatementParse parse = ParseStatementText(text.substr(span.begin, span.size()), operator_chain);
+  if (parse.error) parse.error->offset += span.begin;
+  return parse;
+}
+
 void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_semicolon,
-                  ParseOutcome outcome) {
+                  StatementParse parse) {
   Statement statement;
   statement.span = span;
   statement.has_semicolon = has_semicolon;
   statement.text = text.substr(span.begin, span.size());
-  statement.error = std::move(outcome.error);
-  if (outcome.tree) {
-    // A span the splitter kept whole holds exactly one statement, except for oddities such as
-    // `CREATE RULE ... (a; b)`, whose actions stay inside the one RuleStmt.
-    if (outcome.tree->size() > 0) statement.node = outcome.tree->statement(0);
-    file.trees.push_back(std::move(outcome.tree));
-  }
+  statement.error = std::move(parse.error);
+  statement.node = parse.node;
+  if (parse.tree) file.trees.push_back(std::move(parse.tree));
   file.statements.push_back(std::move(statement));
+  AddEmbeddedStatements(file, file.statements.size() - 1);
 }
 
 }  // namespace
@@ -144,11 +177,7 @@ ParsedFile ParseSql(std::string_view original) {
   }
 
   for (const RawStatement& raw : split.statements) {
-    if (raw.operator_chain > kMaxOperatorChain) {
-      AddStatement(file, original, raw.span, raw.has_semicolon, ParseOutcome{{}, TooDeep(raw.span)});
-      continue;
-    }
-    ParseOutcome outcome = ParseOne(text, raw.span);
+    StatementParse outcome = ParseSpan(text, raw.span, raw.operator_chain);
     if (outcome.error && !raw.inner_semicolons.empty()) {
       // An unbalanced parenthesis may have swallowed the statements after it: report the error
       // on the first piece and analyse the rest on their own.
@@ -156,12 +185,15 @@ ParsedFile ParseSql(std::string_view original) {
       for (std::size_t i = 0; i < pieces.size(); ++i) {
         const bool last = i + 1 == pieces.size();
         AddStatement(file, original, pieces[i], last ? raw.has_semicolon : true,
-                     ParseOne(text, pieces[i]));
+                     ParseSpan(text, pieces[i]));
       }
       continue;
     }
     AddStatement(file, original, raw.span, raw.has_semicolon, std::move(outcome));
   }
+  // Comments found inside bodies were added after the file's own.
+  std::stable_sort(file.comments.begin(), file.comments.end(),
+                   [](const Comment& a, const Comment& b) { return a.span.begin < b.span.begin; });
   return file;
 }
 

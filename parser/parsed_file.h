@@ -1,7 +1,9 @@
 // A migration file parsed statement by statement: each statement keeps its byte span, and either
-// its parse tree or the syntax error that stopped it.
+// its parse tree or the syntax error that stopped it. Statements written inside another
+// statement's body (a DO block, a function) follow it as nested statements.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,20 +43,57 @@ class ParseTree {
 };
 
 struct Statement {
+  static constexpr std::size_t kTopLevel = static_cast<std::size_t>(-1);
+
   Span span;                  // first token to last token, without the semicolon
   bool has_semicolon = false;
   std::string_view text;      // the statement's SQL, as passed to the parser
-  // Node locations in `tree` are relative to `span.begin`.
+  // Node locations are byte offsets in `text`; FileOffset maps them into the file.
   const PgQuery__Node* node = nullptr;  // null when the statement does not parse
   std::optional<SyntaxError> error;
+
+  // A nested statement is written inside the body of the statement at index `parent` (a DO
+  // block, a LANGUAGE sql or plpgsql function). Its text is the body's SQL, which need not be
+  // the file's bytes ('' in a quoted body is one quote), so `offsets` holds the file offset of
+  // each byte of `text`, plus one entry for its end.
+  std::size_t parent = kTopLevel;
+  std::shared_ptr<const std::vector<std::size_t>> offsets;
+
+  bool nested() const { return parent != kTopLevel; }
+  // The file offset of a byte offset in `text` (clamped to its end).
+  std::size_t FileOffset(std::size_t offset_in_text) const;
+};
+
+// Something the parser skipped, for --verbose: a body it could not analyse.
+struct ParseNote {
+  std::size_t offset = 0;  // in the file
+  std::string message;
 };
 
 struct ParsedFile {
+  // In file order; nested statements directly follow the statement that contains them.
   std::vector<Statement> statements;
-  std::vector<Comment> comments;
+  std::vector<Comment> comments;  // including those inside analysed bodies, by position
   std::vector<Span> meta_commands;
+  std::vector<ParseNote> notes;
   std::vector<std::shared_ptr<ParseTree>> trees;  // owners of the statements' nodes
+  std::vector<std::unique_ptr<const std::string>> texts;  // owners of nested statements' text
+
+  // The top-level statement that contains statement `index` (itself when it is top-level).
+  std::size_t TopLevelOf(std::size_t index) const;
 };
+
+// One statement's SQL parsed on its own; a syntax error's offset is relative to `sql`.
+struct StatementParse {
+  std::shared_ptr<ParseTree> tree;
+  const PgQuery__Node* node = nullptr;
+  std::optional<SyntaxError> error;
+};
+// `operator_chain` is the statement's RawStatement::operator_chain when the caller has split it;
+// otherwise it is measured here. A statement that would nest too deeply to analyse (see
+// splitter.h and json_tree.h) gets an error instead of a tree.
+StatementParse ParseStatementText(std::string_view sql,
+                                  std::optional<std::size_t> operator_chain = std::nullopt);
 
 // Parses `text`, which must have passed ValidateText.
 ParsedFile ParseSql(std::string_view text);

@@ -26,13 +26,16 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
   finding.help = pending.report.help;
   finding.lock = pending.report.lock;
   finding.file = source.path();
-  const parser::Span statement = pending.report.span
-                                     ? *pending.report.span
-                                     : file.statements[pending.report.statement].span;
-  finding.span = statement;
-  if (!pending.report.span && pending.report.location >= 0 &&
-      static_cast<std::size_t>(pending.report.location) < statement.size()) {
-    finding.span.begin = statement.begin + pending.report.location;
+  if (pending.report.span) {
+    finding.span = *pending.report.span;
+  } else {
+    const parser::Statement& statement = file.statements[pending.report.statement];
+    finding.span = statement.span;
+    if (pending.report.location >= 0 &&
+        static_cast<std::size_t>(pending.report.location) < statement.text.size()) {
+      // Through the statement's offsets: a nested statement's text is not always the file's.
+      finding.span.begin = statement.FileOffset(pending.report.location);
+    }
   }
   finding.start = source.PositionOf(finding.span.begin);
   finding.end = source.PositionOf(finding.span.end);
@@ -73,8 +76,11 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
       if (rule != "all" && !RuleEnabled(rule, settings)) continue;
       bool matched = false;
       for (PendingFinding& p : pending) {
-        if ((rule == "all" || p.rule == rule) &&
-            (suppression.whole_file || p.report.statement == suppression.statement)) {
+        // A suppression above a DO block or function also covers the statements inside it.
+        const bool covered = suppression.whole_file ||
+                             p.report.statement == suppression.statement ||
+                             file.TopLevelOf(p.report.statement) == suppression.statement;
+        if ((rule == "all" || p.rule == rule) && covered) {
           p.suppressed = true;
           matched = true;
         }
@@ -122,13 +128,18 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& sett
   }
 
   const parser::ParsedFile file = parser::ParseSql(source.text());
-  report.statements = file.statements.size();
-  for (const parser::Span& meta : file.meta_commands) {
-    const parser::LineColumn at = source.PositionOf(meta.begin);
+  report.statements = std::count_if(file.statements.begin(), file.statements.end(),
+                                    [](const parser::Statement& s) { return !s.nested(); });
+  const auto note = [&](std::size_t offset, const std::string& message) {
+    const parser::LineColumn at = source.PositionOf(offset);
     report.notes.push_back(source.path() + ":" + std::to_string(at.line) + ":" +
-                           std::to_string(at.column) + ": skipped psql meta-command " +
-                           source.text().substr(meta.begin, meta.size()));
+                           std::to_string(at.column) + ": " + message);
+  };
+  for (const parser::Span& meta : file.meta_commands) {
+    note(meta.begin, "skipped psql meta-command " + source.text().substr(meta.begin, meta.size()));
   }
+  for (const parser::ParseNote& parse_note : file.notes)
+    note(parse_note.offset, parse_note.message);
 
   FileFacts facts;
   facts.transactions = AnalyzeTransactions(file, settings.transactions);

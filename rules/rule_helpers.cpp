@@ -17,6 +17,35 @@ void ForEachAlterCommand(
   }
 }
 
+void ForEachColumnDefinition(const StatementContext& ctx,
+                             const std::function<void(const ColumnDefinition&)>& visit) {
+  const auto column = [&](const parser::QualifiedName& table, const PgQuery__ColumnDef& def,
+                          std::string_view name, bool type_change, int location) {
+    visit({table, name, &def, parser::TypeSpecOf(def.type_name), type_change, location});
+  };
+  if (ctx.Is(PG_QUERY__NODE__NODE_CREATE_STMT)) {
+    const auto& create = *ctx.node()->create_stmt;
+    const parser::QualifiedName table = parser::NameOf(create.relation);
+    for (std::size_t i = 0; i < create.n_table_elts; ++i) {
+      const parser::Node* element = create.table_elts[i];
+      if (element->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) continue;
+      const PgQuery__ColumnDef& def = *element->column_def;
+      column(table, def, parser::Str(def.colname), false, def.location);
+    }
+    return;
+  }
+  ForEachAlterCommand(
+      ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
+        if (cmd.def == nullptr || cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) return;
+        const PgQuery__ColumnDef& def = *cmd.def->column_def;
+        if (cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn) {
+          column(table, def, parser::Str(def.colname), false, def.location);
+        } else if (cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType) {
+          column(table, def, parser::Str(cmd.name), true, parser::LocationOf(cmd.def));
+        }
+      });
+}
+
 std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table) {
   std::vector<TableLock> on_table;
   for (const TableLock& lock : ctx.locks()) {
@@ -60,6 +89,21 @@ std::string QuoteIdent(std::string_view name) {
     out += c;
   }
   return out + "\"";
+}
+
+std::string QuoteLiteral(std::string_view value) {
+  std::string out = "'";
+  for (const char c : value) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+bool IsNewColumn(const StatementContext& ctx, const parser::QualifiedName& table,
+                 std::string_view column) {
+  const CatalogTable* known = ctx.catalog.FindTable(table);
+  return known != nullptr && known->IsNewColumn(column);
 }
 
 }  // namespace pgshift::rules

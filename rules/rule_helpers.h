@@ -16,6 +16,19 @@ void ForEachAlterCommand(
     const std::function<void(const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd)>&
         visit);
 
+// A column defined by this statement: a CREATE TABLE column, ADD COLUMN, or ALTER COLUMN TYPE
+// (where `def` holds only the new type).
+struct ColumnDefinition {
+  parser::QualifiedName table;
+  std::string_view name;
+  const PgQuery__ColumnDef* def = nullptr;
+  parser::TypeSpec type;
+  bool type_change = false;
+  int location = -1;  // in the statement text
+};
+void ForEachColumnDefinition(const StatementContext& ctx,
+                             const std::function<void(const ColumnDefinition& column)>& visit);
+
 // The lock-model description of what this statement takes on `table`, for a finding's lock
 // field ("takes ACCESS EXCLUSIVE on users, blocking reads and writes; rewrites the table").
 std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table);
@@ -27,5 +40,12 @@ std::string InsertAfterKeyword(std::string_view sql, std::string_view after_keyw
 
 // Quotes an identifier for SQL shown in help when it needs quoting.
 std::string QuoteIdent(std::string_view name);
+// A string constant for SQL shown in help: 'it''s'.
+std::string QuoteLiteral(std::string_view value);
+
+// Whether a column is known to the catalog and was added in the file being checked (so no
+// deployed code knows it).
+bool IsNewColumn(const StatementContext& ctx, const parser::QualifiedName& table,
+                 std::string_view column);
 
 }  // namespace pgshift::rules

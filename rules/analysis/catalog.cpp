@@ -53,8 +53,9 @@ bool IsTableConstraint(const PgQuery__Constraint& c) {
   }
 }
 
-CatalogColumn ColumnFrom(const PgQuery__ColumnDef& def) {
+CatalogColumn ColumnFrom(const PgQuery__ColumnDef& def, bool is_new) {
   CatalogColumn column;
+  column.is_new = is_new;
   column.name = Str(def.colname);
   column.type = parser::TypeSpecOf(def.type_name);
   column.not_null = ColumnIsNotNull(def);
@@ -62,8 +63,8 @@ CatalogColumn ColumnFrom(const PgQuery__ColumnDef& def) {
   return column;
 }
 
-void AddColumn(CatalogTable& table, const PgQuery__ColumnDef& def) {
-  table.columns.push_back(ColumnFrom(def));
+void AddColumn(CatalogTable& table, const PgQuery__ColumnDef& def, bool is_new) {
+  table.columns.push_back(ColumnFrom(def, is_new));
   for (std::size_t i = 0; i < def.n_constraints; ++i) {
     const Node* node = def.constraints[i];
     if (node->node_case == PG_QUERY__NODE__NODE_CONSTRAINT && IsTableConstraint(*node->constraint)) {
@@ -73,6 +74,17 @@ void AddColumn(CatalogTable& table, const PgQuery__ColumnDef& def) {
 }
 
 }  // namespace
+
+std::vector<std::string> IndexColumns(const PgQuery__IndexStmt& index) {
+  std::vector<std::string> columns;
+  for (std::size_t i = 0; i < index.n_index_params; ++i) {
+    const Node* param = index.index_params[i];
+    columns.emplace_back(param->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM
+                             ? Str(param->index_elem->name)
+                             : std::string_view());
+  }
+  return columns;
+}
 
 std::string NotNullCheckColumn(const Node* expression) {
   if (expression == nullptr || expression->node_case != PG_QUERY__NODE__NODE_NULL_TEST) return {};
@@ -123,6 +135,11 @@ CatalogColumn* CatalogTable::FindColumn(std::string_view column) {
   return const_cast<CatalogColumn*>(std::as_const(*this).FindColumn(column));
 }
 
+bool CatalogTable::IsNewColumn(std::string_view column) const {
+  const CatalogColumn* known = FindColumn(column);
+  return known != nullptr && known->is_new;
+}
+
 bool CatalogTable::HasValidatedNotNullCheck(std::string_view column) const {
   return std::any_of(constraints.begin(), constraints.end(), [&](const CatalogConstraint& c) {
     return c.kind == ConstraintKind::kCheck && c.validated && c.not_null_column == column;
@@ -154,9 +171,44 @@ bool Catalog::IsNew(const QualifiedName& name) const {
   return false;
 }
 
+const CatalogType* Catalog::FindType(const QualifiedName& name) const {
+  for (auto it = types_.rbegin(); it != types_.rend(); ++it) {
+    if (it->name.Matches(name)) return &*it;
+  }
+  return nullptr;
+}
+
+bool Catalog::IsNewSchema(std::string_view name) const {
+  for (auto it = schemas_.rbegin(); it != schemas_.rend(); ++it) {
+    if (it->name == name) return it->is_new;
+  }
+  return false;
+}
+
+std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedName& name) const {
+  std::vector<std::vector<std::string>> out;
+  for (const CatalogIndex& index : indexes_) {
+    if (index.table.Matches(name)) out.push_back(index.columns);
+  }
+  if (const CatalogTable* table = FindTable(name)) {
+    for (const CatalogConstraint& c : table->constraints) {
+      if (c.kind == ConstraintKind::kPrimaryKey || c.kind == ConstraintKind::kUnique ||
+          c.kind == ConstraintKind::kExclusion) {
+        out.push_back(c.columns);
+      }
+    }
+  }
+  return out;
+}
+
 void Catalog::MarkAllReleased() {
-  for (CatalogTable& table : tables_) table.is_new = false;
+  for (CatalogTable& table : tables_) {
+    table.is_new = false;
+    for (CatalogColumn& column : table.columns) column.is_new = false;
+  }
   for (CatalogIndex& index : indexes_) index.is_new = false;
+  for (CatalogType& type : types_) type.is_new = false;
+  for (Schema& schema : schemas_) schema.is_new = false;
 }
 
 void Catalog::Apply(const Node* statement, bool is_new) {
@@ -179,9 +231,22 @@ void Catalog::Apply(const Node* statement, bool is_new) {
       const QualifiedName table = parser::NameOf(index->relation);
       // An index on a new table is as new as its table.
       indexes_.push_back({std::string(Str(index->idxname)), table, static_cast<bool>(index->unique),
-                          is_new || IsNew(table)});
+                          is_new || IsNew(table), IndexColumns(*index)});
       break;
     }
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+      schemas_.push_back({std::string(Str(statement->create_schema_stmt->schemaname)), is_new});
+      break;
+    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT: {
+      const auto* create = statement->create_enum_stmt;
+      types_.push_back(
+          {parser::NameOfList(parser::StringList(create->type_name, create->n_type_name)),
+           parser::StringList(create->vals, create->n_vals), is_new});
+      break;
+    }
+    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+      ApplyEnum(*statement->alter_enum_stmt);
+      break;
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
       ApplyAlter(*statement->alter_table_stmt, is_new);
       break;
@@ -204,7 +269,7 @@ void Catalog::ApplyCreate(const PgQuery__CreateStmt& create, bool is_new) {
   for (std::size_t i = 0; i < create.n_table_elts; ++i) {
     const Node* element = create.table_elts[i];
     if (element->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-      AddColumn(table, *element->column_def);
+      AddColumn(table, *element->column_def, is_new);
     } else if (element->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
                IsTableConstraint(*element->constraint)) {
       table.constraints.push_back(ConstraintFrom(*element->constraint, {}));
@@ -224,7 +289,7 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
   CatalogTable* table = MutableTable(parser::NameOf(alter.relation));
   if (table == nullptr) {
     // A table from before the history we know: remember what this statement tells of it.
-    tables_.push_back({parser::NameOf(alter.relation), {}, {}, false, false});
+    tables_.push_back({parser::NameOf(alter.relation), {}, {}, false, false, /*partial=*/true});
     table = &tables_.back();
   }
   for (std::size_t i = 0; i < alter.n_cmds; ++i) {
@@ -235,7 +300,7 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
     switch (cmd.subtype) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
         if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-          AddColumn(*table, *cmd.def->column_def);
+          AddColumn(*table, *cmd.def->column_def, is_new);
         }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
@@ -275,7 +340,27 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
         break;
     }
   }
-  (void)is_new;
+}
+
+void Catalog::ApplyEnum(const PgQuery__AlterEnumStmt& alter) {
+  const QualifiedName name =
+      parser::NameOfList(parser::StringList(alter.type_name, alter.n_type_name));
+  auto it = std::find_if(types_.rbegin(), types_.rend(),
+                         [&](const CatalogType& t) { return t.name.Matches(name); });
+  if (it == types_.rend()) return;
+  std::vector<std::string>& labels = it->labels;
+  const std::string value(Str(alter.new_val));
+  if (alter.old_val != nullptr && *alter.old_val != '\0') {  // RENAME VALUE
+    std::replace(labels.begin(), labels.end(), std::string(Str(alter.old_val)), value);
+    return;
+  }
+  if (std::find(labels.begin(), labels.end(), value) != labels.end()) return;
+  auto at = std::find(labels.begin(), labels.end(), std::string(Str(alter.new_val_neighbor)));
+  if (at == labels.end()) {
+    labels.push_back(value);
+  } else {
+    labels.insert(alter.new_val_is_after ? at + 1 : at, value);
+  }
 }
 
 void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
@@ -310,6 +395,19 @@ void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
         }
       }
       break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+      for (Schema& schema : schemas_) {
+        if (schema.name == Str(rename.subname)) schema.name = new_name;
+      }
+      break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+      if (rename.object != nullptr && rename.object->node_case == PG_QUERY__NODE__NODE_LIST) {
+        const QualifiedName type = parser::NameOfList(parser::StringList(rename.object->list));
+        for (CatalogType& t : types_) {
+          if (t.name.Matches(type)) t.name.name = new_name;
+        }
+      }
+      break;
     default:
       break;
   }
@@ -332,6 +430,21 @@ void Catalog::ApplyDrop(const PgQuery__DropStmt& drop) {
         break;
       default:
         break;
+    }
+  }
+  // DROP TYPE names TypeNames, not lists.
+  if (drop.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE) {
+    for (std::size_t i = 0; i < drop.n_objects; ++i) {
+      if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_TYPE_NAME) continue;
+      const auto* type = drop.objects[i]->type_name;
+      const QualifiedName name = parser::NameOfList(parser::StringList(type->names, type->n_names));
+      std::erase_if(types_, [&](const CatalogType& t) { return t.name.Matches(name); });
+    }
+  }
+  // DROP SCHEMA names plain strings, not lists.
+  if (drop.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
+    for (const std::string& schema : parser::StringList(drop.objects, drop.n_objects)) {
+      std::erase_if(schemas_, [&](const Schema& s) { return s.name == schema; });
     }
   }
 }

@@ -18,6 +18,7 @@ struct CatalogColumn {
   parser::TypeSpec type;
   bool not_null = false;
   bool has_default = false;
+  bool is_new = false;  // added in the file being checked: no deployed code knows it
 };
 
 enum class ConstraintKind { kCheck, kForeignKey, kUnique, kPrimaryKey, kExclusion, kOther };
@@ -35,6 +36,7 @@ struct CatalogIndex {
   parser::QualifiedName table;
   bool unique = false;
   bool is_new = false;
+  std::vector<std::string> columns;  // in index order; empty string for an expression
 };
 
 struct CatalogTable {
@@ -43,11 +45,22 @@ struct CatalogTable {
   std::vector<CatalogConstraint> constraints;
   bool partitioned = false;  // PARTITION BY: a parent without storage of its own
   bool is_new = false;       // created in the file being checked (or an unreleased migration)
+  // Known only from ALTER statements: its CREATE was never seen, so what it lacks is unknown.
+  bool partial = false;
 
   const CatalogColumn* FindColumn(std::string_view column) const;
   CatalogColumn* FindColumn(std::string_view column);
   // A validated CHECK (column IS NOT NULL): SET NOT NULL then skips its scan (PostgreSQL 12+).
   bool HasValidatedNotNullCheck(std::string_view column) const;
+  // Whether `column` is known and was added in the file being checked.
+  bool IsNewColumn(std::string_view column) const;
+};
+
+// An enum type, with its labels in sort order.
+struct CatalogType {
+  parser::QualifiedName name;
+  std::vector<std::string> labels;
+  bool is_new = false;
 };
 
 class Catalog {
@@ -60,6 +73,10 @@ class Catalog {
   const CatalogIndex* FindIndex(const parser::QualifiedName& name) const;
   // A table or index created in the file being checked: empty, used by nobody yet.
   bool IsNew(const parser::QualifiedName& name) const;
+  const CatalogType* FindType(const parser::QualifiedName& name) const;
+  bool IsNewSchema(std::string_view name) const;
+  // Indexes on a table, including those behind its primary key and unique constraints.
+  std::vector<std::vector<std::string>> IndexedColumns(const parser::QualifiedName& table) const;
 
   // Marks every object as released (no longer new): used after replaying earlier files.
   void MarkAllReleased();
@@ -70,13 +87,23 @@ class Catalog {
   void ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new);
   void ApplyRename(const PgQuery__RenameStmt& rename);
   void ApplyDrop(const PgQuery__DropStmt& drop);
+  void ApplyEnum(const PgQuery__AlterEnumStmt& alter);
+
+  struct Schema {
+    std::string name;
+    bool is_new = false;
+  };
 
   std::vector<CatalogTable> tables_;
   std::vector<CatalogIndex> indexes_;
+  std::vector<CatalogType> types_;
+  std::vector<Schema> schemas_;
 };
 
 // CHECK (col IS NOT NULL): the column name, or empty for any other expression.
 std::string NotNullCheckColumn(const parser::Node* expression);
+// The column names of an index definition, in order; empty strings for expressions.
+std::vector<std::string> IndexColumns(const PgQuery__IndexStmt& index);
 // Whether a column definition says NOT NULL or PRIMARY KEY, and whether it has a default.
 bool ColumnIsNotNull(const PgQuery__ColumnDef& column);
 const parser::Node* ColumnDefault(const PgQuery__ColumnDef& column);

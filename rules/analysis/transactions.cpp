@@ -36,6 +36,11 @@ std::vector<TransactionState> AnalyzeTransactions(const parser::ParsedFile& file
   bool in_block = wrapping == TransactionWrapping::kPerFile;
   int current = next_id++;
   for (const parser::Statement& statement : file.statements) {
+    if (statement.nested()) {
+      // A DO block or function body runs inside one transaction: its caller's.
+      states.push_back({true, states[statement.parent].id});
+      continue;
+    }
     switch (ControlOf(statement)) {
       case Control::kBegin:
         if (!in_block) current = next_id++;

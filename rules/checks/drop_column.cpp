@@ -11,13 +11,18 @@ constexpr RuleDoc kDoc{
     .rationale =
         "During a blue-green or rolling deploy the previous application version keeps running "
         "against the new schema. If it still selects or inserts the column, its queries fail "
-        "the moment the column is gone, and rolling the code back fails too. Drop a column only "
-        "in a contract step, a release after the last code that uses it has been retired.",
+        "the moment the column is gone, and rolling the code back fails too; with CASCADE the "
+        "views, indexes and constraints that use the column go with it. Drop a column only in a "
+        "contract step, a release after the last code that uses it has been retired. A column "
+        "added earlier in the same file is used by no deployed code and may be dropped. In a "
+        "down (rollback) migration the finding stands too: the version being rolled back from "
+        "still uses the column, so roll the code back before the schema.",
     .bad = "ALTER TABLE users DROP COLUMN legacy_flag;",
-    .good = "-- release N: stop reading and writing users.legacy_flag\n"
-            "-- release N+1:\n"
-            "-- pgshift-ignore drop-column: unused since release N\n"
-            "ALTER TABLE users DROP COLUMN legacy_flag;",
+    .good =
+        "-- release N: stop reading and writing users.legacy_flag\n"
+        "-- release N+1:\n"
+        "-- pgshift-ignore drop-column: unused since release N\n"
+        "ALTER TABLE users DROP COLUMN legacy_flag;",
     .severity = Severity::kError,
     .contract_change = true,
 };
@@ -26,8 +31,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
   ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
     if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn || ctx.IsNew(table)) return;
     const std::string column(parser::Str(cmd.name));
+    if (IsNewColumn(ctx, table, column)) return;
+    const bool cascade = cmd.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
     report.Add("Dropping " + table.ToString() + "." + column +
-                   " breaks the application version still running if it reads or writes it",
+                   " breaks the application version still running if it reads or writes it" +
+                   (cascade ? "; CASCADE also drops the views and constraints that use it" : ""),
                "Ship the code that stops using " + column +
                    " first; drop the column in a later release (a contract step), and say so "
                    "with -- pgshift-ignore drop-column: <which release stopped using it>.",

@@ -157,3 +157,59 @@ TEST(Engine, ContractChangesAreExpectedInAContractPhase) {
 
 }  // namespace
 }  // namespace pgshift::rules
+
+namespace pgshift::rules {
+namespace {
+
+TEST(Engine, StatementsInsideBodiesAreCheckedAtTheirPlaceInTheFile) {
+  const FileReport report = Lint(
+      "DO $$\n"
+      "BEGIN\n"
+      "  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = 'users_a') THEN\n"
+      "    CREATE INDEX users_a ON users (a);\n"
+      "  END IF;\n"
+      "END $$;\n"
+      "CREATE FUNCTION f() RETURNS void LANGUAGE sql AS 'ALTER TABLE users DROP COLUMN "
+      "\"it''s\"';\n");
+  ASSERT_EQ(Rules(report),
+            (std::vector<std::string>{"non-concurrent-index-creation", "drop-column"}));
+  EXPECT_EQ(report.findings[0].start.line, 4);
+  EXPECT_EQ(report.findings[0].start.column, 5);
+  EXPECT_EQ(report.findings[0].end.column, 38);
+  EXPECT_EQ(report.findings[1].start.line, 7);
+  EXPECT_EQ(report.findings[1].start.column, 51);
+  EXPECT_EQ(report.statements, 2u);
+}
+
+TEST(Engine, SuppressionsCoverBodiesFromAboveOrInside) {
+  EXPECT_TRUE(Lint("-- pgshift-ignore drop-column: retired in 4.1\n"
+                   "DO $$ BEGIN ALTER TABLE users DROP COLUMN a; END $$;")
+                  .findings.empty());
+  const FileReport report = Lint(
+      "DO $$ BEGIN\n"
+      "  -- pgshift-ignore drop-column: retired in 4.1\n"
+      "  ALTER TABLE users DROP COLUMN a;\n"
+      "  ALTER TABLE users DROP COLUMN b;\n"
+      "END $$;");
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].start.line, 4);
+}
+
+TEST(Engine, BodiesShareTheCatalogAndTheTransaction) {
+  // A table created in a DO block is new afterwards; CONCURRENTLY cannot run in a DO block.
+  const FileReport report = Lint(
+      "DO $$ BEGIN CREATE TABLE t (id int); END $$;\n"
+      "ALTER TABLE t DROP COLUMN id;\n"
+      "DO $$ BEGIN CREATE INDEX CONCURRENTLY i ON users (a); END $$;");
+  EXPECT_EQ(Rules(report), std::vector<std::string>{"concurrently-in-transaction"});
+}
+
+TEST(Engine, BodiesThatCannotBeAnalysedAreNoted) {
+  const FileReport report = Lint("DO $$ BEGIN FOR r IN SELECT 1 LOOP NULL; END LOOP; END $$;");
+  ASSERT_EQ(report.notes.size(), 1u);
+  EXPECT_EQ(report.notes[0].rfind("m.sql:1:6: body of DO block not analysed: ", 0), 0u)
+      << report.notes[0];
+}
+
+}  // namespace
+}  // namespace pgshift::rules

@@ -1,8 +1,11 @@
 #include "tests/rules/fixture.h"
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "parser/parsed_file.h"
 #include "parser/source_text.h"
 
 namespace pgshift::testing {
@@ -38,7 +41,8 @@ std::vector<Expectation> ParseExpectations(const std::string& text, std::vector<
   return out;
 }
 
-rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors) {
+rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors,
+                                         std::string* history) {
   rules::LintSettings settings;
   const std::string first = text.substr(0, text.find('\n'));
   static const std::regex kHeader(R"(^--\s*fixture:(.*)$)");
@@ -57,6 +61,8 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
       settings.transactions = rules::TransactionWrapping::kPerStatement;
     } else if (key == "enable") {
       settings.enabled.insert(value);
+    } else if (key == "history" && history != nullptr) {
+      *history = value;
     } else {
       errors.push_back("unknown fixture setting: " + word);
     }
@@ -67,10 +73,25 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
 FixtureOutcome CheckFixture(const std::string& path, const std::string& text) {
   FixtureOutcome outcome;
   const std::vector<Expectation> expected = ParseExpectations(text, outcome.problems);
-  const rules::LintSettings settings = ParseFixtureSettings(text, outcome.problems);
+  std::string history_path;
+  const rules::LintSettings settings = ParseFixtureSettings(text, outcome.problems, &history_path);
   outcome.expectations = expected.size();
+  rules::Catalog history;
+  if (!history_path.empty()) {
+    const std::string full = (std::filesystem::path(path).parent_path() / history_path).string();
+    std::ifstream in(full, std::ios::binary);
+    if (!in) outcome.problems.push_back(path + ": cannot read history " + full);
+    std::ostringstream history_text;
+    history_text << in.rdbuf();
+    const parser::ParsedFile released = parser::ParseSql(history_text.str());
+    for (const parser::Statement& statement : released.statements) {
+      history.Apply(statement.node, /*is_new=*/false);
+    }
+    history.MarkAllReleased();
+  }
   const parser::SourceText source(path, text);
-  const rules::FileReport report = rules::LintSource(source, settings);
+  const rules::FileReport report =
+      rules::LintSource(source, settings, history_path.empty() ? nullptr : &history);
   if (report.unreadable) outcome.problems.push_back(*report.unreadable);
 
   std::vector<bool> used(report.findings.size(), false);

@@ -2,7 +2,9 @@
 // finding each following line must carry. Matching is strict both ways: an unexpected finding
 // fails, an unmet expectation fails, and a fixture without expectations asserts silence.
 //
-// A first-line `-- fixture: pg_version=11 transactions=per-file` sets the lint settings.
+// A first-line `-- fixture: pg_version=11 transactions=per-file` sets the lint settings;
+// `history=history/x.sql` (relative to the fixture) replays that file first as released
+// migrations, so that the fixture's tables exist with known columns without being new.
 #pragma once
 
 #include <string>
@@ -26,7 +28,8 @@ struct FixtureOutcome {
 
 // Reads expectations and settings from the fixture text.
 std::vector<Expectation> ParseExpectations(const std::string& text, std::vector<std::string>& errors);
-rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors);
+rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors,
+                                         std::string* history = nullptr);
 
 FixtureOutcome CheckFixture(const std::string& path, const std::string& text);
 

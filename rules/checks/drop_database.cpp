@@ -1,0 +1,34 @@
+// DROP DATABASE in a migration.
+#include "rules/rule.h"
+#include "rules/rule_helpers.h"
+
+namespace pgshift::rules {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .id = "drop-database",
+    .summary = "DROP DATABASE",
+    .rationale =
+        "A migration runs unattended against every environment, production included: a DROP "
+        "DATABASE there deletes every table and row in it, and no transaction can undo it "
+        "(PostgreSQL refuses DROP DATABASE inside one). Dropping a database is an operation "
+        "for a person at a console, with a backup, not a step in a migration.",
+    .bad = "DROP DATABASE analytics;",
+    .good =
+        "-- not in a migration: by hand, after a backup\n"
+        "--   pg_dump -Fc analytics > analytics.dump && dropdb analytics",
+    .severity = Severity::kError,
+};
+
+void Check(const StatementContext& ctx, Reporter& report) {
+  if (!ctx.Is(PG_QUERY__NODE__NODE_DROPDB_STMT)) return;
+  const std::string name(parser::Str(ctx.node()->dropdb_stmt->dbname));
+  report.Add("DROP DATABASE " + name + " deletes the whole database, irrevocably",
+             "Take it out of the migration; drop the database by hand after a backup:\n"
+             "  pg_dump -Fc " +
+                 name + " > " + name + ".dump && dropdb " + name);
+}
+
+}  // namespace
+PGSHIFT_REGISTER_RULE(kDoc, Check);
+}  // namespace pgshift::rules

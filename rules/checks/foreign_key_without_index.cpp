@@ -1,0 +1,133 @@
+// A foreign key whose referencing columns no index leads with, judged by the indexes the
+// catalog knows and those the rest of the file creates.
+#include <algorithm>
+
+#include "rules/rule.h"
+#include "rules/rule_helpers.h"
+
+namespace pgshift::rules {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .id = "foreign-key-without-index",
+    .summary = "A foreign key without an index on its referencing columns",
+    .rationale =
+        "PostgreSQL indexes the referenced key, not the referencing columns. Without an index "
+        "on them, every DELETE or key UPDATE on the referenced table scans the whole "
+        "referencing table to check for dependent rows (under a lock), ON DELETE CASCADE does "
+        "so row by row, and joins from parent to children scan too. Judged by the indexes the "
+        "file creates (anywhere in it) and the catalog of earlier migrations; a table whose "
+        "definition is unknown is not judged.",
+    .bad = "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));",
+    .good =
+        "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n"
+        "CREATE INDEX orders_user_id_idx ON orders (user_id);",
+    .severity = Severity::kInfo,
+};
+
+struct ForeignKey {
+  std::vector<std::string> columns;
+  const PgQuery__Constraint* constraint;
+};
+
+// An index covers a foreign key when its leading columns are exactly the key's columns.
+bool Covers(const std::vector<std::string>& index, const std::vector<std::string>& key) {
+  if (key.empty() || index.size() < key.size()) return false;
+  return std::is_permutation(key.begin(), key.end(), index.begin());
+}
+
+// Indexes the statement at `i` builds on `table`: CREATE INDEX, or PRIMARY KEY / UNIQUE.
+std::vector<std::vector<std::string>> IndexesBuilt(const StatementContext& ctx, std::size_t i,
+                                                   const parser::QualifiedName& table) {
+  std::vector<std::vector<std::string>> out;
+  const parser::Node* node = ctx.file.statements[i].node;
+  if (node == nullptr) return out;
+  if (node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT) {
+    if (parser::NameOf(node->index_stmt->relation).Matches(table))
+      out.push_back(IndexColumns(*node->index_stmt));
+    return out;
+  }
+  const bool create = node->node_case == PG_QUERY__NODE__NODE_CREATE_STMT;
+  if (!create && node->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) return out;
+  const PgQuery__RangeVar* relation =
+      create ? node->create_stmt->relation : node->alter_table_stmt->relation;
+  if (!parser::NameOf(relation).Matches(table)) return out;
+  parser::VisitNodes(node, [&](const parser::Node& n) {
+    if (n.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+      for (std::size_t k = 0; k < n.column_def->n_constraints; ++k) {
+        const parser::Node* c = n.column_def->constraints[k];
+        if (c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+            (c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+             c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)) {
+          out.push_back({std::string(parser::Str(n.column_def->colname))});
+        }
+      }
+    } else if (n.node_case == PG_QUERY__NODE__NODE_CONSTRAINT && n.constraint->n_keys > 0) {
+      out.push_back(parser::StringList(n.constraint->keys, n.constraint->n_keys));  // PK, UNIQUE
+    }
+  });
+  return out;
+}
+
+std::vector<ForeignKey> ForeignKeysOf(const parser::Node& node) {
+  std::vector<ForeignKey> keys;
+  parser::VisitNodes(&node, [&](const parser::Node& n) {
+    if (n.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+      for (std::size_t k = 0; k < n.column_def->n_constraints; ++k) {
+        const parser::Node* c = n.column_def->constraints[k];
+        if (c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+            c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+          keys.push_back({{std::string(parser::Str(n.column_def->colname))}, c->constraint});
+        }
+      }
+    } else if (n.node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+               n.constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN &&
+               n.constraint->n_fk_attrs > 0) {
+      keys.push_back(
+          {parser::StringList(n.constraint->fk_attrs, n.constraint->n_fk_attrs), n.constraint});
+    }
+  });
+  return keys;
+}
+
+void Check(const StatementContext& ctx, Reporter& report) {
+  const bool create = ctx.Is(PG_QUERY__NODE__NODE_CREATE_STMT);
+  if (!create && !ctx.Is(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)) return;
+  const parser::QualifiedName table = parser::NameOf(
+      create ? ctx.node()->create_stmt->relation : ctx.node()->alter_table_stmt->relation);
+  const CatalogTable* known = ctx.catalog.FindTable(table);
+  if (!create && (known == nullptr || known->partial)) return;  // its indexes are unknown
+
+  std::vector<std::vector<std::string>> indexes =
+      create ? std::vector<std::vector<std::string>>{} : ctx.catalog.IndexedColumns(table);
+  for (std::size_t i = ctx.index; i < ctx.file.statements.size(); ++i) {
+    for (auto& index : IndexesBuilt(ctx, i, table)) indexes.push_back(std::move(index));
+  }
+  for (const ForeignKey& key : ForeignKeysOf(*ctx.node())) {
+    if (std::any_of(indexes.begin(), indexes.end(),
+                    [&](const auto& index) { return Covers(index, key.columns); })) {
+      continue;
+    }
+    std::string columns;
+    std::string name = table.name;
+    for (const std::string& c : key.columns) {
+      columns += (columns.empty() ? "" : ", ") + QuoteIdent(c);
+      name += "_" + c;
+    }
+    // A table that is live already gets its index built concurrently.
+    const bool live = !create && !known->is_new;
+    const std::string target = parser::NameOf(key.constraint->pktable).ToString();
+    report.Add("No index on " + table.ToString() + " (" + columns + ") for its foreign key to " +
+                   target + ": each DELETE on " + target + " scans " + table.ToString(),
+               "Index the referencing columns" +
+                   std::string(live ? " (concurrently, outside a transaction)" : "") + ":\n  " +
+                   (live ? "CREATE INDEX CONCURRENTLY " : "CREATE INDEX ") +
+                   QuoteIdent(name.substr(0, 59) + "_idx") + " ON " + table.ToString() + " (" +
+                   columns + ");",
+               {}, key.constraint->location);
+  }
+}
+
+}  // namespace
+PGSHIFT_REGISTER_RULE(kDoc, Check);
+}  // namespace pgshift::rules

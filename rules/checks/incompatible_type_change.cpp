@@ -1,0 +1,109 @@
+// ALTER COLUMN ... TYPE that changes what the running version reads or may write.
+#include "rules/rule.h"
+#include "rules/rule_helpers.h"
+
+namespace pgshift::rules {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .id = "incompatible-type-change",
+    .summary = "ALTER COLUMN ... TYPE to a type the running version reads or writes differently",
+    .rationale =
+        "Clients decode a column by its type: a driver or ORM built for integer may reject or "
+        "truncate bigint values, one built for timestamp reads timestamptz in another zone, one "
+        "built for text fails on a number. A new length limit rejects the longer values old code "
+        "still writes. Changes within one family that only widen it (varchar(n) to varchar(m>n) "
+        "or text, numeric(p,s) to numeric) are quiet. Without the old type (no earlier migration "
+        "to read it from) only a USING clause, or a target outside the string and numeric "
+        "families, is reported. Change a type in expand-contract steps: a new column, written "
+        "by both versions, backfilled, then the old one dropped.",
+    .bad = "ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz;",
+    .good =
+        "ALTER TABLE events ADD COLUMN happened_at_tz timestamptz;\n"
+        "-- deploy code writing both; backfill; switch reads; drop happened_at later",
+    .severity = Severity::kWarning,
+};
+
+// Types that every client reads the same way, whatever the modifiers.
+std::string Family(const parser::TypeSpec& type) {
+  static constexpr std::string_view kStrings[] = {"text", "varchar", "bpchar", "citext"};
+  for (const std::string_view s : kStrings) {
+    if (type.name == s) return type.array ? "string[]" : "string";
+  }
+  return type.array ? type.name + "[]" : type.name;
+}
+
+// A limit on the length of the values, or -1 for none.
+long Limit(const parser::TypeSpec& type) {
+  return (type.name == "varchar" || type.name == "bpchar") && !type.modifiers.empty()
+             ? type.modifiers[0]
+             : -1;
+}
+
+// Why the change breaks the running version, or empty.
+std::string Incompatibility(const parser::TypeSpec& before, const parser::TypeSpec& after,
+                            bool has_using) {
+  if (before.empty()) {
+    const std::string family = Family(after);
+    if (!has_using && (family == "string" || family == "numeric")) return {};
+    return has_using ? "converts it with USING" : "makes it " + after.ToString();
+  }
+  if (Family(before) != Family(after)) {
+    return "changes it from " + before.ToString() + " to " + after.ToString();
+  }
+  const long old_limit = Limit(before), new_limit = Limit(after);
+  if (new_limit >= 0 && (old_limit < 0 || new_limit < old_limit)) {
+    return "limits it to " + std::to_string(new_limit) + " characters";
+  }
+  return {};
+}
+
+// A USING clause that converts: `USING col` alone is the same as no USING.
+bool HasConversion(const PgQuery__ColumnDef& def, std::string_view column) {
+  const parser::Node* expression = def.raw_default;
+  if (expression == nullptr) return false;
+  if (expression->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return true;
+  const auto& ref = *expression->column_ref;
+  return ref.n_fields != 1 || parser::StringValue(ref.fields[0]) != column;
+}
+
+void Check(const StatementContext& ctx, Reporter& report) {
+  ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table,
+                               const PgQuery__AlterTableCmd& cmd) {
+    if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType || cmd.def == nullptr ||
+        cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || ctx.IsNew(table)) {
+      return;
+    }
+    const std::string column(parser::Str(cmd.name));
+    if (IsNewColumn(ctx, table, column)) return;
+    const CatalogTable* known = ctx.catalog.FindTable(table);
+    const CatalogColumn* old_column = known != nullptr ? known->FindColumn(column) : nullptr;
+    const parser::TypeSpec before = old_column != nullptr ? old_column->type : parser::TypeSpec{};
+    const parser::TypeSpec after = parser::TypeSpecOf(cmd.def->column_def->type_name);
+    const std::string why =
+        Incompatibility(before, after, HasConversion(*cmd.def->column_def, column));
+    if (why.empty()) return;
+    const std::string t = table.ToString();
+    const std::string c = QuoteIdent(column);
+    const std::string next = QuoteIdent(column + "_new");
+    report.Add("ALTER COLUMN " + c + " on " + t + " " + why +
+                   ": the running version may misread the values or write ones that no longer fit",
+               "Change it in expand-contract steps:\n"
+               "  ALTER TABLE " +
+                   t + " ADD COLUMN " + next + " " + after.ToString() +
+                   ";\n"
+                   "  -- deploy code writing both; backfill " +
+                   next +
+                   " in batches; switch reads\n"
+                   "  -- then, a release later: drop " +
+                   c +
+                   " (and rename, behind a view if needed)\n"
+                   "If every client maps both types alike, say so: "
+                   "-- pgshift-ignore incompatible-type-change: <why>",
+               LockText(ctx, table), parser::LocationOf(cmd.def));
+  });
+}
+
+}  // namespace
+PGSHIFT_REGISTER_RULE(kDoc, Check);
+}  // namespace pgshift::rules
