@@ -97,16 +97,19 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
   for (PendingFinding& p : about_suppressions) pending.push_back(std::move(p));
 }
 
+bool Enabled(const RuleDefinition& rule, const LintSettings& settings) {
+  const std::string key(rule.doc->id);
+  if (settings.disabled.count(key) > 0) return false;
+  if (settings.pg_version < rule.doc->min_pg_version) return false;
+  if (rule.doc->contract_change && settings.phase == Phase::kContract) return false;
+  return rule.doc->enabled_by_default || settings.enabled.count(key) > 0;
+}
+
 }  // namespace
 
 bool RuleEnabled(std::string_view id, const LintSettings& settings) {
   const RuleDefinition* rule = FindRule(id);
-  if (rule == nullptr) return false;
-  const std::string key(id);
-  if (settings.disabled.count(key) > 0) return false;
-  if (settings.pg_version < rule->doc->min_pg_version) return false;
-  if (rule->doc->contract_change && settings.phase == Phase::kContract) return false;
-  return rule->doc->enabled_by_default || settings.enabled.count(key) > 0;
+  return rule != nullptr && Enabled(*rule, settings);
 }
 
 Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
@@ -148,7 +151,8 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& sett
 
   std::vector<const RuleDefinition*> rules;
   for (const RuleDefinition& rule : AllRules()) {
-    if (rule.check != nullptr && RuleEnabled(rule.doc->id, settings)) rules.push_back(&rule);
+    // Enabled, not RuleEnabled: looking each rule up again by id is quadratic in the rules.
+    if (rule.check != nullptr && Enabled(rule, settings)) rules.push_back(&rule);
   }
 
   std::vector<PendingFinding> pending;
