@@ -86,15 +86,40 @@ class Schema {
   std::unordered_map<const MessageDescriptor*, FieldIndex> indexes_;
 };
 
-// The field a JSON key names, or null. Kept out of line, as are the other helpers that need
-// buffers: the decoder recurses once per nesting level, so its frames must stay small.
+// Whether a JSON key names the field: the same once underscores and case are dropped.
+bool KeyNamesField(std::string_view key, const char* name) {
+  for (const char c : key) {
+    if (c == '_') continue;
+    while (*name == '_') ++name;
+    if (*name != ((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c)) return false;
+    ++name;
+  }
+  while (*name == '_') ++name;
+  return *name == '\0';
+}
+
+// The field a JSON key names, or null. The printer writes a message's fields in schema order,
+// so the search starts past the previous field (`next`, updated); the index settles the rest,
+// renamed fields and Node's oneof of some 250 types. Kept out of line, as are the other helpers
+// that need buffers: the decoder recurses once per nesting level, so its frames must stay small.
 [[gnu::noinline]] const FieldDescriptor* FindField(const MessageDescriptor* message,
-                                                   std::string_view key) {
+                                                   std::string_view key, unsigned& next) {
+  constexpr unsigned kScanLimit = 64;
+  if (message->n_fields <= kScanLimit) {
+    for (unsigned i = next; i < message->n_fields; ++i) {
+      if (KeyNamesField(key, message->fields[i].name)) {
+        next = i + 1;
+        return &message->fields[i];
+      }
+    }
+  }
   char normalized[kMaxKey];
   if (key.size() > kMaxKey) return nullptr;
   const FieldIndex& index = Schema::Get().IndexOf(message);
   const auto found = index.find(std::string_view(normalized, Normalize(key, normalized)));
-  return found == index.end() ? nullptr : found->second;
+  if (found == index.end()) return nullptr;
+  next = static_cast<unsigned>(found->second - message->fields) + 1;
+  return found->second;
 }
 
 std::size_t ValueSize(ProtobufCType type) {
@@ -208,6 +233,8 @@ class Decoder {
   bool Fail() { return ok_ = false; }
 
   void SkipSpace() {
+    // libpg_query prints no whitespace; one comparison settles the usual case.
+    if (pos_ == end_ || static_cast<unsigned char>(*pos_) > ' ') return;
     while (pos_ < end_ && (*pos_ == ' ' || *pos_ == '\n' || *pos_ == '\t' || *pos_ == '\r')) ++pos_;
   }
   bool Consume(char c) {
@@ -227,10 +254,11 @@ class Decoder {
     if (++depth_ > kMaxJsonTreeDepth) too_deep_ = true;
     if (too_deep_ || !Expect('{')) return Fail(), nullptr;
     if (!Consume('}')) {
+      unsigned next_field = 0;
       do {
         std::string_view key;
         if (!Consume('"') || !RawString(key) || !Expect(':')) return nullptr;
-        const FieldDescriptor* field = FindField(descriptor, key);
+        const FieldDescriptor* field = FindField(descriptor, key, next_field);
         if (field == nullptr || !Field(reinterpret_cast<char*>(message), *field)) {
           return Fail(), nullptr;
         }
