@@ -6,6 +6,13 @@
 namespace pgshift::cli {
 
 void AddLintCommand(CLI::App& app, int& exit_code);
+void AddBaselineCommand(CLI::App& app, int& exit_code);  // in lint_command.cpp: same inputs
 void AddRulesCommands(CLI::App& app, int& exit_code);  // `rules` and `explain`
+void AddSandboxCommand(CLI::App& app, int& exit_code);  // `sandbox start|stop|url`
+void AddPlanCommand(CLI::App& app, int& exit_code);
+void AddRunCommand(CLI::App& app, int& exit_code);
+void AddStatusCommand(CLI::App& app, int& exit_code);
+void AddRollbackCommand(CLI::App& app, int& exit_code);
+void AddHistoryCommand(CLI::App& app, int& exit_code);
 
 }  // namespace pgshift::cli

@@ -36,6 +36,24 @@ class TableReader {
     return ConfigError{At(path_, node->source()) + ": `" + prefix_ + std::string(key) + "` " + what};
   }
 
+  // A list of strings (paths, globs) under `key`, if present.
+  std::optional<ConfigError> Strings(std::string_view key, std::vector<std::string>& out) const {
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return std::nullopt;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) return Bad(key, "must be a list of strings");
+    out.clear();
+    for (const toml::node& item : *array) {
+      const auto value = item.value<std::string>();
+      if (!value || value->empty()) {
+        return ConfigError{At(path_, item.source()) + ": `" + prefix_ + std::string(key) +
+                           "` must hold non-empty strings"};
+      }
+      out.push_back(*value);
+    }
+    return std::nullopt;
+  }
+
   std::optional<ConfigError> StringList(std::string_view key, std::set<std::string>& out,
                                         bool must_be_rule) const {
     const toml::node* node = table_.get(key);
@@ -87,6 +105,101 @@ std::optional<ConfigError> ReadRules(const toml::table& table, const std::string
   return std::nullopt;
 }
 
+// A [section] that must be a table, read by `read` when present.
+template <class Read>
+std::optional<ConfigError> ReadSection(const toml::table& root, const TableReader& reader,
+                                       std::string_view key, const Read& read) {
+  const toml::node* node = root.get(key);
+  if (node == nullptr) return std::nullopt;
+  if (!node->is_table()) return reader.Bad(key, "must be a table");
+  return read(*node->as_table());
+}
+
+std::optional<ConfigError> ReadHistory(const toml::table& table, const std::string& path,
+                                       HistoryConfig& history) {
+  TableReader reader(table, path, "history.");
+  if (auto error = reader.RejectUnknown({"replay", "order", "roots", "exclude"})) return error;
+  if (const toml::node* node = table.get("replay")) {
+    if (!node->is_boolean()) return reader.Bad("replay", "must be true or false");
+    history.replay = node->as_boolean()->get();
+  }
+  if (const toml::node* node = table.get("order")) {
+    const auto value = node->value<std::string>();
+    if (value == "auto") {
+      history.order = rules::MigrationOrderStyle::kAuto;
+    } else if (value == "name") {
+      history.order = rules::MigrationOrderStyle::kName;
+    } else {
+      return reader.Bad("order", "must be \"auto\" or \"name\"");
+    }
+  }
+  if (auto error = reader.Strings("roots", history.roots)) return error;
+  return reader.Strings("exclude", history.exclude);
+}
+
+std::optional<ConfigError> ReadRelease(const toml::table& table, const std::string& path,
+                                       ReleaseConfig& release) {
+  TableReader reader(table, path, "release.");
+  if (auto error = reader.RejectUnknown({"migrations", "code", "exclude"})) return error;
+  if (auto error = reader.Strings("migrations", release.migrations)) return error;
+  if (auto error = reader.Strings("code", release.code)) return error;
+  return reader.Strings("exclude", release.exclude);
+}
+
+std::optional<ConfigError> ReadPhases(const toml::table& table, const std::string& path,
+                                      PhaseGlobs& phases) {
+  TableReader reader(table, path, "phases.");
+  if (auto error = reader.RejectUnknown({"expand", "backfill", "switch", "contract"})) return error;
+  for (const auto& [key, node] : table) {
+    if (auto error = reader.Strings(key.str(), phases[*rules::ParsePhase(key.str())])) return error;
+  }
+  return std::nullopt;
+}
+
+std::optional<ConfigError> ReadRunner(const toml::table& table, const std::string& path,
+                                      Config& config) {
+  TableReader reader(table, path, "runner.");
+  if (auto error = reader.RejectUnknown({"lock_timeout", "statement_timeout",
+                                         "idle_in_transaction_timeout", "retries", "retry_delay",
+                                         "batch_size", "batch_time", "throttle", "journal"})) {
+    return error;
+  }
+  runner::RunSettings& settings = config.runner;
+  const std::pair<std::string_view, runner::Millis*> durations[] = {
+      {"lock_timeout", &settings.lock_timeout},
+      {"statement_timeout", &settings.statement_timeout},
+      {"idle_in_transaction_timeout", &settings.idle_in_transaction_timeout},
+      {"retry_delay", &settings.retry_delay},
+      {"batch_time", &settings.batch_time},
+      {"throttle", &settings.throttle}};
+  for (const auto& [key, target] : durations) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) continue;
+    const auto text = node->value<std::string>();
+    const auto duration = text ? runner::ParseDuration(*text) : std::nullopt;
+    if (!duration) return reader.Bad(key, "must be a duration such as \"500ms\", \"1s\" or \"2min\"");
+    *target = *duration;
+  }
+  if (const toml::node* node = table.get("retries")) {
+    const auto value = node->value<int64_t>();
+    if (!value || *value < 0 || *value > 100) return reader.Bad("retries", "must be a whole number from 0 to 100");
+    settings.retries = static_cast<int>(*value);
+  }
+  if (const toml::node* node = table.get("batch_size")) {
+    const auto value = node->value<int64_t>();
+    if (!value || *value < 1 || *value > 10000000) {
+      return reader.Bad("batch_size", "must be a whole number from 1 to 10000000");
+    }
+    settings.batch_size = static_cast<long>(*value);
+  }
+  if (const toml::node* node = table.get("journal")) {
+    const auto value = node->value<std::string>();
+    if (!value || value->empty()) return reader.Bad("journal", "must be a file path");
+    config.journal = *value;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ConfigResult ParseConfig(std::string_view text, const std::string& path) {
@@ -99,7 +212,10 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   Config config;
   config.path = path;
   TableReader reader(root, path, "");
-  if (auto error = reader.RejectUnknown({"pg_version", "transactions", "rules"})) return *error;
+  if (auto error = reader.RejectUnknown(
+          {"pg_version", "transactions", "rules", "runner", "history", "release", "phases"})) {
+    return *error;
+  }
 
   if (const toml::node* node = root.get("pg_version")) {
     const auto version = node->value<int64_t>();
@@ -123,6 +239,25 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   if (const toml::node* node = root.get("rules")) {
     if (!node->is_table()) return reader.Bad("rules", "must be a table");
     if (auto error = ReadRules(*node->as_table(), path, config.lint)) return *error;
+  }
+  if (auto error = ReadSection(root, reader, "history", [&](const toml::table& t) {
+        return ReadHistory(t, path, config.history);
+      })) {
+    return *error;
+  }
+  if (auto error = ReadSection(root, reader, "release", [&](const toml::table& t) {
+        return ReadRelease(t, path, config.release);
+      })) {
+    return *error;
+  }
+  if (auto error = ReadSection(root, reader, "phases", [&](const toml::table& t) {
+        return ReadPhases(t, path, config.phases);
+      })) {
+    return *error;
+  }
+  if (const toml::node* node = root.get("runner")) {
+    if (!node->is_table()) return reader.Bad("runner", "must be a table");
+    if (auto error = ReadRunner(*node->as_table(), path, config)) return *error;
   }
   return config;
 }

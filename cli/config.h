@@ -6,6 +6,16 @@
 //   disable = ["drop-column"]       # rules turned off
 //   enable = ["prefer-jsonb"]       # opt-in rules turned on
 //   severity = { rename-column = "warning" }
+//   [history]                       # migrations as a history (cli/history_config.h)
+//   replay = true                   # order = "auto" | "name"; roots = [...]; exclude = [...]
+//   [release]                       # what a release is made of (globs)
+//   migrations = ["db/migrations/**"]; code = ["app/**"]; exclude = ["**/*.md"]
+//   [phases]                        # directory conventions: expand = ["db/expand/**"], ...
+//   [runner]                        # defaults of `pgshift run` (flags override them)
+//   lock_timeout = "1s"             # also statement_timeout, idle_in_transaction_timeout,
+//   retries = 5                     #   retry_delay, batch_time, throttle (durations)
+//   batch_size = 1000               # first backfill batch
+//   journal = "/var/lib/pgshift/journal.db"
 //
 // Unknown keys and bad values are errors naming the file, line, column and key.
 #pragma once
@@ -16,13 +26,20 @@
 #include <string>
 #include <variant>
 
+#include "cli/history_config.h"
 #include "rules/lint_settings.h"
+#include "runner/settings.h"
 
 namespace pgshift::cli {
 
 struct Config {
   std::string path;  // empty when no file was found: the defaults
   rules::LintSettings lint;
+  HistoryConfig history;
+  ReleaseConfig release;
+  PhaseGlobs phases;
+  runner::RunSettings runner;
+  std::string journal;  // [runner] journal: the local SQLite journal; empty for the default
 };
 
 struct ConfigError {

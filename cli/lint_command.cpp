@@ -8,10 +8,13 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/baseline.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/exit_code.h"
+#include "cli/history_lint.h"
 #include "cli/lint_inputs.h"
+#include "cli/lint_scope.h"
 #include "cli/render/renderer.h"
 
 namespace pgshift::cli {
@@ -29,6 +32,13 @@ struct LintOptions {
   std::string transactions;
   unsigned jobs = 0;
   bool verbose = false;
+  // Migration history and release awareness (docs/history-and-releases.md).
+  bool no_history = false;
+  std::string release;
+  std::string changed_files;
+  std::string changed_since;
+  std::string baseline;        // --baseline: hide the findings it holds
+  std::string write_baseline;  // `pgshift baseline`: write them instead of a report
 };
 
 bool UseColour(const LintOptions& options) {
@@ -39,42 +49,26 @@ bool UseColour(const LintOptions& options) {
   return isatty(STDOUT_FILENO) == 1;
 }
 
-// Lints every input on up to `jobs` threads; results keep the inputs' order.
-std::vector<LintedFile> LintAll(const std::vector<LintInput>& inputs,
-                                const std::vector<rules::LintSettings>& settings, unsigned jobs) {
-  std::vector<std::optional<LintedFile>> slots(inputs.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < inputs.size(); i = next++) {
-      std::string text;
-      std::string error;
-      const std::string path = inputs[i].path.string();
-      if (!ReadInput(inputs[i], text, error)) {
-        rules::FileReport report;
-        report.path = path;
-        report.unreadable = error;
-        slots[i].emplace(LintedFile{parser::SourceText(path, ""), std::move(report)});
-        continue;
-      }
-      parser::SourceText source(path, std::move(text));
-      rules::FileReport report = rules::LintSource(source, settings[i]);
-      slots[i].emplace(LintedFile{std::move(source), std::move(report)});
+// `pgshift baseline`: every finding, accepted, in a file for --baseline.
+int WriteBaseline(const std::vector<LintedFile>& files, const std::string& path) {
+  const std::vector<BaselineEntry> entries = BaselineOf(files, path);
+  std::ofstream out(path, std::ios::binary);
+  out << BaselineJson(entries);
+  out.close();
+  if (!out) {
+    std::cerr << "pgshift baseline: cannot write " << path << '\n';
+    return ToInt(ExitCode::kUsage);
+  }
+  bool unreadable = false;
+  for (const LintedFile& file : files) {
+    if (file.report.unreadable) {
+      std::cerr << "pgshift baseline: " << *file.report.unreadable << '\n';
+      unreadable = true;
     }
-  };
-  // Standard input can be read by one thread only, and only once.
-  const bool has_stdin = std::any_of(inputs.begin(), inputs.end(), [](auto& in) { return in.from_stdin; });
-  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, inputs.size()));
-  if (has_stdin) jobs = 1;
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
-  worker();
-  for (std::thread& thread : threads) thread.join();
-
-  std::vector<LintedFile> results;
-  results.reserve(slots.size());
-  for (auto& slot : slots) results.push_back(std::move(*slot));
-  return results;
+  }
+  std::cout << "Wrote " << entries.size() << " accepted finding(s) in " << files.size()
+            << " file(s) to " << path << '\n';
+  return ToInt(unreadable ? ExitCode::kUnreadable : ExitCode::kClean);
 }
 
 int RunLint(const LintOptions& options) {
@@ -99,6 +93,7 @@ int RunLint(const LintOptions& options) {
   ConfigResolver resolver(options.config.empty() ? std::nullopt
                                                  : std::optional<std::filesystem::path>(options.config));
   std::vector<rules::LintSettings> settings;
+  std::vector<const Config*> configs;
   for (const LintInput& input : collected.inputs) {
     const std::filesystem::path directory =
         input.from_stdin ? std::filesystem::current_path() : input.path.parent_path();
@@ -107,6 +102,7 @@ int RunLint(const LintOptions& options) {
       std::cerr << "pgshift: " << error->message << '\n';
       return ToInt(ExitCode::kUsage);
     }
+    configs.push_back(&std::get<Config>(config));
     rules::LintSettings lint = std::get<Config>(config).lint;
     if (options.pg_version != 0) lint.pg_version = options.pg_version;
     if (options.transactions == "none") lint.transactions = rules::TransactionWrapping::kNone;
@@ -115,7 +111,31 @@ int RunLint(const LintOptions& options) {
     settings.push_back(std::move(lint));
   }
 
-  const std::vector<LintedFile> files = LintAll(collected.inputs, settings, options.jobs);
+  auto scoped = ScopeLint({options.release, options.changed_files, options.changed_since, options.paths},
+                          collected.inputs, configs, settings);
+  if (const auto* error = std::get_if<ScopeError>(&scoped)) {
+    std::cerr << "pgshift lint: " << error->message << '\n';
+    return ToInt(ExitCode::kUsage);
+  }
+  LintScope& scope = std::get<LintScope>(scoped);
+  std::vector<LintedFile> files =
+      LintWithHistory(collected.inputs, settings, configs, scope, !options.no_history, options.jobs);
+  if (!options.baseline.empty()) {
+    auto baseline = ReadBaseline(options.baseline);
+    if (const auto* error = std::get_if<std::string>(&baseline)) {
+      std::cerr << "pgshift lint: " << *error << '\n';
+      return ToInt(ExitCode::kUsage);
+    }
+    const std::size_t hidden =
+        ApplyBaseline(files, std::get<std::vector<BaselineEntry>>(baseline), options.baseline);
+    scope.notes.push_back("baseline " + options.baseline + ": " + std::to_string(hidden) +
+                          " accepted finding(s) not shown");
+  }
+  for (const std::string& warning : scope.warnings) std::cerr << "pgshift lint: warning: " << warning << '\n';
+  if (options.verbose) {
+    for (const std::string& note : scope.notes) std::cerr << "pgshift lint: note: " << note << '\n';
+  }
+  if (!options.write_baseline.empty()) return WriteBaseline(files, options.write_baseline);
 
   std::ofstream file_out;
   if (!options.output.empty()) {
@@ -146,11 +166,40 @@ int RunLint(const LintOptions& options) {
 
 }  // namespace
 
+// Options `lint` and `baseline` share: what to read and how to judge it.
+void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& options) {
+  command->add_option("paths", options->paths, "SQL files, directories (searched for *.sql), or - for stdin")
+      ->required();
+  command->add_option("--config", options->config, "Use this pgshift.toml instead of searching upward")
+      ->check(CLI::ExistingFile);
+  command->add_option("--pg-version", options->pg_version, "Target PostgreSQL major version (overrides config)")
+      ->check(CLI::Range(10, 18));
+  command->add_option("--transactions", options->transactions,
+                      "How the migration tool wraps files: none, per-file, per-statement (overrides config)")
+      ->check(CLI::IsMember({"none", "per-file", "per-statement"}));
+  command->add_option("--stdin-filename", options->stdin_filename, "File name to report for input read from -");
+  command->add_flag("--no-history", options->no_history,
+                    "Judge each file on its own, not against the migrations before it");
+  command->add_option("--release", options->release,
+                      "BASE..HEAD (git): check the migrations this release adds or changes, "
+                      "against the application code it ships");
+  command->add_option("--changed-files", options->changed_files,
+                      "FILE listing the release's changed paths (one a line, or git --name-status "
+                      "output), instead of --release; code is read from the working tree")
+      ->check(CLI::ExistingFile)
+      ->excludes(command->get_option("--release"));
+  command->add_option("--changed-since", options->changed_since,
+                      "REF (git): check only migrations added or changed since REF");
+  command->add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per core)");
+  command->add_flag("-v,--verbose", options->verbose,
+                    "Also say what was skipped, what history and release each file was judged "
+                    "against, and why release rules are off");
+}
+
 void AddLintCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<LintOptions>();
   CLI::App* lint = app.add_subcommand("lint", "Check migration SQL for statements that lock, rewrite or break production");
-  lint->add_option("paths", options->paths, "SQL files, directories (searched for *.sql), or - for stdin")
-      ->required();
+  AddInputOptions(lint, options);
   lint->add_option("--format", options->format, "Output: text, json, sarif, github or gitlab")
       ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab"}))
       ->capture_default_str();
@@ -158,24 +207,32 @@ void AddLintCommand(CLI::App& app, int& exit_code) {
                    "Exit 1 when a finding has this severity or higher: error, warning, info, never")
       ->check(CLI::IsMember({"error", "warning", "info", "never"}))
       ->capture_default_str();
-  lint->add_option("--config", options->config, "Use this pgshift.toml instead of searching upward")
-      ->check(CLI::ExistingFile);
-  lint->add_option("--pg-version", options->pg_version, "Target PostgreSQL major version (overrides config)")
-      ->check(CLI::Range(10, 18));
-  lint->add_option("--transactions", options->transactions,
-                   "How the migration tool wraps files: none, per-file, per-statement (overrides config)")
-      ->check(CLI::IsMember({"none", "per-file", "per-statement"}));
-  lint->add_option("--stdin-filename", options->stdin_filename, "File name to report for input read from -");
+  lint->add_option("--baseline", options->baseline,
+                   "Do not report the findings this file accepts (written by `pgshift baseline`)");
   lint->add_option("--color", options->color, "Colour the text output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   lint->add_option("-o,--output", options->output, "Write the report to this file instead of stdout");
-  lint->add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per core)");
-  lint->add_flag("-v,--verbose", options->verbose, "Also say what was skipped and why");
   lint->footer(
       "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error,\n"
       "3 an input could not be read (takes precedence over 1).");
   lint->callback([options, &exit_code] { exit_code = RunLint(*options); });
+}
+
+void AddBaselineCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<LintOptions>();
+  options->write_baseline = "pgshift-baseline.json";
+  CLI::App* baseline = app.add_subcommand(
+      "baseline", "Accept the findings a repository has today: write them to a file that "
+                  "`pgshift lint --baseline` reads, so only new findings fail");
+  AddInputOptions(baseline, options);
+  baseline->add_option("-o,--output", options->write_baseline, "The baseline file to write")
+      ->capture_default_str();
+  baseline->footer(
+      "Findings are matched by rule, file and a fingerprint of their statement (comments and\n"
+      "whitespace aside), not by line. Exit codes: 0 written, 2 usage or configuration error,\n"
+      "3 an input could not be read.");
+  baseline->callback([options, &exit_code] { exit_code = RunLint(*options); });
 }
 
 }  // namespace pgshift::cli

@@ -45,7 +45,12 @@ void Markdown(std::ostream& out) {
         << "Default severity: " << rules::SeverityName(d.severity)
         << (d.enabled_by_default ? "" : " (off by default; turn on with `[rules] enable`)")
         << ". Applies to PostgreSQL " << VersionText(d.min_pg_version) << "."
-        << (d.contract_change ? " A contract change: expected, and not reported, in a contract phase." : "")
+        << (d.contract_change ? " A contract change: expected, and not reported, in a contract phase"
+                                " or a release of migrations only." : "")
+        << (d.needs_release ? " Judges the migration against its release (`--release`, "
+                              "`--changed-files`) and is silent without one; the flagged example "
+                              "assumes the same release changes application code that uses its "
+                              "names, the safe one a release of migrations only." : "")
         << "\n\n"
         << d.rationale << "\n\nFlagged:\n\n```sql\n" << d.bad << "\n```\n\nInstead:\n\n```sql\n"
         << d.good << "\n```\n";

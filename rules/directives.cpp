@@ -56,4 +56,41 @@ std::vector<Suppression> FindSuppressions(const parser::ParsedFile& file) {
   return out;
 }
 
+std::vector<FileDirective> FindFileDirectives(const parser::ParsedFile& file) {
+  std::vector<FileDirective> out;
+  const std::size_t first_statement =
+      file.statements.empty() ? static_cast<std::size_t>(-1) : file.statements.front().span.begin;
+  for (const parser::Comment& comment : file.comments) {
+    std::string_view body = Trim(comment.body);
+    if (!ConsumePrefix(body, "pgshift:")) continue;
+    FileDirective directive;
+    directive.comment = comment.span;
+    if (comment.span.begin > first_statement) {
+      directive.error = "`-- pgshift:` directives belong at the top of the file, before the first statement";
+      out.push_back(std::move(directive));
+      continue;
+    }
+    body = Trim(body);
+    if (body.empty()) directive.error = "`-- pgshift:` directive says nothing; expected phase=<phase>";
+    while (!body.empty() && directive.error.empty()) {
+      std::size_t end = 0;
+      while (end < body.size() && !std::isspace(static_cast<unsigned char>(body[end]))) ++end;
+      const std::string_view item = body.substr(0, end);
+      body = Trim(body.substr(end));
+      const std::size_t eq = item.find('=');
+      const std::string_view key = item.substr(0, eq);
+      const std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
+      if (key != "phase") {
+        directive.error = "unknown `-- pgshift:` directive `" + std::string(item) + "`; expected phase=<phase>";
+      } else if (!(directive.phase = ParsePhase(value))) {
+        directive.error = "unknown phase `" + std::string(value) +
+                          "`; expected expand, backfill, switch or contract";
+      }
+    }
+    if (!directive.error.empty()) directive.phase.reset();
+    out.push_back(std::move(directive));
+  }
+  return out;
+}
+
 }  // namespace pgshift::rules

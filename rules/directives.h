@@ -3,12 +3,15 @@
 //   -- pgshift-ignore rule-id[, rule-id...]: reason      the next statement
 //   -- pgshift-ignore-file rule-id[, rule-id...]: reason  the whole file
 //   -- expect: [rule-id] "part of the message"            fixtures: a finding on the next line
+//   -- pgshift: phase=contract                            the file's phase (top of the file)
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "parser/parsed_file.h"
+#include "rules/phase.h"
 
 namespace pgshift::rules {
 
@@ -22,5 +25,15 @@ struct Suppression {
 };
 
 std::vector<Suppression> FindSuppressions(const parser::ParsedFile& file);
+
+// A `-- pgshift: key=value ...` directive about the whole file. Only `phase` is known; it must
+// sit among the comments before the first statement.
+struct FileDirective {
+  std::optional<Phase> phase;
+  parser::Span comment;
+  std::string error;  // set when the directive is not understood: the rest is then empty
+};
+
+std::vector<FileDirective> FindFileDirectives(const parser::ParsedFile& file);
 
 }  // namespace pgshift::rules

@@ -101,7 +101,8 @@ bool Enabled(const RuleDefinition& rule, const LintSettings& settings) {
   const std::string key(rule.doc->id);
   if (settings.disabled.count(key) > 0) return false;
   if (settings.pg_version < rule.doc->min_pg_version) return false;
-  if (rule.doc->contract_change && settings.phase == Phase::kContract) return false;
+  if (rule.doc->contract_change && settings.ContractExpected()) return false;
+  if (rule.doc->needs_release && settings.release == nullptr) return false;
   return rule.doc->enabled_by_default || settings.enabled.count(key) > 0;
 }
 
@@ -119,7 +120,7 @@ Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
   return rule != nullptr ? rule->doc->severity : Severity::kError;
 }
 
-FileReport LintSource(const parser::SourceText& source, const LintSettings& settings,
+FileReport LintSource(const parser::SourceText& source, const LintSettings& configured,
                       const Catalog* history) {
   FileReport report;
   report.path = source.path();
@@ -144,6 +145,26 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& sett
   for (const parser::ParseNote& parse_note : file.notes)
     note(parse_note.offset, parse_note.message);
 
+  // A phase marker at the top of the file overrides the configured phase.
+  LintSettings settings = configured;
+  std::vector<PendingFinding> pending;
+  for (const FileDirective& directive : FindFileDirectives(file)) {
+    if (!directive.error.empty()) {
+      Report r{directive.error,
+               "Write `-- pgshift: phase=expand|backfill|switch|contract` above the first "
+               "statement of the file.",
+               {}, -1, 0, directive.comment};
+      pending.push_back({"invalid-directive", std::move(r)});
+    } else if (directive.phase) {
+      settings.phase = directive.phase;
+      const parser::LineColumn at = source.PositionOf(directive.comment.begin);
+      report.notes.push_back(source.path() + ":" + std::to_string(at.line) + ":" +
+                             std::to_string(at.column) + ": phase " +
+                             std::string(PhaseName(*directive.phase)) + " (marker)");
+    }
+  }
+  if (!RuleEnabled("invalid-directive", settings)) pending.clear();
+
   FileFacts facts;
   facts.transactions = AnalyzeTransactions(file, settings.transactions);
   facts.locks.resize(file.statements.size());
@@ -155,7 +176,6 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& sett
     if (rule.check != nullptr && Enabled(rule, settings)) rules.push_back(&rule);
   }
 
-  std::vector<PendingFinding> pending;
   for (std::size_t i = 0; i < file.statements.size(); ++i) {
     const parser::Node* node = file.statements[i].node;
     facts.locks[i] = LocksOf(node, settings.pg_version, catalog);

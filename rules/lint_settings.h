@@ -2,11 +2,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "rules/finding.h"
+#include "rules/history/release_facts.h"
 #include "rules/phase.h"
 
 namespace pgshift::rules {
@@ -24,6 +26,15 @@ struct LintSettings {
   // The phase the SQL belongs to, when known (a runner stage, a phase marker). In a contract
   // phase, contract changes (drops, renames) are the point, not a hazard.
   std::optional<Phase> phase;
+  // Set when the file is a migration that a known release adds or changes (--release,
+  // --changed-files); null otherwise, and rules that need it stay silent.
+  std::shared_ptr<const ReleaseFacts> release;
+
+  // Contract changes (drops, renames) are the point of a contract phase, and of a release that
+  // ships no application code: the version running before the deploy is the one after it.
+  bool ContractExpected() const {
+    return phase == Phase::kContract || (release != nullptr && release->code_changes.empty());
+  }
 };
 
 }  // namespace pgshift::rules

@@ -26,6 +26,10 @@ struct RuleDoc {
   bool enabled_by_default = true;
   // Flags a contract change (drop, rename): expected in a contract phase, where it does not run.
   bool contract_change = false;
+  // Judges a migration against its release (--release, --changed-files): runs only when the
+  // release is known. Its bad example assumes a release that also changes application code
+  // using the names it touches; its good example a release of migrations only.
+  bool needs_release = false;
 };
 
 using CheckFunction = void (*)(const StatementContext& ctx, Reporter& report);

@@ -171,6 +171,14 @@ bool Catalog::IsNew(const QualifiedName& name) const {
   return false;
 }
 
+std::vector<const CatalogTable*> Catalog::PartitionsOf(const QualifiedName& parent) const {
+  std::vector<const CatalogTable*> out;
+  for (const CatalogTable& table : tables_) {
+    if (!table.partition_of.empty() && table.partition_of.Matches(parent)) out.push_back(&table);
+  }
+  return out;
+}
+
 const CatalogType* Catalog::FindType(const QualifiedName& name) const {
   for (auto it = types_.rbegin(); it != types_.rend(); ++it) {
     if (it->name.Matches(name)) return &*it;
@@ -266,6 +274,10 @@ void Catalog::ApplyCreate(const PgQuery__CreateStmt& create, bool is_new) {
   table.name = parser::NameOf(create.relation);
   table.is_new = is_new;
   table.partitioned = create.partspec != nullptr;
+  if (create.partbound != nullptr && create.n_inh_relations == 1 &&
+      create.inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+    table.partition_of = parser::NameOf(create.inh_relations[0]->range_var);
+  }
   for (std::size_t i = 0; i < create.n_table_elts; ++i) {
     const Node* element = create.table_elts[i];
     if (element->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
@@ -330,6 +342,16 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
         for (CatalogConstraint& c : table->constraints) {
           if (c.name == name) c.validated = true;
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+        if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD) {
+          const QualifiedName child = parser::NameOf(cmd.def->partition_cmd->name);
+          const bool attach = cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition;
+          if (CatalogTable* known = MutableTable(child)) {
+            known->partition_of = attach ? table->name : QualifiedName{};
+          }
         }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:

@@ -47,6 +47,7 @@ struct CatalogTable {
   bool is_new = false;       // created in the file being checked (or an unreleased migration)
   // Known only from ALTER statements: its CREATE was never seen, so what it lacks is unknown.
   bool partial = false;
+  parser::QualifiedName partition_of;  // the parent, for a partition (PARTITION OF, ATTACH)
 
   const CatalogColumn* FindColumn(std::string_view column) const;
   CatalogColumn* FindColumn(std::string_view column);
@@ -73,6 +74,8 @@ class Catalog {
   const CatalogIndex* FindIndex(const parser::QualifiedName& name) const;
   // A table or index created in the file being checked: empty, used by nobody yet.
   bool IsNew(const parser::QualifiedName& name) const;
+  // The known partitions of a partitioned table, in creation order.
+  std::vector<const CatalogTable*> PartitionsOf(const parser::QualifiedName& parent) const;
   const CatalogType* FindType(const parser::QualifiedName& name) const;
   bool IsNewSchema(std::string_view name) const;
   // Indexes on a table, including those behind its primary key and unique constraints.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -60,6 +61,49 @@ TEST(Config, FoundFromTheFileDirectoryUpward) {
   ConfigResolver explicit_config(root / "pgshift.toml");
   EXPECT_EQ(std::get<Config>(explicit_config.For(root / "a" / "b")).lint.pg_version, 13);
   fs::remove_all(root);
+}
+
+TEST(Config, HistoryReleaseAndPhases) {
+  const ConfigResult result = ParseConfig(
+      "[history]\nreplay = false\norder = \"name\"\nroots = [\"db/migrate\"]\nexclude = [\"**/seed*.sql\"]\n"
+      "[release]\nmigrations = [\"db/**\"]\ncode = [\"app/**\", \"lib/**\"]\nexclude = []\n"
+      "[phases]\ncontract = [\"db/contract/**\"]\nexpand = [\"db/expand/**\"]\n",
+      "pgshift.toml");
+  ASSERT_TRUE(std::holds_alternative<Config>(result)) << ErrorOf(result);
+  const Config& config = std::get<Config>(result);
+  EXPECT_FALSE(config.history.replay);
+  EXPECT_EQ(config.history.order, rules::MigrationOrderStyle::kName);
+  EXPECT_EQ(config.history.roots, std::vector<std::string>{"db/migrate"});
+  EXPECT_EQ(config.history.exclude, std::vector<std::string>{"**/seed*.sql"});
+  EXPECT_EQ(config.release.migrations, std::vector<std::string>{"db/**"});
+  EXPECT_EQ(config.release.code, (std::vector<std::string>{"app/**", "lib/**"}));
+  EXPECT_TRUE(config.release.exclude.empty());
+  EXPECT_EQ(config.phases.at(rules::Phase::kContract), std::vector<std::string>{"db/contract/**"});
+  EXPECT_EQ(config.phases.at(rules::Phase::kExpand), std::vector<std::string>{"db/expand/**"});
+}
+
+TEST(Config, ReleaseDefaultsExcludeDocumentation) {
+  const Config config = std::get<Config>(ParseConfig("", "pgshift.toml"));
+  EXPECT_TRUE(config.history.replay);
+  EXPECT_EQ(config.release.code, std::vector<std::string>{"**"});
+  EXPECT_NE(std::find(config.release.exclude.begin(), config.release.exclude.end(), "**/*.md"),
+            config.release.exclude.end());
+}
+
+TEST(Config, UnknownAndBadHistoryKeysNameFileLineAndKey) {
+  EXPECT_EQ(ErrorOf(ParseConfig("[release]\ncodes = []\n", "p.toml")),
+            "p.toml:2:1: unknown key `release.codes`");
+  EXPECT_EQ(ErrorOf(ParseConfig("[phases]\ncleanup = []\n", "p.toml")),
+            "p.toml:2:1: unknown key `phases.cleanup`");
+  EXPECT_EQ(ErrorOf(ParseConfig("[history]\nreplay = \"yes\"\n", "p.toml")),
+            "p.toml:2:10: `history.replay` must be true or false");
+  EXPECT_EQ(ErrorOf(ParseConfig("[history]\norder = \"date\"\n", "p.toml")),
+            "p.toml:2:9: `history.order` must be \"auto\" or \"name\"");
+  EXPECT_EQ(ErrorOf(ParseConfig("[release]\ncode = \"app/**\"\n", "p.toml")),
+            "p.toml:2:8: `release.code` must be a list of strings");
+  EXPECT_EQ(ErrorOf(ParseConfig("[release]\ncode = [\"\"]\n", "p.toml")),
+            "p.toml:2:9: `release.code` must hold non-empty strings");
+  EXPECT_EQ(ErrorOf(ParseConfig("release = 1\n", "p.toml")), "p.toml:1:11: `release` must be a table");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "parser/parsed_file.h"
 #include "parser/source_text.h"
+#include "rules/history/replay.h"
 
 namespace pgshift::testing {
 
@@ -49,6 +50,16 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
   std::smatch header;
   if (!std::regex_match(first, header, kHeader)) return settings;
   std::istringstream words(header[1].str());
+  // Release facts are assembled here and frozen into the settings at the end.
+  std::shared_ptr<rules::ReleaseFacts> release;
+  std::shared_ptr<rules::CodeIndex> code;
+  auto need_release = [&] {
+    if (!release) {
+      release = std::make_shared<rules::ReleaseFacts>();
+      release->range = "fixture";
+      code = std::make_shared<rules::CodeIndex>();
+    }
+  };
   for (std::string word; words >> word;) {
     const auto eq = word.find('=');
     const std::string key = word.substr(0, eq);
@@ -63,9 +74,28 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
       settings.enabled.insert(value);
     } else if (key == "history" && history != nullptr) {
       *history = value;
+    } else if (key == "phase" && rules::ParsePhase(value)) {
+      settings.phase = rules::ParsePhase(value);
+    } else if (key == "release" && value.empty()) {
+      need_release();
+    } else if (key == "code_change" && !value.empty()) {
+      need_release();
+      release->code_changes.push_back(value);
+    } else if (key == "code_uses" && value.find('@') != std::string::npos &&
+               value.rfind(':') > value.find('@')) {
+      // code_uses=IDENT@PATH:LINE
+      need_release();
+      const std::size_t at = value.find('@');
+      const std::size_t colon = value.rfind(':');
+      code->AddReference(value.substr(0, at), value.substr(at + 1, colon - at - 1),
+                         std::stoi(value.substr(colon + 1)));
     } else {
       errors.push_back("unknown fixture setting: " + word);
     }
+  }
+  if (release) {
+    release->code = code;
+    settings.release = release;
   }
   return settings;
 }
@@ -83,11 +113,9 @@ FixtureOutcome CheckFixture(const std::string& path, const std::string& text) {
     if (!in) outcome.problems.push_back(path + ": cannot read history " + full);
     std::ostringstream history_text;
     history_text << in.rdbuf();
-    const parser::ParsedFile released = parser::ParseSql(history_text.str());
-    for (const parser::Statement& statement : released.statements) {
-      history.Apply(statement.node, /*is_new=*/false);
+    if (!rules::ReplayMigration(history_text.str(), /*unreleased=*/false, history)) {
+      outcome.problems.push_back(path + ": history " + full + " is not SQL text");
     }
-    history.MarkAllReleased();
   }
   const parser::SourceText source(path, text);
   const rules::FileReport report =

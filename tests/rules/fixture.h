@@ -4,7 +4,9 @@
 //
 // A first-line `-- fixture: pg_version=11 transactions=per-file` sets the lint settings;
 // `history=history/x.sql` (relative to the fixture) replays that file first as released
-// migrations, so that the fixture's tables exist with known columns without being new.
+// migrations, so that the fixture's tables exist with known columns without being new. Also:
+// `phase=contract`; `release` (a known release, migrations only); `code_change=PATH` (the release
+// changes that application file); `code_uses=IDENT@PATH:LINE` (application code uses IDENT there).
 #pragma once
 
 #include <string>

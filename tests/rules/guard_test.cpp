@@ -20,10 +20,24 @@ std::size_t CountFindings(const FileReport& report, std::string_view rule) {
                        [&](const Finding& f) { return f.rule == rule; });
 }
 
-LintSettings SettingsFor(const RuleDoc& doc) {
+// A rule that needs the release sees, for its bad example, a release that also changes
+// application code using every name in the example; for its good one, a release of migrations
+// only (as RuleDoc::needs_release documents).
+LintSettings SettingsFor(const RuleDoc& doc, std::string_view example = {}, bool bad = false) {
   LintSettings settings;
   settings.pg_version = std::max(15, doc.min_pg_version);
   settings.enabled.insert(std::string(doc.id));
+  if (doc.needs_release) {
+    auto release = std::make_shared<ReleaseFacts>();
+    auto code = std::make_shared<CodeIndex>();
+    release->range = "example";
+    if (bad) {
+      release->code_changes.push_back("app/example.rb");
+      code->AddFile("app/example.rb", example);
+    }
+    release->code = code;
+    settings.release = release;
+  }
   return settings;
 }
 
@@ -74,9 +88,23 @@ TEST(RuleGuards, EveryRuleHasAFixtureThatFiresIt) {
 TEST(RuleGuards, BadExampleFires) {
   for (const RuleDefinition& rule : AllRules()) {
     const parser::SourceText source("bad.sql", std::string(rule.doc->bad));
-    const FileReport report = LintSource(source, SettingsFor(*rule.doc));
+    const FileReport report = LintSource(source, SettingsFor(*rule.doc, rule.doc->bad, true));
     EXPECT_GE(CountFindings(report, rule.doc->id), 1u) << rule.doc->id << ": bad example is quiet";
   }
+}
+
+// Without a release, a rule that needs one says nothing, even about its bad example.
+TEST(RuleGuards, ReleaseRulesAreSilentWithoutARelease) {
+  std::size_t release_rules = 0;
+  for (const RuleDefinition& rule : AllRules()) {
+    if (!rule.doc->needs_release) continue;
+    ++release_rules;
+    LintSettings settings = SettingsFor(*rule.doc, rule.doc->bad, true);
+    settings.release = nullptr;
+    const FileReport report = LintSource(parser::SourceText("bad.sql", std::string(rule.doc->bad)), settings);
+    EXPECT_EQ(CountFindings(report, rule.doc->id), 0u) << rule.doc->id;
+  }
+  EXPECT_GE(release_rules, 2u);
 }
 
 // The good example must not fire its own rule, and must be valid SQL. (Other rules may still
@@ -84,7 +112,7 @@ TEST(RuleGuards, BadExampleFires) {
 TEST(RuleGuards, GoodExampleIsQuiet) {
   for (const RuleDefinition& rule : AllRules()) {
     const parser::SourceText source("good.sql", std::string(rule.doc->good));
-    const FileReport report = LintSource(source, SettingsFor(*rule.doc));
+    const FileReport report = LintSource(source, SettingsFor(*rule.doc, rule.doc->good, false));
     for (const Finding& f : report.findings) {
       if (f.rule == rule.doc->id || f.rule == "syntax-error") {
         ADD_FAILURE() << rule.doc->id << ": good example reports [" << f.rule << "] " << f.message;

@@ -1,0 +1,48 @@
+// Which migrations a lint run checks and what it knows about their release, from --release
+// (git), --changed-files, --changed-since, and pgshift.toml ([release], [phases]). Everything
+// that reads git or the file system for this happens here; the rules get plain facts.
+#pragma once
+
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cli/config.h"
+#include "cli/lint_inputs.h"
+#include "rules/lint_settings.h"
+
+namespace pgshift::cli {
+
+struct ScopeRequest {
+  std::string release;             // --release BASE..HEAD
+  std::string changed_files;       // --changed-files FILE
+  std::string changed_since;       // --changed-since REF
+  std::vector<std::string> paths;  // the files and directories given to `pgshift lint`
+};
+
+struct LintScope {
+  // Per input: whether it is checked. Inputs not checked are still replayed as history.
+  std::vector<bool> selected;
+  // Canonical paths of the files the release adds or changes: migrations among them are not
+  // released yet, so what they create counts as new.
+  std::set<std::string> unreleased;
+  std::vector<std::string> notes;     // for --verbose
+  std::vector<std::string> warnings;  // always shown: a release asked for and not available
+};
+
+struct ScopeError {
+  std::string message;  // a usage error: exit 2
+};
+
+// Fills `settings[i].release` and `.phase` (directory conventions) for the inputs it selects.
+std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
+                                              const std::vector<LintInput>& inputs,
+                                              const std::vector<const Config*>& configs,
+                                              std::vector<rules::LintSettings>& settings);
+
+// The directory a configuration's globs are relative to: the one holding pgshift.toml, else
+// `fallback`.
+std::string ConfigBase(const Config& config, const std::string& fallback);
+
+}  // namespace pgshift::cli

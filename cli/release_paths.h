@@ -1,0 +1,54 @@
+// Sorts the files of a release into migrations, application code and the rest, following the
+// [release] section of pgshift.toml, and indexes the application code for the release rules.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cli/git.h"
+#include "cli/history_config.h"
+#include "cli/path_glob.h"
+#include "rules/history/code_index.h"
+
+namespace pgshift::cli {
+
+// An absolute path with symbolic links resolved, '/' separated: how paths from git, from the
+// command line and from the file system are compared.
+std::string CanonicalPath(const std::filesystem::path& path);
+
+class ReleasePaths {
+ public:
+  // `base`: the directory globs are relative to. `lint_roots`: canonical paths of the files and
+  // directories given to `pgshift lint`, which hold the migrations when [release] migrations is
+  // not set.
+  ReleasePaths(const std::string& base, const ReleaseConfig& config,
+               std::vector<std::string> lint_roots);
+
+  const std::string& base() const { return base_; }
+  // `canonical` relative to the base, or empty when it lies outside it.
+  std::string Relative(const std::string& canonical) const;
+  bool IsMigration(const std::string& canonical) const;
+  bool IsCode(const std::string& canonical) const;
+  // Whether a walk of the file system can skip this directory (relative to the base) whole.
+  bool SkipsDirectory(const std::string& relative) const;
+
+ private:
+  std::string base_;
+  GlobSet migrations_, code_, exclude_;
+  std::vector<std::string> lint_roots_;
+};
+
+// Files larger than this, and files with a NUL byte near the start, are not read as code.
+inline constexpr std::size_t kMaxCodeFileBytes = 1 << 20;
+
+// The application code in a commit, indexed (paths relative to the base).
+GitResult<std::shared_ptr<rules::CodeIndex>> IndexCommitCode(const Git& git,
+                                                             const std::string& commit,
+                                                             const ReleasePaths& paths);
+// The application code in the working tree below the base, indexed.
+std::shared_ptr<rules::CodeIndex> IndexWorkTreeCode(const ReleasePaths& paths);
+
+}  // namespace pgshift::cli

@@ -1,0 +1,103 @@
+// `pgshift run PLAN`: applies the plan's stages to the target, through the switch phase unless
+// asked for more, resuming where the ledger says the last run stopped.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+#include "cli/runner_support.h"
+#include "runner/executor.h"
+#include "runner/plan_render.h"
+#include "runner/session.h"
+
+namespace pgshift::cli {
+namespace {
+
+struct RunOptions {
+  std::string path, config, through, progress = "auto", journal;
+  int pg_version = 0;
+  bool force = false, dry_run = false;
+  TargetOptions target;
+  SettingsFlags flags;
+};
+
+int Run(const RunOptions& options) {
+  int exit_code = 0;
+  auto loaded = LoadCheckedPlan(options.path, options.config, options.pg_version, "run", exit_code);
+  if (!loaded) return exit_code;
+  runner::RunSettings settings = loaded->config.runner;
+  if (!ApplySettingsFlags(options.flags, settings, "run", exit_code)) return exit_code;
+  const auto through = runner::ResolveThrough(loaded->plan, options.through);
+  if (const auto* error = std::get_if<std::string>(&through)) {
+    std::cerr << "pgshift run: " << *error << '\n';
+    return ToInt(ExitCode::kUsage);
+  }
+  const std::size_t count = std::get<std::size_t>(through);
+  if (options.dry_run) {
+    runner::RenderPlanText(loaded->plan, loaded->review, std::cout);
+    std::cout << "\n--dry-run: would run stages 1-" << count << " (through `"
+              << loaded->plan.stages[count - 1].id << "`); nothing was run\n";
+    return ToInt(ExitCode::kClean);
+  }
+  const auto url = ResolveTarget(options.target, "run", exit_code);
+  if (!url) return exit_code;
+  const std::string target = runner::RedactUrl(*url);
+  auto journal = OpenJournal(options.journal, loaded->config);
+  if (journal) journal->StartRun("run", loaded->plan.id, target, runner::RunnerIdentity());
+  ConsoleSink sink(ProgressMode(options.progress), journal.get());
+  sink.Emit({"run-started", "",
+             "running plan `" + loaded->plan.id + "` on " + target + " through `" +
+                 loaded->plan.stages[count - 1].id + "`"});
+  auto connected = runner::Connect(*url, "pgshift run");
+  if (const auto* error = runner::ErrorOf(connected)) {
+    const std::string message = "cannot connect to " + target + ": " + error->message;
+    sink.Emit({"run-failed", "", message});
+    if (journal) journal->FinishRun(false, message);
+    std::cerr << "pgshift run: " << message << '\n';
+    return ToInt(ExitCode::kUnreadable);
+  }
+  auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);
+  const runner::Outcome outcome =
+      runner::RunPlan(db, loaded->plan, loaded->review, settings, {count, options.force}, sink);
+  sink.Emit({outcome.ok ? "run-finished" : "run-failed", "", outcome.message});
+  if (journal) journal->FinishRun(outcome.ok, outcome.message);
+  if (!outcome.ok) std::cerr << "pgshift run: " << outcome.message << '\n';
+  return ToInt(outcome.ok ? ExitCode::kClean : ExitCode::kUnreadable);
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* run = app.add_subcommand(
+      "run", "Apply a plan's stages to a database, resumably, through the switch phase by default");
+  run->add_option("plan", options->path, "The plan file (TOML)")->required();
+  AddTargetOptions(*run, options->target);
+  run->add_option(
+      "--through", options->through,
+      "Last phase (expand, backfill, switch, contract) or stage id to run (default: switch; "
+      "contract stages cannot be undone and run only when asked)");
+  run->add_flag("--force", options->force,
+                "Run although the plan changed since its stages ran here");
+  run->add_flag("--dry-run", options->dry_run, "Show what would run, without connecting");
+  run->add_option("--progress", options->progress,
+                  "Backfill progress on stderr: auto (a bar on a terminal, JSON lines otherwise), "
+                  "bar, json, none")
+      ->check(CLI::IsMember({"auto", "bar", "json", "none"}))
+      ->capture_default_str();
+  run->add_option("--journal", options->journal,
+                  "SQLite journal (default: $XDG_STATE_HOME/pgshift/journal.db)");
+  run->add_option("--config", options->config, "Use this pgshift.toml instead of searching upward")
+      ->check(CLI::ExistingFile);
+  run->add_option("--pg-version", options->pg_version, "Server major version for locks and lint")
+      ->check(CLI::Range(10, 18));
+  AddSettingsFlags(*run, options->flags, true);
+  run->footer(
+      "Each stage commits with its ledger row (schema pgshift in the target); a killed run "
+      "resumes\n"
+      "from the last commit. Exit codes: 0 done, 2 bad plan, configuration or usage (nothing "
+      "ran),\n"
+      "3 the run stopped (connection, lock wait given up, gate, failed statement, refused).");
+  run->callback([options, &exit_code] { exit_code = Run(*options); });
+}
+
+}  // namespace pgshift::cli

@@ -1,0 +1,194 @@
+#include "cli/runner_support.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/exit_code.h"
+#include "runner/progress.h"
+#include "runner/sandbox_state.h"
+
+namespace pgshift::cli {
+
+std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::string& config_path,
+                                          int pg_version, const std::string& command,
+                                          int& exit_code) {
+  auto read = runner::ReadPlanFile(path);
+  if (auto* errors = std::get_if<runner::PlanErrors>(&read)) {
+    for (const std::string& message : errors->messages) std::cerr << message << '\n';
+    if (errors->unreadable) {
+      exit_code = ToInt(ExitCode::kUnreadable);
+      return std::nullopt;
+    }
+    std::cerr << "pgshift " << command << ": the plan is invalid; nothing was run\n";
+    exit_code = ToInt(ExitCode::kUsage);
+    return std::nullopt;
+  }
+  LoadedPlan loaded{std::get<runner::Plan>(std::move(read)), {}, {}};
+  std::optional<std::filesystem::path> found;
+  if (!config_path.empty()) {
+    found = config_path;
+  } else {
+    const std::filesystem::path directory = std::filesystem::path(path).parent_path();
+    found = FindConfigFile(directory.empty() ? "." : directory);
+  }
+  if (found) {
+    ConfigResult config = LoadConfigFile(*found);
+    if (auto* error = std::get_if<ConfigError>(&config)) {
+      std::cerr << "pgshift: " << error->message << '\n';
+      exit_code = ToInt(ExitCode::kUsage);
+      return std::nullopt;
+    }
+    loaded.config = std::get<Config>(std::move(config));
+  }
+  if (pg_version != 0) loaded.config.lint.pg_version = pg_version;
+  loaded.review = runner::ReviewPlan(loaded.plan, loaded.config.lint);
+  if (!loaded.review.errors.empty()) {
+    for (const std::string& message : loaded.review.errors) std::cerr << message << '\n';
+    std::cerr << "pgshift " << command << ": the plan is invalid; nothing was run\n";
+    exit_code = ToInt(ExitCode::kUsage);
+    return std::nullopt;
+  }
+  return loaded;
+}
+
+void AddTargetOptions(CLI::App& command, TargetOptions& target) {
+  command.add_option("--db", target.db, "Target database URL (or $PGSHIFT_DATABASE_URL)");
+  command
+      .add_option("--sandbox", target.sandbox,
+                  "Use the sandbox started by `pgshift sandbox start` (optionally its --name)")
+      ->expected(0, 1)
+      ->default_str("default");
+}
+
+std::optional<std::string> ResolveTarget(const TargetOptions& target, const std::string& command,
+                                         int& exit_code) {
+  if (target.sandbox && !target.db.empty()) {
+    std::cerr << "pgshift " << command << ": give --db or --sandbox, not both\n";
+    exit_code = ToInt(ExitCode::kUsage);
+    return std::nullopt;
+  }
+  if (target.sandbox) {
+    const std::string name = target.sandbox->empty() ? "default" : *target.sandbox;
+    const auto loaded = runner::LoadSandboxState(name);
+    if (const auto* error = std::get_if<runner::SandboxError>(&loaded)) {
+      std::cerr << "pgshift " << command << ": " << error->message << '\n';
+      exit_code = ToInt(ExitCode::kUsage);
+      return std::nullopt;
+    }
+    return std::get<runner::SandboxInfo>(loaded).url;
+  }
+  if (!target.db.empty()) return target.db;
+  if (const char* env = std::getenv("PGSHIFT_DATABASE_URL"); env != nullptr && *env != '\0')
+    return env;
+  std::cerr << "pgshift " << command
+            << ": no target: pass --db URL, --sandbox, or set PGSHIFT_DATABASE_URL\n";
+  exit_code = ToInt(ExitCode::kUsage);
+  return std::nullopt;
+}
+
+void AddSettingsFlags(CLI::App& command, SettingsFlags& flags, bool backfill) {
+  command.add_option("--lock-timeout", flags.lock_timeout,
+                     "Longest wait for a lock per attempt (default 1s)");
+  command
+      .add_option("--retries", flags.retries,
+                  "Attempts after the first when a lock is not granted (default 5)")
+      ->check(CLI::Range(0, 100));
+  command.add_option("--retry-delay", flags.retry_delay,
+                     "First backoff; doubles per attempt, with jitter (default 500ms)");
+  command.add_option("--statement-timeout", flags.statement_timeout,
+                     "Longest statement (default 10min; 0: none)");
+  command.add_option("--idle-timeout", flags.idle_timeout,
+                     "idle_in_transaction_session_timeout of the runner's session (default 1min)");
+  if (!backfill) return;
+  command
+      .add_option("--batch-size", flags.batch_size, "First backfill batch, in rows (default 1000)")
+      ->check(CLI::Range(1L, 10000000L));
+  command.add_option("--batch-time", flags.batch_time,
+                     "Batch duration the batch size adapts toward (default 50ms)");
+  command.add_option("--throttle", flags.throttle, "Pause after each backfill batch (default 0)");
+  command.add_option("--pause-file", flags.pause_file,
+                     "While this file exists, the backfill waits");
+}
+
+bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& settings,
+                        const std::string& command, int& exit_code) {
+  const std::pair<const std::string*, runner::Millis*> durations[] = {
+      {&flags.lock_timeout, &settings.lock_timeout},
+      {&flags.statement_timeout, &settings.statement_timeout},
+      {&flags.idle_timeout, &settings.idle_in_transaction_timeout},
+      {&flags.retry_delay, &settings.retry_delay},
+      {&flags.batch_time, &settings.batch_time},
+      {&flags.throttle, &settings.throttle}};
+  for (const auto& [text, target] : durations) {
+    if (text->empty()) continue;
+    const auto parsed = runner::ParseDuration(*text);
+    if (!parsed) {
+      std::cerr << "pgshift " << command << ": `" << *text
+                << "` is not a duration (try 500ms, 1s, 2min)\n";
+      exit_code = ToInt(ExitCode::kUsage);
+      return false;
+    }
+    *target = *parsed;
+  }
+  if (flags.retries >= 0) settings.retries = flags.retries;
+  if (flags.batch_size > 0) settings.batch_size = flags.batch_size;
+  if (!flags.pause_file.empty()) settings.pause_file = flags.pause_file;
+  return true;
+}
+
+ConsoleSink::ConsoleSink(std::string progress, runner::Journal* journal)
+    : progress_(std::move(progress)), journal_(journal) {}
+
+ConsoleSink::~ConsoleSink() { EndBar(); }
+
+void ConsoleSink::EndBar() {
+  if (bar_open_) std::cerr << '\n';
+  bar_open_ = false;
+}
+
+void ConsoleSink::Emit(const runner::RunEvent& event) {
+  if (journal_ != nullptr) journal_->Emit(event);
+  if (event.kind == "batch") {
+    if (progress_ == "bar") {
+      std::cerr << '\r' << runner::ProgressLine(event.stage, event.detail) << "\x1b[K"
+                << std::flush;
+      bar_open_ = true;
+    } else if (progress_ == "json") {
+      nlohmann::json line = event.detail;
+      line["event"] = "batch";
+      line["stage"] = event.stage;
+      line["duration_ms"] = event.duration_ms;
+      std::cerr << line.dump() << '\n';
+    }
+    return;
+  }
+  if (event.kind == "statement") return;  // the journal keeps them; the console stays short
+  EndBar();
+  if (event.message.empty()) return;
+  std::cout << (event.stage.empty() ? std::string() : event.stage + ": ") << event.message << '\n'
+            << std::flush;
+}
+
+std::unique_ptr<runner::Journal> OpenJournal(const std::string& flag, const Config& config) {
+  std::string path = flag;
+  if (path.empty()) path = config.journal;
+  if (path.empty()) {
+    const char* env = std::getenv("PGSHIFT_JOURNAL");
+    path = env != nullptr && *env != '\0' ? env : runner::DefaultJournalPath();
+  }
+  auto opened = runner::Journal::Open(path);
+  if (auto* error = std::get_if<std::string>(&opened)) {
+    std::cerr << "pgshift: warning: " << *error << "; this run is not journaled\n";
+    return nullptr;
+  }
+  return std::move(std::get<std::unique_ptr<runner::Journal>>(opened));
+}
+
+std::string ProgressMode(const std::string& requested) {
+  if (requested != "auto") return requested;
+  return isatty(STDERR_FILENO) == 1 ? "bar" : "json";
+}
+
+}  // namespace pgshift::cli

@@ -1,0 +1,74 @@
+// What the runner's subcommands (plan, run, status, rollback) share: reading and checking the
+// plan with the configuration that applies to it, and choosing the target database.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "cli/config.h"
+#include "runner/events.h"
+#include "runner/journal.h"
+#include "runner/plan.h"
+#include "runner/plan_review.h"
+
+namespace pgshift::cli {
+
+struct LoadedPlan {
+  runner::Plan plan;
+  runner::PlanReview review;
+  Config config;
+};
+
+// Reads the plan, finds pgshift.toml from its directory upward (or `config_path`), and reviews
+// every statement. On failure prints every error and sets `exit_code` (2: bad plan or config).
+std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::string& config_path,
+                                          int pg_version, const std::string& command,
+                                          int& exit_code);
+
+// The options every runner command takes to name its target.
+struct TargetOptions {
+  std::string db;
+  std::optional<std::string> sandbox;  // --sandbox [NAME]
+};
+void AddTargetOptions(CLI::App& command, TargetOptions& target);
+
+// The URL to connect to, or nullopt after printing why (exit code 2).
+std::optional<std::string> ResolveTarget(const TargetOptions& target, const std::string& command,
+                                         int& exit_code);
+
+// Flags that override the [runner] settings of pgshift.toml.
+struct SettingsFlags {
+  std::string lock_timeout, statement_timeout, idle_timeout, retry_delay, batch_time, throttle;
+  int retries = -1;
+  long batch_size = 0;
+  std::string pause_file;
+};
+void AddSettingsFlags(CLI::App& command, SettingsFlags& flags, bool backfill);
+// Applies the flags over `settings`; false after printing a bad value (exit code 2).
+bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& settings,
+                        const std::string& command, int& exit_code);
+
+// Prints events for people (stdout), backfill progress (stderr: a bar on a terminal, one JSON
+// object per line otherwise, or none), and records everything in the journal when one is open.
+class ConsoleSink final : public runner::EventSink {
+ public:
+  ConsoleSink(std::string progress, runner::Journal* journal);
+  ~ConsoleSink() override;
+  void Emit(const runner::RunEvent& event) override;
+
+ private:
+  void EndBar();
+  std::string progress_;  // bar, json or none
+  runner::Journal* journal_;
+  bool bar_open_ = false;
+};
+
+// Opens the journal (--journal, the config's, or the default), or warns and returns null: a run
+// does not depend on its local journal.
+std::unique_ptr<runner::Journal> OpenJournal(const std::string& flag, const Config& config);
+
+// "auto" → "bar" on a terminal, "json" otherwise.
+std::string ProgressMode(const std::string& requested);
+
+}  // namespace pgshift::cli

@@ -1,0 +1,155 @@
+// `pgshift status PLAN`: each stage's state in the target's ledger, and what to do next.
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+#include "cli/runner_support.h"
+#include "runner/ledger.h"
+#include "runner/progress.h"
+#include "runner/session.h"
+
+namespace pgshift::cli {
+namespace {
+
+struct StatusOptions {
+  std::string path, config;
+  bool json = false;
+  TargetOptions target;
+};
+
+std::string Joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
+
+std::string Rows(const runner::StageRecord& s) {
+  if (!s.rows_total) return "-";
+  return runner::Thousands(s.rows_scanned) + "/" + runner::Thousands(*s.rows_total) + " scanned, " +
+         runner::Thousands(s.rows_done) + " updated";
+}
+
+// What a person should know about a stage that is not simply done or pending.
+std::string Explain(const runner::StageRecord& s, std::size_t statements, bool held) {
+  if (s.status == "running" && held) return "being run now";
+  if (s.status == "running" || s.status == "failed") {
+    std::string text = s.status == "running" ? "interrupted" : "failed: " + s.error;
+    if (s.has_cursor) {
+      text += "; committed up to key (" + Joined(s.cursor) + ")";
+    } else if (statements > 0) {
+      text += "; " + std::to_string(s.steps_done) + " of " + std::to_string(statements) +
+              " statements committed";
+    }
+    return text + "; `pgshift run` resumes from there, `pgshift rollback` undoes it";
+  }
+  return "";
+}
+
+int Status(const StatusOptions& options) {
+  int exit_code = 0;
+  auto loaded = LoadCheckedPlan(options.path, options.config, 0, "status", exit_code);
+  if (!loaded) return exit_code;
+  const auto url = ResolveTarget(options.target, "status", exit_code);
+  if (!url) return exit_code;
+  auto connected = runner::Connect(*url, "pgshift status");
+  if (const auto* error = runner::ErrorOf(connected)) {
+    std::cerr << "pgshift status: cannot connect to " << runner::RedactUrl(*url) << ": "
+              << error->message << '\n';
+    return ToInt(ExitCode::kUnreadable);
+  }
+  auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);
+  auto read = runner::ReadPlanRecord(db, loaded->plan.id);
+  if (const auto* error = runner::ErrorOf(read)) {
+    std::cerr << "pgshift status: cannot read the ledger: " << error->message << '\n';
+    return ToInt(ExitCode::kUnreadable);
+  }
+  const auto& record = std::get<std::optional<runner::PlanRecord>>(read);
+  const std::string holder = record ? runner::PlanLockHolder(db, loaded->plan.id) : "";
+  const runner::Plan& plan = loaded->plan;
+  if (options.json) {
+    nlohmann::json out = {
+        {"plan", plan.id},           {"target", runner::RedactUrl(*url)},
+        {"checksum", plan.checksum}, {"recorded_checksum", record ? record->checksum : ""},
+        {"lock_holder", holder},     {"stages", nlohmann::json::array()}};
+    for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+      const runner::StageRecord* s = record ? record->Find(plan.stages[i].id) : nullptr;
+      runner::StageRecord empty;
+      if (s == nullptr) s = &empty;
+      out["stages"].push_back(
+          {{"id", plan.stages[i].id},
+           {"phase", rules::PhaseName(plan.stages[i].phase)},
+           {"status", s->status},
+           {"started_at", s->started_at},
+           {"finished_at", s->finished_at},
+           {"seconds", s->seconds},
+           {"attempts", s->attempts},
+           {"steps_done", s->steps_done},
+           {"rows_done", s->rows_done},
+           {"rows_scanned", s->rows_scanned},
+           {"rows_total", s->rows_total ? nlohmann::json(*s->rows_total) : nlohmann::json(nullptr)},
+           {"cursor", s->cursor},
+           {"checkpoint", s->fingerprint},
+           {"error", s->error}});
+    }
+    std::cout << out.dump(2) << '\n';
+    return ToInt(ExitCode::kClean);
+  }
+  std::cout << "plan " << plan.id << " on " << runner::RedactUrl(*url) << '\n';
+  if (!record) {
+    std::cout << "never run here: every stage is pending\n";
+  } else {
+    std::cout << "checksum " << record->checksum
+              << (record->checksum == plan.checksum
+                      ? " (matches the plan file)"
+                      : " (the plan file now has " + plan.checksum + ": it changed)")
+              << "\nbaseline " << record->baseline << "\n"
+              << (holder.empty() ? "no runner holds the plan's lock" : "in use by " + holder)
+              << '\n';
+  }
+  std::cout << '\n'
+            << std::left << std::setw(4) << "#" << std::setw(22) << "stage" << std::setw(10)
+            << "phase" << std::setw(13) << "status" << std::setw(27) << "started" << std::setw(10)
+            << "took" << std::setw(18) << "checkpoint"
+            << "rows\n";
+  std::vector<std::string> notes;
+  for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+    const runner::Stage& stage = plan.stages[i];
+    const runner::StageRecord* s = record ? record->Find(stage.id) : nullptr;
+    runner::StageRecord empty;
+    if (s == nullptr) s = &empty;
+    std::ostringstream took;
+    const bool timed = s->status == "done" || s->status == "running" || s->status == "failed";
+    if (timed && !s->started_at.empty())
+      took << std::fixed << std::setprecision(1) << s->seconds << " s";
+    std::cout << std::setw(4) << (i + 1) << std::setw(22) << stage.id << std::setw(10)
+              << rules::PhaseName(stage.phase) << std::setw(13) << s->status << std::setw(27)
+              << (s->started_at.empty() ? "-" : s->started_at) << std::setw(10)
+              << (took.str().empty() ? "-" : took.str()) << std::setw(18)
+              << (s->fingerprint.empty() ? "-" : s->fingerprint) << Rows(*s) << '\n';
+    const std::string note = Explain(*s, loaded->review.stages[i].sql.size(), !holder.empty());
+    if (!note.empty()) notes.push_back("stage `" + stage.id + "` " + note);
+  }
+  for (const std::string& note : notes) std::cout << '\n' << note << '\n';
+  return ToInt(ExitCode::kClean);
+}
+
+}  // namespace
+
+void AddStatusCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<StatusOptions>();
+  CLI::App* status = app.add_subcommand(
+      "status",
+      "Show each stage of a plan on a database: pending, running, done, failed, rolled back");
+  status->add_option("plan", options->path, "The plan file (TOML)")->required();
+  AddTargetOptions(*status, options->target);
+  status->add_flag("--json", options->json, "Print the status as JSON");
+  status
+      ->add_option("--config", options->config, "Use this pgshift.toml instead of searching upward")
+      ->check(CLI::ExistingFile);
+  status->footer("Exit codes: 0 shown, 2 bad plan or usage, 3 the database could not be read.");
+  status->callback([options, &exit_code] { exit_code = Status(*options); });
+}
+
+}  // namespace pgshift::cli

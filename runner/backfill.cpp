@@ -1,0 +1,215 @@
+#include "runner/backfill.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "runner/backfill_key.h"
+#include "runner/executor.h"
+
+namespace pgshift::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Builds the SQL of one backfill for one table and key.
+class BatchSql {
+ public:
+  BatchSql(Database& db, const std::string& plan_id, const std::string& stage_id,
+           const BackfillSpec& spec, std::vector<KeyColumn> key)
+      : db_(db), spec_(spec), key_(std::move(key)) {
+    table_ = QuoteQualified(db, spec.table);
+    where_stage_ = " WHERE plan_id = " + db.QuoteLiteral(plan_id) +
+                   " AND stage_id = " + db.QuoteLiteral(stage_id);
+    for (std::size_t i = 0; i < key_.size(); ++i) {
+      const std::string column = db.QuoteIdent(key_[i].name);
+      const std::string alias = "pgshift_k" + std::to_string(i + 1);
+      columns_ += (i ? ", " : "") + column;
+      aliased_ += (i ? ", " : "") + column + " AS " + alias;
+      aliases_ += (i ? ", " : "") + alias;
+      descending_ += (i ? ", " : "") + alias + " DESC";
+      key_descending_ += (i ? ", " : "") + column + " DESC";
+      last_ += std::string(i ? ", " : "") + "(SELECT " + alias + " FROM last)";
+      as_text_ += std::string(i ? ", " : "") + "(SELECT " + alias + "::text FROM last)";
+    }
+  }
+
+  // The largest key now, as text per column, and the number of rows up to it.
+  std::string Bounds() const {
+    std::string cols;
+    for (std::size_t i = 0; i < key_.size(); ++i)
+      cols += std::string(i ? ", " : "") + "pgshift_k" + std::to_string(i + 1) + "::text";
+    return "SELECT " + cols + ", pgshift_total FROM (SELECT " + aliased_ +
+           ", count(*) OVER () AS pgshift_total FROM " + table_ + " ORDER BY " + key_descending_ +
+           " LIMIT 1) AS bounds";
+  }
+
+  // Updates up to `limit` rows after `cursor` (none: from the start) up to `max_key`, advances the
+  // ledger's cursor and counts in the same statement, and returns scanned, changed, last key.
+  std::string Batch(const std::vector<std::string>* cursor, const std::vector<std::string>& max_key,
+                    long limit) const {
+    std::string after;  // the rows after the cursor
+    if (cursor != nullptr) after = "(" + columns_ + ") > (" + Literals(*cursor) + ") AND ";
+    const std::string range = after + "(" + columns_ + ") <= (" + Literals(max_key) + ")";
+    const std::string condition = spec_.where.empty() ? "" : " AND (" + spec_.where + ")";
+    // The batch's keys come from the index; the UPDATE then takes the key range they span, a
+    // condition the planner answers with the same index (a join with the key list would tempt it
+    // into scanning the whole table).
+    return "WITH batch AS MATERIALIZED (SELECT " + aliased_ + " FROM " + table_ + " WHERE " +
+           range + " ORDER BY " + columns_ + " LIMIT " + std::to_string(limit) + "), " +
+           "last AS (SELECT " + aliases_ + " FROM batch ORDER BY " + descending_ + " LIMIT 1), " +
+           "updated AS (UPDATE " + table_ + " SET " + spec_.set + " WHERE " + after + "(" +
+           columns_ + ") <= (" + last_ + ")" + condition + " RETURNING 1), " +
+           "counts AS (SELECT (SELECT count(*) FROM batch) AS scanned, "
+           "(SELECT count(*) FROM updated) AS changed), " +
+           "ledger AS (UPDATE pgshift.stages SET cursor = ARRAY[" + as_text_ + "]::text[], " +
+           "rows_done = rows_done + (SELECT changed FROM counts), " +
+           "rows_scanned = rows_scanned + (SELECT scanned FROM counts), batch_size = " +
+           std::to_string(limit) + where_stage_ +
+           " AND EXISTS (SELECT 1 FROM last) RETURNING rows_done) " +
+           "SELECT scanned, changed, (SELECT rows_done FROM ledger), " + as_text_ + " FROM counts";
+  }
+
+  std::string Start(const std::vector<std::string>& max_key, long long total, long batch) const {
+    return "UPDATE pgshift.stages SET max_key = " + TextArrayOf(max_key) +
+           ", rows_total = " + std::to_string(total) + ", batch_size = " + std::to_string(batch) +
+           where_stage_;
+  }
+
+ private:
+  std::string Literals(const std::vector<std::string>& values) const {
+    std::string out;
+    for (std::size_t i = 0; i < key_.size(); ++i) {
+      out += (i ? ", " : "") + db_.QuoteLiteral(i < values.size() ? values[i] : "") +
+             "::" + key_[i].type;
+    }
+    return out;
+  }
+  std::string TextArrayOf(const std::vector<std::string>& values) const {
+    std::string out = "ARRAY[";
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out += (i ? ", " : "") + db_.QuoteLiteral(values[i]);
+    return out + "]::text[]";
+  }
+
+  Database& db_;
+  const BackfillSpec& spec_;
+  std::vector<KeyColumn> key_;
+  std::string table_, where_stage_, columns_, aliased_, aliases_, descending_, key_descending_,
+      last_, as_text_;
+};
+
+void WaitWhilePaused(StepContext& context) {
+  const std::string& file = context.settings.pause_file;
+  std::error_code ignored;
+  if (file.empty() || !std::filesystem::exists(file, ignored)) return;
+  context.sink.Emit({"note", context.stage_id, "paused: " + file + " exists; remove it to go on"});
+  while (std::filesystem::exists(file, ignored))
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  context.sink.Emit({"note", context.stage_id, "resumed"});
+}
+
+}  // namespace
+
+long NextBatchSize(long current, Millis took, Millis target, long min, long max) {
+  double factor = took.count() <= 0 ? 2.0 : static_cast<double>(target.count()) / took.count();
+  factor = std::clamp(factor, 0.5, 2.0);
+  const long next = static_cast<long>(current * factor);
+  return std::clamp(next, min, std::max(min, max));
+}
+
+std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& plan_id,
+                                       const BackfillSpec& spec, const StageRecord& record) {
+  Database& db = context.db;
+  auto key = BackfillKey(db, spec.table, spec.key);
+  if (auto* refused = std::get_if<std::string>(&key)) return StepFailure{*refused};
+  const std::vector<KeyColumn> columns = std::get<std::vector<KeyColumn>>(key);
+  const BatchSql sql(db, plan_id, context.stage_id, spec, columns);
+  const RunSettings& settings = context.settings;
+  long batch = record.batch_size > 0
+                   ? static_cast<long>(record.batch_size)
+                   : (spec.batch_size > 0 ? spec.batch_size : settings.batch_size);
+  std::vector<std::string> max_key = record.max_key;
+  long long total = record.rows_total.value_or(0);
+  if (!record.has_max_key) {
+    auto bounds = db.Exec(sql.Bounds());
+    if (const DbError* error = ErrorOf(bounds))
+      return StepFailure{"cannot read the key range: " + error->message, error->connection_lost};
+    const Rows& rows = std::get<Rows>(bounds);
+    if (!rows.empty()) {
+      for (std::size_t i = 0; i < columns.size(); ++i)
+        max_key.push_back(rows.rows[0][i].value_or(""));
+      total = std::stoll(rows.rows[0][columns.size()].value_or("0"));
+      if (auto error = ExecError(db, sql.Start(max_key, total, batch))) {
+        return StepFailure{"cannot record the key range: " + error->message,
+                           error->connection_lost};
+      }
+    }
+  }
+  std::vector<std::string> cursor = record.cursor;
+  bool has_cursor = record.has_cursor;
+  long long scanned_total = record.rows_scanned, done_total = record.rows_done;
+  RunEvent started{"backfill-started", context.stage_id,
+                   (has_cursor ? "resuming " : "backfilling ") + spec.table + ": " +
+                       std::to_string(total) + " rows up to the largest key at start"};
+  started.detail = {{"rows_total", total}, {"rows_scanned", scanned_total}, {"batch_size", batch}};
+  context.sink.Emit(started);
+  const auto begun = Clock::now();
+  const long long scanned_at_start = scanned_total;
+  while (!max_key.empty()) {
+    WaitWhilePaused(context);
+    long long scanned = 0, changed = 0;
+    std::vector<std::string> last;
+    const auto start = Clock::now();
+    const std::string statement = sql.Batch(has_cursor ? &cursor : nullptr, max_key, batch);
+    auto failure = WithLockRetries(context, "a batch of `" + context.stage_id + "`",
+                                   [&]() -> std::optional<DbError> {
+                                     auto result = db.Exec(statement);
+                                     if (const DbError* error = ErrorOf(result)) return *error;
+                                     const Row& row = std::get<Rows>(result).rows.at(0);
+                                     scanned = std::stoll(row[0].value_or("0"));
+                                     changed = std::stoll(row[1].value_or("0"));
+                                     last.clear();
+                                     for (std::size_t i = 0; i < columns.size(); ++i)
+                                       last.push_back(row[3 + i].value_or(""));
+                                     return std::nullopt;
+                                   });
+    if (failure) return failure;
+    const Millis took = std::chrono::duration_cast<Millis>(Clock::now() - start);
+    if (scanned > 0) {
+      cursor = last;
+      has_cursor = true;
+    }
+    scanned_total += scanned;
+    done_total += changed;
+    const double seconds = std::chrono::duration<double>(Clock::now() - begun).count();
+    const double rate = seconds > 0 ? (scanned_total - scanned_at_start) / seconds : 0;
+    RunEvent event{"batch", context.stage_id, "", took.count()};
+    event.detail = {
+        {"rows_scanned", scanned_total},
+        {"rows_total", total},
+        {"rows_updated", done_total},
+        {"batch_rows", scanned},
+        {"batch_size", batch},
+        {"rows_per_second", static_cast<long long>(rate)},
+        {"eta_seconds",
+         rate > 0 ? static_cast<long long>(std::max(0.0, (total - scanned_total) / rate)) : -1}};
+    context.sink.Emit(event);
+    if (scanned < batch) break;  // nothing is left up to the key that was largest at start
+    batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size,
+                          settings.max_batch_size);
+    if (settings.throttle.count() > 0) std::this_thread::sleep_for(settings.throttle);
+  }
+  return WithLockRetries(
+      context, "closing `" + context.stage_id + "`", [&]() -> std::optional<DbError> {
+        if (auto error = ExecError(db, "BEGIN")) return error;
+        auto done = DoneAssignments(db, context.tables);
+        if (const DbError* error = ErrorOf(done)) return *error;
+        return ExecError(
+            db,
+            StageUpdate(db, plan_id, context.stage_id, std::get<std::string>(done)) + "; COMMIT");
+      });
+}
+
+}  // namespace pgshift::runner

@@ -1,0 +1,226 @@
+#include "runner/executor.h"
+
+#include <chrono>
+
+#include "runner/backfill.h"
+#include "runner/fingerprint.h"
+#include "runner/ledger.h"
+#include "runner/session.h"
+#include "runner/steps.h"
+
+namespace pgshift::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Whether no stage has changed anything yet (a failed gate or a first statement that failed
+// changes nothing): then a changed plan is simply the plan.
+bool Untouched(const PlanRecord& record) {
+  for (const StageRecord& stage : record.stages) {
+    if (stage.status == "done" || stage.status == "running") return false;
+    if (stage.status == "failed" &&
+        (stage.steps_done > 0 || stage.has_max_key || stage.rows_done > 0)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+class Runner {
+ public:
+  Runner(Database& db, const Plan& plan, const PlanReview& review, const RunSettings& settings,
+         EventSink& sink)
+      : db_(db), plan_(plan), review_(review), settings_(settings), sink_(sink) {}
+
+  Outcome Run(const RunRequest& request) {
+    if (auto error = ConfigureSession(db_, settings_))
+      return Fail("cannot configure the session: " + error->message);
+    if (auto error = EnsureLedger(db_))
+      return Fail("cannot create the ledger (schema pgshift): " + error->message);
+    auto locked = LockPlan(db_, plan_.id);
+    if (const DbError* error = ErrorOf(locked))
+      return Fail("cannot take the plan's lock: " + error->message);
+    if (const auto& refused = std::get<std::optional<std::string>>(locked)) return Fail(*refused);
+    Outcome outcome = RunLocked(request);
+    if (db_.Connected()) UnlockPlan(db_, plan_.id);
+    return outcome;
+  }
+
+ private:
+  Outcome RunLocked(const RunRequest& request) {
+    auto read = ReadPlanRecord(db_, plan_.id);
+    if (const DbError* error = ErrorOf(read))
+      return Fail("cannot read the ledger: " + error->message);
+    const auto& existing = std::get<std::optional<PlanRecord>>(read);
+    if (existing && existing->checksum != plan_.checksum && !Untouched(*existing)) {
+      if (!request.force) {
+        return Fail("plan `" + plan_.id + "` changed since its stages ran here (checksum " +
+                    existing->checksum + " recorded, " + plan_.checksum +
+                    " now); roll back first, or pass --force to run the changed plan as it stands");
+      }
+      sink_.Emit({"note", "",
+                  "the plan changed since it last ran (checksum " + existing->checksum + " → " +
+                      plan_.checksum + "); running it anyway (--force)"});
+    }
+    if (auto error = RegisterPlan(db_, plan_, RunnerIdentity()))
+      return Fail("cannot register the plan: " + error->message);
+    if (!existing || existing->baseline.empty() || Untouched(*existing)) {
+      auto baseline = TakeFingerprint(db_, review_.tables);
+      if (const DbError* error = ErrorOf(baseline))
+        return Fail("cannot take the baseline fingerprint: " + error->message);
+      const Fingerprint& f = std::get<Fingerprint>(baseline);
+      if (auto error = ExecError(
+              db_, "UPDATE pgshift.plans SET baseline_fingerprint = " + db_.QuoteLiteral(f.hash) +
+                       ", baseline_detail = " + db_.QuoteLiteral(f.Detail()) +
+                       " WHERE plan_id = " + db_.QuoteLiteral(plan_.id))) {
+        return Fail("cannot record the baseline: " + error->message);
+      }
+      sink_.Emit({"checkpoint", "", "baseline fingerprint " + f.hash});
+    }
+    auto reread = ReadPlanRecord(db_, plan_.id);
+    if (const DbError* error = ErrorOf(reread))
+      return Fail("cannot read the ledger: " + error->message);
+    const PlanRecord record = *std::get<std::optional<PlanRecord>>(reread);
+
+    for (std::size_t i = 0; i < request.through; ++i) {
+      const Stage& stage = plan_.stages[i];
+      const StageRecord* stage_record = record.Find(stage.id);
+      if (stage_record != nullptr && stage_record->status == "done") {
+        sink_.Emit({"note", stage.id, "already done"});
+        continue;
+      }
+      if (stage.phase == rules::Phase::kContract) {
+        sink_.Emit({"note", stage.id, "contract stage: once it runs it cannot be undone"});
+      }
+      if (auto failure = RunStage(i, stage_record ? *stage_record : StageRecord{})) {
+        if (!failure->connection_lost) {
+          ExecError(
+              db_, StageUpdate(db_, plan_.id, stage.id,
+                               "status = 'failed', error = " + db_.QuoteLiteral(failure->message)));
+        }
+        sink_.Emit({"stage-failed", stage.id, failure->message});
+        return Fail("stage `" + stage.id + "` failed: " + failure->message);
+      }
+    }
+    std::string message = "ran through stage `" + plan_.stages[request.through - 1].id + "`";
+    if (request.through < plan_.stages.size()) {
+      message += "; next: `" + plan_.stages[request.through].id + "` (" +
+                 std::string(rules::PhaseName(plan_.stages[request.through].phase)) + ")";
+    }
+    return {true, message};
+  }
+
+  std::optional<StepFailure> RunStage(std::size_t index, const StageRecord& before) {
+    const Stage& stage = plan_.stages[index];
+    const auto start = Clock::now();
+    if (stage.gate) {
+      auto gate = db_.Exec(stage.gate->text);
+      if (const DbError* error = ErrorOf(gate)) {
+        sink_.Emit({"gate-failed", stage.id, "gate query failed: " + error->message});
+        return StepFailure{"its gate failed: " + error->message, error->connection_lost};
+      }
+      if (std::get<Rows>(gate).Scalar() != "t") {
+        sink_.Emit(
+            {"gate-failed", stage.id, "gate returned " + Shown(std::get<Rows>(gate).Scalar())});
+        return StepFailure{"its gate returned " + Shown(std::get<Rows>(gate).Scalar()) +
+                           ", not true; the stage did not start"};
+      }
+      sink_.Emit({"gate-passed", stage.id, "gate returned true"});
+    }
+    // A stage that committed part of its work resumes from there; one that failed before doing
+    // anything (a gate, a first statement) simply starts again.
+    // An interrupted stage may have finished a CONCURRENTLY statement without its ledger commit.
+    const bool resuming = before.status == "running" ||
+                          (before.status == "failed" &&
+                           (before.steps_done > 0 || before.has_cursor || before.has_max_key));
+    const bool fresh = !resuming;
+    const std::string restart =
+        fresh ? ", started_at = now(), finished_at = NULL, steps_done = 0, "
+                "rows_done = 0, rows_scanned = 0, rows_total = NULL, cursor = NULL, "
+                "max_key = NULL, batch_size = NULL, fingerprint = NULL"
+              : "";
+    if (auto error = ExecError(
+            db_,
+            StageUpdate(db_, plan_.id, stage.id,
+                        "status = 'running', attempts = attempts + 1, error = NULL" + restart))) {
+      return StepFailure{"cannot mark it running: " + error->message, error->connection_lost};
+    }
+    sink_.Emit({"stage-started", stage.id,
+                std::string(resuming ? "resuming " : "starting ") +
+                    std::string(rules::PhaseName(stage.phase)) + " stage" +
+                    (resuming && before.steps_done > 0
+                         ? " after statement " + std::to_string(before.steps_done)
+                         : "")});
+    StepContext context{db_, settings_, sink_, review_.tables, stage.id};
+    std::optional<StepFailure> failure;
+    if (stage.backfill) {
+      StageRecord current = fresh ? StageRecord{} : before;
+      failure = RunBackfill(context, plan_.id, *stage.backfill, current);
+    } else {
+      failure = RunStatements(
+          context, review_.stages[index].sql, fresh ? 0 : before.steps_done,
+          [&](int end, bool last) -> DbResult<std::string> {
+            std::string sql =
+                StageUpdate(db_, plan_.id, stage.id, "steps_done = " + std::to_string(end));
+            if (!last) return sql;
+            auto done = DoneAssignments(db_, review_.tables);
+            if (const DbError* error = ErrorOf(done)) return *error;
+            return sql + "; " + StageUpdate(db_, plan_.id, stage.id, std::get<std::string>(done));
+          },
+          resuming);
+    }
+    if (failure) return failure;
+    const long long took = std::chrono::duration_cast<Millis>(Clock::now() - start).count();
+    sink_.Emit({"stage-done", stage.id, "done in " + FormatDuration(Millis(took)), took});
+    return std::nullopt;
+  }
+
+  static std::string Shown(const std::string& value) {
+    return value.empty() ? "no row or NULL" : "`" + value + "`";
+  }
+
+  Outcome Fail(const std::string& message) { return {false, message}; }
+
+  Database& db_;
+  const Plan& plan_;
+  const PlanReview& review_;
+  const RunSettings& settings_;
+  EventSink& sink_;
+};
+
+}  // namespace
+
+std::variant<std::size_t, std::string> ResolveThrough(const Plan& plan,
+                                                      const std::string& through) {
+  const std::string name = through.empty() ? "switch" : through;
+  if (const auto phase = rules::ParsePhase(name)) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+      if (plan.stages[i].phase <= *phase) count = i + 1;
+    }
+    if (count == 0)
+      return "no stage of plan `" + plan.id + "` is at or before the " + name + " phase";
+    return count;
+  }
+  for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+    if (plan.stages[i].id == name) return i + 1;
+  }
+  return "--through " + name +
+         " names neither a phase (expand, backfill, switch, contract) nor a stage of plan `" +
+         plan.id + "`";
+}
+
+Outcome RunPlan(Database& db, const Plan& plan, const PlanReview& review,
+                const RunSettings& settings, const RunRequest& request, EventSink& sink) {
+  return Runner(db, plan, review, settings, sink).Run(request);
+}
+
+DbResult<std::string> DoneAssignments(Database& db, const std::vector<std::string>& tables) {
+  auto fingerprint = TakeFingerprint(db, tables);
+  if (const DbError* error = ErrorOf(fingerprint)) return *error;
+  const Fingerprint& f = std::get<Fingerprint>(fingerprint);
+  return "status = 'done', finished_at = now(), error = NULL, fingerprint = " +
+         db.QuoteLiteral(f.hash) + ", fingerprint_detail = " + db.QuoteLiteral(f.Detail());
+}
+
+}  // namespace pgshift::runner

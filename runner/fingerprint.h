@@ -1,0 +1,26 @@
+// Checkpoints: the catalog state of the tables a plan touches (columns, types, nullability,
+// defaults, constraints, indexes, triggers), as sorted lines and a hash of them. Rollback proves
+// it is back where it was by comparing fingerprints.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runner/database.h"
+
+namespace pgshift::runner {
+
+struct Fingerprint {
+  std::string hash;                // 16 hex digits
+  std::vector<std::string> lines;  // "users: column email text null", sorted
+  std::string Detail() const;      // the lines, one per line: what the ledger keeps
+};
+
+DbResult<Fingerprint> TakeFingerprint(Database& db, const std::vector<std::string>& tables);
+Fingerprint FingerprintFromDetail(const std::string& detail);
+
+// What differs, as "- line" (in the checkpoint, not now) and "+ line" (now, not in it).
+std::vector<std::string> FingerprintDiff(const Fingerprint& checkpoint, const Fingerprint& now);
+
+}  // namespace pgshift::runner

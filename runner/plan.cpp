@@ -1,0 +1,298 @@
+#include "runner/plan.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace pgshift::runner {
+namespace {
+
+std::string At(const std::string& path, const toml::source_region& where) {
+  return path + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
+}
+
+bool ValidId(std::string_view id) {
+  if (id.empty() || id.size() > 63) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return id.front() != '-' && id.front() != '_';
+}
+
+// Collects errors while reading one table of the plan.
+class Reader {
+ public:
+  Reader(const std::string& path, std::vector<std::string>& errors)
+      : path_(path), errors_(errors) {}
+
+  void Error(const toml::node& node, const std::string& key, const std::string& what) {
+    errors_.push_back(At(path_, node.source()) + ": `" + key + "` " + what);
+  }
+
+  void RejectUnknown(const toml::table& table, const std::string& prefix,
+                     std::initializer_list<std::string_view> known) {
+    for (const auto& [key, node] : table) {
+      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
+      std::string expected;
+      for (std::string_view k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
+      errors_.push_back(At(path_, key.source()) + ": unknown key `" + prefix +
+                        std::string(key.str()) + "` (expected one of: " + expected + ")");
+    }
+  }
+
+  std::optional<std::string> String(const toml::table& table, std::string_view key,
+                                    const std::string& name, bool required,
+                                    const toml::node& owner) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+      if (required) Error(owner, name, "is missing");
+      return std::nullopt;
+    }
+    const auto value = node->value<std::string>();
+    if (!value) {
+      Error(*node, name, "must be a string");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  // A string or a list of strings, each with its line. `allow_empty_list` for rollback = [].
+  std::optional<std::vector<PlanSql>> SqlList(const toml::node& node, const std::string& name,
+                                              bool allow_empty_list) {
+    std::vector<PlanSql> out;
+    if (const auto text = node.value<std::string>()) {
+      if (Blank(*text)) {
+        Error(node, name, "is empty");
+        return std::nullopt;
+      }
+      out.push_back({*text, static_cast<int>(node.source().begin.line)});
+      return out;
+    }
+    const toml::array* array = node.as_array();
+    if (array == nullptr) {
+      Error(node, name, "must be SQL text or a list of SQL statements");
+      return std::nullopt;
+    }
+    for (const toml::node& item : *array) {
+      const auto text = item.value<std::string>();
+      if (!text || Blank(*text)) {
+        Error(item, name, "must hold non-empty SQL strings");
+        return std::nullopt;
+      }
+      out.push_back({*text, static_cast<int>(item.source().begin.line)});
+    }
+    if (out.empty() && !allow_empty_list) {
+      Error(node, name, "is an empty list");
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  static bool Blank(const std::string& text) {
+    return text.find_first_not_of(" \t\r\n;") == std::string::npos;
+  }
+
+ private:
+  const std::string& path_;
+  std::vector<std::string>& errors_;
+};
+
+void ReadBackfill(Reader& reader, const toml::node& node, const std::string& prefix, Stage& stage) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    reader.Error(node, prefix, "must be a table: { table = \"...\", set = \"...\" }");
+    return;
+  }
+  reader.RejectUnknown(*table, prefix + ".", {"table", "set", "where", "key", "batch_size"});
+  BackfillSpec spec;
+  spec.line = static_cast<int>(node.source().begin.line);
+  spec.table = reader.String(*table, "table", prefix + ".table", true, node).value_or("");
+  spec.set = reader.String(*table, "set", prefix + ".set", true, node).value_or("");
+  spec.where = reader.String(*table, "where", prefix + ".where", false, node).value_or("");
+  if (const toml::node* key = table->get("key")) {
+    const toml::array* columns = key->as_array();
+    bool ok = columns != nullptr && !columns->empty();
+    if (ok) {
+      for (const toml::node& column : *columns) {
+        const auto name = column.value<std::string>();
+        if (!name || name->empty())
+          ok = false;
+        else
+          spec.key.push_back(*name);
+      }
+    }
+    if (!ok) reader.Error(*key, prefix + ".key", "must be a non-empty list of column names");
+  }
+  if (const toml::node* size = table->get("batch_size")) {
+    const auto value = size->value<int64_t>();
+    if (!value || *value < 1 || *value > 10000000) {
+      reader.Error(*size, prefix + ".batch_size", "must be a whole number from 1 to 10000000");
+    } else {
+      spec.batch_size = static_cast<long>(*value);
+    }
+  }
+  stage.backfill = std::move(spec);
+}
+
+void ReadStage(Reader& reader, const toml::node& node, std::size_t index, Stage& stage) {
+  const std::string prefix = "stage[" + std::to_string(index + 1) + "]";
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    reader.Error(node, prefix, "must be a table ([[stage]])");
+    return;
+  }
+  stage.line = static_cast<int>(node.source().begin.line);
+  reader.RejectUnknown(*table, prefix + ".",
+                       {"id", "phase", "sql", "backfill", "gate", "rollback"});
+  if (auto id = reader.String(*table, "id", prefix + ".id", true, node)) {
+    if (!ValidId(*id)) {
+      reader.Error(*table->get("id"), prefix + ".id",
+                   "must be lower-case letters, digits, - and _ (up to 63), starting with a letter "
+                   "or digit");
+    }
+    stage.id = *id;
+  }
+  if (auto phase = reader.String(*table, "phase", prefix + ".phase", true, node)) {
+    if (auto parsed = rules::ParsePhase(*phase))
+      stage.phase = *parsed;
+    else
+      reader.Error(*table->get("phase"), prefix + ".phase",
+                   "must be expand, backfill, switch or contract");
+  }
+  const toml::node* sql = table->get("sql");
+  const toml::node* backfill = table->get("backfill");
+  if (sql != nullptr && backfill != nullptr) {
+    reader.Error(*backfill, prefix + ".backfill", "cannot be combined with `sql` in one stage");
+  } else if (sql == nullptr && backfill == nullptr) {
+    reader.Error(node, prefix, "needs `sql` (or, in a backfill stage, `backfill`)");
+  }
+  if (sql != nullptr) {
+    if (auto list = reader.SqlList(*sql, prefix + ".sql", false)) stage.sql = std::move(*list);
+  }
+  if (backfill != nullptr) {
+    if (stage.phase != rules::Phase::kBackfill) {
+      reader.Error(*backfill, prefix + ".backfill", "belongs in a stage with phase = \"backfill\"");
+    }
+    ReadBackfill(reader, *backfill, prefix + ".backfill", stage);
+  }
+  if (const toml::node* gate = table->get("gate")) {
+    const auto text = gate->value<std::string>();
+    if (!text || Reader::Blank(*text))
+      reader.Error(*gate, prefix + ".gate", "must be a query returning true or false");
+    else
+      stage.gate = PlanSql{*text, static_cast<int>(gate->source().begin.line)};
+  }
+  const toml::node* rollback = table->get("rollback");
+  if (rollback == nullptr) {
+    reader.Error(
+        node, prefix + ".rollback",
+        "is missing: give the SQL that undoes this stage, [] when there is nothing to undo, "
+        "or \"irreversible\"");
+  } else if (rollback->value<std::string>() == "irreversible") {
+    stage.irreversible = true;
+  } else if (auto list = reader.SqlList(*rollback, prefix + ".rollback", true)) {
+    stage.rollback = std::move(*list);
+  }
+}
+
+// FNV-1a over what the runner executes, so that comments and formatting of the TOML do not count.
+std::string Checksum(const Plan& plan) {
+  std::uint64_t hash = 1469598103934665603ull;
+  auto mix = [&hash](std::string_view text) {
+    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+    hash = (hash ^ 0xff) * 1099511628211ull;  // field separator
+  };
+  mix(plan.id);
+  for (const Stage& stage : plan.stages) {
+    mix(stage.id);
+    mix(rules::PhaseName(stage.phase));
+    for (const PlanSql& sql : stage.sql) mix(sql.text);
+    mix(stage.gate ? stage.gate->text : "");
+    mix(stage.irreversible ? "irreversible" : "");
+    for (const PlanSql& sql : stage.rollback) mix(sql.text);
+    if (stage.backfill) {
+      mix(stage.backfill->table);
+      mix(stage.backfill->set);
+      mix(stage.backfill->where);
+      for (const std::string& key : stage.backfill->key) mix(key);
+    }
+  }
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
+  return buffer;
+}
+
+}  // namespace
+
+std::variant<Plan, PlanErrors> ParsePlan(std::string_view text, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& error) {
+    return PlanErrors{{At(path, error.source()) + ": " + std::string(error.description())}};
+  }
+  std::vector<std::string> errors;
+  Reader reader(path, errors);
+  Plan plan;
+  plan.path = path;
+  reader.RejectUnknown(root, "", {"id", "summary", "stage"});
+  if (auto id = reader.String(root, "id", "id", true, root)) {
+    if (!ValidId(*id))
+      reader.Error(*root.get("id"), "id", "must be lower-case letters, digits, - and _ (up to 63)");
+    plan.id = *id;
+  }
+  plan.summary = reader.String(root, "summary", "summary", false, root).value_or("");
+  const toml::node* stages = root.get("stage");
+  const toml::array* list = stages == nullptr ? nullptr : stages->as_array();
+  if (list == nullptr || list->empty()) {
+    errors.push_back(path + ":1:1: the plan has no stages (add [[stage]] tables)");
+  } else {
+    std::set<std::string> seen;
+    std::optional<rules::Phase> previous;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      Stage stage;
+      ReadStage(reader, *list->get(i), i, stage);
+      const std::string prefix = "stage[" + std::to_string(i + 1) + "]";
+      if (!stage.id.empty() && !seen.insert(stage.id).second) {
+        reader.Error(*list->get(i), prefix + ".id", "repeats the stage id `" + stage.id + "`");
+      }
+      const toml::table* table = list->get(i)->as_table();
+      const toml::node* phase_node = table == nullptr ? nullptr : table->get("phase");
+      const auto phase = phase_node == nullptr
+                             ? std::nullopt
+                             : rules::ParsePhase(phase_node->value_or(std::string()));
+      if (phase && previous && *phase < *previous) {
+        reader.Error(*phase_node, prefix + ".phase",
+                     "is " + std::string(rules::PhaseName(*phase)) + " after a " +
+                         std::string(rules::PhaseName(*previous)) +
+                         " stage: phases run expand, backfill, switch, contract, never backwards");
+      }
+      if (phase) previous = phase;
+      plan.stages.push_back(std::move(stage));
+    }
+  }
+  if (!errors.empty()) return PlanErrors{std::move(errors)};
+  plan.checksum = Checksum(plan);
+  return plan;
+}
+
+std::variant<Plan, PlanErrors> ReadPlanFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return PlanErrors{{path + ": cannot read the plan file"}, true};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParsePlan(text.str(), path);
+}
+
+const Stage* FindStage(const Plan& plan, std::string_view id) {
+  for (const Stage& stage : plan.stages) {
+    if (stage.id == id) return &stage;
+  }
+  return nullptr;
+}
+
+}  // namespace pgshift::runner

@@ -1,0 +1,72 @@
+// A plan: the stages of one expand-contract change, read from a TOML file. Reading and checking
+// a plan is pure (text in, plan or every error out); nothing here touches a database.
+//
+//   id = "rename-users-email"
+//   summary = "..."
+//   [[stage]]
+//   id = "add-column"
+//   phase = "expand"                      # expand, backfill, switch, contract; never backwards
+//   sql = "ALTER TABLE ..."               # or a list of statements
+//   gate = "SELECT ..."                   # optional: must return true before the stage runs
+//   rollback = "ALTER TABLE ..."          # or a list, [] for nothing to undo, or "irreversible"
+//   [[stage]]
+//   phase = "backfill"
+//   backfill = { table = "users", set = "a = b", where = "a IS DISTINCT FROM b", key = ["id"] }
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rules/phase.h"
+
+namespace pgshift::runner {
+
+// A piece of SQL from the plan, with the line of the plan file it starts on.
+struct PlanSql {
+  std::string text;
+  int line = 0;
+};
+
+struct BackfillSpec {
+  std::string table;             // as written, possibly schema-qualified
+  std::string set;               // the SET list: "email_address = email"
+  std::string where;             // optional: rows that still need the change
+  std::vector<std::string> key;  // key columns; empty: the table's primary key
+  long batch_size = 0;           // first batch size; 0: the runner's default
+  int line = 0;
+};
+
+struct Stage {
+  std::string id;
+  rules::Phase phase = rules::Phase::kExpand;
+  std::vector<PlanSql> sql;
+  std::optional<BackfillSpec> backfill;
+  std::optional<PlanSql> gate;
+  std::vector<PlanSql> rollback;  // empty with irreversible false: nothing to undo
+  bool irreversible = false;
+  int line = 0;
+};
+
+struct Plan {
+  std::string path;
+  std::string id;
+  std::string summary;
+  std::vector<Stage> stages;
+  std::string checksum;  // of the stages' content: a changed plan is refused by the runner
+};
+
+struct PlanErrors {
+  std::vector<std::string> messages;  // each "plan.toml:12:1: `stage[2].phase` ..."
+  bool unreadable = false;            // the file could not be read at all
+};
+
+// Reads the TOML structure and checks everything that needs no SQL parser: keys, types, ids,
+// phase order, rollbacks. SQL is checked by ReviewPlan (plan_review.h).
+std::variant<Plan, PlanErrors> ParsePlan(std::string_view text, const std::string& path);
+std::variant<Plan, PlanErrors> ReadPlanFile(const std::string& path);
+
+const Stage* FindStage(const Plan& plan, std::string_view id);
+
+}  // namespace pgshift::runner

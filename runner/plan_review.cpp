@@ -1,0 +1,269 @@
+#include "runner/plan_review.h"
+
+#include <pg_query/pg_query.pb-c.h>
+
+#include <algorithm>
+#include <set>
+
+#include "parser/ast.h"
+#include "parser/parsed_file.h"
+#include "rules/analysis/catalog.h"
+#include "rules/analysis/lock_model.h"
+#include "rules/engine.h"
+
+namespace pgshift::runner {
+namespace {
+
+using parser::Node;
+
+bool HasConcurrentlyOption(Node* const* items, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (items[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+        parser::Str(items[i]->def_elem->defname) == "concurrently") {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Statements PostgreSQL refuses inside a transaction block.
+bool OutsideTransaction(const Node* node, std::string& index_name) {
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_INDEX_STMT: {
+      const auto* index = node->index_stmt;
+      if (!index->concurrent) return false;
+      if (!parser::Str(index->idxname).empty()) {
+        const std::string schema =
+            index->relation ? std::string(parser::Str(index->relation->schemaname)) : "";
+        index_name = (schema.empty() ? "" : schema + ".") + index->idxname;
+      }
+      return true;
+    }
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      return node->drop_stmt->concurrent;
+    case PG_QUERY__NODE__NODE_REINDEX_STMT:
+      return HasConcurrentlyOption(node->reindex_stmt->params, node->reindex_stmt->n_params);
+    case PG_QUERY__NODE__NODE_VACUUM_STMT:
+      return node->vacuum_stmt->is_vacuumcmd;
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+      for (std::size_t i = 0; i < node->alter_table_stmt->n_cmds; ++i) {
+        const Node* cmd = node->alter_table_stmt->cmds[i];
+        if (cmd->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
+        const Node* def = cmd->alter_table_cmd->def;
+        if (def != nullptr && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
+            def->partition_cmd->concurrent) {
+          return true;
+        }
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+// Every RangeVar in a message tree. parser::VisitNodes reaches only Node wrappers, and a
+// statement's own relation (IndexStmt.relation, AlterTableStmt.relation) is a bare RangeVar.
+void VisitRangeVars(const ProtobufCMessage* message, std::set<std::string>& tables) {
+  if (message == nullptr) return;
+  const ProtobufCMessageDescriptor* descriptor = message->descriptor;
+  if (descriptor == &pg_query__range_var__descriptor) {
+    tables.insert(parser::NameOf(reinterpret_cast<const PgQuery__RangeVar*>(message)).ToString());
+  }
+  const auto* base = reinterpret_cast<const char*>(message);
+  for (unsigned i = 0; i < descriptor->n_fields; ++i) {
+    const ProtobufCFieldDescriptor& field = descriptor->fields[i];
+    if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+    if (field.label == PROTOBUF_C_LABEL_REPEATED) {
+      const auto count = *reinterpret_cast<const std::size_t*>(base + field.quantifier_offset);
+      const auto* items = *reinterpret_cast<ProtobufCMessage* const* const*>(base + field.offset);
+      for (std::size_t k = 0; k < count; ++k) VisitRangeVars(items[k], tables);
+    } else {
+      if ((field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+          *reinterpret_cast<const uint32_t*>(base + field.quantifier_offset) != field.id) {
+        continue;
+      }
+      VisitRangeVars(*reinterpret_cast<ProtobufCMessage* const*>(base + field.offset), tables);
+    }
+  }
+}
+
+// Tables a statement names (and the new name of a renamed table): the fingerprint's scope.
+void CollectTables(const Node* node, std::set<std::string>& tables) {
+  VisitRangeVars(&node->base, tables);
+  if (node->node_case == PG_QUERY__NODE__NODE_RENAME_STMT &&
+      node->rename_stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
+      node->rename_stmt->relation) {
+    const std::string schema(parser::Str(node->rename_stmt->relation->schemaname));
+    tables.insert((schema.empty() ? "" : schema + ".") + node->rename_stmt->newname);
+  }
+}
+
+int LineWithin(std::string_view text, std::size_t offset) {
+  return static_cast<int>(
+      std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+}
+
+class Reviewer {
+ public:
+  Reviewer(const Plan& plan, const rules::LintSettings& settings, PlanReview& out)
+      : plan_(plan), settings_(settings), out_(out) {}
+
+  // Splits, parses and (for `lint`) lints a list of SQL pieces; applies them to `catalog` when
+  // `apply` is set.
+  std::vector<StatementReview> Review(const Stage& stage, const std::vector<PlanSql>& pieces,
+                                      const std::string& what, bool lint, bool apply) {
+    std::vector<StatementReview> reviews;
+    std::string joined;
+    std::vector<std::pair<std::size_t, const PlanSql*>> starts;  // offset in joined → piece
+    for (const PlanSql& piece : pieces) {
+      starts.emplace_back(joined.size(), &piece);
+      joined += piece.text;
+      joined += ";\n";
+    }
+    auto piece_at = [&](std::size_t offset) {
+      auto it = std::upper_bound(starts.begin(), starts.end(), offset,
+                                 [](std::size_t o, const auto& s) { return o < s.first; });
+      return *(it - 1);
+    };
+    auto line_of = [&](std::size_t offset) {
+      const auto [start, piece] = piece_at(offset);
+      return piece->line + LineWithin(std::string_view(joined).substr(start), offset - start);
+    };
+    const std::string where = "stage `" + stage.id + "` " + what;
+    if (auto bad = parser::ValidateText(joined)) {
+      Error(line_of(bad->offset), where, bad->message);
+      return reviews;
+    }
+    const parser::ParsedFile parsed = parser::ParseSql(joined);
+    std::vector<const Node*> nodes;
+    std::vector<std::size_t> begins;
+    std::vector<std::pair<rules::TableLock, int>> held;  // locks taken earlier in this transaction
+    for (const parser::Statement& statement : parsed.statements) {
+      begins.push_back(statement.span.begin);
+      StatementReview review;
+      review.sql = std::string(statement.text);
+      review.line = line_of(statement.span.begin);
+      if (statement.error) {
+        Error(line_of(statement.error->offset), where, "syntax error: " + statement.error->message);
+      } else if (statement.node != nullptr) {
+        const Node* node = statement.node;
+        if (node->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
+          Error(review.line, where,
+                "`" + review.sql +
+                    "`: the runner manages transactions itself (each stage is one "
+                    "transaction; CONCURRENTLY statements run outside one)");
+        }
+        review.outside_transaction = OutsideTransaction(node, review.concurrent_index);
+        if (review.outside_transaction) held.clear();  // a transaction ends before it
+        for (const rules::TableLock& lock : rules::LocksOf(node, settings_.pg_version, catalog_)) {
+          review.locks.push_back(rules::DescribeLock(lock));
+          if (lint) CheckHeldLock(lock, held, review, where);
+        }
+        CollectTables(node, tables_);
+        nodes.push_back(node);
+      }
+      reviews.push_back(std::move(review));
+    }
+    if (lint) Lint(stage, joined, where, reviews, begins, line_of);
+    if (apply) {
+      for (const Node* node : nodes) catalog_.Apply(node, false);
+    }
+    return reviews;
+  }
+
+  // A stage's statements share one transaction, so a lock taken by one is held through the rest:
+  // a scan or rewrite after a lock that blocks the application keeps it blocked for the whole scan.
+  void CheckHeldLock(const rules::TableLock& lock,
+                     std::vector<std::pair<rules::TableLock, int>>& held,
+                     const StatementReview& review, const std::string& where) {
+    if (lock.work != rules::TableWork::kCatalogOnly) {
+      for (const auto& [earlier, line] : held) {
+        if (earlier.table.Matches(lock.table) && rules::BlocksWrites(earlier.mode) &&
+            !review.outside_transaction) {
+          Error(review.line, where,
+                "`" + review.sql.substr(0, 80) + "` " +
+                    std::string(rules::TableWorkName(lock.work)) + " " + lock.table.ToString() +
+                    " while an earlier statement of the same transaction (line " +
+                    std::to_string(line) + ") holds " +
+                    std::string(rules::LockModeName(earlier.mode)) +
+                    " on it, blocking the application for the whole time; put it in a stage of its "
+                    "own");
+          break;
+        }
+      }
+    }
+    held.emplace_back(lock, review.line);
+  }
+
+  void Finish() { out_.tables.assign(tables_.begin(), tables_.end()); }
+  void AddTable(const std::string& table) { tables_.insert(table); }
+
+  void Error(int line, const std::string& where, const std::string& message) {
+    out_.errors.push_back(plan_.path + ":" + std::to_string(line) + ": " + where + ": " + message);
+  }
+
+ private:
+  template <class LineOf>
+  void Lint(const Stage& stage, const std::string& joined, const std::string& where,
+            std::vector<StatementReview>& reviews, const std::vector<std::size_t>& begins,
+            const LineOf& line_of) {
+    rules::LintSettings settings = settings_;
+    settings.phase = stage.phase;
+    settings.transactions = rules::TransactionWrapping::kNone;
+    const parser::SourceText source(plan_.path, joined);
+    const rules::FileReport report = rules::LintSource(source, settings, &catalog_);
+    for (const rules::Finding& finding : report.findings) {
+      if (finding.rule == "syntax-error") continue;  // reported above, with the plan's line
+      if (finding.severity == rules::Severity::kError) {
+        Error(line_of(finding.span.begin), where,
+              "error[" + finding.rule + "] " + finding.message + " (not allowed in the " +
+                  std::string(rules::PhaseName(stage.phase)) + " phase)");
+      }
+      // Attach the finding to the statement it falls in.
+      for (std::size_t i = reviews.size(); i-- > 0;) {
+        if (begins[i] <= finding.span.begin || i == 0) {
+          rules::Finding located = finding;
+          located.start.line = line_of(finding.span.begin);
+          reviews[i].findings.push_back(std::move(located));
+          break;
+        }
+      }
+    }
+  }
+
+  const Plan& plan_;
+  const rules::LintSettings& settings_;
+  PlanReview& out_;
+  rules::Catalog catalog_;
+  std::set<std::string> tables_;
+};
+
+}  // namespace
+
+PlanReview ReviewPlan(const Plan& plan, const rules::LintSettings& settings) {
+  PlanReview out;
+  Reviewer reviewer(plan, settings, out);
+  for (const Stage& stage : plan.stages) {
+    StageReview review;
+    review.sql = reviewer.Review(stage, stage.sql, "sql", true, true);
+    if (stage.gate) reviewer.Review(stage, {*stage.gate}, "gate", false, false);
+    if (stage.backfill) {
+      const BackfillSpec& spec = *stage.backfill;
+      // The backfill's pieces must parse as parts of an UPDATE, on their own.
+      std::string probe = "UPDATE " + spec.table + " SET " + spec.set;
+      if (!spec.where.empty()) probe += " WHERE (" + spec.where + ")";
+      const auto probed = reviewer.Review(stage, {{probe, spec.line}}, "backfill", false, false);
+      if (probed.size() != 1) {
+        reviewer.Error(spec.line, "stage `" + stage.id + "` backfill",
+                       "`set` must be one SET list and `where` one condition");
+      }
+      reviewer.AddTable(spec.table);
+    }
+    review.rollback = reviewer.Review(stage, stage.rollback, "rollback", false, false);
+    out.stages.push_back(std::move(review));
+  }
+  reviewer.Finish();
+  return out;
+}
+
+}  // namespace pgshift::runner

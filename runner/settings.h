@@ -1,0 +1,31 @@
+// The runner's knobs, with defaults; pgshift.toml's [runner] section and flags override them.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pgshift::runner {
+
+using Millis = std::chrono::milliseconds;
+
+struct RunSettings {
+  Millis lock_timeout{1000};         // per DDL transaction and per backfill batch
+  Millis statement_timeout{600000};  // 10 min; 0 turns it off
+  Millis idle_in_transaction_timeout{60000};
+  int retries = 5;          // attempts after the first, on a lock timeout
+  Millis retry_delay{500};  // first backoff; doubles, with jitter, up to 30 s
+  long batch_size = 1000;   // first backfill batch
+  long min_batch_size = 100;
+  long max_batch_size = 100000;
+  Millis batch_time{50};  // batch size adapts toward this duration (see bench/RESULTS.md)
+  Millis throttle{0};      // sleep after each batch
+  std::string pause_file;  // while this file exists, the backfill waits
+};
+
+// "1s", "500ms", "2min", "1h", "0": a duration. Plain numbers are milliseconds.
+std::optional<Millis> ParseDuration(std::string_view text);
+std::string FormatDuration(Millis duration);  // "1.5 s", "200 ms", "2 min 5 s"
+
+}  // namespace pgshift::runner

@@ -1,0 +1,48 @@
+// Runs a stage's statements: consecutive statements that may share a transaction run in one,
+// each with lock_timeout and bounded, jittered retries; CONCURRENTLY statements run alone outside
+// a transaction, with an INVALID index from a failed attempt dropped before the retry. After each
+// group the caller's ledger update commits in the same transaction as the group's work.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runner/database.h"
+#include "runner/events.h"
+#include "runner/plan_review.h"
+#include "runner/settings.h"
+
+namespace pgshift::runner {
+
+struct StepContext {
+  Database& db;
+  const RunSettings& settings;
+  EventSink& sink;
+  const std::vector<std::string>& tables;  // whose lock holders to name when blocked
+  std::string stage_id;
+};
+
+struct StepFailure {
+  std::string message;
+  bool connection_lost = false;
+};
+
+// SQL to run inside the transaction that commits statements up to `end` (exclusive); `last` is
+// set for the group that ends the list. Runs inside the open transaction, so it may query.
+using LedgerSql = std::function<DbResult<std::string>(int end, bool last)>;
+
+// Runs statements [from, size) and returns the failure that stopped it, if any. `resuming` lets a
+// CONCURRENTLY index build or drop that an interrupted run already finished count as done.
+std::optional<StepFailure> RunStatements(StepContext& context,
+                                         const std::vector<StatementReview>& statements, int from,
+                                         const LedgerSql& ledger, bool resuming);
+
+// Runs `work` (which issues its own BEGIN ... COMMIT, or one statement) with lock-timeout retries.
+// `work` returns the error that stopped it; the transaction is rolled back before a retry.
+std::optional<StepFailure> WithLockRetries(StepContext& context, const std::string& what,
+                                           const std::function<std::optional<DbError>()>& work,
+                                           const std::function<void()>& before_retry = nullptr);
+
+}  // namespace pgshift::runner

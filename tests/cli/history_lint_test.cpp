@@ -1,0 +1,238 @@
+// Migration directories as histories, phase conventions and baselines, end to end.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/process.h"
+
+namespace pgshift::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class HistoryLint : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("pgshift-history-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) {
+    const fs::path path = dir_ / name;
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+    return path.string();
+  }
+  std::string P(const std::string& name) { return (dir_ / name).string(); }
+  ProcessResult Lint(std::vector<std::string> args) {
+    args.insert(args.begin(), "lint");
+    return RunPgshift(args, {.cwd = dir_.string()});
+  }
+  static std::vector<std::string> Rules(const ProcessResult& r) {
+    std::vector<std::string> rules;
+    const nlohmann::json report = nlohmann::json::parse(r.out);
+    for (const auto& finding : report["findings"]) rules.push_back(finding["rule"]);
+    return rules;
+  }
+  fs::path dir_;
+};
+
+constexpr const char* kPartitioned =
+    "CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);\n";
+constexpr const char* kConcurrentIndex =
+    "CREATE INDEX CONCURRENTLY events_at_idx ON events (at);\n";
+
+TEST_F(HistoryLint, AFlywayFileIsJudgedAgainstTheFilesBeforeIt) {
+  Write("db/V1__events.sql", kPartitioned);
+  Write("db/V10__index.sql", kConcurrentIndex);
+  Write("db/V9__unrelated.sql", "SELECT 1;\n");
+  // Alone on the command line, the file still has its history.
+  const ProcessResult r = Lint({"db/V10__index.sql", "--format", "json"});
+  EXPECT_EQ(Rules(r), std::vector<std::string>{"concurrent-index-on-partitioned-table"}) << r.out;
+  const ProcessResult verbose = Lint({"db/V10__index.sql", "-v"});
+  EXPECT_NE(verbose.out.find("judged against 2 earlier migration(s)"), std::string::npos)
+      << verbose.out;
+  // Without history, nothing says events is partitioned.
+  EXPECT_TRUE(Rules(Lint({"db/V10__index.sql", "--no-history", "--format", "json"})).empty());
+  Write("pgshift.toml", "[history]\nreplay = false\n");
+  EXPECT_TRUE(Rules(Lint({"db/V10__index.sql", "--format", "json"})).empty());
+}
+
+TEST_F(HistoryLint, StandardInputTakesThePlaceOfItsFileName) {
+  Write("db/V1__events.sql", kPartitioned);
+  Write("db/V2__index.sql", "SELECT 1;\n");  // on disk; the editor's buffer says otherwise
+  const ProcessResult r = RunPgshift({"lint", "--stdin-filename", "db/V2__index.sql", "--format", "json", "-"},
+                                     {.stdin_data = kConcurrentIndex, .cwd = dir_.string()});
+  EXPECT_EQ(Rules(r), std::vector<std::string>{"concurrent-index-on-partitioned-table"}) << r.out;
+  const ProcessResult nameless =
+      RunPgshift({"lint", "--format", "json", "-"}, {.stdin_data = kConcurrentIndex, .cwd = dir_.string()});
+  EXPECT_TRUE(Rules(nameless).empty()) << nameless.out;
+}
+
+TEST_F(HistoryLint, OrderIsTheToolsNotTheFileNames) {
+  // Created in V2, indexed in V10: byte order would put V10 first and know nothing.
+  Write("db/V2__events.sql", kPartitioned);
+  Write("db/V10__index.sql", kConcurrentIndex);
+  EXPECT_EQ(Rules(Lint({"db", "--format", "json"})),
+            std::vector<std::string>{"concurrent-index-on-partitioned-table"});
+  // Ordered by name as configured, V10 comes before V2 and is judged without it.
+  Write("pgshift.toml", "[history]\norder = \"name\"\n");
+  EXPECT_TRUE(Rules(Lint({"db", "--format", "json"})).empty());
+}
+
+TEST_F(HistoryLint, DieselFoldersWithDownFilesCheckedButNotReplayed) {
+  Write("migrations/2019-02-26-002946_events/up.sql", kPartitioned);
+  // Replayed after up.sql, this down file would leave a plain table behind.
+  Write("migrations/2019-02-26-002946_events/down.sql",
+        "DROP TABLE events;\nCREATE TABLE events (id bigint, at timestamptz);\n");
+  Write("migrations/2019-03-01-000000_index/up.sql", kConcurrentIndex);
+  Write("migrations/2019-03-01-000000_index/down.sql", "DROP INDEX events_at_idx;\n");
+  const ProcessResult r = Lint({"migrations", "--format", "json"});
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  std::vector<std::string> findings;
+  for (const auto& f : report["findings"]) {
+    findings.push_back(fs::path(f["file"].get<std::string>()).parent_path().filename().string() +
+                       "/" + fs::path(f["file"].get<std::string>()).filename().string() + " " +
+                       f["rule"].get<std::string>() + ": " + f["lock"].get<std::string>());
+  }
+  // A down file is judged against the schema its up file left: the index's table is known.
+  EXPECT_EQ(findings, (std::vector<std::string>{
+                          "2019-02-26-002946_events/down.sql drop-table: takes ACCESS EXCLUSIVE on "
+                          "events, blocking reads and writes",
+                          "2019-03-01-000000_index/down.sql non-concurrent-index-drop: takes ACCESS "
+                          "EXCLUSIVE on events, blocking reads and writes",
+                          "2019-03-01-000000_index/up.sql concurrent-index-on-partitioned-table: "}))
+      << r.out;
+  EXPECT_EQ(report["summary"]["files"], 4);
+}
+
+TEST_F(HistoryLint, PrismaFolders) {
+  Write("prisma/migrations/20230404095503_init/migration.sql", kPartitioned);
+  Write("prisma/migrations/20230505085625_index/migration.sql", kConcurrentIndex);
+  Write("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n");
+  EXPECT_EQ(
+      Rules(Lint({"prisma/migrations/20230505085625_index/migration.sql", "--format", "json"})),
+      std::vector<std::string>{"concurrent-index-on-partitioned-table"});
+}
+
+TEST_F(HistoryLint, UpDownPairsAndDownSectionsInOneFile) {
+  // golang-migrate pairs.
+  Write("gm/000001_events.up.sql", kPartitioned);
+  Write("gm/000001_events.down.sql", "DROP TABLE events;\n");
+  Write("gm/000002_index.up.sql", kConcurrentIndex);
+  EXPECT_EQ(Rules(Lint({"gm/000002_index.up.sql", "--format", "json"})),
+            std::vector<std::string>{"concurrent-index-on-partitioned-table"});
+  // dbmate: the down section is checked against what the up section leaves, never replayed.
+  Write("dbmate/20240101000000_events.sql",
+        std::string("-- migrate:up\n") + kPartitioned + "\n-- migrate:down\nDROP TABLE events;\n");
+  Write("dbmate/20240102000000_index.sql", std::string("-- migrate:up\n") + kConcurrentIndex +
+                                               "\n-- migrate:down\nDROP INDEX events_at_idx;\n");
+  const ProcessResult r = Lint({"dbmate", "--format", "json"});
+  EXPECT_EQ(Rules(r), (std::vector<std::string>{"drop-table", "concurrent-index-on-partitioned-table",
+                                                "non-concurrent-index-drop"}))
+      << r.out;
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["findings"][0]["line"], 5);
+  EXPECT_EQ(report["findings"][2]["line"], 5);
+  EXPECT_NE(report["findings"][2]["lock"].get<std::string>().find("on events"), std::string::npos);
+}
+
+TEST_F(HistoryLint, ConfiguredRootsHoldSubfolders) {
+  Write("pgshift.toml", "[history]\nroots = [\"db/migration\"]\nexclude = [\"**/seed*.sql\"]\n");
+  Write("db/migration/v1/V1__events.sql", kPartitioned);
+  Write("db/migration/v2/V2__index.sql", kConcurrentIndex);
+  Write("db/migration/v1/seed.sql", "DROP TABLE events;\n");
+  EXPECT_EQ(Rules(Lint({"db/migration/v2/V2__index.sql", "--format", "json"})),
+            std::vector<std::string>{"concurrent-index-on-partitioned-table"});
+}
+
+TEST_F(HistoryLint, PhasesFromMarkersAndDirectoryConventions) {
+  const std::string drop = "ALTER TABLE users DROP COLUMN legacy_flag;\n";
+  Write("db/expand/V1__a.sql", drop);
+  Write("db/contract/V2__b.sql", drop);
+  Write("db/other/V3__c.sql", "-- pgshift: phase=contract\n" + drop);
+  Write("db/marked/V4__d.sql", "-- pgshift: phase=expand\n" + drop);
+  Write("pgshift.toml", "[phases]\ncontract = [\"db/contract/**\"]\n");
+  const ProcessResult r = Lint({"db", "--format", "json", "--no-history"});
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  std::vector<std::string> files;
+  for (const auto& f : report["findings"])
+    files.push_back(fs::path(f["file"].get<std::string>()).filename());
+  EXPECT_EQ(files, (std::vector<std::string>{"V1__a.sql", "V4__d.sql"})) << r.out;
+  // A marker overrides the directory convention.
+  Write("db/contract/V2__b.sql", "-- pgshift: phase=expand\n" + drop);
+  EXPECT_EQ(Rules(Lint({"db/contract/V2__b.sql", "--format", "json"})),
+            std::vector<std::string>{"drop-column"});
+}
+
+TEST_F(HistoryLint, BaselineAcceptsTodaysFindingsAndReportsOnlyNewOnes) {
+  Write("db/V1__a.sql", "CREATE INDEX a_idx ON a (x);\nALTER TABLE a DROP COLUMN y;\n");
+  Write("db/V2__b.sql", "DROP TABLE b;\n");
+  const ProcessResult written = RunPgshift({"baseline", "db"}, {.cwd = dir_.string()});
+  EXPECT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_NE(written.out.find("Wrote 3 accepted finding(s) in 2 file(s) to pgshift-baseline.json"),
+            std::string::npos)
+      << written.out;
+  std::ifstream in(dir_ / "pgshift-baseline.json");
+  const nlohmann::json baseline = nlohmann::json::parse(in);
+  EXPECT_EQ(baseline["pgshift_baseline"], 1);
+  EXPECT_EQ(baseline["findings"][0]["file"], "db/V1__a.sql");
+
+  const ProcessResult clean = Lint({"db", "--baseline", "pgshift-baseline.json", "-v"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out;
+  EXPECT_NE(clean.err.find("3 accepted finding(s) not shown"), std::string::npos) << clean.err;
+
+  // Lines added above, comments and reformatting do not make a finding new...
+  Write("db/V1__a.sql",
+        "-- indexes\nSELECT 1;\n\nCREATE INDEX a_idx\n  ON a (x);\n-- and a drop\nALTER TABLE a "
+        "DROP COLUMN y;\n");
+  EXPECT_EQ(Lint({"db", "--baseline", "pgshift-baseline.json"}).exit_code, 0);
+  // ...while a new finding, or a changed statement, is reported.
+  Write("db/V3__c.sql", "DROP TABLE c;\n");
+  Write("db/V2__b.sql", "DROP TABLE b2;\n");
+  const ProcessResult fresh =
+      Lint({"db", "--baseline", "pgshift-baseline.json", "--format", "json"});
+  EXPECT_EQ(fresh.exit_code, 1);
+  const nlohmann::json report = nlohmann::json::parse(fresh.out);
+  ASSERT_EQ(report["findings"].size(), 2u) << fresh.out;
+  EXPECT_NE(report["findings"][0]["message"].get<std::string>().find("b2"), std::string::npos);
+  EXPECT_NE(report["findings"][1]["message"].get<std::string>().find("c"), std::string::npos);
+
+  // The same accepted statement twice hides only one of its findings.
+  Write("db/V2__b.sql", "DROP TABLE b;\nDROP TABLE b;\n");
+  EXPECT_EQ(
+      Rules(Lint({"db/V2__b.sql", "--baseline", "pgshift-baseline.json", "--format", "json"})),
+      std::vector<std::string>{"drop-table"});
+}
+
+TEST_F(HistoryLint, BadBaselineFilesAreUsageErrors) {
+  const std::string sql = Write("a.sql", "SELECT 1;\n");
+  EXPECT_EQ(Lint({sql, "--baseline", "missing.json"}).exit_code, 2);
+  Write("bad.json", "{\n  \"pgshift_baseline\": 1,\n  \"findings\": [ oops ]\n}\n");
+  const ProcessResult bad = Lint({sql, "--baseline", "bad.json"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.json:3:"), std::string::npos) << bad.err;
+  Write("other.json", "{\"findings\": []}");
+  EXPECT_NE(Lint({sql, "--baseline", "other.json"}).err.find("not a pgshift baseline"),
+            std::string::npos);
+}
+
+TEST_F(HistoryLint, HelpOfTheNewFlagsAndCommand) {
+  const ProcessResult lint = RunPgshift({"lint", "--help"});
+  for (const char* flag :
+       {"--release", "--changed-files", "--changed-since", "--baseline", "--no-history"}) {
+    EXPECT_NE(lint.out.find(flag), std::string::npos) << flag;
+  }
+  const ProcessResult baseline = RunPgshift({"baseline", "--help"});
+  EXPECT_EQ(baseline.exit_code, 0);
+  EXPECT_NE(baseline.out.find("fingerprint"), std::string::npos) << baseline.out;
+}
+
+}  // namespace
+}  // namespace pgshift::testing

@@ -1,0 +1,176 @@
+// The backfill engine against a real server: exact results, keys, bounds, pause, adaptation.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "runner/executor.h"
+#include "tests/runner/runner_test_support.h"
+#include "tests/support/postgres_server.h"
+
+namespace pgshift::testing {
+namespace {
+
+std::string BackfillPlan(const std::string& backfill) {
+  return "id = \"fill\"\n[[stage]]\nid = \"fill\"\nphase = \"backfill\"\nbackfill = " + backfill +
+         "\nrollback = []\n";
+}
+
+class Backfill : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = FreshDatabase();
+    db_ = ConnectTo(url_);
+    ASSERT_TRUE(db_);
+  }
+  runner::Outcome Run(const std::string& backfill, runner::RunSettings settings = QuickSettings()) {
+    const CheckedPlan p = PlanFrom(BackfillPlan(backfill));
+    return runner::RunPlan(*db_, p.plan, p.review, settings, {1, false}, events_);
+  }
+  std::string url_;
+  std::unique_ptr<runner::Database> db_;
+  Recorder events_;
+};
+
+// `n = n + 1` has no WHERE: a skipped row keeps 0, a row updated twice gets 2.
+TEST_F(Backfill, EveryRowExactlyOnceInAdaptiveBatches) {
+  Sql(*db_,
+      "CREATE TABLE t (id bigint PRIMARY KEY, n int NOT NULL DEFAULT 0);"
+      "INSERT INTO t (id) SELECT i * 3 FROM generate_series(1, 20000) i");
+  runner::RunSettings settings = QuickSettings();
+  settings.batch_size = 500;
+  settings.batch_time = runner::Millis(1000);  // far above what a batch takes: sizes grow
+  const runner::Outcome outcome = Run("{ table = \"t\", set = \"n = n + 1\" }", settings);
+  ASSERT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE n = 1"), "20000");
+  EXPECT_EQ(
+      Scalar(*db_,
+             "SELECT rows_done || '/' || rows_scanned || '/' || rows_total FROM pgshift.stages"),
+      "20000/20000/20000");
+  EXPECT_EQ(
+      Scalar(*db_, "SELECT cursor = max_key AND max_key = ARRAY['60000'] FROM pgshift.stages"),
+      "t");
+  std::vector<long long> sizes;
+  for (const auto& e : events_.events) {
+    if (e.kind == "batch") sizes.push_back(e.detail["batch_size"]);
+  }
+  ASSERT_GE(sizes.size(), 3u);
+  EXPECT_EQ(sizes[0], 500);
+  EXPECT_GT(sizes[2], sizes[0]) << "the batch size did not adapt";
+}
+
+TEST_F(Backfill, CompositeKeysAndTheWhereCondition) {
+  Sql(*db_,
+      "CREATE TABLE t (tenant text, seq int, v int, w int, PRIMARY KEY (tenant, seq));"
+      "INSERT INTO t SELECT 'tenant-' || (i % 7), i, i, NULL FROM generate_series(1, 5000) i;"
+      "UPDATE t SET w = v * 2 WHERE seq % 5 = 0");
+  runner::RunSettings settings = QuickSettings();
+  settings.batch_size = 300;
+  settings.batch_time = runner::Millis(0);  // keep batches small: many keyset steps
+  settings.min_batch_size = 300;
+  const runner::Outcome outcome =
+      Run("{ table = \"t\", set = \"w = v * 2\", where = \"w IS NULL\" }", settings);
+  ASSERT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE w = v * 2"), "5000");
+  EXPECT_EQ(Scalar(*db_, "SELECT rows_done FROM pgshift.stages"),
+            "4000");  // the rest matched already
+  EXPECT_GE(events_.Count("batch"), 16);
+}
+
+TEST_F(Backfill, RowsInsertedAfterTheStartAreLeftToTheApplication) {
+  Sql(*db_,
+      "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0);"
+      "INSERT INTO t (id) SELECT i FROM generate_series(1, 3000) i");
+  auto app = ConnectTo(url_);
+  ASSERT_TRUE(app);
+  bool inserted = false;
+  events_.on_event = [&](const runner::RunEvent& e) {
+    if (e.kind == "batch" && !inserted) {
+      Sql(*app, "INSERT INTO t (id) SELECT i FROM generate_series(3001, 3500) i");
+      inserted = true;
+    }
+  };
+  runner::RunSettings settings = QuickSettings();
+  settings.batch_size = 1000;
+  settings.batch_time = runner::Millis(0);
+  settings.min_batch_size = 1000;
+  settings.max_batch_size = 1000;
+  ASSERT_TRUE(Run("{ table = \"t\", set = \"n = n + 1\" }", settings).ok);
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE n = 1"), "3000");
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE n = 0 AND id > 3000"), "500");
+}
+
+TEST_F(Backfill, AKeylessTableIsRefusedClearly) {
+  Sql(*db_,
+      "CREATE TABLE logs (at timestamptz, line text, seq int, code int UNIQUE);"
+      "INSERT INTO logs VALUES (now(), 'x', 1, 1)");
+  runner::Outcome outcome = Run("{ table = \"logs\", set = \"line = upper(line)\" }");
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_NE(outcome.message.find("table logs has no primary key"), std::string::npos)
+      << outcome.message;
+  EXPECT_NE(outcome.message.find("`key = [\"...\"]`"), std::string::npos);
+  outcome = Run("{ table = \"logs\", set = \"line = upper(line)\", key = [\"seq\"] }");
+  EXPECT_NE(outcome.message.find("logs.seq allows NULL"), std::string::npos) << outcome.message;
+  Sql(*db_, "ALTER TABLE logs ALTER COLUMN seq SET NOT NULL, ALTER COLUMN code SET NOT NULL");
+  outcome = Run("{ table = \"logs\", set = \"line = upper(line)\", key = [\"seq\"] }");
+  EXPECT_NE(outcome.message.find("not covered by a valid unique index"), std::string::npos)
+      << outcome.message;
+  outcome = Run("{ table = \"logs\", set = \"line = upper(line)\", key = [\"code\"] }");
+  EXPECT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_EQ(Scalar(*db_, "SELECT line FROM logs"), "X");
+  Sql(*db_, "DROP SCHEMA pgshift CASCADE");  // a new ledger: the plan id is reused below
+  outcome = Run("{ table = \"nope\", set = \"a = 1\" }");
+  EXPECT_NE(outcome.message.find("table nope does not exist"), std::string::npos);
+}
+
+TEST_F(Backfill, QuotedNamesAndSchemas) {
+  Sql(*db_,
+      "CREATE SCHEMA app; CREATE TABLE app.\"Order\" (\"Id\" int PRIMARY KEY, total int, "
+      "\"Total2\" int);"
+      "INSERT INTO app.\"Order\" SELECT i, i, NULL FROM generate_series(1, 100) i");
+  const runner::Outcome outcome = Run("{ table = \"app.Order\", set = '\"Total2\" = total * 2' }");
+  ASSERT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM app.\"Order\" WHERE \"Total2\" = total * 2"), "100");
+}
+
+TEST_F(Backfill, AnEmptyTableIsDoneAtOnce) {
+  Sql(*db_, "CREATE TABLE t (id int PRIMARY KEY, n int)");
+  ASSERT_TRUE(Run("{ table = \"t\", set = \"n = 1\" }").ok);
+  EXPECT_EQ(Scalar(*db_, "SELECT status FROM pgshift.stages"), "done");
+}
+
+TEST_F(Backfill, APauseFileHoldsTheNextBatch) {
+  Sql(*db_,
+      "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0);"
+      "INSERT INTO t (id) SELECT i FROM generate_series(1, 2000) i");
+  const std::string pause =
+      std::filesystem::temp_directory_path() / ("pgshift-pause-" + std::to_string(getpid()));
+  runner::RunSettings settings = QuickSettings();
+  settings.batch_size = 500;
+  settings.min_batch_size = settings.max_batch_size = 500;
+  settings.pause_file = pause;
+  settings.throttle = runner::Millis(5);
+  std::thread resume;
+  long long scanned_while_paused = -1;
+  events_.on_event = [&](const runner::RunEvent& e) {
+    if (e.kind == "batch" && !resume.joinable()) {
+      std::ofstream(pause) << "pause";
+      resume = std::thread([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        auto observer = ConnectTo(url_);
+        scanned_while_paused =
+            std::stoll(Scalar(*observer, "SELECT rows_scanned FROM pgshift.stages"));
+        std::filesystem::remove(pause);
+      });
+    }
+  };
+  ASSERT_TRUE(Run("{ table = \"t\", set = \"n = n + 1\" }", settings).ok);
+  resume.join();
+  EXPECT_TRUE(events_.Has("note", "paused"));
+  EXPECT_EQ(scanned_while_paused, 500) << "a batch ran while the pause file existed";
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE n = 1"), "2000");
+}
+
+}  // namespace
+}  // namespace pgshift::testing
