@@ -2,6 +2,7 @@
 // to each, renders the findings and turns them into an exit code a CI gate can act on.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/exit_code.h"
+#include "cli/fix_writer.h"
 #include "cli/history_lint.h"
 #include "cli/lint_inputs.h"
 #include "cli/lint_scope.h"
@@ -39,6 +41,7 @@ struct LintOptions {
   std::string changed_since;
   std::string baseline;        // --baseline: hide the findings it holds
   std::string write_baseline;  // `pgshift baseline`: write them instead of a report
+  bool fix = false;            // --fix: apply the exact rewrites in place
 };
 
 bool UseColour(const LintOptions& options) {
@@ -71,6 +74,31 @@ int WriteBaseline(const std::vector<LintedFile>& files, const std::string& path)
   return ToInt(unreadable ? ExitCode::kUnreadable : ExitCode::kClean);
 }
 
+// Applies the findings' exact fixes to each file in place. Returns how many files changed, and
+// sets `ok` false when one could not be written.
+std::size_t FixAll(const std::vector<LintedFile>& files, bool& ok) {
+  std::size_t changed = 0;
+  for (const LintedFile& file : files) {
+    if (file.report.unreadable) continue;
+    const FixOutcome fixed = ApplyFixes(file.source.text(), file.report.findings);
+    if (fixed.applied == 0) continue;
+    const std::string& path = file.source.path();
+    if (const auto error = WriteFileAtomically(path, fixed.text)) {
+      std::cerr << "pgshift lint: " << *error << '\n';
+      ok = false;
+      continue;
+    }
+    ++changed;
+    std::cerr << "pgshift lint: " << path << ": applied " << fixed.applied << " fix"
+              << (fixed.applied == 1 ? "" : "es")
+              << (fixed.skipped > 0
+                      ? ", " + std::to_string(fixed.skipped) + " overlapping left for another run"
+                      : "")
+              << '\n';
+  }
+  return changed;
+}
+
 int RunLint(const LintOptions& options) {
   const std::optional<Format> format = ParseFormat(options.format);
   std::optional<rules::Severity> fail_on;
@@ -88,6 +116,11 @@ int RunLint(const LintOptions& options) {
 
   InputsResult collected = CollectInputs(options.paths, options.stdin_filename);
   for (const std::string& error : collected.errors) std::cerr << "pgshift lint: " << error << '\n';
+  if (options.fix && std::any_of(collected.inputs.begin(), collected.inputs.end(),
+                                 [](const LintInput& in) { return in.from_stdin; })) {
+    std::cerr << "pgshift lint: --fix rewrites files in place and cannot read standard input\n";
+    return ToInt(ExitCode::kUsage);
+  }
 
   // Configuration per file, found from the file's directory upward (or --config).
   ConfigResolver resolver(options.config.empty() ? std::nullopt
@@ -118,16 +151,28 @@ int RunLint(const LintOptions& options) {
     return ToInt(ExitCode::kUsage);
   }
   LintScope& scope = std::get<LintScope>(scoped);
-  std::vector<LintedFile> files =
-      LintWithHistory(collected.inputs, settings, configs, scope, !options.no_history, options.jobs);
+  std::optional<std::vector<BaselineEntry>> accepted;
   if (!options.baseline.empty()) {
     auto baseline = ReadBaseline(options.baseline);
     if (const auto* error = std::get_if<std::string>(&baseline)) {
       std::cerr << "pgshift lint: " << *error << '\n';
       return ToInt(ExitCode::kUsage);
     }
-    const std::size_t hidden =
-        ApplyBaseline(files, std::get<std::vector<BaselineEntry>>(baseline), options.baseline);
+    accepted = std::get<std::vector<BaselineEntry>>(std::move(baseline));
+  }
+  // Lints, then hides what the baseline accepts (accepted findings are not fixed either).
+  std::size_t hidden = 0;
+  const auto lint = [&] {
+    std::vector<LintedFile> linted =
+        LintWithHistory(collected.inputs, settings, configs, scope, !options.no_history, options.jobs);
+    if (accepted) hidden = ApplyBaseline(linted, *accepted, options.baseline);
+    return linted;
+  };
+  std::vector<LintedFile> files = lint();
+  bool written = true;
+  // The report after --fix is of the rewritten files, judged again with their history.
+  if (options.fix && FixAll(files, written) > 0) files = lint();
+  if (accepted) {
     scope.notes.push_back("baseline " + options.baseline + ": " + std::to_string(hidden) +
                           " accepted finding(s) not shown");
   }
@@ -149,7 +194,7 @@ int RunLint(const LintOptions& options) {
   Render(*format, files, {UseColour(options), options.verbose}, out);
   out.flush();
 
-  bool unreadable = !collected.errors.empty();
+  bool unreadable = !collected.errors.empty() || !written;
   bool failing = false;
   for (const LintedFile& file : files) {
     if (file.report.unreadable) {
@@ -213,6 +258,9 @@ void AddLintCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   lint->add_option("-o,--output", options->output, "Write the report to this file instead of stdout");
+  lint->add_flag("--fix", options->fix,
+                 "Rewrite the files in place where the fix is exact (CONCURRENTLY outside a transaction, "
+                 "NOT VALID plus a later VALIDATE), then report what is left");
   lint->footer(
       "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error,\n"
       "3 an input could not be read (takes precedence over 1).");

@@ -120,23 +120,27 @@ StatementParse ParseStatementText(std::string_view text,
 
 namespace {
 
+struct Piece {
+  Span span;
+  std::size_t terminator_end;
+};
+
 // Splits a statement at the given inner semicolons, for recovery after a syntax error.
-std::vector<Span> PiecesAt(std::string_view text, Span span,
-                           const std::vector<std::size_t>& semicolons) {
-  std::vector<Span> pieces;
-  std::size_t begin = span.begin;
-  auto add = [&](std::size_t end) {
+std::vector<Piece> PiecesAt(std::string_view text, const RawStatement& raw) {
+  std::vector<Piece> pieces;
+  std::size_t begin = raw.span.begin;
+  auto add = [&](std::size_t end, std::size_t terminator_end) {
     while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
     std::size_t trimmed_end = end;
     while (trimmed_end > begin && std::isspace(static_cast<unsigned char>(text[trimmed_end - 1])))
       --trimmed_end;
-    if (trimmed_end > begin) pieces.push_back({begin, trimmed_end});
+    if (trimmed_end > begin) pieces.push_back({{begin, trimmed_end}, terminator_end});
   };
-  for (const std::size_t semicolon : semicolons) {
-    add(semicolon);
+  for (const std::size_t semicolon : raw.inner_semicolons) {
+    add(semicolon, semicolon + 1);
     begin = semicolon + 1;
   }
-  add(span.end);
+  add(raw.span.end, raw.terminator_end);
   return pieces;
 }
 
@@ -148,10 +152,11 @@ StatementParse ParseSpan(std::string_view text, Span span,
 }
 
 void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_semicolon,
-                  StatementParse parse) {
+                  std::size_t terminator_end, StatementParse parse) {
   Statement statement;
   statement.span = span;
   statement.has_semicolon = has_semicolon;
+  statement.terminator_end = std::max(terminator_end, span.end);
   statement.text = text.substr(span.begin, span.size());
   statement.error = std::move(parse.error);
   statement.node = parse.node;
@@ -182,15 +187,15 @@ ParsedFile ParseSql(std::string_view original) {
     if (outcome.error && !raw.inner_semicolons.empty()) {
       // An unbalanced parenthesis may have swallowed the statements after it: report the error
       // on the first piece and analyse the rest on their own.
-      const std::vector<Span> pieces = PiecesAt(text, raw.span, raw.inner_semicolons);
+      const std::vector<Piece> pieces = PiecesAt(text, raw);
       for (std::size_t i = 0; i < pieces.size(); ++i) {
         const bool last = i + 1 == pieces.size();
-        AddStatement(file, original, pieces[i], last ? raw.has_semicolon : true,
-                     ParseSpan(text, pieces[i]));
+        AddStatement(file, original, pieces[i].span, last ? raw.has_semicolon : true,
+                     pieces[i].terminator_end, ParseSpan(text, pieces[i].span));
       }
       continue;
     }
-    AddStatement(file, original, raw.span, raw.has_semicolon, std::move(outcome));
+    AddStatement(file, original, raw.span, raw.has_semicolon, raw.terminator_end, std::move(outcome));
   }
   // Comments found inside bodies were added after the file's own.
   std::stable_sort(file.comments.begin(), file.comments.end(),

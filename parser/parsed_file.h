@@ -47,6 +47,7 @@ struct Statement {
 
   Span span;                  // first token to last token, without the semicolon
   bool has_semicolon = false;
+  std::size_t terminator_end = 0;  // just past the terminating `;` (span.end without one)
   std::string_view text;      // the statement's SQL, as passed to the parser
   // Node locations are byte offsets in `text`; FileOffset maps them into the file.
   const PgQuery__Node* node = nullptr;  // null when the statement does not parse

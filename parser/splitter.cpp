@@ -295,6 +295,7 @@ class Splitter {
     if (in_statement_) {
       current_.has_semicolon = has_semicolon;
       current_.operator_chain = chain_.longest();
+      current_.terminator_end = has_semicolon ? pos_ : current_.span.end;
       result_.statements.push_back(std::move(current_));
     }
     current_ = RawStatement{};

@@ -26,6 +26,7 @@ struct Comment {
 struct RawStatement {
   Span span;                    // first token to last token, without the terminating semicolon
   bool has_semicolon = false;   // terminated by `;` (rather than end of file or `\g`)
+  std::size_t terminator_end = 0;  // just past the terminating `;`; span.end when there is none
   // Semicolons inside parentheses or a BEGIN ATOMIC body: the statement continued past them.
   // If the statement does not parse, the caller may split there to recover.
   std::vector<std::size_t> inner_semicolons;

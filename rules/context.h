@@ -31,7 +31,7 @@ struct StatementContext {
   const std::vector<TableLock>& locks() const { return facts.locks[index]; }
   // A table (or index) created earlier in this file is new and empty: it blocks nobody.
   bool IsNew(const parser::QualifiedName& name) const { return catalog.IsNew(name); }
-  // The strongest lock this statement takes on an existing table, or null.
+  // The strongest lock this statement takes on a table that existed before the file, or null.
   const TableLock* LockOnExistingTable() const;
   int pg_version() const { return settings.pg_version; }
 };
@@ -44,14 +44,17 @@ struct Report {
   int location = -1;  // byte offset within the statement text; -1 for the statement's start
   std::size_t statement = 0;
   std::optional<parser::Span> span;  // when set, the exact bytes in the file (engine use)
+  std::vector<Edit> fix;  // an exact rewrite that removes the hazard, if there is one
 };
 
 class Reporter {
  public:
   explicit Reporter(std::size_t statement) : statement_(statement) {}
 
-  void Add(std::string message, std::string help, std::string lock = {}, int location = -1) {
+  // Returns the report, so that a rule can attach a fix to it.
+  Report& Add(std::string message, std::string help, std::string lock = {}, int location = -1) {
     reports_.push_back({std::move(message), std::move(help), std::move(lock), location, statement_});
+    return reports_.back();
   }
   // For rules that report on an earlier statement than the one being checked.
   void AddAt(std::size_t statement, std::string message, std::string help, std::string lock = {}) {

@@ -25,6 +25,12 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
   finding.message = pending.report.message;
   finding.help = pending.report.help;
   finding.lock = pending.report.lock;
+  // Edits are exact only on the file's own statements, not inside a DO block or function body.
+  // Findings about suppression comments carry no edits and may come from a file without
+  // statements.
+  if (!pending.report.fix.empty() && !file.statements[pending.report.statement].nested()) {
+    finding.fix = pending.report.fix;
+  }
   finding.file = source.path();
   if (pending.report.span) {
     finding.span = *pending.report.span;
@@ -167,6 +173,10 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& conf
 
   FileFacts facts;
   facts.transactions = AnalyzeTransactions(file, settings.transactions);
+  facts.timeouts = AnalyzeTimeouts(file, facts.transactions, settings.tool_sets_lock_timeout);
+  for (const parser::Statement& statement : file.statements) {
+    facts.lines.push_back(source.PositionOf(statement.span.begin).line);
+  }
   facts.locks.resize(file.statements.size());
   Catalog catalog = history != nullptr ? *history : Catalog();
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parser/source_text.h"
 #include "parser/splitter.h"
@@ -15,6 +16,13 @@ enum class Severity { kInfo = 0, kWarning = 1, kError = 2 };
 std::string_view SeverityName(Severity severity);
 std::optional<Severity> ParseSeverity(std::string_view name);
 
+// A machine-applicable change to the file: replace the bytes of `span` (empty for an insertion)
+// with `replacement`. Positions come from the parse tree and the scanner's tokens.
+struct Edit {
+  parser::Span span;
+  std::string replacement;
+};
+
 struct Finding {
   std::string rule;
   Severity severity = Severity::kError;
@@ -25,6 +33,9 @@ struct Finding {
   parser::Span span;    // bytes in the file
   parser::LineColumn start;
   parser::LineColumn end;
+  // Where a rewrite is exact (adding CONCURRENTLY, NOT VALID plus a later VALIDATE), the edits
+  // that make it, applied together by `pgshift lint --fix`; empty otherwise.
+  std::vector<Edit> fix;
 };
 
 }  // namespace pgshift::rules

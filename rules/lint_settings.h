@@ -26,6 +26,9 @@ struct LintSettings {
   // The phase the SQL belongs to, when known (a runner stage, a phase marker). In a contract
   // phase, contract changes (drops, renames) are the point, not a hazard.
   std::optional<Phase> phase;
+  // The tool that runs the SQL sets lock_timeout before it (pgshift run does, on every
+  // transaction): waits for locks are bounded even where the file sets none.
+  bool tool_sets_lock_timeout = false;
   // Set when the file is a migration that a known release adds or changes (--release,
   // --changed-files); null otherwise, and rules that need it stay silent.
   std::shared_ptr<const ReleaseFacts> release;

@@ -1,6 +1,8 @@
 #include "rules/rule_helpers.h"
 
+#include <algorithm>
 #include <cctype>
+#include <optional>
 
 namespace pgshift::rules {
 
@@ -47,31 +49,22 @@ void ForEachColumnDefinition(const StatementContext& ctx,
 }
 
 std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table) {
-  std::vector<TableLock> on_table;
+  // Several forms may lock one table (ADD COLUMN ... DEFAULT 1 REFERENCES: ACCESS EXCLUSIVE for
+  // the column, a scan for the foreign key): the table sees the strongest mode and the heaviest work.
+  std::optional<TableLock> merged;
   for (const TableLock& lock : ctx.locks()) {
-    if (lock.table.Matches(table)) on_table.push_back(lock);
-  }
-  const TableLock* strongest = StrongestLock(on_table);
-  return strongest != nullptr ? DescribeLock(*strongest) : std::string();
-}
-
-std::string InsertAfterKeyword(std::string_view sql, std::string_view after_keyword,
-                               std::string_view insert) {
-  for (std::size_t i = 0; i + after_keyword.size() <= sql.size(); ++i) {
-    bool match = true;
-    for (std::size_t k = 0; k < after_keyword.size() && match; ++k) {
-      match = std::tolower(static_cast<unsigned char>(sql[i + k])) ==
-              std::tolower(static_cast<unsigned char>(after_keyword[k]));
+    if (!lock.table.Matches(table)) continue;
+    if (!merged) {
+      merged = lock;
+      continue;
     }
-    const auto boundary = [&](std::size_t at) {
-      return at >= sql.size() || !(std::isalnum(static_cast<unsigned char>(sql[at])) || sql[at] == '_');
-    };
-    if (match && (i == 0 || boundary(i - 1)) && boundary(i + after_keyword.size())) {
-      const std::size_t at = i + after_keyword.size();
-      return std::string(sql.substr(0, at)) + " " + std::string(insert) + std::string(sql.substr(at));
+    if (lock.mode > merged->mode) {
+      merged->mode = lock.mode;
+      merged->also = lock.also;
     }
+    merged->work = std::max(merged->work, lock.work);
   }
-  return {};
+  return merged ? DescribeLock(*merged) : std::string();
 }
 
 std::string QuoteIdent(std::string_view name) {
@@ -104,6 +97,10 @@ bool IsNewColumn(const StatementContext& ctx, const parser::QualifiedName& table
                  std::string_view column) {
   const CatalogTable* known = ctx.catalog.FindTable(table);
   return known != nullptr && known->IsNewColumn(column);
+}
+
+std::string SqlName(const parser::QualifiedName& name) {
+  return name.schema.empty() ? QuoteIdent(name.name) : QuoteIdent(name.schema) + "." + QuoteIdent(name.name);
 }
 
 }  // namespace pgshift::rules

@@ -33,13 +33,11 @@ void ForEachColumnDefinition(const StatementContext& ctx,
 // field ("takes ACCESS EXCLUSIVE on users, blocking reads and writes; rewrites the table").
 std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table);
 
-// The statement's SQL with `insert` placed after the first occurrence of `after_keyword`
-// (case-insensitive, at a word boundary); empty when the keyword is not found.
-std::string InsertAfterKeyword(std::string_view sql, std::string_view after_keyword,
-                               std::string_view insert);
-
 // Quotes an identifier for SQL shown in help when it needs quoting.
 std::string QuoteIdent(std::string_view name);
+
+// A relation name as SQL, each part quoted when it needs it: app."Orders".
+std::string SqlName(const parser::QualifiedName& name);
 // A string constant for SQL shown in help: 'it''s'.
 std::string QuoteLiteral(std::string_view value);
 

@@ -38,7 +38,9 @@ void Statements(std::ostream& out, const std::vector<StatementReview>& statement
 void RenderPlanText(const Plan& plan, const PlanReview& review, std::ostream& out) {
   out << "plan " << plan.id;
   if (!plan.summary.empty()) out << ": " << plan.summary;
-  out << "\n" << plan.stages.size() << " stages, checksum " << plan.checksum << "; tables:";
+  out << "\n"
+      << plan.stages.size() << (plan.stages.size() == 1 ? " stage" : " stages") << ", checksum "
+      << plan.checksum << "; tables:";
   for (const std::string& table : review.tables) out << ' ' << table;
   out << "\n";
   for (std::size_t i = 0; i < plan.stages.size(); ++i) {

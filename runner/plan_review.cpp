@@ -210,6 +210,7 @@ class Reviewer {
     rules::LintSettings settings = settings_;
     settings.phase = stage.phase;
     settings.transactions = rules::TransactionWrapping::kNone;
+    settings.tool_sets_lock_timeout = true;  // the runner sets lock_timeout on every transaction
     const parser::SourceText source(plan_.path, joined);
     const rules::FileReport report = rules::LintSource(source, settings, &catalog_);
     for (const rules::Finding& finding : report.findings) {

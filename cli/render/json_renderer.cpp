@@ -145,6 +145,15 @@ void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
       json.Key(3, "end_column").Number(f.end.column).Raw(",");
       json.Key(3, "end_line").Number(f.end.line).Raw(",");
       json.Key(3, "file").String(f.file).Raw(",");
+      json.Key(3, "fix").Raw("[");
+      for (std::size_t i = 0; i < f.fix.size(); ++i) {
+        const rules::Edit& edit = f.fix[i];
+        json.Raw(i == 0 ? "\n        {" : ",\n        {");
+        json.Key(5, "begin").Number(static_cast<long long>(edit.span.begin)).Raw(",");
+        json.Key(5, "end").Number(static_cast<long long>(edit.span.end)).Raw(",");
+        json.Key(5, "replacement").String(edit.replacement).Raw("\n        }");
+      }
+      json.Raw(f.fix.empty() ? "]," : "\n      ],");
       json.Key(3, "help").String(f.help).Raw(",");
       json.Key(3, "line").Number(f.start.line).Raw(",");
       json.Key(3, "lock").String(f.lock).Raw(",");

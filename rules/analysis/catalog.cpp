@@ -35,7 +35,17 @@ CatalogConstraint ConstraintFrom(const PgQuery__Constraint& c, std::string_view 
   }
   out.validated = !c.skip_validation;
   out.columns = parser::StringList(c.keys, c.n_keys);
-  if (out.kind == ConstraintKind::kForeignKey) out.columns = parser::StringList(c.fk_attrs, c.n_fk_attrs);
+  if (out.kind == ConstraintKind::kForeignKey) {
+    out.columns = parser::StringList(c.fk_attrs, c.n_fk_attrs);
+    if (c.pktable != nullptr) out.references = parser::NameOf(c.pktable);
+  }
+  if (out.kind == ConstraintKind::kCheck) {
+    parser::VisitNodes(c.raw_expr, [&](const Node& node) {
+      if (node.node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
+      const std::vector<std::string> parts = parser::StringList(node.column_ref->fields, node.column_ref->n_fields);
+      if (!parts.empty()) out.columns.push_back(parts.back());
+    });
+  }
   if (out.columns.empty() && !column.empty()) out.columns.emplace_back(column);
   return out;
 }
@@ -71,6 +81,13 @@ void AddColumn(CatalogTable& table, const PgQuery__ColumnDef& def, bool is_new) 
       table.constraints.push_back(ConstraintFrom(*node->constraint, Str(def.colname)));
     }
   }
+}
+
+CatalogTable Named(QualifiedName name, bool is_new) {
+  CatalogTable table;
+  table.name = std::move(name);
+  table.is_new = is_new;
+  return table;
 }
 
 }  // namespace
@@ -146,6 +163,18 @@ bool CatalogTable::HasValidatedNotNullCheck(std::string_view column) const {
   });
 }
 
+bool CatalogTable::KnownNotNull(std::string_view column) const {
+  const CatalogColumn* c = FindColumn(column);
+  return (c != nullptr && c->not_null) || HasValidatedNotNullCheck(column);
+}
+
+const CatalogConstraint* CatalogTable::FindConstraint(std::string_view name) const {
+  for (const CatalogConstraint& c : constraints) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
 const CatalogTable* Catalog::FindTable(const QualifiedName& name) const {
   // The latest definition wins: a table dropped and created again is the new one.
   for (auto it = tables_.rbegin(); it != tables_.rend(); ++it) {
@@ -163,6 +192,53 @@ const CatalogIndex* Catalog::FindIndex(const QualifiedName& name) const {
     if (it->name == name.name) return &*it;
   }
   return nullptr;
+}
+
+std::vector<const CatalogTable*> Catalog::TablesUsingType(std::string_view type) const {
+  std::vector<const CatalogTable*> out;
+  for (const CatalogTable& table : tables_) {
+    if (std::any_of(table.columns.begin(), table.columns.end(),
+                    [&](const CatalogColumn& c) { return c.type.name == type; })) {
+      out.push_back(&table);
+    }
+  }
+  return out;
+}
+
+const CatalogConstraint* Catalog::ForeignKeyNamed(const QualifiedName& table, std::string_view name) const {
+  const CatalogTable* known = FindTable(table);
+  const CatalogConstraint* c = known != nullptr ? known->FindConstraint(name) : nullptr;
+  const bool usable = c != nullptr && c->kind == ConstraintKind::kForeignKey && !c->references.empty() &&
+                      !c->references.Matches(table);
+  return usable ? c : nullptr;
+}
+
+bool Catalog::PrimaryKeyWouldScan(const QualifiedName& table, std::string_view index,
+                                  bool checks_prove_not_null) const {
+  const CatalogIndex* known_index = FindIndex({table.schema, std::string(index)});
+  const CatalogTable* known = FindTable(table);
+  if (known_index == nullptr || known == nullptr) return false;
+  // Only a column the catalog knows to be nullable counts: an unknown one may well be NOT NULL.
+  return std::any_of(known_index->columns.begin(), known_index->columns.end(), [&](const std::string& column) {
+    const CatalogColumn* c = known->FindColumn(column);
+    if (c == nullptr || c->not_null) return false;
+    return !(checks_prove_not_null && known->HasValidatedNotNullCheck(column));
+  });
+}
+
+bool Catalog::ProvesPartitionBound(const QualifiedName& parent, const QualifiedName& partition) const {
+  if (IsNew(partition)) return true;
+  const CatalogTable* known = FindTable(partition);
+  if (known == nullptr) return false;
+  const CatalogTable* parent_table = FindTable(parent);
+  const std::vector<std::string> key =
+      parent_table != nullptr ? parent_table->partition_columns : std::vector<std::string>{};
+  return std::any_of(known->constraints.begin(), known->constraints.end(), [&](const CatalogConstraint& c) {
+    if (c.kind != ConstraintKind::kCheck || !c.validated || c.columns.empty()) return false;
+    return std::all_of(key.begin(), key.end(), [&](const std::string& column) {
+      return std::find(c.columns.begin(), c.columns.end(), column) != c.columns.end();
+    });
+  });
 }
 
 bool Catalog::IsNew(const QualifiedName& name) const {
@@ -227,12 +303,11 @@ void Catalog::Apply(const Node* statement, bool is_new) {
       break;
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
       if (statement->create_table_as_stmt->into != nullptr) {
-        tables_.push_back({parser::NameOf(statement->create_table_as_stmt->into->rel), {}, {},
-                           false, is_new});
+        tables_.push_back(Named(parser::NameOf(statement->create_table_as_stmt->into->rel), is_new));
       }
       break;
     case PG_QUERY__NODE__NODE_VIEW_STMT:
-      tables_.push_back({parser::NameOf(statement->view_stmt->view), {}, {}, false, is_new});
+      tables_.push_back(Named(parser::NameOf(statement->view_stmt->view), is_new));
       break;
     case PG_QUERY__NODE__NODE_INDEX_STMT: {
       const auto* index = statement->index_stmt;
@@ -278,6 +353,14 @@ void Catalog::ApplyCreate(const PgQuery__CreateStmt& create, bool is_new) {
       create.inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
     table.partition_of = parser::NameOf(create.inh_relations[0]->range_var);
   }
+  if (create.partspec != nullptr) {
+    for (std::size_t i = 0; i < create.partspec->n_part_params; ++i) {
+      const Node* param = create.partspec->part_params[i];
+      if (param->node_case == PG_QUERY__NODE__NODE_PARTITION_ELEM && param->partition_elem->name != nullptr) {
+        table.partition_columns.emplace_back(param->partition_elem->name);
+      }
+    }
+  }
   for (std::size_t i = 0; i < create.n_table_elts; ++i) {
     const Node* element = create.table_elts[i];
     if (element->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
@@ -301,7 +384,9 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
   CatalogTable* table = MutableTable(parser::NameOf(alter.relation));
   if (table == nullptr) {
     // A table from before the history we know: remember what this statement tells of it.
-    tables_.push_back({parser::NameOf(alter.relation), {}, {}, false, false, /*partial=*/true});
+    CatalogTable partial = Named(parser::NameOf(alter.relation), false);
+    partial.partial = true;
+    tables_.push_back(std::move(partial));
     table = &tables_.back();
   }
   for (std::size_t i = 0; i < alter.n_cmds; ++i) {

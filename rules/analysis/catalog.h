@@ -28,7 +28,9 @@ struct CatalogConstraint {
   ConstraintKind kind = ConstraintKind::kOther;
   bool validated = true;
   std::string not_null_column;  // set for CHECK (col IS NOT NULL)
+  // Key columns; for a CHECK, the columns its expression reads.
   std::vector<std::string> columns;
+  parser::QualifiedName references;  // the referenced table of a foreign key
 };
 
 struct CatalogIndex {
@@ -44,6 +46,7 @@ struct CatalogTable {
   std::vector<CatalogColumn> columns;
   std::vector<CatalogConstraint> constraints;
   bool partitioned = false;  // PARTITION BY: a parent without storage of its own
+  std::vector<std::string> partition_columns;  // the plain columns of PARTITION BY
   bool is_new = false;       // created in the file being checked (or an unreleased migration)
   // Known only from ALTER statements: its CREATE was never seen, so what it lacks is unknown.
   bool partial = false;
@@ -53,6 +56,9 @@ struct CatalogTable {
   CatalogColumn* FindColumn(std::string_view column);
   // A validated CHECK (column IS NOT NULL): SET NOT NULL then skips its scan (PostgreSQL 12+).
   bool HasValidatedNotNullCheck(std::string_view column) const;
+  // NOT NULL, or proven by a validated CHECK (column IS NOT NULL).
+  bool KnownNotNull(std::string_view column) const;
+  const CatalogConstraint* FindConstraint(std::string_view name) const;
   // Whether `column` is known and was added in the file being checked.
   bool IsNewColumn(std::string_view column) const;
 };
@@ -72,6 +78,19 @@ class Catalog {
 
   const CatalogTable* FindTable(const parser::QualifiedName& name) const;
   const CatalogIndex* FindIndex(const parser::QualifiedName& name) const;
+  // A foreign key of `table` to another table, by constraint name, or null.
+  const CatalogConstraint* ForeignKeyNamed(const parser::QualifiedName& table, std::string_view name) const;
+  // Whether PRIMARY KEY USING INDEX must scan to mark the index's columns NOT NULL: some column is
+  // known to be nullable (false when the index, the table or the column is not known).
+  // A validated CHECK (col IS NOT NULL) counts only from PostgreSQL 12 (`checks_prove_not_null`).
+  bool PrimaryKeyWouldScan(const parser::QualifiedName& table, std::string_view index,
+                           bool checks_prove_not_null) const;
+  // Whether ATTACH PARTITION can skip scanning the partition: it is new (empty), or a validated
+  // CHECK on it reads every column of the parent's partition key (any column, if the key is not
+  // known). The bound itself is not compared: a CHECK on the key is taken as written for it.
+  bool ProvesPartitionBound(const parser::QualifiedName& parent, const parser::QualifiedName& partition) const;
+  // Tables with a column of this type (a domain, by its unqualified name).
+  std::vector<const CatalogTable*> TablesUsingType(std::string_view type) const;
   // A table or index created in the file being checked: empty, used by nobody yet.
   bool IsNew(const parser::QualifiedName& name) const;
   // The known partitions of a partitioned table, in creation order.

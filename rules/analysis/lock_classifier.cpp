@@ -1,9 +1,10 @@
 #include "rules/analysis/lock_classifier.h"
 
+#include <algorithm>
 #include <string_view>
 
+#include "rules/analysis/column_forms.h"
 #include "rules/analysis/type_change.h"
-#include "rules/analysis/volatility.h"
 
 namespace pgshift::rules {
 namespace {
@@ -11,60 +12,6 @@ namespace {
 using parser::Node;
 using parser::QualifiedName;
 using parser::Str;
-
-bool HasDefElem(Node* const* items, std::size_t count, std::string_view name) {
-  for (std::size_t i = 0; i < count; ++i) {
-    if (items[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-        Str(items[i]->def_elem->defname) == name) {
-      // VACUUM (FULL false) is written as a DefElem with a false argument.
-      const Node* arg = items[i]->def_elem->arg;
-      if (arg != nullptr && arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN) {
-        return arg->boolean->boolval;
-      }
-      if (arg != nullptr && arg->node_case == PG_QUERY__NODE__NODE_STRING) {
-        const std::string_view value = parser::StringValue(arg);
-        return value != "false" && value != "off" && value != "0";
-      }
-      return true;
-    }
-  }
-  return false;
-}
-
-bool IsSerialType(const std::string& name) {
-  return name == "serial" || name == "bigserial" || name == "smallserial" || name == "serial2" ||
-         name == "serial4" || name == "serial8";
-}
-
-const PgQuery__Constraint* ColumnConstraint(const PgQuery__ColumnDef& column,
-                                            PgQuery__ConstrType type) {
-  for (std::size_t i = 0; i < column.n_constraints; ++i) {
-    const Node* node = column.constraints[i];
-    if (node->node_case == PG_QUERY__NODE__NODE_CONSTRAINT && node->constraint->contype == type) {
-      return node->constraint;
-    }
-  }
-  return nullptr;
-}
-
-Form ClassifyConstraint(const PgQuery__Constraint& constraint) {
-  const bool not_valid = constraint.skip_validation;
-  switch (constraint.contype) {
-    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
-      return not_valid ? Form::kAddCheckNotValid : Form::kAddCheck;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
-      return not_valid ? Form::kAddForeignKeyNotValid : Form::kAddForeignKey;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
-    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
-      return constraint.indexname != nullptr && *constraint.indexname != '\0'
-                 ? Form::kAddConstraintUsingIndex
-                 : Form::kAddUniqueOrPrimaryKey;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
-      return Form::kAddExclusion;
-    default:
-      return Form::kOtherAlterTable;
-  }
-}
 
 class Classifier {
  public:
@@ -75,8 +22,14 @@ class Classifier {
     switch (node->node_case) {
       case PG_QUERY__NODE__NODE_INDEX_STMT: {
         const auto* index = node->index_stmt;
-        Add(index->concurrent ? Form::kCreateIndexConcurrently : Form::kCreateIndex,
-            parser::NameOf(index->relation), index->relation->location);
+        const Form form = index->concurrent ? Form::kCreateIndexConcurrently : Form::kCreateIndex;
+        const QualifiedName table = parser::NameOf(index->relation);
+        Add(form, table, index->relation->location);
+        // On a partitioned table the index is built on every partition, under the same lock.
+        if (!index->relation->inh) break;
+        for (const CatalogTable* partition : catalog_.PartitionsOf(table)) {
+          Add(form, partition->name, index->relation->location);
+        }
         break;
       }
       case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
@@ -91,19 +44,12 @@ class Classifier {
       case PG_QUERY__NODE__NODE_REINDEX_STMT:
         Reindex(*node->reindex_stmt);
         break;
-      case PG_QUERY__NODE__NODE_CREATE_STMT: {
-        const auto* create = node->create_stmt;
-        if (create->partbound != nullptr) {
-          for (std::size_t i = 0; i < create->n_inh_relations; ++i) {
-            const Node* parent = create->inh_relations[i];
-            if (parent->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
-              Add(Form::kCreatePartitionOf, parser::NameOf(parent->range_var),
-                  parent->range_var->location);
-            }
-          }
-        }
+      case PG_QUERY__NODE__NODE_CREATE_STMT:
+        CreateTable(*node->create_stmt);
         break;
-      }
+      case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT:
+        AlterDomain(*node->alter_domain_stmt);
+        break;
       case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
         Add(Form::kCreateTrigger, parser::NameOf(node->create_trig_stmt->relation), -1);
         break;
@@ -147,10 +93,12 @@ class Classifier {
         Add(Form::kInsert, parser::NameOf(node->insert_stmt->relation), -1);
         break;
       case PG_QUERY__NODE__NODE_UPDATE_STMT:
-        Add(Form::kUpdate, parser::NameOf(node->update_stmt->relation), -1);
+        Add(node->update_stmt->where_clause != nullptr ? Form::kUpdate : Form::kUpdateWithoutWhere,
+            parser::NameOf(node->update_stmt->relation), -1);
         break;
       case PG_QUERY__NODE__NODE_DELETE_STMT:
-        Add(Form::kDelete, parser::NameOf(node->delete_stmt->relation), -1);
+        Add(node->delete_stmt->where_clause != nullptr ? Form::kDelete : Form::kDeleteWithoutWhere,
+            parser::NameOf(node->delete_stmt->relation), -1);
         break;
       default:
         break;
@@ -208,17 +156,21 @@ class Classifier {
         return Add(Form::kSetStorage, table, location);
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
         if (cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
-          const PgQuery__Constraint& constraint = *cmd.def->constraint;
-          Add(ClassifyConstraint(constraint), table, location);
-          if (constraint.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && constraint.pktable) {
-            Add(forms_.back().form, parser::NameOf(constraint.pktable), location);
-          }
+          AddConstraint(table, *cmd.def->constraint, location);
         }
         return;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
-        return Add(Form::kValidateConstraint, table, location);
+        Add(Form::kValidateConstraint, table, location);
+        if (const CatalogConstraint* fk = catalog_.ForeignKeyNamed(table, column)) {
+          Add(Form::kValidateForeignKeyReferenced, fk->references, location);
+        }
+        return;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-        return Add(Form::kDropConstraint, table, location);
+        Add(Form::kDropConstraint, table, location);
+        if (const CatalogConstraint* fk = catalog_.ForeignKeyNamed(table, column)) {
+          Add(Form::kDropForeignKeyReferenced, fk->references, location);
+        }
+        return;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
@@ -243,16 +195,21 @@ class Classifier {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster:
         return Add(Form::kClusterOn, table, location);
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
-        return Add(Form::kAttachPartition, table, location);
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition: {
-        const bool concurrent = cmd.def != nullptr &&
-                                cmd.def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
-                                cmd.def->partition_cmd->concurrent;
-        return Add(concurrent ? Form::kDetachPartitionConcurrently : Form::kDetachPartition, table,
-                   location);
+        return AttachPartition(table, cmd, location);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize: {
+        const PgQuery__PartitionCmd* partition =
+            cmd.def != nullptr && cmd.def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD
+                ? cmd.def->partition_cmd
+                : nullptr;
+        const bool concurrent = cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize ||
+                                (partition != nullptr && partition->concurrent);
+        Add(concurrent ? Form::kDetachPartitionConcurrently : Form::kDetachPartition, table, location);
+        if (partition != nullptr && partition->name != nullptr) {
+          Add(Form::kDetachedPartition, parser::NameOf(partition->name), location);
+        }
+        return;
       }
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize:
-        return Add(Form::kDetachPartitionConcurrently, table, location);
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
         return Add(Form::kChangeOwner, table, location);
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
@@ -272,6 +229,74 @@ class Classifier {
     }
   }
 
+  void CreateTable(const PgQuery__CreateStmt& create) {
+    const QualifiedName table = parser::NameOf(create.relation);
+    if (create.partbound != nullptr) {
+      for (std::size_t i = 0; i < create.n_inh_relations; ++i) {
+        const Node* parent = create.inh_relations[i];
+        if (parent->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+          Add(Form::kCreatePartitionOf, parser::NameOf(parent->range_var), parent->range_var->location);
+        }
+      }
+    }
+    // A foreign key on the new table locks the table it references.
+    parser::VisitNodes(reinterpret_cast<const ProtobufCMessage*>(&create), [&](const Node& node) {
+      if (node.node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
+          node.constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || node.constraint->pktable == nullptr) {
+        return;
+      }
+      const QualifiedName target = parser::NameOf(node.constraint->pktable);
+      if (!target.Matches(table)) Add(Form::kReferencedByNewTable, target, node.constraint->location);
+    });
+  }
+
+  void AddConstraint(const QualifiedName& table, const PgQuery__Constraint& constraint, int location) {
+    Form form = ClassifyConstraint(constraint);
+    if (form == Form::kAddConstraintUsingIndex &&
+        constraint.contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY &&
+        catalog_.PrimaryKeyWouldScan(table, Str(constraint.indexname), pg_version_ >= 12)) {
+      form = Form::kAddPrimaryKeyUsingIndexSetsNotNull;
+    }
+    Add(form, table, location);
+    if (constraint.contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || constraint.pktable == nullptr) return;
+    const QualifiedName target = parser::NameOf(constraint.pktable);
+    if (target.Matches(table)) return;
+    // From a new, empty table nothing is validated: the referenced table only waits for the lock.
+    Add(catalog_.IsNew(table) ? Form::kReferencedByNewTable : form, target, location);
+  }
+
+  void AttachPartition(const QualifiedName& parent, const PgQuery__AlterTableCmd& cmd, int location) {
+    Add(Form::kAttachPartition, parent, location);
+    if (cmd.def == nullptr || cmd.def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD ||
+        cmd.def->partition_cmd->name == nullptr) {
+      return;
+    }
+    const QualifiedName partition = parser::NameOf(cmd.def->partition_cmd->name);
+    Add(catalog_.ProvesPartitionBound(parent, partition) ? Form::kAttachedPartitionWithCheck : Form::kAttachedPartition,
+        partition, location);
+  }
+
+  void AlterDomain(const PgQuery__AlterDomainStmt& alter) {
+    // Subtype 'C' adds a constraint (NOT VALID checks nothing yet), 'V' validates one: both read
+    // every column of the domain under SHARE.
+    const std::string_view subtype = Str(alter.subtype);
+    Form form = Form::kAlterDomainValidateConstraint;
+    int location = -1;
+    if (subtype == "C") {
+      if (alter.def == nullptr || alter.def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
+          alter.def->constraint->skip_validation) {
+        return;
+      }
+      form = Form::kAlterDomainAddConstraint;
+      location = alter.def->constraint->location;
+    } else if (subtype != "V") {
+      return;
+    }
+    const std::vector<std::string> parts = parser::StringList(alter.type_name, alter.n_type_name);
+    if (parts.empty()) return;
+    for (const CatalogTable* table : catalog_.TablesUsingType(parts.back())) Add(form, table->name, location);
+  }
+
   void AddColumn(const QualifiedName& table, const PgQuery__ColumnDef& column, int location) {
     Add(ClassifyAddColumn(column, pg_version_), table, location);
     for (std::size_t i = 0; i < column.n_constraints; ++i) {
@@ -282,10 +307,18 @@ class Classifier {
         case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
           if (!constraint.skip_validation) Add(Form::kAddColumnWithCheck, table, location);
           break;
-        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
-          Add(Form::kAddColumnReferences, table, location);
-          if (constraint.pktable) Add(Form::kAddColumnReferences, parser::NameOf(constraint.pktable), location);
+        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
+          // Without a default every value is NULL and nothing is checked; with one, every row is.
+          const QualifiedName target =
+              constraint.pktable != nullptr ? parser::NameOf(constraint.pktable) : table;
+          if (ColumnDefault(column) != nullptr) {
+            Add(Form::kAddForeignKey, table, location);
+            if (!target.Matches(table)) Add(Form::kAddForeignKey, target, location);
+          } else if (!target.Matches(table)) {
+            Add(Form::kAddColumnReferences, target, location);
+          }
           break;
+        }
         case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
         case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
           Add(Form::kAddUniqueOrPrimaryKey, table, location);
@@ -305,7 +338,7 @@ class Classifier {
       if (const CatalogColumn* c = known->FindColumn(column)) old_type = c->type;
     }
     const TypeChangeVerdict verdict =
-        ClassifyTypeChange(old_type, parser::TypeSpecOf(def.type_name), def.raw_default != nullptr);
+        ClassifyTypeChange(old_type, parser::TypeSpecOf(def.type_name), def.raw_default, column);
     Add(verdict.effect == TypeChangeEffect::kCatalogOnly ? Form::kAlterColumnTypeCatalogOnly
                                                          : Form::kAlterColumnTypeRewrite,
         table, location);
@@ -317,15 +350,27 @@ class Classifier {
       if (object->node_case != PG_QUERY__NODE__NODE_LIST) continue;
       std::vector<std::string> parts = parser::StringList(object->list);
       switch (drop.remove_type) {
-        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
-          Add(Form::kDropTable, parser::NameOfList(parts), -1);
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
+          const QualifiedName table = parser::NameOfList(parts);
+          Add(Form::kDropTable, table, -1);
+          // Its foreign keys' triggers go from the referenced tables too.
+          if (const CatalogTable* known = catalog_.FindTable(table)) {
+            for (const CatalogConstraint& c : known->constraints) {
+              if (c.kind == ConstraintKind::kForeignKey && !c.references.empty() &&
+                  !c.references.Matches(table)) {
+                Add(Form::kDropForeignKeyReferenced, c.references, -1);
+              }
+            }
+          }
           break;
+        }
         case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
           // The lock falls on the index's table; name it when the catalog knows it.
           const QualifiedName index = parser::NameOfList(parts);
           const CatalogIndex* known = catalog_.FindIndex(index);
           Add(drop.concurrent ? Form::kDropIndexConcurrently : Form::kDropIndex,
               known != nullptr ? known->table : index, -1);
+          forms_.back().named_by_index = known == nullptr;
           break;
         }
         case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
@@ -359,10 +404,14 @@ class Classifier {
     if (reindex.relation == nullptr) return;
     const bool concurrent = HasDefElem(reindex.params, reindex.n_params, "concurrently");
     QualifiedName table = parser::NameOf(reindex.relation);
+    bool by_index = false;
     if (reindex.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX) {
-      if (const CatalogIndex* known = catalog_.FindIndex(table)) table = known->table;
+      const CatalogIndex* known = catalog_.FindIndex(table);
+      if (known != nullptr) table = known->table;
+      by_index = known == nullptr;
     }
     Add(concurrent ? Form::kReindexConcurrently : Form::kReindex, table, reindex.relation->location);
+    forms_.back().named_by_index = by_index;
   }
 
   void Vacuum(const PgQuery__VacuumStmt& vacuum) {
@@ -393,25 +442,6 @@ class Classifier {
 };
 
 }  // namespace
-
-Form ClassifyAddColumn(const PgQuery__ColumnDef& column, int pg_version) {
-  const parser::TypeSpec type = parser::TypeSpecOf(column.type_name);
-  const Node* default_expr = ColumnDefault(column);
-  if (IsSerialType(type.name) ||
-      ColumnConstraint(column, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) != nullptr ||
-      ColumnConstraint(column, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED) != nullptr) {
-    return Form::kAddColumnVolatileDefault;
-  }
-  if (default_expr != nullptr) {
-    if (VolatilityOf(default_expr).volatility == Volatility::kVolatile) {
-      return Form::kAddColumnVolatileDefault;
-    }
-    (void)pg_version;  // before 11 the lock table gives a rewrite for any default
-    return Form::kAddColumnConstantDefault;
-  }
-  if (ColumnIsNotNull(column)) return Form::kAddColumnNotNullNoDefault;
-  return Form::kAddColumn;
-}
 
 std::vector<ClassifiedForm> ClassifyStatement(const Node* statement, int pg_version,
                                               const Catalog& catalog) {

@@ -7,6 +7,7 @@
 
 #include "parser/ast.h"
 #include "rules/analysis/catalog.h"
+#include "rules/analysis/column_forms.h"
 #include "rules/analysis/lock_model.h"
 
 namespace pgshift::rules {
@@ -16,12 +17,10 @@ struct ClassifiedForm {
   parser::QualifiedName table;
   int location = -1;
   std::optional<LockMode> mode_override;  // LOCK TABLE names its own mode
+  bool named_by_index = false;  // `table` is an index whose table the catalog does not know
 };
 
 std::vector<ClassifiedForm> ClassifyStatement(const parser::Node* statement, int pg_version,
                                               const Catalog& catalog);
-
-// The form of one ADD COLUMN: which default, NOT NULL, generated or identity it carries.
-Form ClassifyAddColumn(const PgQuery__ColumnDef& column, int pg_version);
 
 }  // namespace pgshift::rules

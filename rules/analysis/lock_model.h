@@ -27,6 +27,7 @@ enum class LockMode {
 
 enum class TableWork {
   kCatalogOnly,  // instant apart from waiting for the lock
+  kRows,         // reads or writes the rows the statement names (DML with a WHERE, INSERT)
   kScan,         // reads every row (validation, index build) while holding the lock
   kRewrite,      // writes a new copy of the table (and its indexes) while holding the lock
 };
@@ -43,7 +44,8 @@ enum class Form {
   kAddColumnVolatileDefault,     // volatile default, serial, identity, GENERATED ... STORED
   kAddColumnNotNullNoDefault,
   kAddColumnWithCheck,           // inline CHECK on a new column: validated against every row
-  kAddColumnReferences,          // inline REFERENCES on a new column
+  kAddColumnReferences,          // inline REFERENCES on a new column without default: the
+                                 // referenced table's lock (with a default it is kAddForeignKey)
   kDropColumn,
   kAlterColumnTypeCatalogOnly,   // binary-coercible change
   kAlterColumnTypeRewrite,
@@ -60,9 +62,13 @@ enum class Form {
   kAddForeignKeyNotValid,
   kAddUniqueOrPrimaryKey,
   kAddConstraintUsingIndex,
+  kAddPrimaryKeyUsingIndexSetsNotNull,  // PRIMARY KEY USING INDEX on a nullable column
   kAddExclusion,
   kValidateConstraint,
+  kValidateForeignKeyReferenced,  // the referenced table while a foreign key is validated
   kDropConstraint,
+  kDropForeignKeyReferenced,      // the referenced table when a foreign key goes (also DROP TABLE)
+  kReferencedByNewTable,          // the referenced table of a foreign key on a new table
   kRenameTable,
   kRenameColumn,
   kRenameConstraint,
@@ -76,10 +82,15 @@ enum class Form {
   kSetAccessMethod,
   kSetStorageParameters,
   kClusterOn,
-  kAttachPartition,
+  kAttachPartition,                // the partitioned parent
+  kAttachedPartition,              // the table being attached: scanned to prove the bound
+  kAttachedPartitionWithCheck,     // ... unless a validated CHECK already proves it (or it is new)
   kDetachPartition,
   kDetachPartitionConcurrently,
+  kDetachedPartition,              // the partition being detached
   kCreatePartitionOf,
+  kAlterDomainAddConstraint,       // every table with a column of the domain
+  kAlterDomainValidateConstraint,  // ... and when its NOT VALID constraint is validated
   kVacuumFull,
   kVacuum,
   kCluster,
@@ -94,8 +105,10 @@ enum class Form {
   kCreateRule,
   kComment,
   kInsert,
-  kUpdate,
-  kDelete,
+  kUpdate,              // with a WHERE clause
+  kDelete,              // with a WHERE clause
+  kUpdateWithoutWhere,
+  kDeleteWithoutWhere,
   kOtherAlterTable,
 };
 
@@ -106,6 +119,8 @@ struct LockEntry {
   TableWork work;
   int from_version;  // first server major version this entry describes
   int until_version; // first major version it no longer describes (0: still current)
+  // What else it does that the table lock alone does not say, for messages; may be empty.
+  std::string_view also = {};
 };
 
 // One lock a statement takes, on one table.
@@ -115,7 +130,13 @@ struct TableLock {
   LockMode mode;
   TableWork work;
   int location = -1;  // of the sub-command or clause in the statement text
+  bool new_table = false;  // created earlier in the file: empty, used by nobody yet
+  std::string_view also;   // from the model entry
+  bool named_by_index = false;  // `table` names an index whose table is not known
 };
+
+// "users", or "the table of index users_email_idx" when only the index is known.
+std::string TableLabel(const TableLock& lock);
 
 // The whole model, for docs and the trace tests.
 const std::vector<LockEntry>& LockTable();
@@ -130,8 +151,12 @@ class Catalog;
 std::vector<TableLock> LocksOf(const parser::Node* statement, int pg_version,
                                const Catalog& catalog);
 
-// The strongest of the locks on one table, or null.
+// The strongest of the locks on one table, or null.  Ties in mode go to the heavier work.
 const TableLock* StrongestLock(const std::vector<TableLock>& locks);
+
+// The strongest lock that blocks the application's writes (SHARE or stronger) on a table that
+// existed before the file, or null: what a lock_timeout should bound.
+const TableLock* BlockingLock(const std::vector<TableLock>& locks);
 
 std::string_view LockModeName(LockMode mode);  // "ACCESS EXCLUSIVE"
 std::optional<LockMode> ParseLockMode(std::string_view name);  // as pg_locks names it

@@ -27,6 +27,11 @@ Control ControlOf(const parser::Statement& statement) {
 
 }  // namespace
 
+std::size_t TransactionStart(const std::vector<TransactionState>& transactions, std::size_t i) {
+  while (i > 0 && transactions[i - 1].id == transactions[i].id) --i;
+  return i;
+}
+
 std::vector<TransactionState> AnalyzeTransactions(const parser::ParsedFile& file,
                                                   TransactionWrapping wrapping) {
   std::vector<TransactionState> states;

@@ -16,6 +16,10 @@ struct TransactionState {
   int id = 0;
 };
 
+// The first statement of the transaction that statement `i` runs in (i itself when it runs alone):
+// rules that look back across statements look at [TransactionStart(i), i).
+std::size_t TransactionStart(const std::vector<TransactionState>& transactions, std::size_t i);
+
 std::vector<TransactionState> AnalyzeTransactions(const parser::ParsedFile& file,
                                                   TransactionWrapping wrapping);
 

@@ -1,4 +1,6 @@
-// ADD CONSTRAINT ... CHECK without NOT VALID on an existing table.
+// ADD CONSTRAINT ... CHECK without NOT VALID on an existing table, and ADD COLUMN with an inline
+// CHECK (which cannot be NOT VALID).
+#include "rules/fix_edits.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -7,41 +9,85 @@ namespace {
 
 constexpr RuleDoc kDoc{
     .id = "check-without-not-valid",
-    .summary = "ADD CONSTRAINT ... CHECK on an existing table without NOT VALID",
+    .summary =
+        "ADD CONSTRAINT ... CHECK (or ADD COLUMN ... CHECK) on an existing table without NOT VALID",
     .rationale =
         "Adding a CHECK constraint scans every row to validate it while holding ACCESS "
-        "EXCLUSIVE: no reads and no writes until the scan ends. Add it NOT VALID (instant), "
-        "then VALIDATE CONSTRAINT in a later transaction under SHARE UPDATE EXCLUSIVE, which "
-        "blocks neither reads nor writes.",
+        "EXCLUSIVE: no reads and no writes until the scan ends. An inline CHECK on a new column "
+        "scans too, even when the column is all NULL. Add it NOT VALID (instant: only new rows "
+        "are checked), then VALIDATE CONSTRAINT in a later transaction under SHARE UPDATE "
+        "EXCLUSIVE, which blocks neither reads nor writes. `pgshift lint --fix` makes that "
+        "change for a named constraint.",
     .bad = "ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0);",
-    .good = "ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID;\n"
-            "ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;",
+    .good =
+        "ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID;\n"
+        "ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;",
     .severity = Severity::kError,
 };
 
+void CheckConstraint(const StatementContext& ctx, Reporter& report,
+                     const parser::QualifiedName& table, const PgQuery__Constraint& c) {
+  const std::string t = SqlName(table);
+  const std::string name = !parser::Str(c.conname).empty() ? QuoteIdent(c.conname) : std::string();
+  const std::string validate =
+      "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + (name.empty() ? "<name>" : name);
+  const std::optional<Edit> not_valid = InsertAtClauseEnd(ctx.statement(), c.location, "NOT VALID");
+  const std::optional<Edit> later = InsertStatementAfterCommit(ctx, validate);
+  std::string help = "Add it NOT VALID, then validate it in a later transaction";
+  help += later && !name.empty() ? " (pgshift lint --fix does this):\n  " : ":\n  ";
+  help += (not_valid ? StatementWith(ctx.statement(), *not_valid) : "... NOT VALID") + ";\n  " +
+          validate + ";";
+  if (!later) help += "  -- in a later migration, or after COMMIT";
+  Report& r = report.Add(
+      "Adding a CHECK constraint on " + t + " validates every row under ACCESS EXCLUSIVE", help,
+      LockText(ctx, table), c.location);
+  if (not_valid && later && !name.empty()) r.fix = {*not_valid, *later};
+}
+
+void InlineCheck(const StatementContext& ctx, Reporter& report, const parser::QualifiedName& table,
+                 const PgQuery__ColumnDef& column, const PgQuery__Constraint& c, int location) {
+  const std::string t = SqlName(table);
+  const std::string col = QuoteIdent(parser::Str(column.colname));
+  const std::string name =
+      !parser::Str(c.conname).empty()
+          ? QuoteIdent(c.conname)
+          : QuoteIdent(table.name + "_" + std::string(parser::Str(column.colname)) + "_check");
+  const std::string expression =
+      TextThroughParentheses(ctx.statement(), c.location).value_or("CHECK (...)");
+  report.Add(
+      "ADD COLUMN " + col + " with a CHECK validates every row of " + t + " under ACCESS EXCLUSIVE",
+      "Add the column without the CHECK, then add the CHECK NOT VALID and validate it in a later "
+      "transaction:\n  ALTER TABLE " +
+          t + " ADD COLUMN " + col + " " + parser::TypeSpecOf(column.type_name).ToString() +
+          ";\n  ALTER TABLE " + t + " ADD CONSTRAINT " + name + " " + expression +
+          " NOT VALID;\n  ALTER TABLE " + t + " VALIDATE CONSTRAINT " + name + ";",
+      LockText(ctx, table), location);
+}
+
 void Check(const StatementContext& ctx, Reporter& report) {
-  ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
-    if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint || cmd.def == nullptr ||
-        cmd.def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || ctx.IsNew(table)) {
-      return;
-    }
-    const auto& c = *cmd.def->constraint;
-    if (c.contype != PG_QUERY__CONSTR_TYPE__CONSTR_CHECK || c.skip_validation) return;
-    const std::string t = table.ToString();
-    const std::string name = c.conname != nullptr ? QuoteIdent(c.conname) : std::string("<constraint>");
-    std::string added(ctx.statement().text);
-    while (!added.empty() && (added.back() == ';' || std::isspace(static_cast<unsigned char>(added.back())))) {
-      added.pop_back();
-    }
-    const std::string help =
-        ctx.node()->alter_table_stmt->n_cmds == 1
-            ? "Add it NOT VALID, then validate in a separate transaction:\n  " + added +
-                  " NOT VALID;\n  ALTER TABLE " + t + " VALIDATE CONSTRAINT " + name + ";"
-            : "Add the CHECK NOT VALID, then ALTER TABLE " + t + " VALIDATE CONSTRAINT " + name +
-                  " in a separate transaction.";
-    report.Add("Adding a CHECK constraint on " + t + " validates every row under ACCESS EXCLUSIVE",
-               help, LockText(ctx, table), c.location);
-  });
+  ForEachAlterCommand(
+      ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
+        if (cmd.def == nullptr || ctx.IsNew(table)) return;
+        if (cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
+            cmd.def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+          const auto& c = *cmd.def->constraint;
+          if (c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK && !c.skip_validation)
+            CheckConstraint(ctx, report, table, c);
+          return;
+        }
+        if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn ||
+            cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) {
+          return;
+        }
+        const auto& column = *cmd.def->column_def;
+        for (std::size_t i = 0; i < column.n_constraints; ++i) {
+          const parser::Node* node = column.constraints[i];
+          if (node->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+              node->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+            InlineCheck(ctx, report, table, column, *node->constraint, node->constraint->location);
+          }
+        }
+      });
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   }
   report.Add("CREATE INDEX CONCURRENTLY on partitioned table " + table.ToString() +
                  " fails: PostgreSQL cannot build an index on a partitioned table concurrently",
-             help);
+             help, LockText(ctx, table));
 }
 
 }  // namespace

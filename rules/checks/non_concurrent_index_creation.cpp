@@ -1,5 +1,6 @@
 // CREATE INDEX without CONCURRENTLY on an existing table: SHARE lock, writes blocked for the
 // whole build.
+#include "rules/fix_edits.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -24,12 +25,30 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const auto& index = *ctx.node()->index_stmt;
   const parser::QualifiedName table = parser::NameOf(index.relation);
   if (index.concurrent || ctx.IsNew(table)) return;
-  const std::string safe = InsertAfterKeyword(ctx.statement().text, "INDEX", "CONCURRENTLY");
-  report.Add("CREATE INDEX on existing table " + table.ToString() +
-                 " without CONCURRENTLY blocks writes for the whole build",
-             "Build it concurrently, outside a transaction block:\n  " +
-                 (safe.empty() ? std::string("CREATE INDEX CONCURRENTLY ...") : safe) + ";",
-             LockText(ctx, table));
+  const std::optional<Edit> edit =
+      InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY");
+  const std::string safe =
+      edit ? StatementWith(ctx.statement(), *edit) : "CREATE INDEX CONCURRENTLY ...";
+  const CatalogTable* known = ctx.catalog.FindTable(table);
+  const bool partitioned = known != nullptr && known->partitioned && index.relation->inh;
+  std::string help;
+  if (partitioned) {
+    help = "A partitioned table cannot be indexed concurrently: create the index ON ONLY " +
+           table.ToString() +
+           " (instant, invalid), build each partition's index CONCURRENTLY, "
+           "then ALTER INDEX ... ATTACH PARTITION each one.";
+  } else if (ctx.transaction().in_block) {
+    help = "Build it concurrently, in a migration of its own outside any transaction block:\n  " +
+           safe + ";";
+  } else {
+    help = "Build it concurrently (pgshift lint --fix does this):\n  " + safe + ";";
+  }
+  Report& r = report.Add("CREATE INDEX on existing table " + table.ToString() +
+                             " without CONCURRENTLY blocks writes for the whole build",
+                         help, LockText(ctx, table));
+  // Exact only where CONCURRENTLY can run: outside a transaction block, not on a partitioned
+  // parent.
+  if (edit && !partitioned && !ctx.transaction().in_block) r.fix = {*edit};
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // DROP INDEX without CONCURRENTLY: ACCESS EXCLUSIVE on the index's table.
+#include "rules/fix_edits.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -28,12 +29,27 @@ void Check(const StatementContext& ctx, Reporter& report) {
         parser::NameOfList(parser::StringList(drop.objects[i]->list));
     if (ctx.IsNew(index)) continue;
     const CatalogIndex* known = ctx.catalog.FindIndex(index);
-    const std::string safe = InsertAfterKeyword(ctx.statement().text, "INDEX", "CONCURRENTLY");
-    report.Add("DROP INDEX " + index.ToString() +
-                   " without CONCURRENTLY takes ACCESS EXCLUSIVE on its table",
-               "Drop it concurrently, outside a transaction block (one index per statement):\n  " +
-                   (safe.empty() ? std::string("DROP INDEX CONCURRENTLY ...") : safe) + ";",
-               LockText(ctx, known != nullptr ? known->table : index));
+    // CONCURRENTLY drops one index, without CASCADE, outside a transaction block.
+    const bool exact = drop.n_objects == 1 &&
+                       drop.behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE &&
+                       !ctx.transaction().in_block;
+    const std::optional<Edit> edit =
+        drop.n_objects == 1
+            ? InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY")
+            : std::nullopt;
+    const std::string safe = edit && drop.n_objects == 1
+                                 ? StatementWith(ctx.statement(), *edit)
+                                 : "DROP INDEX CONCURRENTLY " + index.ToString();
+    Report& r = report.Add(
+        "DROP INDEX " + index.ToString() +
+            " without CONCURRENTLY takes ACCESS EXCLUSIVE on its table",
+        std::string(
+            exact ? "Drop it concurrently (pgshift lint --fix does this):\n  "
+                  : "Drop it concurrently, one index per statement, without CASCADE, outside a "
+                    "transaction block:\n  ") +
+            safe + ";",
+        LockText(ctx, known != nullptr ? known->table : index));
+    if (exact && edit) r.fix = {*edit};
   }
 }
 

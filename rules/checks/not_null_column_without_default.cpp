@@ -43,7 +43,7 @@ void CheckAddColumn(const StatementContext& ctx, const parser::QualifiedName& ta
   if (!ColumnIsNotNull(column) || ColumnDefault(column) != nullptr || FillsItself(column)) return;
   const std::string name = QuoteIdent(parser::Str(column.colname));
   const std::string check = std::string(parser::Str(column.colname)) + "_not_null";
-  const std::string t = table.ToString();
+  const std::string t = SqlName(table);
   report.Add("ADD COLUMN " + name +
                  " NOT NULL without a default fails on a table with rows, "
                  "and breaks INSERTs of the running version",
@@ -79,7 +79,7 @@ void CheckNewColumn(const StatementContext& ctx, const parser::QualifiedName& ta
              "Keep a default until the deployed code writes " + name +
                  ":\n"
                  "  ALTER TABLE " +
-                 table.ToString() + " ALTER COLUMN " + name +
+                 SqlName(table) + " ALTER COLUMN " + name +
                  " SET DEFAULT <value>;\n"
                  "  -- and drop the default (or set NOT NULL) in a later release",
              LockText(ctx, table));

@@ -31,7 +31,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (ctx.pg_version() >= 12 && known != nullptr && known->HasValidatedNotNullCheck(column)) {
       return;
     }
-    const std::string t = table.ToString();
+    const std::string t = SqlName(table);
     const std::string c = QuoteIdent(column);
     const std::string check = table.name + "_" + column + "_not_null";
     std::string help;

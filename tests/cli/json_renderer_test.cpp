@@ -21,6 +21,11 @@ std::string Reference(const std::vector<LintedFile>& files) {
       unreadable.push_back({{"file", file.report.path}, {"message", *file.report.unreadable}});
     }
     for (const rules::Finding& f : file.report.findings) {
+      nlohmann::json fix = nlohmann::json::array();
+      for (const rules::Edit& edit : f.fix) {
+        fix.push_back(
+            {{"begin", edit.span.begin}, {"end", edit.span.end}, {"replacement", edit.replacement}});
+      }
       findings.push_back({{"rule", f.rule},
                           {"severity", rules::SeverityName(f.severity)},
                           {"message", f.message},
@@ -30,7 +35,8 @@ std::string Reference(const std::vector<LintedFile>& files) {
                           {"line", f.start.line},
                           {"column", f.start.column},
                           {"end_line", f.end.line},
-                          {"end_column", f.end.column}});
+                          {"end_column", f.end.column},
+                          {"fix", fix}});
     }
   }
   const Totals t = CountTotals(files);
@@ -75,6 +81,11 @@ rules::Finding FindingWith(const std::string& text, rules::Severity severity) {
   f.file = "dir/" + text + ".sql";
   f.start = {3, 7};
   f.end = {1234567, 89};
+  // Every other finding carries a fix of one or two edits, whose text is escaped the same way.
+  if (text.size() % 2 == 1) {
+    f.fix.push_back({{3, 9}, "CONCURRENTLY " + text});
+    if (text.size() % 4 == 1) f.fix.push_back({{120, 120}, text + ";\n"});
+  }
   return f;
 }
 

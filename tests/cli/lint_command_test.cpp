@@ -33,7 +33,7 @@ class LintCommand : public ::testing::Test {
 };
 
 TEST_F(LintCommand, CleanFileExitsZero) {
-  const ProcessResult r = RunPgshift({"lint", Write("ok.sql", "ALTER TABLE t ADD COLUMN a text;\n")});
+  const ProcessResult r = RunPgshift({"lint", Write("ok.sql", "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN a text;\n")});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("No findings in 1 file"), std::string::npos);
 }
@@ -77,16 +77,16 @@ TEST_F(LintCommand, UnreadableInputExitsThree) {
   EXPECT_NE(r.out.find("bin.sql:2:3: NUL byte in SQL text"), std::string::npos) << r.out;
   // Other files are still checked.
   const ProcessResult both = RunPgshift({"lint", "--format", "json", Write("x.sql", "\xff"),
-                                         Write("y.sql", "DROP TABLE t;")});
+                                         Write("y.sql", "SET lock_timeout = '2s'; DROP TABLE t;")});
   EXPECT_EQ(both.exit_code, 3);
   EXPECT_EQ(nlohmann::json::parse(both.out)["findings"].size(), 1u);
   EXPECT_NE(both.err.find("invalid UTF-8"), std::string::npos);
 }
 
 TEST_F(LintCommand, DirectoriesAreSearchedForSqlFilesInOrder) {
-  Write("db/002_b.sql", "DROP TABLE b;");
-  Write("db/001_a.sql", "DROP TABLE a;");
-  Write("db/nested/003_c.sql", "DROP TABLE c;");
+  Write("db/002_b.sql", "SET lock_timeout = '2s'; DROP TABLE b;");
+  Write("db/001_a.sql", "SET lock_timeout = '2s'; DROP TABLE a;");
+  Write("db/nested/003_c.sql", "SET lock_timeout = '2s'; DROP TABLE c;");
   Write("db/notes.txt", "DROP TABLE ignored;");
   const ProcessResult r = RunPgshift({"lint", "--format", "json", (dir_ / "db").string()});
   const auto findings = nlohmann::json::parse(r.out)["findings"];
@@ -110,7 +110,8 @@ TEST_F(LintCommand, NoColorOnAPipeAndWithNoColor) {
 
 TEST_F(LintCommand, OutputFileForSarifUpload) {
   const std::string report = (dir_ / "report.sarif").string();
-  const ProcessResult r = RunPgshift({"lint", "--format", "sarif", "-o", report, Write("a.sql", "DROP TABLE t;")});
+  const ProcessResult r = RunPgshift({"lint", "--format", "sarif", "-o", report,
+                                      Write("a.sql", "SET lock_timeout = '2s'; DROP TABLE t;")});
   EXPECT_EQ(r.exit_code, 1);
   std::ifstream in(report);
   const auto sarif = nlohmann::json::parse(in);

@@ -25,10 +25,20 @@ void FirstRelease(GitRepo& repo) {
   repo.Commit("release 1", "r1");
 }
 
+// The findings of a JSON report, without missing-lock-timeout: it reports once per file on
+// nearly every migration here, and lock hygiene is not what these tests are about.
+nlohmann::json FindingsIn(const ProcessResult& r) {
+  nlohmann::json out = nlohmann::json::array();
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  for (const auto& finding : report["findings"]) {
+    if (finding["rule"] != "missing-lock-timeout") out.push_back(finding);
+  }
+  return out;
+}
+
 std::vector<std::string> RulesIn(const ProcessResult& r) {
   std::vector<std::string> rules;
-  const nlohmann::json report = nlohmann::json::parse(r.out);
-  for (const auto& finding : report["findings"]) rules.push_back(finding["rule"]);
+  for (const auto& finding : FindingsIn(r)) rules.push_back(finding["rule"]);
   return rules;
 }
 
@@ -57,7 +67,7 @@ TEST(Release, TheSameDropOneReleaseAfterTheCodeStoppedUsingItIsClean) {
   repo.Write("app/models/user.rb", "class User < ApplicationRecord\nend\n");
   repo.Commit("release 2: stop using legacy_flag", "r2");
   repo.Write("db/migrations/V2__drop_legacy_flag.sql",
-             "ALTER TABLE users DROP COLUMN legacy_flag;\n");
+             "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN legacy_flag;\n");
   repo.Commit("release 3: drop it");
   const ProcessResult r = repo.Pgshift({"lint", "db/migrations", "--release", "r2..HEAD"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -125,7 +135,8 @@ TEST(Release, ARenameIsAnError) {
 TEST(Release, AnAddOnlyReleaseIsClean) {
   GitRepo repo("add-only");
   FirstRelease(repo);
-  repo.Write("db/migrations/V2__add_nickname.sql", "ALTER TABLE users ADD COLUMN nickname text;\n");
+  repo.Write("db/migrations/V2__add_nickname.sql",
+             "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\n");
   repo.Write("app/views/users/show.erb", "<%= @user.name %> (<%= @user.nickname %>)\n");
   repo.Commit("release 2: nicknames");
   const ProcessResult r = repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD"});
@@ -148,8 +159,7 @@ TEST(Release, TheWayDownIsNoPartOfTheRelease) {
       repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD", "--format", "json"});
   // The rollbacks are judged as rollbacks (drop-column), not as contract steps of the release.
   EXPECT_EQ(RulesIn(r), (std::vector<std::string>{"drop-column", "drop-column"})) << r.out;
-  const nlohmann::json report = nlohmann::json::parse(r.out);
-  EXPECT_EQ(report["findings"][1]["line"], 5);  // in the down section, where it is
+  EXPECT_EQ(FindingsIn(r)[1]["line"], 5);  // in the down section, where it is
 }
 
 TEST(Release, AReleaseOfMigrationsOnlyIsCleanUnlessAReferenceRemains) {
@@ -302,7 +312,7 @@ TEST(Release, ChangedSinceChecksOnlyWhatChanged) {
   const ProcessResult r =
       repo.Pgshift({"lint", "db", "--changed-since", "adopted", "--format", "json"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  const auto findings = nlohmann::json::parse(r.out)["findings"];
+  const auto findings = FindingsIn(r);
   ASSERT_EQ(findings.size(), 1u) << r.out;
   EXPECT_NE(findings[0]["file"].get<std::string>().find("V3__c.sql"), std::string::npos);
   EXPECT_EQ(nlohmann::json::parse(r.out)["summary"]["files"], 2);

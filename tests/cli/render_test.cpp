@@ -10,7 +10,9 @@ namespace {
 
 std::vector<LintedFile> Lint(const std::string& sql) {
   parser::SourceText source("db/m1.sql", sql);
-  rules::FileReport report = rules::LintSource(source, {});
+  rules::LintSettings settings;
+  settings.disabled.insert("missing-lock-timeout");  // one finding per statement keeps counts simple
+  rules::FileReport report = rules::LintSource(source, settings);
   std::vector<LintedFile> files;
   files.push_back({std::move(source), std::move(report)});
   return files;

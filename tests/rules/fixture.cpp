@@ -45,6 +45,9 @@ std::vector<Expectation> ParseExpectations(const std::string& text, std::vector<
 rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<std::string>& errors,
                                          std::string* history) {
   rules::LintSettings settings;
+  // A rule that reports once per file would add the same expectation to nearly every fixture:
+  // fixtures run without it unless they enable it.
+  settings.disabled.insert("missing-lock-timeout");
   const std::string first = text.substr(0, text.find('\n'));
   static const std::regex kHeader(R"(^--\s*fixture:(.*)$)");
   std::smatch header;
@@ -72,6 +75,9 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
       settings.transactions = rules::TransactionWrapping::kPerStatement;
     } else if (key == "enable") {
       settings.enabled.insert(value);
+      settings.disabled.erase(value);
+    } else if (key == "disable") {
+      settings.disabled.insert(value);
     } else if (key == "history" && history != nullptr) {
       *history = value;
     } else if (key == "phase" && rules::ParsePhase(value)) {
@@ -121,30 +127,39 @@ FixtureOutcome CheckFixture(const std::string& path, const std::string& text) {
   const rules::FileReport report =
       rules::LintSource(source, settings, history_path.empty() ? nullptr : &history);
   if (report.unreadable) outcome.problems.push_back(*report.unreadable);
+  for (std::string& problem : MatchFindings(path, expected, report.findings)) {
+    outcome.problems.push_back(std::move(problem));
+  }
+  return outcome;
+}
 
-  std::vector<bool> used(report.findings.size(), false);
+std::vector<std::string> MatchFindings(const std::string& path,
+                                       const std::vector<Expectation>& expected,
+                                       const std::vector<rules::Finding>& findings) {
+  std::vector<std::string> problems;
+  std::vector<bool> used(findings.size(), false);
   for (const Expectation& e : expected) {
     bool met = false;
-    for (std::size_t i = 0; i < report.findings.size() && !met; ++i) {
-      const rules::Finding& f = report.findings[i];
+    for (std::size_t i = 0; i < findings.size() && !met; ++i) {
+      const rules::Finding& f = findings[i];
       if (!used[i] && f.start.line == e.line && f.rule == e.rule &&
           f.message.find(e.message_part) != std::string::npos) {
         used[i] = met = true;
       }
     }
     if (!met) {
-      outcome.problems.push_back(path + ":" + std::to_string(e.line) + ": expected [" + e.rule +
-                                 "] \"" + e.message_part + "\", not reported");
+      problems.push_back(path + ":" + std::to_string(e.line) + ": expected [" + e.rule + "] \"" +
+                         e.message_part + "\", not reported");
     }
   }
-  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+  for (std::size_t i = 0; i < findings.size(); ++i) {
     if (used[i]) continue;
-    const rules::Finding& f = report.findings[i];
-    outcome.problems.push_back(path + ":" + std::to_string(f.start.line) + ":" +
-                               std::to_string(f.start.column) + ": unexpected [" + f.rule + "] " +
-                               f.message);
+    const rules::Finding& f = findings[i];
+    problems.push_back(path + ":" + std::to_string(f.start.line) + ":" +
+                       std::to_string(f.start.column) + ": unexpected [" + f.rule + "] " +
+                       f.message);
   }
-  return outcome;
+  return problems;
 }
 
 }  // namespace pgshift::testing

@@ -2,11 +2,12 @@
 // finding each following line must carry. Matching is strict both ways: an unexpected finding
 // fails, an unmet expectation fails, and a fixture without expectations asserts silence.
 //
-// A first-line `-- fixture: pg_version=11 transactions=per-file` sets the lint settings;
-// `history=history/x.sql` (relative to the fixture) replays that file first as released
-// migrations, so that the fixture's tables exist with known columns without being new. Also:
-// `phase=contract`; `release` (a known release, migrations only); `code_change=PATH` (the release
-// changes that application file); `code_uses=IDENT@PATH:LINE` (application code uses IDENT there).
+// A first-line `-- fixture: pg_version=11 transactions=per-file enable=rule disable=rule` sets the
+// lint settings; `history=history/x.sql` (relative to the fixture) replays that file first as
+// released migrations, so that the fixture's tables exist with known columns without being new.
+// Also: `phase=contract`; `release` (a known release, migrations only); `code_change=PATH` (the
+// release changes that application file); `code_uses=IDENT@PATH:LINE` (application code uses
+// IDENT there). missing-lock-timeout, which reports once per file, is off unless enabled.
 #pragma once
 
 #include <string>
@@ -34,5 +35,11 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
                                          std::string* history = nullptr);
 
 FixtureOutcome CheckFixture(const std::string& path, const std::string& text);
+
+// The strict matching both ways, for findings from any source (the engine, or `pgshift lint
+// --format json`): one problem per unmet expectation and per unexpected finding.
+std::vector<std::string> MatchFindings(const std::string& path,
+                                       const std::vector<Expectation>& expected,
+                                       const std::vector<rules::Finding>& findings);
 
 }  // namespace pgshift::testing

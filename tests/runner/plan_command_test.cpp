@@ -30,7 +30,7 @@ class PlanCommand : public ::testing::Test {
 };
 
 const std::string kExample =
-    std::string(PGSHIFT_SOURCE_DIR) + "/migrations-examples/01-rename-column/plan.toml";
+    std::string(PGSHIFT_SOURCE_DIR) + "/migrations-examples/06-rename-column/plan.toml";
 
 TEST_F(PlanCommand, ShowsTheExampleWithoutADatabase) {
   const ProcessResult text = RunPgshift({"plan", kExample});

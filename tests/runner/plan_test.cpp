@@ -181,6 +181,18 @@ TEST(Plan, RenderingMatchesTheGoldenFile) {
   EXPECT_EQ(json["stages"][2]["sql"][0]["outside_transaction"], true);
 }
 
+TEST(PlanRender, OneStageIsNotPlural) {
+  auto parsed = ParsePlan(
+      "id = \"one\"\n[[stage]]\nid = \"a\"\nphase = \"expand\"\n"
+      "sql = \"CREATE INDEX CONCURRENTLY i ON t (c)\"\nrollback = \"DROP INDEX CONCURRENTLY i\"\n",
+      "one.toml");
+  ASSERT_TRUE(std::holds_alternative<Plan>(parsed));
+  const Plan& plan = std::get<Plan>(parsed);
+  std::ostringstream out;
+  RenderPlanText(plan, ReviewPlan(plan, {}), out);
+  EXPECT_NE(out.str().find("\n1 stage, checksum "), std::string::npos) << out.str();
+}
+
 TEST(Durations, ParseAndFormat) {
   EXPECT_EQ(ParseDuration("1s"), Millis(1000));
   EXPECT_EQ(ParseDuration("250ms"), Millis(250));

@@ -1,0 +1,23 @@
+// The PostgreSQL scanner's tokens of a statement, with byte positions: where a keyword or a comma
+// really is, as the server reads it (strings, quoted names and comments are never mistaken for
+// one). Used to place machine-applicable edits.
+#pragma once
+
+#include <pg_query/pg_query.pb-c.h>
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace pgshift::parser {
+
+struct Token {
+  std::size_t begin = 0;  // byte offsets in the scanned text
+  std::size_t end = 0;
+  PgQuery__Token kind = PG_QUERY__TOKEN__NUL;
+};
+
+// The tokens of `sql`, comments left out; nullopt when the scanner rejects the text.
+std::optional<std::vector<Token>> ScanTokens(std::string_view sql);
+
+}  // namespace pgshift::parser

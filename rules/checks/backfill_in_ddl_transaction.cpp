@@ -1,0 +1,110 @@
+// An UPDATE or DELETE over many rows of an existing table in the same transaction as DDL on it.
+#include "rules/rule.h"
+#include "rules/rule_helpers.h"
+
+namespace pgshift::rules {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .id = "backfill-in-ddl-transaction",
+    .summary =
+        "A backfill (UPDATE or DELETE that is not targeted at a few keys) in the same transaction "
+        "as DDL on its table",
+    .rationale =
+        "The DDL's lock (ACCESS EXCLUSIVE for ADD COLUMN and most ALTER TABLE) is held until the "
+        "transaction ends, so a backfill after it runs with the table closed to reads and writes "
+        "for as long as it takes to touch every row, and every row it touches stays locked too. "
+        "Commit the DDL first and backfill in short batches, each its own transaction (pgshift "
+        "run does this, resumably). An UPDATE targeted at a few keys (WHERE id = ... or id IN "
+        "(...)) is not a backfill.",
+    .bad =
+        "BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free';\nCOMMIT;",
+    .good =
+        "ALTER TABLE users ADD COLUMN plan text;\n"
+        "-- then, batch by batch, each in its own transaction:\n"
+        "UPDATE users SET plan = 'free' WHERE id = 1;",
+    .severity = Severity::kError,
+};
+
+bool IsDml(Form form) {
+  return form == Form::kInsert || form == Form::kUpdate || form == Form::kDelete ||
+         form == Form::kUpdateWithoutWhere || form == Form::kDeleteWithoutWhere;
+}
+
+// key = constant, or key IN (constants), alone or ANDed with anything: a few rows, found by index.
+bool Targeted(const parser::Node* where, const CatalogTable* table) {
+  if (where == nullptr) return false;
+  const auto is_key = [&](const parser::Node* node) {
+    if (node == nullptr || node->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return false;
+    const auto parts = parser::StringList(node->column_ref->fields, node->column_ref->n_fields);
+    if (parts.empty()) return false;
+    const std::string& column = parts.back();
+    if (column == "id") return true;
+    if (table == nullptr) return false;
+    for (const CatalogConstraint& c : table->constraints) {
+      if ((c.kind == ConstraintKind::kPrimaryKey || c.kind == ConstraintKind::kUnique) &&
+          c.columns.size() == 1 && c.columns[0] == column) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const auto is_constant = [](const parser::Node* node) {
+    return node != nullptr && (node->node_case == PG_QUERY__NODE__NODE_A_CONST ||
+                               node->node_case == PG_QUERY__NODE__NODE_PARAM_REF ||
+                               node->node_case == PG_QUERY__NODE__NODE_LIST ||
+                               (node->node_case == PG_QUERY__NODE__NODE_TYPE_CAST &&
+                                node->type_cast->arg->node_case == PG_QUERY__NODE__NODE_A_CONST));
+  };
+  if (where->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR &&
+      where->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+    for (std::size_t i = 0; i < where->bool_expr->n_args; ++i) {
+      if (Targeted(where->bool_expr->args[i], table)) return true;
+    }
+    return false;
+  }
+  if (where->node_case != PG_QUERY__NODE__NODE_A_EXPR) return false;
+  const auto& expr = *where->a_expr;
+  const auto op = parser::StringList(expr.name, expr.n_name);
+  const bool equality =
+      (expr.kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP && op.size() == 1 && op[0] == "=") ||
+      expr.kind == PG_QUERY__A__EXPR__KIND__AEXPR_IN;
+  return equality && ((is_key(expr.lexpr) && is_constant(expr.rexpr)) ||
+                      (is_key(expr.rexpr) && is_constant(expr.lexpr)));
+}
+
+void Check(const StatementContext& ctx, Reporter& report) {
+  if (!ctx.transaction().in_block || ctx.node() == nullptr) return;
+  const parser::Node* where = nullptr;
+  if (ctx.Is(PG_QUERY__NODE__NODE_UPDATE_STMT))
+    where = ctx.node()->update_stmt->where_clause;
+  else if (ctx.Is(PG_QUERY__NODE__NODE_DELETE_STMT))
+    where = ctx.node()->delete_stmt->where_clause;
+  else
+    return;
+  for (const TableLock& lock : ctx.locks()) {
+    if (lock.new_table || !IsDml(lock.form) || Targeted(where, ctx.catalog.FindTable(lock.table)))
+      continue;
+    // DDL on the same table earlier in the transaction.
+    for (std::size_t i = TransactionStart(ctx.facts.transactions, ctx.index); i < ctx.index; ++i) {
+      for (const TableLock& ddl : ctx.facts.locks[i]) {
+        if (ddl.new_table || IsDml(ddl.form) || !ddl.table.Matches(lock.table) ||
+            !BlocksWrites(ddl.mode))
+          continue;
+        report.Add(
+            "This backfill of " + lock.table.ToString() +
+                " runs in the transaction that changed it at line " +
+                std::to_string(ctx.facts.lines[i]) + ", so " + std::string(LockModeName(ddl.mode)) +
+                " stays held until every row is done",
+            "Commit the DDL first, then backfill in short batches, each in its own transaction "
+            "(pgshift run: a backfill stage, resumable, with a batch size and pauses).",
+            DescribeLock(ddl));
+        return;
+      }
+    }
+  }
+}
+
+}  // namespace
+PGSHIFT_REGISTER_RULE(kDoc, Check);
+}  // namespace pgshift::rules

@@ -1,0 +1,144 @@
+#include "rules/fix_edits.h"
+
+#include <initializer_list>
+
+#include "parser/tokens.h"
+
+namespace pgshift::rules {
+namespace {
+
+bool IsTransactionStatement(const parser::Statement& statement,
+                            std::initializer_list<PgQuery__TransactionStmtKind> kinds) {
+  const parser::Node* node = statement.node;
+  if (node == nullptr || node->node_case != PG_QUERY__NODE__NODE_TRANSACTION_STMT) return false;
+  for (const auto kind : kinds) {
+    if (node->transaction_stmt->kind == kind) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Edit> InsertAfterToken(const parser::Statement& statement, PgQuery__Token kind,
+                                     std::string_view text) {
+  const auto tokens = parser::ScanTokens(statement.text);
+  if (!tokens) return std::nullopt;
+  for (const parser::Token& token : *tokens) {
+    if (token.kind != kind) continue;
+    const std::size_t at = statement.span.begin + token.end;
+    return Edit{{at, at}, " " + std::string(text)};
+  }
+  return std::nullopt;
+}
+
+std::optional<Edit> InsertAtClauseEnd(const parser::Statement& statement, int location,
+                                      std::string_view text) {
+  const auto tokens = parser::ScanTokens(statement.text);
+  if (!tokens || location < 0) return std::nullopt;
+  int depth = 0;
+  std::size_t end = 0;
+  for (const parser::Token& token : *tokens) {
+    if (token.begin < static_cast<std::size_t>(location)) continue;
+    if (token.kind == PG_QUERY__TOKEN__ASCII_40) ++depth;                             // (
+    if (token.kind == PG_QUERY__TOKEN__ASCII_41) --depth;                             // )
+    if (depth < 0 || (depth == 0 && token.kind == PG_QUERY__TOKEN__ASCII_44)) break;  // , or )
+    if (token.kind == PG_QUERY__TOKEN__ASCII_59) break;                               // ;
+    end = token.end;
+  }
+  if (end == 0) return std::nullopt;
+  const std::size_t at = statement.span.begin + end;
+  return Edit{{at, at}, " " + std::string(text)};
+}
+
+std::optional<Edit> InsertStatementAfterCommit(const StatementContext& ctx, std::string_view sql) {
+  // A statement inside a DO block or function body runs inside its caller's transaction.
+  if (ctx.settings.transactions == TransactionWrapping::kPerFile || ctx.statement().nested()) {
+    return std::nullopt;
+  }
+  const auto& statements = ctx.file.statements;
+  const auto& transactions = ctx.facts.transactions;
+  const int id = ctx.transaction().id;
+  std::size_t first = ctx.index;
+  std::size_t last = ctx.index;
+  while (first > 0 && transactions[first - 1].id == id) --first;
+  while (last + 1 < statements.size() && transactions[last + 1].id == id) ++last;
+  const bool explicit_block = IsTransactionStatement(
+      statements[first], {PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN,
+                          PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START});
+  if (explicit_block &&
+      (last == ctx.index ||
+       !IsTransactionStatement(statements[last],
+                               {PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT}))) {
+    return std::nullopt;
+  }
+  // The block may end inside a DO block's body: insert after the top-level statement holding it.
+  const parser::Statement& after = statements[ctx.file.TopLevelOf(last)];
+  const std::string terminator = after.has_semicolon ? "" : ";";
+  return Edit{{after.terminator_end, after.terminator_end},
+              terminator + "\n" + std::string(sql) + ";"};
+}
+
+std::optional<std::string> TextThroughParentheses(const parser::Statement& statement, int location,
+                                                  bool group_only) {
+  const auto tokens = parser::ScanTokens(statement.text);
+  if (!tokens || location < 0) return std::nullopt;
+  int depth = 0;
+  std::size_t begin = static_cast<std::size_t>(location);
+  for (const parser::Token& token : *tokens) {
+    if (token.begin < static_cast<std::size_t>(location)) continue;
+    if (token.kind == PG_QUERY__TOKEN__ASCII_40 && depth++ == 0 && group_only) begin = token.begin;
+    if (token.kind == PG_QUERY__TOKEN__ASCII_41 && --depth == 0) {
+      return std::string(statement.text.substr(begin, token.end - begin));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ExpressionText(const parser::Statement& statement, int location) {
+  const auto tokens = parser::ScanTokens(statement.text);
+  if (!tokens || location < 0) return std::nullopt;
+  int depth = 0;
+  std::optional<std::size_t> begin;
+  std::size_t end = 0;
+  for (const parser::Token& token : *tokens) {
+    if (token.begin < static_cast<std::size_t>(location)) continue;
+    if (token.kind == PG_QUERY__TOKEN__ASCII_40) ++depth;
+    if (token.kind == PG_QUERY__TOKEN__ASCII_41 && --depth < 0) return std::nullopt;
+    if (depth == 0) {
+      switch (token.kind) {
+        case PG_QUERY__TOKEN__ASCII_44:
+        case PG_QUERY__TOKEN__ASCII_59:
+        case PG_QUERY__TOKEN__NOT:
+        case PG_QUERY__TOKEN__NULL_P:
+        case PG_QUERY__TOKEN__CHECK:
+        case PG_QUERY__TOKEN__REFERENCES:
+        case PG_QUERY__TOKEN__UNIQUE:
+        case PG_QUERY__TOKEN__PRIMARY:
+        case PG_QUERY__TOKEN__CONSTRAINT:
+        case PG_QUERY__TOKEN__GENERATED:
+        case PG_QUERY__TOKEN__COLLATE:
+        case PG_QUERY__TOKEN__DEFAULT:
+          if (!begin) return std::nullopt;
+          return std::string(statement.text.substr(*begin, end - *begin));
+        default:
+          break;
+      }
+    }
+    if (!begin) begin = token.begin;
+    end = token.end;
+  }
+  if (!begin) return std::nullopt;
+  return std::string(statement.text.substr(*begin, end - *begin));
+}
+
+std::string StatementWith(const parser::Statement& statement, const Edit& edit) {
+  std::string out(statement.text);
+  // Edits are built as statement.span.begin plus an offset in the text (see InsertAfterToken).
+  if (edit.span.begin < statement.span.begin || edit.span.end < edit.span.begin) return out;
+  const std::size_t at = edit.span.begin - statement.span.begin;
+  if (at + edit.span.size() > out.size()) return out;
+  out.replace(at, edit.span.size(), edit.replacement);
+  return out;
+}
+
+}  // namespace pgshift::rules

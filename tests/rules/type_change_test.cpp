@@ -1,0 +1,100 @@
+// Type changes classified against the old type; each pair below was also checked against
+// PostgreSQL 15 (tests/fixtures/lock_model/cases.sql holds the server-checked ones).
+#include "rules/analysis/type_change.h"
+
+#include <gtest/gtest.h>
+
+#include "parser/parsed_file.h"
+
+namespace pgshift::rules {
+namespace {
+
+// The new type and USING clause of `ALTER TABLE t ALTER COLUMN c TYPE <sql>`.
+struct Change {
+  parser::ParsedFile file;
+  const PgQuery__ColumnDef* def = nullptr;
+};
+
+Change Parse(const std::string& type_sql) {
+  Change change{parser::ParseSql("ALTER TABLE t ALTER COLUMN c TYPE " + type_sql + ";")};
+  const auto* alter = change.file.statements.at(0).node->alter_table_stmt;
+  change.def = alter->cmds[0]->alter_table_cmd->def->column_def;
+  return change;
+}
+
+parser::TypeSpec TypeOf(const std::string& sql) {
+  const Change change = Parse(sql);
+  return parser::TypeSpecOf(change.def->type_name);
+}
+
+TypeChangeEffect Effect(const std::string& from, const std::string& to) {
+  const Change change = Parse(to);
+  return ClassifyTypeChange(from.empty() ? parser::TypeSpec{} : TypeOf(from),
+                            parser::TypeSpecOf(change.def->type_name), change.def->raw_default, "c")
+      .effect;
+}
+
+constexpr auto kCatalog = TypeChangeEffect::kCatalogOnly;
+constexpr auto kRewrite = TypeChangeEffect::kRewrite;
+constexpr auto kUnknown = TypeChangeEffect::kUnknown;
+
+TEST(TypeChange, BinaryCoercibleChangesAreCatalogOnly) {
+  EXPECT_EQ(Effect("varchar(100)", "varchar(200)"), kCatalog);
+  EXPECT_EQ(Effect("varchar(100)", "varchar(100)"), kCatalog);
+  EXPECT_EQ(Effect("varchar(100)", "text"), kCatalog);
+  EXPECT_EQ(Effect("varchar(100)", "varchar"), kCatalog);
+  EXPECT_EQ(Effect("text", "varchar"), kCatalog);
+  EXPECT_EQ(Effect("numeric(10,2)", "numeric(12,2)"), kCatalog);
+  EXPECT_EQ(Effect("numeric(10,2)", "numeric"), kCatalog);
+  EXPECT_EQ(Effect("timestamp(3)", "timestamp(6)"), kCatalog);
+  EXPECT_EQ(Effect("timestamp(3)", "timestamp"), kCatalog);
+  EXPECT_EQ(Effect("varbit(10)", "varbit(20)"), kCatalog);
+  EXPECT_EQ(Effect("cidr", "inet"), kCatalog);
+  EXPECT_EQ(Effect("int", "int"), kCatalog);
+}
+
+TEST(TypeChange, ConversionsRewrite) {
+  EXPECT_EQ(Effect("int", "bigint"), kRewrite);
+  EXPECT_EQ(Effect("varchar(100)", "varchar(50)"), kRewrite);
+  EXPECT_EQ(Effect("text", "varchar(300)"), kRewrite);
+  EXPECT_EQ(Effect("varchar", "varchar(10)"), kRewrite);
+  EXPECT_EQ(Effect("numeric(10,2)", "numeric(12,3)"), kRewrite);
+  EXPECT_EQ(Effect("numeric(10,2)", "numeric(8,2)"), kRewrite);
+  EXPECT_EQ(Effect("numeric", "numeric(8,2)"), kRewrite);
+  EXPECT_EQ(Effect("timestamp", "timestamp(3)"), kRewrite);
+  EXPECT_EQ(Effect("timestamp", "timestamptz"), kRewrite);
+  EXPECT_EQ(Effect("text", "char(10)"), kRewrite);
+  EXPECT_EQ(Effect("int", "int[]"), kRewrite);
+  EXPECT_EQ(Effect("json", "jsonb"), kRewrite);
+}
+
+TEST(TypeChange, UsingTheColumnItselfChangesNothing) {
+  EXPECT_EQ(Effect("varchar(100)", "text USING c"), kCatalog);
+  EXPECT_EQ(Effect("varchar(100)", "text USING c::text"), kCatalog);
+  EXPECT_EQ(Effect("varchar(100)", "text USING (c)"), kCatalog);
+  EXPECT_EQ(Effect("varchar(100)", "text USING lower(c)"), kRewrite);
+  EXPECT_EQ(Effect("varchar(100)", "text USING other"), kRewrite);
+  EXPECT_EQ(Effect("int", "int USING c + 0"), kRewrite);
+}
+
+TEST(TypeChange, WithoutTheOldTypeTheVerdictSaysWhatItDependsOn) {
+  EXPECT_EQ(Effect("", "text"), kUnknown);
+  EXPECT_EQ(Effect("", "varchar(255)"), kUnknown);
+  EXPECT_EQ(Effect("", "numeric"), kUnknown);
+  EXPECT_EQ(Effect("", "timestamptz"), kUnknown);
+  EXPECT_EQ(Effect("", "my_domain"), kUnknown);
+  EXPECT_EQ(Effect("", "bigint"), kRewrite);
+  EXPECT_EQ(Effect("", "uuid"), kRewrite);
+  EXPECT_EQ(Effect("", "jsonb"), kRewrite);
+  EXPECT_EQ(Effect("", "text USING lower(c)"), kRewrite);
+}
+
+TEST(TypeChange, ReasonsNameTheTypes) {
+  const Change change = Parse("bigint");
+  const TypeChangeVerdict verdict =
+      ClassifyTypeChange(TypeOf("int"), parser::TypeSpecOf(change.def->type_name), nullptr, "c");
+  EXPECT_EQ(verdict.reason, "integer to bigint converts every row");
+}
+
+}  // namespace
+}  // namespace pgshift::rules
