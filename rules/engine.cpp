@@ -127,7 +127,7 @@ Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
 }
 
 FileReport LintSource(const parser::SourceText& source, const LintSettings& configured,
-                      const Catalog* history) {
+                      const Catalog* history, Catalog* after) {
   FileReport report;
   report.path = source.path();
   if (auto error = parser::ValidateText(source.text())) {
@@ -199,6 +199,7 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& conf
     }
     catalog.Apply(node, /*is_new=*/true);
   }
+  if (after != nullptr) *after = std::move(catalog);
 
   ApplySuppressions(file, settings, pending);
 

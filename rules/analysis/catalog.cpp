@@ -178,28 +178,31 @@ const CatalogConstraint* CatalogTable::FindConstraint(std::string_view name) con
 const CatalogTable* Catalog::FindTable(const QualifiedName& name) const {
   // The latest definition wins: a table dropped and created again is the new one.
   for (auto it = tables_.rbegin(); it != tables_.rend(); ++it) {
-    if (it->name.Matches(name)) return &*it;
+    if ((*it)->name.Matches(name)) return &**it;
   }
   return nullptr;
 }
 
 CatalogTable* Catalog::MutableTable(const QualifiedName& name) {
-  return const_cast<CatalogTable*>(std::as_const(*this).FindTable(name));
+  for (auto it = tables_.rbegin(); it != tables_.rend(); ++it) {
+    if ((*it)->name.Matches(name)) return &it->Mutable();
+  }
+  return nullptr;
 }
 
 const CatalogIndex* Catalog::FindIndex(const QualifiedName& name) const {
   for (auto it = indexes_.rbegin(); it != indexes_.rend(); ++it) {
-    if (it->name == name.name) return &*it;
+    if ((*it)->name == name.name) return &**it;
   }
   return nullptr;
 }
 
 std::vector<const CatalogTable*> Catalog::TablesUsingType(std::string_view type) const {
   std::vector<const CatalogTable*> out;
-  for (const CatalogTable& table : tables_) {
-    if (std::any_of(table.columns.begin(), table.columns.end(),
+  for (const CopyOnWrite<CatalogTable>& table : tables_) {
+    if (std::any_of(table->columns.begin(), table->columns.end(),
                     [&](const CatalogColumn& c) { return c.type.name == type; })) {
-      out.push_back(&table);
+      out.push_back(&*table);
     }
   }
   return out;
@@ -249,8 +252,10 @@ bool Catalog::IsNew(const QualifiedName& name) const {
 
 std::vector<const CatalogTable*> Catalog::PartitionsOf(const QualifiedName& parent) const {
   std::vector<const CatalogTable*> out;
-  for (const CatalogTable& table : tables_) {
-    if (!table.partition_of.empty() && table.partition_of.Matches(parent)) out.push_back(&table);
+  for (const CopyOnWrite<CatalogTable>& table : tables_) {
+    if (!table->partition_of.empty() && table->partition_of.Matches(parent)) {
+      out.push_back(&*table);
+    }
   }
   return out;
 }
@@ -271,8 +276,8 @@ bool Catalog::IsNewSchema(std::string_view name) const {
 
 std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedName& name) const {
   std::vector<std::vector<std::string>> out;
-  for (const CatalogIndex& index : indexes_) {
-    if (index.table.Matches(name)) out.push_back(index.columns);
+  for (const CopyOnWrite<CatalogIndex>& index : indexes_) {
+    if (index->table.Matches(name)) out.push_back(index->columns);
   }
   if (const CatalogTable* table = FindTable(name)) {
     for (const CatalogConstraint& c : table->constraints) {
@@ -286,11 +291,18 @@ std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedNam
 }
 
 void Catalog::MarkAllReleased() {
-  for (CatalogTable& table : tables_) {
-    table.is_new = false;
-    for (CatalogColumn& column : table.columns) column.is_new = false;
+  // Only what is new is changed, so that the tables stay shared with the catalog copied from.
+  for (CopyOnWrite<CatalogTable>& table : tables_) {
+    if (!table->is_new && std::none_of(table->columns.begin(), table->columns.end(),
+                                       [](const CatalogColumn& c) { return c.is_new; })) {
+      continue;
+    }
+    table.Mutable().is_new = false;
+    for (CatalogColumn& column : table.Mutable().columns) column.is_new = false;
   }
-  for (CatalogIndex& index : indexes_) index.is_new = false;
+  for (CopyOnWrite<CatalogIndex>& index : indexes_) {
+    if (index->is_new) index.Mutable().is_new = false;
+  }
   for (CatalogType& type : types_) type.is_new = false;
   for (Schema& schema : schemas_) schema.is_new = false;
 }
@@ -313,8 +325,9 @@ void Catalog::Apply(const Node* statement, bool is_new) {
       const auto* index = statement->index_stmt;
       const QualifiedName table = parser::NameOf(index->relation);
       // An index on a new table is as new as its table.
-      indexes_.push_back({std::string(Str(index->idxname)), table, static_cast<bool>(index->unique),
-                          is_new || IsNew(table), IndexColumns(*index)});
+      indexes_.push_back(CatalogIndex{std::string(Str(index->idxname)), table,
+                                      static_cast<bool>(index->unique), is_new || IsNew(table),
+                                      IndexColumns(*index)});
       break;
     }
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
@@ -347,6 +360,12 @@ void Catalog::Apply(const Node* statement, bool is_new) {
 void Catalog::ApplyCreate(const PgQuery__CreateStmt& create, bool is_new) {
   CatalogTable table;
   table.name = parser::NameOf(create.relation);
+  // IF NOT EXISTS leaves a known table as it is; otherwise the new definition replaces the old
+  // one (the server would refuse the second CREATE, so the history we know is incomplete).
+  if (const CatalogTable* known = FindTable(table.name)) {
+    if (create.if_not_exists && !known->partial) return;
+    std::erase_if(tables_, [&](const auto& t) { return t->name.Matches(table.name); });
+  }
   table.is_new = is_new;
   table.partitioned = create.partspec != nullptr;
   if (create.partbound != nullptr && create.n_inh_relations == 1 &&
@@ -387,7 +406,7 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
     CatalogTable partial = Named(parser::NameOf(alter.relation), false);
     partial.partial = true;
     tables_.push_back(std::move(partial));
-    table = &tables_.back();
+    table = &tables_.back().Mutable();
   }
   for (std::size_t i = 0; i < alter.n_cmds; ++i) {
     if (alter.cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
@@ -478,14 +497,14 @@ void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
     case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
       if (CatalogTable* table = MutableTable(old_name)) table->name.name = new_name;
-      for (CatalogIndex& index : indexes_) {
-        if (index.table.Matches(old_name)) index.table.name = new_name;
+      for (CopyOnWrite<CatalogIndex>& index : indexes_) {
+        if (index->table.Matches(old_name)) index.Mutable().table.name = new_name;
       }
       break;
     case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
       for (auto it = indexes_.rbegin(); it != indexes_.rend(); ++it) {
-        if (it->name == old_name.name) {
-          it->name = new_name;
+        if ((*it)->name == old_name.name) {
+          it->Mutable().name = new_name;
           break;
         }
       }
@@ -529,11 +548,11 @@ void Catalog::ApplyDrop(const PgQuery__DropStmt& drop) {
       case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
       case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
       case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-        std::erase_if(tables_, [&](const CatalogTable& t) { return t.name.Matches(name); });
-        std::erase_if(indexes_, [&](const CatalogIndex& x) { return x.table.Matches(name); });
+        std::erase_if(tables_, [&](const auto& t) { return t->name.Matches(name); });
+        std::erase_if(indexes_, [&](const auto& x) { return x->table.Matches(name); });
         break;
       case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
-        std::erase_if(indexes_, [&](const CatalogIndex& x) { return x.name == name.name; });
+        std::erase_if(indexes_, [&](const auto& x) { return x->name == name.name; });
         break;
       default:
         break;

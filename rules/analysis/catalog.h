@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "parser/ast.h"
+#include "rules/analysis/copy_on_write.h"
 
 namespace pgshift::rules {
 
@@ -116,8 +117,9 @@ class Catalog {
     bool is_new = false;
   };
 
-  std::vector<CatalogTable> tables_;
-  std::vector<CatalogIndex> indexes_;
+  // Shared with the catalogs copied from this one until either changes them.
+  std::vector<CopyOnWrite<CatalogTable>> tables_;
+  std::vector<CopyOnWrite<CatalogIndex>> indexes_;
   std::vector<CatalogType> types_;
   std::vector<Schema> schemas_;
 };
