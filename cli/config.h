@@ -12,7 +12,7 @@
 //   migrations = ["db/migrations/**"]; code = ["app/**"]; exclude = ["**/*.md"]
 //   [phases]                        # directory conventions: expand = ["db/expand/**"], ...
 //   [runner]                        # defaults of `pgshift run` (flags override them)
-//   lock_timeout = "1s"             # also statement_timeout, idle_in_transaction_timeout,
+//   lock_timeout = "500ms"          # also statement_timeout, idle_in_transaction_timeout,
 //   retries = 5                     #   retry_delay, batch_time, throttle (durations)
 //   batch_size = 1000               # first backfill batch
 //   journal = "/var/lib/pgshift/journal.db"
