@@ -65,7 +65,7 @@ class Runner {
     if (auto error = RegisterPlan(db_, plan_, RunnerIdentity()))
       return Fail("cannot register the plan: " + error->message);
     if (!existing || existing->baseline.empty() || Untouched(*existing)) {
-      auto baseline = TakeFingerprint(db_, review_.tables);
+      auto baseline = TakeFingerprint(db_, review_.objects);
       if (const DbError* error = ErrorOf(baseline))
         return Fail("cannot take the baseline fingerprint: " + error->message);
       const Fingerprint& f = std::get<Fingerprint>(baseline);
@@ -151,7 +151,7 @@ class Runner {
                     (resuming && before.steps_done > 0
                          ? " after statement " + std::to_string(before.steps_done)
                          : "")});
-    StepContext context{db_, settings_, sink_, review_.tables, stage.id};
+    StepContext context{db_, settings_, sink_, review_.objects, stage.id};
     std::optional<StepFailure> failure;
     if (stage.backfill) {
       StageRecord current = fresh ? StageRecord{} : before;
@@ -163,7 +163,7 @@ class Runner {
             std::string sql =
                 StageUpdate(db_, plan_.id, stage.id, "steps_done = " + std::to_string(end));
             if (!last) return sql;
-            auto done = DoneAssignments(db_, review_.tables);
+            auto done = DoneAssignments(db_, review_.objects);
             if (const DbError* error = ErrorOf(done)) return *error;
             return sql + "; " + StageUpdate(db_, plan_.id, stage.id, std::get<std::string>(done));
           },
@@ -215,8 +215,8 @@ Outcome RunPlan(Database& db, const Plan& plan, const PlanReview& review,
   return Runner(db, plan, review, settings, sink).Run(request);
 }
 
-DbResult<std::string> DoneAssignments(Database& db, const std::vector<std::string>& tables) {
-  auto fingerprint = TakeFingerprint(db, tables);
+DbResult<std::string> DoneAssignments(Database& db, const CatalogObjects& objects) {
+  auto fingerprint = TakeFingerprint(db, objects);
   if (const DbError* error = ErrorOf(fingerprint)) return *error;
   const Fingerprint& f = std::get<Fingerprint>(fingerprint);
   return "status = 'done', finished_at = now(), error = NULL, fingerprint = " +

@@ -52,9 +52,9 @@ std::string Fingerprint::Detail() const {
   return text;
 }
 
-DbResult<Fingerprint> TakeFingerprint(Database& db, const std::vector<std::string>& tables) {
+DbResult<Fingerprint> TakeFingerprint(Database& db, const CatalogObjects& objects) {
   Fingerprint fingerprint;
-  for (const std::string& table : tables) {
+  for (const std::string& table : objects.Relations()) {
     auto result = db.Exec(TableQuery(db, table));
     if (const DbError* error = ErrorOf(result)) return *error;
     for (const Row& row : std::get<Rows>(result).rows) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/catalog_objects.h"
 #include "runner/database.h"
 
 namespace pgshift::runner {
@@ -17,7 +18,7 @@ struct Fingerprint {
   std::string Detail() const;      // the lines, one per line: what the ledger keeps
 };
 
-DbResult<Fingerprint> TakeFingerprint(Database& db, const std::vector<std::string>& tables);
+DbResult<Fingerprint> TakeFingerprint(Database& db, const CatalogObjects& objects);
 Fingerprint FingerprintFromDetail(const std::string& detail);
 
 // What differs, as "- line" (in the checkpoint, not now) and "+ line" (now, not in it).

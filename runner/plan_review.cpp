@@ -3,13 +3,13 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include <algorithm>
-#include <set>
 
 #include "parser/ast.h"
 #include "parser/parsed_file.h"
 #include "rules/analysis/catalog.h"
 #include "rules/analysis/lock_model.h"
 #include "rules/engine.h"
+#include "runner/statement_objects.h"
 
 namespace pgshift::runner {
 namespace {
@@ -58,43 +58,6 @@ bool OutsideTransaction(const Node* node, std::string& index_name) {
       return false;
     default:
       return false;
-  }
-}
-
-// Every RangeVar in a message tree. parser::VisitNodes reaches only Node wrappers, and a
-// statement's own relation (IndexStmt.relation, AlterTableStmt.relation) is a bare RangeVar.
-void VisitRangeVars(const ProtobufCMessage* message, std::set<std::string>& tables) {
-  if (message == nullptr) return;
-  const ProtobufCMessageDescriptor* descriptor = message->descriptor;
-  if (descriptor == &pg_query__range_var__descriptor) {
-    tables.insert(parser::NameOf(reinterpret_cast<const PgQuery__RangeVar*>(message)).ToString());
-  }
-  const auto* base = reinterpret_cast<const char*>(message);
-  for (unsigned i = 0; i < descriptor->n_fields; ++i) {
-    const ProtobufCFieldDescriptor& field = descriptor->fields[i];
-    if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
-    if (field.label == PROTOBUF_C_LABEL_REPEATED) {
-      const auto count = *reinterpret_cast<const std::size_t*>(base + field.quantifier_offset);
-      const auto* items = *reinterpret_cast<ProtobufCMessage* const* const*>(base + field.offset);
-      for (std::size_t k = 0; k < count; ++k) VisitRangeVars(items[k], tables);
-    } else {
-      if ((field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-          *reinterpret_cast<const uint32_t*>(base + field.quantifier_offset) != field.id) {
-        continue;
-      }
-      VisitRangeVars(*reinterpret_cast<ProtobufCMessage* const*>(base + field.offset), tables);
-    }
-  }
-}
-
-// Tables a statement names (and the new name of a renamed table): the fingerprint's scope.
-void CollectTables(const Node* node, std::set<std::string>& tables) {
-  VisitRangeVars(&node->base, tables);
-  if (node->node_case == PG_QUERY__NODE__NODE_RENAME_STMT &&
-      node->rename_stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
-      node->rename_stmt->relation) {
-    const std::string schema(parser::Str(node->rename_stmt->relation->schemaname));
-    tables.insert((schema.empty() ? "" : schema + ".") + node->rename_stmt->newname);
   }
 }
 
@@ -159,7 +122,7 @@ class Reviewer {
           review.locks.push_back(rules::DescribeLock(lock));
           if (lint) CheckHeldLock(lock, held, review, where);
         }
-        CollectTables(node, tables_);
+        objects_.Add(node);
         nodes.push_back(node);
       }
       reviews.push_back(std::move(review));
@@ -195,8 +158,8 @@ class Reviewer {
     held.emplace_back(lock, review.line);
   }
 
-  void Finish() { out_.tables.assign(tables_.begin(), tables_.end()); }
-  void AddTable(const std::string& table) { tables_.insert(table); }
+  void Finish() { out_.objects = objects_.Result(); }
+  void AddTable(const std::string& table) { objects_.AddTable(table); }
 
   void Error(int line, const std::string& where, const std::string& message) {
     out_.errors.push_back(plan_.path + ":" + std::to_string(line) + ": " + where + ": " + message);
@@ -236,7 +199,7 @@ class Reviewer {
   const rules::LintSettings& settings_;
   PlanReview& out_;
   rules::Catalog catalog_;
-  std::set<std::string> tables_;
+  ObjectCollector objects_;
 };
 
 }  // namespace

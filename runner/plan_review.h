@@ -10,6 +10,7 @@
 
 #include "rules/finding.h"
 #include "rules/lint_settings.h"
+#include "runner/catalog_objects.h"
 #include "runner/plan.h"
 
 namespace pgshift::runner {
@@ -31,7 +32,7 @@ struct StageReview {
 
 struct PlanReview {
   std::vector<StageReview> stages;  // parallel to plan.stages
-  std::vector<std::string> tables;  // every table the plan touches: the fingerprint's scope
+  CatalogObjects objects;           // every object the plan names: the fingerprint's scope
   std::vector<std::string> errors;  // "plan.toml:9: stage `x` sql: ..."
 };
 

@@ -63,7 +63,7 @@ Outcome Undo(Database& db, const Plan& plan, const PlanReview& review, const Run
              "undoing " + std::to_string(undo.size()) + " stage(s) back to " + checkpoint_name});
   for (std::size_t i : undo) {
     const Stage& stage = plan.stages[i];
-    StepContext context{db, settings, sink, review.tables, stage.id};
+    StepContext context{db, settings, sink, review.objects, stage.id};
     const std::string reset =
         "status = 'rolled back', steps_done = 0, rows_done = 0, rows_scanned = 0, "
         "rows_total = NULL, cursor = NULL, max_key = NULL, batch_size = NULL, "
@@ -89,7 +89,7 @@ Outcome Undo(Database& db, const Plan& plan, const PlanReview& review, const Run
     }
     sink.Emit({"stage-rolled-back", stage.id, "rolled back"});
   }
-  auto now = TakeFingerprint(db, review.tables);
+  auto now = TakeFingerprint(db, review.objects);
   if (const DbError* error = ErrorOf(now))
     return {false, "cannot take the fingerprint: " + error->message};
   const auto diff = FingerprintDiff(checkpoint, std::get<Fingerprint>(now));

@@ -68,7 +68,7 @@ std::optional<StepFailure> WithLockRetries(StepContext& context, const std::stri
     if (!error->LockTimeout() && !error->Deadlock()) {
       return StepFailure{what + " failed: " + error->message};
     }
-    blockers = DescribeBlockers(context.db, context.tables);
+    blockers = DescribeBlockers(context.db, context.objects.Relations());
     RunEvent event{"lock-retry", context.stage_id, "", MillisSince(start)};
     event.detail = {{"attempt", attempt + 1},
                     {"of", attempts},

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/catalog_objects.h"
 #include "runner/database.h"
 #include "runner/events.h"
 #include "runner/plan_review.h"
@@ -20,7 +21,8 @@ struct StepContext {
   Database& db;
   const RunSettings& settings;
   EventSink& sink;
-  const std::vector<std::string>& tables;  // whose lock holders to name when blocked
+  // What the plan names: what its checkpoints cover, and whose lock holders to name when blocked.
+  const CatalogObjects& objects;
   std::string stage_id;
 };
 
