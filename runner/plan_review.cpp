@@ -101,7 +101,12 @@ class Reviewer {
     std::vector<const Node*> nodes;
     std::vector<std::size_t> begins;
     std::vector<std::pair<rules::TableLock, int>> held;  // locks taken earlier in this transaction
-    for (const parser::Statement& statement : parsed.statements) {
+    for (std::size_t index = 0; index < parsed.statements.size(); ++index) {
+      const parser::Statement& statement = parsed.statements[index];
+      if (statement.nested()) {
+        Nested(parsed, index, reviews, held, where, lint, nodes);
+        continue;
+      }
       begins.push_back(statement.span.begin);
       StatementReview review;
       review.sql = std::string(statement.text);
@@ -132,6 +137,26 @@ class Reviewer {
       for (const Node* node : nodes) catalog_.Apply(node, false);
     }
     return reviews;
+  }
+
+  // A statement written inside a DO block or a function body runs as part of it, never on its
+  // own: a DO block's at once, so its locks and schema changes are the DO statement's; a
+  // function's when it is called, so only the objects it names count (for the checkpoints).
+  void Nested(const parser::ParsedFile& parsed, std::size_t index,
+              std::vector<StatementReview>& reviews,
+              std::vector<std::pair<rules::TableLock, int>>& held, const std::string& where,
+              bool lint, std::vector<const Node*>& nodes) {
+    const Node* node = parsed.statements[index].node;
+    if (node == nullptr || reviews.empty()) return;
+    objects_.Add(node);
+    const Node* top = parsed.statements[parsed.TopLevelOf(index)].node;
+    if (top == nullptr || top->node_case != PG_QUERY__NODE__NODE_DO_STMT) return;
+    StatementReview& container = reviews.back();
+    for (const rules::TableLock& lock : rules::LocksOf(node, settings_.pg_version, catalog_)) {
+      container.locks.push_back(rules::DescribeLock(lock));
+      if (lint) CheckHeldLock(lock, held, container, where);
+    }
+    nodes.push_back(node);
   }
 
   // A stage's statements share one transaction, so a lock taken by one is held through the rest:

@@ -252,6 +252,25 @@ rollback = ["ALTER TABLE transfers DROP COLUMN note", "ALTER TABLE accounts DROP
   EXPECT_GE(events_.Count("lock-retry"), 1) << "the runner never waited for transfers";
 }
 
+// What a DO block or a function body holds runs with it, not a second time on its own.
+TEST_F(Executor, StatementsInsideABodyRunOnlyAsPartOfIt) {
+  const CheckedPlan p = PlanFrom(R"toml(
+id = "bodies"
+[[stage]]
+id = "audit"
+phase = "expand"
+sql = ["DO $$ BEGIN CREATE TABLE audit (id int); END $$",
+       "CREATE FUNCTION make_log() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE log (id int); END $$"]
+rollback = ["DROP FUNCTION make_log()", "DROP TABLE audit"]
+)toml");
+  const runner::Outcome outcome = Run(p, 1);
+  ASSERT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM pg_class WHERE relname IN ('audit', 'log')"), "1");
+  const runner::Outcome rolled_back =
+      runner::RollbackPlan(*db_, p.plan, p.review, QuickSettings(), {}, events_);
+  EXPECT_TRUE(rolled_back.ok) << rolled_back.message;
+}
+
 TEST_F(Executor, AnInvalidIndexFromAFailedBuildIsDroppedBeforeTheRetry) {
   const CheckedPlan p = PlanFrom(R"toml(
 id = "unique-name"

@@ -211,6 +211,34 @@ rollback = [
   EXPECT_EQ(PlanJson(std::get<Plan>(parsed), review)["sequences"][0], "app.order_no");
 }
 
+// What a DO block or a function body holds runs as part of it, never as a statement of its own.
+TEST(Plan, StatementsInsideBodiesAreNotRunOnTheirOwn) {
+  auto parsed = ParsePlan(R"toml(
+id = "p"
+[[stage]]
+id = "bodies"
+phase = "expand"
+sql = [
+  "DO $$ BEGIN CREATE TABLE audit (id int); ALTER TABLE users ADD COLUMN note text; END $$",
+  "CREATE FUNCTION make_log() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE log (id int); END $$",
+]
+rollback = ["DROP FUNCTION make_log()", "ALTER TABLE users DROP COLUMN note", "DROP TABLE audit"]
+)toml",
+                          "p.toml");
+  ASSERT_TRUE(std::holds_alternative<Plan>(parsed));
+  const PlanReview review = ReviewPlan(std::get<Plan>(parsed), {});
+  EXPECT_TRUE(review.errors.empty()) << review.errors.front();
+  ASSERT_EQ(review.stages[0].sql.size(), 2u);
+  EXPECT_EQ(review.stages[0].sql[0].sql.rfind("DO $$", 0), 0u);
+  EXPECT_EQ(review.stages[0].sql[1].sql.rfind("CREATE FUNCTION", 0), 0u);
+  // The DO block takes the locks of what it runs; the function's body runs later, when called.
+  ASSERT_EQ(review.stages[0].sql[0].locks.size(), 1u);
+  EXPECT_NE(review.stages[0].sql[0].locks[0].find("ACCESS EXCLUSIVE on users"), std::string::npos);
+  EXPECT_TRUE(review.stages[0].sql[1].locks.empty());
+  EXPECT_EQ(review.objects.tables, (std::vector<std::string>{"audit", "log", "users"}));
+  EXPECT_EQ(review.objects.functions, (std::vector<std::string>{"make_log"}));
+}
+
 // `pgshift plan` output for the worked example, as a golden file.
 TEST(Plan, RenderingMatchesTheGoldenFile) {
   const std::string dir = std::string(PGSHIFT_SOURCE_DIR) + "/tests/fixtures/plans/";
