@@ -1,6 +1,7 @@
-// Checkpoints: the catalog state of the tables a plan touches (columns, types, nullability,
-// defaults, constraints, indexes, triggers), as sorted lines and a hash of them. Rollback proves
-// it is back where it was by comparing fingerprints.
+// Checkpoints: the catalog state of the objects a plan names (tables with their columns, types,
+// nullability, defaults, constraints, indexes and triggers; views, indexes and sequences named on
+// their own; functions by signature and definition; enum labels, domains and other types), as
+// sorted lines and a hash of them. Rollback proves it is back where it was by comparing them.
 #pragma once
 
 #include <optional>
