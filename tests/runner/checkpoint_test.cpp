@@ -1,4 +1,5 @@
-// Checkpoints against a real server: what the fingerprint covers beyond tables.
+// Checkpoints against a real server: what the fingerprint covers beyond tables, and the runner's
+// own queries (the baseline, the ledger) waiting for locks as its statements do.
 #include <gtest/gtest.h>
 
 #include "runner/executor.h"
@@ -148,6 +149,57 @@ rollback = []
   EXPECT_NE(outcome.message.find("+ users_count: function users_count() definition md5 "),
             std::string::npos)
       << outcome.message;
+}
+
+// Reading a table's catalog state waits behind an ACCESS EXCLUSIVE lock on it (PostgreSQL 15
+// locks the table to deparse its defaults and indexes), so the baseline is retried and the
+// blocker named, as for a statement.
+TEST_F(Checkpoint, ABlockedBaselineIsRetriedThenNamesTheBlocker) {
+  const CheckedPlan p = PlanFrom(kFunctionPlan);
+  auto blocker = ConnectTo(url_);
+  ASSERT_TRUE(blocker);
+  Sql(*blocker, "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE /* the nightly job */");
+  const runner::Outcome outcome = Run(p, 1);
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_NE(outcome.message.find("gave up on taking the baseline fingerprint after 3 attempts"),
+            std::string::npos)
+      << outcome.message;
+  EXPECT_NE(outcome.message.find("pid " + std::to_string(blocker->BackendPid()) +
+                                 " (idle in transaction"),
+            std::string::npos)
+      << outcome.message;
+  EXPECT_NE(outcome.message.find("AccessExclusiveLock on users"), std::string::npos);
+  EXPECT_NE(outcome.message.find("the nightly job"), std::string::npos);
+  EXPECT_EQ(events_.Count("lock-retry"), 3);
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM pgshift.plans WHERE baseline_fingerprint IS NULL"),
+            "1");
+  Sql(*blocker, "COMMIT");
+  const runner::Outcome after = Run(p, 1);
+  EXPECT_TRUE(after.ok) << after.message;
+}
+
+TEST_F(Checkpoint, ABlockedLedgerIsRetriedThenNamesTheBlocker) {
+  const CheckedPlan p = PlanFrom(kFunctionPlan);
+  ASSERT_TRUE(Run(p, 1).ok);
+  auto blocker = ConnectTo(url_);
+  ASSERT_TRUE(blocker);
+  Sql(*blocker, "BEGIN; LOCK TABLE pgshift.stages IN ACCESS EXCLUSIVE MODE");
+  const runner::Outcome run = Run(p, 1);
+  EXPECT_FALSE(run.ok);
+  EXPECT_NE(run.message.find("gave up on reading the ledger after 3 attempts"), std::string::npos)
+      << run.message;
+  EXPECT_NE(run.message.find("pid " + std::to_string(blocker->BackendPid()) + " ("),
+            std::string::npos)
+      << run.message;
+  EXPECT_NE(run.message.find("AccessExclusiveLock on pgshift.stages"), std::string::npos)
+      << run.message;
+  const runner::Outcome rollback = Rollback(p);
+  EXPECT_FALSE(rollback.ok);
+  EXPECT_NE(rollback.message.find("gave up on reading the ledger"), std::string::npos)
+      << rollback.message;
+  Sql(*blocker, "COMMIT");
+  const runner::Outcome after = Rollback(p);
+  EXPECT_TRUE(after.ok) << after.message;
 }
 
 }  // namespace
