@@ -121,6 +121,9 @@ struct LockEntry {
   int until_version; // first major version it no longer describes (0: still current)
   // What else it does that the table lock alone does not say, for messages; may be empty.
   std::string_view also = {};
+  // Gives the table new, empty storage (TRUNCATE): its relfilenode changes, as in a rewrite,
+  // but there is no work in proportion to its size.
+  bool new_storage = false;
 };
 
 // One lock a statement takes, on one table.
