@@ -78,14 +78,14 @@ std::string Observed(const TableVerdict& v) {
   return out;
 }
 
-std::string Predicted(const TableVerdict& v, int pg_version) {
+std::string Predicted(const TableVerdict& v) {
   if (!v.predicted) return "no lock";
   const rules::TableLock& p = *v.predicted;
   std::string out(rules::LockModeName(p.mode));
   if (p.work != rules::TableWork::kCatalogOnly)
     out += ", " + std::string(rules::TableWorkName(p.work));
   if (v.predicted_new_storage && p.work != rules::TableWork::kRewrite) out += ", new storage";
-  return out + " (" + std::string(rules::LockFor(p.form, pg_version).sql) + ")";
+  return out + " (" + runner::FormsText(v.forms) + ")";
 }
 
 void Statement(const TracedStatement& s, const runner::TraceReport& report, std::ostream& out) {
@@ -120,7 +120,7 @@ void Statement(const TracedStatement& s, const runner::TraceReport& report, std:
     out << '\n';
     for (const TableVerdict& v : s.verdict.tables) {
       out << "    " << Display(v.table) << ": server " << Observed(v) << "; model "
-          << Predicted(v, report.pg_version) << ": "
+          << Predicted(v) << ": "
           << (v.verdict == Verdict::kDisagree ? "DISAGREE" : VerdictName(v.verdict)) << '\n';
       for (const std::string& problem : v.problems) out << "      - " << problem << '\n';
     }
@@ -177,7 +177,7 @@ void RenderTraceJson(const runner::TraceReport& report, const TraceHeader& heade
     for (const TableVerdict& v : s.verdict.tables) {
       json predicted = nullptr;
       if (v.predicted) {
-        predicted = {{"form", rules::LockFor(v.predicted->form, report.pg_version).sql},
+        predicted = {{"form", runner::FormsText(v.forms)},
                      {"mode", rules::LockModeName(v.predicted->mode)},
                      {"work", rules::TableWorkName(v.predicted->work)},
                      {"new_storage", v.predicted_new_storage}};

@@ -93,7 +93,7 @@ std::variant<TraceReport, std::string> TraceFile(Database& db, const parser::Sou
     traced.start = source.PositionOf(statement.span.begin);
     traced.sql = std::string(statement.text);
     if (!report.stopped.empty()) {
-      traced.observation = {TraceStatus::kNotRun, report.stopped};
+      traced.observation = {TraceStatus::kNotRun, "the trace stopped: " + report.stopped};
     } else if (IsTransactionControl(statement)) {
       traced.observation = {TraceStatus::kSkipped,
                             options.mode.commit
@@ -117,9 +117,10 @@ std::variant<TraceReport, std::string> TraceFile(Database& db, const parser::Sou
       const auto& error = traced.observation.error;
       if (traced.observation.status == TraceStatus::kFailed &&
           (options.mode.commit || (error && error->connection_lost))) {
+        const std::string line = "line " + std::to_string(traced.start.line);
         report.stopped = error && error->connection_lost
-                             ? "not run: the connection was lost"
-                             : "not run: an earlier statement failed, and each one was committed";
+                             ? "the connection was lost at " + line
+                             : line + " failed, and the statements before it are committed";
       }
     }
     report.statements.push_back(std::move(traced));

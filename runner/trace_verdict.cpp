@@ -42,7 +42,7 @@ std::string Work(const rules::TableLock& lock, bool new_storage) {
 
 void JudgePredicted(TableVerdict& v, bool sampled) {
   const rules::TableLock& p = *v.predicted;
-  const std::string form = "`" + std::string(rules::LockFor(p.form, 0).sql) + "`";
+  const std::string form = "`" + FormsText(v.forms) + "`";
   const std::string model = "the model (" + form + ") says ";
   if (p.named_by_index) {
     v.verdict = Verdict::kUnknown;
@@ -104,6 +104,15 @@ std::string_view VerdictName(Verdict verdict) {
   return "";
 }
 
+std::string FormsText(const std::vector<rules::Form>& forms) {
+  std::string out;
+  for (const rules::Form form : forms) {
+    if (!out.empty()) out += " + ";
+    out += rules::LockFor(form, 0).sql;
+  }
+  return out;
+}
+
 StatementVerdict Judge(const std::vector<rules::TableLock>& predicted,
                        const StatementObservation& observed, int pg_version) {
   StatementVerdict out;
@@ -118,9 +127,12 @@ StatementVerdict Judge(const std::vector<rules::TableLock>& predicted,
       v.table = lock.table;
       v.predicted = lock;
       v.predicted_new_storage = new_storage;
+      v.forms.push_back(lock.form);
       out.tables.push_back(std::move(v));
       continue;
     }
+    if (std::find(it->forms.begin(), it->forms.end(), lock.form) == it->forms.end())
+      it->forms.push_back(lock.form);
     if (lock.mode > it->predicted->mode) {
       const TableWork work = std::max(it->predicted->work, lock.work);
       it->predicted = lock;

@@ -22,10 +22,14 @@ enum class Verdict {
 
 std::string_view VerdictName(Verdict verdict);  // "agree", "disagree", ...
 
+// "ADD COLUMN ... + CREATE INDEX": the forms of a table's prediction, as users write them.
+std::string FormsText(const std::vector<rules::Form>& forms);
+
 struct TableVerdict {
   parser::QualifiedName table;
   // The model's lock on the table (strongest mode, heaviest work of its forms), if any.
   std::optional<rules::TableLock> predicted;
+  std::vector<rules::Form> forms;  // every form the model sees on the table, in order
   bool predicted_new_storage = false;       // a rewrite, or new empty storage (TRUNCATE)
   std::optional<rules::LockMode> observed;  // strongest mode the statement took or waited for
   bool already_held = false;                // the predicted mode was held before the statement

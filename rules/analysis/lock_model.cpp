@@ -86,6 +86,8 @@ const std::vector<LockEntry> kLockTable = {
     {Form::kRowSecurity, "ALTER TABLE ... ENABLE / DISABLE ROW LEVEL SECURITY", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kInheritance, "ALTER TABLE ... INHERIT / NO INHERIT", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kCreateRule, "CREATE RULE", kAccessExclusive, kCatalogOnly, 0, 0},
+    {Form::kPolicy, "CREATE / ALTER / DROP POLICY", kAccessExclusive, kCatalogOnly, 0, 0},
+    {Form::kCreateStatistics, "CREATE STATISTICS", kShareUpdateExclusive, kCatalogOnly, 10, 0},
     {Form::kComment, "COMMENT ON TABLE / COLUMN", kShareUpdateExclusive, kCatalogOnly, 0, 0},
     {Form::kOtherAlterTable, "ALTER TABLE (other)", kAccessExclusive, kCatalogOnly, 0, 0},
     // Partitions

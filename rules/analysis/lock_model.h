@@ -103,6 +103,8 @@ enum class Form {
   kInheritance,
   kAddIdentity,
   kCreateRule,
+  kPolicy,            // CREATE / ALTER / DROP POLICY
+  kCreateStatistics,
   kComment,
   kInsert,
   kUpdate,              // with a WHERE clause
