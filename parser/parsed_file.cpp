@@ -8,10 +8,17 @@
 #include <string>
 
 #include "parser/embedded_sql.h"
+#include "parser/json_tree.h"
 
 namespace pgshift::parser {
 
-ParseTree::~ParseTree() { pg_query__parse_result__free_unpacked(result_, nullptr); }
+ParseTree::ParseTree(std::unique_ptr<Arena> arena, PgQuery__ParseResult* result)
+    : arena_(std::move(arena)), result_(result) {}
+
+ParseTree::~ParseTree() {
+  // A tree in an arena goes with it; an unpacked one is freed node by node.
+  if (!arena_) pg_query__parse_result__free_unpacked(result_, nullptr);
+}
 
 std::size_t ParseTree::size() const { return result_->n_stmts; }
 
@@ -28,27 +35,86 @@ std::size_t ParsedFile::TopLevelOf(std::size_t index) const {
   return index;
 }
 
-StatementParse ParseStatementText(std::string_view text) {
-  const std::string sql(text);
+namespace {
+
+// libpg_query prints a tree recursively, about 130 bytes of stack per level: an expression of
+// 65,000 chained operators overflows an 8 MB stack. Longer runs are not handed to it.
+constexpr std::size_t kMaxOperatorChain = 20000;
+
+// protobuf-c packs, unpacks and frees recursively, with frames about four times the decoder's.
+constexpr int kMaxProtobufDepth = 2000;
+
+SyntaxError ErrorAt(const PgQueryError& error, const std::string& sql) {
+  // cursorpos is 1-based and counts characters; 0 means no position.
+  const std::size_t cursor = error.cursorpos > 0 ? error.cursorpos - 1 : 0;
+  return SyntaxError{error.message, ByteOffsetOfCodePoint(sql, cursor)};
+}
+
+SyntaxError TooDeep() {
+  return SyntaxError{"the statement nests too deeply for pgshift to analyse; check it by hand", 0};
+}
+
+void SetTree(StatementParse& parse, std::shared_ptr<ParseTree> tree) {
+  parse.tree = std::move(tree);
+  // A span the splitter kept whole holds exactly one statement, except for oddities such as
+  // `CREATE RULE ... (a; b)`, whose actions stay inside the one RuleStmt.
+  if (parse.tree->size() > 0) parse.node = parse.tree->statement(0);
+}
+
+// The protobuf route: slower (see json_tree.h), kept for a tree the JSON decoder declines.
+StatementParse ParseWithProtobuf(const std::string& sql) {
   PgQueryProtobufParseResult result = pg_query_parse_protobuf(sql.c_str());
   StatementParse parse;
   if (result.error != nullptr) {
-    // cursorpos is 1-based and counts characters; 0 means no position.
-    const std::size_t cursor = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
-    parse.error = SyntaxError{result.error->message, ByteOffsetOfCodePoint(sql, cursor)};
+    parse.error = ErrorAt(*result.error, sql);
   } else {
     auto* unpacked = pg_query__parse_result__unpack(
         nullptr, result.parse_tree.len, reinterpret_cast<const uint8_t*>(result.parse_tree.data));
     if (unpacked == nullptr) {
       parse.error = SyntaxError{"parser returned an unreadable tree", 0};
     } else {
-      parse.tree = std::make_shared<ParseTree>(unpacked);
-      // A span the splitter kept whole holds exactly one statement, except for oddities such as
-      // `CREATE RULE ... (a; b)`, whose actions stay inside the one RuleStmt.
-      if (parse.tree->size() > 0) parse.node = parse.tree->statement(0);
+      SetTree(parse, std::make_shared<ParseTree>(unpacked));
     }
   }
   pg_query_free_protobuf_parse_result(result);
+  return parse;
+}
+
+std::size_t LongestOperatorChain(std::string_view sql) {
+  std::size_t longest = 0;
+  for (const RawStatement& raw : SplitStatements(sql).statements) {
+    longest = std::max(longest, raw.operator_chain);
+  }
+  return longest;
+}
+
+}  // namespace
+
+StatementParse ParseStatementText(std::string_view text,
+                                  std::optional<std::size_t> operator_chain) {
+  if ((operator_chain ? *operator_chain : LongestOperatorChain(text)) > kMaxOperatorChain) {
+    return StatementParse{.error = TooDeep()};
+  }
+  const std::string sql(text);
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  StatementParse parse;
+  if (result.error != nullptr) {
+    parse.error = ErrorAt(*result.error, sql);
+  } else {
+    const std::string_view json(result.parse_tree);
+    // The structs take a little less than twice the bytes of their JSON: one block usually
+    // holds them (a second one would double the arena; a file's trees all stay in memory).
+    auto arena = std::make_unique<Arena>(2 * json.size() + 256);
+    const JsonTree decoded = DecodeJsonParseTree(json, sql, *arena);
+    if (decoded.tree != nullptr) {
+      SetTree(parse, std::make_shared<ParseTree>(std::move(arena), decoded.tree));
+    } else if (decoded.too_deep || JsonNestingDepth(json) > kMaxProtobufDepth) {
+      parse.error = TooDeep();
+    } else {
+      parse = ParseWithProtobuf(sql);
+    }
+  }
+  pg_query_free_parse_result(result);
   return parse;
 }
 
@@ -78,8 +144,9 @@ std::vector<Piece> PiecesAt(std::string_view text, const RawStatement& raw) {
   return pieces;
 }
 
-StatementParse ParseSpan(std::string_view text, Span span) {
-  StatementParse parse = ParseStatementText(text.substr(span.begin, span.size()));
+StatementParse ParseSpan(std::string_view text, Span span,
+                         std::optional<std::size_t> operator_chain = std::nullopt) {
+  StatementParse parse = ParseStatementText(text.substr(span.begin, span.size()), operator_chain);
   if (parse.error) parse.error->offset += span.begin;
   return parse;
 }
@@ -116,7 +183,7 @@ ParsedFile ParseSql(std::string_view original) {
   }
 
   for (const RawStatement& raw : split.statements) {
-    StatementParse outcome = ParseSpan(text, raw.span);
+    StatementParse outcome = ParseSpan(text, raw.span, raw.operator_chain);
     if (outcome.error && !raw.inner_semicolons.empty()) {
       // An unbalanced parenthesis may have swallowed the statements after it: report the error
       // on the first piece and analyse the rest on their own.

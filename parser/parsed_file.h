@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parser/arena.h"
 #include "parser/source_text.h"
 #include "parser/splitter.h"
 
@@ -23,10 +24,11 @@ struct SyntaxError {
   std::size_t offset = 0;  // byte offset in the file
 };
 
-// Owns one statement's unpacked protobuf parse tree.
+// Owns one statement's protobuf-c parse tree: unpacked by protobuf-c, or built in an arena.
 class ParseTree {
  public:
   explicit ParseTree(PgQuery__ParseResult* result) : result_(result) {}
+  ParseTree(std::unique_ptr<Arena> arena, PgQuery__ParseResult* result);
   ~ParseTree();
   ParseTree(const ParseTree&) = delete;
   ParseTree& operator=(const ParseTree&) = delete;
@@ -36,6 +38,7 @@ class ParseTree {
   const PgQuery__Node* statement(std::size_t i) const;
 
  private:
+  std::unique_ptr<Arena> arena_;  // when set, holds every node of result_
   PgQuery__ParseResult* result_;
 };
 
@@ -87,7 +90,11 @@ struct StatementParse {
   const PgQuery__Node* node = nullptr;
   std::optional<SyntaxError> error;
 };
-StatementParse ParseStatementText(std::string_view sql);
+// `operator_chain` is the statement's RawStatement::operator_chain when the caller has split it;
+// otherwise it is measured here. A statement that would nest too deeply to analyse (see
+// splitter.h and json_tree.h) gets an error instead of a tree.
+StatementParse ParseStatementText(std::string_view sql,
+                                  std::optional<std::size_t> operator_chain = std::nullopt);
 
 // Parses `text`, which must have passed ValidateText.
 ParsedFile ParseSql(std::string_view text);

@@ -44,6 +44,10 @@ SourceText::SourceText(std::string path, std::string text)
   for (std::size_t i = 0; i < text_.size(); ++i) {
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
   }
+  // Every file's text stays until the report is rendered; a string grown by doubling (as a file
+  // read through a stream is) would hold up to twice its size.
+  text_.shrink_to_fit();
+  line_starts_.shrink_to_fit();
 }
 
 LineColumn SourceText::PositionOf(std::size_t offset) const {

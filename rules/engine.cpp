@@ -26,7 +26,11 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
   finding.help = pending.report.help;
   finding.lock = pending.report.lock;
   // Edits are exact only on the file's own statements, not inside a DO block or function body.
-  if (!file.statements[pending.report.statement].nested()) finding.fix = pending.report.fix;
+  // Findings about suppression comments carry no edits and may come from a file without
+  // statements.
+  if (!pending.report.fix.empty() && !file.statements[pending.report.statement].nested()) {
+    finding.fix = pending.report.fix;
+  }
   finding.file = source.path();
   if (pending.report.span) {
     finding.span = *pending.report.span;
@@ -99,17 +103,20 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
   for (PendingFinding& p : about_suppressions) pending.push_back(std::move(p));
 }
 
+bool Enabled(const RuleDefinition& rule, const LintSettings& settings) {
+  const std::string key(rule.doc->id);
+  if (settings.disabled.count(key) > 0) return false;
+  if (settings.pg_version < rule.doc->min_pg_version) return false;
+  if (rule.doc->contract_change && settings.ContractExpected()) return false;
+  if (rule.doc->needs_release && settings.release == nullptr) return false;
+  return rule.doc->enabled_by_default || settings.enabled.count(key) > 0;
+}
+
 }  // namespace
 
 bool RuleEnabled(std::string_view id, const LintSettings& settings) {
   const RuleDefinition* rule = FindRule(id);
-  if (rule == nullptr) return false;
-  const std::string key(id);
-  if (settings.disabled.count(key) > 0) return false;
-  if (settings.pg_version < rule->doc->min_pg_version) return false;
-  if (rule->doc->contract_change && settings.ContractExpected()) return false;
-  if (rule->doc->needs_release && settings.release == nullptr) return false;
-  return rule->doc->enabled_by_default || settings.enabled.count(key) > 0;
+  return rule != nullptr && Enabled(*rule, settings);
 }
 
 Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
@@ -175,7 +182,8 @@ FileReport LintSource(const parser::SourceText& source, const LintSettings& conf
 
   std::vector<const RuleDefinition*> rules;
   for (const RuleDefinition& rule : AllRules()) {
-    if (rule.check != nullptr && RuleEnabled(rule.doc->id, settings)) rules.push_back(&rule);
+    // Enabled, not RuleEnabled: looking each rule up again by id is quadratic in the rules.
+    if (rule.check != nullptr && Enabled(rule, settings)) rules.push_back(&rule);
   }
 
   for (std::size_t i = 0; i < file.statements.size(); ++i) {

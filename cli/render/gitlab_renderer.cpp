@@ -47,7 +47,7 @@ void RenderGitlab(const std::vector<LintedFile>& files, std::ostream& out) {
       });
     }
   }
-  out << issues.dump(2) << '\n';
+  out << issues.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace pgshift::cli

@@ -75,7 +75,7 @@ void RenderSarif(const std::vector<LintedFile>& files, std::ostream& out) {
          {"columnKind", "unicodeCodePoints"},
          {"results", results}}}},
   };
-  out << document.dump(2) << '\n';
+  out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace pgshift::cli
