@@ -69,6 +69,9 @@ DbResult<std::unique_ptr<Database>> Connect(const std::string& url,
 
 // The URL with any password replaced by ***, for messages and the journal.
 std::string RedactUrl(std::string_view url);
+// `text` (an error message about connecting to `url`) with the URL's password, as written or
+// percent-decoded, replaced by ***: libpq quotes the parts of a URL it cannot read.
+std::string RedactPassword(std::string_view text, std::string_view url);
 
 // A qualified name quoted part by part: "app.users" → app.users, "My Table" → "My Table".
 std::string QuoteQualified(Database& db, std::string_view name);

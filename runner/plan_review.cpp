@@ -8,6 +8,7 @@
 #include "parser/parsed_file.h"
 #include "rules/analysis/catalog.h"
 #include "rules/analysis/lock_model.h"
+#include "rules/analysis/transactions.h"
 #include "rules/engine.h"
 #include "runner/statement_objects.h"
 
@@ -16,49 +17,16 @@ namespace {
 
 using parser::Node;
 
-bool HasConcurrentlyOption(Node* const* items, std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i) {
-    if (items[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-        parser::Str(items[i]->def_elem->defname) == "concurrently") {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Statements PostgreSQL refuses inside a transaction block.
-bool OutsideTransaction(const Node* node, std::string& index_name) {
-  switch (node->node_case) {
-    case PG_QUERY__NODE__NODE_INDEX_STMT: {
-      const auto* index = node->index_stmt;
-      if (!index->concurrent) return false;
-      if (!parser::Str(index->idxname).empty()) {
-        const std::string schema =
-            index->relation ? std::string(parser::Str(index->relation->schemaname)) : "";
-        index_name = (schema.empty() ? "" : schema + ".") + index->idxname;
-      }
-      return true;
-    }
-    case PG_QUERY__NODE__NODE_DROP_STMT:
-      return node->drop_stmt->concurrent;
-    case PG_QUERY__NODE__NODE_REINDEX_STMT:
-      return HasConcurrentlyOption(node->reindex_stmt->params, node->reindex_stmt->n_params);
-    case PG_QUERY__NODE__NODE_VACUUM_STMT:
-      return node->vacuum_stmt->is_vacuumcmd;
-    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-      for (std::size_t i = 0; i < node->alter_table_stmt->n_cmds; ++i) {
-        const Node* cmd = node->alter_table_stmt->cmds[i];
-        if (cmd->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
-        const Node* def = cmd->alter_table_cmd->def;
-        if (def != nullptr && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
-            def->partition_cmd->concurrent) {
-          return true;
-        }
-      }
-      return false;
-    default:
-      return false;
-  }
+// The name of the index a CREATE INDEX CONCURRENTLY builds (schema-qualified as written), or
+// empty: the runner drops it when the build fails and leaves an invalid index behind.
+std::string ConcurrentIndexName(const Node* node) {
+  if (node->node_case != PG_QUERY__NODE__NODE_INDEX_STMT || !node->index_stmt->concurrent)
+    return "";
+  const auto* index = node->index_stmt;
+  if (parser::Str(index->idxname).empty()) return "";
+  const std::string schema =
+      index->relation ? std::string(parser::Str(index->relation->schemaname)) : "";
+  return (schema.empty() ? "" : schema + ".") + index->idxname;
 }
 
 int LineWithin(std::string_view text, std::size_t offset) {
@@ -121,7 +89,8 @@ class Reviewer {
                     "`: the runner manages transactions itself (each stage is one "
                     "transaction; CONCURRENTLY statements run outside one)");
         }
-        review.outside_transaction = OutsideTransaction(node, review.concurrent_index);
+        review.outside_transaction = !rules::RefusedInTransactionBlock(node).empty();
+        review.concurrent_index = ConcurrentIndexName(node);
         if (review.outside_transaction) held.clear();  // a transaction ends before it
         for (const rules::TableLock& lock : rules::LocksOf(node, settings_.pg_version, catalog_)) {
           review.locks.push_back(rules::DescribeLock(lock));

@@ -23,5 +23,17 @@ TEST(RedactUrl, LeavesUrlsWithoutPasswordsAlone) {
   EXPECT_EQ(RedactUrl("postgresql:///db"), "postgresql:///db");
 }
 
+TEST(RedactPassword, HidesTheUrlsPasswordInAMessage) {
+  EXPECT_EQ(RedactPassword("invalid percent-encoded token: \"pw%zzsecret\"",
+                           "postgresql://u:pw%zzsecret@h/db"),
+            "invalid percent-encoded token: \"***\"");
+  EXPECT_EQ(RedactPassword("auth failed for p@ss", "postgres://u:p%40ss@h/db"),
+            "auth failed for ***");
+  EXPECT_EQ(RedactPassword("bad value xyz", "postgresql://h/db?user=a&password=xyz"),
+            "bad value ***");
+  EXPECT_EQ(RedactPassword("it was a b here", "host=h password='a b' dbname=d"), "it was *** here");
+  EXPECT_EQ(RedactPassword("nothing secret", "postgresql://u@h/db"), "nothing secret");
+}
+
 }  // namespace
 }  // namespace pgshift::runner
