@@ -35,6 +35,12 @@ std::size_t ParsedFile::TopLevelOf(std::size_t index) const {
   return index;
 }
 
+bool ParsedFile::RunsWithTopLevel(std::size_t index) const {
+  const PgQuery__Node* top = statements[TopLevelOf(index)].node;
+  return !statements[index].nested() ||
+         (top != nullptr && top->node_case == PG_QUERY__NODE__NODE_DO_STMT);
+}
+
 namespace {
 
 // libpg_query prints a tree recursively, about 130 bytes of stack per level: an expression of

@@ -82,6 +82,9 @@ struct ParsedFile {
 
   // The top-level statement that contains statement `index` (itself when it is top-level).
   std::size_t TopLevelOf(std::size_t index) const;
+  // Whether statement `index` runs when its top-level statement runs: a top-level statement, or
+  // one written in a DO block. A function's body runs only when the function is called.
+  bool RunsWithTopLevel(std::size_t index) const;
 };
 
 // One statement's SQL parsed on its own; a syntax error's offset is relative to `sql`.

@@ -118,8 +118,7 @@ class Reviewer {
     const Node* node = parsed.statements[index].node;
     if (node == nullptr || reviews.empty()) return;
     objects_.Add(node);
-    const Node* top = parsed.statements[parsed.TopLevelOf(index)].node;
-    if (top == nullptr || top->node_case != PG_QUERY__NODE__NODE_DO_STMT) return;
+    if (!parsed.RunsWithTopLevel(index)) return;
     StatementReview& container = reviews.back();
     for (const rules::TableLock& lock : rules::LocksOf(node, settings_.pg_version, catalog_)) {
       container.locks.push_back(rules::DescribeLock(lock));

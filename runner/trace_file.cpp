@@ -17,12 +17,14 @@ std::string At(const parser::SourceText& source, std::size_t offset) {
   return source.path() + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": ";
 }
 
-// The model's locks for top-level statement `top` and the statements nested in it, each judged
-// against the catalog as the ones before it leave it.
+// The model's locks for top-level statement `top` and the statements of a DO block in it, each
+// judged against the catalog as the ones before it leave it. A function body's statements take
+// their locks when the function is called, not when it is created.
 std::vector<rules::TableLock> Predict(const parser::ParsedFile& file, std::size_t top,
                                       int pg_version, rules::Catalog catalog) {
   std::vector<rules::TableLock> locks;
   for (std::size_t i = top; i < file.statements.size() && file.TopLevelOf(i) == top; ++i) {
+    if (!file.RunsWithTopLevel(i)) continue;
     for (rules::TableLock& lock : rules::LocksOf(file.statements[i].node, pg_version, catalog)) {
       locks.push_back(std::move(lock));
     }

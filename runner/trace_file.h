@@ -21,7 +21,7 @@ struct TracedStatement {
   parser::Span span;
   parser::LineColumn start;
   std::string sql;
-  std::vector<rules::TableLock> predicted;  // its own and those of statements nested in it
+  std::vector<rules::TableLock> predicted;  // its own and those of a DO block in it
   StatementObservation observation;
   StatementVerdict verdict;
   std::vector<rules::Finding> findings;

@@ -168,6 +168,22 @@ TEST_F(TraceTest, ALockTheModelCannotSeeIsADisagreement) {
   EXPECT_EQ(report.Count(Verdict::kDisagree), 1u);
 }
 
+// A function's body takes its locks when it is called: creating it locks no table, and the model
+// predicts none (before, the body's lock was predicted and the trace disagreed).
+// A DO block's statements run at once: their locks are the DO statement's.
+TEST_F(TraceTest, AFunctionBodyLocksNothingWhenCreatedButADoBlockDoes) {
+  const runner::TraceReport report = Trace(
+      "CREATE FUNCTION widen() RETURNS void LANGUAGE plpgsql AS\n"
+      "$$ BEGIN ALTER TABLE users ADD COLUMN note text; END $$;\n"
+      "DO $$ BEGIN ALTER TABLE users ADD COLUMN flag boolean; END $$;\n");
+  ASSERT_EQ(report.statements.size(), 2u);
+  EXPECT_EQ(report.statements[0].verdict.verdict, Verdict::kNone);
+  EXPECT_TRUE(report.statements[0].predicted.empty());
+  EXPECT_EQ(report.statements[1].verdict.verdict, Verdict::kAgree);
+  ASSERT_EQ(report.statements[1].predicted.size(), 1u);
+  EXPECT_EQ(report.statements[1].predicted[0].table.name, "users");
+}
+
 TEST_F(TraceTest, SchemaDdlDescribesTheSchemaWithoutLockingIt) {
   Sql(*db_,
       "CREATE TYPE mood AS ENUM ('sad', 'happy');"
