@@ -14,5 +14,7 @@ void AddRunCommand(CLI::App& app, int& exit_code);
 void AddStatusCommand(CLI::App& app, int& exit_code);
 void AddRollbackCommand(CLI::App& app, int& exit_code);
 void AddHistoryCommand(CLI::App& app, int& exit_code);
+void AddTraceCommand(CLI::App& app, int& exit_code);
+void AddLocksCommand(CLI::App& app, int& exit_code);
 
 }  // namespace pgshift::cli

@@ -13,7 +13,7 @@
 //   [phases]                        # directory conventions: expand = ["db/expand/**"], ...
 //   max_memory = "2GiB"             # what linting one file may hold; larger files are refused
 //   [runner]                        # defaults of `pgshift run` (flags override them)
-//   lock_timeout = "1s"             # also statement_timeout, idle_in_transaction_timeout,
+//   lock_timeout = "500ms"          # also statement_timeout, idle_in_transaction_timeout,
 //   retries = 5                     #   retry_delay, batch_time, throttle (durations)
 //   batch_size = 1000               # first backfill batch
 //   journal = "/var/lib/pgshift/journal.db"

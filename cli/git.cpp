@@ -3,7 +3,7 @@
 #include <map>
 #include <optional>
 
-#include "cli/subprocess.h"
+#include "runner/process.h"
 
 namespace pgshift::cli {
 namespace {
@@ -38,7 +38,8 @@ GitResult<std::string> Git::Run(const std::vector<std::string>& args,
                                 std::string stdin_data) const {
   std::vector<std::string> argv{"git", "-C", top_.string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  const SubprocessResult run = RunSubprocess(argv, {std::move(stdin_data), kGitEnvironment, {}});
+  const runner::ProcessResult run =
+      runner::RunProcess(argv, {.stdin_data = std::move(stdin_data), .env = kGitEnvironment});
   if (!run.started) return GitError{"git is not installed (or not on PATH)", true};
   if (run.exit_code != 0) {
     return GitError{"git " + args.front() + ": " + FirstLine(run.err.empty() ? run.out : run.err)};
@@ -47,8 +48,8 @@ GitResult<std::string> Git::Run(const std::vector<std::string>& args,
 }
 
 GitResult<Git> Git::Open(const std::filesystem::path& directory) {
-  const SubprocessResult run = RunSubprocess(
-      {"git", "-C", directory.string(), "rev-parse", "--show-toplevel"}, {{}, kGitEnvironment, {}});
+  const runner::ProcessResult run = runner::RunProcess(
+      {"git", "-C", directory.string(), "rev-parse", "--show-toplevel"}, {.env = kGitEnvironment});
   if (!run.started) return GitError{"git is not installed (or not on PATH)", true};
   if (run.exit_code != 0) {
     return GitError{directory.string() + " is not in a git work tree (" + FirstLine(run.err) + ")",

@@ -165,20 +165,24 @@ rules::Catalog Deployed(const rules::Catalog* history) {
 
 // Lints a migration whose way down starts at `down` (text.size() when it has none). The down
 // section is judged against the schema the up section leaves, deployed, and not as part of the
-// release: it is not what the release runs.
+// release: it is not what the release runs. `after_up`, when given, receives the catalog the up
+// section leaves (its objects new), unless the file is unreadable.
 rules::FileReport LintMigration(const parser::SourceText& source, std::size_t down,
-                                const rules::LintSettings& settings,
-                                const rules::Catalog* history) {
+                                const rules::LintSettings& settings, const rules::Catalog* history,
+                                rules::Catalog* after_up = nullptr) {
   const std::string_view text = source.text();
-  if (down >= text.size()) return rules::LintSource(source, settings, history);
-  rules::FileReport report =
-      rules::LintSource(parser::SourceText(source.path(), Only(text, 0, down)), settings, history);
-  rules::Catalog after_up = Deployed(history);
-  rules::ReplayMigration(text.substr(0, down), /*unreleased=*/false, after_up);
+  if (down >= text.size()) return rules::LintSource(source, settings, history, after_up);
+  rules::Catalog up;
+  rules::FileReport report = rules::LintSource(
+      parser::SourceText(source.path(), Only(text, 0, down)), settings, history, &up);
+  if (report.unreadable) return report;
+  rules::Catalog deployed = up;
+  deployed.MarkAllReleased();
+  if (after_up != nullptr) *after_up = std::move(up);
   rules::LintSettings down_settings = settings;
   down_settings.release = nullptr;
   rules::FileReport way_down = rules::LintSource(
-      parser::SourceText(source.path(), Only(text, down, text.size())), down_settings, &after_up);
+      parser::SourceText(source.path(), Only(text, down, text.size())), down_settings, &deployed);
   report.findings.insert(report.findings.end(), way_down.findings.begin(), way_down.findings.end());
   report.notes.insert(report.notes.end(), way_down.notes.begin(), way_down.notes.end());
   report.statements += way_down.statements;
@@ -190,6 +194,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
             std::vector<std::optional<LintedFile>>& slots) {
   rules::Catalog catalog;
   std::size_t replayed = 0, unreadable = 0;
+  bool replayed_unreleased = false;
   // Earlier migrations are read within the limit of the job's inputs.
   std::size_t max_bytes = parser::ParseLimits{}.FileBytes();
   for (const Step& step : job.steps) {
@@ -228,7 +233,13 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
       const rules::Catalog deployed = step.replay ? rules::Catalog() : Deployed(&catalog);
       const rules::Catalog* history =
           job.root.empty() ? nullptr : (step.replay ? &catalog : &deployed);
-      rules::FileReport report = LintMigration(source, down, settings[*step.input], history);
+      // Checking a migration applies it to a copy of the history: that copy becomes the history
+      // for the next file, which saves parsing it again. Not when a released file follows an
+      // unreleased one, whose objects must stay new while this file's are released.
+      const bool advance = !job.root.empty() && step.replay && (unreleased || !replayed_unreleased);
+      rules::Catalog after;
+      rules::FileReport report = LintMigration(source, down, settings[*step.input], history,
+                                               advance ? &after : nullptr);
       if (!job.root.empty()) {
         report.notes.push_back(
             path + ": judged against " + std::to_string(replayed) + " earlier migration(s) in " +
@@ -239,12 +250,25 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
         report.notes.push_back(path + ":" + std::to_string(source.PositionOf(down).line) +
                                ": down section: checked, not replayed into the history");
       }
+      const bool readable = !report.unreadable;
       replayed_text = slots[*step.input].emplace(LintedFile{std::move(source), std::move(report)})
                           .source.text();
+      if (advance) {
+        if (!readable) {
+          ++unreadable;
+          continue;
+        }
+        catalog = std::move(after);
+        if (!unreleased) catalog.MarkAllReleased();
+        replayed_unreleased = replayed_unreleased || unreleased;
+        ++replayed;
+        continue;
+      }
     }
     if (!job.root.empty() && step.replay) {
       const std::string_view up = replayed_text.substr(0, down);
       if (rules::ReplayMigration(up, unreleased, catalog)) {
+        replayed_unreleased = replayed_unreleased || unreleased;
         ++replayed;
       } else {
         ++unreadable;

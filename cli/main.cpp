@@ -16,12 +16,14 @@ int main(int argc, char** argv) {
   AddLintCommand(app, exit_code);
   AddBaselineCommand(app, exit_code);
   AddRulesCommands(app, exit_code);
+  AddLocksCommand(app, exit_code);
   AddPlanCommand(app, exit_code);
   AddRunCommand(app, exit_code);
   AddStatusCommand(app, exit_code);
   AddRollbackCommand(app, exit_code);
   AddHistoryCommand(app, exit_code);
   AddSandboxCommand(app, exit_code);
+  AddTraceCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

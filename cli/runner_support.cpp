@@ -94,7 +94,7 @@ std::optional<std::string> ResolveTarget(const TargetOptions& target, const std:
 
 void AddSettingsFlags(CLI::App& command, SettingsFlags& flags, bool backfill) {
   command.add_option("--lock-timeout", flags.lock_timeout,
-                     "Longest wait for a lock per attempt (default 1s)");
+                     "Longest wait for a lock per attempt (default 500ms)");
   command
       .add_option("--retries", flags.retries,
                   "Attempts after the first when a lock is not granted (default 5)")

@@ -71,10 +71,19 @@ std::string TypeSpec::ToString() const {
 void VisitNodes(const ProtobufCMessage* message, const std::function<void(const Node&)>& visit) {
   if (message == nullptr) return;
   const ProtobufCMessageDescriptor* descriptor = message->descriptor;
-  if (descriptor == &pg_query__node__descriptor) {
-    visit(*reinterpret_cast<const Node*>(message));
-  }
   const auto* base = reinterpret_cast<const char*>(message);
+  if (descriptor == &pg_query__node__descriptor) {
+    const Node& node = *reinterpret_cast<const Node*>(message);
+    visit(node);
+    // A Node is a oneof over some 250 node types: go straight to the one that is set rather than
+    // look at every field.
+    const ProtobufCFieldDescriptor* field =
+        protobuf_c_message_descriptor_get_field(descriptor, node.node_case);
+    if (field != nullptr) {
+      VisitNodes(*reinterpret_cast<ProtobufCMessage* const*>(base + field->offset), visit);
+    }
+    return;
+  }
   for (unsigned i = 0; i < descriptor->n_fields; ++i) {
     const ProtobufCFieldDescriptor& field = descriptor->fields[i];
     if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
@@ -113,15 +122,11 @@ int LocationOf(const Node* node) {
   int found = -1;
   // Most node messages carry an int32 field named "location"; take the smallest one set.
   VisitNodes(node, [&](const Node& n) {
-    const ProtobufCMessage* inner = nullptr;
-    const auto* fields = reinterpret_cast<const char*>(&n);
-    const ProtobufCMessageDescriptor* d = n.base.descriptor;
-    for (unsigned i = 0; i < d->n_fields; ++i) {
-      const auto& f = d->fields[i];
-      if (f.id == n.node_case && f.type == PROTOBUF_C_TYPE_MESSAGE) {
-        inner = *reinterpret_cast<ProtobufCMessage* const*>(fields + f.offset);
-      }
-    }
+    const ProtobufCFieldDescriptor* member =
+        protobuf_c_message_descriptor_get_field(n.base.descriptor, n.node_case);
+    if (member == nullptr || member->type != PROTOBUF_C_TYPE_MESSAGE) return;
+    const auto* inner = *reinterpret_cast<ProtobufCMessage* const*>(
+        reinterpret_cast<const char*>(&n) + member->offset);
     if (inner == nullptr) return;
     const auto* field = protobuf_c_message_descriptor_get_field_by_name(inner->descriptor,
                                                                          "location");

@@ -197,7 +197,7 @@ void AddEmbeddedStatements(ParsedFile& file, std::size_t index) {
   }
 
   for (const Piece& piece : pieces) {
-    StatementParse parse = ParseStatementText(piece.text, file.limits, file.arena.get());
+    StatementParse parse = ParseStatementText(piece.text, file.limits);
     if (!queries_count && IsQuery(parse.node)) continue;
     auto offsets = std::make_shared<std::vector<std::size_t>>(piece.text.size() + 1);
     for (std::size_t k = 0; k <= piece.text.size(); ++k) {
@@ -213,6 +213,10 @@ void AddEmbeddedStatements(ParsedFile& file, std::size_t index) {
       statement.error->offset = (*offsets)[std::min(statement.error->offset, piece.text.size())];
     statement.parent = index;
     statement.offsets = std::move(offsets);
+    if (parse.tree) {
+      file.tree_bytes += parse.tree->bytes();
+      file.trees.push_back(std::move(parse.tree));
+    }
     file.statements.push_back(std::move(statement));
     AddEmbeddedStatements(file, file.statements.size() - 1);
   }

@@ -1,7 +1,7 @@
 // Runs work on a thread with a large stack. libpg_query turns a parse tree into its output
-// recursively, as the rules walk it, so a deeply nested or chained expression needs far more
-// stack than a thread's default 8 MB (a chain of 5,000 `+` overflows it); the parser also
-// refuses statements nested deeper than it can walk (parser/nesting.h).
+// recursively, as the tree decoder and the rules walk it, so the deepest statements the parser
+// accepts (parser/parsed_file.cpp, json_tree.h) need stack to spare, the more so in a sanitizer
+// build, whose frames are several times larger.
 #pragma once
 
 #include <cstddef>

@@ -5,53 +5,22 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include <algorithm>
-#include <cstddef>
 #include <cstdio>
 #include <string>
 
 #include "parser/embedded_sql.h"
+#include "parser/json_tree.h"
 #include "parser/large_stack.h"
-#include "parser/nesting.h"
 
 namespace pgshift::parser {
 
-// Parse trees of one file in 64 KB blocks: protobuf-c makes a dozen or more allocations per
-// statement, whose malloc headers and one-by-one (recursive) frees cost more than the nodes.
-class TreeArena {
- public:
-  void* Allocate(std::size_t size) {
-    size = std::max<std::size_t>((size + 7) & ~std::size_t{7}, 8);
-    if (size > kBlock / 4) {  // a large array: a block of its own
-      bytes_ += size;
-      return blocks_.emplace_back(new std::byte[size]).get();
-    }
-    if (used_ + size > kBlock) {
-      current_ = blocks_.emplace_back(new std::byte[kBlock]).get();
-      used_ = 0;
-      bytes_ += kBlock;
-    }
-    void* at = current_ + used_;
-    used_ += size;
-    return at;
-  }
-  std::size_t bytes() const { return bytes_; }
+ParseTree::ParseTree(std::unique_ptr<Arena> arena, PgQuery__ParseResult* result)
+    : arena_(std::move(arena)), result_(result) {}
 
-  ProtobufCAllocator Allocator() {
-    return {[](void* arena, std::size_t size) { return static_cast<TreeArena*>(arena)->Allocate(size); },
-            [](void*, void*) {}, this};
-  }
-
- private:
-  static constexpr std::size_t kBlock = 64 * 1024;
-  std::vector<std::unique_ptr<std::byte[]>> blocks_;
-  std::byte* current_ = nullptr;
-  std::size_t used_ = kBlock;
-  std::size_t bytes_ = 0;
-};
-
-std::size_t ArenaBytes(const TreeArena& arena) { return arena.bytes(); }
-
-ParseTree::~ParseTree() { pg_query__parse_result__free_unpacked(result_, nullptr); }
+ParseTree::~ParseTree() {
+  // A tree in an arena goes with it; an unpacked one is freed node by node.
+  if (!arena_) pg_query__parse_result__free_unpacked(result_, nullptr);
+}
 
 std::size_t ParseTree::size() const { return result_->n_stmts; }
 
@@ -68,7 +37,30 @@ std::size_t ParsedFile::TopLevelOf(std::size_t index) const {
   return index;
 }
 
+bool ParsedFile::RunsWithTopLevel(std::size_t index) const {
+  const PgQuery__Node* top = statements[TopLevelOf(index)].node;
+  return !statements[index].nested() ||
+         (top != nullptr && top->node_case == PG_QUERY__NODE__NODE_DO_STMT);
+}
+
 namespace {
+
+// libpg_query prints a tree recursively, about 130 bytes of stack per level: an expression of
+// 65,000 chained operators overflows an 8 MB stack. Longer runs are not handed to it.
+constexpr std::size_t kMaxOperatorChain = 20000;
+
+// protobuf-c packs, unpacks and frees recursively, with frames about four times the decoder's.
+constexpr int kMaxProtobufDepth = 2000;
+
+SyntaxError ErrorAt(const PgQueryError& error, const std::string& sql) {
+  // cursorpos is 1-based and counts characters; 0 means no position.
+  const std::size_t cursor = error.cursorpos > 0 ? error.cursorpos - 1 : 0;
+  return SyntaxError{error.message, ByteOffsetOfCodePoint(sql, cursor)};
+}
+
+SyntaxError TooDeep() {
+  return SyntaxError{"the statement nests too deeply for pgshift to analyse; check it by hand", 0};
+}
 
 std::string Megabytes(std::size_t bytes) {
   char text[32];
@@ -80,47 +72,75 @@ constexpr const char* kRaiseLimit =
     "Raise max_memory in pgshift.toml (or --max-memory), or split the file; see "
     "docs/configuration.md.";
 
-}  // namespace
+void SetTree(StatementParse& parse, std::shared_ptr<ParseTree> tree) {
+  parse.tree = std::move(tree);
+  // A span the splitter kept whole holds exactly one statement, except for oddities such as
+  // `CREATE RULE ... (a; b)`, whose actions stay inside the one RuleStmt.
+  if (parse.tree->size() > 0) parse.node = parse.tree->statement(0);
+}
 
-StatementParse ParseStatementText(std::string_view text, const ParseLimits& limits,
-                                  TreeArena* arena) {
-  StatementParse parse;
-  if (text.size() > limits.StatementBytes()) {
-    parse.error = SyntaxError{"statement not analysed: its " + Megabytes(text.size()) +
-                                  " are more than the " + Megabytes(limits.StatementBytes()) +
-                                  " one statement may take (a 1024th of max_memory)",
-                              0, kRaiseLimit};
-    return parse;
-  }
-  if (const std::optional<std::size_t> at = TooDeep(text)) {
-    parse.error = SyntaxError{
-        "statement not analysed: nested or chained more than " + std::to_string(kMaxNesting) +
-            " levels deep (PostgreSQL's own parser stops at 10,000 levels of parentheses)",
-        *at, "Split the expression, or check this statement by hand."};
-    return parse;
-  }
-  const std::string sql(text);
+// The protobuf route: slower (see json_tree.h), kept for a tree the JSON decoder declines.
+StatementParse ParseWithProtobuf(const std::string& sql) {
   PgQueryProtobufParseResult result = pg_query_parse_protobuf(sql.c_str());
+  StatementParse parse;
   if (result.error != nullptr) {
-    // cursorpos is 1-based and counts characters; 0 means no position.
-    const std::size_t cursor = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
-    parse.error = SyntaxError{result.error->message, ByteOffsetOfCodePoint(sql, cursor)};
+    parse.error = ErrorAt(*result.error, sql);
   } else {
-    ProtobufCAllocator allocator;
-    if (arena != nullptr) allocator = arena->Allocator();
     auto* unpacked = pg_query__parse_result__unpack(
-        arena != nullptr ? &allocator : nullptr, result.parse_tree.len,
-        reinterpret_cast<const uint8_t*>(result.parse_tree.data));
+        nullptr, result.parse_tree.len, reinterpret_cast<const uint8_t*>(result.parse_tree.data));
     if (unpacked == nullptr) {
       parse.error = SyntaxError{"parser returned an unreadable tree", 0};
     } else {
-      // A span the splitter kept whole holds exactly one statement, except for oddities such as
-      // `CREATE RULE ... (a; b)`, whose actions stay inside the one RuleStmt.
-      if (unpacked->n_stmts > 0) parse.node = unpacked->stmts[0]->stmt;
-      if (arena == nullptr) parse.tree = std::make_shared<ParseTree>(unpacked);
+      // The unpacked structs take about four times their wire format.
+      SetTree(parse, std::make_shared<ParseTree>(unpacked, 4 * result.parse_tree.len));
     }
   }
   pg_query_free_protobuf_parse_result(result);
+  return parse;
+}
+
+std::size_t LongestOperatorChain(std::string_view sql) {
+  std::size_t longest = 0;
+  for (const RawStatement& raw : SplitStatements(sql).statements) {
+    longest = std::max(longest, raw.operator_chain);
+  }
+  return longest;
+}
+
+}  // namespace
+
+StatementParse ParseStatementText(std::string_view text, const ParseLimits& limits,
+                                  std::optional<std::size_t> operator_chain) {
+  if (text.size() > limits.StatementBytes()) {
+    return StatementParse{.error = SyntaxError{
+                              "statement not analysed: its " + Megabytes(text.size()) +
+                                  " are more than the " + Megabytes(limits.StatementBytes()) +
+                                  " one statement may take (a 1024th of max_memory)",
+                              0, kRaiseLimit}};
+  }
+  if ((operator_chain ? *operator_chain : LongestOperatorChain(text)) > kMaxOperatorChain) {
+    return StatementParse{.error = TooDeep()};
+  }
+  const std::string sql(text);
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  StatementParse parse;
+  if (result.error != nullptr) {
+    parse.error = ErrorAt(*result.error, sql);
+  } else {
+    const std::string_view json(result.parse_tree);
+    // The structs take a little less than twice the bytes of their JSON: one block usually
+    // holds them (a second one would double the arena; a file's trees all stay in memory).
+    auto arena = std::make_unique<Arena>(2 * json.size() + 256);
+    const JsonTree decoded = DecodeJsonParseTree(json, sql, *arena);
+    if (decoded.tree != nullptr) {
+      SetTree(parse, std::make_shared<ParseTree>(std::move(arena), decoded.tree));
+    } else if (decoded.too_deep || JsonNestingDepth(json) > kMaxProtobufDepth) {
+      parse.error = TooDeep();
+    } else {
+      parse = ParseWithProtobuf(sql);
+    }
+  }
+  pg_query_free_parse_result(result);
   return parse;
 }
 
@@ -150,25 +170,12 @@ std::vector<Piece> PiecesAt(std::string_view text, const RawStatement& raw) {
   return pieces;
 }
 
-StatementParse ParseSpan(ParsedFile& file, std::string_view text, Span span) {
+StatementParse ParseSpan(const ParsedFile& file, std::string_view text, Span span,
+                         std::optional<std::size_t> operator_chain = std::nullopt) {
   StatementParse parse =
-      ParseStatementText(text.substr(span.begin, span.size()), file.limits, file.arena.get());
+      ParseStatementText(text.substr(span.begin, span.size()), file.limits, operator_chain);
   if (parse.error) parse.error->offset += span.begin;
   return parse;
-}
-
-// Whether the file now holds more than its limit allows, with room left for parsing one more
-// statement; if so, says where it stopped. `text_bytes`: the file's text and its copies.
-bool OverLimit(ParsedFile& file, std::size_t text_bytes, std::size_t offset) {
-  const std::size_t used = text_bytes + ArenaBytes(*file.arena) +
-                           file.statements.size() * kStatementOverhead +
-                           file.limits.ParserReserve();
-  if (used <= file.limits.memory) return false;
-  file.over_limit = ParseNote{
-      offset, "too large to lint: its text, parse trees and statements need more than the " +
-                  Megabytes(file.limits.memory) +
-                  " pgshift may use for one file (max_memory); stopped here. " + kRaiseLimit};
-  return true;
 }
 
 void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_semicolon,
@@ -180,14 +187,31 @@ void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_s
   statement.text = text.substr(span.begin, span.size());
   statement.error = std::move(parse.error);
   statement.node = parse.node;
+  if (parse.tree) {
+    file.tree_bytes += parse.tree->bytes();
+    file.trees.push_back(std::move(parse.tree));
+  }
   file.statements.push_back(std::move(statement));
   AddEmbeddedStatements(file, file.statements.size() - 1);
+}
+
+// Whether the file now holds more than its limit allows, with room left for parsing one more
+// statement; if so, says where it stopped. `text_bytes`: the file's text and its copies.
+bool OverLimit(ParsedFile& file, std::size_t text_bytes, std::size_t offset) {
+  const std::size_t used = text_bytes + file.tree_bytes +
+                           file.statements.size() * kStatementOverhead +
+                           file.limits.ParserReserve();
+  if (used <= file.limits.memory) return false;
+  file.over_limit = ParseNote{
+      offset, "too large to lint: its text, parse trees and statements need more than the " +
+                  Megabytes(file.limits.memory) +
+                  " pgshift may use for one file (max_memory); stopped here. " + kRaiseLimit};
+  return true;
 }
 
 ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
   SplitResult split = SplitStatements(original);
   ParsedFile file;
-  file.arena = std::make_shared<TreeArena>();
   file.limits = limits;
   file.comments = std::move(split.comments);
   file.meta_commands = std::move(split.meta_commands);
@@ -204,7 +228,7 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
   const std::size_t text_bytes = original.size() + blanked.size();
   for (const RawStatement& raw : split.statements) {
     if (OverLimit(file, text_bytes, raw.span.begin)) break;
-    StatementParse outcome = ParseSpan(file, text, raw.span);
+    StatementParse outcome = ParseSpan(file, text, raw.span, raw.operator_chain);
     if (outcome.error && !raw.inner_semicolons.empty()) {
       // An unbalanced parenthesis may have swallowed the statements after it: report the error
       // on the first piece and analyse the rest on their own.

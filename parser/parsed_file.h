@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parser/arena.h"
 #include "parser/limits.h"
 #include "parser/source_text.h"
 #include "parser/splitter.h"
@@ -25,12 +26,12 @@ struct SyntaxError {
   std::string help;        // what to do, when it is not simply fixing the SQL
 };
 
-class TreeArena;
-
-// Owns one statement's unpacked protobuf parse tree, when it was not made in an arena.
+// Owns one statement's protobuf-c parse tree: unpacked by protobuf-c, or built in an arena.
 class ParseTree {
  public:
-  explicit ParseTree(PgQuery__ParseResult* result) : result_(result) {}
+  // `bytes`: what an unpacked tree holds, as estimated by its caller.
+  ParseTree(PgQuery__ParseResult* result, std::size_t bytes) : result_(result), bytes_(bytes) {}
+  ParseTree(std::unique_ptr<Arena> arena, PgQuery__ParseResult* result);
   ~ParseTree();
   ParseTree(const ParseTree&) = delete;
   ParseTree& operator=(const ParseTree&) = delete;
@@ -38,9 +39,13 @@ class ParseTree {
   // The statements of this tree; usually one.
   std::size_t size() const;
   const PgQuery__Node* statement(std::size_t i) const;
+  // The memory the tree holds.
+  std::size_t bytes() const { return arena_ ? arena_->bytes() : bytes_; }
 
  private:
+  std::unique_ptr<Arena> arena_;  // when set, holds every node of result_
   PgQuery__ParseResult* result_;
+  std::size_t bytes_ = 0;
 };
 
 struct Statement {
@@ -78,33 +83,36 @@ struct ParsedFile {
   std::vector<Comment> comments;  // including those inside analysed bodies, by position
   std::vector<Span> meta_commands;
   std::vector<ParseNote> notes;
-  // Owns every statement's parse tree: one block of memory per 64 KB of trees, freed at once.
-  std::shared_ptr<TreeArena> arena;
+  std::vector<std::shared_ptr<ParseTree>> trees;  // owners of the statements' nodes
   std::vector<std::unique_ptr<const std::string>> texts;  // owners of nested statements' text
   ParseLimits limits;
+  std::size_t tree_bytes = 0;  // what `trees` hold together
   // Set when the file needs more than limits.memory: parsing stopped at that offset, and the
   // statements after it are missing. Callers refuse such a file rather than judge half of it.
   std::optional<ParseNote> over_limit;
 
   // The top-level statement that contains statement `index` (itself when it is top-level).
   std::size_t TopLevelOf(std::size_t index) const;
+  // Whether statement `index` runs when its top-level statement runs: a top-level statement, or
+  // one written in a DO block. A function's body runs only when the function is called.
+  bool RunsWithTopLevel(std::size_t index) const;
 };
 
-// One statement's SQL parsed on its own; a syntax error's offset is relative to `sql`. A
-// statement longer than limits.StatementBytes() or nested deeper than kMaxNesting
-// (parser/nesting.h) is refused with an error rather than parsed.
+// One statement's SQL parsed on its own; a syntax error's offset is relative to `sql`.
 struct StatementParse {
-  std::shared_ptr<ParseTree> tree;  // null when the tree lives in the arena given
+  std::shared_ptr<ParseTree> tree;
   const PgQuery__Node* node = nullptr;
   std::optional<SyntaxError> error;
 };
+// `operator_chain` is the statement's RawStatement::operator_chain when the caller has split it;
+// otherwise it is measured here. A statement that would nest too deeply to analyse (see
+// splitter.h and json_tree.h), or that is longer than limits.StatementBytes(), gets an error
+// instead of a tree.
 StatementParse ParseStatementText(std::string_view sql, const ParseLimits& limits = {},
-                                  TreeArena* arena = nullptr);
-
-// Bytes an arena holds.
-std::size_t ArenaBytes(const TreeArena& arena);
+                                  std::optional<std::size_t> operator_chain = std::nullopt);
 
 // Parses `text`, which must have passed ValidateText, on a large stack (parser/large_stack.h).
+// Stops, and sets `over_limit`, where the file would need more than limits.memory.
 ParsedFile ParseSql(std::string_view text, const ParseLimits& limits = {});
 
 }  // namespace pgshift::parser

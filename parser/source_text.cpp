@@ -53,6 +53,9 @@ SourceText::SourceText(std::string path, std::string text)
   }
   if (checkpoints_.empty()) checkpoints_.push_back({0, 1, 1});
   line_count_ = line;
+  // Every file's text stays until the report is rendered; a string grown by doubling (as a file
+  // read through a stream is) would hold up to twice its size.
+  text_.shrink_to_fit();
 }
 
 LineColumn SourceText::PositionOf(std::size_t offset) const {

@@ -1,7 +1,9 @@
 #include "parser/splitter.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
+#include <vector>
 
 namespace pgshift::parser {
 namespace {
@@ -62,6 +64,68 @@ class BeginAtomicTracker {
   int depth_ = 0;
 };
 
+// How long a run of operators an expression has: `a || b || c ...`, casts, `IS NULL`, set
+// operations and joins each nest the parse tree one level deeper without parentheses (which the
+// parser's own stack limits), and libpg_query recurses once per level when it prints the tree.
+// Commas, AND, OR and CASE arms start a new run: lists and flattened AND/OR do not nest. The count
+// errs high (every operator character counts), never low.
+class OperatorChainTracker {
+ public:
+  void Reset() { levels_.assign(1, Level{}), longest_ = 0; }
+  std::size_t longest() const { return longest_; }
+
+  void OnChar(char c) {
+    switch (c) {
+      case '(':
+      case '[':
+        levels_.push_back(Level{});
+        return;
+      case ')':
+      case ']':
+        if (levels_.size() > 1) levels_.pop_back();
+        return;
+      case ',':
+        levels_.back().operators = 0;
+        return;
+      default:
+        if (std::string_view("+-*/<>=~!@#%^&|`?:").find(c) != std::string_view::npos) Link(false);
+    }
+  }
+
+  void OnWord(std::string_view word) {
+    static constexpr std::string_view kOperators[] = {
+        "is", "in", "at", "like", "ilike", "isnull", "similar", "between", "collate", "notnull",
+        "operator", "overlaps"};
+    static constexpr std::string_view kStructural[] = {"union", "intersect", "except", "join"};
+    static constexpr std::string_view kBoundaries[] = {"and", "or", "when", "then", "else"};
+    if (word.size() < 2 || word.size() > 9) return;
+    for (std::string_view op : kOperators) {
+      if (EqualsIgnoreCase(word, op)) return Link(false);
+    }
+    for (std::string_view op : kStructural) {
+      if (EqualsIgnoreCase(word, op)) return Link(true);
+    }
+    for (std::string_view op : kBoundaries) {
+      if (EqualsIgnoreCase(word, op)) levels_.back().operators = 0;
+    }
+  }
+
+ private:
+  struct Level {
+    std::size_t operators = 0;   // since the last comma or boundary
+    std::size_t structural = 0;  // set operations and joins, for the whole level
+  };
+
+  void Link(bool structural) {
+    Level& level = levels_.back();
+    ++(structural ? level.structural : level.operators);
+    longest_ = std::max(longest_, level.operators + level.structural);
+  }
+
+  std::vector<Level> levels_{1};
+  std::size_t longest_ = 0;
+};
+
 class Splitter {
  public:
   explicit Splitter(std::string_view text) : text_(text) {}
@@ -114,10 +178,12 @@ class Splitter {
         QuotedString(IsEscapeStringPrefix(pos_));
       } else {
         atomic_.OnWord(text_.substr(start, pos_ - start), paren_depth_);
+        chain_.OnWord(text_.substr(start, pos_ - start));
       }
     } else {
       if (c == '(') ++paren_depth_;
       if (c == ')' && paren_depth_ > 0) --paren_depth_;
+      chain_.OnChar(c);
       ++pos_;
     }
     MarkToken(start, pos_);
@@ -228,6 +294,7 @@ class Splitter {
   void FinishStatement(bool has_semicolon) {
     if (in_statement_) {
       current_.has_semicolon = has_semicolon;
+      current_.operator_chain = chain_.longest();
       current_.terminator_end = has_semicolon ? pos_ : current_.span.end;
       result_.statements.push_back(std::move(current_));
     }
@@ -235,6 +302,7 @@ class Splitter {
     in_statement_ = false;
     paren_depth_ = 0;
     atomic_.Reset();
+    chain_.Reset();
   }
 
   std::string_view text_;
@@ -244,6 +312,7 @@ class Splitter {
   bool in_statement_ = false;
   int paren_depth_ = 0;
   BeginAtomicTracker atomic_;
+  OperatorChainTracker chain_;
 };
 
 }  // namespace

@@ -30,6 +30,9 @@ struct RawStatement {
   // Semicolons inside parentheses or a BEGIN ATOMIC body: the statement continued past them.
   // If the statement does not parse, the caller may split there to recover.
   std::vector<std::size_t> inner_semicolons;
+  // The longest run of operators in one expression, counted high: how deep the parse tree can
+  // nest beyond what parentheses add.
+  std::size_t operator_chain = 0;
 };
 
 struct SplitResult {

@@ -139,17 +139,20 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
   for (PendingFinding& p : about_suppressions) pending.push_back(std::move(p));
 }
 
+bool Enabled(const RuleDefinition& rule, const LintSettings& settings) {
+  const std::string key(rule.doc->id);
+  if (settings.disabled.count(key) > 0) return false;
+  if (settings.pg_version < rule.doc->min_pg_version) return false;
+  if (rule.doc->contract_change && settings.ContractExpected()) return false;
+  if (rule.doc->needs_release && settings.release == nullptr) return false;
+  return rule.doc->enabled_by_default || settings.enabled.count(key) > 0;
+}
+
 }  // namespace
 
 bool RuleEnabled(std::string_view id, const LintSettings& settings) {
   const RuleDefinition* rule = FindRule(id);
-  if (rule == nullptr) return false;
-  const std::string key(id);
-  if (settings.disabled.count(key) > 0) return false;
-  if (settings.pg_version < rule->doc->min_pg_version) return false;
-  if (rule->doc->contract_change && settings.ContractExpected()) return false;
-  if (rule->doc->needs_release && settings.release == nullptr) return false;
-  return rule->doc->enabled_by_default || settings.enabled.count(key) > 0;
+  return rule != nullptr && Enabled(*rule, settings);
 }
 
 Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
@@ -162,7 +165,7 @@ Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
 namespace {
 
 FileReport LintHere(const parser::SourceText& source, const LintSettings& configured,
-                    const Catalog* history) {
+                    const Catalog* history, Catalog* after) {
   FileReport report;
   report.path = source.path();
   if (auto error = parser::ValidateText(source.text())) {
@@ -225,7 +228,8 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
 
   std::vector<const RuleDefinition*> rules;
   for (const RuleDefinition& rule : AllRules()) {
-    if (rule.check != nullptr && RuleEnabled(rule.doc->id, settings)) rules.push_back(&rule);
+    // Enabled, not RuleEnabled: looking each rule up again by id is quadratic in the rules.
+    if (rule.check != nullptr && Enabled(rule, settings)) rules.push_back(&rule);
   }
 
   for (std::size_t i = 0; i < file.statements.size(); ++i) {
@@ -241,6 +245,7 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
     }
     catalog.Apply(node, /*is_new=*/true);
   }
+  if (after != nullptr) *after = std::move(catalog);
 
   ApplySuppressions(file, settings, pending);
 
@@ -259,8 +264,8 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
 
 // Rules walk parse trees recursively, as deep as the parser allows (parser/large_stack.h).
 FileReport LintSource(const parser::SourceText& source, const LintSettings& settings,
-                      const Catalog* history) {
-  return parser::OnLargeStack([&] { return LintHere(source, settings, history); });
+                      const Catalog* history, Catalog* after) {
+  return parser::OnLargeStack([&] { return LintHere(source, settings, history, after); });
 }
 
 }  // namespace pgshift::rules

@@ -24,9 +24,10 @@ struct FileReport {
 };
 
 // `history` is the catalog replayed from earlier migrations, if any; the file's own statements
-// are applied on top of a copy of it.
+// are applied on top of a copy of it. With `after`, that copy is handed back once the file is
+// checked: the catalog the file leaves, its objects marked new, without parsing it again.
 FileReport LintSource(const parser::SourceText& source, const LintSettings& settings,
-                      const Catalog* history = nullptr);
+                      const Catalog* history = nullptr, Catalog* after = nullptr);
 
 // Whether a rule runs under these settings.
 bool RuleEnabled(std::string_view id, const LintSettings& settings);

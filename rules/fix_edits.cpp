@@ -3,6 +3,7 @@
 #include <initializer_list>
 
 #include "parser/tokens.h"
+#include "rules/rule_helpers.h"
 
 namespace pgshift::rules {
 namespace {
@@ -139,6 +140,24 @@ std::string StatementWith(const parser::Statement& statement, const Edit& edit) 
   if (at + edit.span.size() > out.size()) return out;
   out.replace(at, edit.span.size(), edit.replacement);
   return out;
+}
+
+NotValidAdvice AddNotValidThenValidate(const StatementContext& ctx,
+                                       const parser::QualifiedName& table,
+                                       const PgQuery__Constraint& c) {
+  const std::string name = !parser::Str(c.conname).empty() ? QuoteIdent(c.conname) : std::string();
+  const std::string validate =
+      "ALTER TABLE " + SqlName(table) + " VALIDATE CONSTRAINT " + (name.empty() ? "<name>" : name);
+  const std::optional<Edit> not_valid = InsertAtClauseEnd(ctx.statement(), c.location, "NOT VALID");
+  const std::optional<Edit> later = InsertStatementAfterCommit(ctx, validate);
+  NotValidAdvice advice;
+  advice.help = "Add it NOT VALID, then validate it in a later transaction";
+  advice.help += later && !name.empty() ? " (pgshift lint --fix does this):\n  " : ":\n  ";
+  advice.help += (not_valid ? StatementWith(ctx.statement(), *not_valid) : "... NOT VALID") +
+                 ";\n  " + validate + ";";
+  if (!later) advice.help += "  -- in a later migration, or after COMMIT";
+  if (not_valid && later && !name.empty()) advice.fix = {*not_valid, *later};
+  return advice;
 }
 
 }  // namespace pgshift::rules

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parser/parsed_file.h"
 #include "rules/context.h"
@@ -45,5 +46,16 @@ std::optional<std::string> ExpressionText(const parser::Statement& statement, in
 
 // The statement's SQL with `edit` (which must fall inside it) applied: the safe form, for help.
 std::string StatementWith(const parser::Statement& statement, const Edit& edit);
+
+// The safe form of adding constraint `c` to `table` (a CHECK or a foreign key): NOT VALID, then
+// VALIDATE in a later transaction. `help` shows the SQL; `fix` holds both edits when they are
+// exact (the constraint is named and a later transaction exists in the file), else it is empty.
+struct NotValidAdvice {
+  std::string help;
+  std::vector<Edit> fix;
+};
+NotValidAdvice AddNotValidThenValidate(const StatementContext& ctx,
+                                       const parser::QualifiedName& table,
+                                       const PgQuery__Constraint& c);
 
 }  // namespace pgshift::rules

@@ -204,7 +204,7 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
   return WithLockRetries(
       context, "closing `" + context.stage_id + "`", [&]() -> std::optional<DbError> {
         if (auto error = ExecError(db, "BEGIN")) return error;
-        auto done = DoneAssignments(db, context.tables);
+        auto done = DoneAssignments(db, context.objects);
         if (const DbError* error = ErrorOf(done)) return *error;
         return ExecError(
             db,

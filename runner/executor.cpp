@@ -35,8 +35,10 @@ class Runner {
   Outcome Run(const RunRequest& request) {
     if (auto error = ConfigureSession(db_, settings_))
       return Fail("cannot configure the session: " + error->message);
-    if (auto error = EnsureLedger(db_))
-      return Fail("cannot create the ledger (schema pgshift): " + error->message);
+    if (auto failure =
+            Retrying("creating the ledger (schema pgshift)", [&] { return EnsureLedger(db_); })) {
+      return Fail(failure->message);
+    }
     auto locked = LockPlan(db_, plan_.id);
     if (const DbError* error = ErrorOf(locked))
       return Fail("cannot take the plan's lock: " + error->message);
@@ -47,10 +49,41 @@ class Runner {
   }
 
  private:
+  // The runner's own reads and writes (the ledger, fingerprints) wait for locks as its statements
+  // do: at most lock_timeout per attempt, retried, and the blocker named when it gives up.
+  std::optional<StepFailure> Retrying(const std::string& what,
+                                      const std::function<std::optional<DbError>()>& work) {
+    StepContext context{db_, settings_, sink_, review_.objects, ""};
+    return WithLockRetries(context, what, work);
+  }
+
+  std::variant<std::optional<PlanRecord>, StepFailure> ReadRecord() {
+    StepContext context{db_, settings_, sink_, review_.objects, ""};
+    return QueryWithLockRetries<std::optional<PlanRecord>>(
+        context, "reading the ledger", [&] { return ReadPlanRecord(db_, plan_.id); });
+  }
+
+  // Takes the baseline fingerprint and records it, in one transaction.
+  std::optional<StepFailure> RecordBaseline() {
+    std::string hash;
+    auto failure = Retrying("taking the baseline fingerprint", [&]() -> std::optional<DbError> {
+      if (auto error = ExecError(db_, "BEGIN")) return error;
+      auto baseline = TakeFingerprint(db_, review_.objects);
+      if (const DbError* error = ErrorOf(baseline)) return *error;
+      const Fingerprint& f = std::get<Fingerprint>(baseline);
+      hash = f.hash;
+      return ExecError(
+          db_, "UPDATE pgshift.plans SET baseline_fingerprint = " + db_.QuoteLiteral(f.hash) +
+                   ", baseline_detail = " + db_.QuoteLiteral(f.Detail()) +
+                   " WHERE plan_id = " + db_.QuoteLiteral(plan_.id) + "; COMMIT");
+    });
+    if (!failure) sink_.Emit({"checkpoint", "", "baseline fingerprint " + hash});
+    return failure;
+  }
+
   Outcome RunLocked(const RunRequest& request) {
-    auto read = ReadPlanRecord(db_, plan_.id);
-    if (const DbError* error = ErrorOf(read))
-      return Fail("cannot read the ledger: " + error->message);
+    auto read = ReadRecord();
+    if (const auto* failure = std::get_if<StepFailure>(&read)) return Fail(failure->message);
     const auto& existing = std::get<std::optional<PlanRecord>>(read);
     if (existing && existing->checksum != plan_.checksum && !Untouched(*existing)) {
       if (!request.force) {
@@ -62,24 +95,16 @@ class Runner {
                   "the plan changed since it last ran (checksum " + existing->checksum + " → " +
                       plan_.checksum + "); running it anyway (--force)"});
     }
-    if (auto error = RegisterPlan(db_, plan_, RunnerIdentity()))
-      return Fail("cannot register the plan: " + error->message);
-    if (!existing || existing->baseline.empty() || Untouched(*existing)) {
-      auto baseline = TakeFingerprint(db_, review_.tables);
-      if (const DbError* error = ErrorOf(baseline))
-        return Fail("cannot take the baseline fingerprint: " + error->message);
-      const Fingerprint& f = std::get<Fingerprint>(baseline);
-      if (auto error = ExecError(
-              db_, "UPDATE pgshift.plans SET baseline_fingerprint = " + db_.QuoteLiteral(f.hash) +
-                       ", baseline_detail = " + db_.QuoteLiteral(f.Detail()) +
-                       " WHERE plan_id = " + db_.QuoteLiteral(plan_.id))) {
-        return Fail("cannot record the baseline: " + error->message);
-      }
-      sink_.Emit({"checkpoint", "", "baseline fingerprint " + f.hash});
+    const std::string runner = RunnerIdentity();
+    if (auto failure = Retrying("registering the plan in the ledger",
+                                [&] { return RegisterPlan(db_, plan_, runner); })) {
+      return Fail(failure->message);
     }
-    auto reread = ReadPlanRecord(db_, plan_.id);
-    if (const DbError* error = ErrorOf(reread))
-      return Fail("cannot read the ledger: " + error->message);
+    if (!existing || existing->baseline.empty() || Untouched(*existing)) {
+      if (auto failure = RecordBaseline()) return Fail(failure->message);
+    }
+    auto reread = ReadRecord();
+    if (const auto* failure = std::get_if<StepFailure>(&reread)) return Fail(failure->message);
     const PlanRecord record = *std::get<std::optional<PlanRecord>>(reread);
 
     for (std::size_t i = 0; i < request.through; ++i) {
@@ -113,16 +138,18 @@ class Runner {
   std::optional<StepFailure> RunStage(std::size_t index, const StageRecord& before) {
     const Stage& stage = plan_.stages[index];
     const auto start = Clock::now();
+    StepContext context{db_, settings_, sink_, review_.objects, stage.id};
     if (stage.gate) {
-      auto gate = db_.Exec(stage.gate->text);
-      if (const DbError* error = ErrorOf(gate)) {
-        sink_.Emit({"gate-failed", stage.id, "gate query failed: " + error->message});
-        return StepFailure{"its gate failed: " + error->message, error->connection_lost};
+      auto gate = QueryWithLockRetries<Rows>(context, "its gate",
+                                             [&] { return db_.Exec(stage.gate->text); });
+      if (const StepFailure* failure = std::get_if<StepFailure>(&gate)) {
+        sink_.Emit({"gate-failed", stage.id, failure->message});
+        return *failure;
       }
-      if (std::get<Rows>(gate).Scalar() != "t") {
-        sink_.Emit(
-            {"gate-failed", stage.id, "gate returned " + Shown(std::get<Rows>(gate).Scalar())});
-        return StepFailure{"its gate returned " + Shown(std::get<Rows>(gate).Scalar()) +
+      const std::string value = std::get<Rows>(gate).Scalar();
+      if (value != "t") {
+        sink_.Emit({"gate-failed", stage.id, "gate returned " + Shown(value)});
+        return StepFailure{"its gate returned " + Shown(value) +
                            ", not true; the stage did not start"};
       }
       sink_.Emit({"gate-passed", stage.id, "gate returned true"});
@@ -139,11 +166,12 @@ class Runner {
                 "rows_done = 0, rows_scanned = 0, rows_total = NULL, cursor = NULL, "
                 "max_key = NULL, batch_size = NULL, fingerprint = NULL"
               : "";
-    if (auto error = ExecError(
-            db_,
-            StageUpdate(db_, plan_.id, stage.id,
-                        "status = 'running', attempts = attempts + 1, error = NULL" + restart))) {
-      return StepFailure{"cannot mark it running: " + error->message, error->connection_lost};
+    const std::string running =
+        "status = 'running', attempts = attempts + 1, error = NULL" + restart;
+    if (auto failure = WithLockRetries(context, "marking it running in the ledger", [&] {
+          return ExecError(db_, StageUpdate(db_, plan_.id, stage.id, running));
+        })) {
+      return failure;
     }
     sink_.Emit({"stage-started", stage.id,
                 std::string(resuming ? "resuming " : "starting ") +
@@ -151,7 +179,6 @@ class Runner {
                     (resuming && before.steps_done > 0
                          ? " after statement " + std::to_string(before.steps_done)
                          : "")});
-    StepContext context{db_, settings_, sink_, review_.tables, stage.id};
     std::optional<StepFailure> failure;
     if (stage.backfill) {
       StageRecord current = fresh ? StageRecord{} : before;
@@ -163,7 +190,7 @@ class Runner {
             std::string sql =
                 StageUpdate(db_, plan_.id, stage.id, "steps_done = " + std::to_string(end));
             if (!last) return sql;
-            auto done = DoneAssignments(db_, review_.tables);
+            auto done = DoneAssignments(db_, review_.objects);
             if (const DbError* error = ErrorOf(done)) return *error;
             return sql + "; " + StageUpdate(db_, plan_.id, stage.id, std::get<std::string>(done));
           },
@@ -215,8 +242,8 @@ Outcome RunPlan(Database& db, const Plan& plan, const PlanReview& review,
   return Runner(db, plan, review, settings, sink).Run(request);
 }
 
-DbResult<std::string> DoneAssignments(Database& db, const std::vector<std::string>& tables) {
-  auto fingerprint = TakeFingerprint(db, tables);
+DbResult<std::string> DoneAssignments(Database& db, const CatalogObjects& objects) {
+  auto fingerprint = TakeFingerprint(db, objects);
   if (const DbError* error = ErrorOf(fingerprint)) return *error;
   const Fingerprint& f = std::get<Fingerprint>(fingerprint);
   return "status = 'done', finished_at = now(), error = NULL, fingerprint = " +

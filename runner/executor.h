@@ -32,6 +32,6 @@ Outcome RunPlan(Database& db, const Plan& plan, const PlanReview& review,
 
 // The ledger assignments that close a stage: done, finished now, with the catalog fingerprint
 // taken inside the caller's open transaction.
-DbResult<std::string> DoneAssignments(Database& db, const std::vector<std::string>& tables);
+DbResult<std::string> DoneAssignments(Database& db, const CatalogObjects& objects);
 
 }  // namespace pgshift::runner

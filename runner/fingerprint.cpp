@@ -19,11 +19,13 @@ std::string Hash(const std::vector<std::string>& lines) {
   return buffer;
 }
 
-// One table's catalog state; a table that does not exist gives the single line "absent".
-std::string TableQuery(Database& db, const std::string& table) {
-  const std::string name = db.QuoteLiteral(QuoteQualified(db, table));
-  return "WITH r AS (SELECT to_regclass(" + name +
-         ") AS oid) "
+// One relation's catalog state, whatever its kind: a table's columns (types, nullability,
+// defaults, identity), constraints, indexes and triggers; a view's columns and definition; an
+// index's definition; a sequence's parameters and owner. One that does not exist gives "absent".
+std::string RelationQuery(Database& db, const std::string& relation) {
+  const std::string name = db.QuoteLiteral(QuoteQualified(db, relation));
+  return "WITH r AS (SELECT c.oid, c.relkind FROM (SELECT to_regclass(" + name +
+         ") AS oid) o LEFT JOIN pg_class c ON c.oid = o.oid) "
          "SELECT 'column ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) "
          "  || CASE WHEN a.attnotnull THEN ' not null' ELSE ' null' END "
          "  || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') "
@@ -32,16 +34,77 @@ std::string TableQuery(Database& db, const std::string& table) {
          "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = "
          "a.attnum "
          "WHERE a.attrelid = (SELECT oid FROM r) AND a.attnum > 0 AND NOT a.attisdropped "
+         "  AND (SELECT relkind FROM r) IN ('r', 'p', 'v', 'm', 'f') "
          "UNION ALL SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) "
          "  || CASE WHEN convalidated THEN '' ELSE ' (not validated)' END "
          "FROM pg_constraint WHERE conrelid = (SELECT oid FROM r) "
          "UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid) "
          "  || CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END "
-         "FROM pg_index i WHERE i.indrelid = (SELECT oid FROM r) "
+         "FROM pg_index i "
+         "WHERE i.indrelid = (SELECT oid FROM r) OR i.indexrelid = (SELECT oid FROM r) "
          "UNION ALL SELECT 'trigger ' || pg_get_triggerdef(t.oid) || ' (enabled ' || "
          "t.tgenabled::text || ')' "
          "FROM pg_trigger t WHERE t.tgrelid = (SELECT oid FROM r) AND NOT t.tgisinternal "
+         "UNION ALL SELECT 'view definition md5 ' || md5(pg_get_viewdef(oid)) "
+         "FROM r WHERE relkind IN ('v', 'm') "
+         "UNION ALL SELECT 'sequence ' || format_type(s.seqtypid, NULL) || ' start ' || s.seqstart "
+         "  || ' increment ' || s.seqincrement || ' min ' || s.seqmin || ' max ' || s.seqmax "
+         "  || ' cache ' || s.seqcache || CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END "
+         "FROM pg_sequence s WHERE s.seqrelid = (SELECT oid FROM r) "
+         "UNION ALL SELECT 'sequence owned by ' || d.refobjid::regclass::text || '.' || a.attname "
+         "FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = "
+         "d.refobjsubid "
+         "WHERE d.classid = 'pg_class'::regclass AND d.objid = (SELECT oid FROM r) "
+         "  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
          "UNION ALL SELECT 'absent' WHERE (SELECT oid FROM r) IS NULL";
+}
+
+// Where a possibly qualified name (in the written form of runner/database.h) is looked for: its
+// schema, or the search path.
+std::string InSchema(Database& db, const std::string& name, const std::string& namespace_column,
+                     const std::string& visible) {
+  const std::vector<std::string> parts = NameParts(name);
+  if (parts.size() < 2) return visible;
+  return namespace_column + " = (SELECT oid FROM pg_namespace WHERE nspname = " +
+         db.QuoteLiteral(parts[parts.size() - 2]) + ")";
+}
+
+std::string BareName(const std::string& name) { return NameParts(name).back(); }
+
+// Every overload of a function or procedure name: its signature and a hash of its definition.
+std::string FunctionQuery(Database& db, const std::string& function) {
+  const std::string where =
+      "p.proname = " + db.QuoteLiteral(BareName(function)) + " AND " +
+      InSchema(db, function, "p.pronamespace", "pg_function_is_visible(p.oid)");
+  const std::string line =
+      "'function ' || p.oid::regprocedure::text || ' definition md5 ' || "
+      "md5(CASE WHEN p.prokind = 'a' THEN 'aggregate' ELSE pg_get_functiondef(p.oid) END)";
+  return "SELECT " + line + " FROM pg_proc p WHERE " + where +
+         " UNION ALL SELECT 'no function' WHERE NOT EXISTS (SELECT FROM pg_proc p WHERE " + where +
+         ")";
+}
+
+// A type: an enum's labels in order, a domain's base type, default and constraints, a composite
+// type's attributes, a range's subtype.
+std::string TypeQuery(Database& db, const std::string& type) {
+  return "WITH t AS (SELECT * FROM pg_type t WHERE t.typname = " + db.QuoteLiteral(BareName(type)) +
+         " AND " + InSchema(db, type, "t.typnamespace", "pg_type_is_visible(t.oid)") +
+         ") "
+         "SELECT 'type ' || CASE typtype WHEN 'e' THEN 'enum' WHEN 'c' THEN 'composite' "
+         "  WHEN 'r' THEN 'range' WHEN 'd' THEN 'domain over ' || format_type(typbasetype, "
+         "typtypmod) || CASE WHEN typnotnull THEN ' not null' ELSE '' END "
+         "  || coalesce(' default ' || typdefault, '') ELSE typtype::text END FROM t "
+         "UNION ALL SELECT 'type labels ' || string_agg(quote_literal(e.enumlabel), ', ' "
+         "  ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = (SELECT oid FROM t) "
+         "  HAVING count(*) > 0 "
+         "UNION ALL SELECT 'type constraint ' || conname || ' ' || pg_get_constraintdef(oid) "
+         "FROM pg_constraint WHERE contypid = (SELECT oid FROM t) "
+         "UNION ALL SELECT 'type attribute ' || a.attname || ' ' || format_type(a.atttypid, "
+         "a.atttypmod) FROM pg_attribute a "
+         "WHERE a.attrelid = (SELECT typrelid FROM t) AND a.attnum > 0 AND NOT a.attisdropped "
+         "UNION ALL SELECT 'type range of ' || format_type(rngsubtype, NULL) FROM pg_range "
+         "WHERE rngtypid = (SELECT oid FROM t) "
+         "UNION ALL SELECT 'no type' WHERE NOT EXISTS (SELECT 1 FROM t)";
 }
 
 }  // namespace
@@ -52,14 +115,24 @@ std::string Fingerprint::Detail() const {
   return text;
 }
 
-DbResult<Fingerprint> TakeFingerprint(Database& db, const std::vector<std::string>& tables) {
+DbResult<Fingerprint> TakeFingerprint(Database& db, const CatalogObjects& objects) {
   Fingerprint fingerprint;
-  for (const std::string& table : tables) {
-    auto result = db.Exec(TableQuery(db, table));
+  auto take = [&](const std::string& name, const std::string& query) -> std::optional<DbError> {
+    auto result = db.Exec(query);
     if (const DbError* error = ErrorOf(result)) return *error;
     for (const Row& row : std::get<Rows>(result).rows) {
-      fingerprint.lines.push_back(table + ": " + row[0].value_or(""));
+      fingerprint.lines.push_back(name + ": " + row[0].value_or(""));
     }
+    return std::nullopt;
+  };
+  for (const std::string& relation : objects.Relations()) {
+    if (auto error = take(relation, RelationQuery(db, relation))) return *error;
+  }
+  for (const std::string& function : objects.functions) {
+    if (auto error = take(function, FunctionQuery(db, function))) return *error;
+  }
+  for (const std::string& type : objects.types) {
+    if (auto error = take(type, TypeQuery(db, type))) return *error;
   }
   std::sort(fingerprint.lines.begin(), fingerprint.lines.end());
   fingerprint.hash = Hash(fingerprint.lines);

@@ -1,12 +1,14 @@
-// Checkpoints: the catalog state of the tables a plan touches (columns, types, nullability,
-// defaults, constraints, indexes, triggers), as sorted lines and a hash of them. Rollback proves
-// it is back where it was by comparing fingerprints.
+// Checkpoints: the catalog state of the objects a plan names (tables with their columns, types,
+// nullability, defaults, constraints, indexes and triggers; views, indexes and sequences named on
+// their own; functions by signature and definition; enum labels, domains and other types), as
+// sorted lines and a hash of them. Rollback proves it is back where it was by comparing them.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "runner/catalog_objects.h"
 #include "runner/database.h"
 
 namespace pgshift::runner {
@@ -17,7 +19,7 @@ struct Fingerprint {
   std::string Detail() const;      // the lines, one per line: what the ledger keeps
 };
 
-DbResult<Fingerprint> TakeFingerprint(Database& db, const std::vector<std::string>& tables);
+DbResult<Fingerprint> TakeFingerprint(Database& db, const CatalogObjects& objects);
 Fingerprint FingerprintFromDetail(const std::string& detail);
 
 // What differs, as "- line" (in the checkpoint, not now) and "+ line" (now, not in it).

@@ -79,6 +79,8 @@ const StageRecord* PlanRecord::Find(std::string_view id) const {
   return nullptr;
 }
 
+std::vector<std::string> LedgerTables() { return {"pgshift.plans", "pgshift.stages"}; }
+
 std::optional<DbError> EnsureLedger(Database& db) {
   if (LedgerExists(db)) return std::nullopt;
   // One transaction under a fixed advisory lock: two first runners must not race the DDL.

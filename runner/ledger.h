@@ -36,6 +36,9 @@ struct PlanRecord {
   const StageRecord* Find(std::string_view id) const;
 };
 
+// The ledger's tables, schema-qualified: a session that locks them can hold up a runner.
+std::vector<std::string> LedgerTables();
+
 // Creates the schema and tables when missing (serialised between runners).
 std::optional<DbError> EnsureLedger(Database& db);
 bool LedgerExists(Database& db);

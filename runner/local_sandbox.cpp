@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "runner/command.h"
+#include "runner/process.h"
 #include "runner/sandbox.h"
 
 namespace pgshift::runner {
@@ -59,13 +59,13 @@ bool IsSandboxDirectory(const std::string& directory) {
 
 std::optional<SandboxError> Run(const std::vector<std::string>& argv, const SandboxInfo& info,
                                 const std::string& what) {
-  CommandOptions options;
+  ProcessOptions options;
   if (!info.user.empty()) options.as_user = info.user;
   options.cwd = info.directory;
-  const CommandResult result = RunCommand(argv, options);
+  const ProcessResult result = RunProcess(argv, options);
   if (result.exit_code == 0) return std::nullopt;
   return SandboxError{what + " failed (" + CommandLine(argv) +
-                      "): " + Tail(result.err + result.out)};
+                      "): " + (result.started ? Tail(result.err + result.out) : result.error)};
 }
 
 std::optional<SandboxError> StartServer(SandboxInfo& info) {

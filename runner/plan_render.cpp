@@ -33,6 +33,14 @@ void Statements(std::ostream& out, const std::vector<StatementReview>& statement
   }
 }
 
+// The objects a plan names, by kind, in the order they are listed.
+std::vector<std::pair<const char*, const std::vector<std::string>*>> ObjectLists(
+    const CatalogObjects& objects) {
+  return {{"tables", &objects.tables},       {"indexes", &objects.indexes},
+          {"sequences", &objects.sequences}, {"views", &objects.views},
+          {"functions", &objects.functions}, {"types", &objects.types}};
+}
+
 }  // namespace
 
 void RenderPlanText(const Plan& plan, const PlanReview& review, std::ostream& out) {
@@ -40,8 +48,12 @@ void RenderPlanText(const Plan& plan, const PlanReview& review, std::ostream& ou
   if (!plan.summary.empty()) out << ": " << plan.summary;
   out << "\n"
       << plan.stages.size() << (plan.stages.size() == 1 ? " stage" : " stages") << ", checksum "
-      << plan.checksum << "; tables:";
-  for (const std::string& table : review.tables) out << ' ' << table;
+      << plan.checksum;
+  for (const auto& [kind, names] : ObjectLists(review.objects)) {
+    if (names->empty()) continue;
+    out << "; " << kind << ':';
+    for (const std::string& name : *names) out << ' ' << name;
+  }
   out << "\n";
   for (std::size_t i = 0; i < plan.stages.size(); ++i) {
     const Stage& stage = plan.stages[i];
@@ -123,11 +135,10 @@ nlohmann::json PlanJson(const Plan& plan, const PlanReview& review) {
     }
     stages.push_back(std::move(item));
   }
-  return {{"id", plan.id},
-          {"summary", plan.summary},
-          {"checksum", plan.checksum},
-          {"tables", review.tables},
-          {"stages", stages}};
+  nlohmann::json out = {{"id", plan.id}, {"summary", plan.summary}, {"checksum", plan.checksum}};
+  for (const auto& [kind, names] : ObjectLists(review.objects)) out[kind] = *names;
+  out["stages"] = std::move(stages);
+  return out;
 }
 
 }  // namespace pgshift::runner

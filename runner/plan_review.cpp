@@ -3,33 +3,39 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include <algorithm>
-#include <set>
 
 #include "parser/ast.h"
 #include "parser/large_stack.h"
 #include "parser/parsed_file.h"
 #include "rules/analysis/catalog.h"
 #include "rules/analysis/lock_model.h"
+#include "rules/analysis/transactions.h"
 #include "rules/engine.h"
 #include "runner/database.h"
+#include "runner/statement_objects.h"
 
 namespace pgshift::runner {
 namespace {
 
 using parser::Node;
 
-bool HasConcurrentlyOption(Node* const* items, std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i) {
-    if (items[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-        parser::Str(items[i]->def_elem->defname) == "concurrently") {
-      return true;
-    }
-  }
-  return false;
+// The name of the index a CREATE INDEX CONCURRENTLY builds (schema-qualified as written, in the
+// written form of runner/database.h), or empty: the runner drops it when the build fails and
+// leaves an invalid index behind.
+std::string ConcurrentIndexName(const Node* node) {
+  if (node->node_case != PG_QUERY__NODE__NODE_INDEX_STMT || !node->index_stmt->concurrent)
+    return "";
+  const auto* index = node->index_stmt;
+  if (parser::Str(index->idxname).empty()) return "";
+  const std::string_view schema =
+      index->relation ? parser::Str(index->relation->schemaname) : std::string_view();
+  return NameText(schema, index->idxname);
 }
 
-// The one index a DROP INDEX names, in the written form of runner/database.h.
-std::string DroppedIndex(const PgQuery__DropStmt& drop) {
+// The one index a DROP INDEX CONCURRENTLY names, in the same form, or empty.
+std::string DroppedIndexName(const Node* node) {
+  if (node->node_case != PG_QUERY__NODE__NODE_DROP_STMT || !node->drop_stmt->concurrent) return "";
+  const PgQuery__DropStmt& drop = *node->drop_stmt;
   if (drop.remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX || drop.n_objects != 1 ||
       drop.objects[0]->node_case != PG_QUERY__NODE__NODE_LIST) {
     return "";
@@ -38,82 +44,6 @@ std::string DroppedIndex(const PgQuery__DropStmt& drop) {
   if (parts.size() == 1) return NameText("", parts[0]);
   if (parts.size() == 2) return NameText(parts[0], parts[1]);
   return "";
-}
-
-// Statements PostgreSQL refuses inside a transaction block; notes the index a concurrent build
-// or drop names, which a retry looks at.
-bool OutsideTransaction(const Node* node, StatementReview& review) {
-  switch (node->node_case) {
-    case PG_QUERY__NODE__NODE_INDEX_STMT: {
-      const auto* index = node->index_stmt;
-      if (!index->concurrent) return false;
-      if (!parser::Str(index->idxname).empty()) {
-        const std::string_view schema =
-            index->relation ? parser::Str(index->relation->schemaname) : std::string_view();
-        review.concurrent_index = NameText(schema, index->idxname);
-      }
-      return true;
-    }
-    case PG_QUERY__NODE__NODE_DROP_STMT:
-      if (node->drop_stmt->concurrent) review.dropped_index = DroppedIndex(*node->drop_stmt);
-      return node->drop_stmt->concurrent;
-    case PG_QUERY__NODE__NODE_REINDEX_STMT:
-      return HasConcurrentlyOption(node->reindex_stmt->params, node->reindex_stmt->n_params);
-    case PG_QUERY__NODE__NODE_VACUUM_STMT:
-      return node->vacuum_stmt->is_vacuumcmd;
-    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-      for (std::size_t i = 0; i < node->alter_table_stmt->n_cmds; ++i) {
-        const Node* cmd = node->alter_table_stmt->cmds[i];
-        if (cmd->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
-        const Node* def = cmd->alter_table_cmd->def;
-        if (def != nullptr && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
-            def->partition_cmd->concurrent) {
-          return true;
-        }
-      }
-      return false;
-    default:
-      return false;
-  }
-}
-
-// Every RangeVar in a message tree. parser::VisitNodes reaches only Node wrappers, and a
-// statement's own relation (IndexStmt.relation, AlterTableStmt.relation) is a bare RangeVar.
-void VisitRangeVars(const ProtobufCMessage* message, std::set<std::string>& tables) {
-  if (message == nullptr) return;
-  const ProtobufCMessageDescriptor* descriptor = message->descriptor;
-  if (descriptor == &pg_query__range_var__descriptor) {
-    const parser::QualifiedName name =
-        parser::NameOf(reinterpret_cast<const PgQuery__RangeVar*>(message));
-    tables.insert(NameText(name.schema, name.name));
-  }
-  const auto* base = reinterpret_cast<const char*>(message);
-  for (unsigned i = 0; i < descriptor->n_fields; ++i) {
-    const ProtobufCFieldDescriptor& field = descriptor->fields[i];
-    if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
-    if (field.label == PROTOBUF_C_LABEL_REPEATED) {
-      const auto count = *reinterpret_cast<const std::size_t*>(base + field.quantifier_offset);
-      const auto* items = *reinterpret_cast<ProtobufCMessage* const* const*>(base + field.offset);
-      for (std::size_t k = 0; k < count; ++k) VisitRangeVars(items[k], tables);
-    } else {
-      if ((field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-          *reinterpret_cast<const uint32_t*>(base + field.quantifier_offset) != field.id) {
-        continue;
-      }
-      VisitRangeVars(*reinterpret_cast<ProtobufCMessage* const*>(base + field.offset), tables);
-    }
-  }
-}
-
-// Tables a statement names (and the new name of a renamed table): the fingerprint's scope.
-void CollectTables(const Node* node, std::set<std::string>& tables) {
-  VisitRangeVars(&node->base, tables);
-  if (node->node_case == PG_QUERY__NODE__NODE_RENAME_STMT &&
-      node->rename_stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
-      node->rename_stmt->relation) {
-    tables.insert(NameText(parser::Str(node->rename_stmt->relation->schemaname),
-                           parser::Str(node->rename_stmt->newname)));
-  }
 }
 
 int LineWithin(std::string_view text, std::size_t offset) {
@@ -156,7 +86,12 @@ class Reviewer {
     std::vector<const Node*> nodes;
     std::vector<std::size_t> begins;
     std::vector<std::pair<rules::TableLock, int>> held;  // locks taken earlier in this transaction
-    for (const parser::Statement& statement : parsed.statements) {
+    for (std::size_t index = 0; index < parsed.statements.size(); ++index) {
+      const parser::Statement& statement = parsed.statements[index];
+      if (statement.nested()) {
+        Nested(parsed, index, reviews, held, where, lint, nodes);
+        continue;
+      }
       begins.push_back(statement.span.begin);
       StatementReview review;
       review.sql = std::string(statement.text);
@@ -171,13 +106,15 @@ class Reviewer {
                     "`: the runner manages transactions itself (each stage is one "
                     "transaction; CONCURRENTLY statements run outside one)");
         }
-        review.outside_transaction = OutsideTransaction(node, review);
+        review.outside_transaction = !rules::RefusedInTransactionBlock(node).empty();
+        review.concurrent_index = ConcurrentIndexName(node);
+        review.dropped_index = DroppedIndexName(node);
         if (review.outside_transaction) held.clear();  // a transaction ends before it
         for (const rules::TableLock& lock : rules::LocksOf(node, settings_.pg_version, catalog_)) {
           review.locks.push_back(rules::DescribeLock(lock));
           if (lint) CheckHeldLock(lock, held, review, where);
         }
-        CollectTables(node, tables_);
+        objects_.Add(node);
         nodes.push_back(node);
       }
       reviews.push_back(std::move(review));
@@ -187,6 +124,25 @@ class Reviewer {
       for (const Node* node : nodes) catalog_.Apply(node, false);
     }
     return reviews;
+  }
+
+  // A statement written inside a DO block or a function body runs as part of it, never on its
+  // own: a DO block's at once, so its locks and schema changes are the DO statement's; a
+  // function's when it is called, so only the objects it names count (for the checkpoints).
+  void Nested(const parser::ParsedFile& parsed, std::size_t index,
+              std::vector<StatementReview>& reviews,
+              std::vector<std::pair<rules::TableLock, int>>& held, const std::string& where,
+              bool lint, std::vector<const Node*>& nodes) {
+    const Node* node = parsed.statements[index].node;
+    if (node == nullptr || reviews.empty()) return;
+    objects_.Add(node);
+    if (!parsed.RunsWithTopLevel(index)) return;
+    StatementReview& container = reviews.back();
+    for (const rules::TableLock& lock : rules::LocksOf(node, settings_.pg_version, catalog_)) {
+      container.locks.push_back(rules::DescribeLock(lock));
+      if (lint) CheckHeldLock(lock, held, container, where);
+    }
+    nodes.push_back(node);
   }
 
   // A stage's statements share one transaction, so a lock taken by one is held through the rest:
@@ -213,16 +169,17 @@ class Reviewer {
     held.emplace_back(lock, review.line);
   }
 
-  void Finish() { out_.tables.assign(tables_.begin(), tables_.end()); }
+  void Finish() { out_.objects = objects_.Result(); }
   // A plan's own spelling of a table, in the form statements give it (app.users, not "app".users).
   void AddTable(const std::string& table) {
     const std::vector<std::string> parts = NameParts(table);
-    if (parts.size() == 1)
-      tables_.insert(NameText("", parts[0]));
-    else if (parts.size() == 2)
-      tables_.insert(NameText(parts[0], parts[1]));
-    else
-      tables_.insert(table);
+    if (parts.size() == 1) {
+      objects_.AddTable(NameText("", parts[0]));
+    } else if (parts.size() == 2) {
+      objects_.AddTable(NameText(parts[0], parts[1]));
+    } else {
+      objects_.AddTable(table);
+    }
   }
 
   void Error(int line, const std::string& where, const std::string& message) {
@@ -263,7 +220,7 @@ class Reviewer {
   const rules::LintSettings& settings_;
   PlanReview& out_;
   rules::Catalog catalog_;
-  std::set<std::string> tables_;
+  ObjectCollector objects_;
 };
 
 PlanReview ReviewHere(const Plan& plan, const rules::LintSettings& settings);

@@ -10,6 +10,7 @@
 
 #include "rules/finding.h"
 #include "rules/lint_settings.h"
+#include "runner/catalog_objects.h"
 #include "runner/plan.h"
 
 namespace pgshift::runner {
@@ -32,9 +33,9 @@ struct StageReview {
 
 struct PlanReview {
   std::vector<StageReview> stages;  // parallel to plan.stages
-  // Every table the plan touches, in the written form of runner/database.h: the fingerprint's
+  // Every object the plan names, in the written form of runner/database.h: the fingerprint's
   // scope.
-  std::vector<std::string> tables;
+  CatalogObjects objects;
   std::vector<std::string> errors;  // "plan.toml:9: stage `x` sql: ..."
 };
 

@@ -17,9 +17,11 @@ bool Applied(const StageRecord& record) {
 
 Outcome Undo(Database& db, const Plan& plan, const PlanReview& review, const RunSettings& settings,
              const RollbackRequest& request, EventSink& sink) {
-  auto read = ReadPlanRecord(db, plan.id);
-  if (const DbError* error = ErrorOf(read))
-    return {false, "cannot read the ledger: " + error->message};
+  // The runner's own queries wait for locks as its statements do, and name the blocker.
+  StepContext plan_context{db, settings, sink, review.objects, ""};
+  auto read = QueryWithLockRetries<std::optional<PlanRecord>>(
+      plan_context, "reading the ledger", [&] { return ReadPlanRecord(db, plan.id); });
+  if (const auto* failure = std::get_if<StepFailure>(&read)) return {false, failure->message};
   const auto& found = std::get<std::optional<PlanRecord>>(read);
   if (!found)
     return {false, "plan `" + plan.id + "` never ran on this database: nothing to roll back"};
@@ -63,7 +65,7 @@ Outcome Undo(Database& db, const Plan& plan, const PlanReview& review, const Run
              "undoing " + std::to_string(undo.size()) + " stage(s) back to " + checkpoint_name});
   for (std::size_t i : undo) {
     const Stage& stage = plan.stages[i];
-    StepContext context{db, settings, sink, review.tables, stage.id};
+    StepContext context{db, settings, sink, review.objects, stage.id};
     const std::string reset =
         "status = 'rolled back', steps_done = 0, rows_done = 0, rows_scanned = 0, "
         "rows_total = NULL, cursor = NULL, max_key = NULL, batch_size = NULL, "
@@ -89,9 +91,9 @@ Outcome Undo(Database& db, const Plan& plan, const PlanReview& review, const Run
     }
     sink.Emit({"stage-rolled-back", stage.id, "rolled back"});
   }
-  auto now = TakeFingerprint(db, review.tables);
-  if (const DbError* error = ErrorOf(now))
-    return {false, "cannot take the fingerprint: " + error->message};
+  auto now = QueryWithLockRetries<Fingerprint>(plan_context, "taking the fingerprint",
+                                               [&] { return TakeFingerprint(db, review.objects); });
+  if (const auto* failure = std::get_if<StepFailure>(&now)) return {false, failure->message};
   const auto diff = FingerprintDiff(checkpoint, std::get<Fingerprint>(now));
   if (!diff.empty()) {
     std::string message = "rolled back, but the catalog differs from " + checkpoint_name + ":";

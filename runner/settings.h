@@ -11,7 +11,10 @@ namespace pgshift::runner {
 using Millis = std::chrono::milliseconds;
 
 struct RunSettings {
-  Millis lock_timeout{1000};         // per DDL transaction and per backfill batch
+  // Per DDL transaction and per backfill batch: how long the application's queries may queue
+  // behind the runner. Half of PostgreSQL's deadlock_timeout (1 s), so that in a circle of waits
+  // with the application the runner gives up before the application's query is cancelled.
+  Millis lock_timeout{500};
   Millis statement_timeout{600000};  // 10 min; 0 turns it off
   Millis idle_in_transaction_timeout{60000};
   int retries = 5;          // attempts after the first, on a lock timeout

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "runner/ledger.h"
 #include "runner/retry.h"
 
 namespace pgshift::runner {
@@ -54,7 +55,9 @@ std::optional<StepFailure> WithLockRetries(StepContext& context, const std::stri
     if (!error->LockTimeout() && !error->Deadlock()) {
       return StepFailure{what + " failed: " + error->message};
     }
-    blockers = DescribeBlockers(context.db, context.tables);
+    std::vector<std::string> relations = context.objects.Relations();
+    for (const std::string& table : LedgerTables()) relations.push_back(table);
+    blockers = DescribeBlockers(context.db, relations);
     RunEvent event{"lock-retry", context.stage_id, "", MillisSince(start)};
     event.detail = {{"attempt", attempt + 1},
                     {"of", attempts},

@@ -7,8 +7,10 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "runner/catalog_objects.h"
 #include "runner/database.h"
 #include "runner/events.h"
 #include "runner/plan_review.h"
@@ -20,7 +22,8 @@ struct StepContext {
   Database& db;
   const RunSettings& settings;
   EventSink& sink;
-  const std::vector<std::string>& tables;  // whose lock holders to name when blocked
+  // What the plan names: what its checkpoints cover, and whose lock holders to name when blocked.
+  const CatalogObjects& objects;
   std::string stage_id;
 };
 
@@ -40,9 +43,27 @@ std::optional<StepFailure> RunStatements(StepContext& context,
                                          const LedgerSql& ledger, bool resuming);
 
 // Runs `work` (which issues its own BEGIN ... COMMIT, or one statement) with lock-timeout retries.
-// `work` returns the error that stopped it; the transaction is rolled back before a retry.
+// `work` returns the error that stopped it; the transaction is rolled back before a retry. When
+// it gives up, the message names the sessions holding locks on the plan's relations or the ledger.
 std::optional<StepFailure> WithLockRetries(StepContext& context, const std::string& what,
                                            const std::function<std::optional<DbError>()>& work,
                                            const std::function<void()>& before_retry = nullptr);
+
+// The same for the runner's own queries that return a value (reading the ledger, a fingerprint):
+// a lock on the ledger or on a table the fingerprint reads is waited for no longer than
+// lock_timeout per attempt, as a statement's is.
+template <class T>
+std::variant<T, StepFailure> QueryWithLockRetries(StepContext& context, const std::string& what,
+                                                  const std::function<DbResult<T>()>& query) {
+  std::optional<T> value;
+  auto failure = WithLockRetries(context, what, [&]() -> std::optional<DbError> {
+    auto result = query();
+    if (const DbError* error = ErrorOf(result)) return *error;
+    value = std::get<T>(std::move(result));
+    return std::nullopt;
+  });
+  if (failure) return *std::move(failure);
+  return *std::move(value);
+}
 
 }  // namespace pgshift::runner

@@ -3,10 +3,18 @@
 #include <string>
 
 namespace pgshift::cli {
+namespace {
+
+// Bytes that are not UTF-8 (a file name, say) become U+FFFD rather than an exception.
+std::string Dump(const nlohmann::json& value) {
+  return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 void WriteStreamedJson(std::ostream& out, const nlohmann::json& document,
                        const JsonElements& elements) {
-  const std::string text = document.dump(2);
+  const std::string text = Dump(document);
   const std::string placeholder = '"' + std::string(kStreamedArray) + '"';
   const std::size_t at = text.find(placeholder);
   if (at == std::string::npos) {
@@ -23,7 +31,7 @@ void WriteStreamedJson(std::ostream& out, const nlohmann::json& document,
   bool first = true;
   elements([&](const nlohmann::json& element) {
     out << (first ? "\n" : ",\n") << inner;
-    for (const char c : element.dump(2)) {
+    for (const char c : Dump(element)) {
       out << c;
       if (c == '\n') out << inner;
     }

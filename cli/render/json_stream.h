@@ -14,8 +14,9 @@ inline constexpr const char* kStreamedArray = "@@pgshift-streamed-array@@";
 // Calls its argument once per element, in order.
 using JsonElements = std::function<void(const std::function<void(const nlohmann::json&)>& emit)>;
 
-// Writes `document` exactly as document.dump(2) would, with the kStreamedArray value replaced by
-// the array of `elements`, each dumped as it comes.
+// Writes `document` exactly as document.dump(2) would (with bytes that are not UTF-8 replaced by
+// U+FFFD), with the kStreamedArray value replaced by the array of `elements`, each dumped as it
+// comes.
 void WriteStreamedJson(std::ostream& out, const nlohmann::json& document,
                        const JsonElements& elements);
 

@@ -205,22 +205,23 @@ namespace {
 
 // Every object has its id once the index has taken in the last one appended.
 template <class T>
-bool Indexed(const std::vector<T>& items) {
-  return items.empty() || items.back().id != 0;
+bool Indexed(const std::vector<CopyOnWrite<T>>& items) {
+  return items.empty() || items.back()->id != 0;
 }
 
 // The object with `id`, found by its rising ids; null once it is gone.
 template <class T>
-const T* WithId(const std::vector<T>& items, std::uint64_t id) {
-  const auto at = std::lower_bound(items.begin(), items.end(), id,
-                                   [](const T& item, std::uint64_t i) { return item.id < i; });
-  return at != items.end() && at->id == id ? &*at : nullptr;
+const T* WithId(const std::vector<CopyOnWrite<T>>& items, std::uint64_t id) {
+  const auto at = std::lower_bound(
+      items.begin(), items.end(), id,
+      [](const CopyOnWrite<T>& item, std::uint64_t i) { return item->id < i; });
+  return at != items.end() && (*at)->id == id ? &**at : nullptr;
 }
 
 // Keeps only the ids of `name` that still belong to an object of that name.
 template <class T, class Key>
-void Prune(CatalogNameIndex& index, const std::vector<T>& items, const std::string& name,
-           Key key) {
+void Prune(CatalogNameIndex& index, const std::vector<CopyOnWrite<T>>& items,
+           const std::string& name, Key key) {
   const auto found = index.ids.find(name);
   if (found == index.ids.end()) return;
   std::vector<std::uint64_t>& ids = found->second;
@@ -234,18 +235,18 @@ void Prune(CatalogNameIndex& index, const std::vector<T>& items, const std::stri
 }
 
 template <class T, class Key>
-void Rebuild(CatalogNameIndex& index, const std::vector<T>& items, Key key) {
+void Rebuild(CatalogNameIndex& index, const std::vector<CopyOnWrite<T>>& items, Key key) {
   index.ids.clear();
   index.stale = 0;
-  for (const T& item : items) index.ids[key(item)].push_back(item.id);
+  for (const CopyOnWrite<T>& item : items) index.ids[key(*item)].push_back(item->id);
 }
 
 // Gives the objects appended since the last time their ids; returns where they start.
 template <class T>
-std::size_t TakeIn(std::vector<T>& items, std::uint64_t& next_id) {
+std::size_t TakeIn(std::vector<CopyOnWrite<T>>& items, std::uint64_t& next_id) {
   std::size_t first = items.size();
-  while (first > 0 && items[first - 1].id == 0) --first;
-  for (std::size_t i = first; i < items.size(); ++i) items[i].id = next_id++;
+  while (first > 0 && items[first - 1]->id == 0) --first;
+  for (std::size_t i = first; i < items.size(); ++i) items[i].Mutable().id = next_id++;
   return first;
 }
 
@@ -266,13 +267,27 @@ const CatalogTable* Catalog::FindTable(const QualifiedName& name) const {
     return nullptr;
   }
   for (auto it = tables_.rbegin(); it != tables_.rend(); ++it) {
-    if (it->name.Matches(name)) return &*it;
+    if ((*it)->name.Matches(name)) return &**it;
   }
   return nullptr;
 }
 
 CatalogTable* Catalog::MutableTable(const QualifiedName& name) {
-  return const_cast<CatalogTable*>(std::as_const(*this).FindTable(name));
+  const CatalogTable* found = FindTable(name);
+  if (found == nullptr) return nullptr;
+  // Ids rise through the tables the index has taken in; those appended since have none yet.
+  auto indexed_end = tables_.end();
+  while (indexed_end != tables_.begin() && (*(indexed_end - 1))->id == 0) --indexed_end;
+  if (found->id != 0) {
+    const auto at = std::lower_bound(
+        tables_.begin(), indexed_end, found->id,
+        [](const CopyOnWrite<CatalogTable>& t, std::uint64_t id) { return t->id < id; });
+    if (at != indexed_end && &**at == found) return &at->Mutable();
+  }
+  for (auto it = tables_.rbegin(); it != tables_.rend(); ++it) {
+    if (&**it == found) return &it->Mutable();
+  }
+  return nullptr;
 }
 
 const CatalogIndex* Catalog::FindIndex(const QualifiedName& name) const {
@@ -285,17 +300,17 @@ const CatalogIndex* Catalog::FindIndex(const QualifiedName& name) const {
     return nullptr;
   }
   for (auto it = indexes_.rbegin(); it != indexes_.rend(); ++it) {
-    if (it->name == name.name) return &*it;
+    if ((*it)->name == name.name) return &**it;
   }
   return nullptr;
 }
 
 std::vector<const CatalogTable*> Catalog::TablesUsingType(std::string_view type) const {
   std::vector<const CatalogTable*> out;
-  for (const CatalogTable& table : tables_) {
-    if (std::any_of(table.columns.begin(), table.columns.end(),
+  for (const CopyOnWrite<CatalogTable>& table : tables_) {
+    if (std::any_of(table->columns.begin(), table->columns.end(),
                     [&](const CatalogColumn& c) { return c.type.name == type; })) {
-      out.push_back(&table);
+      out.push_back(&*table);
     }
   }
   return out;
@@ -345,8 +360,10 @@ bool Catalog::IsNew(const QualifiedName& name) const {
 
 std::vector<const CatalogTable*> Catalog::PartitionsOf(const QualifiedName& parent) const {
   std::vector<const CatalogTable*> out;
-  for (const CatalogTable& table : tables_) {
-    if (!table.partition_of.empty() && table.partition_of.Matches(parent)) out.push_back(&table);
+  for (const CopyOnWrite<CatalogTable>& table : tables_) {
+    if (!table->partition_of.empty() && table->partition_of.Matches(parent)) {
+      out.push_back(&*table);
+    }
   }
   return out;
 }
@@ -375,8 +392,8 @@ std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedNam
       }
     }
   } else {
-    for (const CatalogIndex& index : indexes_) {
-      if (index.table.Matches(name)) out.push_back(index.columns);
+    for (const CopyOnWrite<CatalogIndex>& index : indexes_) {
+      if (index->table.Matches(name)) out.push_back(index->columns);
     }
   }
   if (const CatalogTable* table = FindTable(name)) {
@@ -391,11 +408,18 @@ std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedNam
 }
 
 void Catalog::MarkAllReleased() {
-  for (CatalogTable& table : tables_) {
-    table.is_new = false;
-    for (CatalogColumn& column : table.columns) column.is_new = false;
+  // Only what is new is changed, so that the tables stay shared with the catalog copied from.
+  for (CopyOnWrite<CatalogTable>& table : tables_) {
+    if (!table->is_new && std::none_of(table->columns.begin(), table->columns.end(),
+                                       [](const CatalogColumn& c) { return c.is_new; })) {
+      continue;
+    }
+    table.Mutable().is_new = false;
+    for (CatalogColumn& column : table.Mutable().columns) column.is_new = false;
   }
-  for (CatalogIndex& index : indexes_) index.is_new = false;
+  for (CopyOnWrite<CatalogIndex>& index : indexes_) {
+    if (index->is_new) index.Mutable().is_new = false;
+  }
   for (CatalogType& type : types_) type.is_new = false;
   for (Schema& schema : schemas_) schema.is_new = false;
 }
@@ -405,11 +429,11 @@ void Catalog::Reindex(const Node& statement, std::size_t tables_before,
   // New objects are appended: give them ids, in order, and index them.
   const std::size_t new_tables = TakeIn(tables_, next_id_);
   for (std::size_t i = new_tables; i < tables_.size(); ++i)
-    tables_by_name_.ids[TableKey(tables_[i])].push_back(tables_[i].id);
+    tables_by_name_.ids[TableKey(*tables_[i])].push_back(tables_[i]->id);
   const std::size_t new_indexes = TakeIn(indexes_, next_id_);
   for (std::size_t i = new_indexes; i < indexes_.size(); ++i) {
-    indexes_by_name_.ids[IndexKey(indexes_[i])].push_back(indexes_[i].id);
-    indexes_by_table_.ids[IndexTableKey(indexes_[i])].push_back(indexes_[i].id);
+    indexes_by_name_.ids[IndexKey(*indexes_[i])].push_back(indexes_[i]->id);
+    indexes_by_table_.ids[IndexTableKey(*indexes_[i])].push_back(indexes_[i]->id);
   }
   const std::size_t tables_gone =
       tables_before > tables_.size() ? tables_before - tables_.size() : 0;
@@ -468,8 +492,9 @@ void Catalog::ApplyStatement(const Node& node, bool is_new) {
       const auto* index = statement->index_stmt;
       const QualifiedName table = parser::NameOf(index->relation);
       // An index on a new table is as new as its table.
-      indexes_.push_back({std::string(Str(index->idxname)), table, static_cast<bool>(index->unique),
-                          is_new || IsNew(table), IndexColumns(*index)});
+      indexes_.push_back(CatalogIndex{std::string(Str(index->idxname)), table,
+                                      static_cast<bool>(index->unique), is_new || IsNew(table),
+                                      IndexColumns(*index)});
       break;
     }
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
@@ -502,6 +527,12 @@ void Catalog::ApplyStatement(const Node& node, bool is_new) {
 void Catalog::ApplyCreate(const PgQuery__CreateStmt& create, bool is_new) {
   CatalogTable table;
   table.name = parser::NameOf(create.relation);
+  // IF NOT EXISTS leaves a known table as it is; otherwise the new definition replaces the old
+  // one (the server would refuse the second CREATE, so the history we know is incomplete).
+  if (const CatalogTable* known = FindTable(table.name)) {
+    if (create.if_not_exists && !known->partial) return;
+    std::erase_if(tables_, [&](const auto& t) { return t->name.Matches(table.name); });
+  }
   table.is_new = is_new;
   table.partitioned = create.partspec != nullptr;
   if (create.partbound != nullptr && create.n_inh_relations == 1 &&
@@ -543,7 +574,7 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
     CatalogTable partial = Named(parser::NameOf(alter.relation), false);
     partial.partial = true;
     tables_.push_back(std::move(partial));
-    table = &tables_.back();
+    table = &tables_.back().Mutable();
   }
   for (std::size_t i = 0; i < alter.n_cmds; ++i) {
     if (alter.cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
@@ -636,14 +667,14 @@ void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
     case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
       if (CatalogTable* table = MutableTable(old_name)) table->name.name = new_name;
-      for (CatalogIndex& index : indexes_) {
-        if (index.table.Matches(old_name)) index.table.name = new_name;
+      for (CopyOnWrite<CatalogIndex>& index : indexes_) {
+        if (index->table.Matches(old_name)) index.Mutable().table.name = new_name;
       }
       break;
     case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
       for (auto it = indexes_.rbegin(); it != indexes_.rend(); ++it) {
-        if (it->name == old_name.name) {
-          it->name = new_name;
+        if ((*it)->name == old_name.name) {
+          it->Mutable().name = new_name;
           break;
         }
       }
@@ -690,11 +721,11 @@ void Catalog::ApplyDrop(const PgQuery__DropStmt& drop) {
       case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
       case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
       case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-        std::erase_if(tables_, [&](const CatalogTable& t) { return t.name.Matches(name); });
-        std::erase_if(indexes_, [&](const CatalogIndex& x) { return x.table.Matches(name); });
+        std::erase_if(tables_, [&](const auto& t) { return t->name.Matches(name); });
+        std::erase_if(indexes_, [&](const auto& x) { return x->table.Matches(name); });
         break;
       case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
-        std::erase_if(indexes_, [&](const CatalogIndex& x) { return x.name == name.name; });
+        std::erase_if(indexes_, [&](const auto& x) { return x->name == name.name; });
         break;
       default:
         break;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "parser/ast.h"
+#include "rules/analysis/copy_on_write.h"
 
 namespace pgshift::rules {
 
@@ -150,9 +151,10 @@ class Catalog {
                std::size_t indexes_before);
   std::uint64_t next_id_ = 1;
 
-  std::vector<CatalogTable> tables_;
+  // Shared with the catalogs copied from this one until either changes them.
+  std::vector<CopyOnWrite<CatalogTable>> tables_;
   CatalogNameIndex tables_by_name_;
-  std::vector<CatalogIndex> indexes_;
+  std::vector<CopyOnWrite<CatalogIndex>> indexes_;
   CatalogNameIndex indexes_by_name_;
   CatalogNameIndex indexes_by_table_;
   std::vector<CatalogType> types_;

@@ -56,6 +56,21 @@ class Classifier {
       case PG_QUERY__NODE__NODE_RULE_STMT:
         Add(Form::kCreateRule, parser::NameOf(node->rule_stmt->relation), -1);
         break;
+      case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+        Add(Form::kPolicy, parser::NameOf(node->create_policy_stmt->table), -1);
+        break;
+      case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+        Add(Form::kPolicy, parser::NameOf(node->alter_policy_stmt->table), -1);
+        break;
+      case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
+        for (std::size_t i = 0; i < node->create_stats_stmt->n_relations; ++i) {
+          const Node* relation = node->create_stats_stmt->relations[i];
+          if (relation->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+            Add(Form::kCreateStatistics, parser::NameOf(relation->range_var),
+                relation->range_var->location);
+          }
+        }
+        break;
       case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
         for (std::size_t i = 0; i < node->truncate_stmt->n_relations; ++i) {
           const Node* relation = node->truncate_stmt->relations[i];
@@ -374,9 +389,13 @@ class Classifier {
           break;
         }
         case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
+          // The last part names the trigger or policy; the ones before it, its table.
           if (parts.size() >= 2) {
             parts.pop_back();
-            Add(Form::kDropTrigger, parser::NameOfList(parts), -1);
+            Add(drop.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER ? Form::kDropTrigger
+                                                                          : Form::kPolicy,
+                parser::NameOfList(parts), -1);
           }
           break;
         default:

@@ -13,11 +13,13 @@ using enum TableWork;
 // Statement form → lock and work, per server version. Entries for one form are in version
 // order; a form absent from a version range does not exist there.
 //
-// Every entry for PostgreSQL 15 is checked against a real server (pg_locks for the mode held on
-// each table, pg_class.relfilenode for rewrites, pg_stat_xact_user_tables for scans) by
-// tests/lock_model/verify_against_server.py over the cases in tests/fixtures/lock_model/cases.sql;
-// LockModelCases in tests/rules/ checks this table against the same cases. Entries for other
-// versions follow the release notes.
+// Every form is checked against a real PostgreSQL 15 by the differential suite
+// (tests/lock_model/server_differential_test.cpp): each case of tests/fixtures/lock_model/cases.sql
+// runs through `pgshift trace`'s machinery (pg_locks for the mode held on each table,
+// pg_class.relfilenode for rewrites, pg_stat_xact_user_tables for scans), and the observation must
+// equal this table's prediction. LockModelCases in tests/rules/ checks this table against the same
+// cases without a server. Entries for other versions follow the release notes. docs/locks.md is
+// generated from this table (`pgshift locks --format markdown`).
 constexpr std::string_view kIndexLock =
     "and ACCESS EXCLUSIVE on the index, which every query that plans against the table waits for";
 
@@ -70,8 +72,7 @@ const std::vector<LockEntry> kLockTable = {
     {Form::kRenameColumn, "ALTER TABLE ... RENAME COLUMN", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kRenameConstraint, "ALTER TABLE ... RENAME CONSTRAINT", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kDropTable, "DROP TABLE", kAccessExclusive, kCatalogOnly, 0, 0},
-    // TRUNCATE gives the table a new, empty relfilenode: no work in proportion to its size.
-    {Form::kTruncate, "TRUNCATE", kAccessExclusive, kCatalogOnly, 0, 0},
+    {Form::kTruncate, "TRUNCATE", kAccessExclusive, kCatalogOnly, 0, 0, {}, /*new_storage=*/true},
     {Form::kEnableDisableTrigger, "ALTER TABLE ... ENABLE / DISABLE TRIGGER", kShareRowExclusive, kCatalogOnly, 0, 0},
     {Form::kCreateTrigger, "CREATE TRIGGER", kShareRowExclusive, kCatalogOnly, 0, 0},
     {Form::kDropTrigger, "DROP TRIGGER", kAccessExclusive, kCatalogOnly, 0, 0},
@@ -85,6 +86,8 @@ const std::vector<LockEntry> kLockTable = {
     {Form::kRowSecurity, "ALTER TABLE ... ENABLE / DISABLE ROW LEVEL SECURITY", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kInheritance, "ALTER TABLE ... INHERIT / NO INHERIT", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kCreateRule, "CREATE RULE", kAccessExclusive, kCatalogOnly, 0, 0},
+    {Form::kPolicy, "CREATE / ALTER / DROP POLICY", kAccessExclusive, kCatalogOnly, 0, 0},
+    {Form::kCreateStatistics, "CREATE STATISTICS", kShareUpdateExclusive, kCatalogOnly, 10, 0},
     {Form::kComment, "COMMENT ON TABLE / COLUMN", kShareUpdateExclusive, kCatalogOnly, 0, 0},
     {Form::kOtherAlterTable, "ALTER TABLE (other)", kAccessExclusive, kCatalogOnly, 0, 0},
     // Partitions

@@ -103,6 +103,8 @@ enum class Form {
   kInheritance,
   kAddIdentity,
   kCreateRule,
+  kPolicy,            // CREATE / ALTER / DROP POLICY
+  kCreateStatistics,
   kComment,
   kInsert,
   kUpdate,              // with a WHERE clause
@@ -121,6 +123,9 @@ struct LockEntry {
   int until_version; // first major version it no longer describes (0: still current)
   // What else it does that the table lock alone does not say, for messages; may be empty.
   std::string_view also = {};
+  // Gives the table new, empty storage (TRUNCATE): its relfilenode changes, as in a rewrite,
+  // but there is no work in proportion to its size.
+  bool new_storage = false;
 };
 
 // One lock a statement takes, on one table.

@@ -25,7 +25,63 @@ Control ControlOf(const parser::Statement& statement) {
   }
 }
 
+bool HasConcurrentlyOption(parser::Node* const* items, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (items[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+        parser::Str(items[i]->def_elem->defname) == "concurrently") {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+std::string_view RefusedInTransactionBlock(const parser::Node* node) {
+  if (node == nullptr) return {};
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+      return node->index_stmt->concurrent ? "CREATE INDEX CONCURRENTLY" : "";
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      return node->drop_stmt->concurrent ? "DROP INDEX CONCURRENTLY" : "";
+    case PG_QUERY__NODE__NODE_REINDEX_STMT: {
+      const auto* reindex = node->reindex_stmt;
+      if (HasConcurrentlyOption(reindex->params, reindex->n_params)) return "REINDEX CONCURRENTLY";
+      return reindex->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA ||
+                     reindex->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM ||
+                     reindex->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE
+                 ? "REINDEX SCHEMA / DATABASE / SYSTEM"
+                 : "";
+    }
+    case PG_QUERY__NODE__NODE_VACUUM_STMT:
+      return node->vacuum_stmt->is_vacuumcmd ? "VACUUM" : "";
+    case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+      return node->cluster_stmt->relation == nullptr ? "CLUSTER of every table" : "";
+    case PG_QUERY__NODE__NODE_CREATEDB_STMT:
+      return "CREATE DATABASE";
+    case PG_QUERY__NODE__NODE_DROPDB_STMT:
+      return "DROP DATABASE";
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT:
+      return "CREATE TABLESPACE";
+    case PG_QUERY__NODE__NODE_DROP_TABLE_SPACE_STMT:
+      return "DROP TABLESPACE";
+    case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT:
+      return "ALTER SYSTEM";
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+      for (std::size_t i = 0; i < node->alter_table_stmt->n_cmds; ++i) {
+        const parser::Node* cmd = node->alter_table_stmt->cmds[i];
+        if (cmd->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
+        const parser::Node* def = cmd->alter_table_cmd->def;
+        if (def != nullptr && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
+            def->partition_cmd->concurrent) {
+          return "DETACH PARTITION CONCURRENTLY";
+        }
+      }
+      return {};
+    default:
+      return {};
+  }
+}
 
 std::size_t TransactionStart(const std::vector<TransactionState>& transactions, std::size_t i) {
   while (i > 0 && transactions[i - 1].id == transactions[i].id) --i;

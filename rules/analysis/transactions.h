@@ -1,8 +1,10 @@
 // Which statements run inside a transaction block, and which share one.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
+#include "parser/ast.h"
 #include "parser/parsed_file.h"
 #include "rules/lint_settings.h"
 
@@ -22,5 +24,9 @@ std::size_t TransactionStart(const std::vector<TransactionState>& transactions, 
 
 std::vector<TransactionState> AnalyzeTransactions(const parser::ParsedFile& file,
                                                   TransactionWrapping wrapping);
+
+// The statement forms PostgreSQL refuses inside a transaction block, by their parse tree:
+// "CREATE INDEX CONCURRENTLY", "VACUUM", ...; empty for every other statement.
+std::string_view RefusedInTransactionBlock(const parser::Node* statement);
 
 }  // namespace pgshift::rules

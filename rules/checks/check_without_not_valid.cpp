@@ -28,20 +28,11 @@ constexpr RuleDoc kDoc{
 void CheckConstraint(const StatementContext& ctx, Reporter& report,
                      const parser::QualifiedName& table, const PgQuery__Constraint& c) {
   const std::string t = SqlName(table);
-  const std::string name = !parser::Str(c.conname).empty() ? QuoteIdent(c.conname) : std::string();
-  const std::string validate =
-      "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + (name.empty() ? "<name>" : name);
-  const std::optional<Edit> not_valid = InsertAtClauseEnd(ctx.statement(), c.location, "NOT VALID");
-  const std::optional<Edit> later = InsertStatementAfterCommit(ctx, validate);
-  std::string help = "Add it NOT VALID, then validate it in a later transaction";
-  help += later && !name.empty() ? " (pgshift lint --fix does this):\n  " : ":\n  ";
-  help += (not_valid ? StatementWith(ctx.statement(), *not_valid) : "... NOT VALID") + ";\n  " +
-          validate + ";";
-  if (!later) help += "  -- in a later migration, or after COMMIT";
+  NotValidAdvice advice = AddNotValidThenValidate(ctx, table, c);
   Report& r = report.Add(
-      "Adding a CHECK constraint on " + t + " validates every row under ACCESS EXCLUSIVE", help,
-      LockText(ctx, table), c.location);
-  if (not_valid && later && !name.empty()) r.fix = {*not_valid, *later};
+      "Adding a CHECK constraint on " + t + " validates every row under ACCESS EXCLUSIVE",
+      std::move(advice.help), LockText(ctx, table), c.location);
+  r.fix = std::move(advice.fix);
 }
 
 void InlineCheck(const StatementContext& ctx, Reporter& report, const parser::QualifiedName& table,

@@ -7,13 +7,17 @@ namespace {
 
 constexpr RuleDoc kDoc{
     .id = "concurrently-in-transaction",
-    .summary = "CREATE/DROP/REINDEX ... CONCURRENTLY or DETACH ... CONCURRENTLY inside a transaction block",
+    .summary =
+        "CREATE/DROP/REINDEX ... CONCURRENTLY or DETACH ... CONCURRENTLY inside a transaction "
+        "block",
     .rationale =
         "Concurrent index builds and drops, REINDEX CONCURRENTLY and DETACH PARTITION "
         "CONCURRENTLY commit several transactions of their own, so PostgreSQL refuses them "
         "inside a transaction block: the migration fails in production. This includes the block "
         "a migration tool opens around every file (Flyway, diesel, Rails, sqitch by default); "
-        "set `transactions` in pgshift.toml to match the tool.",
+        "set `transactions` in pgshift.toml to match the tool. Inside a DO block, a function or "
+        "a procedure they can never run, in a transaction or not, nor through EXECUTE: take "
+        "them out to the top level.",
     .bad = "BEGIN;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;",
     .good = "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
     .severity = Severity::kError,
@@ -52,10 +56,36 @@ std::string ConcurrentOperation(const parser::Node& node) {
   }
 }
 
+// What a nested statement is written in: "DO block", "function" or "procedure".
+std::string Container(const StatementContext& ctx) {
+  const parser::Node* parent = ctx.file.statements[ctx.statement().parent].node;
+  if (parent != nullptr && parent->node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
+    return parent->create_function_stmt->is_procedure ? "procedure" : "function";
+  }
+  return "DO block";
+}
+
 void Check(const StatementContext& ctx, Reporter& report) {
   if (ctx.node() == nullptr || !ctx.transaction().in_block) return;
   const std::string operation = ConcurrentOperation(*ctx.node());
   if (operation.empty()) return;
+  if (ctx.statement().nested()) {
+    // PostgreSQL refuses it from any function context, whatever the transaction: ending the
+    // transaction would not help, so the advice differs.
+    const std::string container = Container(ctx);
+    const std::string condition =
+        ctx.Is(PG_QUERY__NODE__NODE_INDEX_STMT)  ? "`CREATE INDEX CONCURRENTLY IF NOT EXISTS`, or "
+        : ctx.Is(PG_QUERY__NODE__NODE_DROP_STMT) ? "`DROP INDEX CONCURRENTLY IF EXISTS`, or "
+                                                 : "";
+    report.Add(operation + " cannot run inside a " + container +
+                   " (PostgreSQL refuses it from any function, DO block or procedure)",
+               "Take it out of the " + container +
+                   " and run it as a top-level statement of its own, outside a transaction "
+                   "block; EXECUTE does not get around this. A condition the " +
+                   container + " tested becomes " + condition +
+                   "a check in the deploy script before it runs the statement.");
+    return;
+  }
   const bool wrapped_by_tool = ctx.settings.transactions != TransactionWrapping::kNone;
   report.Add(operation + " cannot run inside a transaction block" +
                  (wrapped_by_tool ? " (the migration tool wraps this file in one)" : ""),

@@ -34,21 +34,12 @@ constexpr RuleDoc kDoc{
 void AddForeignKey(const StatementContext& ctx, Reporter& report,
                    const parser::QualifiedName& table, const PgQuery__Constraint& c) {
   const std::string t = SqlName(table);
-  const std::string name = !parser::Str(c.conname).empty() ? QuoteIdent(c.conname) : std::string();
-  const std::string validate =
-      "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + (name.empty() ? "<name>" : name);
-  const std::optional<Edit> not_valid = InsertAtClauseEnd(ctx.statement(), c.location, "NOT VALID");
-  const std::optional<Edit> later = InsertStatementAfterCommit(ctx, validate);
-  std::string help = "Add it NOT VALID, then validate it in a later transaction";
-  help += later && !name.empty() ? " (pgshift lint --fix does this):\n  " : ":\n  ";
-  help += (not_valid ? StatementWith(ctx.statement(), *not_valid) : "... NOT VALID") + ";\n  " +
-          validate + ";";
-  if (!later) help += "  -- in a later migration, or after COMMIT";
+  NotValidAdvice advice = AddNotValidThenValidate(ctx, table, c);
   Report& r =
       report.Add("Adding a foreign key on " + t + " validates every row while blocking writes to " +
                      t + " and " + parser::NameOf(c.pktable).ToString(),
-                 help, LockText(ctx, table), c.location);
-  if (not_valid && later && !name.empty()) r.fix = {*not_valid, *later};
+                 std::move(advice.help), LockText(ctx, table), c.location);
+  r.fix = std::move(advice.fix);
 }
 
 void AddColumnReferences(const StatementContext& ctx, Reporter& report,

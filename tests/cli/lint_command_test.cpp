@@ -171,5 +171,17 @@ TEST_F(LintCommand, MaxMemoryMustBeASize) {
       << r.err;
 }
 
+// Regression: a file name that is not UTF-8 aborted the JSON, SARIF and GitLab reports (the JSON
+// library refused to print it). The bytes it cannot print are replaced with U+FFFD.
+TEST_F(LintCommand, FileNamesThatAreNotUtf8StillGiveValidJsonReports) {
+  const std::string path = Write("caf\xe9.sql", "CREATE INDEX i ON t (a);\n");
+  for (const char* format : {"json", "sarif", "gitlab"}) {
+    const ProcessResult r = RunPgshift({"lint", "--format", format, path});
+    EXPECT_EQ(r.exit_code, 1) << format << ": " << r.err;
+    EXPECT_TRUE(nlohmann::json::accept(r.out)) << format << ": " << r.out;
+    EXPECT_NE(r.out.find("caf\xef\xbf\xbd.sql"), std::string::npos) << format << ": " << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace pgshift::testing

@@ -88,5 +88,43 @@ TEST(ParseSql, TenMegabyteFile) {
   for (const Statement& s : file.statements) ASSERT_FALSE(s.error.has_value()) << s.text;
 }
 
+
+// Regression: long chains of operators, and deeply nested subqueries, used to overflow the stack
+// while the tree was serialised and unpacked. They are now reported where they start, and the
+// rest of the file is still analysed.
+TEST(ParseSql, StatementsTooDeepToAnalyseAreLocatedErrorsNotCrashes) {
+  std::string chain = "SELECT 'a'";  // analysed by the old code up to about 4,000 links
+  for (int i = 0; i < 30000; ++i) chain += " || 'a'";
+  std::string nested = "SELECT ";
+  for (int i = 0; i < 2500; ++i) nested += "(SELECT ";
+  nested += "1" + std::string(2500, ')');
+  for (const std::string& deep : {chain, chain.substr(0, 10 + 7 * 6000), nested,
+                                  "SELECT 1" + std::string(100000, '+') + "1"}) {
+    const std::string text = "SELECT 0;\n" + deep + ";\nCREATE INDEX i ON t (a);";
+    const ParsedFile file = ParseSql(text);
+    ASSERT_EQ(file.statements.size(), 3u);
+    ASSERT_TRUE(file.statements[1].error.has_value());
+    EXPECT_NE(file.statements[1].error->message.find("too deeply"), std::string::npos)
+        << file.statements[1].error->message;
+    EXPECT_EQ(file.statements[1].error->offset, text.find(deep.substr(0, 8)));
+    EXPECT_NE(file.statements[2].node, nullptr);
+  }
+}
+
+TEST(ParseSql, LongButShallowStatementsStillParse) {
+  std::string values = "INSERT INTO t VALUES ";
+  for (int i = 0; i < 30000; ++i) values += (i ? ", " : "") + std::string("(-1, 'x'::text)");
+  std::string ors = "DELETE FROM t WHERE id = 0";
+  for (int i = 0; i < 30000; ++i) ors += " OR id = " + std::to_string(i);
+  std::string chain = "SELECT 'a'";  // a chain the old code handled
+  for (int i = 0; i < 3000; ++i) chain += " || 'a'";
+  for (const std::string& sql : {values, ors, chain}) {
+    const ParsedFile file = ParseSql(sql);
+    ASSERT_EQ(file.statements.size(), 1u);
+    EXPECT_FALSE(file.statements[0].error.has_value()) << file.statements[0].error->message;
+    EXPECT_NE(file.statements[0].node, nullptr);
+  }
+}
+
 }  // namespace
 }  // namespace pgshift::parser

@@ -88,5 +88,26 @@ TEST(Splitter, UnterminatedQuotesRunToTheEnd) {
   EXPECT_EQ(Texts("/* open ; ").size(), 0u);
 }
 
+std::size_t Chain(std::string_view text) {
+  const SplitResult split = SplitStatements(text);
+  return split.statements.empty() ? 0 : split.statements[0].operator_chain;
+}
+
+TEST(Splitter, MeasuresTheLongestRunOfOperators) {
+  EXPECT_EQ(Chain("SELECT a"), 0u);
+  EXPECT_EQ(Chain("SELECT a || b || c"), 4u);  // counted high: one per operator character
+  EXPECT_EQ(Chain("SELECT a::int::text"), 4u);
+  EXPECT_EQ(Chain("SELECT a IS NULL, b LIKE c"), 1u);               // a comma starts a new run
+  EXPECT_EQ(Chain("SELECT 1 WHERE a = 1 AND b = 2 OR c = 3"), 1u);  // AND and OR flatten
+  EXPECT_EQ(Chain("SELECT (a + b) + (c + d + e)"), 2u);             // parentheses nest on their own
+  EXPECT_EQ(Chain("SELECT a, b UNION SELECT c, d UNION SELECT e, f"), 2u);
+  EXPECT_EQ(Chain("SELECT '+ + +', \"-\" /* + + */ -- + +\n"), 0u);
+  const std::string long_chain = "SELECT 1" + std::string(5000, '+') + "1; SELECT 2";
+  const SplitResult split = SplitStatements(long_chain);
+  ASSERT_EQ(split.statements.size(), 2u);
+  EXPECT_EQ(split.statements[0].operator_chain, 5000u);
+  EXPECT_EQ(split.statements[1].operator_chain, 0u);
+}
+
 }  // namespace
 }  // namespace pgshift::parser

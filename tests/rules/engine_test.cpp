@@ -220,6 +220,26 @@ TEST(Engine, BodiesShareTheCatalogAndTheTransaction) {
   EXPECT_EQ(Rules(report), std::vector<std::string>{"concurrently-in-transaction"});
 }
 
+TEST(Engine, ConcurrentlyInABodyIsAdvisedOutOfTheBodyNotOutOfTheTransaction) {
+  // Ending the transaction would not help: PostgreSQL refuses it from any function context.
+  LintSettings per_file = Quiet();
+  per_file.transactions = TransactionWrapping::kPerFile;
+  for (const LintSettings& settings : {Quiet(), per_file}) {
+    const FileReport report =
+        Lint("DO $$ BEGIN CREATE INDEX CONCURRENTLY i ON users (a); END $$;", settings);
+    ASSERT_EQ(report.findings.size(), 1u);
+    const Finding& f = report.findings[0];
+    EXPECT_EQ(f.message,
+              "CREATE INDEX CONCURRENTLY cannot run inside a DO block (PostgreSQL refuses it from "
+              "any function, DO block or procedure)");
+    EXPECT_EQ(f.help.rfind("Take it out of the DO block and run it as a top-level statement", 0),
+              0u)
+        << f.help;
+    EXPECT_EQ(f.help.find("BEGIN ... COMMIT"), std::string::npos) << f.help;
+    EXPECT_EQ(f.help.find("tool's transaction"), std::string::npos) << f.help;
+  }
+}
+
 TEST(Engine, BodiesThatCannotBeAnalysedAreNoted) {
   const FileReport report = Lint("DO $$ BEGIN FOR r IN SELECT 1 LOOP NULL; END LOOP; END $$;");
   ASSERT_EQ(report.notes.size(), 1u);

@@ -209,6 +209,68 @@ TEST_F(Executor, ApplicationQueriesNeverWaitLongerThanTheLockTimeout) {
   EXPECT_GE(events_.Count("lock-retry"), 2) << "the runner was not actually blocked";
 }
 
+// A circle of waits: the application holds transfers and queues for accounts behind the runner,
+// which then asks for transfers. PostgreSQL cancels whichever waiter first runs its deadlock
+// check, deadlock_timeout (1 s) after it began waiting: the application, which waited first,
+// unless the runner's lock timeout ends its own wait sooner. With the default lock timeout it
+// does, by a wide margin; with a lock timeout equal to deadlock_timeout it never would.
+TEST_F(Executor, TheDefaultLockTimeoutGivesUpBeforeTheApplicationIsCancelledAsADeadlock) {
+  Sql(*db_, "CREATE TABLE accounts (id int PRIMARY KEY); CREATE TABLE transfers (id int)");
+  const CheckedPlan p = PlanFrom(R"toml(
+id = "two-tables"
+[[stage]]
+id = "both"
+phase = "expand"
+sql = ["ALTER TABLE accounts ADD COLUMN note text", "SELECT pg_sleep(0.2)",
+       "ALTER TABLE transfers ADD COLUMN note text"]
+rollback = ["ALTER TABLE transfers DROP COLUMN note", "ALTER TABLE accounts DROP COLUMN note"]
+)toml");
+  auto app = ConnectTo(url_);
+  auto watcher = ConnectTo(url_);
+  ASSERT_TRUE(app && watcher);
+  EXPECT_EQ(Scalar(*watcher, "SHOW deadlock_timeout"), "1s");
+  Sql(*app, "BEGIN; SELECT count(*) FROM transfers");
+  runner::Outcome outcome;
+  std::thread runner_thread([&] {
+    outcome = runner::RunPlan(*db_, p.plan, p.review, runner::RunSettings{}, {1, false}, events_);
+  });
+  // Once the runner holds accounts, the application asks for it, and waits first.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (Scalar(*watcher,
+                "SELECT count(*) FROM pg_locks WHERE relation = 'accounts'::regclass "
+                "AND mode = 'AccessExclusiveLock' AND granted") != "1" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto read = app->Exec("SELECT count(*) FROM accounts");
+  const runner::DbError* cancelled = runner::ErrorOf(read);
+  const std::string reason = cancelled ? cancelled->message : "";
+  app->Exec(cancelled ? "ROLLBACK" : "COMMIT");
+  runner_thread.join();
+  EXPECT_EQ(cancelled, nullptr) << "the application's query was cancelled: " << reason;
+  EXPECT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_GE(events_.Count("lock-retry"), 1) << "the runner never waited for transfers";
+}
+
+// What a DO block or a function body holds runs with it, not a second time on its own.
+TEST_F(Executor, StatementsInsideABodyRunOnlyAsPartOfIt) {
+  const CheckedPlan p = PlanFrom(R"toml(
+id = "bodies"
+[[stage]]
+id = "audit"
+phase = "expand"
+sql = ["DO $$ BEGIN CREATE TABLE audit (id int); END $$",
+       "CREATE FUNCTION make_log() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE log (id int); END $$"]
+rollback = ["DROP FUNCTION make_log()", "DROP TABLE audit"]
+)toml");
+  const runner::Outcome outcome = Run(p, 1);
+  ASSERT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM pg_class WHERE relname IN ('audit', 'log')"), "1");
+  const runner::Outcome rolled_back =
+      runner::RollbackPlan(*db_, p.plan, p.review, QuickSettings(), {}, events_);
+  EXPECT_TRUE(rolled_back.ok) << rolled_back.message;
+}
+
 TEST_F(Executor, AnInvalidIndexFromAFailedBuildIsDroppedBeforeTheRetry) {
   const CheckedPlan p = PlanFrom(R"toml(
 id = "unique-name"

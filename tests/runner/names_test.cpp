@@ -75,7 +75,9 @@ rollback = []
   ASSERT_TRUE(review.errors.empty()) << review.errors.front();
   EXPECT_EQ(review.stages[0].sql[0].concurrent_index, "Sales Dept.\"Odd \"\"Idx\"\"\"");
   EXPECT_EQ(review.stages[0].sql[1].dropped_index, "Sales Dept.\"Old.Idx\"");
-  EXPECT_EQ(review.tables, std::vector<std::string>{"Sales Dept.\"Order.Items\""});
+  EXPECT_EQ(review.objects.tables, std::vector<std::string>{"Sales Dept.\"Order.Items\""});
+  EXPECT_EQ(review.objects.indexes,
+            (std::vector<std::string>{"Sales Dept.\"Odd \"\"Idx\"\"\"", "Sales Dept.\"Old.Idx\""}));
 }
 
 }  // namespace

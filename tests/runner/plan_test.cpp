@@ -163,7 +163,83 @@ TEST(Plan, ReviewMarksStatementsThatRunOutsideATransaction) {
   EXPECT_EQ(review.stages[0].sql[0].concurrent_index, "app.app_i");
   EXPECT_FALSE(review.stages[0].sql[1].outside_transaction);
   EXPECT_TRUE(review.stages[0].rollback[0].outside_transaction);
-  EXPECT_EQ(review.tables, (std::vector<std::string>{"app.t", "t2", "t3"}));
+  EXPECT_EQ(review.objects.tables, (std::vector<std::string>{"app.t", "t2", "t3"}));
+  EXPECT_EQ(review.objects.indexes, (std::vector<std::string>{"app.app_i"}));
+}
+
+TEST(Plan, ReviewSortsWhatAPlanNamesByKind) {
+  auto parsed = ParsePlan(R"toml(
+id = "p"
+[[stage]]
+id = "objects"
+phase = "expand"
+sql = [
+  "CREATE SEQUENCE app.order_no",
+  "ALTER SEQUENCE app.order_no RESTART WITH 10",
+  "CREATE INDEX CONCURRENTLY orders_no_idx ON app.orders (no)",
+  "ALTER INDEX app.orders_no_idx SET (fillfactor = 90)",
+  "ALTER INDEX app.orders_no_idx RENAME TO orders_number_idx",
+  "CREATE VIEW recent_orders AS SELECT * FROM app.orders",
+  "CREATE MATERIALIZED VIEW order_totals AS SELECT count(*) FROM app.orders",
+  "CREATE FUNCTION next_no() RETURNS bigint LANGUAGE sql AS 'SELECT 1'",
+  "CREATE TYPE mood AS ENUM ('ok')",
+  "ALTER TYPE mood ADD VALUE 'great'",
+  "CREATE TYPE pair AS (a int, b int)",
+  "ALTER TABLE app.orders RENAME COLUMN no TO number",
+]
+rollback = [
+  "DROP VIEW recent_orders", "DROP MATERIALIZED VIEW order_totals", "DROP FUNCTION next_no()",
+  "DROP TYPE mood, pair", "DROP INDEX CONCURRENTLY app.orders_number_idx",
+  "DROP SEQUENCE app.order_no", "ALTER TABLE app.orders RENAME COLUMN number TO no",
+]
+)toml",
+                          "p.toml");
+  ASSERT_TRUE(std::holds_alternative<Plan>(parsed));
+  const PlanReview review = ReviewPlan(std::get<Plan>(parsed), {});
+  const CatalogObjects& objects = review.objects;
+  EXPECT_EQ(objects.tables, (std::vector<std::string>{"app.orders"}));
+  EXPECT_EQ(objects.indexes,
+            (std::vector<std::string>{"app.orders_no_idx", "app.orders_number_idx"}));
+  EXPECT_EQ(objects.sequences, (std::vector<std::string>{"app.order_no"}));
+  EXPECT_EQ(objects.views, (std::vector<std::string>{"order_totals", "recent_orders"}));
+  EXPECT_EQ(objects.functions, (std::vector<std::string>{"next_no"}));
+  EXPECT_EQ(objects.types, (std::vector<std::string>{"mood", "pair"}));
+  std::ostringstream out;
+  RenderPlanText(std::get<Plan>(parsed), review, out);
+  EXPECT_NE(out.str().find("; tables: app.orders; indexes: app.orders_no_idx "
+                           "app.orders_number_idx; sequences: app.order_no; views: order_totals "
+                           "recent_orders; functions: next_no; types: mood pair\n"),
+            std::string::npos)
+      << out.str();
+  EXPECT_EQ(PlanJson(std::get<Plan>(parsed), review)["sequences"][0], "app.order_no");
+}
+
+// What a DO block or a function body holds runs as part of it, never as a statement of its own.
+TEST(Plan, StatementsInsideBodiesAreNotRunOnTheirOwn) {
+  auto parsed = ParsePlan(R"toml(
+id = "p"
+[[stage]]
+id = "bodies"
+phase = "expand"
+sql = [
+  "DO $$ BEGIN CREATE TABLE audit (id int); ALTER TABLE users ADD COLUMN note text; END $$",
+  "CREATE FUNCTION make_log() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE log (id int); END $$",
+]
+rollback = ["DROP FUNCTION make_log()", "ALTER TABLE users DROP COLUMN note", "DROP TABLE audit"]
+)toml",
+                          "p.toml");
+  ASSERT_TRUE(std::holds_alternative<Plan>(parsed));
+  const PlanReview review = ReviewPlan(std::get<Plan>(parsed), {});
+  EXPECT_TRUE(review.errors.empty()) << review.errors.front();
+  ASSERT_EQ(review.stages[0].sql.size(), 2u);
+  EXPECT_EQ(review.stages[0].sql[0].sql.rfind("DO $$", 0), 0u);
+  EXPECT_EQ(review.stages[0].sql[1].sql.rfind("CREATE FUNCTION", 0), 0u);
+  // The DO block takes the locks of what it runs; the function's body runs later, when called.
+  ASSERT_EQ(review.stages[0].sql[0].locks.size(), 1u);
+  EXPECT_NE(review.stages[0].sql[0].locks[0].find("ACCESS EXCLUSIVE on users"), std::string::npos);
+  EXPECT_TRUE(review.stages[0].sql[1].locks.empty());
+  EXPECT_EQ(review.objects.tables, (std::vector<std::string>{"audit", "log", "users"}));
+  EXPECT_EQ(review.objects.functions, (std::vector<std::string>{"make_log"}));
 }
 
 // `pgshift plan` output for the worked example, as a golden file.

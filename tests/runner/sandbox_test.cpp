@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "runner/command.h"
 #include "runner/container_commands.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
@@ -121,7 +120,7 @@ TEST(SandboxCommand, StartUrlStopEndToEnd) {
 TEST(SandboxCommand, ContainerEngineWhenOneRuns) {
   std::string reasons;
   for (const std::string engine : {"docker", "podman"}) {
-    const runner::CommandResult info = runner::RunCommand(runner::ContainerInfoCommand(engine));
+    const ProcessResult info = RunProcess(runner::ContainerInfoCommand(engine));
     if (info.exit_code != 0) {
       reasons +=
           engine + (info.started ? ": the engine does not answer (`" + engine + " info` failed); "

@@ -113,5 +113,38 @@ TEST(Replay, TextThatIsNoSqlIsNotReplayed) {
   EXPECT_NE(catalog.FindTable({"", "c"}), nullptr);
 }
 
+// A table created again with IF NOT EXISTS is still the released one, with its rows.
+TEST(Replay, CreateTableIfNotExistsKeepsTheReleasedTable) {
+  const Catalog released = History({"CREATE TABLE users (id bigint, email text);"});
+  const std::vector<std::string> rules =
+      Rules("CREATE TABLE IF NOT EXISTS users (id bigint, email text);\n"
+            "CREATE INDEX users_email_idx ON users (email);",
+            &released);
+  EXPECT_TRUE(Has(rules, "non-concurrent-index-creation"));
+}
+
+// Copies of a catalog share their tables until one changes them; a change is never seen by the
+// catalog copied from.
+TEST(Replay, ACopyChangesOnlyItself) {
+  const Catalog original =
+      History({"CREATE TABLE users (id bigint);", "CREATE INDEX users_id_idx ON users (id);"});
+  Catalog copy = original;
+  ASSERT_TRUE(ReplayMigration("ALTER TABLE users ADD COLUMN email text;\n"
+                              "ALTER INDEX users_id_idx RENAME TO users_id_key;",
+                              /*unreleased=*/true, copy));
+  copy.MarkAllReleased();
+  EXPECT_NE(copy.FindTable({"", "users"})->FindColumn("email"), nullptr);
+  EXPECT_EQ(original.FindTable({"", "users"})->FindColumn("email"), nullptr);
+  EXPECT_NE(copy.FindIndex({"", "users_id_key"}), nullptr);
+  EXPECT_NE(original.FindIndex({"", "users_id_idx"}), nullptr);
+  EXPECT_EQ(original.FindIndex({"", "users_id_key"}), nullptr);
+
+  Catalog fresh = History({"CREATE TABLE t (a int);"}, /*unreleased=*/true);
+  Catalog deployed = fresh;
+  deployed.MarkAllReleased();
+  EXPECT_TRUE(fresh.IsNew({"", "t"}));
+  EXPECT_FALSE(deployed.IsNew({"", "t"}));
+}
+
 }  // namespace
 }  // namespace pgshift::rules
