@@ -15,8 +15,9 @@ class Arena {
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
 
-  // Bytes of the blocks it holds.
-  std::size_t bytes() const { return bytes_; }
+  // Bytes in use: the blocks it filled and the part of the last one given out. (A block is sized
+  // ahead of need; its pages that are never written take no memory.)
+  std::size_t bytes() const { return bytes_ - left_; }
 
   // Uninitialised memory aligned for any scalar or pointer.
   void* Allocate(std::size_t size) {

@@ -197,7 +197,8 @@ void AddEmbeddedStatements(ParsedFile& file, std::size_t index) {
   }
 
   for (const Piece& piece : pieces) {
-    StatementParse parse = ParseStatementText(piece.text, file.limits);
+    StatementParse parse =
+        ParseStatementText(piece.text, file.limits, std::nullopt, file.arena.get());
     if (!queries_count && IsQuery(parse.node)) continue;
     auto offsets = std::make_shared<std::vector<std::size_t>>(piece.text.size() + 1);
     for (std::size_t k = 0; k <= piece.text.size(); ++k) {

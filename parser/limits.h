@@ -10,7 +10,7 @@ namespace pgshift::parser {
 inline constexpr std::size_t kDefaultMaxMemory = std::size_t{2} << 30;  // 2 GiB
 
 // What one statement is counted at beyond its parse tree: its record, facts, locks and findings
-// (about 650 bytes on average in bench/large_input.sh's file of a million statements).
+// (about 900 bytes on average in bench/large_input.sh's file of a million statements).
 inline constexpr std::size_t kStatementOverhead = 1024;
 
 struct ParseLimits {

@@ -110,13 +110,13 @@ std::size_t LongestOperatorChain(std::string_view sql) {
 }  // namespace
 
 StatementParse ParseStatementText(std::string_view text, const ParseLimits& limits,
-                                  std::optional<std::size_t> operator_chain) {
+                                  std::optional<std::size_t> operator_chain, Arena* shared) {
   if (text.size() > limits.StatementBytes()) {
-    return StatementParse{.error = SyntaxError{
-                              "statement not analysed: its " + Megabytes(text.size()) +
-                                  " are more than the " + Megabytes(limits.StatementBytes()) +
-                                  " one statement may take (a 1024th of max_memory)",
-                              0, kRaiseLimit}};
+    return StatementParse{
+        .error = SyntaxError{"statement not analysed: its " + Megabytes(text.size()) +
+                                 " are more than the " + Megabytes(limits.StatementBytes()) +
+                                 " one statement may take (a 1024th of max_memory)",
+                             0, kRaiseLimit}};
   }
   if ((operator_chain ? *operator_chain : LongestOperatorChain(text)) > kMaxOperatorChain) {
     return StatementParse{.error = TooDeep()};
@@ -130,10 +130,13 @@ StatementParse ParseStatementText(std::string_view text, const ParseLimits& limi
     const std::string_view json(result.parse_tree);
     // The structs take a little less than twice the bytes of their JSON: one block usually
     // holds them (a second one would double the arena; a file's trees all stay in memory).
-    auto arena = std::make_unique<Arena>(2 * json.size() + 256);
-    const JsonTree decoded = DecodeJsonParseTree(json, sql, *arena);
-    if (decoded.tree != nullptr) {
-      SetTree(parse, std::make_shared<ParseTree>(std::move(arena), decoded.tree));
+    std::unique_ptr<Arena> own;
+    if (shared == nullptr) own = std::make_unique<Arena>(2 * json.size() + 256);
+    const JsonTree decoded = DecodeJsonParseTree(json, sql, shared != nullptr ? *shared : *own);
+    if (decoded.tree != nullptr && own != nullptr) {
+      SetTree(parse, std::make_shared<ParseTree>(std::move(own), decoded.tree));
+    } else if (decoded.tree != nullptr) {
+      if (decoded.tree->n_stmts > 0) parse.node = decoded.tree->stmts[0]->stmt;
     } else if (decoded.too_deep || JsonNestingDepth(json) > kMaxProtobufDepth) {
       parse.error = TooDeep();
     } else {
@@ -172,8 +175,8 @@ std::vector<Piece> PiecesAt(std::string_view text, const RawStatement& raw) {
 
 StatementParse ParseSpan(const ParsedFile& file, std::string_view text, Span span,
                          std::optional<std::size_t> operator_chain = std::nullopt) {
-  StatementParse parse =
-      ParseStatementText(text.substr(span.begin, span.size()), file.limits, operator_chain);
+  StatementParse parse = ParseStatementText(text.substr(span.begin, span.size()), file.limits,
+                                            operator_chain, file.arena.get());
   if (parse.error) parse.error->offset += span.begin;
   return parse;
 }
@@ -198,7 +201,7 @@ void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_s
 // Whether the file now holds more than its limit allows, with room left for parsing one more
 // statement; if so, says where it stopped. `text_bytes`: the file's text and its copies.
 bool OverLimit(ParsedFile& file, std::size_t text_bytes, std::size_t offset) {
-  const std::size_t used = text_bytes + file.tree_bytes +
+  const std::size_t used = text_bytes + file.arena->bytes() + file.tree_bytes +
                            file.statements.size() * kStatementOverhead +
                            file.limits.ParserReserve();
   if (used <= file.limits.memory) return false;
@@ -213,6 +216,7 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
   SplitResult split = SplitStatements(original);
   ParsedFile file;
   file.limits = limits;
+  file.arena = std::make_shared<Arena>(64 * 1024);
   file.comments = std::move(split.comments);
   file.meta_commands = std::move(split.meta_commands);
 
@@ -221,7 +225,8 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
   std::string blanked;
   if (!file.meta_commands.empty()) {
     blanked.assign(original);
-    for (const Span& meta : file.meta_commands) blanked.replace(meta.begin, meta.size(), meta.size(), ' ');
+    for (const Span& meta : file.meta_commands)
+      blanked.replace(meta.begin, meta.size(), meta.size(), ' ');
     text = blanked;
   }
 
@@ -240,7 +245,8 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
       }
       continue;
     }
-    AddStatement(file, original, raw.span, raw.has_semicolon, raw.terminator_end, std::move(outcome));
+    AddStatement(file, original, raw.span, raw.has_semicolon, raw.terminator_end,
+                 std::move(outcome));
   }
   if (!file.over_limit) OverLimit(file, text_bytes, original.size());
   // Comments found inside bodies were added after the file's own.

@@ -51,10 +51,10 @@ class ParseTree {
 struct Statement {
   static constexpr std::size_t kTopLevel = static_cast<std::size_t>(-1);
 
-  Span span;                  // first token to last token, without the semicolon
+  Span span;  // first token to last token, without the semicolon
   bool has_semicolon = false;
   std::size_t terminator_end = 0;  // just past the terminating `;` (span.end without one)
-  std::string_view text;      // the statement's SQL, as passed to the parser
+  std::string_view text;           // the statement's SQL, as passed to the parser
   // Node locations are byte offsets in `text`; FileOffset maps them into the file.
   const PgQuery__Node* node = nullptr;  // null when the statement does not parse
   std::optional<SyntaxError> error;
@@ -83,10 +83,13 @@ struct ParsedFile {
   std::vector<Comment> comments;  // including those inside analysed bodies, by position
   std::vector<Span> meta_commands;
   std::vector<ParseNote> notes;
-  std::vector<std::shared_ptr<ParseTree>> trees;  // owners of the statements' nodes
+  // The statements' parse trees: those decoded from JSON in one arena for the file (a tree's own
+  // arena would cost more than many a tree), the rare ones unpacked from protobuf in `trees`.
+  std::shared_ptr<Arena> arena;
+  std::vector<std::shared_ptr<ParseTree>> trees;
   std::vector<std::unique_ptr<const std::string>> texts;  // owners of nested statements' text
   ParseLimits limits;
-  std::size_t tree_bytes = 0;  // what `trees` hold together
+  std::size_t tree_bytes = 0;  // what `trees` hold together (the arena aside)
   // Set when the file needs more than limits.memory: parsing stopped at that offset, and the
   // statements after it are missing. Callers refuse such a file rather than judge half of it.
   std::optional<ParseNote> over_limit;
@@ -100,16 +103,18 @@ struct ParsedFile {
 
 // One statement's SQL parsed on its own; a syntax error's offset is relative to `sql`.
 struct StatementParse {
-  std::shared_ptr<ParseTree> tree;
+  std::shared_ptr<ParseTree> tree;  // null when the tree is in the arena the caller gave
   const PgQuery__Node* node = nullptr;
   std::optional<SyntaxError> error;
 };
 // `operator_chain` is the statement's RawStatement::operator_chain when the caller has split it;
 // otherwise it is measured here. A statement that would nest too deeply to analyse (see
 // splitter.h and json_tree.h), or that is longer than limits.StatementBytes(), gets an error
-// instead of a tree.
+// instead of a tree. With `arena`, the tree is built in it (unless it has to be unpacked from
+// protobuf) and lives as long as the arena.
 StatementParse ParseStatementText(std::string_view sql, const ParseLimits& limits = {},
-                                  std::optional<std::size_t> operator_chain = std::nullopt);
+                                  std::optional<std::size_t> operator_chain = std::nullopt,
+                                  Arena* arena = nullptr);
 
 // Parses `text`, which must have passed ValidateText, on a large stack (parser/large_stack.h).
 // Stops, and sets `over_limit`, where the file would need more than limits.memory.
