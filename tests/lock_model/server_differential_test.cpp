@@ -165,9 +165,10 @@ void CheckCase(const LockCase& c, runner::Database& admin, const std::string& sh
     const std::string work = lock.substr(lock.rfind(' ') + 1);
     EXPECT_NE(std::find(std::begin(kWorkNames), std::end(kWorkNames), work), std::end(kWorkNames))
         << table << ": " << work;
+    const std::string& name = table;  // clang before 16 cannot capture a structured binding
     const bool rewritten =
         std::any_of(o.new_storage.begin(), o.new_storage.end(),
-                    [&](const runner::TracedRelation& r) { return r.name.name == table; });
+                    [&](const runner::TracedRelation& r) { return r.name.name == name; });
     if (work == "rewrite") {
       EXPECT_TRUE(rewritten) << table << " was not rewritten";
     }
