@@ -152,11 +152,12 @@ class Catalog {
   std::uint64_t next_id_ = 1;
 
   // Shared with the catalogs copied from this one until either changes them.
+  // The name indexes too: a migration that creates, renames or drops nothing copies none of them.
   std::vector<CopyOnWrite<CatalogTable>> tables_;
-  CatalogNameIndex tables_by_name_;
+  CopyOnWrite<CatalogNameIndex> tables_by_name_ = CatalogNameIndex{};
   std::vector<CopyOnWrite<CatalogIndex>> indexes_;
-  CatalogNameIndex indexes_by_name_;
-  CatalogNameIndex indexes_by_table_;
+  CopyOnWrite<CatalogNameIndex> indexes_by_name_ = CatalogNameIndex{};
+  CopyOnWrite<CatalogNameIndex> indexes_by_table_ = CatalogNameIndex{};
   std::vector<CatalogType> types_;
   std::vector<Schema> schemas_;
 };

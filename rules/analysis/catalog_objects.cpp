@@ -1,0 +1,116 @@
+// The catalog's objects on their own: a table's columns and constraints, and what a column or
+// index definition in a statement says.
+#include <algorithm>
+#include <utility>
+
+#include "rules/analysis/catalog.h"
+
+namespace pgshift::rules {
+
+using parser::Node;
+using parser::Str;
+
+std::vector<std::string> IndexColumns(const PgQuery__IndexStmt& index) {
+  std::vector<std::string> columns;
+  for (std::size_t i = 0; i < index.n_index_params; ++i) {
+    const Node* param = index.index_params[i];
+    columns.emplace_back(param->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM
+                             ? Str(param->index_elem->name)
+                             : std::string_view());
+  }
+  return columns;
+}
+
+std::string NotNullCheckColumn(const Node* expression) {
+  if (expression == nullptr || expression->node_case != PG_QUERY__NODE__NODE_NULL_TEST) return {};
+  const auto* test = expression->null_test;
+  if (test->nulltesttype != PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL || test->arg == nullptr ||
+      test->arg->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) {
+    return {};
+  }
+  const auto* ref = test->arg->column_ref;
+  if (ref->n_fields != 1) return {};
+  return std::string(parser::StringValue(ref->fields[0]));
+}
+
+bool ColumnIsNotNull(const PgQuery__ColumnDef& column) {
+  if (column.is_not_null) return true;
+  for (std::size_t i = 0; i < column.n_constraints; ++i) {
+    const Node* node = column.constraints[i];
+    if (node->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) continue;
+    const auto type = node->constraint->contype;
+    if (type == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL ||
+        type == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const Node* ColumnDefault(const PgQuery__ColumnDef& column) {
+  if (column.raw_default != nullptr) return column.raw_default;
+  for (std::size_t i = 0; i < column.n_constraints; ++i) {
+    const Node* node = column.constraints[i];
+    if (node->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+        node->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) {
+      return node->constraint->raw_expr;
+    }
+  }
+  return nullptr;
+}
+
+const CatalogColumn* CatalogTable::FindColumn(std::string_view column) const {
+  if (!column_positions.empty() && columns_indexed == columns.size()) {
+    const auto it = column_positions.find(column);
+    if (it == column_positions.end()) return nullptr;
+    if (it->second < columns.size() && columns[it->second].name == column) return &columns[it->second];
+  }
+  for (const CatalogColumn& c : columns) {
+    if (c.name == column) return &c;
+  }
+  return nullptr;
+}
+
+void CatalogTable::ReindexColumns(bool rebuild) {
+  constexpr std::size_t kIndexFrom = 32;  // below this, a linear search is as fast
+  if (columns.size() < kIndexFrom) {
+    column_positions.clear();
+    columns_indexed = 0;
+    return;
+  }
+  if (rebuild || columns_indexed > columns.size()) {
+    column_positions.clear();
+    columns_indexed = 0;
+  }
+  // emplace keeps the first position of a repeated name, as the linear search finds it.
+  for (; columns_indexed < columns.size(); ++columns_indexed)
+    column_positions.emplace(columns[columns_indexed].name, columns_indexed);
+}
+
+CatalogColumn* CatalogTable::FindColumn(std::string_view column) {
+  return const_cast<CatalogColumn*>(std::as_const(*this).FindColumn(column));
+}
+
+bool CatalogTable::IsNewColumn(std::string_view column) const {
+  const CatalogColumn* known = FindColumn(column);
+  return known != nullptr && known->is_new;
+}
+
+bool CatalogTable::HasValidatedNotNullCheck(std::string_view column) const {
+  return std::any_of(constraints.begin(), constraints.end(), [&](const CatalogConstraint& c) {
+    return c.kind == ConstraintKind::kCheck && c.validated && c.not_null_column == column;
+  });
+}
+
+bool CatalogTable::KnownNotNull(std::string_view column) const {
+  const CatalogColumn* c = FindColumn(column);
+  return (c != nullptr && c->not_null) || HasValidatedNotNullCheck(column);
+}
+
+const CatalogConstraint* CatalogTable::FindConstraint(std::string_view name) const {
+  for (const CatalogConstraint& c : constraints) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+}  // namespace pgshift::rules
