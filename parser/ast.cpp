@@ -69,37 +69,9 @@ std::string TypeSpec::ToString() const {
 }
 
 void VisitNodes(const ProtobufCMessage* message, const std::function<void(const Node&)>& visit) {
-  if (message == nullptr) return;
-  const ProtobufCMessageDescriptor* descriptor = message->descriptor;
-  const auto* base = reinterpret_cast<const char*>(message);
-  if (descriptor == &pg_query__node__descriptor) {
-    const Node& node = *reinterpret_cast<const Node*>(message);
-    visit(node);
-    // A Node is a oneof over some 250 node types: go straight to the one that is set rather than
-    // look at every field.
-    const ProtobufCFieldDescriptor* field =
-        protobuf_c_message_descriptor_get_field(descriptor, node.node_case);
-    if (field != nullptr) {
-      VisitNodes(*reinterpret_cast<ProtobufCMessage* const*>(base + field->offset), visit);
-    }
-    return;
-  }
-  for (unsigned i = 0; i < descriptor->n_fields; ++i) {
-    const ProtobufCFieldDescriptor& field = descriptor->fields[i];
-    if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
-    if (field.label == PROTOBUF_C_LABEL_REPEATED) {
-      const auto count = *reinterpret_cast<const std::size_t*>(base + field.quantifier_offset);
-      const auto* items = *reinterpret_cast<ProtobufCMessage* const* const*>(base + field.offset);
-      for (std::size_t k = 0; k < count; ++k) VisitNodes(items[k], visit);
-    } else {
-      // A member of a oneof is only set when the oneof's case names it.
-      if (field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-        const auto which = *reinterpret_cast<const uint32_t*>(base + field.quantifier_offset);
-        if (which != field.id) continue;
-      }
-      VisitNodes(*reinterpret_cast<ProtobufCMessage* const*>(base + field.offset), visit);
-    }
-  }
+  VisitMessages(message, [&](const ProtobufCMessage& m) {
+    if (m.descriptor == &pg_query__node__descriptor) visit(reinterpret_cast<const Node&>(m));
+  });
 }
 
 std::vector<std::string> FunctionsCalled(const Node* expression) {

@@ -54,8 +54,45 @@ struct TypeSpec {
 };
 TypeSpec TypeSpecOf(const PgQuery__TypeName* type);
 
+// Calls `visit` for every message in the subtree rooted at `message`, depth first, the root
+// first: Node wrappers and the bare messages some fields hold (IndexStmt.relation is a RangeVar,
+// not a Node). Uses the protobuf descriptors, so it reaches every field of every kind.
+template <class Visit>
+void VisitMessages(const ProtobufCMessage* message, Visit&& visit) {
+  if (message == nullptr) return;
+  visit(*message);
+  const ProtobufCMessageDescriptor* descriptor = message->descriptor;
+  const auto* base = reinterpret_cast<const char*>(message);
+  if (descriptor == &pg_query__node__descriptor) {
+    // A Node is a oneof over some 250 node types: go straight to the one that is set rather than
+    // look at every field.
+    const ProtobufCFieldDescriptor* field = protobuf_c_message_descriptor_get_field(
+        descriptor, reinterpret_cast<const Node*>(message)->node_case);
+    if (field != nullptr) {
+      VisitMessages(*reinterpret_cast<ProtobufCMessage* const*>(base + field->offset), visit);
+    }
+    return;
+  }
+  for (unsigned i = 0; i < descriptor->n_fields; ++i) {
+    const ProtobufCFieldDescriptor& field = descriptor->fields[i];
+    if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+    if (field.label == PROTOBUF_C_LABEL_REPEATED) {
+      const auto count = *reinterpret_cast<const std::size_t*>(base + field.quantifier_offset);
+      const auto* items = *reinterpret_cast<ProtobufCMessage* const* const*>(base + field.offset);
+      for (std::size_t k = 0; k < count; ++k) VisitMessages(items[k], visit);
+    } else {
+      // A member of a oneof is only set when the oneof's case names it.
+      if (field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+        const auto which = *reinterpret_cast<const uint32_t*>(base + field.quantifier_offset);
+        if (which != field.id) continue;
+      }
+      VisitMessages(*reinterpret_cast<ProtobufCMessage* const*>(base + field.offset), visit);
+    }
+  }
+}
+
 // Calls `visit` for every Node in the subtree rooted at `message`, depth first, including the
-// root when it is a Node. Uses the protobuf descriptors, so it reaches every field of every kind.
+// root when it is a Node.
 void VisitNodes(const ProtobufCMessage* message, const std::function<void(const Node&)>& visit);
 inline void VisitNodes(const Node* node, const std::function<void(const Node&)>& visit) {
   if (node != nullptr) VisitNodes(&node->base, visit);

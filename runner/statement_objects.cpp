@@ -1,6 +1,5 @@
 #include "runner/statement_objects.h"
 
-#include <functional>
 #include <map>
 
 #include "runner/database.h"
@@ -10,33 +9,6 @@ namespace {
 
 using parser::Node;
 using RangeVar = PgQuery__RangeVar;
-
-// Every RangeVar in a message tree. parser::VisitNodes reaches only Node wrappers, and a
-// statement's own relation (IndexStmt.relation, AlterTableStmt.relation) is a bare RangeVar.
-void VisitRangeVars(const ProtobufCMessage* message,
-                    const std::function<void(const RangeVar*)>& visit) {
-  if (message == nullptr) return;
-  const ProtobufCMessageDescriptor* descriptor = message->descriptor;
-  if (descriptor == &pg_query__range_var__descriptor) {
-    visit(reinterpret_cast<const RangeVar*>(message));
-  }
-  const auto* base = reinterpret_cast<const char*>(message);
-  for (unsigned i = 0; i < descriptor->n_fields; ++i) {
-    const ProtobufCFieldDescriptor& field = descriptor->fields[i];
-    if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
-    if (field.label == PROTOBUF_C_LABEL_REPEATED) {
-      const auto count = *reinterpret_cast<const std::size_t*>(base + field.quantifier_offset);
-      const auto* items = *reinterpret_cast<ProtobufCMessage* const* const*>(base + field.offset);
-      for (std::size_t k = 0; k < count; ++k) VisitRangeVars(items[k], visit);
-    } else {
-      if ((field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-          *reinterpret_cast<const uint32_t*>(base + field.quantifier_offset) != field.id) {
-        continue;
-      }
-      VisitRangeVars(*reinterpret_cast<ProtobufCMessage* const*>(base + field.offset), visit);
-    }
-  }
-}
 
 // Names in the written form of runner/database.h, which the checkpoint's queries read back.
 std::string Qualified(std::string_view schema, std::string_view name) {
@@ -250,7 +222,9 @@ void ObjectCollector::Add(const Node* node) {
     default:
       break;
   }
-  VisitRangeVars(&node->base, [&](const RangeVar* range_var) {
+  parser::VisitMessages(&node->base, [&](const ProtobufCMessage& message) {
+    if (message.descriptor != &pg_query__range_var__descriptor) return;
+    const auto* range_var = reinterpret_cast<const RangeVar*>(&message);
     const auto kind = kinds.find(range_var);
     const parser::QualifiedName name = parser::NameOf(range_var);
     Insert(kind == kinds.end() ? others : kind->second, Qualified(name.schema, name.name));
