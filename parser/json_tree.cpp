@@ -11,116 +11,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "parser/json_field_names.h"
+#include "parser/omitted_literals.h"
+
 namespace pgshift::parser {
 namespace {
 
 using FieldDescriptor = ProtobufCFieldDescriptor;
 using MessageDescriptor = ProtobufCMessageDescriptor;
-
-// JSON keys are the schema's json_name ("typeName", "AlterTableStmt", "is_local"); protobuf-c
-// keeps only field names ("type_name", "alter_table_stmt"). Both agree once underscores and case
-// are dropped, except where the schema renamed a field.
-constexpr std::size_t kMaxKey = 64;
-struct Alias {
-  const MessageDescriptor* message;
-  std::string_view json_key;  // normalised
-  std::string_view field;
-};
-const Alias kAliases[] = {{&pg_query__create_foreign_table_stmt__descriptor, "base", "base_stmt"}};
-
-std::size_t Normalize(std::string_view key, char* out) {
-  std::size_t n = 0;
-  for (const char c : key) {
-    if (c == '_') continue;
-    out[n++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return n;
-}
-
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-};
-using FieldIndex =
-    std::unordered_map<std::string, const FieldDescriptor*, StringHash, std::equal_to<>>;
-
-// Field lookup by normalised JSON key, for every message the parse tree can hold. Built once,
-// read-only afterwards, so threads share it.
-class Schema {
- public:
-  static const Schema& Get() {
-    static const Schema schema;
-    return schema;
-  }
-  const FieldIndex& IndexOf(const MessageDescriptor* message) const {
-    return indexes_.find(message)->second;
-  }
-
- private:
-  Schema() {
-    Add(&pg_query__parse_result__descriptor);
-    for (const Alias& alias : kAliases) {
-      indexes_[alias.message].emplace(
-          alias.json_key,
-          protobuf_c_message_descriptor_get_field_by_name(alias.message, alias.field.data()));
-    }
-  }
-
-  void Add(const MessageDescriptor* message) {
-    auto [it, added] = indexes_.try_emplace(message);
-    if (!added) return;
-    std::vector<const MessageDescriptor*> nested;
-    for (unsigned i = 0; i < message->n_fields; ++i) {
-      const FieldDescriptor& field = message->fields[i];
-      char key[kMaxKey];
-      const std::string_view name(field.name);
-      if (name.size() > kMaxKey) continue;
-      it->second.emplace(std::string(key, Normalize(name, key)), &field);
-      if (field.type == PROTOBUF_C_TYPE_MESSAGE) {
-        nested.push_back(static_cast<const MessageDescriptor*>(field.descriptor));
-      }
-    }
-    for (const MessageDescriptor* child : nested) Add(child);
-  }
-
-  std::unordered_map<const MessageDescriptor*, FieldIndex> indexes_;
-};
-
-// Whether a JSON key names the field: the same once underscores and case are dropped.
-bool KeyNamesField(std::string_view key, const char* name) {
-  for (const char c : key) {
-    if (c == '_') continue;
-    while (*name == '_') ++name;
-    if (*name != ((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c)) return false;
-    ++name;
-  }
-  while (*name == '_') ++name;
-  return *name == '\0';
-}
-
-// The field a JSON key names, or null. The printer writes a message's fields in schema order,
-// so the search starts past the previous field (`next`, updated); the index settles the rest,
-// renamed fields and Node's oneof of some 250 types. Kept out of line, as are the other helpers
-// that need buffers: the decoder recurses once per nesting level, so its frames must stay small.
-[[gnu::noinline]] const FieldDescriptor* FindField(const MessageDescriptor* message,
-                                                   std::string_view key, unsigned& next) {
-  constexpr unsigned kScanLimit = 64;
-  if (message->n_fields <= kScanLimit) {
-    for (unsigned i = next; i < message->n_fields; ++i) {
-      if (KeyNamesField(key, message->fields[i].name)) {
-        next = i + 1;
-        return &message->fields[i];
-      }
-    }
-  }
-  char normalized[kMaxKey];
-  if (key.size() > kMaxKey) return nullptr;
-  const FieldIndex& index = Schema::Get().IndexOf(message);
-  const auto found = index.find(std::string_view(normalized, Normalize(key, normalized)));
-  if (found == index.end()) return nullptr;
-  next = static_cast<unsigned>(found->second - message->fields) + 1;
-  return found->second;
-}
 
 std::size_t ValueSize(ProtobufCType type) {
   switch (type) {
@@ -141,76 +39,6 @@ std::size_t ValueSize(ProtobufCType type) {
     default:  // 32-bit integers, enums, float
       return 4;
   }
-}
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Skips whitespace and comments (`--` to the end of the line, nested `/* */`) from `i`.
-std::size_t SkipSpaceAndComments(std::string_view sql, std::size_t i) {
-  while (i < sql.size()) {
-    if (IsSpace(sql[i])) {
-      ++i;
-    } else if (sql.substr(i, 2) == "--") {
-      i = sql.find('\n', i);
-      if (i == std::string_view::npos) return sql.size();
-    } else if (sql.substr(i, 2) == "/*") {
-      int depth = 0;
-      do {
-        if (sql.substr(i, 2) == "/*") {
-          ++depth, i += 2;
-        } else if (sql.substr(i, 2) == "*/") {
-          --depth, i += 2;
-        } else {
-          ++i;
-        }
-      } while (depth > 0 && i < sql.size());
-    } else {
-      break;
-    }
-  }
-  return i;
-}
-
-// The integer literal at `at` in the statement, when it is zero or negative: `0`, or a minus
-// sign the parser folded into the constant (`-1`, `- (2)`, `- -0`). Null for anything else.
-std::optional<int32_t> NonPositiveLiteralAt(std::string_view sql, int at) {
-  if (at < 0 || static_cast<std::size_t>(at) >= sql.size()) return std::nullopt;
-  std::size_t i = at;
-  bool negative = false;
-  for (;;) {
-    i = SkipSpaceAndComments(sql, i);
-    if (i < sql.size() && sql[i] == '-') {
-      negative = !negative;
-    } else if (i >= sql.size() || sql[i] != '(') {
-      break;
-    }
-    ++i;
-  }
-  int64_t value = 0;
-  const std::size_t digits = i;
-  for (; i < sql.size() && IsDigit(sql[i]) && value <= INT32_MAX; ++i)
-    value = value * 10 + (sql[i] - '0');
-  if (i == digits || value > INT32_MAX) return std::nullopt;
-  if (i < sql.size() && (sql[i] == '.' || sql[i] == 'e' || sql[i] == 'E' || IsDigit(sql[i]))) {
-    return std::nullopt;  // a float, or a number too long
-  }
-  if (negative) value = -value;
-  if (value > 0) return std::nullopt;
-  return static_cast<int32_t>(value);
-}
-
-// Whether an array bound written `[0]` may be in the statement (possibly with a comment inside).
-bool MayHoldZeroBound(std::string_view sql) {
-  for (std::size_t i = sql.find('['); i != std::string_view::npos; i = sql.find('[', i + 1)) {
-    std::size_t next = i + 1;
-    while (next < sql.size() && IsSpace(sql[next])) ++next;
-    if (next < sql.size() && (sql[next] == '0' || sql[next] == '-' || sql[next] == '/'))
-      return true;
-  }
-  return false;
 }
 
 const FieldDescriptor* const kArrayBounds = protobuf_c_message_descriptor_get_field_by_name(
@@ -406,8 +234,8 @@ class Decoder {
     int number = 0;
     if (pos_ < end_ && *pos_ != '"') return Number<int>(out);
     std::string_view name;
-    char buffer[kMaxKey + 1];
-    if (!Expect('"') || !RawString(name) || name.size() > kMaxKey) return Fail();
+    char buffer[kMaxJsonKey + 1];
+    if (!Expect('"') || !RawString(name) || name.size() > kMaxJsonKey) return Fail();
     std::memcpy(buffer, name.data(), name.size());
     buffer[name.size()] = '\0';
     const ProtobufCEnumValue* value =
