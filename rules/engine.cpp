@@ -224,6 +224,9 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
     facts.lines.push_back(source.PositionOf(statement.span.begin).line);
   }
   facts.locks.resize(file.statements.size());
+  for (std::size_t i = 0; i < file.statements.size(); ++i) {
+    facts.runs_with_file.push_back(file.RunsWithTopLevel(i));
+  }
   Catalog catalog = history != nullptr ? *history : Catalog();
 
   std::vector<const RuleDefinition*> rules;

@@ -16,11 +16,22 @@ struct FileFacts {
   // What each statement locks. Filled in statement order as the engine goes, so a rule checking
   // statement i may read entries 0..i (looking back), never later ones.
   std::vector<std::vector<TableLock>> locks;
+  // Whether each statement runs when the file does: false inside a function body, which runs
+  // only when the function is called, under its caller's transaction and settings.
+  std::vector<bool> runs_with_file;
   BuiltIndexes built_indexes;  // the indexes each statement builds
   // The 1-based line each statement starts on, for messages that point back at an earlier one.
   std::vector<int> lines;
   // The lock_timeout and statement_timeout in effect before each statement.
   std::vector<TimeoutsInEffect> timeouts;
+
+  // What statement i locks while the file runs: nothing for a statement in a function body.
+  // Rules about the file's order of locks and settings read these; a rule about a statement
+  // itself reads `locks`, since the body does take them whenever it is called.
+  const std::vector<TableLock>& LocksWithFile(std::size_t i) const {
+    static const std::vector<TableLock> kNone;
+    return runs_with_file[i] ? locks[i] : kNone;
+  }
 };
 
 }  // namespace pgshift::rules

@@ -82,12 +82,12 @@ void Check(const StatementContext& ctx, Reporter& report) {
     where = ctx.node()->delete_stmt->where_clause;
   else
     return;
-  for (const TableLock& lock : ctx.locks()) {
+  for (const TableLock& lock : ctx.facts.LocksWithFile(ctx.index)) {
     if (lock.new_table || !IsDml(lock.form) || Targeted(where, ctx.catalog.FindTable(lock.table)))
       continue;
     // DDL on the same table earlier in the transaction.
     for (std::size_t i = TransactionStart(ctx.facts.transactions, ctx.index); i < ctx.index; ++i) {
-      for (const TableLock& ddl : ctx.facts.locks[i]) {
+      for (const TableLock& ddl : ctx.facts.LocksWithFile(i)) {
         if (ddl.new_table || IsDml(ddl.form) || !ddl.table.Matches(lock.table) ||
             !BlocksWrites(ddl.mode))
           continue;

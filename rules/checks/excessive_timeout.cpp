@@ -40,7 +40,7 @@ void Judge(const StatementContext& ctx, Reporter& report, const std::optional<Ti
            std::string_view name, long limit, const TableLock& lock) {
   if (!value || value->by_tool || (value->milliseconds != 0 && value->milliseconds <= limit)) return;
   for (std::size_t i = value->statement + 1; i < ctx.index; ++i) {
-    if (BlockingLock(ctx.facts.locks[i]) != nullptr) return;
+    if (BlockingLock(ctx.facts.LocksWithFile(i)) != nullptr) return;
   }
   const std::string setting =
       value->milliseconds == 0
@@ -58,7 +58,7 @@ void Judge(const StatementContext& ctx, Reporter& report, const std::optional<Ti
 }
 
 void Check(const StatementContext& ctx, Reporter& report) {
-  const TableLock* lock = BlockingLock(ctx.locks());
+  const TableLock* lock = BlockingLock(ctx.facts.LocksWithFile(ctx.index));
   if (lock == nullptr) return;
   const TimeoutsInEffect& in_effect = ctx.facts.timeouts[ctx.index];
   Judge(ctx, report, in_effect.lock_timeout, "lock_timeout", kLockTimeoutLimitMs, *lock);

@@ -35,7 +35,7 @@ std::vector<std::pair<parser::QualifiedName, std::size_t>> HeldExclusively(
     const StatementContext& ctx, std::size_t start, std::size_t end) {
   std::vector<std::pair<parser::QualifiedName, std::size_t>> held;
   for (std::size_t i = start; i < end; ++i) {
-    for (const TableLock& lock : ctx.facts.locks[i]) {
+    for (const TableLock& lock : ctx.facts.LocksWithFile(i)) {
       if (!Counts(lock)) continue;
       const bool known = std::any_of(held.begin(), held.end(),
                                      [&](const auto& h) { return h.first.Matches(lock.table); });
@@ -51,7 +51,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const std::size_t start = TransactionStart(ctx.facts.transactions, ctx.index);
   const auto before = HeldExclusively(ctx, start, ctx.index);
   if (before.size() != 1) return;
-  for (const TableLock& lock : ctx.locks()) {
+  for (const TableLock& lock : ctx.facts.LocksWithFile(ctx.index)) {
     if (!Counts(lock) || before[0].first.Matches(lock.table)) continue;
     report.Add("This transaction already holds ACCESS EXCLUSIVE on " + before[0].first.ToString() +
                    " (line " + std::to_string(ctx.facts.lines[before[0].second]) +

@@ -24,17 +24,19 @@ constexpr RuleDoc kDoc{
 };
 
 void Check(const StatementContext& ctx, Reporter& report) {
-  const TableLock* lock = BlockingLock(ctx.locks());
+  const TableLock* lock = BlockingLock(ctx.facts.LocksWithFile(ctx.index));
   if (lock == nullptr || ctx.facts.timeouts[ctx.index].lock_timeout) return;
   // Only the first such statement of the file: the fix goes before it.
   for (std::size_t i = 0; i < ctx.index; ++i) {
-    if (BlockingLock(ctx.facts.locks[i]) != nullptr) return;
+    if (BlockingLock(ctx.facts.LocksWithFile(i)) != nullptr) return;
   }
   report.Add(
       "No lock_timeout is set before this statement, which takes " +
           std::string(LockModeName(lock->mode)) + " on " + TableLabel(*lock) +
           ": if it waits, every query on the table waits behind it",
-      std::string(ctx.transaction().in_block
+      // A DO block runs in its own transaction unless the file opened one: the timeout goes
+      // before the block, as before any other statement.
+      std::string(ctx.facts.transactions[ctx.file.TopLevelOf(ctx.index)].in_block
                       ? "Set one at the start of the transaction:\n  SET LOCAL lock_timeout = '2s';"
                       : "Set one at the top of the file:\n  SET lock_timeout = '2s';") +
           "\nand retry the migration when it times out. If the role or connection sets it, turn "

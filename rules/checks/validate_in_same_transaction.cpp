@@ -61,7 +61,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     const std::optional<std::size_t> added = AddedNotValid(ctx, table, name);
     if (!added) return;
     std::string held;
-    for (const TableLock& lock : ctx.facts.locks[*added]) {
+    for (const TableLock& lock : ctx.facts.LocksWithFile(*added)) {
       if (!lock.new_table)
         held += (held.empty() ? "" : ", ") + std::string(LockModeName(lock.mode)) + " on " +
                 lock.table.ToString();

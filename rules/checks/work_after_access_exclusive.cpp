@@ -48,18 +48,18 @@ const TableLock* LongWork(const std::vector<TableLock>& locks) {
 // Reported once per transaction: at the first long statement after the first ACCESS EXCLUSIVE lock.
 void Check(const StatementContext& ctx, Reporter& report) {
   if (!ctx.transaction().in_block) return;
-  const TableLock* work = LongWork(ctx.locks());
+  const TableLock* work = LongWork(ctx.facts.LocksWithFile(ctx.index));
   if (work == nullptr) return;
   const std::size_t start = TransactionStart(ctx.facts.transactions, ctx.index);
   for (std::size_t i = start; i < ctx.index; ++i) {
     const TableLock* held = nullptr;
-    for (const TableLock& lock : ctx.facts.locks[i]) {
+    for (const TableLock& lock : ctx.facts.LocksWithFile(i)) {
       if (!lock.new_table && lock.mode == LockMode::kAccessExclusive) held = &lock;
     }
     if (held == nullptr) continue;
     // An earlier long statement after the lock has been reported already.
     for (std::size_t k = i + 1; k < ctx.index; ++k) {
-      if (LongWork(ctx.facts.locks[k]) != nullptr) return;
+      if (LongWork(ctx.facts.LocksWithFile(k)) != nullptr) return;
     }
     report.Add(
         TableLabel(*held) + " is held in ACCESS EXCLUSIVE since line " +

@@ -240,6 +240,30 @@ TEST(Engine, ConcurrentlyInABodyIsAdvisedOutOfTheBodyNotOutOfTheTransaction) {
   }
 }
 
+TEST(Engine, LockTimeoutForADoBlockGoesBeforeItUnlessTheFileOpenedATransaction) {
+  LintSettings settings;  // missing-lock-timeout on
+  const std::string block = "DO $$ BEGIN ALTER TABLE users ADD COLUMN a text; END $$;";
+  const FileReport alone = Lint(block, settings);
+  ASSERT_EQ(Rules(alone), std::vector<std::string>{"missing-lock-timeout"});
+  EXPECT_EQ(alone.findings[0].help.rfind("Set one at the top of the file:\n  SET lock_timeout", 0), 0u)
+      << alone.findings[0].help;
+  const FileReport in_transaction = Lint("BEGIN;\n" + block + "\nCOMMIT;", settings);
+  ASSERT_EQ(Rules(in_transaction), std::vector<std::string>{"missing-lock-timeout"});
+  EXPECT_EQ(in_transaction.findings[0].help.rfind("Set one at the start of the transaction:", 0), 0u)
+      << in_transaction.findings[0].help;
+}
+
+TEST(Engine, AFunctionBodyTakesNoLocksWhileTheFileRuns) {
+  // Its statements are checked, but they lock only when the function is called, under the
+  // caller's settings: no lock_timeout is missing here.
+  LintSettings settings;
+  const FileReport report = Lint(
+      "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\n"
+      "BEGIN ALTER TABLE users ADD COLUMN a text; END $$;",
+      settings);
+  EXPECT_TRUE(report.findings.empty()) << report.findings[0].rule;
+}
+
 TEST(Engine, BodiesThatCannotBeAnalysedAreNoted) {
   const FileReport report = Lint("DO $$ BEGIN FOR r IN SELECT 1 LOOP NULL; END LOOP; END $$;");
   ASSERT_EQ(report.notes.size(), 1u);
