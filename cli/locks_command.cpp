@@ -57,10 +57,10 @@ void Markdown(std::ostream& out) {
          "table (`pg_stat_xact_user_tables`) must be what this table says,\nor the suite fails "
          "and names the form. Rows for other versions follow the release notes.\n"
          "`pgshift trace` holds your own migrations against the same table.\n\n"
-         "Work: *catalog only* takes no time beyond waiting for the lock; *writes the rows it "
-         "names* is\nin proportion to the rows; *scans the table* reads every row while holding "
-         "the lock;\n*rewrites the table* writes a new copy of it and its indexes while holding "
-         "the lock.\n\n"
+         "Work: *catalog only* takes no time beyond waiting for the lock; *reads or writes the "
+         "rows it\nnames* is in proportion to those rows; *scans the table* reads every row while "
+         "holding the\nlock; *rewrites the table* writes a new copy of it and its indexes while "
+         "holding the lock.\n\n"
          "| statement form | lock | blocks | work | PostgreSQL | also |\n"
          "|---|---|---|---|---|---|\n";
   for (const LockEntry& entry : rules::LockTable()) {

@@ -433,14 +433,17 @@ class Classifier {
     forms_.back().named_by_index = by_index;
   }
 
+  // VACUUM and ANALYZE share a statement; VACUUM (ANALYZE) is a VACUUM. Without tables they
+  // go through every table, one at a time, and name none.
   void Vacuum(const PgQuery__VacuumStmt& vacuum) {
-    if (!vacuum.is_vacuumcmd) return;
     const bool full = HasDefElem(vacuum.options, vacuum.n_options, "full");
+    const Form form = !vacuum.is_vacuumcmd ? Form::kAnalyze
+                      : full               ? Form::kVacuumFull
+                                           : Form::kVacuum;
     for (std::size_t i = 0; i < vacuum.n_rels; ++i) {
       const Node* rel = vacuum.rels[i];
       if (rel->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION && rel->vacuum_relation->relation) {
-        Add(full ? Form::kVacuumFull : Form::kVacuum,
-            parser::NameOf(rel->vacuum_relation->relation), -1);
+        Add(form, parser::NameOf(rel->vacuum_relation->relation), -1);
       }
     }
   }

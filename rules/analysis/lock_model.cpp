@@ -102,6 +102,7 @@ const std::vector<LockEntry> kLockTable = {
     // Maintenance
     {Form::kVacuumFull, "VACUUM FULL", kAccessExclusive, kRewrite, 0, 0},
     {Form::kVacuum, "VACUUM", kShareUpdateExclusive, kScan, 0, 0},
+    {Form::kAnalyze, "ANALYZE (reads a sample of the rows)", kShareUpdateExclusive, kRows, 0, 0},
     {Form::kCluster, "CLUSTER", kAccessExclusive, kRewrite, 0, 0},
     {Form::kRefreshMaterializedView, "REFRESH MATERIALIZED VIEW", kAccessExclusive, kRewrite, 0, 0},
     {Form::kRefreshMaterializedViewConcurrently, "REFRESH MATERIALIZED VIEW CONCURRENTLY", kExclusive, kScan, 0, 0},
@@ -208,7 +209,7 @@ std::string_view WhatItBlocks(LockMode mode) {
 std::string_view TableWorkName(TableWork work) {
   switch (work) {
     case kCatalogOnly: return "catalog only";
-    case kRows: return "writes the rows it names";
+    case kRows: return "reads or writes the rows it names";
     case kScan: return "scans the table";
     case kRewrite: return "rewrites the table";
   }

@@ -93,6 +93,7 @@ enum class Form {
   kAlterDomainValidateConstraint,  // ... and when its NOT VALID constraint is validated
   kVacuumFull,
   kVacuum,
+  kAnalyze,
   kCluster,
   kRefreshMaterializedView,
   kRefreshMaterializedViewConcurrently,
