@@ -6,7 +6,6 @@
 // restores the catalog, as the runner proves with its fingerprint and as a snapshot of
 // pg_catalog taken here confirms.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -21,6 +20,7 @@
 #include "tests/rules/fixture.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
+#include "tests/support/workspace.h"
 
 namespace pgshift::testing {
 namespace {
@@ -60,12 +60,6 @@ class Example : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = kExamples / GetParam();
-    state_ = fs::temp_directory_path() /
-             ("pgshift-example-" + std::to_string(getpid()) + "-" + GetParam());
-    fs::remove_all(state_);
-    fs::create_directories(state_);
-    env_.env["PGSHIFT_JOURNAL"] = (state_ / "journal.db").string();
-    env_.env["XDG_STATE_HOME"] = (state_ / "state").string();
     auto plan = runner::ReadPlanFile(Path("plan.toml"));
     if (auto* errors = std::get_if<runner::PlanErrors>(&plan)) {
       for (const std::string& message : errors->messages) ADD_FAILURE() << message;
@@ -74,10 +68,9 @@ class Example : public ::testing::TestWithParam<std::string> {
     plan_ = std::get<runner::Plan>(plan);
     for (const runner::Stage& stage : plan_.stages) stages_.push_back(stage.id);
   }
-  void TearDown() override { fs::remove_all(state_); }
 
   std::string Path(const std::string& file) const { return (dir_ / file).string(); }
-  ProcessResult Pgshift(const std::vector<std::string>& args) { return RunPgshift(args, env_); }
+  ProcessResult Pgshift(const std::vector<std::string>& args) { return workspace_.Pgshift(args); }
 
   // A fresh database holding the example's seed.
   std::string SeededDatabase() {
@@ -97,8 +90,7 @@ class Example : public ::testing::TestWithParam<std::string> {
   }
 
   fs::path dir_;
-  fs::path state_;
-  ProcessOptions env_;
+  Workspace workspace_{"example"};
   runner::Plan plan_;
   std::vector<std::string> stages_;
 };

@@ -6,8 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -15,11 +13,11 @@
 #include "runner/sandbox.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
+#include "tests/support/workspace.h"
 
 namespace pgshift::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 // Polls `condition` every 20 ms for up to `seconds`.
@@ -41,25 +39,13 @@ class Fault : public ::testing::Test {
     url_ = FreshDatabase();
     db_ = ConnectTo(url_);
     ASSERT_TRUE(db_);
-    dir_ = fs::temp_directory_path() /
-           ("pgshift-fault-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    env_.env["PGSHIFT_JOURNAL"] = (dir_ / "journal.db").string();
-    env_.env["XDG_STATE_HOME"] = (dir_ / "state").string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  std::string WritePlan(const std::string& text) {
-    const std::string path = (dir_ / "plan.toml").string();
-    std::ofstream(path) << text;
-    return path;
-  }
-  ProcessResult Pgshift(std::vector<std::string> args) { return RunPgshift(args, env_); }
+  std::string WritePlan(const std::string& text) { return workspace_.Write("plan.toml", text); }
+  ProcessResult Pgshift(const std::vector<std::string>& args) { return workspace_.Pgshift(args); }
   // Starts `pgshift args...` on a thread; the result arrives when it ends.
   void Start(std::vector<std::string> args) {
-    background_ = std::thread([this, args] { background_result_ = RunPgshift(args, env_); });
+    background_ = std::thread([this, args] { background_result_ = workspace_.Pgshift(args); });
   }
   ProcessResult Finish() {
     if (background_.joinable()) background_.join();
@@ -84,8 +70,7 @@ class Fault : public ::testing::Test {
 
   std::string url_;
   std::unique_ptr<runner::Database> db_;
-  fs::path dir_;
-  ProcessOptions env_;
+  Workspace workspace_{"fault"};
   std::thread background_;
   ProcessResult background_result_;
 };

@@ -4,18 +4,13 @@
 // concurrent index builds and their cleanup, lock-wait reports, checkpoints and rollback all
 // work; names crafted to inject SQL name nothing and run nothing.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
+#include "tests/support/workspace.h"
 
 namespace pgshift::testing {
 namespace {
-
-namespace fs = std::filesystem;
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -38,28 +33,15 @@ class Identifiers : public ::testing::Test {
       INSERT INTO "odd.table" SELECT 'u' || (i % 10), i, 0 FROM generate_series(1, 500) i;
       CREATE TABLE victim (id int);
     )sql");
-    dir_ = fs::temp_directory_path() /
-           ("pgshift-identifiers-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    env_.env["PGSHIFT_JOURNAL"] = (dir_ / "journal.db").string();
-    env_.env["XDG_STATE_HOME"] = (dir_ / "state").string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  std::string WritePlan(const std::string& text) {
-    const std::string path = (dir_ / "plan.toml").string();
-    std::ofstream(path) << text;
-    return path;
-  }
-  ProcessResult Pgshift(const std::vector<std::string>& args) { return RunPgshift(args, env_); }
+  std::string WritePlan(const std::string& text) { return workspace_.Write("plan.toml", text); }
+  ProcessResult Pgshift(const std::vector<std::string>& args) { return workspace_.Pgshift(args); }
   bool VictimIntact() { return Scalar(*db_, "SELECT to_regclass('victim') IS NOT NULL") == "t"; }
 
   std::string url_;
   std::unique_ptr<runner::Database> db_;
-  fs::path dir_;
-  ProcessOptions env_;
+  Workspace workspace_{"identifiers"};
 };
 
 TEST_F(Identifiers, APlanOnOddNamesRunsChecksAndRollsBack) {

@@ -4,7 +4,6 @@
 // the journal's bytes; wrong and malformed connection strings fail without echoing it.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +11,7 @@
 
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
+#include "tests/support/workspace.h"
 
 namespace pgshift::testing {
 namespace {
@@ -83,19 +83,10 @@ class Secrets : public ::testing::Test {
             std::string(kRole) + "; ALTER DATABASE " + admin->QuoteIdent(database_) + " OWNER TO " +
             kRole);
     admin_ = std::move(admin);
-    dir_ = fs::temp_directory_path() /
-           ("pgshift-secrets-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    plan_ = (dir_ / "plan.toml").string();
-    std::ofstream(plan_) << kPlan;
-    env_.env["PGSHIFT_JOURNAL"] = (dir_ / "journal.db").string();
-    env_.env["XDG_STATE_HOME"] = (dir_ / "state").string();
+    plan_ = workspace_.Write("plan.toml", kPlan);
     // No password file or service file of the user running the tests takes part.
-    env_.env["HOME"] = dir_.string();
+    workspace_.options.env["HOME"] = workspace_.dir().string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string Port() const { return std::to_string(SharedServer().port); }
   std::string Url(const std::string& userinfo) const {
@@ -103,7 +94,7 @@ class Secrets : public ::testing::Test {
   }
 
   ProcessResult Pgshift(const std::vector<std::string>& args) {
-    ProcessResult result = RunPgshift(args, env_);
+    ProcessResult result = workspace_.Pgshift(args);
     seen_ += result.out + result.err;
     return result;
   }
@@ -113,7 +104,7 @@ class Secrets : public ::testing::Test {
   void ExpectNoSecretAnywhere(const std::string& extra = "") {
     std::string journal;
     for (const char* suffix : {"", "-wal", "-journal"})
-      journal += ReadBytes(dir_ / ("journal.db" + std::string(suffix)));
+      journal += ReadBytes(workspace_.dir() / ("journal.db" + std::string(suffix)));
     EXPECT_FALSE(journal.empty()) << "no journal was written";
     for (const std::string& secret : {std::string(kPassword), std::string(kEncoded), extra}) {
       if (secret.empty()) continue;
@@ -138,9 +129,8 @@ class Secrets : public ::testing::Test {
 
   std::string database_;
   std::unique_ptr<runner::Database> admin_;
-  fs::path dir_;
+  Workspace workspace_{"secrets"};
   std::string plan_;
-  ProcessOptions env_;
   std::string seen_;
 };
 
@@ -157,7 +147,7 @@ TEST_F(Secrets, PasswordInTheUrl) {
 }
 
 TEST_F(Secrets, PasswordInTheUrlFromTheEnvironment) {
-  env_.env["PGSHIFT_DATABASE_URL"] = Url(std::string(kRole) + ":" + kEncoded);
+  workspace_.options.env["PGSHIFT_DATABASE_URL"] = Url(std::string(kRole) + ":" + kEncoded);
   const ProcessResult run = Pgshift({"run", plan_});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(Contains(run.out, "pgshift_secret:***@")) << run.out;
@@ -174,42 +164,42 @@ TEST_F(Secrets, PasswordInAKeyValueString) {
 }
 
 TEST_F(Secrets, Pgpassword) {
-  env_.env["PGPASSWORD"] = kPassword;
+  workspace_.options.env["PGPASSWORD"] = kPassword;
   RunEverything(Url(kRole));
   ExpectNoSecretAnywhere();
 }
 
 TEST_F(Secrets, PasswordFile) {
-  const fs::path file = dir_ / "pgpass";
+  const fs::path file = workspace_.dir() / "pgpass";
   std::ofstream(file) << "127.0.0.1:" << Port() << ":" << database_ << ":" << kRole << ":"
                       << kPassword << "\n";
   chmod(file.c_str(), 0600);  // libpq ignores a password file others can read
-  env_.env["PGPASSFILE"] = file.string();
+  workspace_.options.env["PGPASSFILE"] = file.string();
   RunEverything(Url(kRole));
   ExpectNoSecretAnywhere();
 }
 
 TEST_F(Secrets, PasswordFileInTheHomeDirectory) {
-  const fs::path file = dir_ / ".pgpass";
+  const fs::path file = workspace_.dir() / ".pgpass";
   std::ofstream(file) << "*:" << Port() << ":*:" << kRole << ":" << kPassword << "\n";
   chmod(file.c_str(), 0600);
-  RunEverything(Url(kRole));  // HOME is dir_
+  RunEverything(Url(kRole));  // HOME is the workspace
   ExpectNoSecretAnywhere();
 }
 
 TEST_F(Secrets, ServiceFileInTheHomeDirectory) {
-  std::ofstream(dir_ / ".pg_service.conf")
+  std::ofstream(workspace_.dir() / ".pg_service.conf")
       << "[shop]\nhost=127.0.0.1\nport=" << Port() << "\ndbname=" << database_
       << "\nuser=" << kRole << "\npassword=" << kPassword << "\n";
-  RunEverything("service=shop");  // HOME is dir_
+  RunEverything("service=shop");  // HOME is the workspace
   ExpectNoSecretAnywhere();
 }
 
 TEST_F(Secrets, ServiceFile) {
-  const fs::path file = dir_ / "pg_service.conf";
+  const fs::path file = workspace_.dir() / "pg_service.conf";
   std::ofstream(file) << "[shop]\nhost=127.0.0.1\nport=" << Port() << "\ndbname=" << database_
                       << "\nuser=" << kRole << "\npassword=" << kPassword << "\n";
-  env_.env["PGSERVICEFILE"] = file.string();
+  workspace_.options.env["PGSERVICEFILE"] = file.string();
   RunEverything("service=shop");
   EXPECT_TRUE(Contains(seen_, "on service=shop")) << seen_;
   // The URL form of a service works too.
@@ -223,7 +213,7 @@ TEST_F(Secrets, AWrongPasswordFailsWithoutEchoingIt) {
   EXPECT_EQ(run.exit_code, 3);
   EXPECT_TRUE(Contains(run.err, "password authentication failed for user \"pgshift_secret\""))
       << run.err;
-  env_.env["PGPASSWORD"] = wrong;
+  workspace_.options.env["PGPASSWORD"] = wrong;
   const ProcessResult status = Pgshift({"status", plan_, "--db", Url(kRole)});
   EXPECT_EQ(status.exit_code, 3);
   EXPECT_TRUE(Contains(status.err, "password authentication failed")) << status.err;
