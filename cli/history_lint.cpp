@@ -10,6 +10,7 @@
 
 #include "cli/path_glob.h"
 #include "cli/release_paths.h"
+#include "parser/large_stack.h"
 #include "rules/engine.h"
 #include "rules/history/migration_order.h"
 #include "rules/history/replay.h"
@@ -286,10 +287,14 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
   const std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay);
   std::vector<std::optional<LintedFile>> slots(inputs.size());
   std::atomic<std::size_t> next{0};
+  // Each worker runs on one large stack for all its files: parsing and linting need one, and a
+  // thread started for every file cost more than linting a small migration does.
   auto worker = [&] {
-    for (std::size_t j = next++; j < planned.size(); j = next++) {
-      RunJob(planned[j], inputs, settings, scope, slots);
-    }
+    parser::RunWithLargeStack([&] {
+      for (std::size_t j = next++; j < planned.size(); j = next++) {
+        RunJob(planned[j], inputs, settings, scope, slots);
+      }
+    });
   };
   // Standard input can be read by one thread only, and only once.
   const bool has_stdin =
