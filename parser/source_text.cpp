@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace pgshift::parser {
 namespace {
@@ -63,16 +64,21 @@ LineColumn SourceText::PositionOf(std::size_t offset) const {
   const auto after = std::upper_bound(
       checkpoints_.begin(), checkpoints_.end(), offset,
       [](std::size_t o, const Checkpoint& c) { return o < c.offset; });
-  const Checkpoint& from = *(after - 1);
+  const Checkpoint& from =
+      last_.offset <= offset && last_.offset > (after - 1)->offset ? last_ : *(after - 1);
+  // Lines by newline (memchr is vectorised), then characters only after the last one.
+  const char* begin = text_.data() + from.offset;
+  const char* const end = text_.data() + offset;
   LineColumn at{from.line, from.column};
-  for (std::size_t i = from.offset; i < offset; ++i) {
-    if (text_[i] == '\n') {
-      ++at.line;
-      at.column = 1;
-    } else if (!IsContinuationByte(static_cast<unsigned char>(text_[i]))) {
-      ++at.column;
-    }
+  while (const void* newline = std::memchr(begin, '\n', end - begin)) {
+    begin = static_cast<const char*>(newline) + 1;
+    ++at.line;
+    at.column = 1;
   }
+  at.column += static_cast<int>(std::count_if(begin, end, [](char c) {
+    return !IsContinuationByte(static_cast<unsigned char>(c));
+  }));
+  last_ = {offset, at.line, at.column};
   return at;
 }
 

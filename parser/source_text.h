@@ -29,6 +29,7 @@ class SourceText {
   const std::string& text() const { return text_; }
   std::size_t size() const { return text_.size(); }
 
+  // Not for two threads at once (see last_).
   LineColumn PositionOf(std::size_t offset) const;
   // The full text of the 1-based line, without its line break.
   std::string_view Line(int line) const;
@@ -48,6 +49,9 @@ class SourceText {
   std::string text_;
   std::vector<Checkpoint> checkpoints_;
   int line_count_ = 1;
+  // The last position found: callers mostly ask in file order, so the next search starts here
+  // rather than at a checkpoint. This makes PositionOf unsafe to call from two threads at once.
+  mutable Checkpoint last_{0, 1, 1};
 };
 
 // SQL must be UTF-8 without NUL bytes: the parser stops at a NUL, and PostgreSQL rejects both.

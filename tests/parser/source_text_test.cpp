@@ -60,6 +60,24 @@ TEST(SourceText, PositionsAndLinesAcrossCheckpoints) {
   }
 }
 
+TEST(SourceText, PositionsAreTheSameInAnyOrderOfAsking) {
+  // Searches start from the last position asked for when that is nearer: asking backwards, at
+  // random and twice must give what asking in file order gives.
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += i % 5 == 0 ? std::string(3000, 'y') + "\n" : "é✓ ab\n";
+  const SourceText in_order("f.sql", text);
+  std::vector<LineColumn> expected;
+  for (std::size_t i = 0; i <= text.size(); i += 61) expected.push_back(in_order.PositionOf(i));
+  const SourceText shuffled("f.sql", text);
+  std::size_t k = 0;
+  for (std::size_t step = 0; step < expected.size() * 2; ++step) {
+    k = (k * 7919 + 104729) % expected.size();  // a walk over every index in scrambled order
+    const LineColumn at = shuffled.PositionOf(k * 61);
+    ASSERT_EQ(at.line, expected[k].line) << k * 61;
+    ASSERT_EQ(at.column, expected[k].column) << k * 61;
+  }
+}
+
 TEST(ValidateText, AcceptsUtf8) {
   EXPECT_FALSE(ValidateText("SELECT 'ünïcødé ✓ 𝄞';").has_value());
   EXPECT_FALSE(ValidateText("").has_value());
