@@ -1,7 +1,9 @@
 #include "cli/release_paths.h"
 
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 namespace pgshift::cli {
 namespace {
@@ -17,11 +19,36 @@ bool LooksBinary(std::string_view text) {
 
 }  // namespace
 
-std::string CanonicalPath(const std::filesystem::path& path) {
+namespace {
+
+std::string ResolvedPath(const std::filesystem::path& path) {
   std::error_code error;
   std::filesystem::path absolute = std::filesystem::absolute(path, error);
   std::filesystem::path canonical = std::filesystem::weakly_canonical(absolute, error);
   return (error ? absolute.lexically_normal() : canonical).generic_string();
+}
+
+}  // namespace
+
+std::string CanonicalPath(const std::filesystem::path& path) {
+  // Resolving a path reads every link on the way (a dozen system calls for a migration file,
+  // a tenth of linting a large tree), so a plain file's folder is resolved once and remembered.
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::string> folders;
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
+  if (error || !std::filesystem::is_regular_file(status)) return ResolvedPath(path);
+  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  if (error) return ResolvedPath(path);
+  const std::string parent = absolute.parent_path().string();
+  std::string folder;
+  {
+    const std::lock_guard<std::mutex> lock(mutex);
+    auto found = folders.find(parent);
+    if (found == folders.end()) found = folders.emplace(parent, ResolvedPath(parent)).first;
+    folder = found->second;
+  }
+  return folder + (folder.ends_with('/') ? "" : "/") + absolute.filename().generic_string();
 }
 
 ReleasePaths::ReleasePaths(const std::string& base, const ReleaseConfig& config,
