@@ -164,9 +164,7 @@ TEST_F(Checkpoint, ABlockedBaselineIsRetriedThenNamesTheBlocker) {
   EXPECT_NE(outcome.message.find("gave up on taking the baseline fingerprint after 3 attempts"),
             std::string::npos)
       << outcome.message;
-  EXPECT_NE(outcome.message.find("pid " + std::to_string(blocker->BackendPid()) +
-                                 " (idle in transaction"),
-            std::string::npos)
+  EXPECT_NE(outcome.message.find(IdleBlockerName(*blocker)), std::string::npos)
       << outcome.message;
   EXPECT_NE(outcome.message.find("AccessExclusiveLock on users"), std::string::npos);
   EXPECT_NE(outcome.message.find("the nightly job"), std::string::npos);

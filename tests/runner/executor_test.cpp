@@ -173,9 +173,7 @@ TEST_F(Executor, ALockHolderIsRetriedThenNamed) {
   EXPECT_NE(outcome.message.find("gave up on statement 1 of stage `add-column` after 3 attempts"),
             std::string::npos)
       << outcome.message;
-  EXPECT_NE(outcome.message.find("pid " + std::to_string(blocker->BackendPid()) +
-                                 " (idle in transaction"),
-            std::string::npos)
+  EXPECT_NE(outcome.message.find(IdleBlockerName(*blocker)), std::string::npos)
       << outcome.message;
   EXPECT_NE(outcome.message.find("the long report"), std::string::npos);
   EXPECT_EQ(events_.Count("lock-retry"), 3);

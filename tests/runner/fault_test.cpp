@@ -196,9 +196,7 @@ rollback = "ALTER TABLE t DROP COLUMN c"
                                          "--retries", "2", "--retry-delay", "20ms"});
   EXPECT_EQ(blocked.exit_code, 3);
   EXPECT_TRUE(Contains(blocked.err, "after 3 attempts")) << blocked.err;
-  EXPECT_TRUE(Contains(blocked.err,
-                       "pid " + std::to_string(blocker->BackendPid()) + " (idle in transaction"))
-      << blocked.err;
+  EXPECT_TRUE(Contains(blocked.err, IdleBlockerName(*blocker))) << blocked.err;
   EXPECT_TRUE(Contains(blocked.err, "nightly report")) << blocked.err;
   EXPECT_TRUE(Contains(blocked.out, "retrying in")) << blocked.out;
   Sql(*blocker, "COMMIT");

@@ -87,4 +87,8 @@ runner::Rows Sql(runner::Database& db, const std::string& sql) {
 
 std::string Scalar(runner::Database& db, const std::string& sql) { return Sql(db, sql).Scalar(); }
 
+std::string IdleBlockerName(runner::Database& blocker) {
+  return "pid " + std::to_string(blocker.BackendPid()) + " (idle in transaction";
+}
+
 }  // namespace pgshift::testing

@@ -24,6 +24,10 @@ runner::Rows Sql(runner::Database& db, const std::string& sql);
 // The first column of the first row of a query, as text ("" for NULL or no row).
 std::string Scalar(runner::Database& db, const std::string& sql);
 
+// How pgshift names a session holding a lock it waited for, when that session sits in an open
+// transaction: "pid 1234 (idle in transaction".
+std::string IdleBlockerName(runner::Database& blocker);
+
 // The URL of another database on the same server.
 std::string WithDatabase(const std::string& url, const std::string& database);
 
