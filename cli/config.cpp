@@ -6,6 +6,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "project/recognition.h"
 #include "rules/rule.h"
 
 namespace pgshift::cli {
@@ -120,7 +121,16 @@ std::optional<ConfigError> ReadSection(const toml::table& root, const TableReade
 std::optional<ConfigError> ReadHistory(const toml::table& table, const std::string& path,
                                        HistoryConfig& history) {
   TableReader reader(table, path, "history.");
-  if (auto error = reader.RejectUnknown({"replay", "order", "roots", "exclude"})) return error;
+  if (auto error = reader.RejectUnknown({"replay", "order", "roots", "exclude", "tool"})) {
+    return error;
+  }
+  if (const toml::node* node = table.get("tool")) {
+    const auto value = node->value<std::string>();
+    if (!value || (*value != "none" && project::FindTool(*value) == nullptr)) {
+      return reader.Bad("tool", "must name a migration tool: " + project::ToolNames());
+    }
+    history.tool = *value;
+  }
   if (const toml::node* node = table.get("replay")) {
     if (!node->is_boolean()) return reader.Bad("replay", "must be true or false");
     history.replay = node->as_boolean()->get();
@@ -281,6 +291,7 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
     } else {
       return reader.Bad("transactions", "must be \"none\", \"per-file\" or \"per-statement\"");
     }
+    config.lint.transactions_set = true;
   }
   if (const toml::node* node = root.get("rules")) {
     if (!node->is_table()) return reader.Bad("rules", "must be a table");

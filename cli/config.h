@@ -8,6 +8,7 @@
 //   severity = { rename-column = "warning" }
 //   [history]                       # migrations as a history (cli/history_config.h)
 //   replay = true                   # order = "auto" | "name"; roots = [...]; exclude = [...]
+//   tool = "goose"                  # the migration tool, or "none"; recognised when absent
 //   [release]                       # what a release is made of (globs)
 //   migrations = ["db/migrations/**"]; code = ["app/**"]; exclude = ["**/*.md"]
 //   [phases]                        # directory conventions: expand = ["db/expand/**"], ...

@@ -19,6 +19,9 @@ struct HistoryConfig {
   // them a migration's history is its own directory (or the one above a migration folder).
   std::vector<std::string> roots;
   std::vector<std::string> exclude;  // globs of .sql files that are no migrations (seeds, ...)
+  // The migration tool that runs the migrations (project/migration_tools/): empty to recognise
+  // it from each history's directory, "none" for no tool.
+  std::string tool;
 };
 
 // What application code is not, unless [release] exclude says otherwise: documentation,

@@ -10,9 +10,11 @@
 
 #include "cli/path_glob.h"
 #include "cli/release_paths.h"
+#include "cli/section_lint.h"
 #include "parser/large_stack.h"
+#include "project/generic_tool.h"
+#include "project/recognition.h"
 #include "rules/engine.h"
-#include "rules/history/migration_order.h"
 #include "rules/history/replay.h"
 
 namespace pgshift::cli {
@@ -20,14 +22,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
+const project::DiskFileSource& Disk() {
+  static const project::DiskFileSource disk;
+  return disk;
+}
+
 struct Step {
   std::string path;                  // canonical
   std::optional<std::size_t> input;  // checked when set; otherwise only replayed
   bool replay = true;                // false for down migrations: checked, never replayed
+  bool unit_continues = false;       // the next migration is a file of the same unit
+  std::optional<std::size_t> rolls_back;  // for a down file: the step of the migration it undoes
+  bool keep_added = false;  // a down file of this migration is checked: keep what it added
+  std::string note;         // why a file is checked on its own, for --verbose
 };
 
 struct Job {
   std::string root;  // empty for a file checked on its own
+  std::shared_ptr<const project::ToolChoice> tool;
   std::vector<Step> steps;
 };
 
@@ -35,40 +47,21 @@ bool IsUnder(const std::string& path, const std::string& root) {
   return path.size() > root.size() && path.starts_with(root) && path[root.size()] == '/';
 }
 
-std::vector<std::string> ListSql(const std::string& root, bool recursive) {
+// Every .sql file under a configured root, through its subfolders (Flyway's locations).
+std::vector<std::string> ListRecursive(const std::string& root) {
   std::vector<std::string> files;
   std::error_code error;
-  auto add = [&](const fs::directory_entry& entry) {
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, error);
+  for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     std::error_code ignored;
-    if (entry.is_regular_file(ignored) && entry.path().extension() == ".sql") {
-      files.push_back(root + "/" + entry.path().lexically_relative(root).generic_string());
+    if (it->is_directory(ignored) && it->path().filename().string().starts_with(".")) {
+      it.disable_recursion_pending();
     }
-  };
-  if (recursive) {
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, error);
-    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-      std::error_code ignored;
-      if (it->is_directory(ignored) && it->path().filename().string().starts_with(".")) {
-        it.disable_recursion_pending();
-      }
-      add(*it);
-    }
-    return files;
-  }
-  // A flat directory, plus the folders of folder-per-migration layouts.
-  for (fs::directory_iterator it(root, error); !error && it != fs::directory_iterator();
-       it.increment(error)) {
-    std::error_code ignored;
-    if (it->is_directory(ignored) && rules::IsMigrationFolder(it->path().filename().string())) {
-      std::error_code inner;
-      for (fs::directory_iterator file(it->path(), inner);
-           !inner && file != fs::directory_iterator(); file.increment(inner)) {
-        add(*file);
-      }
-    } else {
-      add(*it);
+    if (it->is_regular_file(ignored) && it->path().extension() == ".sql") {
+      files.push_back(root + "/" + it->path().lexically_relative(root).generic_string());
     }
   }
+  std::sort(files.begin(), files.end());
   return files;
 }
 
@@ -79,82 +72,117 @@ std::pair<std::string, bool> RootOf(const std::string& path, const Config& confi
     const std::string absolute = CanonicalPath(fs::path(base) / root);
     if (IsUnder(path, absolute)) return {absolute, true};
   }
-  return {rules::HistoryRoot(path), false};
+  return {project::HistoryRootOf(path, Disk()), false};
 }
+
+// Recognises the tool of each history once, and says so for --verbose.
+class ToolChoices {
+ public:
+  explicit ToolChoices(std::vector<std::string>* notes) : notes_(notes) {}
+  std::shared_ptr<const project::ToolChoice> For(const std::string& root, const Config& config) {
+    const auto key = std::make_pair(root, config.path);
+    auto found = choices_.find(key);
+    if (found != choices_.end()) return found->second;
+    auto choice = std::make_shared<const project::ToolChoice>(
+        project::ChooseTool(root, Disk(), config.history.tool, config.history.order));
+    if (notes_ != nullptr) notes_->push_back(root + ": " + choice->Describe());
+    return choices_.emplace(key, std::move(choice)).first->second;
+  }
+
+ private:
+  std::vector<std::string>* notes_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const project::ToolChoice>>
+      choices_;
+};
 
 std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
                           const std::vector<const Config*>& configs, const LintScope& scope,
-                          bool replay) {
+                          bool replay, std::vector<std::string>* notes) {
   std::vector<Job> jobs;
+  ToolChoices tools(notes);
   std::map<std::pair<std::string, bool>, std::vector<std::size_t>> groups;
   std::vector<std::string> canonical(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!scope.selected[i]) continue;
     canonical[i] = CanonicalPath(inputs[i].path);
     // Standard input without a file name has no place in any history.
-    const bool nameless = inputs[i].from_stdin && inputs[i].path == "<stdin>";
-    if (!replay || !configs[i]->history.replay || nameless) {
-      jobs.push_back({{}, {{canonical[i], i}}});
+    if (inputs[i].from_stdin && inputs[i].path == "<stdin>") {
+      jobs.push_back({{}, nullptr, {{canonical[i], i}}});
       continue;
     }
-    groups[RootOf(canonical[i], *configs[i])].push_back(i);
+    const auto root = RootOf(canonical[i], *configs[i]);
+    if (!replay || !configs[i]->history.replay) {
+      jobs.push_back({{}, tools.For(root.first, *configs[i]), {{canonical[i], i}}});
+      continue;
+    }
+    groups[root].push_back(i);
   }
   for (const auto& [key, members] : groups) {
     const auto& [root, recursive] = key;
     const Config& config = *configs[members.front()];
+    const auto tool = tools.For(root, config);
     const ReleasePaths paths(ConfigBase(config, root), {}, {});
     const GlobSet excluded(config.history.exclude);
     std::vector<std::string> files;
-    for (std::string& file : ListSql(root, recursive)) {
+    for (std::string& file : recursive ? ListRecursive(root) : tool->tool->List(root, Disk())) {
       const std::string relative = paths.Relative(file);
       if (relative.empty() || !excluded.Matches(relative)) files.push_back(std::move(file));
     }
-    const rules::MigrationOrder order = rules::OrderMigrations(files, config.history.order);
+    const project::HistoryPlan plan = tool->tool->Plan(files, Disk());
     std::map<std::string, std::size_t> position;
-    for (std::size_t p = 0; p < order.files.size(); ++p) position[order.files[p]] = p;
-    std::map<std::string, std::size_t> rolls_back;  // down migration -> files applied before it
-    for (const rules::SkippedMigration& skipped : order.skipped) {
-      if (rules::IsDownMigration(skipped.path)) rolls_back[skipped.path] = skipped.after;
+    for (std::size_t p = 0; p < plan.files.size(); ++p) position[plan.files[p]] = p;
+    std::map<std::string, const project::Rollback*> rollbacks;
+    for (const project::Rollback& rollback : plan.rollbacks) rollbacks[rollback.path] = &rollback;
+    std::map<std::string, std::string> not_migrations;
+    for (const project::NotMigration& skipped : plan.skipped) {
+      not_migrations[skipped.path] = skipped.reason;
     }
     std::size_t last = 0;
-    std::map<std::size_t, std::size_t> input_at;         // position -> input
-    std::multimap<std::size_t, std::size_t> down_after;  // files before it -> input
+    std::map<std::size_t, std::size_t> input_at;  // position -> input
+    std::multimap<std::size_t, std::pair<std::size_t, const project::Rollback*>> down_after;
     for (std::size_t i : members) {
       const auto found = position.find(canonical[i]);
-      const auto down = rolls_back.find(canonical[i]);
+      const auto down = rollbacks.find(canonical[i]);
       if (found != position.end() && input_at.count(found->second) == 0) {
         input_at[found->second] = i;
         last = std::max(last, found->second + 1);
-      } else if (down != rolls_back.end()) {
-        down_after.emplace(down->second, i);
-        last = std::max(last, down->second);
+      } else if (down != rollbacks.end()) {
+        down_after.emplace(down->second->after, std::make_pair(i, down->second));
+        last = std::max(last, down->second->after);
       } else {
-        jobs.push_back({{}, {{canonical[i], i}}});  // not part of the history (or given twice)
+        // Not part of the history (or given twice): checked on its own.
+        const auto why = not_migrations.find(canonical[i]);
+        Step step{canonical[i], i};
+        if (why != not_migrations.end()) {
+          step.note = canonical[i] + ": not part of the history in " + root + " (" +
+                      why->second + "): checked on its own";
+        }
+        jobs.push_back({{}, tool, {std::move(step)}});
       }
     }
-    Job job{root, {}};
+    Job job{root, tool, {}};
+    std::vector<std::size_t> step_of(plan.files.size());
     for (std::size_t p = 0; p <= last; ++p) {
       for (auto [it, end] = down_after.equal_range(p); it != end; ++it) {
-        job.steps.push_back({canonical[it->second], it->second, /*replay=*/false});
+        Step step{canonical[it->second.first], it->second.first, /*replay=*/false};
+        if (const auto undone = it->second.second->rolls_back; undone && *undone < p) {
+          step.rolls_back = step_of[*undone];
+          job.steps[step_of[*undone]].keep_added = true;
+        }
+        job.steps.push_back(std::move(step));
       }
       if (p == last) break;
       const auto found = input_at.find(p);
-      job.steps.push_back({order.files[p], found == input_at.end()
-                                               ? std::nullopt
-                                               : std::optional<std::size_t>(found->second)});
+      Step step{plan.files[p], found == input_at.end() ? std::nullopt
+                                                       : std::optional<std::size_t>(found->second)};
+      step.unit_continues = p + 1 < plan.files.size() && p + 1 < plan.units.size() &&
+                            plan.units[p + 1] == plan.units[p];
+      step_of[p] = job.steps.size();
+      job.steps.push_back(std::move(step));
     }
     if (!input_at.empty() || !down_after.empty()) jobs.push_back(std::move(job));
   }
   return jobs;
-}
-
-// `text` with every byte outside [begin, end) blanked, lines kept: positions stay where they are.
-std::string Only(std::string_view text, std::size_t begin, std::size_t end) {
-  std::string out(text);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if ((i < begin || i >= end) && out[i] != '\n') out[i] = ' ';
-  }
-  return out;
 }
 
 // What a rollback runs against: the schema so far, deployed (else there is nothing to roll back).
@@ -164,30 +192,9 @@ rules::Catalog Deployed(const rules::Catalog* history) {
   return deployed;
 }
 
-// Lints a migration whose way down starts at `down` (text.size() when it has none). The down
-// section is judged against the schema the up section leaves, deployed, and not as part of the
-// release: it is not what the release runs. `after_up`, when given, receives the catalog the up
-// section leaves (its objects new), unless the file is unreadable.
-rules::FileReport LintMigration(const parser::SourceText& source, std::size_t down,
-                                const rules::LintSettings& settings, const rules::Catalog* history,
-                                rules::Catalog* after_up = nullptr) {
-  const std::string_view text = source.text();
-  if (down >= text.size()) return rules::LintSource(source, settings, history, after_up);
-  rules::Catalog up;
-  rules::FileReport report = rules::LintSource(
-      parser::SourceText(source.path(), Only(text, 0, down)), settings, history, &up);
-  if (report.unreadable) return report;
-  rules::Catalog deployed = up;
-  deployed.MarkAllReleased();
-  if (after_up != nullptr) *after_up = std::move(up);
-  rules::LintSettings down_settings = settings;
-  down_settings.release = nullptr;
-  rules::FileReport way_down = rules::LintSource(
-      parser::SourceText(source.path(), Only(text, down, text.size())), down_settings, &deployed);
-  report.findings.insert(report.findings.end(), way_down.findings.begin(), way_down.findings.end());
-  report.notes.insert(report.notes.end(), way_down.notes.begin(), way_down.notes.end());
-  report.statements += way_down.statements;
-  return report;
+project::FileRun Describe(const Job& job, const Step& step, std::string_view text) {
+  if (job.tool == nullptr) return project::GenericTool().Describe(step.path, text, Disk());
+  return job.tool->tool->Describe(step.path, text, Disk());
 }
 
 void RunJob(const Job& job, const std::vector<LintInput>& inputs,
@@ -196,12 +203,30 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
   rules::Catalog catalog;
   std::size_t replayed = 0, unreadable = 0;
   bool replayed_unreleased = false;
+  bool unit_open = false;  // the catalog holds the new objects of a unit not finished yet
+  // Per step whose rollback is checked: the catalog it leaves, what it added new.
+  std::map<std::size_t, std::shared_ptr<const rules::Catalog>> added_by;
+  const project::MigrationTool* tool =
+      job.tool != nullptr && job.tool->recognised ? job.tool->tool.get() : nullptr;
   // Earlier migrations are read within the limit of the job's inputs.
   std::size_t max_bytes = parser::ParseLimits{}.FileBytes();
   for (const Step& step : job.steps) {
     if (step.input) max_bytes = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
   }
-  for (const Step& step : job.steps) {
+  // After a migration has been applied to the catalog: what it created stays new while its unit
+  // goes on, and is released after (unless the release's new objects are in the catalog too).
+  const auto applied = [&](const Step& step, bool unreleased) {
+    replayed_unreleased = replayed_unreleased || unreleased;
+    ++replayed;
+    if (step.unit_continues) {
+      unit_open = true;
+    } else if (unit_open || !unreleased) {
+      if (!replayed_unreleased) catalog.MarkAllReleased();
+      unit_open = false;
+    }
+  };
+  for (std::size_t s = 0; s < job.steps.size(); ++s) {
+    const Step& step = job.steps[s];
     std::string text;
     std::string error;
     if (!step.input) {
@@ -221,56 +246,72 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
         continue;
       }
     }
-    // dbmate and goose keep the way down in the same file: it is checked against the schema
-    // the up section leaves, like a down file, and never replayed.
-    const std::size_t down = rules::DownSectionStart(text);
-    const bool has_down = down < text.size();
+    const project::FileRun run = Describe(job, step, text);
     const bool unreleased = scope.unreleased.count(step.path) > 0;
-    std::string_view replayed_text = text;  // the text itself moves into the linted file
+    const bool keep_new = unreleased || step.unit_continues;
+    std::string up_text;  // what migrates up, for the replay
     if (step.input) {
       const std::string path = inputs[*step.input].path.string();
       parser::SourceText source(path, std::move(text));
-      // A down file rolls back what is deployed.
+      rules::LintSettings file_settings = SettingsForTool(settings[*step.input], tool, step.path);
+      // A rollback does not ship as a step of the release; it rolls back what is deployed.
+      const bool rollback = !step.replay || OnlyRollsBack(run);
+      if (rollback) file_settings.release = nullptr;
+      if (step.rolls_back) {
+        const auto added = added_by.find(*step.rolls_back);
+        if (added != added_by.end()) file_settings.rollback_of = added->second;
+      }
       const rules::Catalog deployed = step.replay ? rules::Catalog() : Deployed(&catalog);
       const rules::Catalog* history =
           job.root.empty() ? nullptr : (step.replay ? &catalog : &deployed);
       // Checking a migration applies it to a copy of the history: that copy becomes the history
       // for the next file, which saves parsing it again. Not when a released file follows an
       // unreleased one, whose objects must stay new while this file's are released.
-      const bool advance = !job.root.empty() && step.replay && (unreleased || !replayed_unreleased);
+      const bool advance =
+          !job.root.empty() && step.replay && (keep_new || !replayed_unreleased);
       rules::Catalog after;
-      rules::FileReport report = LintMigration(source, down, settings[*step.input], history,
-                                               advance ? &after : nullptr);
+      rules::FileReport report =
+          LintRun(source, run, file_settings, history, advance ? &after : nullptr);
+      if (!step.note.empty()) report.notes.push_back(step.note);
       if (!job.root.empty()) {
         report.notes.push_back(
             path + ": judged against " + std::to_string(replayed) + " earlier migration(s) in " +
             job.root +
             (unreadable > 0 ? " (" + std::to_string(unreadable) + " unreadable, skipped)" : ""));
       }
-      if (has_down) {
-        report.notes.push_back(path + ":" + std::to_string(source.PositionOf(down).line) +
-                               ": down section: checked, not replayed into the history");
+      for (const project::Section& section : run.sections) {
+        if (section.direction == project::Direction::kDown && section.begin > 0) {
+          report.notes.push_back(path + ":" +
+                                 std::to_string(source.PositionOf(section.begin).line) +
+                                 ": down section: checked, not replayed into the history");
+          break;
+        }
       }
+      if (tool != nullptr) NoteOptOuts(source, run, tool->Name(), report);
       const bool readable = !report.unreadable;
-      replayed_text = slots[*step.input].emplace(LintedFile{std::move(source), std::move(report)})
-                          .source.text();
+      const std::string_view linted =
+          slots[*step.input].emplace(LintedFile{std::move(source), std::move(report)}).source.text();
       if (advance) {
         if (!readable) {
           ++unreadable;
           continue;
         }
         catalog = std::move(after);
-        if (!unreleased) catalog.MarkAllReleased();
-        replayed_unreleased = replayed_unreleased || unreleased;
-        ++replayed;
+        if (step.keep_added) added_by[s] = std::make_shared<const rules::Catalog>(catalog);
+        applied(step, unreleased);
         continue;
       }
+      up_text = SectionsOnly(linted, run, project::Direction::kUp);
+    } else {
+      up_text = SectionsOnly(text, run, project::Direction::kUp);
     }
     if (!job.root.empty() && step.replay) {
-      const std::string_view up = replayed_text.substr(0, down);
-      if (rules::ReplayMigration(up, unreleased, catalog)) {
-        replayed_unreleased = replayed_unreleased || unreleased;
-        ++replayed;
+      if (step.keep_added) {
+        auto added = std::make_shared<rules::Catalog>(catalog);
+        if (rules::ReplayMigration(up_text, /*unreleased=*/true, *added)) added_by[s] = added;
+      }
+      if (rules::ReplayMigration(up_text, keep_new, catalog)) {
+        applied(step, unreleased);
       } else {
         ++unreadable;
       }
@@ -283,8 +324,9 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
 std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
                                         const std::vector<rules::LintSettings>& settings,
                                         const std::vector<const Config*>& configs,
-                                        const LintScope& scope, bool replay, unsigned jobs) {
-  const std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay);
+                                        const LintScope& scope, bool replay, unsigned jobs,
+                                        std::vector<std::string>* notes) {
+  const std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay, notes);
   std::vector<std::optional<LintedFile>> slots(inputs.size());
   std::atomic<std::size_t> next{0};
   // Each worker runs on one large stack for all its files: parsing and linting need one, and a

@@ -151,6 +151,7 @@ int RunLint(const LintOptions& options) {
     if (options.transactions == "none") lint.transactions = rules::TransactionWrapping::kNone;
     if (options.transactions == "per-file") lint.transactions = rules::TransactionWrapping::kPerFile;
     if (options.transactions == "per-statement") lint.transactions = rules::TransactionWrapping::kPerStatement;
+    if (!options.transactions.empty()) lint.transactions_set = true;
     if (max_memory) lint.max_memory = *max_memory;
     settings.push_back(std::move(lint));
   }
@@ -173,9 +174,12 @@ int RunLint(const LintOptions& options) {
   }
   // Lints, then hides what the baseline accepts (accepted findings are not fixed either).
   std::size_t hidden = 0;
+  bool first_run = true;  // the second run after --fix has nothing new to say of tools
   const auto lint = [&] {
     std::vector<LintedFile> linted =
-        LintWithHistory(collected.inputs, settings, configs, scope, !options.no_history, options.jobs);
+        LintWithHistory(collected.inputs, settings, configs, scope, !options.no_history,
+                        options.jobs, first_run ? &scope.notes : nullptr);
+    first_run = false;
     if (accepted) hidden = ApplyBaseline(linted, *accepted, options.baseline);
     return linted;
   };

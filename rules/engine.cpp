@@ -228,6 +228,10 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
     facts.runs_with_file.push_back(file.RunsWithTopLevel(i));
   }
   Catalog catalog = history != nullptr ? *history : Catalog();
+  // A rollback's contract changes are judged against what its up migration added (see
+  // LintSettings::rollback_of); the statements apply to both catalogs.
+  std::optional<Catalog> rollback_of;
+  if (settings.rollback_of != nullptr) rollback_of = *settings.rollback_of;
 
   std::vector<const RuleDefinition*> rules;
   for (const RuleDefinition& rule : AllRules()) {
@@ -239,14 +243,17 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
     const parser::Node* node = file.statements[i].node;
     facts.locks[i] = LocksOf(node, settings.pg_version, catalog);
     const StatementContext context{file, facts, settings, i, catalog};
+    const StatementContext contract_context{file, facts, settings, i,
+                                            rollback_of ? *rollback_of : catalog};
     for (const RuleDefinition* rule : rules) {
       Reporter reporter(i);
-      rule->check(context, reporter);
+      rule->check(rule->doc->contract_change ? contract_context : context, reporter);
       for (Report& r : reporter.reports()) {
         pending.push_back({std::string(rule->doc->id), std::move(r)});
       }
     }
     catalog.Apply(node, /*is_new=*/true);
+    if (rollback_of) rollback_of->Apply(node, /*is_new=*/true);
   }
   if (after != nullptr) *after = std::move(catalog);
 

@@ -18,7 +18,41 @@ bool IsTransactionStatement(const parser::Statement& statement,
   return false;
 }
 
+// The first and last statements of the transaction statement `ctx.index` runs in, and whether
+// the file opens it with BEGIN.
+struct TransactionExtent {
+  std::size_t first = 0;
+  std::size_t last = 0;
+  bool explicit_block = false;
+};
+
+TransactionExtent ExtentOf(const StatementContext& ctx) {
+  const auto& statements = ctx.file.statements;
+  const auto& transactions = ctx.facts.transactions;
+  const int id = ctx.transaction().id;
+  TransactionExtent extent{ctx.index, ctx.index, false};
+  while (extent.first > 0 && transactions[extent.first - 1].id == id) --extent.first;
+  while (extent.last + 1 < statements.size() && transactions[extent.last + 1].id == id) {
+    ++extent.last;
+  }
+  extent.explicit_block = IsTransactionStatement(
+      statements[extent.first], {PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN,
+                                 PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START});
+  return extent;
+}
+
 }  // namespace
+
+std::string OutsideTransactionAdvice(const StatementContext& ctx) {
+  const bool tool_block = ctx.settings.transactions != TransactionWrapping::kNone &&
+                          !ctx.statement().nested() && !ExtentOf(ctx).explicit_block;
+  if (!tool_block) return "Move it out of BEGIN ... COMMIT: run it as a statement of its own.";
+  if (!ctx.settings.tool_opt_out.empty()) return ctx.settings.tool_opt_out;
+  return "Put it in a migration of its own and turn off the tool's transaction for that file "
+         "(e.g. Flyway's `V<n>__x.sql.conf` with `executeInTransaction=false`, diesel's "
+         "`run_in_transaction = false`, goose's `-- +goose NO TRANSACTION`, Rails' "
+         "`disable_ddl_transaction!`).";
+}
 
 std::optional<Edit> InsertAfterToken(const parser::Statement& statement, PgQuery__Token kind,
                                      std::string_view text) {
@@ -57,15 +91,12 @@ std::optional<Edit> InsertStatementAfterCommit(const StatementContext& ctx, std:
     return std::nullopt;
   }
   const auto& statements = ctx.file.statements;
-  const auto& transactions = ctx.facts.transactions;
-  const int id = ctx.transaction().id;
-  std::size_t first = ctx.index;
-  std::size_t last = ctx.index;
-  while (first > 0 && transactions[first - 1].id == id) --first;
-  while (last + 1 < statements.size() && transactions[last + 1].id == id) ++last;
-  const bool explicit_block = IsTransactionStatement(
-      statements[first], {PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN,
-                          PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START});
+  const auto [first, last, explicit_block] = ExtentOf(ctx);
+  // A file sent as one query: what follows the statement joins its implicit transaction (an
+  // inserted statement would make even a single statement's file one), unless a COMMIT ends it.
+  if (ctx.settings.transactions == TransactionWrapping::kOneQuery && !explicit_block) {
+    return std::nullopt;
+  }
   if (explicit_block &&
       (last == ctx.index ||
        !IsTransactionStatement(statements[last],

@@ -33,6 +33,11 @@ std::optional<Edit> InsertAtClauseEnd(const parser::Statement& statement, int lo
 // block does not end with COMMIT).
 std::optional<Edit> InsertStatementAfterCommit(const StatementContext& ctx, std::string_view sql);
 
+// The advice for a statement that cannot run inside the transaction block it is in: how to get
+// it out, in the words of the migration tool that runs the file when it is known (its opt-out
+// marker and where it goes), else in general terms.
+std::string OutsideTransactionAdvice(const StatementContext& ctx);
+
 // The statement's text from `location` through the end of the first parenthesised group after
 // it: "CHECK (amount > 0)"; only the group, "(amount > 0)", with `group_only`. Nullopt when there
 // is none.

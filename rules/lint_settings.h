@@ -15,12 +15,29 @@
 namespace pgshift::rules {
 
 // How the team's migration tool runs a file: as it is (psql, autocommit), inside one
-// transaction per file (Flyway, diesel, Rails, sqitch by default), or one per statement.
-enum class TransactionWrapping { kNone, kPerFile, kPerStatement };
+// transaction per file (Flyway, goose, diesel, Rails by default), one per statement, or sent as
+// one query (golang-migrate, Prisma): PostgreSQL runs a query of several statements as one
+// implicit transaction, which an explicit COMMIT ends and the next statement opens again, and a
+// query of a single statement outside any.
+enum class TransactionWrapping { kNone, kPerFile, kPerStatement, kOneQuery };
+
+class Catalog;
 
 struct LintSettings {
   int pg_version = 15;
   TransactionWrapping transactions = TransactionWrapping::kNone;
+  // Set by --transactions or `transactions` in pgshift.toml: then it wins over the migration
+  // tool's own wrapping.
+  bool transactions_set = false;
+  // The migration tool that runs the file, when known ("goose"), and how to have it run this
+  // file outside a transaction (its marker and where it goes): the help of findings about
+  // statements that cannot run in one says so.
+  std::string migration_tool;
+  std::string tool_opt_out;
+  // For a down migration: the schema its up migration left, with what that up migration added
+  // marked new. Contract-change rules (drops, renames) judge the rollback against it, so that
+  // undoing what the up migration added is quiet; every other rule judges the deployed schema.
+  std::shared_ptr<const Catalog> rollback_of;
   std::set<std::string> enabled;   // rules turned on beyond the defaults
   std::set<std::string> disabled;  // rules turned off
   std::map<std::string, Severity> severity;  // per-rule overrides of the default severity

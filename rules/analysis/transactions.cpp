@@ -1,5 +1,7 @@
 #include "rules/analysis/transactions.h"
 
+#include <algorithm>
+
 #include "parser/ast.h"
 
 namespace pgshift::rules {
@@ -93,8 +95,14 @@ std::vector<TransactionState> AnalyzeTransactions(const parser::ParsedFile& file
   std::vector<TransactionState> states;
   states.reserve(file.statements.size());
   int next_id = 0;
+  // Sent as one query, a file of several statements runs in an implicit transaction block:
+  // BEGIN makes it explicit, and after a COMMIT the next statement opens another.
+  const bool implicit =
+      wrapping == TransactionWrapping::kOneQuery &&
+      std::count_if(file.statements.begin(), file.statements.end(),
+                    [](const parser::Statement& s) { return !s.nested(); }) > 1;
   // Per-file wrapping: the tool sends BEGIN before the file and COMMIT after it.
-  bool in_block = wrapping == TransactionWrapping::kPerFile;
+  bool in_block = wrapping == TransactionWrapping::kPerFile || implicit;
   int current = next_id++;
   for (const parser::Statement& statement : file.statements) {
     if (statement.nested()) {
@@ -110,7 +118,7 @@ std::vector<TransactionState> AnalyzeTransactions(const parser::ParsedFile& file
         continue;
       case Control::kEnd:
         states.push_back({in_block, current});
-        in_block = false;
+        in_block = implicit;
         current = next_id++;
         continue;
       case Control::kNone:

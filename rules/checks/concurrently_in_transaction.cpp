@@ -1,4 +1,5 @@
 // CONCURRENTLY inside a transaction block: PostgreSQL refuses it at run time.
+#include "rules/fix_edits.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -14,8 +15,11 @@ constexpr RuleDoc kDoc{
         "Concurrent index builds and drops, REINDEX CONCURRENTLY and DETACH PARTITION "
         "CONCURRENTLY commit several transactions of their own, so PostgreSQL refuses them "
         "inside a transaction block: the migration fails in production. This includes the block "
-        "a migration tool opens around every file (Flyway, diesel, Rails, sqitch by default); "
-        "set `transactions` in pgshift.toml to match the tool. Inside a DO block, a function or "
+        "a migration tool opens around every file (Flyway, goose, diesel, Rails by default), and "
+        "the implicit one PostgreSQL opens for a file sent as one query of several statements "
+        "(golang-migrate, Prisma, and the others once their transaction is turned off). pgshift "
+        "recognises the tool from the migration directory; `[history] tool` in pgshift.toml "
+        "names it, `transactions` overrides how it wraps files. Inside a DO block, a function or "
         "a procedure they can never run, in a transaction or not, nor through EXECUTE: take "
         "them out to the top level.",
     .bad = "BEGIN;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;",
@@ -87,13 +91,15 @@ void Check(const StatementContext& ctx, Reporter& report) {
     return;
   }
   const bool wrapped_by_tool = ctx.settings.transactions != TransactionWrapping::kNone;
-  report.Add(operation + " cannot run inside a transaction block" +
-                 (wrapped_by_tool ? " (the migration tool wraps this file in one)" : ""),
-             wrapped_by_tool
-                 ? "Put it in a migration of its own and turn off the tool's transaction for "
-                   "that file (e.g. `-- flyway:executeInTransaction=false`, diesel's "
-                   "`run_in_transaction = false`, Rails' `disable_ddl_transaction!`)."
-                 : "Move it out of BEGIN ... COMMIT: run it as a statement of its own.");
+  const std::string tool =
+      ctx.settings.migration_tool.empty() ? "the migration tool" : ctx.settings.migration_tool;
+  const std::string how =
+      ctx.settings.transactions == TransactionWrapping::kOneQuery
+          ? " (" + tool + " sends this file as one query: PostgreSQL runs its statements as one "
+                          "transaction)"
+          : " (" + tool + " runs this file in one)";
+  report.Add(operation + " cannot run inside a transaction block" + (wrapped_by_tool ? how : ""),
+             OutsideTransactionAdvice(ctx));
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
            "then ALTER INDEX ... ATTACH PARTITION each one.";
   } else if (ctx.transaction().in_block) {
     help = "Build it concurrently, in a migration of its own outside any transaction block:\n  " +
-           safe + ";";
+           safe + ";\n" + OutsideTransactionAdvice(ctx);
   } else {
     help = "Build it concurrently (pgshift lint --fix does this):\n  " + safe + ";";
   }

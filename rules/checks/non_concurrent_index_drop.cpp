@@ -47,7 +47,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
             exact ? "Drop it concurrently (pgshift lint --fix does this):\n  "
                   : "Drop it concurrently, one index per statement, without CASCADE, outside a "
                     "transaction block:\n  ") +
-            safe + ";",
+            safe + ";" + (ctx.transaction().in_block ? "\n" + OutsideTransactionAdvice(ctx) : ""),
         LockText(ctx, known != nullptr ? known->table : index));
     if (exact && edit) r.fix = {*edit};
   }

@@ -78,7 +78,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
     help = std::string(ctx.transaction().in_block
                            ? "Rebuild it concurrently, outside any transaction block:\n  "
                            : "Rebuild it concurrently (pgshift lint --fix does this):\n  ") +
-           (edit ? StatementWith(ctx.statement(), *edit) : what + " CONCURRENTLY") + ";";
+           (edit ? StatementWith(ctx.statement(), *edit) : what + " CONCURRENTLY") + ";" +
+           (ctx.transaction().in_block ? "\n" + OutsideTransactionAdvice(ctx) : "");
   }
   Report& r = report.Add(
       what +

@@ -1,0 +1,103 @@
+// node-pg-migrate (github.com/salsita/node-pg-migrate), SQL migration files.
+//
+// What pgshift relies on, from node-pg-migrate's source:
+// - src/migration.ts: migration files are <timestamp>_<name>.<ext>, sorted by the number before
+//   the first `_` (13 digits of milliseconds, or 17 of a UTC date), then by name.
+// - src/sqlMigration.ts: a .sql migration's up part starts at a line matching
+//   /^\s*--[\s-]*up\s+migration/im and its down part at /^\s*--[\s-]*down\s+migration/im; the
+//   whole file is the up part when it has no up marker. Each part is passed to pgm.sql as it
+//   is: a .sql file has no way to call pgm.noTransaction().
+// - src/migration.ts (_apply) and src/runner.ts: a migration runs between BEGIN and COMMIT;
+//   with singleTransaction (on by default in the command line) every pending migration runs in
+//   one transaction.
+#include <algorithm>
+#include <regex>
+
+#include "project/migration_tool.h"
+#include "project/tool_helpers.h"
+#include "rules/history/migration_order.h"
+
+namespace pgshift::project {
+namespace {
+
+const std::regex& UpMarker() {
+  static const std::regex kUp(R"(^\s*--[\s-]*up\s+migration)", std::regex::icase);
+  return kUp;
+}
+const std::regex& DownMarker() {
+  static const std::regex kDown(R"(^\s*--[\s-]*down\s+migration)", std::regex::icase);
+  return kDown;
+}
+
+class NodePgMigrate : public MigrationTool {
+ public:
+  const ToolDoc& Doc() const override {
+    static constexpr ToolDoc kDoc{
+        .name = "node-pg-migrate",
+        .recognised_by = "files carry `-- Up Migration`",
+        .order = "the number before the first `_` (a timestamp)",
+        .pairing = "the `-- Down Migration` part of the same file",
+        .transaction = "each migration in a transaction, and by default every pending migration "
+                       "in one",
+        .opt_out = "none for .sql files (a JS/TS migration calls `pgm.noTransaction()`)",
+        .precedence = 70,
+    };
+    return kDoc;
+  }
+
+  std::optional<std::string> Recognise(const std::string& root,
+                                       const FileSource& source) const override {
+    const auto up = [](std::string_view line) {
+      return std::regex_search(line.begin(), line.end(), UpMarker());
+    };
+    if (!AnyFileHasLine(List(root, source), source, up)) return std::nullopt;
+    return "files carry `-- Up Migration`";
+  }
+
+  HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {
+    return PlanByVersion(files, [](const std::string& path) {
+      Classified c;
+      c.version = rules::LeadingVersion(BaseName(path), "");
+      if (c.version.empty()) {
+        c.reason = "not named <timestamp>_<name>.sql";
+        return c;
+      }
+      c.kind = Classified::kUp;
+      return c;
+    });
+  }
+
+  FileRun Describe(const std::string&, std::string_view text, const FileSource&) const override {
+    std::optional<std::size_t> up, down;
+    for (const Line& line : Lines(text)) {
+      if (!up && std::regex_search(line.text.begin(), line.text.end(), UpMarker())) {
+        up = line.begin;
+      } else if (!down && std::regex_search(line.text.begin(), line.text.end(), DownMarker())) {
+        down = line.begin;
+      }
+    }
+    const auto wrapping = rules::TransactionWrapping::kPerFile;
+    if (!up) return WholeFile(text, Direction::kUp, wrapping);
+    FileRun run;
+    const std::size_t up_end = down && *down > *up ? *down : text.size();
+    run.sections.push_back({*up, up_end, Direction::kUp, wrapping, ""});
+    if (down) {
+      const std::size_t down_end = *down < *up ? *up : text.size();
+      run.sections.push_back({*down, down_end, Direction::kDown, wrapping, ""});
+      std::sort(run.sections.begin(), run.sections.end(),
+                [](const Section& a, const Section& b) { return a.begin < b.begin; });
+    }
+    return run;
+  }
+
+  std::string OptOut(const std::string&) const override {
+    return "node-pg-migrate runs every migration in a transaction (by default all pending ones "
+           "in a single one) and a .sql migration cannot opt out: write this one as a JS or TS "
+           "migration that calls `pgm.noTransaction()`, and run it with "
+           "`--no-single-transaction`.";
+  }
+};
+
+}  // namespace
+PGSHIFT_REGISTER_MIGRATION_TOOL(NodePgMigrate);
+}  // namespace pgshift::project
