@@ -145,21 +145,30 @@ TEST(Release, AnAddOnlyReleaseIsClean) {
 }
 
 TEST(Release, TheWayDownIsNoPartOfTheRelease) {
-  // Adding a column with a down migration that drops it, as golang-migrate and dbmate write it.
+  // Adding a column with a down migration that drops it, as golang-migrate and dbmate write it
+  // (one history per tool: each is recognised from its own directory).
   GitRepo repo("way-down");
-  FirstRelease(repo);
-  repo.Write("db/migrations/000002_nickname.up.sql", "ALTER TABLE users ADD COLUMN nickname text;\n");
-  repo.Write("db/migrations/000002_nickname.down.sql", "ALTER TABLE users DROP COLUMN nickname;\n");
-  repo.Write("db/migrations/20240101000000_avatar.sql",
+  repo.Write("db/gm/000001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n");
+  repo.Write("db/dbmate/20230101000000_users.sql",
+             "-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY, email text);\n");
+  repo.Write("app/views/users/show.erb", "<%= @user.email %>\n");
+  repo.Commit("release 1", "r1");
+  repo.Write("db/gm/000002_nickname.up.sql", "ALTER TABLE users ADD COLUMN nickname text;\n");
+  // The second drop undoes nothing its up migration added: a rollback that loses data.
+  repo.Write("db/gm/000002_nickname.down.sql",
+             "ALTER TABLE users DROP COLUMN nickname;\nALTER TABLE users DROP COLUMN email;\n");
+  repo.Write("db/dbmate/20240101000000_avatar.sql",
              "-- migrate:up\nALTER TABLE users ADD COLUMN avatar text;\n\n"
              "-- migrate:down\nALTER TABLE users DROP COLUMN avatar;\n");
-  repo.Write("app/views/users/show.erb", "<%= @user.nickname %> <%= @user.avatar %>\n");
+  repo.Write("app/views/users/show.erb", "<%= @user.email %> <%= @user.nickname %> <%= @user.avatar %>\n");
   repo.Commit("release 2: nicknames and avatars");
   const ProcessResult r =
-      repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD", "--format", "json"});
-  // The rollbacks are judged as rollbacks (drop-column), not as contract steps of the release.
-  EXPECT_EQ(RulesIn(r), (std::vector<std::string>{"drop-column", "drop-column"})) << r.out;
-  EXPECT_EQ(FindingsIn(r)[1]["line"], 5);  // in the down section, where it is
+      repo.Pgshift({"lint", "db/gm", "db/dbmate", "--release", "r1..HEAD", "--format", "json"});
+  // The rollbacks are judged as rollbacks, not as contract steps of the release, and undoing
+  // what their up migration added is no contract change at all.
+  EXPECT_EQ(RulesIn(r), (std::vector<std::string>{"drop-column"})) << r.out;
+  EXPECT_EQ(FindingsIn(r)[0]["file"], "db/gm/000002_nickname.down.sql") << r.out;
+  EXPECT_EQ(FindingsIn(r)[0]["line"], 2) << r.out;
 }
 
 TEST(Release, AReleaseOfMigrationsOnlyIsCleanUnlessAReferenceRemains) {

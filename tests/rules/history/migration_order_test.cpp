@@ -10,22 +10,6 @@ std::vector<std::string> Order(const std::vector<std::string>& paths,
   return OrderMigrations(paths, style).files;
 }
 
-TEST(MigrationOrder, FlywayVersionsCompareAsNumbersAndRepeatablesComeLast) {
-  EXPECT_EQ(Order({"db/R__views.sql", "db/V10__c.sql", "db/V2__b.sql", "db/V1.1__a2.sql",
-                   "db/V1__a.sql", "db/V1_2__a3.sql", "db/R__functions.sql"}),
-            (std::vector<std::string>{"db/V1__a.sql", "db/V1.1__a2.sql", "db/V1_2__a3.sql",
-                                      "db/V2__b.sql", "db/V10__c.sql", "db/R__functions.sql",
-                                      "db/R__views.sql"}));
-}
-
-TEST(MigrationOrder, FlywayUndoMigrationsAreSkipped) {
-  const MigrationOrder order =
-      OrderMigrations({"V1__a.sql", "U1__a.sql"}, MigrationOrderStyle::kAuto);
-  EXPECT_EQ(order.files, std::vector<std::string>{"V1__a.sql"});
-  ASSERT_EQ(order.skipped.size(), 1u);
-  EXPECT_EQ(order.skipped[0].reason, "Flyway undo migration");
-}
-
 TEST(MigrationOrder, TimestampsAndSequenceNumbers) {
   EXPECT_EQ(Order({"m/20240102000000_b.sql", "m/20231231235959_a.sql"}),
             (std::vector<std::string>{"m/20231231235959_a.sql", "m/20240102000000_b.sql"}));
@@ -58,10 +42,6 @@ TEST(MigrationOrder, ADownMigrationRollsBackFromItsUpMigration) {
   EXPECT_EQ(pairs.skipped[0].path, "m/2_b.down.sql");
   EXPECT_EQ(pairs.skipped[0].after, 2u);  // after 1_a.up.sql and 2_b.up.sql
   EXPECT_EQ(pairs.skipped[1].after, 1u);
-  const MigrationOrder flyway =
-      OrderMigrations({"V1__a.sql", "V2__b.sql", "U2__b.sql", "R__v.sql"}, MigrationOrderStyle::kAuto);
-  ASSERT_EQ(flyway.skipped.size(), 1u);
-  EXPECT_EQ(flyway.skipped[0].after, 2u);
   const MigrationOrder diesel = OrderMigrations(
       {"d/2019-01-01-000000_a/up.sql", "d/2019-01-01-000000_a/down.sql", "d/2019-02-01-000000_b/up.sql"},
       MigrationOrderStyle::kAuto);
@@ -100,17 +80,6 @@ TEST(MigrationOrder, HistoryRootIsTheDirectoryOrTheOneAboveAMigrationFolder) {
             "/r/prisma/migrations");
   // up.sql in a folder without a version is a plain file of that folder.
   EXPECT_EQ(HistoryRoot("/r/sql/up.sql"), "/r/sql");
-}
-
-TEST(MigrationOrder, DownSectionsOfDbmateAndGoose) {
-  const std::string dbmate =
-      "-- migrate:up\nCREATE TABLE t (a int);\n\n-- migrate:down\nDROP TABLE t;\n";
-  EXPECT_EQ(DownSectionStart(dbmate), dbmate.find("-- migrate:down"));
-  const std::string goose =
-      "-- +goose Up\nCREATE TABLE t (a int);\n  -- +goose Down\nDROP TABLE t;\n";
-  EXPECT_EQ(DownSectionStart(goose), goose.find("  -- +goose Down"));
-  const std::string plain = "CREATE TABLE t (a int); -- migrate:down is only a comment here\n";
-  EXPECT_EQ(DownSectionStart(plain), plain.size());
 }
 
 }  // namespace
