@@ -106,6 +106,20 @@ TEST(Config, UnknownAndBadHistoryKeysNameFileLineAndKey) {
   EXPECT_EQ(ErrorOf(ParseConfig("release = 1\n", "p.toml")), "p.toml:1:11: `release` must be a table");
 }
 
+TEST(Config, HistoryToolNamesARegisteredToolOrNone) {
+  EXPECT_EQ(std::get<Config>(ParseConfig("[history]\ntool = \"goose\"\n", "p.toml")).history.tool,
+            "goose");
+  EXPECT_EQ(std::get<Config>(ParseConfig("[history]\ntool = \"none\"\n", "p.toml")).history.tool,
+            "none");
+  EXPECT_TRUE(std::get<Config>(ParseConfig("", "p.toml")).history.tool.empty());
+  const std::string error = ErrorOf(ParseConfig("[history]\ntool = \"liquibase\"\n", "p.toml"));
+  EXPECT_TRUE(error.starts_with("p.toml:2:8: `history.tool` must name a migration tool: atlas, "))
+      << error;
+  EXPECT_TRUE(error.ends_with("sqlx, and none")) << error;
+  EXPECT_TRUE(ErrorOf(ParseConfig("[history]\ntool = 1\n", "p.toml"))
+                  .starts_with("p.toml:2:8: `history.tool` must name a migration tool"));
+}
+
 TEST(Config, SizesTakeBinaryAndDecimalUnits) {
   EXPECT_EQ(ParseSize("2GiB"), std::size_t{2} << 30);
   EXPECT_EQ(ParseSize("512 MiB"), std::size_t{512} << 20);
