@@ -235,7 +235,8 @@ void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& opti
   command->add_option("--pg-version", options->pg_version, "Target PostgreSQL major version (overrides config)")
       ->check(CLI::Range(10, 18));
   command->add_option("--transactions", options->transactions,
-                      "How the migration tool wraps files: none, per-file, per-statement (overrides config)")
+                      "How every file is wrapped in transactions: none, per-file, per-statement "
+                      "(overrides config and the recognised migration tool's own wrapping)")
       ->check(CLI::IsMember({"none", "per-file", "per-statement"}));
   command->add_option("--stdin-filename", options->stdin_filename, "File name to report for input read from -");
   command->add_flag("--no-history", options->no_history,
@@ -255,8 +256,9 @@ void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& opti
                       "What linting one file may hold, e.g. 4GiB (default 2GiB, or the config's); "
                       "larger files are refused");
   command->add_flag("-v,--verbose", options->verbose,
-                    "Also say what was skipped, what history and release each file was judged "
-                    "against, and why release rules are off");
+                    "Also say which migration tool each history was recognised as and why, what was "
+                    "skipped, what history and release each file was judged against, and why "
+                    "release rules are off");
 }
 
 void AddLintCommand(CLI::App& app, int& exit_code) {

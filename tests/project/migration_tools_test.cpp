@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "project/file_source.h"
+#include "project/generic_tool.h"
 #include "project/migration_tool.h"
 #include "project/recognition.h"
 
@@ -222,6 +225,28 @@ TEST(MigrationToolRegistry, EveryToolHasAFixtureRepositoryAndADocRow) {
         << doc.name;
   }
   EXPECT_EQ(registered, tested);
+}
+
+// The tools table of docs/history-and-releases.md is the tools' own ToolDoc, row for row.
+TEST(MigrationToolRegistry, TheDocsTableSaysWhatEachToolDoes) {
+  std::ifstream in(std::string(PGSHIFT_SOURCE_DIR) + "/docs/history-and-releases.md");
+  std::stringstream docs;
+  docs << in.rdbuf();
+  const auto cell = [](std::string_view text) {
+    std::string out;
+    for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+  };
+  const GenericTool generic;
+  std::vector<const MigrationTool*> tools = AllTools();
+  tools.push_back(&generic);
+  for (const MigrationTool* tool : tools) {
+    const ToolDoc& doc = tool->Doc();
+    const std::string row = "| " + cell(doc.name) + " | " + cell(doc.recognised_by) + " | " +
+                            cell(doc.order) + " | " + cell(doc.pairing) + " | " +
+                            cell(doc.transaction) + " | " + cell(doc.opt_out) + " |\n";
+    EXPECT_NE(docs.str().find(row), std::string::npos) << "missing or out of date:\n" << row;
+  }
 }
 
 TEST(MigrationToolSections, UpAndDownSectionsOfOneFile) {
