@@ -36,5 +36,29 @@ TEST(RefusedInTransactionBlock, LeavesTheRestAlone) {
   }
 }
 
+// A file sent as one query (golang-migrate, Prisma, a tool's transaction turned off): PostgreSQL
+// runs a query of several statements as one implicit transaction, and one alone outside any.
+TEST(AnalyzeTransactions, AFileSentAsOneQuery) {
+  const auto states = [](const std::string& sql) {
+    std::vector<bool> in_block;
+    for (const TransactionState& state :
+         AnalyzeTransactions(parser::ParseSql(sql), TransactionWrapping::kOneQuery)) {
+      in_block.push_back(state.in_block);
+    }
+    return in_block;
+  };
+  EXPECT_EQ(states("CREATE INDEX CONCURRENTLY i ON t (a);"), std::vector<bool>{false});
+  EXPECT_EQ(states("CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);"),
+            (std::vector<bool>{true, true}));
+  // After a COMMIT the next statement opens the implicit transaction again.
+  EXPECT_EQ(states("BEGIN;\nCREATE TABLE t (a int);\nCOMMIT;\nCREATE INDEX CONCURRENTLY i ON t (a);"),
+            (std::vector<bool>{true, true, true, true}));
+  // Per statement or as written, a statement alone is outside any block.
+  EXPECT_EQ(AnalyzeTransactions(parser::ParseSql("CREATE TABLE t (a int);\nSELECT 1;"),
+                                TransactionWrapping::kNone)[1]
+                .in_block,
+            false);
+}
+
 }  // namespace
 }  // namespace pgshift::rules
