@@ -10,6 +10,8 @@
 //   anywhere in the file (the README says: at its top) turns that off for both sections.
 // - Statements are split on semicolons (or `+goose StatementBegin/End`) and executed one by one,
 //   so without a transaction each statement runs on its own.
+#include <algorithm>
+
 #include "project/migration_tool.h"
 #include "project/tool_helpers.h"
 #include "rules/history/migration_order.h"
@@ -73,9 +75,20 @@ class Goose : public MigrationTool {
         no_transaction ? rules::TransactionWrapping::kNone : rules::TransactionWrapping::kPerFile;
     const std::string marker = no_transaction ? "`-- +goose NO TRANSACTION`" : "";
     FileRun run;
-    const std::size_t down_begin = down.value_or(text.size());
-    run.sections.push_back({up.value_or(0), down_begin, Direction::kUp, wrapping, marker});
-    if (down) run.sections.push_back({*down, text.size(), Direction::kDown, wrapping, marker});
+    // Each section runs to the other's marker when that one follows it, else to the end.
+    const std::size_t up_begin = up.value_or(0);
+    const std::size_t up_end = down && *down > up_begin ? *down : text.size();
+    if (!up && down && *down == 0) {
+      run.sections.push_back({0, text.size(), Direction::kDown, wrapping, marker});
+      return run;
+    }
+    run.sections.push_back({up_begin, up_end, Direction::kUp, wrapping, marker});
+    if (down) {
+      const std::size_t down_end = up && *up > *down ? *up : text.size();
+      run.sections.push_back({*down, down_end, Direction::kDown, wrapping, marker});
+      std::sort(run.sections.begin(), run.sections.end(),
+                [](const Section& a, const Section& b) { return a.begin < b.begin; });
+    }
     return run;
   }
 

@@ -260,6 +260,15 @@ TEST(MigrationToolSections, UpAndDownSectionsOfOneFile) {
   EXPECT_LE(g.sections[1].begin, goose.find("-- +goose Down"));
   EXPECT_GT(g.sections[1].end, goose.find("DROP TABLE"));
   EXPECT_LE(g.sections[0].end, goose.find("DROP TABLE"));
+  // Down before Up: each section runs to the other's marker.
+  const std::string reversed =
+      "-- +goose Down\nDROP TABLE t;\n-- +goose Up\nCREATE TABLE t (a int);\n";
+  const FileRun r = FindTool("goose")->Describe("m/00001_t.sql", reversed, none);
+  ASSERT_EQ(r.sections.size(), 2u);
+  EXPECT_EQ(r.sections[0].direction, Direction::kDown);
+  EXPECT_EQ(r.sections[0].end, reversed.find("-- +goose Up"));
+  EXPECT_EQ(r.sections[1].direction, Direction::kUp);
+  EXPECT_EQ(r.sections[1].end, reversed.size());
   // dbmate: each section has its own options.
   const std::string dbmate =
       "-- migrate:up\nCREATE TABLE t (a int);\n\n-- migrate:down transaction:false\n"
