@@ -137,6 +137,18 @@ TEST_F(MigrationToolRepo, PgshiftTomlNamesTheTool) {
       << r.err;
 }
 
+TEST_F(MigrationToolRepo, TransactionsInPgshiftTomlOrOnTheCommandLineWinOverTheTool) {
+  Write("db/00001_events.sql", std::string("-- +goose Up\n") + kEvents);
+  Write("db/00002_index.sql",
+        "-- +goose Up\nCREATE INDEX CONCURRENTLY events_at_idx ON events (at);\n");
+  EXPECT_EQ(Findings(Lint({"db", "--format", "json"})),
+            std::vector<std::string>{"db/00002_index.sql:2 concurrently-in-transaction"});
+  // The team runs goose with its transactions turned off some other way.
+  EXPECT_TRUE(Findings(Lint({"db", "--format", "json", "--transactions", "none"})).empty());
+  Write("pgshift.toml", "transactions = \"none\"\n");
+  EXPECT_TRUE(Findings(Lint({"db", "--format", "json"})).empty());
+}
+
 TEST_F(MigrationToolRepo, FixNeverWritesConcurrentlyIntoAFileTheToolRunsInATransaction) {
   Write("db/00001_events.sql", std::string("-- +goose Up\n") + kEvents);
   const std::string wrapped = std::string("-- +goose Up\n") + kIndex;
