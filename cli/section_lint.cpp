@@ -65,8 +65,12 @@ std::string SectionsOnly(std::string_view text, const project::FileRun& run,
   std::vector<bool> keep(text.size(), false);
   for (const Section& section : run.sections) {
     if (section.direction != direction) continue;
-    std::fill(keep.begin() + static_cast<std::ptrdiff_t>(std::min(section.begin, text.size())),
-              keep.begin() + static_cast<std::ptrdiff_t>(std::min(section.end, text.size())), true);
+    // A section out of order or past the end keeps nothing beyond the text.
+    const std::size_t begin = std::min(section.begin, text.size());
+    const std::size_t end = std::min(section.end, text.size());
+    if (begin >= end) continue;
+    std::fill(keep.begin() + static_cast<std::ptrdiff_t>(begin),
+              keep.begin() + static_cast<std::ptrdiff_t>(end), true);
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (!keep[i] && out[i] != '\n') out[i] = ' ';
