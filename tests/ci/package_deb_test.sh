@@ -15,7 +15,7 @@ debs=("$build_dir"/package/pgshift_*_amd64.deb)
 deb=${debs[0]}
 
 depends=$(dpkg-deb -f "$deb" Depends)
-[[ "$depends" =~ ^libc6\ \(\>=\ 2\.[0-9]+\),\ libpq5\ \(\>=\ [0-9.]+\)$ ]] ||
+[[ "$depends" =~ ^libc6\ \(\>=\ 2\.[0-9]+\),\ libpq5\ \(\>=\ [0-9.~]+\)$ ]] ||
   fail "Depends is \"$depends\"; expected libc6 and libpq5 with versions"
 version=$(dpkg-deb -f "$deb" Version)
 
@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export DEBIAN_FRONTEND=noninteractive
-(cd "$(dirname "$deb")" && apt-get install -y -qq --no-download "./$(basename "$deb")") >"$work/install.log" 2>&1 ||
+(cd "$(dirname "$deb")" && apt install -y -q "./$(basename "$deb")") >"$work/install.log" 2>&1 ||
   { cat "$work/install.log"; fail "apt install ./$(basename "$deb") failed"; }
 [ "$(/usr/bin/pgshift --version | awk '{print $2}')" = "$version" ] || fail "installed pgshift is not $version"
 printf 'CREATE INDEX users_name_idx ON users (name);\n' >"$work/unsafe.sql"

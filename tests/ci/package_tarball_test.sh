@@ -29,6 +29,9 @@ for lib in pg_query protobuf-c pqxx sqlite3 SQLiteCpp tomlplusplus stdc++; do
   ldd "$binary" | grep -q "lib$lib" && fail "lib$lib is linked dynamically"
 done
 
+# The newest glibc symbol: the requirement README.md states (glibc 2.36, Debian 12).
+newest=$(objdump -T "$binary" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
+[ "$newest" = GLIBC_2.36 ] || fail "the binary needs $newest; README.md says glibc 2.36"
 "$binary" --version | grep -Eq '^pgshift [0-9]+\.[0-9]+\.[0-9]+ \((commit [0-9a-f]{12}|unknown commit)' ||
   fail "--version says: $("$binary" --version)"
 # The packaged binary judges every rule fixture as the built one does.

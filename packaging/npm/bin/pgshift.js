@@ -12,7 +12,7 @@ const binary = path.join(__dirname, "..", "native", platform, "pgshift");
 const fail = (message) => {
   process.stderr.write(
     `pgshift: ${message}\n` +
-      "pgshift ships a prebuilt binary for linux-x64 (glibc 2.34 or later, with libpq 5).\n" +
+      "pgshift ships a prebuilt binary for linux-x64 (glibc 2.36 or later, with libpq 5).\n" +
       "Elsewhere, build it from source: https://github.com/pgshift/pgshift#building-by-hand\n");
   process.exit(2);
 };
