@@ -5,7 +5,8 @@
 #   pgshift-lint-system  with the pgshift on PATH;
 #   pgshift-lint         installed by pre-commit itself from the npm package (language: node).
 #                        The registry is not used here: additional_dependencies names the npm
-#                        package ci/package built, which is what `pgshift@VERSION` resolves to.
+#                        packages ci/package built (pgshift and @pgshift/linux-x64), which is
+#                        what `pgshift@VERSION` resolves to.
 # A pgshift.toml `baseline` keeps accepted findings quiet without hook arguments.
 # Usage: pre_commit_hook_test.sh SOURCE_DIR PGSHIFT_BINARY [NPM_PACKAGE]
 set -euo pipefail
@@ -66,6 +67,7 @@ command -v npm >/dev/null || fail "npm is not installed (ci/install-deps install
 # No pgshift on PATH: the hook must bring its own.
 PATH=$(tr ':' '\n' <<<"$PATH" | grep -v "^$binary_dir\$" | paste -sd:)
 command -v pgshift >/dev/null && echo "note: a pgshift is on PATH at $(command -v pgshift)"
-check_hook pgshift-lint "        additional_dependencies: [\"$npm_package\"]
+native_package=$(dirname "$npm_package")/pgshift-linux-x64-$version.tgz
+check_hook pgshift-lint "        additional_dependencies: [\"$npm_package\", \"$native_package\"]
 "
 echo "PASS"

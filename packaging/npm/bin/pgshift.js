@@ -1,27 +1,30 @@
 #!/usr/bin/env node
-// Runs the pgshift binary shipped in this package for this platform (native/<platform>-<arch>),
-// passing arguments, standard streams and the exit code through. On a platform without a binary
-// it says so and how else to get pgshift, instead of failing with a loader error.
+// Runs the pgshift binary of this platform, which npm installed with the optional dependency
+// @pgshift/<platform>-<arch> (npm installs only the one whose os, cpu and libc match), passing
+// arguments, standard streams and the exit code through. Where there is none, it says so and
+// how else to get pgshift, instead of failing with a loader error.
 "use strict";
 const { spawnSync } = require("child_process");
-const fs = require("fs");
-const path = require("path");
 
 const platform = `${process.platform}-${process.arch}`;
-const binary = path.join(__dirname, "..", "native", platform, "pgshift");
 const fail = (message) => {
   process.stderr.write(
     `pgshift: ${message}\n` +
-      "pgshift ships a prebuilt binary for linux-x64 (glibc 2.36 or later, with libpq 5).\n" +
+      "pgshift has prebuilt binaries for linux-x64 (glibc 2.36 or later, with libpq 5).\n" +
       "Elsewhere, build it from source: https://github.com/pgshift/pgshift#building-by-hand\n");
   process.exit(2);
 };
 
-if (!fs.existsSync(binary)) fail(`no prebuilt binary for ${platform}`);
-// The binary links glibc; musl systems such as Alpine report no glibc version.
-const report = process.report && process.report.getReport();
+// musl systems such as Alpine report no glibc version; the binary needs glibc.
+const report = process.platform === "linux" && process.report && process.report.getReport();
 if (report && report.header && !report.header.glibcVersionRuntime) {
-  fail(`${platform} without glibc (musl?) cannot run the prebuilt binary`);
+  fail(`no prebuilt binary for ${platform} without glibc (musl?)`);
+}
+let binary;
+try {
+  binary = require.resolve(`@pgshift/${platform}/pgshift`);
+} catch (error) {
+  fail(`no prebuilt binary for ${platform} (no package @pgshift/${platform} is installed)`);
 }
 const result = spawnSync(binary, process.argv.slice(2), { stdio: "inherit" });
 if (result.error) fail(`cannot run ${binary}: ${result.error.message}`);
