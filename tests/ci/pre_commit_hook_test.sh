@@ -36,25 +36,31 @@ version=$("$binary_dir/pgshift" --version | awk '{print $2}')
 grep -q "additional_dependencies: \[\"pgshift@$version\"\]" "$work/hooks-repo/.pre-commit-hooks.yaml" ||
   fail ".pre-commit-hooks.yaml does not install pgshift@$version"
 
+# The configuration docs/ci-integration.md gives, as written but for the repository address and
+# rev (this clone, at its commit) and the hook id.
+docs_config=$(sed -n '/^# \.pre-commit-config\.yaml$/,/^```$/p' "$source_dir/docs/ci-integration.md" | sed '$d')
+grep -q "id: pgshift-lint$" <<<"$docs_config" || fail "docs/ci-integration.md has no pre-commit configuration"
+
 # check_hook ID [YAML LINES]: the hook on a fresh project: safe passes, unsafe fails, baselined passes.
 check_hook() {
   local id=$1 extra=${2:-}
   rm -rf "$work/project" && git init -q "$work/project" && cd "$work/project"
-  printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: %s\n%s' \
-    "$work/hooks-repo" "$rev" "$id" "$extra" >.pre-commit-config.yaml
-  mkdir -p db
-  echo "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);" >db/V1__safe.sql
+  sed -e "s|^  - repo: .*|  - repo: $work/hooks-repo|" -e "s|^    rev: .*|    rev: $rev|" \
+      -e "s|^      - id: pgshift-lint\$|      - id: $id|" <<<"$docs_config" >.pre-commit-config.yaml
+  printf '%s' "$extra" >>.pre-commit-config.yaml
+  mkdir -p db/migrations
+  echo "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);" >db/migrations/V1__safe.sql
   git add -A
   pre-commit run --all-files >"$work/safe.log" 2>&1 || { cat "$work/safe.log"; fail "$id: safe migration rejected"; }
-  echo "CREATE INDEX users_name_idx ON users (name);" >db/V2__unsafe.sql
+  echo "CREATE INDEX users_name_idx ON users (name);" >db/migrations/V2__unsafe.sql
   git add -A
   if pre-commit run --all-files >"$work/unsafe.log" 2>&1; then
     cat "$work/unsafe.log"; fail "$id: unsafe migration accepted"
   fi
   grep -q "non-concurrent-index-creation" "$work/unsafe.log" || { cat "$work/unsafe.log"; fail "$id: finding not shown"; }
-  # Accepted once, in the baseline pgshift.toml names: the same hook, no arguments, passes.
-  "$binary_dir/pgshift" baseline db -o db/pgshift-baseline.json >/dev/null
-  echo 'baseline = "pgshift-baseline.json"' >db/pgshift.toml
+  # Accepted once, as the docs say, in the baseline pgshift.toml names: the same hook passes.
+  "$binary_dir/pgshift" baseline db/migrations -o db/migrations/pgshift-baseline.json >/dev/null
+  echo 'baseline = "pgshift-baseline.json"' >db/migrations/pgshift.toml
   git add -A
   pre-commit run --all-files >"$work/baselined.log" 2>&1 ||
     { cat "$work/baselined.log"; fail "$id: baselined finding still fails"; }
