@@ -2,7 +2,8 @@
 # The Dockerfile, without a container engine: every COPY source is in ci/package's output, and
 # its RUN steps, run in order with /bin/sh in a root file system made of the Debian 12 packages
 # debian:12-slim starts from plus libpq5, leave a pgshift that lints. The one step not run is
-# apt-get's, which must install nothing but libpq5 (the root already has it).
+# apt-get's, which must install nothing but libpq5 (the root already has it). Then the job of the
+# .gitlab-ci.yml example in docs/ci-integration.md runs its script in that image.
 # Usage: dockerfile_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 source_dir=$1 build_dir=$(cd "$2" && pwd)
@@ -38,4 +39,20 @@ status=0
 chroot "$root" /bin/sh -c 'cd /tmp && pgshift lint unsafe.sql' >"$work/lint.log" 2>&1 || status=$?
 [ $status -eq 1 ] && grep -q non-concurrent-index-creation "$work/lint.log" ||
   { cat "$work/lint.log"; fail "pgshift in the image: exit $status"; }
+
+# The GitLab CI example: its job's script, line by line, in the image, on a project's migrations.
+gitlab=$(sed -n '/^# \.gitlab-ci\.yml$/,/^```$/p' "$source_dir/docs/ci-integration.md" | sed '$d')
+[ -n "$gitlab" ] || fail "docs/ci-integration.md has no .gitlab-ci.yml example"
+/usr/bin/python3 -c '
+import sys, yaml
+job = yaml.safe_load(sys.stdin)["pgshift"]
+assert job["image"]["entrypoint"] == [""], "the job must clear the image entrypoint"
+assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+print("\n".join(job["script"]))' <<<"$gitlab" >"$work/script" || fail "the .gitlab-ci.yml example: $(cat "$work/script")"
+mkdir -p "$root/src/db/migrations"
+echo "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);" >"$root/src/db/migrations/V1__safe.sql"
+while IFS= read -r line; do
+  chroot "$root" /bin/sh -ec "cd /src && $line" >"$work/job.log" 2>&1 || { cat "$work/job.log"; fail "GitLab job: $line"; }
+done <"$work/script"
+grep -q '^\[' "$root/src/gl-code-quality-report.json" || fail "the GitLab job wrote no code quality report"
 echo "PASS"
