@@ -7,6 +7,9 @@ set -euo pipefail
 build_dir=$(cd "$1" && pwd)
 fail() { echo "FAIL: $*"; exit 1; }
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: installing a package needs root"; exit 0; fi
+# One at a time on this machine, whichever checkout runs it.
+exec 9>/var/lock/pgshift-package-deb-test.lock
+flock 9
 if dpkg-query -W -f='${Status}' pgshift 2>/dev/null | grep -q "install ok installed"; then
   echo "SKIP: a pgshift package is already installed on this system; not replacing it"; exit 0
 fi
