@@ -35,6 +35,7 @@ rev=$(git -C "$work/hooks-repo" rev-parse HEAD)
 version=$("$binary_dir/pgshift" --version | awk '{print $2}')
 grep -q "additional_dependencies: \[\"pgshift@$version\"\]" "$work/hooks-repo/.pre-commit-hooks.yaml" ||
   fail ".pre-commit-hooks.yaml does not install pgshift@$version"
+grep -q "\"version\": \"$version\"" "$work/hooks-repo/package.json" || fail "package.json is not at version $version"
 
 # The configuration docs/ci-integration.md gives, as written but for the repository address and
 # rev (this clone, at its commit) and the hook id.
