@@ -261,7 +261,7 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   TableReader reader(root, path, "");
   if (auto error = reader.RejectUnknown(
           {"pg_version", "transactions", "max_memory", "rules", "runner", "history", "release",
-           "phases"})) {
+           "phases", "baseline"})) {
     return *error;
   }
 
@@ -279,6 +279,12 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
       return reader.Bad("max_memory", "must be a size of at least 64MiB, such as \"2GiB\"");
     }
     config.lint.max_memory = *size;
+  }
+  if (const toml::node* node = root.get("baseline")) {
+    const auto value = node->value<std::string>();
+    if (!value || value->empty()) return reader.Bad("baseline", "must be a file path");
+    // Relative to the pgshift.toml, so that the hook finds it from any working directory.
+    config.baseline = (std::filesystem::path(path).parent_path() / *value).lexically_normal().string();
   }
   if (const toml::node* node = root.get("transactions")) {
     const auto value = node->value<std::string>();

@@ -13,6 +13,8 @@
 //   migrations = ["db/migrations/**"]; code = ["app/**"]; exclude = ["**/*.md"]
 //   [phases]                        # directory conventions: expand = ["db/expand/**"], ...
 //   max_memory = "2GiB"             # what linting one file may hold; larger files are refused
+//   baseline = "pgshift-baseline.json"  # `lint` hides the findings it accepts, as --baseline does
+//                                   #   (relative to this file; --baseline overrides it)
 //   [runner]                        # defaults of `pgshift run` (flags override them)
 //   lock_timeout = "500ms"          # also statement_timeout, idle_in_transaction_timeout,
 //   retries = 5                     #   retry_delay, batch_time, throttle (durations)
@@ -42,6 +44,7 @@ struct Config {
   PhaseGlobs phases;
   runner::RunSettings runner;
   std::string journal;  // [runner] journal: the local SQLite journal; empty for the default
+  std::string baseline;  // baseline: a baseline file, resolved against the config's directory
 };
 
 struct ConfigError {

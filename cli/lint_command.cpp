@@ -163,9 +163,23 @@ int RunLint(const LintOptions& options) {
     return ToInt(ExitCode::kUsage);
   }
   LintScope& scope = std::get<LintScope>(scoped);
+  // --baseline, else the `baseline` of the pgshift.toml the files are under (`lint` only: the
+  // baseline command writes one).
+  std::string baseline_path = options.baseline;
+  if (baseline_path.empty() && options.write_baseline.empty()) {
+    for (const Config* config : configs) {
+      if (config->baseline.empty() || config->baseline == baseline_path) continue;
+      if (!baseline_path.empty()) {
+        std::cerr << "pgshift lint: the files are under configurations naming different baselines ("
+                  << baseline_path << ", " << config->baseline << "); lint them separately or pass --baseline\n";
+        return ToInt(ExitCode::kUsage);
+      }
+      baseline_path = config->baseline;
+    }
+  }
   std::optional<std::vector<BaselineEntry>> accepted;
-  if (!options.baseline.empty()) {
-    auto baseline = ReadBaseline(options.baseline);
+  if (!baseline_path.empty()) {
+    auto baseline = ReadBaseline(baseline_path);
     if (const auto* error = std::get_if<std::string>(&baseline)) {
       std::cerr << "pgshift lint: " << *error << '\n';
       return ToInt(ExitCode::kUsage);
@@ -180,7 +194,7 @@ int RunLint(const LintOptions& options) {
         LintWithHistory(collected.inputs, settings, configs, scope, !options.no_history,
                         options.jobs, first_run ? &scope.notes : nullptr);
     first_run = false;
-    if (accepted) hidden = ApplyBaseline(linted, *accepted, options.baseline);
+    if (accepted) hidden = ApplyBaseline(linted, *accepted, baseline_path);
     return linted;
   };
   std::vector<LintedFile> files = lint();
@@ -188,7 +202,7 @@ int RunLint(const LintOptions& options) {
   // The report after --fix is of the rewritten files, judged again with their history.
   if (options.fix && FixAll(files, written) > 0) files = lint();
   if (accepted) {
-    scope.notes.push_back("baseline " + options.baseline + ": " + std::to_string(hidden) +
+    scope.notes.push_back("baseline " + baseline_path + ": " + std::to_string(hidden) +
                           " accepted finding(s) not shown");
   }
   for (const std::string& warning : scope.warnings) std::cerr << "pgshift lint: warning: " << warning << '\n';
@@ -273,7 +287,8 @@ void AddLintCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"error", "warning", "info", "never"}))
       ->capture_default_str();
   lint->add_option("--baseline", options->baseline,
-                   "Do not report the findings this file accepts (written by `pgshift baseline`)");
+                   "Do not report the findings this file accepts (written by `pgshift baseline`); "
+                   "default: the `baseline` of pgshift.toml");
   lint->add_option("--color", options->color, "Colour the text output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/build_info.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 
@@ -10,7 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app{"pgshift: migrations for PostgreSQL without downtime.\n"
                "lint checks migration SQL for locks, rewrites and breaking changes;\n"
                "run applies a change in expand, backfill, switch and contract stages."};
-  app.set_version_flag("-V,--version", std::string("pgshift ") + PGSHIFT_VERSION);
+  app.set_version_flag("-V,--version", VersionText());
   app.require_subcommand(1);
   int exit_code = ToInt(ExitCode::kClean);
   AddLintCommand(app, exit_code);

@@ -45,6 +45,13 @@ TEST(Config, BadValuesAreErrors) {
             std::string::npos);
 }
 
+TEST(Config, BaselineIsRelativeToTheConfigFile) {
+  const ConfigResult result = ParseConfig("baseline = \"accepted.json\"\n", "db/pgshift.toml");
+  ASSERT_TRUE(std::holds_alternative<Config>(result)) << ErrorOf(result);
+  EXPECT_EQ(std::get<Config>(result).baseline, "db/accepted.json");
+  EXPECT_EQ(ErrorOf(ParseConfig("baseline = 3\n", "p.toml")), "p.toml:1:12: `baseline` must be a file path");
+}
+
 TEST(Config, SyntaxErrorsArePositioned) {
   EXPECT_EQ(ErrorOf(ParseConfig("pg_version = \n", "p.toml")).rfind("p.toml:1:", 0), 0u);
 }

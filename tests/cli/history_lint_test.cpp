@@ -226,6 +226,24 @@ TEST_F(HistoryLint, BaselineAcceptsTodaysFindingsAndReportsOnlyNewOnes) {
       std::vector<std::string>{"drop-table"});
 }
 
+TEST_F(HistoryLint, PgshiftTomlNamesTheBaselineSoLintNeedsNoArgument) {
+  Write("db/V1__a.sql", "DROP TABLE a;\n");
+  ASSERT_EQ(RunPgshift({"baseline", "db", "-o", "db/accepted.json"}, {.cwd = dir_.string()}).exit_code, 0);
+  EXPECT_EQ(Lint({"db"}).exit_code, 1);  // no configuration yet: the finding is reported
+  // Relative to the pgshift.toml, whatever the working directory.
+  Write("db/pgshift.toml", "baseline = \"accepted.json\"\n");
+  const ProcessResult clean = Lint({"db", "-v"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out;
+  EXPECT_NE(clean.err.find("db/accepted.json: 2 accepted finding(s) not shown"),
+            std::string::npos)
+      << clean.err;
+  Write("db/V2__b.sql", "DROP TABLE b;\n");
+  EXPECT_EQ(Rules(Lint({"db", "--format", "json"})), std::vector<std::string>{"drop-table"});
+  // A missing baseline named by the configuration is a usage error, like --baseline's.
+  Write("db/pgshift.toml", "baseline = \"gone.json\"\n");
+  EXPECT_EQ(Lint({"db"}).exit_code, 2);
+}
+
 TEST_F(HistoryLint, BadBaselineFilesAreUsageErrors) {
   const std::string sql = Write("a.sql", "SELECT 1;\n");
   EXPECT_EQ(Lint({sql, "--baseline", "missing.json"}).exit_code, 2);
