@@ -14,6 +14,7 @@
 #include "rules/engine.h"
 #include "rules/history/migration_order.h"
 #include "rules/history/replay.h"
+#include "rules/snapshot/schema.h"
 
 namespace pgshift::cli {
 namespace {
@@ -193,7 +194,13 @@ rules::FileReport LintMigration(const parser::SourceText& source, std::size_t do
 void RunJob(const Job& job, const std::vector<LintInput>& inputs,
             const std::vector<rules::LintSettings>& settings, const LintScope& scope,
             std::vector<std::optional<LintedFile>>& slots) {
-  rules::Catalog catalog;
+  // A schema snapshot is the database the earlier migrations built: it is the history, and only
+  // the files being checked (and the release's own) are replayed onto it.
+  const rules::SchemaSnapshot* snapshot = nullptr;
+  for (const Step& step : job.steps) {
+    if (step.input && settings[*step.input].schema) snapshot = settings[*step.input].schema.get();
+  }
+  rules::Catalog catalog = snapshot != nullptr ? snapshot->catalog : rules::Catalog();
   std::size_t replayed = 0, unreadable = 0;
   bool replayed_unreleased = false;
   // Earlier migrations are read within the limit of the job's inputs.
@@ -202,6 +209,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     if (step.input) max_bytes = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
   }
   for (const Step& step : job.steps) {
+    if (snapshot != nullptr && !step.input && scope.unreleased.count(step.path) == 0) continue;
     std::string text;
     std::string error;
     if (!step.input) {
