@@ -17,10 +17,16 @@ constexpr const char* kTables = R"sql(
 // A partitioned table has no storage of its own; its figures are the sums over its partitions.
 const std::string kTableQuery = std::string(R"sql(
 WITH t AS ()sql") + kTables + R"sql(),
+tree AS (
+  SELECT t.oid AS root, t.oid AS relid FROM t JOIN pg_class c ON c.oid = t.oid
+  WHERE c.relkind = 'r'
+  UNION ALL
+  SELECT t.oid, p.relid FROM t JOIN pg_class c ON c.oid = t.oid, pg_partition_tree(t.oid) p
+  WHERE c.relkind = 'p' AND p.isleaf),
 leaf AS (
-  SELECT t.oid AS root, l.reltuples, l.relpages, pg_relation_size(l.oid) AS bytes,
+  SELECT tree.root, l.reltuples, l.relpages, pg_relation_size(l.oid) AS bytes,
          pg_total_relation_size(l.oid) AS total
-  FROM t, pg_partition_tree(t.oid) p JOIN pg_class l ON l.oid = p.relid WHERE p.isleaf)
+  FROM tree JOIN pg_class l ON l.oid = tree.relid)
 SELECT c.oid, n.nspname, c.relname,
   (SELECT CASE WHEN bool_and(reltuples >= 0 AND NOT (reltuples = 0 AND relpages > 0))
                THEN round(sum(reltuples))::bigint END FROM leaf WHERE root = c.oid),

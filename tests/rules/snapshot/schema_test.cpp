@@ -4,8 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include <fstream>
+#include <sstream>
+
 #include "parser/source_text.h"
+#include "rules/analysis/small_tables.h"
 #include "rules/engine.h"
+#include "rules/rule.h"
 
 namespace pgshift::rules {
 namespace {
@@ -196,6 +203,22 @@ TEST(SchemaSnapshot, BadFilesNameTheFileAndTheKey) {
   EXPECT_EQ(ErrorOf(R"({"format": 1, "tables": [{"schema": "public", "name": "t", "columns": [],
                        "indexes": [{"name": "i", "definition": "CREATE INDEX i ON t (a); DROP TABLE t"}]}]})"),
             "schema.json: /tables/0/indexes/0/definition: holds more than one SQL statement");
+}
+
+TEST(SchemaSnapshot, SizeBoundRulesExistAndAreDocumented) {
+  std::ifstream in(std::string(PGSHIFT_SOURCE_DIR) + "/docs/snapshot.md");
+  std::ostringstream docs;
+  docs << in.rdbuf();
+  const auto& rules = SizeBoundRules();
+  EXPECT_TRUE(std::is_sorted(rules.begin(), rules.end()));
+  for (std::string_view id : rules) {
+    EXPECT_NE(FindRule(id), nullptr) << id;
+    EXPECT_NE(docs.str().find("`" + std::string(id) + "`"), std::string::npos)
+        << id << " is not listed in docs/snapshot.md";
+  }
+  EXPECT_EQ(RowEstimate(40), "~40 rows");
+  EXPECT_EQ(RowEstimate(1), "~1 row");
+  EXPECT_EQ(RowEstimate(1234567), "~1,234,567 rows");
 }
 
 }  // namespace
