@@ -66,6 +66,33 @@ TEST_F(LintSchema, SmallTableLocksAreNotesAndWideningIsQuiet) {
   EXPECT_EQ(RunPgshift({"lint", "--no-history", "--schema", snapshot, large}).exit_code, 1);
 }
 
+TEST_F(LintSchema, TheSnapshotStandsForTheMigrationsBeforeTheLintedOnes) {
+  const std::string snapshot = Write("schema.json", kSnapshot);
+  // The history says varchar(60); the database, changed outside the migrations, varchar(50).
+  Write("0001_countries.sql", "CREATE TABLE countries (code char(2), name varchar(60));\n");
+  const std::string shrink = Write("0002_shrink.sql",
+                                   "SET lock_timeout = '2s';\n"
+                                   "ALTER TABLE countries ALTER COLUMN name TYPE varchar(55);\n");
+  // By the history 60 -> 55 narrows (a rewrite); by the database 50 -> 55 widens (quiet).
+  const ProcessResult history = RunPgshift({"lint", shrink});
+  EXPECT_NE(history.out.find("alter-column-type-rewrite"), std::string::npos) << history.out;
+  const ProcessResult with = RunPgshift({"lint", "--schema", snapshot, "-v", shrink});
+  EXPECT_EQ(with.out.find("alter-column-type-rewrite"), std::string::npos) << with.out;
+  EXPECT_NE(with.out.find("judged against the schema snapshot"), std::string::npos) << with.out;
+
+  // Linted files are replayed onto the snapshot in order: a column type one sets is known to
+  // the next, though the snapshot has no such table.
+  const std::string create = Write("0003_create.sql",
+                                   "CREATE TABLE audit (id bigint, note varchar(10));\n");
+  const std::string widen = Write("0004_widen.sql",
+                                  "SET lock_timeout = '2s';\n"
+                                  "ALTER TABLE audit ALTER COLUMN note TYPE varchar(20);\n");
+  const ProcessResult alone = RunPgshift({"lint", "--schema", snapshot, widen});
+  EXPECT_NE(alone.out.find("alter-column-type-rewrite"), std::string::npos) << alone.out;
+  const ProcessResult both = RunPgshift({"lint", "--schema", snapshot, create, widen});
+  EXPECT_EQ(both.exit_code, 0) << both.out << both.err;
+}
+
 TEST_F(LintSchema, TheThresholdIsConfigurable) {
   const std::string snapshot = Write("schema.json", kSnapshot);
   const std::string migration = Write("0001.sql",
