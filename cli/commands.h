@@ -16,5 +16,6 @@ void AddRollbackCommand(CLI::App& app, int& exit_code);
 void AddHistoryCommand(CLI::App& app, int& exit_code);
 void AddTraceCommand(CLI::App& app, int& exit_code);
 void AddLocksCommand(CLI::App& app, int& exit_code);
+void AddSnapshotCommand(CLI::App& app, int& exit_code);
 
 }  // namespace pgshift::cli

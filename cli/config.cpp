@@ -149,6 +149,18 @@ std::optional<ConfigError> ReadHistory(const toml::table& table, const std::stri
   return reader.Strings("exclude", history.exclude);
 }
 
+std::optional<ConfigError> ReadLint(const toml::table& table, const std::string& path,
+                                    rules::LintSettings& lint) {
+  TableReader reader(table, path, "lint.");
+  if (auto error = reader.RejectUnknown({"small_table_rows"})) return error;
+  if (const toml::node* node = table.get("small_table_rows")) {
+    const auto rows = node->value_exact<int64_t>();
+    if (!rows || *rows < 0) return reader.Bad("small_table_rows", "must be a whole number of rows, 0 or more");
+    lint.small_table_rows = *rows;
+  }
+  return std::nullopt;
+}
+
 std::optional<ConfigError> ReadRelease(const toml::table& table, const std::string& path,
                                        ReleaseConfig& release) {
   TableReader reader(table, path, "release.");
@@ -260,8 +272,8 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   config.path = path;
   TableReader reader(root, path, "");
   if (auto error = reader.RejectUnknown(
-          {"pg_version", "transactions", "max_memory", "rules", "runner", "history", "release",
-           "phases", "baseline"})) {
+          {"pg_version", "transactions", "max_memory", "rules", "lint", "runner", "history",
+           "release", "phases", "baseline"})) {
     return *error;
   }
 
@@ -302,6 +314,11 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   if (const toml::node* node = root.get("rules")) {
     if (!node->is_table()) return reader.Bad("rules", "must be a table");
     if (auto error = ReadRules(*node->as_table(), path, config.lint)) return *error;
+  }
+  if (auto error = ReadSection(root, reader, "lint", [&](const toml::table& t) {
+        return ReadLint(t, path, config.lint);
+      })) {
+    return *error;
   }
   if (auto error = ReadSection(root, reader, "history", [&](const toml::table& t) {
         return ReadHistory(t, path, config.history);

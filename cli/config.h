@@ -6,6 +6,8 @@
 //   disable = ["drop-column"]       # rules turned off
 //   enable = ["prefer-jsonb"]       # opt-in rules turned on
 //   severity = { rename-column = "warning" }
+//   [lint]
+//   small_table_rows = 10000        # with --schema: size-bound findings on smaller tables are notes
 //   [history]                       # migrations as a history (cli/history_config.h)
 //   replay = true                   # order = "auto" | "name"; roots = [...]; exclude = [...]
 //   tool = "goose"                  # the migration tool, or "none"; recognised when absent

@@ -16,6 +16,7 @@
 #include "project/recognition.h"
 #include "rules/engine.h"
 #include "rules/history/replay.h"
+#include "rules/snapshot/schema.h"
 
 namespace pgshift::cli {
 namespace {
@@ -200,7 +201,13 @@ project::FileRun Describe(const Job& job, const Step& step, std::string_view tex
 void RunJob(const Job& job, const std::vector<LintInput>& inputs,
             const std::vector<rules::LintSettings>& settings, const LintScope& scope,
             std::vector<std::optional<LintedFile>>& slots) {
-  rules::Catalog catalog;
+  // A schema snapshot is the database the earlier migrations built: it is the history, and only
+  // the files being checked (and the release's own) are replayed onto it.
+  const rules::SchemaSnapshot* snapshot = nullptr;
+  for (const Step& step : job.steps) {
+    if (step.input && settings[*step.input].schema) snapshot = settings[*step.input].schema.get();
+  }
+  rules::Catalog catalog = snapshot != nullptr ? snapshot->catalog : rules::Catalog();
   std::size_t replayed = 0, unreadable = 0;
   bool replayed_unreleased = false;
   bool unit_open = false;  // the catalog holds the new objects of a unit not finished yet
@@ -227,6 +234,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
   };
   for (std::size_t s = 0; s < job.steps.size(); ++s) {
     const Step& step = job.steps[s];
+    if (snapshot != nullptr && !step.input && scope.unreleased.count(step.path) == 0) continue;
     std::string text;
     std::string error;
     if (!step.input) {

@@ -18,6 +18,7 @@
 #include "cli/lint_inputs.h"
 #include "cli/lint_scope.h"
 #include "cli/render/renderer.h"
+#include "rules/snapshot/schema.h"
 
 namespace pgshift::cli {
 namespace {
@@ -43,6 +44,7 @@ struct LintOptions {
   std::string baseline;        // --baseline: hide the findings it holds
   std::string write_baseline;  // `pgshift baseline`: write them instead of a report
   bool fix = false;            // --fix: apply the exact rewrites in place
+  std::string schema;          // --schema: a snapshot from `pgshift snapshot`
 };
 
 bool UseColour(const LintOptions& options) {
@@ -124,6 +126,16 @@ int RunLint(const LintOptions& options) {
     }
   }
 
+  std::shared_ptr<const rules::SchemaSnapshot> schema;
+  if (!options.schema.empty()) {
+    auto loaded = rules::LoadSchemaSnapshot(options.schema);
+    if (const auto* error = std::get_if<rules::SchemaError>(&loaded)) {
+      std::cerr << "pgshift lint: " << error->message << '\n';
+      return ToInt(ExitCode::kUsage);
+    }
+    schema = std::get<std::shared_ptr<const rules::SchemaSnapshot>>(std::move(loaded));
+  }
+
   InputsResult collected = CollectInputs(options.paths, options.stdin_filename);
   for (const std::string& error : collected.errors) std::cerr << "pgshift lint: " << error << '\n';
   if (options.fix && std::any_of(collected.inputs.begin(), collected.inputs.end(),
@@ -153,6 +165,7 @@ int RunLint(const LintOptions& options) {
     if (options.transactions == "per-statement") lint.transactions = rules::TransactionWrapping::kPerStatement;
     if (!options.transactions.empty()) lint.transactions_set = true;
     if (max_memory) lint.max_memory = *max_memory;
+    lint.schema = schema;
     settings.push_back(std::move(lint));
   }
 
@@ -265,6 +278,9 @@ void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& opti
       ->excludes(command->get_option("--release"));
   command->add_option("--changed-since", options->changed_since,
                       "REF (git): check only migrations added or changed since REF");
+  command->add_option("--schema", options->schema,
+                      "A schema snapshot (`pgshift snapshot`): judge against the database's real "
+                      "types, and treat size-bound findings on its small tables as notes");
   command->add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per core)");
   command->add_option("--max-memory", options->max_memory,
                       "What linting one file may hold, e.g. 4GiB (default 2GiB, or the config's); "
@@ -297,7 +313,8 @@ void AddLintCommand(CLI::App& app, int& exit_code) {
                  "Rewrite the files in place where the fix is exact (CONCURRENTLY outside a transaction, "
                  "NOT VALID plus a later VALIDATE), then report what is left");
   lint->footer(
-      "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error,\n"
+      "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error\n"
+      "(a --schema snapshot that cannot be read or used included),\n"
       "3 an input could not be read (takes precedence over 1).");
   lint->callback([options, &exit_code] { exit_code = RunLint(*options); });
 }

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   AddHistoryCommand(app, exit_code);
   AddSandboxCommand(app, exit_code);
   AddTraceCommand(app, exit_code);
+  AddSnapshotCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

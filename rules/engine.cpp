@@ -8,8 +8,10 @@
 #include "parser/parsed_file.h"
 #include "rules/analysis/file_facts.h"
 #include "rules/analysis/lock_model.h"
+#include "rules/analysis/small_tables.h"
 #include "rules/directives.h"
 #include "rules/rule.h"
+#include "rules/snapshot/schema.h"
 
 namespace pgshift::rules {
 namespace {
@@ -18,13 +20,15 @@ struct PendingFinding {
   std::string rule;
   Report report;
   bool suppressed = false;
+  bool small_table = false;  // every table it locks is small by the snapshot: a note
 };
 
 Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& file,
                     const parser::SourceText& source, const LintSettings& settings) {
   Finding finding;
   finding.rule = pending.rule;
-  finding.severity = EffectiveSeverity(pending.rule, settings);
+  finding.severity =
+      pending.small_table ? Severity::kInfo : EffectiveSeverity(pending.rule, settings);
   finding.message = pending.report.message;
   finding.help = pending.report.help;
   finding.lock = pending.report.lock;
@@ -139,6 +143,18 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
   for (PendingFinding& p : about_suppressions) pending.push_back(std::move(p));
 }
 
+// A finding whose hazard grows with the table, on tables the snapshot says are small, becomes a
+// note that gives their size.
+void MarkSmallTable(PendingFinding& pending, const FileFacts& facts, const LintSettings& settings) {
+  if (settings.schema == nullptr || settings.small_table_rows <= 0) return;
+  if (!IsSizeBound(pending.rule) || pending.report.statement >= facts.locks.size()) return;
+  const auto small = SmallTables(facts.locks[pending.report.statement], settings.schema->schema,
+                                 settings.small_table_rows);
+  if (!small) return;
+  pending.small_table = true;
+  pending.report.message += " (small table by the schema snapshot: " + *small + ")";
+}
+
 bool Enabled(const RuleDefinition& rule, const LintSettings& settings) {
   const std::string key(rule.doc->id);
   if (settings.disabled.count(key) > 0) return false;
@@ -227,7 +243,14 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
   for (std::size_t i = 0; i < file.statements.size(); ++i) {
     facts.runs_with_file.push_back(file.RunsWithTopLevel(i));
   }
-  Catalog catalog = history != nullptr ? *history : Catalog();
+  // The history replayed, else the schema snapshot, else nothing known.
+  Catalog catalog = history != nullptr        ? *history
+                    : settings.schema != nullptr ? settings.schema->catalog
+                                                 : Catalog();
+  if (settings.schema != nullptr) {
+    report.notes.push_back(source.path() + ": judged against the schema snapshot " +
+                           settings.schema->path);
+  }
   // A rollback's contract changes are judged against what its up migration added (see
   // LintSettings::rollback_of); the statements apply to both catalogs.
   std::optional<Catalog> rollback_of;
@@ -249,7 +272,9 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
       Reporter reporter(i);
       rule->check(rule->doc->contract_change ? contract_context : context, reporter);
       for (Report& r : reporter.reports()) {
-        pending.push_back({std::string(rule->doc->id), std::move(r)});
+        PendingFinding finding{std::string(rule->doc->id), std::move(r)};
+        MarkSmallTable(finding, facts, settings);
+        pending.push_back(std::move(finding));
       }
     }
     catalog.Apply(node, /*is_new=*/true);

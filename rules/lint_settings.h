@@ -1,6 +1,7 @@
 // What a lint run is told by configuration and flags: target server, transaction wrapping, rules.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,8 @@
 #include "rules/phase.h"
 
 namespace pgshift::rules {
+
+struct SchemaSnapshot;
 
 // How the team's migration tool runs a file: as it is (psql, autocommit), inside one
 // transaction per file (Flyway, goose, diesel, Rails by default), one per statement, or sent as
@@ -52,6 +55,12 @@ struct LintSettings {
   std::shared_ptr<const ReleaseFacts> release;
   // What linting one file may hold in memory (`max_memory`); a file that needs more is refused.
   std::size_t max_memory = parser::kDefaultMaxMemory;
+  // A schema snapshot of the database (--schema): the catalog the first file is judged against,
+  // and the tables' row estimates; null without one (rules/snapshot/schema.h).
+  std::shared_ptr<const SchemaSnapshot> schema;
+  // With a snapshot, tables under this many rows are small: findings whose hazard grows with the
+  // table are notes on them (`[lint] small_table_rows`; 0 turns it off).
+  std::int64_t small_table_rows = 10000;
 
   // Contract changes (drops, renames) are the point of a contract phase, and of a release that
   // ships no application code: the version running before the deploy is the one after it.
