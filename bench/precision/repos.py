@@ -21,6 +21,7 @@ def git(*args, check=True):
 
 def ensure(project, repos, mirrors):
     tree = os.path.join(repos, project["name"])
+    fresh = False
     if not os.path.isdir(os.path.join(tree, ".git")):
         source = os.path.join(mirrors, project["repo"].replace("/", "+"), "repo")
         if not os.path.isdir(source):
@@ -28,8 +29,9 @@ def ensure(project, repos, mirrors):
                      f" clone it there and rerun")
         print(f"bench/precision: cloning {project['repo']} into {tree}", file=sys.stderr)
         git("clone", "--quiet", "--no-checkout", source, tree)
+        fresh = True  # HEAD may already be the pinned commit, with an empty work tree
     head = git("-C", tree, "rev-parse", "HEAD", check=False).stdout.strip()
-    if head != project["commit"]:
+    if fresh or head != project["commit"]:
         if git("-C", tree, "cat-file", "-e", project["commit"] + "^{commit}", check=False).returncode:
             sys.exit(f"bench/precision: {tree} lacks commit {project['commit']} of {project['repo']}")
         # A snapshot without its largest blobs makes checkout complain; the SQL is all there.

@@ -1,13 +1,14 @@
 """Prints what a judge needs for each sampled finding that has no verdict yet.
 
-    worksheet.py FINDINGS.jsonl REPOS [--all]
+    worksheet.py FINDINGS.jsonl REPOS [--all] [--each]
 
 For each finding: its key, severity, rule, message and lock, the lines of the file it covers (with
 a little context), the other findings on the same lines (duplicates), and when git added the file
 (commit, date, subject), so that the judge can see which files shipped in the same commit and
 whether the table was new then. Appends nothing: the
 judge completes the "row:" line printed for each (verdict, mechanism, category, why) and adds it
-to judgements.tsv. --all also prints findings that already have a verdict.
+to judgements.tsv. --all also prints findings that already have a verdict. --each takes every
+finding of FINDINGS.jsonl instead of the sample (for the list compare.py --unjudged writes).
 """
 
 import os
@@ -36,7 +37,7 @@ def excerpt(tree, finding):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != "--all"]
+    args = [a for a in sys.argv[1:] if a not in ("--all", "--each")]
     if len(args) != 2:
         sys.exit(__doc__)
     findings_path, repos = args
@@ -45,7 +46,8 @@ def main():
     by_file = {}
     for other in findings:
         by_file.setdefault((other["project"], other["file"]), []).append(other)
-    for number, finding in enumerate(draw(findings), start=1):
+    chosen = findings if "--each" in sys.argv else draw(findings)
+    for number, finding in enumerate(chosen, start=1):
         key = key_of(finding)
         if key in judgements and "--all" not in sys.argv:
             continue
