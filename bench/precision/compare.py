@@ -14,20 +14,23 @@ Each error or warning of the old build is looked for in the new one:
 
 Then, with the verdicts of judgements.tsv:
 
-  - an old finding judged right that is demoted or gone is a LOST hazard;
-  - one judged right that moved is listed to be looked at (a rule renamed or split is fine, a
-    lock now reported by a weaker rule may not be);
-  - an old finding with no verdict that is demoted or gone must be judged before the check is
-    complete: --unjudged writes them, and worksheet.py --each prints them for judging.
+  - an old finding judged right that is not kept is a LOST hazard (a moved one is shown with the
+    finding that now stands on its statement: a lock reported only by a weaker rule is lost too;
+    a rule that was renamed goes into RENAMED below, and then counts as the same rule);
+  - an old finding with no verdict that is not kept must be judged before the check is complete:
+    --unjudged writes them, and worksheet.py --each prints them for judging.
 
-Exit 0: nothing lost and nothing left to judge (moved findings are listed, for a person to read).
-1: a hazard judged right is lost. 2: the check is incomplete: findings with no verdict disappeared.
+Exit 0: nothing lost and nothing left to judge. 1: a hazard judged right is lost. 2: the check is
+incomplete: findings with no verdict disappeared.
 """
 
 import sys
 from collections import Counter, defaultdict
 
 from findings import gating, key_of, read_findings, read_judgements, write_findings
+
+# Old rule id -> new rule id, for rules a newer build renamed.
+RENAMED = {}
 
 
 def index_by_file(findings):
@@ -43,7 +46,8 @@ def covers(new, old):
 
 def fate(old, new_by_file):
     same_statement = [n for n in new_by_file.get((old["project"], old["file"]), []) if covers(n, old)]
-    same_rule = [n for n in same_statement if n["rule"] == old["rule"]]
+    rule = RENAMED.get(old["rule"], old["rule"])
+    same_rule = [n for n in same_statement if n["rule"] == rule]
     if any(n["severity"] in ("error", "warning") for n in same_rule):
         return "kept", None
     if same_rule:
@@ -74,7 +78,7 @@ def main():
     judgements = read_judgements()
 
     fates = Counter()
-    lost, to_look, unjudged = [], [], []
+    lost, unjudged = [], []
     verdict_fates = Counter()
     for finding in old:
         what, other = fate(finding, new_by_file)
@@ -84,13 +88,9 @@ def main():
         if what == "kept":
             continue
         if verdict is None:
-            if what in ("demoted", "gone"):
-                unjudged.append(finding)
+            unjudged.append(finding)
         elif verdict["verdict"] == "right":
-            if what == "moved":
-                to_look.append((finding, other))
-            else:
-                lost.append((finding, what, other))
+            lost.append((finding, what, other))
 
     print(f"old build: {len(old)} errors and warnings; in the new build: "
           + ", ".join(f"{fates[w]} {w}" for w in ("kept", "demoted", "moved", "gone")))
@@ -106,16 +106,10 @@ def main():
             if other:
                 print(f"      now: {describe(other)}")
         print()
-    if to_look:
-        print(f"LOOK: {len(to_look)} finding(s) judged right now reported under another rule:")
-        for finding, other in to_look:
-            print(f"  old: {describe(finding)}")
-            print(f"  new: {describe(other)}")
-        print()
     if unjudged:
         by_rule = Counter(f["rule"] for f in unjudged)
-        print(f"UNJUDGED: {len(unjudged)} finding(s) with no verdict no longer reported as errors or "
-              f"warnings; judge them to complete the check ("
+        print(f"UNJUDGED: {len(unjudged)} finding(s) with no verdict no longer reported by their rule "
+              f"as errors or warnings; judge them to complete the check ("
               + ", ".join(f"{n} {r}" for r, n in by_rule.most_common()) + ")")
         if unjudged_out:
             write_findings(unjudged_out, unjudged)

@@ -8,6 +8,7 @@ message are not in the key, and the report says when they changed since the verd
 """
 
 import csv
+import gzip
 import json
 import os
 
@@ -58,7 +59,9 @@ def number_duplicates(findings):
 
 
 def read_findings(path):
-    with open(path, encoding="utf-8") as f:
+    """A collect.py output, plain or gzipped (.gz, as the recorded baselines are kept)."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
