@@ -18,7 +18,10 @@ Then, with the verdicts of judgements.tsv:
     finding that now stands on its statement: a lock reported only by a weaker rule is lost too;
     a rule that was renamed goes into RENAMED below, and then counts as the same rule);
   - an old finding with no verdict that is not kept must be judged before the check is complete:
-    --unjudged writes them, and worksheet.py --each prints them for judging.
+    --unjudged writes them, and worksheet.py --each prints them for judging. They are written in
+    the sample's fixed-seed order, so when there are too many to judge them all, the first N
+    judged are a random sample of them: the check is then an estimate, and must be reported as
+    one (how many judged, how many of those right).
 
 Exit 0: nothing lost and nothing left to judge. 1: a hazard judged right is lost. 2: the check is
 incomplete: findings with no verdict disappeared.
@@ -28,6 +31,7 @@ import sys
 from collections import Counter, defaultdict
 
 from findings import gating, key_of, read_findings, read_judgements, write_findings
+from sample import rank
 
 # Old rule id -> new rule id, for rules a newer build renamed.
 RENAMED = {}
@@ -112,7 +116,7 @@ def main():
               f"as errors or warnings; judge them to complete the check ("
               + ", ".join(f"{n} {r}" for r, n in by_rule.most_common()) + ")")
         if unjudged_out:
-            write_findings(unjudged_out, unjudged)
+            write_findings(unjudged_out, sorted(unjudged, key=rank))
             print(f"  written to {unjudged_out}: worksheet.py --each {unjudged_out} REPOS")
         print()
     if lost:
