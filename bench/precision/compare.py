@@ -30,7 +30,7 @@ incomplete: findings with no verdict disappeared.
 import sys
 from collections import Counter, defaultdict
 
-from findings import gating, key_of, read_findings, read_judgements, write_findings
+from findings import verdict_for, gating, key_of, read_findings, read_judgements, write_findings
 from sample import rank
 
 # Old rule id -> new rule id, for rules a newer build renamed.
@@ -87,7 +87,7 @@ def main():
     for finding in old:
         what, other = fate(finding, new_by_file)
         fates[what] += 1
-        verdict = judgements.get(key_of(finding))
+        verdict = verdict_for(finding, judgements)
         verdict_fates[(verdict["verdict"] if verdict else "unjudged", what)] += 1
         if what == "kept":
             continue

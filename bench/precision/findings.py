@@ -5,6 +5,8 @@ A finding is keyed by project, file (relative to the repository root), line, col
 counted in the order of their messages. The repositories are pinned, so a finding that a changed
 pgshift still reports at the same place keeps its key, and its verdict is reused; severity and
 message are not in the key, and the report says when they changed since the verdict was given.
+A build that moves a finding to another column of the same line (to the statement's start, say)
+still finds its verdict: verdict_for falls back to the one verdict of that rule and nth on the line.
 """
 
 import csv
@@ -94,3 +96,15 @@ def read_judgements(path=JUDGEMENTS_TSV):
                                      f" not {row[field]!r}")
             judgements[key_of(row)] = row
     return judgements
+
+
+def verdict_for(finding, judgements):
+    """The verdict of a finding: by its key, else the only one of its rule and nth on its line."""
+    exact = judgements.get(key_of(finding))
+    if exact:
+        return exact
+    same_line = [j for j in judgements.values()
+                 if (j["project"], j["file"], str(j["line"]), j["rule"], str(j["nth"])) ==
+                 (finding["project"], finding["file"], str(finding["line"]), finding["rule"],
+                  str(finding["nth"]))]
+    return same_line[0] if len(same_line) == 1 else None

@@ -14,7 +14,7 @@ import math
 import sys
 from collections import Counter, defaultdict
 
-from findings import key_of, load_projects, read_findings, read_judgements
+from findings import verdict_for, key_of, load_projects, read_findings, read_judgements
 from sample import PER_SEVERITY, SEED, draw
 
 
@@ -62,7 +62,7 @@ def main():
     tally = defaultdict(Counter)
     categories = defaultdict(Counter)
     for finding in sample:
-        verdict = judgements.get(key_of(finding))
+        verdict = verdict_for(finding, judgements)
         stale = bool(verdict) and (verdict["severity"] != finding["severity"]
                                    or verdict["message"] != finding["message"])
         rows.append((finding, verdict, stale))

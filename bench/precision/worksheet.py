@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-from findings import key_of, read_findings, read_judgements
+from findings import verdict_for, key_of, read_findings, read_judgements
 from sample import draw
 
 CONTEXT = 2
@@ -49,7 +49,7 @@ def main():
     chosen = findings if "--each" in sys.argv else draw(findings)
     for number, finding in enumerate(chosen, start=1):
         key = key_of(finding)
-        if key in judgements and "--all" not in sys.argv:
+        if verdict_for(finding, judgements) and "--all" not in sys.argv:
             continue
         tree = os.path.join(repos, finding["project"])
         print(f"=== {number}. {key}  [{finding['severity']}]")
