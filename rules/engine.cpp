@@ -245,6 +245,9 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
       for (Report& r : reporter.reports()) {
         pending.push_back({std::string(rule->doc->id), std::move(r)});
       }
+      for (const std::string& quiet : reporter.notes()) {
+        note(file.statements[i].span.begin, std::string(rule->doc->id) + ": " + quiet);
+      }
     }
     catalog.Apply(node, /*is_new=*/true);
   }

@@ -54,8 +54,11 @@ bool LooksMinified(std::string_view path, std::string_view text) {
   std::size_t line_start = 0;
   const std::size_t limit = std::min<std::size_t>(text.size(), 64 * 1024);
   for (std::size_t i = 0; i < limit; ++i) {
-    if (text[i] == '\n') line_start = i + 1;
-    if (i - line_start > 5000) return true;
+    if (text[i] == '\n') {
+      line_start = i + 1;
+    } else if (i - line_start > 5000) {
+      return true;
+    }
   }
   return false;
 }
