@@ -9,8 +9,9 @@ namespace {
 
 constexpr RuleDoc kDoc{
     .id = "contract-with-code-change",
-    .summary = "DROP or RENAME of a table or column that the version running during the deploy "
-               "still uses",
+    .summary =
+        "DROP or RENAME of a table or column that the version running during the deploy "
+        "still uses",
     .rationale =
         "While a release deploys, the previous application version keeps serving traffic "
         "against the migrated schema. When that version (the code at the release's base) uses "
@@ -55,7 +56,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const ReleaseFacts* release = ctx.settings.release.get();
   if (release == nullptr) return;
   std::vector<SchemaChange> of_new;
-  const std::vector<SchemaChange> changes = ContractChanges(ctx.file, ctx.index, ctx.catalog, &of_new);
+  const std::vector<SchemaChange> changes =
+      ContractChanges(ctx.file, ctx.index, ctx.catalog, &of_new);
   if (!release->JudgesByEvidence()) {
     CheckWithoutBase(*release, changes, report);
     return;
@@ -69,8 +71,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (!UsesOf(*release->head_code, change).empty()) continue;
     const evidence::Evidence uses = UsesOf(*release->base_code, change);
     if (uses.empty()) {
-      report.Note("quiet: " + change.What() + ": the code at the release's base (" +
-                  release->base + ") no longer uses it (the use went in an earlier release); " +
+      report.Note("quiet: " + change.What() + ": the code at the release's base (" + release->base +
+                  ") no longer uses it (the use went in an earlier release); " +
                   release->base_code->Summary());
       continue;
     }

@@ -69,8 +69,9 @@ void Read(const CodeText& code, FileEvidence& out) {
 
 constexpr EvidenceReader kReader{
     .name = "active-record",
-    .what = "ActiveRecord models: self.table_name or the plural snake_case of the class; every "
-            "column of the table is used, except those in ignored_columns",
+    .what =
+        "ActiveRecord models: self.table_name or the plural snake_case of the class; every "
+        "column of the table is used, except those in ignored_columns",
     .accepts = Accepts,
     .read = Read,
 };

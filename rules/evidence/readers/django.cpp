@@ -21,7 +21,8 @@ std::string AppLabel(std::string_view path) {
   std::vector<std::string_view> parts;
   for (std::size_t start = 0;;) {
     const std::size_t slash = path.find('/', start);
-    parts.push_back(path.substr(start, slash == std::string_view::npos ? path.npos : slash - start));
+    parts.push_back(
+        path.substr(start, slash == std::string_view::npos ? path.npos : slash - start));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
@@ -70,9 +71,10 @@ void Read(const CodeText& code, FileEvidence& out) {
 
 constexpr EvidenceReader kReader{
     .name = "django",
-    .what = "Django models: Meta.db_table or <app>_<model>, fields by db_column or their name "
-            "(_id after ForeignKey and OneToOneField); abstract models and ManyToManyField hold "
-            "no column",
+    .what =
+        "Django models: Meta.db_table or <app>_<model>, fields by db_column or their name "
+        "(_id after ForeignKey and OneToOneField); abstract models and ManyToManyField hold "
+        "no column",
     .accepts = Accepts,
     .read = Read,
 };

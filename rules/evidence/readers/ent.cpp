@@ -30,8 +30,7 @@ void Read(const CodeText& code, FileEvidence& out) {
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kFields);
        it != std::sregex_iterator(); ++it) {
     const std::string name = (*it)[1].str();
-    const std::string table =
-        tables.count(name) > 0 ? tables[name] : Pluralize(SnakeCase(name));
+    const std::string table = tables.count(name) > 0 ? tables[name] : Pluralize(SnakeCase(name));
     const auto open = static_cast<std::size_t>(it->position(0) + it->length(0) - 1);
     const std::size_t close = MatchingClose(text, open);
     Model model{name, table, {}};
@@ -62,8 +61,9 @@ void Read(const CodeText& code, FileEvidence& out) {
 
 constexpr EvidenceReader kReader{
     .name = "ent",
-    .what = "ent schemas: entsql.Annotation{Table} or the plural snake_case of the type; "
-            "field.X(\"name\") by StorageKey or its name",
+    .what =
+        "ent schemas: entsql.Annotation{Table} or the plural snake_case of the type; "
+        "field.X(\"name\") by StorageKey or its name",
     .accepts = Accepts,
     .read = Read,
 };

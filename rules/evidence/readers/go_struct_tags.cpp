@@ -15,12 +15,11 @@ namespace pgshift::rules::evidence {
 namespace {
 
 bool Accepts(const CodeText& code) {
-  return code.path.ends_with(".go") &&
-         (code.code.find("db:\"") != std::string::npos ||
-          code.code.find("gorm:\"") != std::string::npos ||
-          code.code.find("bun:\"") != std::string::npos ||
-          code.code.find("pg:\"") != std::string::npos ||
-          code.code.find("gorm.Model") != std::string::npos);
+  return code.path.ends_with(".go") && (code.code.find("db:\"") != std::string::npos ||
+                                        code.code.find("gorm:\"") != std::string::npos ||
+                                        code.code.find("bun:\"") != std::string::npos ||
+                                        code.code.find("pg:\"") != std::string::npos ||
+                                        code.code.find("gorm.Model") != std::string::npos);
 }
 
 // The value of one key in a struct tag: `db:"x" json:"y"` -> x for "db".
@@ -47,15 +46,20 @@ std::string TagPart(std::string_view value, std::string_view prefix = {}) {
     begin = at + prefix.size();
   }
   const std::size_t end = value.find_first_of(",;", begin);
-  return std::string(Trim(value.substr(begin, end == std::string_view::npos ? value.npos : end - begin)));
+  return std::string(
+      Trim(value.substr(begin, end == std::string_view::npos ? value.npos : end - begin)));
 }
 
 bool IsBasicType(std::string_view type) {
   while (type.starts_with("*")) type.remove_prefix(1);
   static const std::vector<std::string_view> kTypes{
-      "string", "bool",  "int",     "int8",    "int16",   "int32",   "int64",    "uint",
-      "uint8",  "uint16", "uint32", "uint64",  "float32", "float64", "[]byte",   "time.Time",
-      "uuid.UUID", "decimal.Decimal", "datatypes.JSON", "gorm.DeletedAt", "json.RawMessage"};
+      "string",         "bool",           "int",
+      "int8",           "int16",          "int32",
+      "int64",          "uint",           "uint8",
+      "uint16",         "uint32",         "uint64",
+      "float32",        "float64",        "[]byte",
+      "time.Time",      "uuid.UUID",      "decimal.Decimal",
+      "datatypes.JSON", "gorm.DeletedAt", "json.RawMessage"};
   return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end() ||
          type.starts_with("sql.Null");
 }
@@ -117,7 +121,8 @@ void Read(const CodeText& code, FileEvidence& out) {
         if (type_at == std::string_view::npos) continue;
         std::string_view type = field.substr(type_at);
         type = type.substr(0, type.find_first_of(" \t`"));
-        if (!IsBasicType(type) || (TagValue(tag, "gorm") && TagValue(tag, "gorm")->find('-') == 0)) {
+        if (!IsBasicType(type) ||
+            (TagValue(tag, "gorm") && TagValue(tag, "gorm")->find('-') == 0)) {
           continue;
         }
         column = SnakeCase(field_name);
@@ -139,16 +144,18 @@ void Read(const CodeText& code, FileEvidence& out) {
                           "Go struct " + name + " maps table " + table});
     }
     for (Column& c : columns) {
-      out.uses.push_back({table, std::move(c.column), UseKind::kModelColumn, c.line, std::move(c.how)});
+      out.uses.push_back(
+          {table, std::move(c.column), UseKind::kModelColumn, c.line, std::move(c.how)});
     }
   }
 }
 
 constexpr EvidenceReader kReader{
     .name = "go-struct-tags",
-    .what = "Go structs: tags db:\"x\" (sqlx, scany, sqlc), gorm:\"column:x\", bun:\"x\", "
-            "pg:\"x\"; gorm's TableName() and its default names (snake_case plural table, "
-            "snake_case columns); a db:\"x\" struct's columns belong to the tables its file names",
+    .what =
+        "Go structs: tags db:\"x\" (sqlx, scany, sqlc), gorm:\"column:x\", bun:\"x\", "
+        "pg:\"x\"; gorm's TableName() and its default names (snake_case plural table, "
+        "snake_case columns); a db:\"x\" struct's columns belong to the tables its file names",
     .accepts = Accepts,
     .read = Read,
 };

@@ -15,8 +15,8 @@ bool Accepts(const CodeText& code) { return code.language == Language::kPrisma; 
 
 bool IsBuiltinType(std::string_view type) {
   static constexpr std::array<std::string_view, 11> kTypes{
-      "String", "Boolean", "Int",   "BigInt", "Float",      "Decimal",
-      "DateTime", "Json",  "Bytes", "Unsupported", "Xml"};
+      "String",   "Boolean", "Int",   "BigInt",      "Float", "Decimal",
+      "DateTime", "Json",    "Bytes", "Unsupported", "Xml"};
   return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end();
 }
 
@@ -115,8 +115,9 @@ void Read(const CodeText& code, FileEvidence& out) {
 
 constexpr EvidenceReader kReader{
     .name = "prisma",
-    .what = "Prisma schemas: models and views (@@map or the model's name) and their scalar "
-            "fields (@map or the field's name); @ignore and @@ignore are no use",
+    .what =
+        "Prisma schemas: models and views (@@map or the model's name) and their scalar "
+        "fields (@map or the field's name); @ignore and @@ignore are no use",
     .accepts = Accepts,
     .read = Read,
 };

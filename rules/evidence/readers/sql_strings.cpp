@@ -19,8 +19,8 @@ bool Accepts(const CodeText& code) {
 
 // A quick test before scanning a string as SQL: it holds a word that starts a data statement.
 bool MayBeSql(std::string_view text) {
-  static constexpr std::array<std::string_view, 8> kWords{
-      "select", "insert", "update", "delete", "from", "join", "truncate", "merge"};
+  static constexpr std::array<std::string_view, 8> kWords{"select", "insert", "update",   "delete",
+                                                          "from",   "join",   "truncate", "merge"};
   const std::string lower = Lower(text.substr(0, 4096));
   return std::any_of(kWords.begin(), kWords.end(),
                      [&](std::string_view w) { return HasWord(lower, w); });
@@ -30,10 +30,10 @@ bool MayBeSql(std::string_view text) {
 // supabase-js, gorm, Exposed, SQLAlchemy's table()).
 bool TakesTable(const StringLiteral& literal) {
   static constexpr std::array<std::string_view, 20> kCalls{
-      "knex",       "from",       "table",       "Table",       "into",
-      "join",       "leftJoin",   "rightJoin",   "innerJoin",   "fullOuterJoin",
-      "selectFrom", "insertInto", "updateTable", "deleteFrom",  "mergeInto",
-      "truncate",   "Truncate",   "pgTable",     "withTable",   "tableName"};
+      "knex",       "from",       "table",       "Table",      "into",
+      "join",       "leftJoin",   "rightJoin",   "innerJoin",  "fullOuterJoin",
+      "selectFrom", "insertInto", "updateTable", "deleteFrom", "mergeInto",
+      "truncate",   "Truncate",   "pgTable",     "withTable",  "tableName"};
   static constexpr std::array<std::string_view, 7> kKeys{
       "table", "tableName", "table_name", "db_table", "__tablename__", "tablename", "TableName"};
   return std::find(kCalls.begin(), kCalls.end(), literal.callee) != kCalls.end() ||
@@ -75,9 +75,10 @@ void Read(const CodeText& code, FileEvidence& out) {
 
 constexpr EvidenceReader kReader{
     .name = "sql-strings",
-    .what = "SQL in string literals, heredocs and template strings of any language, .sql files "
-            "that are not migrations, and a table's name given to a query builder "
-            "(knex(\"users\"), db.Table(\"users\"), .from(\"users\"), table: \"users\")",
+    .what =
+        "SQL in string literals, heredocs and template strings of any language, .sql files "
+        "that are not migrations, and a table's name given to a query builder "
+        "(knex(\"users\"), db.Table(\"users\"), .from(\"users\"), table: \"users\")",
     .accepts = Accepts,
     .read = Read,
 };

@@ -83,8 +83,9 @@ void Read(const CodeText& code, FileEvidence& out) {
 
 constexpr EvidenceReader kReader{
     .name = "sqlalchemy",
-    .what = "SQLAlchemy: declarative classes (__tablename__, Column and mapped_column attributes, "
-            "named by their first string argument or the attribute) and Table(\"name\", ...)",
+    .what =
+        "SQLAlchemy: declarative classes (__tablename__, Column and mapped_column attributes, "
+        "named by their first string argument or the attribute) and Table(\"name\", ...)",
     .accepts = Accepts,
     .read = Read,
 };

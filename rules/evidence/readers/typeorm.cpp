@@ -36,8 +36,9 @@ void Read(const CodeText& code, FileEvidence& out) {
       table = *first;
     }
     const auto begin = static_cast<std::size_t>(entity.position(0));
-    const std::size_t end =
-        k + 1 < entities.size() ? static_cast<std::size_t>(entities[k + 1].position(0)) : text.size();
+    const std::size_t end = k + 1 < entities.size()
+                                ? static_cast<std::size_t>(entities[k + 1].position(0))
+                                : text.size();
     Model model{name, table, {}};
     out.uses.push_back({table, "", UseKind::kModelTable, code.LineOf(begin),
                         "TypeORM entity " + name + " (table " + table + ")"});
@@ -60,9 +61,10 @@ void Read(const CodeText& code, FileEvidence& out) {
 
 constexpr EvidenceReader kReader{
     .name = "typeorm",
-    .what = "TypeORM entities: @Entity(\"name\"), @Entity({ name }) or the snake_case class; "
-            "properties under column decorators, named by their name option or the property; "
-            "@JoinColumn({ name })",
+    .what =
+        "TypeORM entities: @Entity(\"name\"), @Entity({ name }) or the snake_case class; "
+        "properties under column decorators, named by their name option or the property; "
+        "@JoinColumn({ name })",
     .accepts = Accepts,
     .read = Read,
 };

@@ -36,24 +36,25 @@ bool Has(const std::vector<std::string>& uses, const std::string& use) {
 TEST(EvidenceReaders, EveryReaderIsRegisteredOnce) {
   std::vector<std::string_view> names;
   for (const EvidenceReader* r : AllReaders()) names.push_back(r->name);
-  EXPECT_EQ(names, (std::vector<std::string_view>{"active-record", "django", "ent",
-                                                   "go-struct-tags", "prisma", "sql-strings",
-                                                   "sqlalchemy", "typeorm"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string_view>{"active-record", "django", "ent", "go-struct-tags",
+                                           "prisma", "sql-strings", "sqlalchemy", "typeorm"}));
 }
 
 TEST(EvidenceReaders, Prisma) {
-  const FileEvidence e = ReadWith("prisma", "prisma/schema.prisma",
-                                  "// model Ghost { id Int @id }\n"
-                                  "model Document {\n"
-                                  "  id       Int       @id\n"
-                                  "  signedAt DateTime? @map(\"signed_at\") // was signed\n"
-                                  "  owner    User      @relation(fields: [ownerId], references: [id])\n"
-                                  "  ownerId  Int       @map(\"owner_id\")\n"
-                                  "  /// legacy Int\n"
-                                  "  @@map(\"documents\")\n"
-                                  "}\n");
+  const FileEvidence e =
+      ReadWith("prisma", "prisma/schema.prisma",
+               "// model Ghost { id Int @id }\n"
+               "model Document {\n"
+               "  id       Int       @id\n"
+               "  signedAt DateTime? @map(\"signed_at\") // was signed\n"
+               "  owner    User      @relation(fields: [ownerId], references: [id])\n"
+               "  ownerId  Int       @map(\"owner_id\")\n"
+               "  /// legacy Int\n"
+               "  @@map(\"documents\")\n"
+               "}\n");
   EXPECT_EQ(Uses(e), (std::vector<std::string>{"documents@2", "documents.id@3",
-                                                "documents.signed_at@4", "documents.owner_id@6"}));
+                                               "documents.signed_at@4", "documents.owner_id@6"}));
   ASSERT_EQ(e.models.size(), 1u);
   EXPECT_EQ(e.models[0].table, "documents");
 }
@@ -84,40 +85,41 @@ TEST(EvidenceReaders, GoStructTags) {
 }
 
 TEST(EvidenceReaders, Ent) {
-  const FileEvidence e = ReadWith("ent", "ent/schema/user.go",
-                                  "package schema\n"
-                                  "// field.String(\"ghost\")\n"
-                                  "func (User) Fields() []ent.Field {\n"
-                                  "\treturn []ent.Field{\n"
-                                  "\t\tfield.String(\"name\"),\n"
-                                  "\t\tfield.Time(\"signed\").StorageKey(\"signed_at\"),\n"
-                                  "\t}\n"
-                                  "}\n"
-                                  "func (User) Annotations() []schema.Annotation {\n"
-                                  "\treturn []schema.Annotation{entsql.Annotation{Table: \"people\"}}\n"
-                                  "}\n");
+  const FileEvidence e =
+      ReadWith("ent", "ent/schema/user.go",
+               "package schema\n"
+               "// field.String(\"ghost\")\n"
+               "func (User) Fields() []ent.Field {\n"
+               "\treturn []ent.Field{\n"
+               "\t\tfield.String(\"name\"),\n"
+               "\t\tfield.Time(\"signed\").StorageKey(\"signed_at\"),\n"
+               "\t}\n"
+               "}\n"
+               "func (User) Annotations() []schema.Annotation {\n"
+               "\treturn []schema.Annotation{entsql.Annotation{Table: \"people\"}}\n"
+               "}\n");
   EXPECT_EQ(Uses(e), (std::vector<std::string>{"people@3", "people.name@5", "people.signed_at@6"}));
 }
 
 TEST(EvidenceReaders, Django) {
-  const FileEvidence e = ReadWith("django", "shop/models.py",
-                                  "from django.db import models\n"
-                                  "# class Ghost(models.Model): x = models.IntegerField()\n"
-                                  "class Order(models.Model):\n"
-                                  "    total = models.IntegerField()\n"
-                                  "    # note = models.TextField()\n"
-                                  "    customer = models.ForeignKey('Customer', on_delete=models.CASCADE)\n"
-                                  "    code = models.CharField(max_length=9, db_column='order_code')\n"
-                                  "    tags = models.ManyToManyField('Tag')\n"
-                                  "\n"
-                                  "class Customer(models.Model):\n"
-                                  "    name = models.TextField()\n"
-                                  "    class Meta:\n"
-                                  "        db_table = 'customers'\n");
-  EXPECT_EQ(Uses(e), (std::vector<std::string>{"shop_order@3", "shop_order.total@4",
-                                                "shop_order.customer_id@6",
-                                                "shop_order.order_code@7", "customers@10",
-                                                "customers.name@11"}));
+  const FileEvidence e =
+      ReadWith("django", "shop/models.py",
+               "from django.db import models\n"
+               "# class Ghost(models.Model): x = models.IntegerField()\n"
+               "class Order(models.Model):\n"
+               "    total = models.IntegerField()\n"
+               "    # note = models.TextField()\n"
+               "    customer = models.ForeignKey('Customer', on_delete=models.CASCADE)\n"
+               "    code = models.CharField(max_length=9, db_column='order_code')\n"
+               "    tags = models.ManyToManyField('Tag')\n"
+               "\n"
+               "class Customer(models.Model):\n"
+               "    name = models.TextField()\n"
+               "    class Meta:\n"
+               "        db_table = 'customers'\n");
+  EXPECT_EQ(Uses(e), (std::vector<std::string>{
+                         "shop_order@3", "shop_order.total@4", "shop_order.customer_id@6",
+                         "shop_order.order_code@7", "customers@10", "customers.name@11"}));
 }
 
 TEST(EvidenceReaders, SqlAlchemy) {
@@ -131,7 +133,7 @@ TEST(EvidenceReaders, SqlAlchemy) {
                                   "events = Table('events', metadata, Column('id', Integer),\n"
                                   "               Column('kind', Text))\n");
   EXPECT_EQ(Uses(e), (std::vector<std::string>{"users@1", "users.id@3", "users.legacy_flag@5",
-                                                "events@7", "events.id@7", "events.kind@8"}));
+                                               "events@7", "events.id@7", "events.kind@8"}));
 }
 
 TEST(EvidenceReaders, ActiveRecord) {
@@ -146,7 +148,7 @@ TEST(EvidenceReaders, ActiveRecord) {
                                   "  end\n"
                                   "end\n");
   EXPECT_EQ(Uses(e), (std::vector<std::string>{"user_accounts@2", "user_accounts.*@2", "staff@6",
-                                                "staff.*@6"}));
+                                               "staff.*@6"}));
   ASSERT_EQ(e.ignored.size(), 1u);
   EXPECT_EQ(e.ignored[0], (std::pair<std::string, std::string>{"user_accounts", "legacy_flag"}));
 }
@@ -166,17 +168,18 @@ TEST(EvidenceReaders, TypeOrm) {
                                   "  owner: User;\n"
                                   "}\n"
                                   "@Entity()\nexport class AuditLog {}\n");
-  EXPECT_EQ(Uses(e), (std::vector<std::string>{"documents@2", "documents.id@4",
-                                                "documents.signed_at@6", "documents.owner_id@10",
-                                                "audit_log@13"}));
+  EXPECT_EQ(Uses(e),
+            (std::vector<std::string>{"documents@2", "documents.id@4", "documents.signed_at@6",
+                                      "documents.owner_id@10", "audit_log@13"}));
 }
 
 TEST(EvidenceReaders, SqlStrings) {
-  const FileEvidence e = ReadWith("sql-strings", "src/report.ts",
-                                  "// SELECT ghost FROM ghosts\n"
-                                  "const a = `SELECT u.legacy_flag, name FROM users u WHERE id = $1`;\n"
-                                  "const b = knex('orders');\n"
-                                  "const c = 'just a sentence from someone';\n");
+  const FileEvidence e =
+      ReadWith("sql-strings", "src/report.ts",
+               "// SELECT ghost FROM ghosts\n"
+               "const a = `SELECT u.legacy_flag, name FROM users u WHERE id = $1`;\n"
+               "const b = knex('orders');\n"
+               "const c = 'just a sentence from someone';\n");
   const auto uses = Uses(e);
   EXPECT_TRUE(Has(uses, "users@2")) << ::testing::PrintToString(uses);
   EXPECT_TRUE(Has(uses, "users.legacy_flag@2"));
@@ -192,7 +195,8 @@ TEST(EvidenceReaders, SqlStrings) {
   EXPECT_TRUE(Has(folded, "Document.signedAt@3"));
   EXPECT_FALSE(Has(folded, "ghosts@1"));
   // DDL is no use: a schema dump names nothing.
-  EXPECT_TRUE(Uses(ReadWith("sql-strings", "q/views.sql", "CREATE TABLE users (a int);\n")).empty());
+  EXPECT_TRUE(
+      Uses(ReadWith("sql-strings", "q/views.sql", "CREATE TABLE users (a int);\n")).empty());
 }
 
 // --- the evidence of a commit's code -------------------------------------------------------
@@ -215,7 +219,8 @@ TEST(CodeUses, TheStrongestUseComesFirstAndTheOthersAreCounted) {
   code.AddFile("prisma/schema.prisma",
                "model Document {\n  id Int @id\n  signedAt DateTime @map(\"signed_at\")\n"
                "  @@map(\"documents\")\n}\n");
-  code.AddFile("web/doc.ts", "// signedAt\nexport function show(document) { return document.signedAt; }\n");
+  code.AddFile("web/doc.ts",
+               "// signedAt\nexport function show(document) { return document.signedAt; }\n");
   const Evidence found = code.Build()->Find("documents", "signed_at");
   ASSERT_EQ(found.total, 3u);
   EXPECT_EQ(found.strongest[0].Place(), "prisma/schema.prisma:3");
