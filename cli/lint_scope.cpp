@@ -1,5 +1,6 @@
 #include "cli/lint_scope.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -297,9 +298,21 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
                              ReleaseRuleIds() + "): " + error->message);
     return scope;
   }
-  if (auto error = SelectRelease(std::get<ReleaseSource>(found), inputs, canonical, configs,
-                                 lint_roots, settings, scope)) {
+  const ReleaseSource& source = std::get<ReleaseSource>(found);
+  if (auto error = SelectRelease(source, inputs, canonical, configs, lint_roots, settings, scope)) {
     return *error;
+  }
+  if (source.git) {
+    std::size_t max_bytes = 0;
+    for (const rules::LintSettings& s : settings) {
+      max_bytes = std::max(max_bytes, parser::ParseLimits{s.max_memory}.FileBytes());
+    }
+    auto texts = SqlAtCommit(*source.git, source.head, lint_roots, max_bytes);
+    if (auto* error = std::get_if<GitError>(&texts)) return ScopeError{error->message};
+    scope.release_texts = std::get<std::shared_ptr<const CommitTexts>>(texts);
+    scope.notes.push_back(source.label + ": migrations read from the head commit (" +
+                          std::to_string(scope.release_texts->size()) +
+                          " .sql file(s) there), not the working tree");
   }
   return scope;
 }

@@ -179,6 +179,25 @@ TEST(ReleaseEvidence, CodeIsReadFromTheCommitsNotTheWorkingTree) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+TEST(ReleaseEvidence, MigrationsAreReadFromTheHeadCommitNotTheWorkingTree) {
+  GitRepo repo("evidence-migrations-at-head");
+  FirstRelease(repo);
+  repo.Write("prisma/schema.prisma", kModelWithoutSignedAt);
+  repo.Write("src/report.ts", "export const q = `SELECT title FROM documents`;\n");
+  repo.Write("db/migrations/V2__drop_signed_at.sql",
+             "SET lock_timeout = '2s';\nALTER TABLE documents DROP COLUMN signed_at;\n");
+  repo.Commit("release 2", "r2");
+  // Edited since: the release shipped the drop, and is judged on what it shipped.
+  repo.Write("db/migrations/V2__drop_signed_at.sql", "SELECT 1;\n");
+  const ProcessResult r =
+      repo.Pgshift({"lint", "db/migrations", "--release", "r1..r2", "--format", "json", "-v"});
+  EXPECT_EQ(ErrorRules(r), std::vector<std::string>{"contract-with-code-change"}) << r.out << r.err;
+  EXPECT_NE(r.err.find("r1..r2: migrations read from the head commit"), std::string::npos) << r.err;
+  // Without --release, the working tree is what is linted.
+  const ProcessResult now = repo.Pgshift({"lint", "db/migrations/V2__drop_signed_at.sql"});
+  EXPECT_EQ(now.exit_code, 0) << now.out;
+}
+
 TEST(ReleaseEvidence, ARangeWithNoMigrationSaysSo) {
   GitRepo repo("evidence-no-migration");
   FirstRelease(repo);
