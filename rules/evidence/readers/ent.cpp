@@ -18,14 +18,18 @@ bool Accepts(const CodeText& code) {
 void Read(const CodeText& code, FileEvidence& out) {
   static const std::regex kFields(
       R"re(func\s*\(\s*\w*\s*\*?(\w+)\s*\)\s*Fields\s*\(\s*\)\s*\[\]ent\.Field\s*\{)re");
-  static const std::regex kAnnotation(
-      R"re(func\s*\(\s*\w*\s*\*?(\w+)\s*\)\s*Annotations\s*\(\s*\)[\s\S]*?Table:\s*"([^"]+)")re");
+  static const std::regex kAnnotations(
+      R"re(func\s*\(\s*\w*\s*\*?(\w+)\s*\)\s*Annotations\s*\(\s*\)[^{]*\{)re");
   static const std::regex kField(R"re(field\.\w+\(\s*"([^"]+)")re");
   const std::string& text = code.code;
   std::map<std::string, std::string> tables;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kAnnotation);
+  // Searched within the method's body, not by one pattern: a lazy match across a whole file
+  // recurses once per byte in std::regex.
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kAnnotations);
        it != std::sregex_iterator(); ++it) {
-    tables[(*it)[1].str()] = (*it)[2].str();
+    const auto open = static_cast<std::size_t>(it->position(0) + it->length(0) - 1);
+    const std::string_view body = std::string_view(text).substr(open, MatchingClose(text, open) - open);
+    if (auto table = QuotedOption(body, "Table")) tables[(*it)[1].str()] = *table;
   }
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kFields);
        it != std::sregex_iterator(); ++it) {

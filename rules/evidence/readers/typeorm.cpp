@@ -16,29 +16,42 @@ bool Accepts(const CodeText& code) {
 }
 
 void Read(const CodeText& code, FileEvidence& out) {
-  static const std::regex kEntity(R"re(@Entity\s*\(([^)]*)\)[\s\S]*?class\s+(\w+))re");
   static const std::regex kColumn(
       R"re(@(\w*Column)\s*\(([^)]*)\)\s*(?:@\w+\s*\([^)]*\)\s*)*(?:(?:public|private|protected|readonly|declare)\s+)*(\w+)\s*[?!]?\s*:)re");
   const std::string& text = code.code;
-  std::vector<std::smatch> entities;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kEntity);
-       it != std::sregex_iterator(); ++it) {
-    entities.push_back(*it);
+  // @Entity(options) ... class Name: found by hand, as a lazy pattern across a whole file
+  // recurses once per byte in std::regex.
+  struct Entity {
+    std::size_t at;
+    std::string options, name;
+  };
+  std::vector<Entity> entities;
+  for (std::size_t at = text.find("@Entity"); at != std::string::npos;
+       at = text.find("@Entity", at + 1)) {
+    std::size_t open = at + 7;
+    while (open < text.size() && (text[open] == ' ' || text[open] == '\n')) ++open;
+    if (open >= text.size() || text[open] != '(') continue;
+    const std::size_t close = MatchingClose(text, open);
+    const std::size_t keyword = text.find("class ", close);
+    if (keyword == std::string::npos) continue;
+    std::size_t name_at = keyword + 6;
+    while (name_at < text.size() && text[name_at] == ' ') ++name_at;
+    const std::string name(WordAt(text, name_at));
+    if (name.empty()) continue;
+    entities.push_back({at, text.substr(open + 1, close - open - 1), name});
   }
   for (std::size_t k = 0; k < entities.size(); ++k) {
-    const std::smatch& entity = entities[k];
-    const std::string name = entity[2].str();
-    const std::string options = entity[1].str();
+    const Entity& entity = entities[k];
+    const std::string& name = entity.name;
+    const std::string& options = entity.options;
     std::string table = SnakeCase(name);
     if (auto given = QuotedOption(options, "name")) {
       table = *given;
     } else if (auto first = FirstQuoted(options)) {
       table = *first;
     }
-    const auto begin = static_cast<std::size_t>(entity.position(0));
-    const std::size_t end = k + 1 < entities.size()
-                                ? static_cast<std::size_t>(entities[k + 1].position(0))
-                                : text.size();
+    const std::size_t begin = entity.at;
+    const std::size_t end = k + 1 < entities.size() ? entities[k + 1].at : text.size();
     Model model{name, table, {}};
     out.uses.push_back({table, "", UseKind::kModelTable, code.LineOf(begin),
                         "TypeORM entity " + name + " (table " + table + ")"});

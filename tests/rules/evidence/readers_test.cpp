@@ -199,6 +199,17 @@ TEST(EvidenceReaders, SqlStrings) {
       Uses(ReadWith("sql-strings", "q/views.sql", "CREATE TABLE users (a int);\n")).empty());
 }
 
+TEST(EvidenceReaders, LargeFilesWithoutWhatTheyLookForEndQuickly) {
+  // Half a megabyte after an opening the reader looks to close: no pattern may walk it byte by
+  // byte in recursion.
+  const std::string filler(400 * 1024, 'x');
+  EXPECT_TRUE(ReadWith("ent", "ent/schema/a.go",
+                       "package schema\nvar _ ent.Field\nfunc (A) Annotations() []schema.Annotation {\n" +
+                           filler + "\n")
+                  .uses.empty());
+  EXPECT_TRUE(ReadWith("typeorm", "src/a.ts", "@Entity(\n" + filler + "\n").uses.empty());
+}
+
 // --- the evidence of a commit's code -------------------------------------------------------
 
 TEST(CodeUses, AColumnCountsOnlyWhereItsTableIsNamedOrMapped) {
