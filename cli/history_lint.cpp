@@ -238,14 +238,16 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     std::string text;
     std::string error;
     if (!step.input) {
-      if (!ReadPath(step.path, text, error, max_bytes)) {
+      if (!ReadAtCommit(scope.release_texts.get(), step.path, text) &&
+          !ReadPath(step.path, text, error, max_bytes)) {
         ++unreadable;
         continue;
       }
     } else {
       const LintInput& input = inputs[*step.input];
       const std::size_t limit = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
-      if (!ReadInput(input, text, error, limit)) {
+      if (!ReadAtCommit(scope.release_texts.get(), step.path, text) &&
+          !ReadInput(input, text, error, limit)) {
         rules::FileReport report;
         report.path = input.path.string();
         report.unreadable = error;

@@ -270,7 +270,8 @@ void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& opti
                     "Judge each file on its own, not against the migrations before it");
   command->add_option("--release", options->release,
                       "BASE..HEAD (git): check the migrations this release adds or changes, "
-                      "against the application code it ships");
+                      "against the application code of BASE (still running during the deploy) "
+                      "and HEAD, read from the commits");
   command->add_option("--changed-files", options->changed_files,
                       "FILE listing the release's changed paths (one a line, or git --name-status "
                       "output), instead of --release; code is read from the working tree")

@@ -1,5 +1,6 @@
 #include "cli/lint_scope.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -8,6 +9,7 @@
 
 #include "cli/git.h"
 #include "cli/path_glob.h"
+#include "cli/release_evidence.h"
 #include "cli/release_paths.h"
 #include "rules/history/migration_order.h"
 #include "rules/rule.h"
@@ -32,6 +34,11 @@ struct ReleaseSource {
   std::vector<std::pair<char, std::string>> changes;  // status, canonical path
   std::optional<Git> git;                             // read the code from git at `head`...
   std::string head;                                   // ...or, without git, from the working tree
+  std::string base;                                   // the base commit (git only)
+  std::string base_label;                             // as the user named it: "v1.4"
+  // One library for the base and the head of every configuration: a file is read once.
+  std::shared_ptr<rules::evidence::CodeLibrary> library =
+      std::make_shared<rules::evidence::CodeLibrary>();
   std::string default_base;                           // where globs start without a pgshift.toml
 };
 
@@ -49,6 +56,8 @@ std::variant<ReleaseSource, GitError> FromGit(const std::string& range_text,
   auto head = source.git->ResolveCommit(range->head);
   if (auto* error = std::get_if<GitError>(&head)) return *error;
   source.head = std::get<std::string>(head);
+  source.base = std::get<std::string>(base);
+  source.base_label = range->base;
   auto diff = source.git->Diff(std::get<std::string>(base), source.head);
   if (auto* error = std::get_if<GitError>(&diff)) return *error;
   const std::string top = CanonicalPath(source.git->top());
@@ -100,25 +109,42 @@ std::shared_ptr<const rules::ReleaseFacts> FactsFor(const ReleaseSource& source,
     if (paths.IsMigration(path) && status != 'D') ++migrations;
   }
   if (source.git) {
-    auto index = IndexCommitCode(*source.git, source.head, paths);
-    if (auto* error = std::get_if<GitError>(&index)) {
+    auto head = CommitCodeUses(*source.git, source.head, paths, *source.library);
+    if (auto* error = std::get_if<GitError>(&head)) {
       failure = ScopeError{error->message};
       return nullptr;
     }
-    facts->code = std::get<std::shared_ptr<rules::CodeIndex>>(index);
+    facts->head_code = std::get<std::shared_ptr<const rules::evidence::CodeUses>>(head);
+    auto base = CommitCodeUses(*source.git, source.base, paths, *source.library);
+    if (auto* error = std::get_if<GitError>(&base)) {
+      failure = ScopeError{error->message};
+      return nullptr;
+    }
+    facts->base_code = std::get<std::shared_ptr<const rules::evidence::CodeUses>>(base);
+    facts->base = source.base_label;
   } else {
-    facts->code = IndexWorkTreeCode(paths);
+    facts->head_code = WorkTreeCodeUses(paths);
   }
   const std::string where = config.path.empty() ? "" : " (" + config.path + ")";
-  if (facts->code->files() == 0) {
+  const std::size_t read = facts->head_code->files() + (facts->base_code ? facts->base_code->files() : 0);
+  if (read == 0) {
     notes.push_back("release rules are off" + where + ": no application code under " +
                     paths.base() + " matches [release] code, so the release cannot be judged");
     return nullptr;
   }
   notes.push_back("release " + source.label + where + ": " + std::to_string(migrations) +
                   " migration(s) and " + std::to_string(facts->code_changes.size()) +
-                  " application file(s) changed; " + std::to_string(facts->code->files()) +
-                  " application file(s) indexed under " + paths.base());
+                  " application file(s) changed, under " + paths.base());
+  if (facts->base_code) {
+    notes.push_back("release " + source.label + where + ": evidence at the base (" +
+                    source.base_label + ", read from git): " + facts->base_code->Summary());
+    notes.push_back("release " + source.label + where + ": evidence at the head (read from git): " +
+                    facts->head_code->Summary());
+  } else {
+    notes.push_back("release " + source.label + where +
+                    ": evidence at the head (the working tree; the base is not known, so any "
+                    "application change counts): " + facts->head_code->Summary());
+  }
   return facts;
 }
 
@@ -210,6 +236,11 @@ std::optional<ScopeError> SelectRelease(const ReleaseSource& source,
   scope.notes.push_back(source.label + ": " + std::to_string(in_release) + " of " +
                         std::to_string(inputs.size()) +
                         " migration(s) are in the release and checked; the others are history");
+  if (in_release == 0) {
+    scope.warnings.push_back(source.label + " holds no migration among the " +
+                             std::to_string(inputs.size()) +
+                             " file(s) given: nothing in it to check");
+  }
   return std::nullopt;
 }
 
@@ -267,9 +298,21 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
                              ReleaseRuleIds() + "): " + error->message);
     return scope;
   }
-  if (auto error = SelectRelease(std::get<ReleaseSource>(found), inputs, canonical, configs,
-                                 lint_roots, settings, scope)) {
+  const ReleaseSource& source = std::get<ReleaseSource>(found);
+  if (auto error = SelectRelease(source, inputs, canonical, configs, lint_roots, settings, scope)) {
     return *error;
+  }
+  if (source.git) {
+    std::size_t max_bytes = 0;
+    for (const rules::LintSettings& s : settings) {
+      max_bytes = std::max(max_bytes, parser::ParseLimits{s.max_memory}.FileBytes());
+    }
+    auto texts = SqlAtCommit(*source.git, source.head, lint_roots, max_bytes);
+    if (auto* error = std::get_if<GitError>(&texts)) return ScopeError{error->message};
+    scope.release_texts = std::get<std::shared_ptr<const CommitTexts>>(texts);
+    scope.notes.push_back(source.label + ": migrations read from the head commit (" +
+                          std::to_string(scope.release_texts->size()) +
+                          " .sql file(s) there), not the working tree");
   }
   return scope;
 }

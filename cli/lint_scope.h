@@ -10,6 +10,7 @@
 
 #include "cli/config.h"
 #include "cli/lint_inputs.h"
+#include "cli/release_migrations.h"
 #include "rules/lint_settings.h"
 
 namespace pgshift::cli {
@@ -27,6 +28,9 @@ struct LintScope {
   // Canonical paths of the files the release adds or changes: migrations among them are not
   // released yet, so what they create counts as new.
   std::set<std::string> unreleased;
+  // With --release, the .sql files below the linted paths as the release's head commit holds
+  // them: migrations are read from there rather than from the working tree. Null otherwise.
+  std::shared_ptr<const CommitTexts> release_texts;
   std::vector<std::string> notes;     // for --verbose
   std::vector<std::string> warnings;  // always shown: a release asked for and not available
 };

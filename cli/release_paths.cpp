@@ -1,8 +1,6 @@
 #include "cli/release_paths.h"
 
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <unordered_map>
 
 namespace pgshift::cli {
@@ -11,10 +9,6 @@ namespace {
 bool IsUnder(const std::string& path, const std::string& root) {
   return path == root || (path.size() > root.size() && path.starts_with(root) &&
                           (root.ends_with("/") || path[root.size()] == '/'));
-}
-
-bool LooksBinary(std::string_view text) {
-  return text.substr(0, 8000).find('\0') != std::string_view::npos;
 }
 
 }  // namespace
@@ -83,58 +77,6 @@ bool ReleasePaths::IsCode(const std::string& canonical) const {
 
 bool ReleasePaths::SkipsDirectory(const std::string& relative) const {
   return exclude_.CoversDirectory(relative);
-}
-
-GitResult<std::shared_ptr<rules::CodeIndex>> IndexCommitCode(const Git& git,
-                                                             const std::string& commit,
-                                                             const ReleasePaths& paths) {
-  auto tree = git.ListTree(commit);
-  if (auto* error = std::get_if<GitError>(&tree)) return *error;
-  const std::string top = CanonicalPath(git.top());
-  std::vector<TreeFile> blobs;
-  std::vector<std::string> names;
-  for (TreeFile& file : std::get<std::vector<TreeFile>>(tree)) {
-    const std::string canonical = top + "/" + file.path;
-    if (file.size > kMaxCodeFileBytes || !paths.IsCode(canonical)) continue;
-    names.push_back(paths.Relative(canonical));
-    blobs.push_back(std::move(file));
-  }
-  auto index = std::make_shared<rules::CodeIndex>();
-  auto error = git.ReadBlobs(blobs, [&](std::size_t i, std::string_view contents) {
-    if (!LooksBinary(contents)) index->AddFile(names[i], contents);
-  });
-  if (error) return *error;
-  return index;
-}
-
-std::shared_ptr<rules::CodeIndex> IndexWorkTreeCode(const ReleasePaths& paths) {
-  namespace fs = std::filesystem;
-  auto index = std::make_shared<rules::CodeIndex>();
-  std::error_code error;
-  fs::recursive_directory_iterator it(paths.base(), fs::directory_options::skip_permission_denied,
-                                      error);
-  for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    const std::string canonical =
-        paths.base() + "/" + it->path().lexically_relative(paths.base()).generic_string();
-    const std::string relative = paths.Relative(canonical);
-    std::error_code entry_error;
-    if (it->is_directory(entry_error)) {
-      if (it->path().filename().string().starts_with(".") || paths.SkipsDirectory(relative)) {
-        it.disable_recursion_pending();
-      }
-      continue;
-    }
-    if (!it->is_regular_file(entry_error) || it->file_size(entry_error) > kMaxCodeFileBytes ||
-        !paths.IsCode(canonical)) {
-      continue;
-    }
-    std::ifstream in(it->path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    const std::string contents = std::move(text).str();
-    if (in && !LooksBinary(contents)) index->AddFile(relative, contents);
-  }
-  return index;
 }
 
 }  // namespace pgshift::cli

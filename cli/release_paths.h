@@ -1,5 +1,5 @@
 // Sorts the files of a release into migrations, application code and the rest, following the
-// [release] section of pgshift.toml, and indexes the application code for the release rules.
+// [release] section of pgshift.toml.
 #pragma once
 
 #include <filesystem>
@@ -11,7 +11,6 @@
 #include "cli/git.h"
 #include "cli/history_config.h"
 #include "cli/path_glob.h"
-#include "rules/history/code_index.h"
 
 namespace pgshift::cli {
 
@@ -40,15 +39,5 @@ class ReleasePaths {
   GlobSet migrations_, code_, exclude_;
   std::vector<std::string> lint_roots_;
 };
-
-// Files larger than this, and files with a NUL byte near the start, are not read as code.
-inline constexpr std::size_t kMaxCodeFileBytes = 1 << 20;
-
-// The application code in a commit, indexed (paths relative to the base).
-GitResult<std::shared_ptr<rules::CodeIndex>> IndexCommitCode(const Git& git,
-                                                             const std::string& commit,
-                                                             const ReleasePaths& paths);
-// The application code in the working tree below the base, indexed.
-std::shared_ptr<rules::CodeIndex> IndexWorkTreeCode(const ReleasePaths& paths);
 
 }  // namespace pgshift::cli

@@ -61,10 +61,14 @@ class Reporter {
     reports_.push_back({std::move(message), std::move(help), std::move(lock), -1, statement});
   }
   std::vector<Report>& reports() { return reports_; }
+  // Why a rule stayed quiet where a reader might expect a finding, for --verbose.
+  void Note(std::string note) { notes_.push_back(std::move(note)); }
+  std::vector<std::string>& notes() { return notes_; }
 
  private:
   std::size_t statement_;
   std::vector<Report> reports_;
+  std::vector<std::string> notes_;
 };
 
 }  // namespace pgshift::rules

@@ -276,6 +276,9 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
         MarkSmallTable(finding, facts, settings);
         pending.push_back(std::move(finding));
       }
+      for (const std::string& quiet : reporter.notes()) {
+        note(file.statements[i].span.begin, std::string(rule->doc->id) + ": " + quiet);
+      }
     }
     catalog.Apply(node, /*is_new=*/true);
     if (rollback_of) rollback_of->Apply(node, /*is_new=*/true);

@@ -67,6 +67,9 @@ struct LintSettings {
   bool ContractExpected() const {
     return phase == Phase::kContract || (release != nullptr && release->code_changes.empty());
   }
+  // Drops and renames of tables, views and columns are judged by the release rules, on the
+  // evidence of the code at the release's base and head, rather than by the generic rules.
+  bool ContractJudgedByRelease() const { return release != nullptr && release->JudgesByEvidence(); }
 };
 
 }  // namespace pgshift::rules

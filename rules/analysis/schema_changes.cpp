@@ -65,8 +65,11 @@ std::string SchemaChange::Describe() const {
 }
 
 std::vector<SchemaChange> ContractChanges(const parser::ParsedFile& file, std::size_t index,
-                                          const Catalog& catalog) {
+                                          const Catalog& catalog,
+                                          std::vector<SchemaChange>* of_new_objects) {
   std::vector<SchemaChange> out;
+  std::vector<SchemaChange> unused;
+  std::vector<SchemaChange>& nobodys = of_new_objects != nullptr ? *of_new_objects : unused;
   const Node* node = file.statements[index].node;
   if (node == nullptr) return out;
   constexpr auto kContract = ChangeDirection::kContract;
@@ -74,12 +77,15 @@ std::vector<SchemaChange> ContractChanges(const parser::ParsedFile& file, std::s
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
       const auto& alter = *node->alter_table_stmt;
       const QualifiedName table = parser::NameOf(alter.relation);
-      if (catalog.IsNew(table)) break;
+      const CatalogTable* known = catalog.FindTable(table);
       for (std::size_t i = 0; i < alter.n_cmds; ++i) {
         if (alter.cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
         const auto& cmd = *alter.cmds[i]->alter_table_cmd;
         if (cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn) {
-          out.push_back(Change(kContract, "drops", "column", table, std::string(Str(cmd.name))));
+          const std::string column(Str(cmd.name));
+          const bool is_new =
+              catalog.IsNew(table) || (known != nullptr && known->IsNewColumn(column));
+          (is_new ? nobodys : out).push_back(Change(kContract, "drops", "column", table, column));
         }
       }
       break;
@@ -91,7 +97,7 @@ std::vector<SchemaChange> ContractChanges(const parser::ParsedFile& file, std::s
       for (std::size_t i = 0; i < drop.n_objects; ++i) {
         if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
         const QualifiedName name = parser::NameOfList(parser::StringList(drop.objects[i]->list));
-        if (!catalog.IsNew(name)) out.push_back(Change(kContract, "drops", kind, name));
+        (catalog.IsNew(name) ? nobodys : out).push_back(Change(kContract, "drops", kind, name));
       }
       break;
     }
@@ -99,14 +105,18 @@ std::vector<SchemaChange> ContractChanges(const parser::ParsedFile& file, std::s
       const auto& rename = *node->rename_stmt;
       if (rename.relation == nullptr) break;
       const QualifiedName relation = parser::NameOf(rename.relation);
-      if (catalog.IsNew(relation)) break;
+      const bool table_is_new = catalog.IsNew(relation);
       const std::string new_name(Str(rename.newname));
       if (rename.rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
-        out.push_back(Change(kContract, "renames", "column", relation,
-                             std::string(Str(rename.subname)), new_name));
+        const std::string column(Str(rename.subname));
+        const CatalogTable* known = catalog.FindTable(relation);
+        const bool is_new = table_is_new || (known != nullptr && known->IsNewColumn(column));
+        (is_new ? nobodys : out)
+            .push_back(Change(kContract, "renames", "column", relation, column, new_name));
       } else if (const std::string kind = RelationKind(rename.rename_type);
                  !kind.empty() && !TakenOverLater(file, index, relation)) {
-        out.push_back(Change(kContract, "renames", kind, relation, {}, new_name));
+        (table_is_new ? nobodys : out)
+            .push_back(Change(kContract, "renames", kind, relation, {}, new_name));
       }
       break;
     }

@@ -33,10 +33,12 @@ struct SchemaChange {
 };
 
 // The contract changes of statement `index` of `file`, judged against the catalog before it:
-// objects created in this file (or an unreleased migration) are nobody's yet, and a table renamed
-// while a view or table takes over its old name in the same file keeps that name working.
+// objects (tables, views, columns) created in this file or an unreleased migration are nobody's
+// yet, and a table renamed while a view or table takes over its old name in the same file keeps
+// that name working. The drops and renames of such new objects go to `of_new_objects` when given.
 std::vector<SchemaChange> ContractChanges(const parser::ParsedFile& file, std::size_t index,
-                                          const Catalog& catalog);
+                                          const Catalog& catalog,
+                                          std::vector<SchemaChange>* of_new_objects = nullptr);
 
 // The expand changes of one statement.
 std::vector<SchemaChange> ExpandChanges(const parser::Node* statement);

@@ -32,6 +32,8 @@ bool IsRelation(PgQuery__ObjectType type) {
 }
 
 void Check(const StatementContext& ctx, Reporter& report) {
+  // The release rules judge it on the evidence of the code that runs during the deploy.
+  if (ctx.settings.ContractJudgedByRelease()) return;
   const PgQuery__RangeVar* relation = nullptr;
   parser::QualifiedName renamed;
   std::string kind = "table";

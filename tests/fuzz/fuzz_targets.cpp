@@ -37,14 +37,18 @@ rules::LintSettings SettingsFor(std::string_view data) {
   const unsigned phase = (hash >> 16) % 5;
   if (phase < 4) settings.phase = static_cast<rules::Phase>(phase);
   if ((hash >> 24) % 2 == 1) {
-    // A release whose application code uses every identifier the SQL names.
-    auto code = std::make_shared<rules::CodeIndex>();
-    for (const parser::WrittenIdentifier& identifier : parser::WrittenIdentifiers(data))
-      code->AddReference(identifier.name, "app/models.py", 1);
+    // A release whose application code is the SQL itself, as a query file, at its head and
+    // (every other time) at its base.
+    rules::evidence::CodeUsesBuilder code;
+    code.AddFile("app/queries.sql", data);
     auto release = std::make_shared<rules::ReleaseFacts>();
     release->range = "fuzz";
-    if ((hash >> 25) % 2 == 1) release->code_changes.push_back("app/models.py");
-    release->code = code;
+    if ((hash >> 25) % 2 == 1) release->code_changes.push_back("app/queries.sql");
+    release->head_code = code.Build();
+    if ((hash >> 26) % 2 == 1) {
+      release->base_code = code.Build();
+      release->base = "fuzz-base";
+    }
     settings.release = release;
   }
   return settings;

@@ -55,13 +55,30 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
   std::istringstream words(header[1].str());
   // Release facts are assembled here and frozen into the settings at the end.
   std::shared_ptr<rules::ReleaseFacts> release;
-  std::shared_ptr<rules::CodeIndex> code;
+  rules::evidence::CodeUsesBuilder head, base;
+  bool base_known = false;
   auto need_release = [&] {
     if (!release) {
       release = std::make_shared<rules::ReleaseFacts>();
       release->range = "fixture";
-      code = std::make_shared<rules::CodeIndex>();
     }
+  };
+  // TABLE.COLUMN@PATH:LINE or TABLE@PATH:LINE: a use of SQL at that place.
+  auto add_use = [&](rules::evidence::CodeUsesBuilder& code, const std::string& value) {
+    const std::size_t at = value.find('@');
+    const std::size_t colon = value.rfind(':');
+    if (at == std::string::npos || colon == std::string::npos || colon < at) return false;
+    const std::string name = value.substr(0, at);
+    const std::size_t dot = name.find('.');
+    rules::evidence::Use use;
+    use.table = name.substr(0, dot);
+    use.column = dot == std::string::npos ? "" : name.substr(dot + 1);
+    use.kind = use.column.empty() ? rules::evidence::UseKind::kSqlTable
+                                  : rules::evidence::UseKind::kSqlColumn;
+    use.line = std::stoi(value.substr(colon + 1));
+    use.how = "SQL names " + name;
+    code.AddUse(value.substr(at + 1, colon - at - 1), std::move(use));
+    return true;
   };
   for (std::string word; words >> word;) {
     const auto eq = word.find('=');
@@ -87,20 +104,24 @@ rules::LintSettings ParseFixtureSettings(const std::string& text, std::vector<st
     } else if (key == "code_change" && !value.empty()) {
       need_release();
       release->code_changes.push_back(value);
-    } else if (key == "code_uses" && value.find('@') != std::string::npos &&
-               value.rfind(':') > value.find('@')) {
-      // code_uses=IDENT@PATH:LINE
-      need_release();
-      const std::size_t at = value.find('@');
-      const std::size_t colon = value.rfind(':');
-      code->AddReference(value.substr(0, at), value.substr(at + 1, colon - at - 1),
-                         std::stoi(value.substr(colon + 1)));
+    } else if (key == "code_uses" && add_use(head, value)) {
+      need_release();  // the release's head
+    } else if (key == "base_uses" && add_use(base, value)) {
+      need_release();  // the release's base, which is then known
+      base_known = true;
+    } else if (key == "base" && value.empty()) {
+      need_release();  // a base that is known and uses nothing
+      base_known = true;
     } else {
       errors.push_back("unknown fixture setting: " + word);
     }
   }
   if (release) {
-    release->code = code;
+    release->head_code = head.Build();
+    if (base_known) {
+      release->base_code = base.Build();
+      release->base = "base";
+    }
     settings.release = release;
   }
   return settings;

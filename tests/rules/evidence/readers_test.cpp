@@ -1,0 +1,273 @@
+// Each reader of application code on snippets as they are written, with comments that must not
+// count; and the evidence a commit's code gives, as the release rules ask for it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "rules/evidence/code_uses.h"
+#include "rules/evidence/reader.h"
+
+namespace pgshift::rules::evidence {
+namespace {
+
+FileEvidence ReadWith(std::string_view reader, const std::string& path, const std::string& text) {
+  FileEvidence out;
+  const CodeText code = ReadCode(path, text);
+  for (const EvidenceReader* r : AllReaders()) {
+    if (r->name == reader && r->accepts(code)) r->read(code, out);
+  }
+  return out;
+}
+
+// "table.column@line" for every use, in order: easy to compare whole.
+std::vector<std::string> Uses(const FileEvidence& evidence) {
+  std::vector<std::string> out;
+  for (const Use& use : evidence.uses) {
+    out.push_back(use.table + (use.column.empty() ? "" : "." + use.column) + "@" +
+                  std::to_string(use.line));
+  }
+  return out;
+}
+
+bool Has(const std::vector<std::string>& uses, const std::string& use) {
+  return std::find(uses.begin(), uses.end(), use) != uses.end();
+}
+
+TEST(EvidenceReaders, EveryReaderIsRegisteredOnce) {
+  std::vector<std::string_view> names;
+  for (const EvidenceReader* r : AllReaders()) names.push_back(r->name);
+  EXPECT_EQ(names,
+            (std::vector<std::string_view>{"active-record", "django", "ent", "go-struct-tags",
+                                           "prisma", "sql-strings", "sqlalchemy", "typeorm"}));
+}
+
+TEST(EvidenceReaders, Prisma) {
+  const FileEvidence e =
+      ReadWith("prisma", "prisma/schema.prisma",
+               "// model Ghost { id Int @id }\n"
+               "model Document {\n"
+               "  id       Int       @id\n"
+               "  signedAt DateTime? @map(\"signed_at\") // was signed\n"
+               "  owner    User      @relation(fields: [ownerId], references: [id])\n"
+               "  ownerId  Int       @map(\"owner_id\")\n"
+               "  /// legacy Int\n"
+               "  @@map(\"documents\")\n"
+               "}\n");
+  EXPECT_EQ(Uses(e), (std::vector<std::string>{"documents@2", "documents.id@3",
+                                               "documents.signed_at@4", "documents.owner_id@6"}));
+  ASSERT_EQ(e.models.size(), 1u);
+  EXPECT_EQ(e.models[0].table, "documents");
+}
+
+TEST(EvidenceReaders, GoStructTags) {
+  const FileEvidence e = ReadWith("go-struct-tags", "internal/store/user.go",
+                                  "package store\n"
+                                  "// type Ghost struct { X int `db:\"ghost\"` }\n"
+                                  "type User struct {\n"
+                                  "\tID    int64  `db:\"id\"`\n"
+                                  "\tEmail string `db:\"email\" json:\"email\"`\n"
+                                  "\tSkip  string `db:\"-\"`\n"
+                                  "}\n");
+  // A db:"x" struct does not say its table: its columns belong to the tables its file names.
+  EXPECT_EQ(Uses(e), (std::vector<std::string>{".id@4", ".email@5"}));
+  const FileEvidence gorm = ReadWith("go-struct-tags", "models/account.go",
+                                     "package models\nimport \"gorm.io/gorm\"\n"
+                                     "type LegacyAccount struct {\n"
+                                     "\tgorm.Model\n"
+                                     "\tName string `gorm:\"column:full_name\"`\n"
+                                     "\tFlag bool\n"
+                                     "}\n");
+  const auto uses = Uses(gorm);
+  EXPECT_TRUE(Has(uses, "legacy_accounts@3")) << ::testing::PrintToString(uses);
+  EXPECT_TRUE(Has(uses, "legacy_accounts.full_name@5"));
+  EXPECT_TRUE(Has(uses, "legacy_accounts.flag@6"));
+  EXPECT_TRUE(Has(uses, "legacy_accounts.deleted_at@3"));
+}
+
+TEST(EvidenceReaders, Ent) {
+  const FileEvidence e =
+      ReadWith("ent", "ent/schema/user.go",
+               "package schema\n"
+               "// field.String(\"ghost\")\n"
+               "func (User) Fields() []ent.Field {\n"
+               "\treturn []ent.Field{\n"
+               "\t\tfield.String(\"name\"),\n"
+               "\t\tfield.Time(\"signed\").StorageKey(\"signed_at\"),\n"
+               "\t}\n"
+               "}\n"
+               "func (User) Annotations() []schema.Annotation {\n"
+               "\treturn []schema.Annotation{entsql.Annotation{Table: \"people\"}}\n"
+               "}\n");
+  EXPECT_EQ(Uses(e), (std::vector<std::string>{"people@3", "people.name@5", "people.signed_at@6"}));
+}
+
+TEST(EvidenceReaders, Django) {
+  const FileEvidence e =
+      ReadWith("django", "shop/models.py",
+               "from django.db import models\n"
+               "# class Ghost(models.Model): x = models.IntegerField()\n"
+               "class Order(models.Model):\n"
+               "    total = models.IntegerField()\n"
+               "    # note = models.TextField()\n"
+               "    customer = models.ForeignKey('Customer', on_delete=models.CASCADE)\n"
+               "    code = models.CharField(max_length=9, db_column='order_code')\n"
+               "    tags = models.ManyToManyField('Tag')\n"
+               "\n"
+               "class Customer(models.Model):\n"
+               "    name = models.TextField()\n"
+               "    class Meta:\n"
+               "        db_table = 'customers'\n");
+  EXPECT_EQ(Uses(e), (std::vector<std::string>{
+                         "shop_order@3", "shop_order.total@4", "shop_order.customer_id@6",
+                         "shop_order.order_code@7", "customers@10", "customers.name@11"}));
+}
+
+TEST(EvidenceReaders, SqlAlchemy) {
+  const FileEvidence e = ReadWith("sqlalchemy", "app/models.py",
+                                  "class User(Base):\n"
+                                  "    __tablename__ = 'users'\n"
+                                  "    id = Column(Integer, primary_key=True)\n"
+                                  "    # legacy = Column(Boolean)\n"
+                                  "    flag: Mapped[bool] = mapped_column('legacy_flag')\n"
+                                  "\n"
+                                  "events = Table('events', metadata, Column('id', Integer),\n"
+                                  "               Column('kind', Text))\n");
+  EXPECT_EQ(Uses(e), (std::vector<std::string>{"users@1", "users.id@3", "users.legacy_flag@5",
+                                               "events@7", "events.id@7", "events.kind@8"}));
+}
+
+TEST(EvidenceReaders, ActiveRecord) {
+  const FileEvidence e = ReadWith("active-record", "app/models/user_account.rb",
+                                  "# class Ghost < ApplicationRecord\n"
+                                  "class UserAccount < ApplicationRecord\n"
+                                  "  self.ignored_columns += %w[legacy_flag]\n"
+                                  "end\n"
+                                  "module Admin\n"
+                                  "  class Person < ActiveRecord::Base\n"
+                                  "    self.table_name = 'staff'\n"
+                                  "  end\n"
+                                  "end\n");
+  EXPECT_EQ(Uses(e), (std::vector<std::string>{"user_accounts@2", "user_accounts.*@2", "staff@6",
+                                               "staff.*@6"}));
+  ASSERT_EQ(e.ignored.size(), 1u);
+  EXPECT_EQ(e.ignored[0], (std::pair<std::string, std::string>{"user_accounts", "legacy_flag"}));
+}
+
+TEST(EvidenceReaders, TypeOrm) {
+  const FileEvidence e = ReadWith("typeorm", "src/entity/Document.ts",
+                                  "// @Entity('ghosts') class Ghost {}\n"
+                                  "@Entity({ name: 'documents' })\n"
+                                  "export class Document {\n"
+                                  "  @PrimaryGeneratedColumn()\n"
+                                  "  id: number;\n"
+                                  "  @Column({ name: 'signed_at', nullable: true })\n"
+                                  "  signedAt?: Date;\n"
+                                  "  /* @Column() legacy: string; */\n"
+                                  "  @ManyToOne(() => User)\n"
+                                  "  @JoinColumn({ name: 'owner_id' })\n"
+                                  "  owner: User;\n"
+                                  "}\n"
+                                  "@Entity()\nexport class AuditLog {}\n");
+  EXPECT_EQ(Uses(e),
+            (std::vector<std::string>{"documents@2", "documents.id@4", "documents.signed_at@6",
+                                      "documents.owner_id@10", "audit_log@13"}));
+}
+
+TEST(EvidenceReaders, SqlStrings) {
+  const FileEvidence e =
+      ReadWith("sql-strings", "src/report.ts",
+               "// SELECT ghost FROM ghosts\n"
+               "const a = `SELECT u.legacy_flag, name FROM users u WHERE id = $1`;\n"
+               "const b = knex('orders');\n"
+               "const c = 'just a sentence from someone';\n");
+  const auto uses = Uses(e);
+  EXPECT_TRUE(Has(uses, "users@2")) << ::testing::PrintToString(uses);
+  EXPECT_TRUE(Has(uses, "users.legacy_flag@2"));
+  EXPECT_TRUE(Has(uses, "users.name@2"));
+  EXPECT_TRUE(Has(uses, "orders@3"));
+  EXPECT_FALSE(Has(uses, "ghosts@1"));
+  EXPECT_FALSE(Has(uses, "someone@4"));
+  // Unquoted names fold to lower case; quoted ones keep theirs.
+  const auto folded = Uses(ReadWith("sql-strings", "q/report.sql",
+                                    "-- SELECT x FROM ghosts;\nSELECT LEGACY_FLAG FROM Users;\n"
+                                    "SELECT \"signedAt\" FROM \"Document\";\n"));
+  EXPECT_TRUE(Has(folded, "users.legacy_flag@2")) << ::testing::PrintToString(folded);
+  EXPECT_TRUE(Has(folded, "Document.signedAt@3"));
+  EXPECT_FALSE(Has(folded, "ghosts@1"));
+  // DDL is no use: a schema dump names nothing.
+  EXPECT_TRUE(
+      Uses(ReadWith("sql-strings", "q/views.sql", "CREATE TABLE users (a int);\n")).empty());
+}
+
+TEST(EvidenceReaders, LargeFilesWithoutWhatTheyLookForEndQuickly) {
+  // Half a megabyte after an opening the reader looks to close: no pattern may walk it byte by
+  // byte in recursion.
+  const std::string filler(400 * 1024, 'x');
+  EXPECT_TRUE(ReadWith("ent", "ent/schema/a.go",
+                       "package schema\nvar _ ent.Field\nfunc (A) Annotations() []schema.Annotation {\n" +
+                           filler + "\n")
+                  .uses.empty());
+  EXPECT_TRUE(ReadWith("typeorm", "src/a.ts", "@Entity(\n" + filler + "\n").uses.empty());
+}
+
+// --- the evidence of a commit's code -------------------------------------------------------
+
+TEST(CodeUses, AColumnCountsOnlyWhereItsTableIsNamedOrMapped) {
+  CodeUsesBuilder code;
+  code.AddFile("app/report.py", "def report(user):\n    return user.legacy_flag\n");
+  code.AddFile("app/other.py", "def other(order):\n    return order.legacy_flag\n");
+  const auto uses = code.Build();
+  const Evidence found = uses->Find("users", "legacy_flag");
+  EXPECT_EQ(found.total, 1u);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found.strongest[0].Place(), "app/report.py:2");
+  EXPECT_TRUE(uses->Find("accounts", "legacy_flag").empty());
+}
+
+TEST(CodeUses, TheStrongestUseComesFirstAndTheOthersAreCounted) {
+  CodeUsesBuilder code;
+  code.AddFile("z/query.go", "package z\nconst q = \"SELECT signed_at FROM documents\"\n");
+  code.AddFile("prisma/schema.prisma",
+               "model Document {\n  id Int @id\n  signedAt DateTime @map(\"signed_at\")\n"
+               "  @@map(\"documents\")\n}\n");
+  code.AddFile("web/doc.ts",
+               "// signedAt\nexport function show(document) { return document.signedAt; }\n");
+  const Evidence found = code.Build()->Find("documents", "signed_at");
+  ASSERT_EQ(found.total, 3u);
+  EXPECT_EQ(found.strongest[0].Place(), "prisma/schema.prisma:3");
+  EXPECT_EQ(found.strongest[0].kind, UseKind::kModelColumn);
+  EXPECT_EQ(found.strongest[1].Place(), "z/query.go:2");
+  EXPECT_EQ(found.strongest[2].Place(), "web/doc.ts:2");  // not line 1: a comment
+}
+
+TEST(CodeUses, ActiveRecordUsesEveryColumnButTheIgnoredOnes) {
+  CodeUsesBuilder code;
+  code.AddFile("app/models/user.rb",
+               "class User < ApplicationRecord\n  self.ignored_columns = [:legacy_flag]\nend\n");
+  const auto uses = code.Build();
+  EXPECT_EQ(uses->Find("users", "email").total, 1u);
+  EXPECT_TRUE(uses->Find("users", "legacy_flag").empty());
+  EXPECT_EQ(uses->Find("users").total, 1u);
+}
+
+TEST(CodeUses, FilesThatAreNoEvidence) {
+  const std::string sql = "const q = \"SELECT legacy_flag FROM users\";\n";
+  EXPECT_EQ(ClassifyFile("web/schema.svg", "<svg>" + sql + "</svg>"), FileClass::kNotCode);
+  EXPECT_EQ(ClassifyFile("docs/guide.md", sql), FileClass::kNotCode);
+  EXPECT_EQ(ClassifyFile("vendor/lib/q.js", sql), FileClass::kVendored);
+  EXPECT_EQ(ClassifyFile("node_modules/x/q.js", sql), FileClass::kVendored);
+  EXPECT_EQ(ClassifyFile("gen/q.go", "// Code generated by sqlc. DO NOT EDIT.\n" + sql),
+            FileClass::kGenerated);
+  EXPECT_EQ(ClassifyFile("api/q.pb.go", sql), FileClass::kGenerated);
+  EXPECT_EQ(ClassifyFile("web/q.js", std::string("\0", 1) + sql), FileClass::kBinary);
+  EXPECT_EQ(ClassifyFile("web/q.min.js", sql), FileClass::kMinified);
+  EXPECT_EQ(ClassifyFile("web/q.test.ts", sql), FileClass::kTest);
+  EXPECT_EQ(ClassifyFile("web/q.ts", sql), FileClass::kCode);
+  CodeUsesBuilder code;
+  code.AddFile("gen/q.go", "// Code generated by sqlc. DO NOT EDIT.\n" + sql);
+  code.AddFile("web/q.js", std::string("\0", 1) + sql);
+  EXPECT_TRUE(code.Build()->Find("users", "legacy_flag").empty());
+}
+
+}  // namespace
+}  // namespace pgshift::rules::evidence
