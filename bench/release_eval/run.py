@@ -94,6 +94,13 @@ def verdict(findings, case, rules):
     return False, None
 
 
+def cell(text, limit):
+    """Text for one Markdown table cell: pipes escaped, cut at a word near `limit` characters."""
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " ..."
+    return text.replace("|", "\\|")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pgshift", required=True, help="the pgshift binary to evaluate")
@@ -169,16 +176,15 @@ def main():
         rows.append((case, "flagged" if flagged else "quiet", detail))
 
     if args.markdown:
-        print("| # | repository | release | object | kind | label | pgshift | finding, or the -v note naming it |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| # | repository | release | object | kind | label | why (shortened; cases.tsv has it whole) "
+              "| pgshift | its finding, or the -v note naming the object |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for i, (case, got, detail) in enumerate(rows, 1):
             right = (got == "flagged") == (case["label"] == "hazard")
             mark = "" if got == "not run" else (" ✓" if right else " ✗")
-            detail = detail.replace("|", "\\|")
-            if len(detail) > 160:
-                detail = detail[:157] + "..."
             print(f"| {i} | {case['repo']} | {case['base']}..{case['release']} | `{case['object']}` | "
-                  f"{case['kind']} | {case['label']} | {got}{mark} | {detail} |")
+                  f"{case['kind']} | {case['label']} | {cell(case['reason'], 130)} | {got}{mark} | "
+                  f"{cell(detail, 220)} |")
         print()
     else:
         for case, got, detail in rows:
@@ -186,6 +192,17 @@ def main():
                   f"{case['object']} ({case['kind']})  {detail[:140]}")
         print()
 
+    by_repo = {}
+    for case, got, _ in rows:
+        tally = by_repo.setdefault(case["repo"], [0, 0, 0, 0])
+        if case["label"] == "hazard":
+            tally[0] += got == "flagged"
+            tally[1] += 1
+        else:
+            tally[2] += got == "quiet"
+            tally[3] += 1
+    for repo, (hf, h, sq, s) in by_repo.items():
+        print(f"{repo}: hazards flagged {hf} of {h}, safe quiet {sq} of {s}")
     hazards = counts[("hazard", True)] + counts[("hazard", False)]
     safes = counts[("safe", True)] + counts[("safe", False)]
     print(f"hazards flagged: {counts[('hazard', True)]} of {hazards}")
