@@ -149,7 +149,11 @@ def main():
             if out.returncode not in (0, 1):
                 runs[key] = f"pgshift exit {out.returncode}: {out.stderr.strip()[-300:]}"
                 continue
-            report = json.loads(out.stdout)
+            try:
+                report = json.loads(out.stdout)
+            except json.JSONDecodeError as e:
+                runs[key] = f"pgshift printed no JSON report ({e}): {out.stderr.strip()[-300:]}"
+                continue
             runs[key] = (report["findings"], out.stderr, seconds)
             if log:
                 stem = f"{case['repo'].replace('/', '+')}_{case['base']}..{case['release']}"
