@@ -154,11 +154,18 @@ def main():
             except json.JSONDecodeError as e:
                 runs[key] = f"pgshift printed no JSON report ({e}): {out.stderr.strip()[-300:]}"
                 continue
-            runs[key] = (report["findings"], out.stderr, seconds)
+            # The text report with -v also says why a rule stayed quiet on a statement; keep its
+            # notes (they start with "note:") to show next to a quiet case.
+            text = subprocess.run([str(pgshift), "lint", "--release", f"{case['base']}..{case['release']}",
+                                   case["migrations"], "-v", "--fail-on", "never", "--color", "never"],
+                                  cwd=workdir, capture_output=True, text=True)
+            notes = out.stderr + "".join(line + "\n" for line in text.stdout.splitlines()
+                                         if line.startswith("note:"))
+            runs[key] = (report["findings"], notes, seconds)
             if log:
                 stem = f"{case['repo'].replace('/', '+')}_{case['base']}..{case['release']}"
                 (log / f"{stem}.json").write_text(out.stdout)
-                (log / f"{stem}.notes.txt").write_text(out.stderr)
+                (log / f"{stem}.notes.txt").write_text(notes)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -175,8 +182,10 @@ def main():
         if finding:
             detail = f"{finding['rule']}: {finding['message']}"
         else:
-            quiet = [line for line in run[1].splitlines() if names_object(line, case["object"])]
-            detail = quiet[0] if quiet else ""
+            # The note about this statement of this file, else any note naming the object.
+            notes = [line for line in run[1].splitlines() if names_object(line, case["object"])]
+            own = [line for line in notes if case["file"] + ":" in line]
+            detail = (own or notes or [""])[0]
         rows.append((case, "flagged" if flagged else "quiet", detail))
 
     if args.markdown:
