@@ -101,6 +101,18 @@ def cell(text, limit):
     return text.replace("|", "\\|")
 
 
+def run_pgshift(pgshift, case, workdir):
+    """The JSON report (for the verdict) and the text report with -v: only the text report says
+    why a rule stayed quiet on a statement (its lines starting with "note:")."""
+    release = ["lint", "--release", f"{case['base']}..{case['release']}", case["migrations"],
+               "-v", "--fail-on", "never"]
+    out = subprocess.run([str(pgshift), *release, "--format", "json"], cwd=workdir,
+                         capture_output=True, text=True)
+    text = subprocess.run([str(pgshift), *release, "--color", "never"], cwd=workdir,
+                          capture_output=True, text=True)
+    return out, text
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pgshift", required=True, help="the pgshift binary to evaluate")
@@ -142,9 +154,11 @@ def main():
                 runs[key] = f"git: {(e.stderr or b'').strip()[-300:]}"
                 continue
             started = time.monotonic()
-            out = subprocess.run([str(pgshift), "lint", "--release", f"{case['base']}..{case['release']}",
-                                  case["migrations"], "--format", "json", "-v", "--fail-on", "never"],
-                                 cwd=workdir, capture_output=True, text=True)
+            try:
+                out, text = run_pgshift(pgshift, case, workdir)
+            except OSError as e:
+                runs[key] = f"pgshift could not run: {e}"
+                continue
             seconds = time.monotonic() - started
             if out.returncode not in (0, 1):
                 runs[key] = f"pgshift exit {out.returncode}: {out.stderr.strip()[-300:]}"
@@ -154,11 +168,6 @@ def main():
             except json.JSONDecodeError as e:
                 runs[key] = f"pgshift printed no JSON report ({e}): {out.stderr.strip()[-300:]}"
                 continue
-            # The text report with -v also says why a rule stayed quiet on a statement; keep its
-            # notes (they start with "note:") to show next to a quiet case.
-            text = subprocess.run([str(pgshift), "lint", "--release", f"{case['base']}..{case['release']}",
-                                   case["migrations"], "-v", "--fail-on", "never", "--color", "never"],
-                                  cwd=workdir, capture_output=True, text=True)
             notes = out.stderr + "".join(line + "\n" for line in text.stdout.splitlines()
                                          if line.startswith("note:"))
             runs[key] = (report["findings"], notes, seconds)
