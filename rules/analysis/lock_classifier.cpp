@@ -386,6 +386,8 @@ class Classifier {
       const Node* object = drop.objects[i];
       if (object->node_case != PG_QUERY__NODE__NODE_LIST) continue;
       std::vector<std::string> parts = parser::StringList(object->list);
+      // IF EXISTS of what is already gone finds nothing to lock.
+      if (drop.missing_ok && catalog_.WasDropped(parser::NameOfList(parts))) continue;
       switch (drop.remove_type) {
         case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
           const QualifiedName table = parser::NameOfList(parts);
