@@ -30,7 +30,15 @@ struct StatementContext {
   // What this statement locks, from the lock model.
   const std::vector<TableLock>& locks() const { return facts.locks[index]; }
   // A table (or index) created earlier in this file is new and empty: it blocks nobody.
-  bool IsNew(const parser::QualifiedName& name) const { return catalog.IsNew(name); }
+  // So is one that a later statement of the file drops: the drop is what reaches production.
+  bool IsNew(const parser::QualifiedName& name) const {
+    return catalog.IsNew(name) || facts.DroppedLater(index, name);
+  }
+  // An object this DROP ... IF EXISTS names that the history (or this file) already dropped:
+  // the statement finds nothing, takes no lock and changes nothing.
+  bool AlreadyDropped(const PgQuery__DropStmt& drop, const parser::QualifiedName& name) const {
+    return drop.missing_ok && catalog.WasDropped(name);
+  }
   // The strongest lock this statement takes on a table that existed before the file, or null.
   const TableLock* LockOnExistingTable() const;
   int pg_version() const { return settings.pg_version; }

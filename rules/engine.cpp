@@ -242,6 +242,16 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
   facts.locks.resize(file.statements.size());
   for (std::size_t i = 0; i < file.statements.size(); ++i) {
     facts.runs_with_file.push_back(file.RunsWithTopLevel(i));
+    const parser::Node* node = file.statements[i].node;
+    if (!facts.runs_with_file[i] || node == nullptr || node->node_case != PG_QUERY__NODE__NODE_DROP_STMT ||
+        node->drop_stmt->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+      continue;
+    }
+    for (std::size_t k = 0; k < node->drop_stmt->n_objects; ++k) {
+      const parser::Node* object = node->drop_stmt->objects[k];
+      if (object->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+      facts.dropped_tables.emplace_back(i, parser::NameOfList(parser::StringList(object->list)));
+    }
   }
   // The history replayed, else the schema snapshot, else nothing known.
   Catalog catalog = history != nullptr        ? *history
@@ -265,6 +275,8 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
   for (std::size_t i = 0; i < file.statements.size(); ++i) {
     const parser::Node* node = file.statements[i].node;
     facts.locks[i] = LocksOf(node, settings.pg_version, catalog);
+    // Locks on a table the file drops later are judged at the drop, like those on a new table.
+    for (TableLock& lock : facts.locks[i]) lock.new_table |= facts.DroppedLater(i, lock.table);
     const StatementContext context{file, facts, settings, i, catalog};
     const StatementContext contract_context{file, facts, settings, i,
                                             rollback_of ? *rollback_of : catalog};

@@ -11,7 +11,5 @@ CREATE TABLE addresses (
 );
 INSERT INTO addresses (user_id, street, city, postal_code)
 SELECT id, street, city, postal_code FROM users;
--- expect: [drop-column] "Dropping users.street breaks the application version still running"
--- expect: [drop-column] "Dropping users.city breaks the application version still running"
--- expect: [drop-column] "Dropping users.postal_code breaks the application version still running"
+-- expect: [drop-column] "Dropping 3 columns of users (street, city and postal_code) breaks the application version still running"
 ALTER TABLE users DROP COLUMN street, DROP COLUMN city, DROP COLUMN postal_code;

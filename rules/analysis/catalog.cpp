@@ -174,6 +174,12 @@ bool Catalog::IsNew(const QualifiedName& name) const {
   return false;
 }
 
+bool Catalog::WasDropped(const QualifiedName& name) const {
+  if (FindTable(name) != nullptr || FindIndex(name) != nullptr) return false;
+  return std::any_of(dropped_.begin(), dropped_.end(),
+                     [&](const QualifiedName& gone) { return gone.Matches(name); });
+}
+
 std::vector<const CatalogTable*> Catalog::PartitionsOf(const QualifiedName& parent) const {
   std::vector<const CatalogTable*> out;
   for (const CopyOnWrite<CatalogTable>& table : tables_) {

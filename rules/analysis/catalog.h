@@ -122,6 +122,9 @@ class Catalog {
   std::vector<const CatalogTable*> TablesUsingType(std::string_view type) const;
   // A table or index created in the file being checked: empty, used by nobody yet.
   bool IsNew(const parser::QualifiedName& name) const;
+  // A table or index that an applied DROP removed and nothing has created again: a later
+  // `DROP ... IF EXISTS` of it finds nothing, takes no lock and changes nothing.
+  bool WasDropped(const parser::QualifiedName& name) const;
   // The known partitions of a partitioned table, in creation order.
   std::vector<const CatalogTable*> PartitionsOf(const parser::QualifiedName& parent) const;
   const CatalogType* FindType(const parser::QualifiedName& name) const;
@@ -160,6 +163,7 @@ class Catalog {
   CopyOnWrite<CatalogNameIndex> indexes_by_table_ = CatalogNameIndex{};
   std::vector<CatalogType> types_;
   std::vector<Schema> schemas_;
+  std::vector<parser::QualifiedName> dropped_;  // tables and indexes, as their DROP named them
 };
 
 // CHECK (col IS NOT NULL): the column name, or empty for any other expression.

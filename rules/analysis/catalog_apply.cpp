@@ -348,11 +348,19 @@ void Catalog::ApplyDrop(const PgQuery__DropStmt& drop) {
       case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
       case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
       case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-        std::erase_if(tables_, [&](const auto& t) { return t->name.Matches(name); });
-        std::erase_if(indexes_, [&](const auto& x) { return x->table.Matches(name); });
+        if (std::erase_if(tables_, [&](const auto& t) { return t->name.Matches(name); }) > 0) {
+          dropped_.push_back(name);
+        }
+        std::erase_if(indexes_, [&](const auto& x) {
+          if (!x->table.Matches(name)) return false;
+          dropped_.push_back({x->table.schema, x->name});
+          return true;
+        });
         break;
       case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
-        std::erase_if(indexes_, [&](const auto& x) { return x->name == name.name; });
+        if (std::erase_if(indexes_, [&](const auto& x) { return x->name == name.name; }) > 0) {
+          dropped_.push_back(name);
+        }
         break;
       default:
         break;

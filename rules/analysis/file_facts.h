@@ -1,6 +1,7 @@
 // Facts about a whole file, computed once before any rule runs and read by many rules.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "parser/parsed_file.h"
@@ -24,6 +25,21 @@ struct FileFacts {
   std::vector<int> lines;
   // The lock_timeout and statement_timeout in effect before each statement.
   std::vector<TimeoutsInEffect> timeouts;
+  // Tables the file drops (DROP TABLE run with the file), with the statement that drops each.
+  std::vector<std::pair<std::size_t, parser::QualifiedName>> dropped_tables;
+
+  // Whether a statement after `i` drops `table`: whatever `i` does to it is gone by the end of
+  // the file, and the drop is the one change the application sees. A drop itself stays the
+  // drop, even when the file drops the name again.
+  bool DroppedLater(std::size_t i, const parser::QualifiedName& table) const {
+    bool later = false;
+    for (const auto& [at, name] : dropped_tables) {
+      if (!name.Matches(table)) continue;
+      if (at == i) return false;
+      later |= at > i;
+    }
+    return later;
+  }
 
   // What statement i locks while the file runs: nothing for a statement in a function body.
   // Rules about the file's order of locks and settings read these; a rule about a statement

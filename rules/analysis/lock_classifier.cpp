@@ -41,6 +41,14 @@ class Classifier {
       case PG_QUERY__NODE__NODE_RENAME_STMT:
         Rename(*node->rename_stmt);
         break;
+      case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT: {
+        const auto* move = node->alter_object_schema_stmt;
+        if (move->relation != nullptr && (move->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+                                          move->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW)) {
+          Add(Form::kSetSchema, parser::NameOf(move->relation), move->relation->location);
+        }
+        break;
+      }
       case PG_QUERY__NODE__NODE_REINDEX_STMT:
         Reindex(*node->reindex_stmt);
         break;
@@ -277,6 +285,8 @@ class Classifier {
     const QualifiedName target = parser::NameOf(constraint.pktable);
     if (target.Matches(table)) return;
     // From a new, empty table nothing is validated: the referenced table only waits for the lock.
+    // Otherwise validation joins both tables, which on PostgreSQL 15 reads the target in full too
+    // (a hash anti-join) unless it is large enough for the planner to look keys up one by one.
     Add(catalog_.IsNew(table) ? Form::kReferencedByNewTable : form, target, location);
   }
 
@@ -354,9 +364,21 @@ class Classifier {
     }
     const TypeChangeVerdict verdict =
         ClassifyTypeChange(old_type, parser::TypeSpecOf(def.type_name), def.raw_default, column);
-    Add(verdict.effect == TypeChangeEffect::kCatalogOnly ? Form::kAlterColumnTypeCatalogOnly
-                                                         : Form::kAlterColumnTypeRewrite,
-        table, location);
+    const bool catalog_only = verdict.effect == TypeChangeEffect::kCatalogOnly;
+    Add(catalog_only ? Form::kAlterColumnTypeCatalogOnly : Form::kAlterColumnTypeRewrite, table,
+        location);
+    // A foreign key on the column is dropped and added again: its referenced table is locked too.
+    const CatalogTable* known = catalog_.FindTable(table);
+    if (known == nullptr) return;
+    for (const CatalogConstraint& c : known->constraints) {
+      if (c.kind != ConstraintKind::kForeignKey || c.references.empty() || c.references.Matches(table) ||
+          std::find(c.columns.begin(), c.columns.end(), column) == c.columns.end()) {
+        continue;
+      }
+      Add(catalog_only ? Form::kAlterColumnTypeCatalogOnlyForeignKeyReferenced
+                       : Form::kAlterColumnTypeForeignKeyReferenced,
+          c.references, location);
+    }
   }
 
   void Drop(const PgQuery__DropStmt& drop) {
@@ -364,6 +386,8 @@ class Classifier {
       const Node* object = drop.objects[i];
       if (object->node_case != PG_QUERY__NODE__NODE_LIST) continue;
       std::vector<std::string> parts = parser::StringList(object->list);
+      // IF EXISTS of what is already gone finds nothing to lock.
+      if (drop.missing_ok && catalog_.WasDropped(parser::NameOfList(parts))) continue;
       switch (drop.remove_type) {
         case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
           const QualifiedName table = parser::NameOfList(parts);

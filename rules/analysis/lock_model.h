@@ -49,6 +49,10 @@ enum class Form {
   kDropColumn,
   kAlterColumnTypeCatalogOnly,   // binary-coercible change
   kAlterColumnTypeRewrite,
+  // The referenced table of a foreign key on the column: the key is dropped and added again,
+  // and validated again unless the change is binary-coercible.
+  kAlterColumnTypeForeignKeyReferenced,
+  kAlterColumnTypeCatalogOnlyForeignKeyReferenced,
   kSetDefault,
   kDropDefault,
   kSetNotNull,
@@ -72,6 +76,7 @@ enum class Form {
   kRenameTable,
   kRenameColumn,
   kRenameConstraint,
+  kSetSchema,                     // ALTER TABLE ... SET SCHEMA
   kDropTable,
   kTruncate,
   kEnableDisableTrigger,

@@ -1,4 +1,7 @@
 // DROP COLUMN: the application version still running may read or write the column.
+#include <string>
+#include <vector>
+
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -27,22 +30,48 @@ constexpr RuleDoc kDoc{
     .contract_change = true,
 };
 
+// "a", "a and b", "a, b and c".
+std::string NameList(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+// One finding per statement: dropping 25 columns at once is one hazard, and it names them all.
 void Check(const StatementContext& ctx, Reporter& report) {
   // The release rules judge it on the evidence of the code that runs during the deploy.
   if (ctx.settings.ContractJudgedByRelease()) return;
+  std::vector<std::string> dropped, cascaded;
+  parser::QualifiedName dropped_from;
   ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
     if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn || ctx.IsNew(table)) return;
     const std::string column(parser::Str(cmd.name));
     if (IsNewColumn(ctx, table, column)) return;
-    const bool cascade = cmd.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
-    report.Add("Dropping " + table.ToString() + "." + column +
-                   " breaks the application version still running if it reads or writes it" +
-                   (cascade ? "; CASCADE also drops the views and constraints that use it" : ""),
-               "Ship the code that stops using " + column +
-                   " first; drop the column in a later release (a contract step), and say so "
-                   "with -- pgshift-ignore drop-column: <which release stopped using it>.",
-               LockText(ctx, table));
+    dropped_from = table;
+    dropped.push_back(column);
+    if (cmd.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE) cascaded.push_back(column);
   });
+  if (dropped.empty()) return;
+  const std::string table = dropped_from.ToString();
+  const bool one = dropped.size() == 1;
+  const std::string what =
+      one ? table + "." + dropped[0]
+          : std::to_string(dropped.size()) + " columns of " + table + " (" + NameList(dropped) + ")";
+  std::string cascade;
+  if (!cascaded.empty()) {
+    cascade = "; CASCADE also drops the views and constraints that use " +
+              (one ? std::string("it") : NameList(cascaded));
+  }
+  report.Add("Dropping " + what + " breaks the application version still running if it reads or " +
+                 "writes " + (one ? "it" : "them") + cascade,
+             "Ship the code that stops using " + NameList(dropped) +
+                 " first; drop " + (one ? "the column" : "them") +
+                 " in a later release (a contract step), and say so with -- pgshift-ignore "
+                 "drop-column: <which release stopped using " + (one ? "it" : "them") + ">.",
+             LockText(ctx, dropped_from));
 }
 
 }  // namespace

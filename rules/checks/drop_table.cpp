@@ -35,7 +35,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   for (std::size_t i = 0; i < drop.n_objects; ++i) {
     if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
     const parser::QualifiedName table = parser::NameOfList(parser::StringList(drop.objects[i]->list));
-    if (ctx.IsNew(table)) continue;
+    if (ctx.IsNew(table) || ctx.AlreadyDropped(drop, table)) continue;
     report.Add(
         "Dropping table " + table.ToString() +
             " breaks the application version still running if it uses it, and loses its data" +

@@ -27,7 +27,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
     const parser::QualifiedName index =
         parser::NameOfList(parser::StringList(drop.objects[i]->list));
-    if (ctx.IsNew(index)) continue;
+    if (ctx.IsNew(index) || ctx.AlreadyDropped(drop, index)) continue;
     const CatalogIndex* known = ctx.catalog.FindIndex(index);
     // CONCURRENTLY drops one index, without CASCADE, outside a transaction block.
     const bool exact = drop.n_objects == 1 &&

@@ -271,5 +271,38 @@ TEST(Engine, BodiesThatCannotBeAnalysedAreNoted) {
       << report.notes[0];
 }
 
+TEST(Engine, BackfillHelpFoldsAMultiLineSetWithoutItsComments) {
+  const FileReport report = Lint(
+      "UPDATE users SET tier = CASE -- by spend\n"
+      "  WHEN spend > 100 THEN 'gold' -- the big ones\n"
+      "  ELSE 'basic' END;");
+  ASSERT_EQ(Rules(report), std::vector<std::string>{"update-without-where"});
+  // One line, and nothing after a `--` that would comment out the rest of the TOML.
+  EXPECT_NE(report.findings[0].help.find(
+                "set = \"tier = CASE WHEN spend > 100 THEN 'gold' ELSE 'basic' END\", "
+                "where = \"<rows not yet done>\" }"),
+            std::string::npos)
+      << report.findings[0].help;
+  // A `--` inside a string literal is the value, not a comment.
+  const FileReport literal = Lint("UPDATE users SET note = 'a -- b';");
+  ASSERT_EQ(Rules(literal), std::vector<std::string>{"update-without-where"});
+  EXPECT_NE(literal.findings[0].help.find("set = \"note = 'a -- b'\""), std::string::npos)
+      << literal.findings[0].help;
+}
+
+TEST(Engine, BackfillHelpForASetThatReadsItsOwnColumnSaysHowToMakeItIdempotent) {
+  const FileReport report = Lint("UPDATE users SET active = NOT active;");
+  ASSERT_EQ(Rules(report), std::vector<std::string>{"update-without-where"});
+  const std::string& help = report.findings[0].help;
+  EXPECT_EQ(help.rfind("Make the change idempotent before batching it", 0), 0u) << help;
+  EXPECT_NE(help.find("WHERE active_new IS NULL"), std::string::npos) << help;
+  EXPECT_EQ(help.find("set = \"active = NOT active\""), std::string::npos) << help;
+  // Reading another column is idempotent: the usual backfill stage.
+  const FileReport other = Lint("UPDATE users SET active = NOT banned;");
+  ASSERT_EQ(Rules(other), std::vector<std::string>{"update-without-where"});
+  EXPECT_NE(other.findings[0].help.find("set = \"active = NOT banned\""), std::string::npos)
+      << other.findings[0].help;
+}
+
 }  // namespace
 }  // namespace pgshift::rules
