@@ -7,6 +7,7 @@
 #include "parser/large_stack.h"
 #include "parser/parsed_file.h"
 #include "rules/analysis/file_facts.h"
+#include "rules/analysis/lock_hazard_rules.h"
 #include "rules/analysis/lock_model.h"
 #include "rules/analysis/small_tables.h"
 #include "rules/directives.h"
@@ -155,6 +156,37 @@ void MarkSmallTable(PendingFinding& pending, const FileFacts& facts, const LintS
   pending.report.message += " (small table by the schema snapshot: " + *small + ")";
 }
 
+// One hazard, one finding: a deferring rule's finding goes where a lock, scan or rewrite rule
+// already reports an error or warning on a statement that itself takes ACCESS EXCLUSIVE on an
+// existing table, so that finding already says reads and writes wait (an index build's SHARE
+// lock does not: there the deferring finding adds that reads wait too). Suppressed or not: a
+// suppression with its reason judges the hazard too. After suppressions, so that one naming the
+// deferring rule still matches and is not reported as unused.
+void DropDeferred(std::vector<PendingFinding>& pending, const FileFacts& facts,
+                  const LintSettings& settings) {
+  const auto closes_a_table = [&](std::size_t statement) {
+    if (statement >= facts.locks.size()) return false;
+    for (const TableLock& lock : facts.locks[statement]) {
+      if (!lock.new_table && lock.mode == LockMode::kAccessExclusive) return true;
+    }
+    return false;
+  };
+  std::unordered_map<std::size_t, bool> reported;  // statement -> a lock hazard is reported
+  for (const PendingFinding& p : pending) {
+    if (p.small_table || !IsLockHazard(p.rule)) continue;
+    if (EffectiveSeverity(p.rule, settings) == Severity::kInfo) continue;
+    if (reported.count(p.report.statement) == 0) {
+      reported[p.report.statement] = closes_a_table(p.report.statement);
+    }
+  }
+  for (PendingFinding& p : pending) {
+    const auto found = reported.find(p.report.statement);
+    if (p.suppressed || found == reported.end() || !found->second) continue;
+    const RuleDefinition* rule = FindRule(p.rule);
+    if (rule != nullptr && rule->doc->defers_to_other_findings) p.suppressed = true;
+  }
+}
+
 bool Enabled(const RuleDefinition& rule, const LintSettings& settings) {
   const std::string key(rule.doc->id);
   if (settings.disabled.count(key) > 0) return false;
@@ -298,6 +330,7 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
   if (after != nullptr) *after = std::move(catalog);
 
   ApplySuppressions(file, settings, pending);
+  DropDeferred(pending, facts, settings);
 
   for (const PendingFinding& p : pending) {
     if (!p.suppressed) report.findings.push_back(Materialize(p, file, source, settings));

@@ -30,6 +30,11 @@ struct RuleDoc {
   // release is known. Its bad example assumes a release that also changes application code
   // using the names it touches; its good example a release of migrations only.
   bool needs_release = false;
+  // Its hazard is also named by a lock, scan or rewrite rule when both fire on one statement:
+  // the engine drops its finding on a statement that takes ACCESS EXCLUSIVE on an existing table
+  // and already carries an error or warning, suppressed or not, of such a rule (LockHazardRules
+  // in rules/analysis/lock_hazard_rules.h): that finding already says reads and writes wait.
+  bool defers_to_other_findings = false;
 };
 
 using CheckFunction = void (*)(const StatementContext& ctx, Reporter& report);

@@ -70,6 +70,27 @@ std::string LockText(const StatementContext& ctx, const parser::QualifiedName& t
   return merged ? DescribeLock(*merged) : std::string();
 }
 
+std::string LockTexts(const StatementContext& ctx, const std::vector<parser::QualifiedName>& tables) {
+  std::vector<std::string> texts;
+  for (const parser::QualifiedName& table : tables) {
+    std::string text = LockText(ctx, table);
+    if (text.empty() || std::find(texts.begin(), texts.end(), text) != texts.end()) continue;
+    texts.push_back(std::move(text));
+  }
+  std::string out;
+  for (const std::string& text : texts) out += (out.empty() ? "" : "; ") + text;
+  return out;
+}
+
+std::string NameList(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
 std::string QuoteIdent(std::string_view name) { return parser::QuoteIdentifier(name); }
 
 std::string QuoteLiteral(std::string_view value) {

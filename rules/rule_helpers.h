@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "parser/ast.h"
 #include "rules/context.h"
@@ -32,6 +33,11 @@ void ForEachColumnDefinition(const StatementContext& ctx,
 // The lock-model description of what this statement takes on `table`, for a finding's lock
 // field ("takes ACCESS EXCLUSIVE on users, blocking reads and writes; rewrites the table").
 std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table);
+// The lock texts of several tables, each once, joined by "; ": one finding about many objects.
+std::string LockTexts(const StatementContext& ctx, const std::vector<parser::QualifiedName>& tables);
+
+// "a", "a and b", "a, b and c": the objects of one finding about many.
+std::string NameList(const std::vector<std::string>& names);
 
 // Quotes an identifier for SQL shown in help when it needs quoting (parser::QuoteIdentifier).
 std::string QuoteIdent(std::string_view name);

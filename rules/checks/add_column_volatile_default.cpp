@@ -1,5 +1,9 @@
 // ADD COLUMN with a volatile default (or, before PostgreSQL 11, any default) on an existing table:
 // every row is written, under ACCESS EXCLUSIVE.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "rules/analysis/column_forms.h"
 #include "rules/analysis/volatility.h"
 #include "rules/fix_edits.h"
@@ -20,7 +24,8 @@ constexpr RuleDoc kDoc{
         "(gen_random_uuid(), clock_timestamp(), random(), nextval()) must be computed for every "
         "row, so the table is rewritten under ACCESS EXCLUSIVE: no reads, no writes until it "
         "ends. Before 11, every non-NULL default rewrites. Add the column without a default, "
-        "set the default for new rows (instant), and backfill the existing rows in batches.",
+        "set the default for new rows (instant), and backfill the existing rows in batches. One "
+        "statement that adds several such columns is one finding naming them all.",
     .bad = "ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();",
     .good =
         "ALTER TABLE orders ADD COLUMN public_id uuid;\n"
@@ -29,7 +34,12 @@ constexpr RuleDoc kDoc{
     .severity = Severity::kError,
 };
 
+// One finding per statement: several columns added at once are one rewrite, named together.
 void Check(const StatementContext& ctx, Reporter& report) {
+  parser::QualifiedName rewritten;
+  std::vector<std::string> columns, whys;
+  std::string add, set_default, not_null;
+  int location = -1;
   ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table,
                                const PgQuery__AlterTableCmd& cmd) {
     if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn || cmd.def == nullptr ||
@@ -65,28 +75,44 @@ void Check(const StatementContext& ctx, Reporter& report) {
         expression = ExpressionText(ctx.statement(), node->constraint->location + 1);
       }
     }
-    std::string help =
-        "Add it without a default, give new rows the default, backfill the rest in batches:\n"
-        "  ALTER TABLE " +
-        t + " ADD COLUMN " + col + " " + parser::TypeSpecOf(column.type_name).ToString() +
-        ";\n  ALTER TABLE " + t + " ALTER COLUMN " + col + " SET DEFAULT " +
-        expression.value_or("<default>") +
-        ";\n"
-        "  -- backfill existing rows in batches (pgshift run), in their own transactions";
+    add += "\n  ALTER TABLE " + t + " ADD COLUMN " + col + " " +
+           parser::TypeSpecOf(column.type_name).ToString() + ";";
+    set_default += "\n  ALTER TABLE " + t + " ALTER COLUMN " + col + " SET DEFAULT " +
+                   expression.value_or("<default>") + ";";
     if (ColumnIsNotNull(column)) {
       const std::string check =
           QuoteIdent(table.name + "_" + std::string(parser::Str(column.colname)) + "_not_null");
-      help += "\n  ALTER TABLE " + t + " ADD CONSTRAINT " + check + " CHECK (" + col +
-              " IS NOT NULL) NOT VALID;"
-              "\n  ALTER TABLE " +
-              t + " VALIDATE CONSTRAINT " + check +
-              ";"
-              "\n  ALTER TABLE " +
-              t + " ALTER COLUMN " + col + " SET NOT NULL;";
+      not_null += "\n  ALTER TABLE " + t + " ADD CONSTRAINT " + check + " CHECK (" + col +
+                  " IS NOT NULL) NOT VALID;"
+                  "\n  ALTER TABLE " +
+                  t + " VALIDATE CONSTRAINT " + check +
+                  ";"
+                  "\n  ALTER TABLE " +
+                  t + " ALTER COLUMN " + col + " SET NOT NULL;";
     }
-    report.Add("ADD COLUMN " + col + " rewrites " + t + " under ACCESS EXCLUSIVE: " + why, help,
-               LockText(ctx, table), parser::LocationOf(cmd.def));
+    if (columns.empty()) location = parser::LocationOf(cmd.def);
+    rewritten = table;
+    columns.push_back(col);
+    whys.push_back(why);
   });
+  if (columns.empty()) return;
+  const bool one = columns.size() == 1;
+  std::string why = whys[0];
+  if (!one && std::count(whys.begin(), whys.end(), whys[0]) != static_cast<long>(whys.size())) {
+    why.clear();
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      why += (i == 0 ? "" : "; ") + columns[i] + ": " + whys[i];
+    }
+  }
+  const std::string help =
+      std::string("Add ") + (one ? "it" : "them") +
+      " without a default, give new rows the default, backfill the rest in batches:" + add +
+      set_default +
+      "\n  -- backfill existing rows in batches (pgshift run), in their own transactions" +
+      not_null;
+  report.Add("ADD COLUMN " + NameList(columns) + " rewrites " + SqlName(rewritten) +
+                 " under ACCESS EXCLUSIVE: " + why,
+             help, LockText(ctx, rewritten), location);
 }
 
 }  // namespace

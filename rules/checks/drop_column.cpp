@@ -30,16 +30,6 @@ constexpr RuleDoc kDoc{
     .contract_change = true,
 };
 
-// "a", "a and b", "a, b and c".
-std::string NameList(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
-    out += names[i];
-  }
-  return out;
-}
-
 // One finding per statement: dropping 25 columns at once is one hazard, and it names them all.
 void Check(const StatementContext& ctx, Reporter& report) {
   // The release rules judge it on the evidence of the code that runs during the deploy.

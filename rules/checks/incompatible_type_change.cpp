@@ -1,4 +1,7 @@
 // ALTER COLUMN ... TYPE that changes what the running version reads or may write.
+#include <string>
+#include <vector>
+
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -15,8 +18,9 @@ constexpr RuleDoc kDoc{
         "still writes. Changes within one family that only widen it (varchar(n) to varchar(m>n) "
         "or text, numeric(p,s) to numeric) are quiet. Without the old type (no earlier migration "
         "to read it from) only a USING clause, or a target outside the string and numeric "
-        "families, is reported. Change a type in expand-contract steps: a new column, written "
-        "by both versions, backfilled, then the old one dropped.",
+        "families, is reported. One statement that changes several columns is one finding "
+        "naming them all. Change a type in expand-contract steps: a new column, written by both "
+        "versions, backfilled, then the old one dropped.",
     .bad = "ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz;",
     .good =
         "ALTER TABLE events ADD COLUMN happened_at_tz timestamptz;\n"
@@ -67,41 +71,60 @@ bool HasConversion(const PgQuery__ColumnDef& def, std::string_view column) {
   return ref.n_fields != 1 || parser::StringValue(ref.fields[0]) != column;
 }
 
+// One finding per statement: several columns changed at once are one hazard, named together.
 void Check(const StatementContext& ctx, Reporter& report) {
-  ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table,
+  struct Changed {
+    std::string column, why;
+    parser::TypeSpec after;
+  };
+  parser::QualifiedName table;
+  std::vector<Changed> changed;
+  int location = -1;
+  ForEachAlterCommand(ctx, [&](const parser::QualifiedName& altered,
                                const PgQuery__AlterTableCmd& cmd) {
     if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType || cmd.def == nullptr ||
-        cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || ctx.IsNew(table)) {
+        cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || ctx.IsNew(altered)) {
       return;
     }
     const std::string column(parser::Str(cmd.name));
-    if (IsNewColumn(ctx, table, column)) return;
-    const CatalogTable* known = ctx.catalog.FindTable(table);
+    if (IsNewColumn(ctx, altered, column)) return;
+    const CatalogTable* known = ctx.catalog.FindTable(altered);
     const CatalogColumn* old_column = known != nullptr ? known->FindColumn(column) : nullptr;
     const parser::TypeSpec before = old_column != nullptr ? old_column->type : parser::TypeSpec{};
     const parser::TypeSpec after = parser::TypeSpecOf(cmd.def->column_def->type_name);
-    const std::string why =
-        Incompatibility(before, after, HasConversion(*cmd.def->column_def, column));
+    std::string why = Incompatibility(before, after, HasConversion(*cmd.def->column_def, column));
     if (why.empty()) return;
-    const std::string t = table.ToString();
-    const std::string c = QuoteIdent(column);
-    const std::string next = QuoteIdent(column + "_new");
-    report.Add("ALTER COLUMN " + c + " on " + t + " " + why +
-                   ": the running version may misread the values or write ones that no longer fit",
-               "Change it in expand-contract steps:\n"
-               "  ALTER TABLE " +
-                   t + " ADD COLUMN " + next + " " + after.ToString() +
-                   ";\n"
-                   "  -- deploy code writing both; backfill " +
-                   next +
-                   " in batches; switch reads\n"
-                   "  -- then, a release later: drop " +
-                   c +
-                   " (and rename, behind a view if needed)\n"
-                   "If every client maps both types alike, say so: "
-                   "-- pgshift-ignore incompatible-type-change: <why>",
-               LockText(ctx, table), parser::LocationOf(cmd.def));
+    if (changed.empty()) location = parser::LocationOf(cmd.def);
+    table = altered;
+    changed.push_back({column, std::move(why), after});
   });
+  if (changed.empty()) return;
+  const std::string t = table.ToString();
+  std::string what, steps;
+  std::vector<std::string> names;
+  for (const Changed& change : changed) {
+    const std::string c = QuoteIdent(change.column);
+    names.push_back(c);
+    what += (what.empty() ? "" : "; ") + c + " " + change.why;
+    steps += "  ALTER TABLE " + t + " ADD COLUMN " + QuoteIdent(change.column + "_new") + " " +
+             change.after.ToString() + ";\n";
+  }
+  std::vector<std::string> next;
+  for (const Changed& change : changed) next.push_back(QuoteIdent(change.column + "_new"));
+  const bool one = changed.size() == 1;
+  report.Add((one ? "ALTER COLUMN " + names[0] + " on " + t + " " + changed[0].why
+                  : "ALTER COLUMN on " + std::to_string(changed.size()) + " columns of " + t +
+                        " (" + what + ")") +
+                 ": the running version may misread the values or write ones that no longer fit",
+             "Change it in expand-contract steps:\n" + steps +
+                 "  -- deploy code writing both; backfill " + NameList(next) +
+                 " in batches; switch reads\n"
+                 "  -- then, a release later: drop " +
+                 NameList(names) +
+                 " (and rename, behind a view if needed)\n"
+                 "If every client maps both types alike, say so: "
+                 "-- pgshift-ignore incompatible-type-change: <why>",
+             LockText(ctx, table), location);
 }
 
 }  // namespace

@@ -1,4 +1,7 @@
 // DROP INDEX without CONCURRENTLY: ACCESS EXCLUSIVE on the index's table.
+#include <string>
+#include <vector>
+
 #include "rules/fix_edits.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
@@ -13,44 +16,59 @@ constexpr RuleDoc kDoc{
         "DROP INDEX takes ACCESS EXCLUSIVE on the index's table. The drop itself is quick, but "
         "the lock request waits behind any running query on the table, and every query that "
         "arrives after it queues behind the lock: a long report turns into an outage. DROP INDEX "
-        "CONCURRENTLY waits for those queries without blocking anyone.",
+        "CONCURRENTLY waits for those queries without blocking anyone. One statement that drops "
+        "several indexes is one finding naming them all. An index on a table the same file drops "
+        "later is judged at that drop, like the table's other locks.",
     .bad = "DROP INDEX users_email_idx;",
     .good = "DROP INDEX CONCURRENTLY users_email_idx;",
     .severity = Severity::kError,
 };
 
+// One finding per statement: dropping nine indexes at once is one hazard, and it names them all.
 void Check(const StatementContext& ctx, Reporter& report) {
   if (!ctx.Is(PG_QUERY__NODE__NODE_DROP_STMT)) return;
   const auto& drop = *ctx.node()->drop_stmt;
   if (drop.remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX || drop.concurrent) return;
+  std::vector<std::string> names;
+  std::vector<parser::QualifiedName> tables;
   for (std::size_t i = 0; i < drop.n_objects; ++i) {
     if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
     const parser::QualifiedName index =
         parser::NameOfList(parser::StringList(drop.objects[i]->list));
     if (ctx.IsNew(index) || ctx.AlreadyDropped(drop, index)) continue;
     const CatalogIndex* known = ctx.catalog.FindIndex(index);
-    // CONCURRENTLY drops one index, without CASCADE, outside a transaction block.
-    const bool exact = drop.n_objects == 1 &&
-                       drop.behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE &&
-                       !ctx.transaction().in_block;
-    const std::optional<Edit> edit =
-        drop.n_objects == 1
-            ? InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY")
-            : std::nullopt;
-    const std::string safe = edit && drop.n_objects == 1
-                                 ? StatementWith(ctx.statement(), *edit)
-                                 : "DROP INDEX CONCURRENTLY " + index.ToString();
-    Report& r = report.Add(
-        "DROP INDEX " + index.ToString() +
-            " without CONCURRENTLY takes ACCESS EXCLUSIVE on its table",
-        std::string(
-            exact ? "Drop it concurrently (pgshift lint --fix does this):\n  "
-                  : "Drop it concurrently, one index per statement, without CASCADE, outside a "
-                    "transaction block:\n  ") +
-            safe + ";" + (ctx.transaction().in_block ? "\n" + OutsideTransactionAdvice(ctx) : ""),
-        LockText(ctx, known != nullptr ? known->table : index));
-    if (exact && edit) r.fix = {*edit};
+    if (known != nullptr && ctx.IsNew(known->table)) continue;
+    names.push_back(index.ToString());
+    tables.push_back(known != nullptr ? known->table : index);
   }
+  if (names.empty()) return;
+  const bool one = names.size() == 1;
+  // CONCURRENTLY drops one index, without CASCADE, outside a transaction block.
+  const bool exact = drop.n_objects == 1 &&
+                     drop.behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE &&
+                     !ctx.transaction().in_block;
+  const std::optional<Edit> edit =
+      drop.n_objects == 1
+          ? InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY")
+          : std::nullopt;
+  std::string safe;
+  if (edit) {
+    safe = "  " + StatementWith(ctx.statement(), *edit) + ";";
+  } else {
+    for (const std::string& name : names) {
+      safe += (safe.empty() ? "  " : "\n  ") + ("DROP INDEX CONCURRENTLY " + name + ";");
+    }
+  }
+  Report& r = report.Add(
+      "DROP INDEX " + NameList(names) + " without CONCURRENTLY takes ACCESS EXCLUSIVE on " +
+          (one ? "its table" : "their tables"),
+      std::string(exact ? "Drop it concurrently (pgshift lint --fix does this):\n"
+                        : std::string("Drop ") + (one ? "it" : "them") +
+                              " concurrently, one index per statement, without CASCADE, "
+                              "outside a transaction block:\n") +
+          safe + (ctx.transaction().in_block ? "\n" + OutsideTransactionAdvice(ctx) : ""),
+      LockTexts(ctx, tables));
+  if (exact && edit) r.fix = {*edit};
 }
 
 }  // namespace
