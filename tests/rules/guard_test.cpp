@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "parser/source_text.h"
+#include "rules/analysis/lock_hazard_rules.h"
 #include "rules/engine.h"
 #include "rules/rule.h"
 
@@ -126,6 +127,21 @@ TEST(RuleGuards, GoodExampleIsQuiet) {
         ADD_FAILURE() << rule.doc->id << ": good example reports [" << f.rule << "] " << f.message;
       }
     }
+  }
+}
+
+// The rules a deferring rule stays quiet beside exist, are sorted, and never defer themselves
+// (two deferring rules on one statement would silence each other).
+TEST(RuleGuards, LockHazardRulesExistAndDoNotDefer) {
+  const auto& rules = LockHazardRules();
+  EXPECT_TRUE(std::is_sorted(rules.begin(), rules.end()));
+  EXPECT_TRUE(IsLockHazard("set-not-null"));
+  EXPECT_TRUE(IsLockHazard("exclusive-lock-on-multiple-tables"));
+  EXPECT_FALSE(IsLockHazard("work-after-access-exclusive"));
+  for (std::string_view id : rules) {
+    const RuleDefinition* rule = FindRule(id);
+    ASSERT_NE(rule, nullptr) << id;
+    EXPECT_FALSE(rule->doc->defers_to_other_findings) << id;
   }
 }
 
