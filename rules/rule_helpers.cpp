@@ -50,10 +50,11 @@ void ForEachColumnDefinition(const StatementContext& ctx,
       });
 }
 
-std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table) {
-  // Several forms may lock one table (ADD COLUMN ... DEFAULT 1 REFERENCES: ACCESS EXCLUSIVE for
-  // the column, a scan for the foreign key): the table sees the strongest mode and the heaviest
-  // work.
+namespace {
+
+// Several forms may lock one table (ADD COLUMN ... DEFAULT 1 REFERENCES: ACCESS EXCLUSIVE for the
+// column, a scan for the foreign key): the table sees the strongest mode and the heaviest work.
+std::optional<TableLock> MergedLock(const StatementContext& ctx, const parser::QualifiedName& table) {
   std::optional<TableLock> merged;
   for (const TableLock& lock : ctx.locks()) {
     if (!lock.table.Matches(table)) continue;
@@ -67,18 +68,45 @@ std::string LockText(const StatementContext& ctx, const parser::QualifiedName& t
     }
     merged->work = std::max(merged->work, lock.work);
   }
+  return merged;
+}
+
+}  // namespace
+
+std::string LockText(const StatementContext& ctx, const parser::QualifiedName& table) {
+  const std::optional<TableLock> merged = MergedLock(ctx, table);
   return merged ? DescribeLock(*merged) : std::string();
 }
 
 std::string LockTexts(const StatementContext& ctx, const std::vector<parser::QualifiedName>& tables) {
-  std::vector<std::string> texts;
+  // Tables locked alike share one text: "takes ACCESS EXCLUSIVE on a and b, blocking ...".
+  struct Group {
+    TableLock lock;
+    std::vector<std::string> labels;
+  };
+  std::vector<Group> groups;
   for (const parser::QualifiedName& table : tables) {
-    std::string text = LockText(ctx, table);
-    if (text.empty() || std::find(texts.begin(), texts.end(), text) != texts.end()) continue;
-    texts.push_back(std::move(text));
+    const std::optional<TableLock> merged = MergedLock(ctx, table);
+    if (!merged) continue;
+    const std::string label = TableLabel(*merged);
+    auto alike = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.lock.mode == merged->mode && g.lock.work == merged->work &&
+             g.lock.also == merged->also;
+    });
+    if (alike == groups.end()) {
+      groups.push_back({*merged, {label}});
+    } else if (std::find(alike->labels.begin(), alike->labels.end(), label) == alike->labels.end()) {
+      alike->labels.push_back(label);
+    }
   }
   std::string out;
-  for (const std::string& text : texts) out += (out.empty() ? "" : "; ") + text;
+  for (const Group& group : groups) {
+    std::string text = DescribeLock(group.lock);
+    const std::string one = " on " + TableLabel(group.lock);
+    const std::size_t at = text.find(one);
+    if (at != std::string::npos) text.replace(at, one.size(), " on " + NameList(group.labels));
+    out += (out.empty() ? "" : "; ") + text;
+  }
   return out;
 }
 
