@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "rules/evidence/code_text.h"
@@ -76,6 +77,7 @@ class CodeUses {
   std::vector<UseRef> untabled_;
   std::unordered_map<std::string, std::vector<const Model*>> models_;
   std::map<std::pair<std::string, std::string>, FileId> ignored_;
+  std::unordered_set<std::string> complete_;  // tables an ORM lists every column of
   std::size_t read_ = 0;
   std::map<FileClass, std::size_t> skipped_;
 };

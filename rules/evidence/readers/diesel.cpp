@@ -123,6 +123,7 @@ void ReadTableMacros(const CodeText& code, FileEvidence& out) {
       sql_name.clear();
       out.uses.push_back({table, "", UseKind::kModelTable, code.LineOf(name_at),
                           "Diesel table! " + table});
+      out.complete_tables.push_back(table);
       ReadColumns(code, body + 1, body_close, table, out);
       i = body_close + 1;
     }

@@ -370,5 +370,28 @@ TEST(CodeUses, DieselsGeneratedSchemaIsTheModelOfItsTables) {
   EXPECT_TRUE(uses->Find("t", "x").empty());
 }
 
+TEST(CodeUses, AColumnAnOrmListsEveryColumnButItIsNoUseByName) {
+  // schema.rs lists every column Diesel can read of users, and api_token is not among them: the
+  // word in a front end that names users is something else.
+  const std::string schema =
+      "// @generated automatically by Diesel CLI.\n"
+      "diesel::table! {\n    users (id) {\n        id -> Int4,\n        gh_login -> Text,\n    }\n}\n";
+  CodeUsesBuilder code;
+  code.AddFile("src/schema.rs", schema);
+  code.AddFile("app/models/user.js", "export default class User { api_token; gh_login; }\n");
+  const auto uses = code.Build();
+  EXPECT_TRUE(uses->Find("users", "api_token").empty());
+  EXPECT_EQ(uses->Find("users", "gh_login").total, 2u);  // listed: the name counts as before
+  // SQL that names both is still a use: it does not go through the ORM.
+  CodeUsesBuilder with_sql;
+  with_sql.AddFile("src/schema.rs", schema);
+  with_sql.AddFile("src/report.rs", "const Q: &str = \"SELECT api_token FROM users\";\n");
+  EXPECT_EQ(with_sql.Build()->Find("users", "api_token").total, 1u);
+  // Without a complete listing (no schema.rs), the name in a file that names the table counts.
+  CodeUsesBuilder unlisted;
+  unlisted.AddFile("app/models/user.js", "export default class User { api_token; }\n");
+  EXPECT_EQ(unlisted.Build()->Find("users", "api_token").total, 1u);
+}
+
 }  // namespace
 }  // namespace pgshift::rules::evidence
