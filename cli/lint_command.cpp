@@ -269,7 +269,7 @@ void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& opti
   command->add_flag("--no-history", options->no_history,
                     "Judge each file on its own, not against the migrations before it");
   command->add_option("--release", options->release,
-                      "BASE..HEAD (git): check the migrations this release adds or changes, "
+                      "BASE..HEAD (git): check the migrations this release adds, "
                       "against the application code of BASE (still running during the deploy) "
                       "and HEAD, read from the commits");
   command->add_option("--changed-files", options->changed_files,

@@ -31,7 +31,8 @@ std::string ReleaseRuleIds() {
 // The files a release changes, and where its application code is read from.
 struct ReleaseSource {
   std::string label;                                  // "v1.4..HEAD", "changed files in list.txt"
-  std::vector<std::pair<char, std::string>> changes;  // status, canonical path
+  // Status ('A' added, 'M' modified, 'D' deleted, as git prints it), canonical path.
+  std::vector<std::pair<char, std::string>> changes;
   std::optional<Git> git;                             // read the code from git at `head`...
   std::string head;                                   // ...or, without git, from the working tree
   std::string base;                                   // the base commit (git only)
@@ -69,7 +70,8 @@ std::variant<ReleaseSource, GitError> FromGit(const std::string& range_text,
 }
 
 // A list of changed paths, one a line, relative to the current directory: plain, or as
-// `git diff --name-status` prints them ("M<TAB>path", "R100<TAB>old<TAB>new").
+// `git diff --name-status` prints them ("M<TAB>path", "R100<TAB>old<TAB>new"). A plain line
+// does not say how the file changed: it counts as added, so a listed migration is checked.
 std::variant<ReleaseSource, ScopeError> FromList(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return ScopeError{"--changed-files: cannot read " + file};
@@ -79,7 +81,7 @@ std::variant<ReleaseSource, ScopeError> FromList(const std::string& file) {
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    char status = 'M';
+    char status = 'A';
     const std::size_t tab = line.find('\t');
     if (tab != std::string::npos && tab > 0 && std::isupper(static_cast<unsigned char>(line[0]))) {
       status = line[0];
@@ -106,7 +108,7 @@ std::shared_ptr<const rules::ReleaseFacts> FactsFor(const ReleaseSource& source,
   std::size_t migrations = 0;
   for (const auto& [status, path] : source.changes) {
     if (paths.IsCode(path)) facts->code_changes.push_back(paths.Relative(path));
-    if (paths.IsMigration(path) && status != 'D') ++migrations;
+    if (paths.IsMigration(path) && status == 'A') ++migrations;
   }
   if (source.git) {
     auto head = CommitCodeUses(*source.git, source.head, paths, *source.library);
@@ -133,7 +135,7 @@ std::shared_ptr<const rules::ReleaseFacts> FactsFor(const ReleaseSource& source,
     return nullptr;
   }
   notes.push_back("release " + source.label + where + ": " + std::to_string(migrations) +
-                  " migration(s) and " + std::to_string(facts->code_changes.size()) +
+                  " migration(s) added and " + std::to_string(facts->code_changes.size()) +
                   " application file(s) changed, under " + paths.base());
   if (facts->base_code) {
     notes.push_back("release " + source.label + where + ": evidence at the base (" +
@@ -202,7 +204,7 @@ std::optional<ScopeError> SelectChangedSince(const std::string& ref, const fs::p
   return std::nullopt;
 }
 
-// Keeps only the inputs the release adds or changes, and gives them the release's facts.
+// Keeps only the migrations the release adds, and gives them the release's facts.
 std::optional<ScopeError> SelectRelease(const ReleaseSource& source,
                                         const std::vector<LintInput>& inputs,
                                         const std::vector<std::string>& canonical,
@@ -210,8 +212,21 @@ std::optional<ScopeError> SelectRelease(const ReleaseSource& source,
                                         const std::vector<std::string>& lint_roots,
                                         std::vector<rules::LintSettings>& settings,
                                         LintScope& scope) {
+  // Only the migrations the release adds are its steps. One it modifies was deployed before in
+  // its earlier text (migration tools do not run a migration twice): history, like the rest.
+  std::set<std::string> modified;
   for (const auto& [status, path] : source.changes) {
-    if (status != 'D') scope.unreleased.insert(path);
+    if (status == 'A') scope.unreleased.insert(path);
+    if (status == 'M' || status == 'T') modified.insert(path);
+  }
+  std::size_t modified_inputs = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].from_stdin && modified.count(canonical[i]) > 0) ++modified_inputs;
+  }
+  if (modified_inputs > 0) {
+    scope.notes.push_back(source.label + ": " + std::to_string(modified_inputs) +
+                          " migration(s) modified, not added: deployed before the release, "
+                          "they are history (migration tools do not run them again)");
   }
   std::map<std::string, std::shared_ptr<const rules::ReleaseFacts>> by_config;
   std::size_t in_release = 0;

@@ -25,8 +25,8 @@ struct ScopeRequest {
 struct LintScope {
   // Per input: whether it is checked. Inputs not checked are still replayed as history.
   std::vector<bool> selected;
-  // Canonical paths of the files the release adds or changes: migrations among them are not
-  // released yet, so what they create counts as new.
+  // Canonical paths of the files the release adds: migrations among them are not released yet,
+  // so what they create counts as new. A migration the release only modifies was deployed.
   std::set<std::string> unreleased;
   // With --release, the .sql files below the linted paths as the release's head commit holds
   // them: migrations are read from there rather than from the working tree. Null otherwise.

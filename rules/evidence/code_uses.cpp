@@ -114,6 +114,7 @@ std::shared_ptr<const CodeUses> CodeLibrary::Snapshot(const std::vector<FileId>&
     }
     for (const Model& model : file.evidence.models) uses->models_[model.table].push_back(&model);
     for (const auto& ignored : file.evidence.ignored) uses->ignored_.emplace(ignored, id);
+    for (const std::string& table : file.evidence.complete_tables) uses->complete_.insert(table);
   }
   return uses;
 }
@@ -175,9 +176,13 @@ Evidence CodeUses::Find(std::string_view table, std::string_view column) const {
   if (is_ignored) evidence.ignored_in = files[ignored->second].path;
 
   std::unordered_set<FileId> mapping_files;  // files that name or map the table in a use
+  // An ORM that lists every column of the table and not this one cannot read it: the column's
+  // name in code is then something else (an API field, a front end), not a use.
+  bool unlisted = !column.empty() && complete_.count(std::string(table)) > 0;
   if (const auto uses = by_table_.find(std::string(table)); uses != by_table_.end()) {
     for (const UseRef& ref : uses->second) {
       const Use& use = files[ref.file].evidence.uses[ref.use];
+      if (use.column == column) unlisted = false;
       mapping_files.insert(ref.file);
       if (column.empty() && use.kind != UseKind::kNamedInFile) {
         found.push_back({ref.file, use.line, use.kind, use.how});
@@ -199,7 +204,7 @@ Evidence CodeUses::Find(std::string_view table, std::string_view column) const {
         found.push_back({ref.file, use.line, use.kind, use.how});
       }
     }
-    if (!is_ignored) {
+    if (!is_ignored && !unlisted) {
       for (const std::string& word : FieldWords(table, column)) {
         const auto postings = library_->postings_.find(word);
         if (postings == library_->postings_.end()) continue;

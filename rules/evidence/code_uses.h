@@ -6,7 +6,8 @@
 // it, SQL names both in one statement, or its name (or the name of the model field mapped to it)
 // appears in code of a file that also names the table (as a word: the table, its singular, its
 // camelCase or PascalCase form, or the name of a model mapped to it). A column name in a file
-// that never names its table, and anything in comments, is no use.
+// that never names its table, and anything in comments, is no use; nor is the name of a column
+// that an ORM listing every column of the table (Diesel's table!, a Prisma model) leaves out.
 //
 // The files of both ends of a release are read into one CodeLibrary, each (path, content) once;
 // a CodeUses is one commit's view of it.
@@ -19,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "rules/evidence/code_text.h"
@@ -76,6 +78,7 @@ class CodeUses {
   std::vector<UseRef> untabled_;
   std::unordered_map<std::string, std::vector<const Model*>> models_;
   std::map<std::pair<std::string, std::string>, FileId> ignored_;
+  std::unordered_set<std::string> complete_;  // tables an ORM lists every column of
   std::size_t read_ = 0;
   std::map<FileClass, std::size_t> skipped_;
 };

@@ -47,6 +47,9 @@ struct FileEvidence {
   std::vector<Model> models;
   // (table, column) pairs an ORM is told to leave alone (ActiveRecord's ignored_columns): no use.
   std::vector<std::pair<std::string, std::string>> ignored;
+  // Tables whose every column the ORM knows is listed here (Diesel's table!, a Prisma model): a
+  // column they do not list is one the ORM cannot read, so its name elsewhere is no use.
+  std::vector<std::string> complete_tables;
 };
 
 }  // namespace pgshift::rules::evidence

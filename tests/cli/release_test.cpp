@@ -240,6 +240,32 @@ TEST(Release, TablesOfUnreleasedMigrationsInTheSameReleaseAreNew) {
   EXPECT_NE(later.out.find("error[non-concurrent-index-creation]"), std::string::npos) << later.out;
 }
 
+TEST(Release, AMigrationTheReleaseOnlyReformatsIsHistoryNotNew) {
+  GitRepo repo("reformatted");
+  FirstRelease(repo);
+  // Release 2 reformats the migration deployed in release 1 and drops a column it created,
+  // which the code of release 1 still reads while release 2 deploys.
+  repo.Write("db/migrations/V1__users.sql",
+             "CREATE TABLE users (\n  id bigint PRIMARY KEY,\n  name text,\n  email text,\n"
+             "  legacy_flag boolean\n);\n");
+  repo.Write("app/models/user.rb",
+             "class User < ApplicationRecord\n  self.ignored_columns = [\"legacy_flag\"]\nend\n");
+  repo.Write("db/migrations/V2__drop_legacy_flag.sql",
+             "ALTER TABLE users DROP COLUMN legacy_flag;\n");
+  repo.Commit("release 2: reformat V1, stop using legacy_flag and drop it");
+  const ProcessResult r =
+      repo.Pgshift({"lint", "db/migrations", "--release", "r1..HEAD", "--format", "json", "-v"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  // users was created by a deployed migration, not by the release: the drop is a hazard.
+  EXPECT_EQ(RulesIn(r), std::vector<std::string>{"contract-with-code-change"}) << r.out;
+  EXPECT_NE(r.err.find("1 migration(s) modified, not added: deployed before the release, they "
+                       "are history"),
+            std::string::npos)
+      << r.err;
+  // The reformatted V1 itself is not checked as a step of the release.
+  EXPECT_EQ(r.out.find("V1__users.sql"), std::string::npos) << r.out;
+}
+
 TEST(Release, ConfiguredPathsDecideWhatIsApplicationCode) {
   GitRepo repo("configured");
   repo.Write(

@@ -1,5 +1,6 @@
 // Go structs mapped to rows: field tags `db:"x"` (sqlx, scany, sqlc), `gorm:"column:x"`,
-// `bun:"x"` and `pg:"x"`. gorm names a table by the struct's TableName() method or else the
+// `bun:"x"`, `pg:"x"` and beego's `orm:"column(x)"`. gorm and beego name a table by the struct's
+// TableName() method (a struct with one maps its table, tags or not); gorm else by the
 // snake_case plural of the struct, and a field without a tag by its snake_case name; bun and
 // go-pg name it in a tag. A `db:"x"` struct does not say its table: its columns are uses in the
 // tables the file names (a struct User next to SQL on users).
@@ -19,7 +20,9 @@ bool Accepts(const CodeText& code) {
                                         code.code.find("gorm:\"") != std::string::npos ||
                                         code.code.find("bun:\"") != std::string::npos ||
                                         code.code.find("pg:\"") != std::string::npos ||
-                                        code.code.find("gorm.Model") != std::string::npos);
+                                        code.code.find("orm:\"") != std::string::npos ||
+                                        code.code.find("gorm.Model") != std::string::npos ||
+                                        code.code.find("TableName") != std::string::npos);
 }
 
 // The value of one key in a struct tag: `db:"x" json:"y"` -> x for "db".
@@ -70,7 +73,7 @@ void Read(const CodeText& code, FileEvidence& out) {
   // func (User) TableName() string { return "people" }
   std::map<std::string, std::string> table_names;
   static const std::regex kTableName(
-      R"re(func\s*\(\s*\w*\s*\*?(\w+)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s*"([^"]+)")re");
+      R"re(func\s*\(\s*(?:\w+\s+)?\*?\s*(\w+)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s*"([^"]+)")re");
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kTableName);
        it != std::sregex_iterator(); ++it) {
     table_names[(*it)[1].str()] = (*it)[2].str();
@@ -112,6 +115,11 @@ void Read(const CodeText& code, FileEvidence& out) {
       } else if (auto b = TagValue(tag, "bun"); b && b->find("table:") == std::string::npos) {
         column = TagPart(*b);
         how = "bun:\"" + *b + "\"";
+      } else if (auto o = TagValue(tag, "orm"); o && o->find("column(") != std::string::npos) {
+        // beego: orm:"pk;auto;column(id)"
+        const std::size_t begin = o->find("column(") + 7;
+        column = o->substr(begin, o->find(')', begin) - begin);
+        how = "orm:\"" + *o + "\"";
       } else if (auto p = TagValue(tag, "pg"); p && field_name != "tableName") {
         column = TagPart(*p);
         how = "pg:\"" + *p + "\"";
@@ -154,7 +162,8 @@ constexpr EvidenceReader kReader{
     .name = "go-struct-tags",
     .what =
         "Go structs: tags db:\"x\" (sqlx, scany, sqlc), gorm:\"column:x\", bun:\"x\", "
-        "pg:\"x\"; gorm's TableName() and its default names (snake_case plural table, "
+        "pg:\"x\", beego orm:\"column(x)\"; TableName() (gorm, beego) and gorm's default names "
+        "(snake_case plural table, "
         "snake_case columns); a db:\"x\" struct's columns belong to the tables its file names",
     .accepts = Accepts,
     .read = Read,

@@ -100,6 +100,7 @@ void ReadModel(const Block& block, const std::set<std::string>& models,
     out.uses.push_back({table, field.column, UseKind::kModelColumn, field.line, std::move(how)});
   }
   out.models.push_back(std::move(model));
+  out.complete_tables.push_back(table);
 }
 
 void Read(const CodeText& code, FileEvidence& out) {

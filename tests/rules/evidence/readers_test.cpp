@@ -37,8 +37,9 @@ TEST(EvidenceReaders, EveryReaderIsRegisteredOnce) {
   std::vector<std::string_view> names;
   for (const EvidenceReader* r : AllReaders()) names.push_back(r->name);
   EXPECT_EQ(names,
-            (std::vector<std::string_view>{"active-record", "django", "ent", "go-struct-tags",
-                                           "prisma", "sql-strings", "sqlalchemy", "typeorm"}));
+            (std::vector<std::string_view>{"active-record", "diesel", "django", "ent",
+                                           "go-struct-tags", "prisma", "sql-strings",
+                                           "sqlalchemy", "typeorm"}));
 }
 
 TEST(EvidenceReaders, Prisma) {
@@ -82,6 +83,87 @@ TEST(EvidenceReaders, GoStructTags) {
   EXPECT_TRUE(Has(uses, "legacy_accounts.full_name@5"));
   EXPECT_TRUE(Has(uses, "legacy_accounts.flag@6"));
   EXPECT_TRUE(Has(uses, "legacy_accounts.deleted_at@3"));
+}
+
+TEST(EvidenceReaders, GoTableNameAndBeegoTags) {
+  // beego: orm:"column(x)" tags, and TableName() naming the table.
+  const FileEvidence beego = ReadWith("go-struct-tags", "src/common/models/cve_allowlist.go",
+                                      "package models\n"
+                                      "type CVEWhitelist struct {\n"
+                                      "\tID     int64  `orm:\"pk;auto;column(id)\" json:\"id\"`\n"
+                                      "\tItems  []Item `orm:\"-\" json:\"items\"`\n"
+                                      "\tExpiry *int64 `orm:\"column(expires_at)\"`\n"
+                                      "}\n"
+                                      "// func (c *Ghost) TableName() string { return \"ghost\" }\n"
+                                      "func (c *CVEWhitelist) TableName() string {\n"
+                                      "\treturn \"cve_whitelist\"\n"
+                                      "}\n");
+  EXPECT_EQ(Uses(beego), (std::vector<std::string>{"cve_whitelist@2", "cve_whitelist.id@3",
+                                                   "cve_whitelist.expires_at@5"}));
+  // A struct without tags maps the table its TableName() returns.
+  const FileEvidence bare = ReadWith("go-struct-tags", "pkg/model.go",
+                                     "package model\n"
+                                     "type Label struct {\n\tID int64\n}\n"
+                                     "func (Label) TableName() string { return \"harbor_label\" }\n");
+  EXPECT_EQ(Uses(bare), (std::vector<std::string>{"harbor_label@2"}));
+}
+
+TEST(EvidenceReaders, Diesel) {
+  // schema.rs as diesel print-schema writes it: generated, and read all the same.
+  const FileEvidence schema =
+      ReadWith("diesel", "crates/db/src/schema.rs",
+               "// @generated automatically by Diesel CLI.\n"
+               "// diesel::table! { ghost (id) { id -> Int4, } }\n"
+               "diesel::table! {\n"
+               "    use diesel::sql_types::*;\n"
+               "    /// Invitations. users::table is in a doc comment.\n"
+               "    crate_owner_invitations (invited_user_id, crate_id) {\n"
+               "        /// The `invited_user_id` column.\n"
+               "        invited_user_id -> Int4,\n"
+               "        token_generated_at -> Nullable<Timestamp>,\n"
+               "        #[sql_name = \"type\"]\n"
+               "        r#type -> Text,\n"
+               "        tags -> Array<Nullable<Text>>,\n"
+               "    }\n"
+               "}\n"
+               "table! {\n"
+               "    public.badges (crate_id) {\n"
+               "        crate_id -> Int4,\n"
+               "    }\n"
+               "}\n");
+  EXPECT_EQ(Uses(schema),
+            (std::vector<std::string>{"crate_owner_invitations@6",
+                                      "crate_owner_invitations.invited_user_id@8",
+                                      "crate_owner_invitations.token_generated_at@9",
+                                      "crate_owner_invitations.type@11",
+                                      "crate_owner_invitations.tags@12", "badges@16",
+                                      "badges.crate_id@17"}));
+  // Hand-written code: the model's table_name, table paths, and columns of those tables.
+  const FileEvidence code = ReadWith(
+      "diesel", "src/bin/backfill.rs",
+      "use diesel::prelude::*;\n"
+      "use crate::schema::{cache_tags_backfills, crates};\n"
+      "use crate::schema::image_upload::dsl::{image_upload, local_user_id};\n"
+      "// let q = ghosts::table.select(ghosts::name);\n"
+      "#[derive(Insertable)]\n"
+      "#[diesel(table_name = cache_tags_backfills)]\n"
+      "struct NewRow { crate_id: i32 }\n"
+      "fn run() { crates::table.select(crates::name).load(conn); }\n"
+      "fn other() { std::fs::read(\"x\"); }\n");
+  const auto uses = Uses(code);
+  for (const char* use : {"cache_tags_backfills@2", "crates@2", "image_upload@3",
+                          "image_upload.local_user_id@3", "cache_tags_backfills@6", "crates@8",
+                          "crates.name@8"}) {
+    EXPECT_TRUE(Has(uses, use)) << use << " in " << ::testing::PrintToString(uses);
+  }
+  // Comments are no evidence, nor are paths of modules that are no tables here.
+  for (const auto& use : uses) {
+    EXPECT_EQ(use.find("ghost"), std::string::npos) << use;
+    EXPECT_EQ(use.find("std"), std::string::npos) << use;
+    EXPECT_EQ(use.find("diesel"), std::string::npos) << use;
+  }
+  // A Rust file that is not Diesel code gives nothing.
+  EXPECT_TRUE(ReadWith("diesel", "src/main.rs", "fn main() { users::table(); }\n").uses.empty());
 }
 
 TEST(EvidenceReaders, Ent) {
@@ -267,6 +349,48 @@ TEST(CodeUses, FilesThatAreNoEvidence) {
   code.AddFile("gen/q.go", "// Code generated by sqlc. DO NOT EDIT.\n" + sql);
   code.AddFile("web/q.js", std::string("\0", 1) + sql);
   EXPECT_TRUE(code.Build()->Find("users", "legacy_flag").empty());
+}
+
+TEST(CodeUses, DieselsGeneratedSchemaIsTheModelOfItsTables) {
+  // Generated by diesel print-schema, and still evidence: the default select reads every column
+  // it lists. Other generated files stay no evidence.
+  CodeUsesBuilder code;
+  code.AddFile("src/schema.rs",
+               "// @generated automatically by Diesel CLI.\n"
+               "diesel::table! {\n    invitations (id) {\n        id -> Int4,\n"
+               "        token_generated_at -> Nullable<Timestamp>,\n    }\n}\n");
+  code.AddFile("gen/q.go", "// Code generated by sqlc. DO NOT EDIT.\nconst q = \"SELECT x FROM t\"\n");
+  const auto uses = code.Build();
+  const Evidence column = uses->Find("invitations", "token_generated_at");
+  ASSERT_EQ(column.total, 1u);
+  EXPECT_EQ(column.strongest[0].Place(), "src/schema.rs:5");
+  EXPECT_EQ(column.strongest[0].kind, UseKind::kModelColumn);
+  EXPECT_FALSE(uses->Find("invitations").empty());
+  EXPECT_TRUE(uses->Find("invitations", "token").empty());
+  EXPECT_TRUE(uses->Find("t", "x").empty());
+}
+
+TEST(CodeUses, AColumnAnOrmListsEveryColumnButItIsNoUseByName) {
+  // schema.rs lists every column Diesel can read of users, and api_token is not among them: the
+  // word in a front end that names users is something else.
+  const std::string schema =
+      "// @generated automatically by Diesel CLI.\n"
+      "diesel::table! {\n    users (id) {\n        id -> Int4,\n        gh_login -> Text,\n    }\n}\n";
+  CodeUsesBuilder code;
+  code.AddFile("src/schema.rs", schema);
+  code.AddFile("app/models/user.js", "export default class User { api_token; gh_login; }\n");
+  const auto uses = code.Build();
+  EXPECT_TRUE(uses->Find("users", "api_token").empty());
+  EXPECT_EQ(uses->Find("users", "gh_login").total, 2u);  // listed: the name counts as before
+  // SQL that names both is still a use: it does not go through the ORM.
+  CodeUsesBuilder with_sql;
+  with_sql.AddFile("src/schema.rs", schema);
+  with_sql.AddFile("src/report.rs", "const Q: &str = \"SELECT api_token FROM users\";\n");
+  EXPECT_EQ(with_sql.Build()->Find("users", "api_token").total, 1u);
+  // Without a complete listing (no schema.rs), the name in a file that names the table counts.
+  CodeUsesBuilder unlisted;
+  unlisted.AddFile("app/models/user.js", "export default class User { api_token; }\n");
+  EXPECT_EQ(unlisted.Build()->Find("users", "api_token").total, 1u);
 }
 
 }  // namespace

@@ -1,0 +1,265 @@
+// Diesel (Rust). `diesel::table! { users (id) { id -> Int4, name -> Text, } }` in schema.rs is
+// the model of a table: Diesel's default select (a query without .select, a Queryable struct
+// loaded from `users::table`) reads every column it lists, so each listed column is used. The
+// file is usually generated (`diesel print-schema`), and read all the same. In hand-written code,
+// `#[diesel(table_name = users)]` and the paths `users::table`, `users::dsl`, `schema::users`
+// name the table, and `users::name` (where the file names `users` as a table) its column.
+#include <algorithm>
+#include <set>
+
+#include "rules/evidence/code_scan.h"
+#include "rules/evidence/reader.h"
+
+namespace pgshift::rules::evidence {
+namespace {
+
+bool Accepts(const CodeText& code) {
+  return code.path.ends_with(".rs") && (code.code.find("table!") != std::string::npos ||
+                                        code.code.find("diesel") != std::string::npos);
+}
+
+std::size_t SkipSpace(std::string_view text, std::size_t i) {
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
+                             text[i] == '\r' || text[i] == ',')) {
+    ++i;
+  }
+  return i;
+}
+
+// "r#type" -> "type": a raw identifier names the column without its prefix.
+std::string_view Identifier(std::string_view text, std::size_t at) {
+  if (text.substr(at, 2) == "r#") return WordAt(text, at + 2);
+  return WordAt(text, at);
+}
+
+// The columns of one table's body: `[#[sql_name = "x"]] name -> Type,`.
+void ReadColumns(const CodeText& code, std::size_t begin, std::size_t end, const std::string& table,
+                 FileEvidence& out) {
+  const std::string_view text = code.code;
+  std::size_t i = begin;
+  std::string sql_name;
+  while (true) {
+    i = SkipSpace(text, i);
+    if (i >= end) return;
+    if (text[i] == '#') {  // an attribute: #[sql_name = "x"], #[max_length = 8], doc comments
+      const std::size_t open = text.find('[', i);
+      if (open == std::string_view::npos || open >= end) return;
+      const std::size_t close = MatchingClose(text, open);
+      const std::string_view attribute = text.substr(open, close - open);
+      if (attribute.find("sql_name") != std::string_view::npos) {
+        if (auto name = FirstQuoted(attribute)) sql_name = *name;
+      }
+      i = close + 1;
+      continue;
+    }
+    const std::string_view name = Identifier(text, i);
+    if (name.empty()) return;
+    const std::size_t arrow = text.find("->", i);
+    if (arrow == std::string_view::npos || arrow >= end) return;
+    const std::string column = sql_name.empty() ? std::string(name) : sql_name;
+    out.uses.push_back({table, column, UseKind::kModelColumn, code.LineOf(i),
+                        "Diesel table! " + table + " lists " + column +
+                            " (its default select reads every listed column)"});
+    sql_name.clear();
+    // The type runs to the next comma outside <...> (Array<Nullable<Text>>), or the end.
+    std::size_t j = arrow + 2;
+    int depth = 0;
+    while (j < end && !(text[j] == ',' && depth == 0)) {
+      if (text[j] == '<') ++depth;
+      if (text[j] == '>' && text[j - 1] != '-') --depth;
+      ++j;
+    }
+    i = j;
+  }
+}
+
+// table! { [#[sql_name = "x"]] [schema.]name (pk, ...) { columns } ... }
+void ReadTableMacros(const CodeText& code, FileEvidence& out) {
+  const std::string_view text = code.code;
+  std::size_t next = 0;
+  for (std::size_t at = text.find("table!"); at != std::string_view::npos;
+       at = text.find("table!", next)) {
+    next = at + 6;
+    if (at > 0 && IsWordByte(static_cast<unsigned char>(text[at - 1]))) continue;
+    const std::size_t open = SkipSpace(text, at + 6);
+    if (open >= text.size() || (text[open] != '{' && text[open] != '(')) continue;
+    const std::size_t close = MatchingClose(text, open);
+    next = close;
+    std::size_t i = open + 1;
+    std::string sql_name;
+    while (true) {
+      i = SkipSpace(text, i);
+      if (i >= close) break;
+      if (text[i] == '#') {
+        const std::size_t attribute_open = text.find('[', i);
+        if (attribute_open == std::string_view::npos || attribute_open >= close) break;
+        const std::size_t attribute_close = MatchingClose(text, attribute_open);
+        const std::string_view attribute =
+            text.substr(attribute_open, attribute_close - attribute_open);
+        if (attribute.find("sql_name") != std::string_view::npos) {
+          if (auto name = FirstQuoted(attribute)) sql_name = *name;
+        }
+        i = attribute_close + 1;
+        continue;
+      }
+      if (WordAt(text, i) == "use") {  // use diesel::sql_types::*; inside the macro
+        const std::size_t semicolon = text.find(';', i);
+        if (semicolon == std::string_view::npos || semicolon >= close) break;
+        i = semicolon + 1;
+        continue;
+      }
+      std::string_view name = Identifier(text, i);
+      if (name.empty()) break;
+      const std::size_t name_at = i;
+      i += name.size() + (text.substr(name_at, 2) == "r#" ? 2 : 0);
+      if (i < close && text[i] == '.') {  // schema.table: the table is the last part
+        name = Identifier(text, i + 1);
+        i += 1 + name.size();
+      }
+      std::size_t body = text.find('{', i);
+      if (body == std::string_view::npos || body >= close) break;
+      const std::size_t body_close = MatchingClose(text, body);
+      const std::string table = sql_name.empty() ? std::string(name) : sql_name;
+      sql_name.clear();
+      out.uses.push_back({table, "", UseKind::kModelTable, code.LineOf(name_at),
+                          "Diesel table! " + table});
+      out.complete_tables.push_back(table);
+      ReadColumns(code, body + 1, body_close, table, out);
+      i = body_close + 1;
+    }
+  }
+}
+
+bool IsLowerIdentifier(std::string_view word) {
+  return !word.empty() && (word[0] == '_' || (word[0] >= 'a' && word[0] <= 'z'));
+}
+
+// The identifier ending just before `end` (empty when none does).
+std::string_view WordBefore(std::string_view text, std::size_t end) {
+  std::size_t begin = end;
+  while (begin > 0 && IsWordByte(static_cast<unsigned char>(text[begin - 1]))) --begin;
+  return text.substr(begin, end - begin);
+}
+
+// Paths in hand-written code: users::table, schema::users, users::dsl::{name, ...}, users::name.
+void ReadPaths(const CodeText& code, FileEvidence& out) {
+  const std::string_view text = code.code;
+  static const std::set<std::string_view> kTableItems{"table", "dsl", "all_columns", "columns",
+                                                      "star"};
+  struct Path {
+    std::string_view left, right;
+    std::size_t at;
+  };
+  std::vector<Path> paths;
+  for (std::size_t at = text.find("::"); at != std::string_view::npos;
+       at = text.find("::", at + 2)) {
+    const std::string_view left = WordBefore(text, at);
+    if (left.empty()) continue;
+    paths.push_back({left, Identifier(text, at + 2), at - left.size()});
+  }
+  // Which words the file uses as tables.
+  std::set<std::string> tables;
+  std::vector<std::pair<std::string, std::size_t>> table_uses;
+  const auto add_table = [&](std::string_view name, std::size_t at, std::string how) {
+    if (!IsLowerIdentifier(name) || name == "crate" || name == "self" || name == "super" ||
+        name == "diesel") {
+      return;
+    }
+    tables.emplace(name);
+    out.uses.push_back({std::string(name), "", UseKind::kModelTable, code.LineOf(at),
+                        std::move(how)});
+  };
+  for (const Path& path : paths) {
+    if (kTableItems.count(path.right) > 0) {
+      add_table(path.left, path.at,
+                "Diesel path " + std::string(path.left) + "::" + std::string(path.right));
+    } else if (path.left == "schema") {
+      const std::size_t after = path.at + path.left.size() + 2;
+      if (after < text.size() && text[after] == '{') {  // use crate::schema::{users, crates};
+        const std::size_t close = MatchingClose(text, after);
+        for (std::size_t i = after + 1; i < close;) {
+          const std::string_view word = WordAt(text, i);
+          if (word.empty()) {
+            ++i;
+            continue;
+          }
+          // Only the first segment of each item: schema::{users::dsl::*, crates}.
+          if (text[i - 1] != ':') add_table(word, i, "Diesel path schema::" + std::string(word));
+          i += word.size();
+        }
+      } else if (!path.right.empty()) {
+        add_table(path.right, path.at, "Diesel path schema::" + std::string(path.right));
+      }
+    }
+  }
+  // #[diesel(table_name = users)], #[table_name = "users"]
+  for (std::size_t at = text.find("table_name"); at != std::string_view::npos;
+       at = text.find("table_name", at + 10)) {
+    std::size_t i = at + 10;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i >= text.size() || text[i] != '=') continue;
+    i = SkipSpace(text, i + 1);
+    if (i < text.size() && text[i] == '"') ++i;
+    // A path: crate::schema::users names users.
+    std::string_view name = Identifier(text, i);
+    while (!name.empty() && text.substr(i + name.size(), 2) == "::") {
+      i += name.size() + 2;
+      name = Identifier(text, i);
+    }
+    add_table(name, at, "Diesel model of table " + std::string(name));
+  }
+  // users::name, users::dsl::name and users::dsl::{name, ...}, where users is a table here.
+  for (const Path& path : paths) {
+    if (tables.count(std::string(path.left)) == 0 || path.right.empty()) continue;
+    std::size_t after = path.at + path.left.size() + 2;
+    std::string_view right = path.right;
+    if (right == "dsl") {
+      after += 3;
+      if (text.substr(after, 2) != "::") continue;
+      after += 2;
+      if (after < text.size() && text[after] == '{') {
+        const std::size_t close = MatchingClose(text, after);
+        for (std::size_t i = after + 1; i < close;) {
+          const std::string_view word = Identifier(text, i);
+          if (word.empty()) {
+            ++i;
+            continue;
+          }
+          if (IsLowerIdentifier(word) && word != path.left && kTableItems.count(word) == 0) {
+            out.uses.push_back({std::string(path.left), std::string(word), UseKind::kModelColumn,
+                                code.LineOf(i),
+                                "Diesel path " + std::string(path.left) + "::dsl::" +
+                                    std::string(word)});
+          }
+          i += word.size();
+        }
+        continue;
+      }
+      right = Identifier(text, after);
+    }
+    if (!IsLowerIdentifier(right) || kTableItems.count(right) > 0 || right == path.left) continue;
+    out.uses.push_back({std::string(path.left), std::string(right), UseKind::kModelColumn,
+                        code.LineOf(path.at),
+                        "Diesel path " + std::string(path.left) + "::" + std::string(right)});
+  }
+}
+
+void Read(const CodeText& code, FileEvidence& out) {
+  ReadTableMacros(code, out);
+  if (code.code.find("diesel") != std::string::npos) ReadPaths(code, out);
+}
+
+constexpr EvidenceReader kReader{
+    .name = "diesel",
+    .what =
+        "Diesel: table! in schema.rs (generated or not) maps a table and every column it lists, "
+        "which the default select reads; #[diesel(table_name = x)] and the paths x::table, "
+        "x::dsl, schema::x, x::column",
+    .reads_generated = true,
+    .accepts = Accepts,
+    .read = Read,
+};
+
+}  // namespace
+PGSHIFT_REGISTER_EVIDENCE_READER(kReader);
+}  // namespace pgshift::rules::evidence
