@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "parser/source_text.h"
@@ -67,11 +68,12 @@ std::vector<Finding> Lint(const std::string& sql,
   return LintSource(parser::SourceText("m.sql", sql), settings).findings;
 }
 
-const Finding* Find(const std::vector<Finding>& findings, const std::string& rule) {
+// A copy: the findings are often a temporary that is gone by the time the test reads them.
+std::optional<Finding> Find(const std::vector<Finding>& findings, const std::string& rule) {
   for (const Finding& f : findings) {
-    if (f.rule == rule) return &f;
+    if (f.rule == rule) return f;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 constexpr const char* kPrelude = "SET lock_timeout = '2s';\n";
@@ -113,21 +115,21 @@ TEST(SchemaSnapshot, VarcharWideningIsQuietWhenTheOldTypeIsKnown) {
     const std::string sql =
         std::string(kPrelude) + "ALTER TABLE users ALTER COLUMN email TYPE " + type + ";\n";
     // Without the old type, the change may rewrite the table.
-    EXPECT_NE(Find(Lint(sql), "alter-column-type-rewrite"), nullptr) << type;
-    EXPECT_EQ(Find(Lint(sql, snapshot), "alter-column-type-rewrite"), nullptr) << type;
+    EXPECT_TRUE(Find(Lint(sql), "alter-column-type-rewrite").has_value()) << type;
+    EXPECT_FALSE(Find(Lint(sql, snapshot), "alter-column-type-rewrite").has_value()) << type;
   }
   // Narrowing still rewrites (and checks every row).
   const std::string narrower =
       std::string(kPrelude) + "ALTER TABLE users ALTER COLUMN email TYPE varchar(10);\n";
-  const Finding* finding = Find(Lint(narrower, snapshot), "alter-column-type-rewrite");
-  ASSERT_NE(finding, nullptr);
+  const std::optional<Finding> finding = Find(Lint(narrower, snapshot), "alter-column-type-rewrite");
+  ASSERT_TRUE(finding.has_value());
   EXPECT_EQ(finding->severity, Severity::kError);
 }
 
 TEST(SchemaSnapshot, LockOnASmallTableIsANoteWithTheEstimate) {
   const std::string sql = std::string(kPrelude) + "CREATE INDEX users_email_idx ON users (email);\n";
-  const Finding* small = Find(Lint(sql, Snapshot(Users(40))), "non-concurrent-index-creation");
-  ASSERT_NE(small, nullptr);
+  const std::optional<Finding> small = Find(Lint(sql, Snapshot(Users(40))), "non-concurrent-index-creation");
+  ASSERT_TRUE(small.has_value());
   EXPECT_EQ(small->severity, Severity::kInfo);
   EXPECT_NE(small->message.find("users ~40 rows"), std::string::npos) << small->message;
 
@@ -135,8 +137,8 @@ TEST(SchemaSnapshot, LockOnASmallTableIsANoteWithTheEstimate) {
   // as before.
   for (const auto& [rows, threshold] : std::vector<std::pair<std::int64_t, std::int64_t>>{
            {10000, 10000}, {250000, 10000}, {-1, 10000}, {40, 0}}) {
-    const Finding* f = Find(Lint(sql, Snapshot(Users(rows)), threshold), "non-concurrent-index-creation");
-    ASSERT_NE(f, nullptr);
+    const std::optional<Finding> f = Find(Lint(sql, Snapshot(Users(rows)), threshold), "non-concurrent-index-creation");
+    ASSERT_TRUE(f.has_value());
     EXPECT_EQ(f->severity, Severity::kError) << rows << " rows, threshold " << threshold;
     EXPECT_EQ(f->message.find("rows"), std::string::npos) << f->message;
   }
@@ -150,8 +152,8 @@ TEST(SchemaSnapshot, LockOnASmallTableIsANoteWithTheEstimate) {
 TEST(SchemaSnapshot, OnlySizeBoundFindingsBecomeNotes) {
   // A dropped column breaks the running application however small its table is.
   const std::string sql = std::string(kPrelude) + "ALTER TABLE users DROP COLUMN email;\n";
-  const Finding* drop = Find(Lint(sql, Snapshot(Users(40))), "drop-column");
-  ASSERT_NE(drop, nullptr);
+  const std::optional<Finding> drop = Find(Lint(sql, Snapshot(Users(40))), "drop-column");
+  ASSERT_TRUE(drop.has_value());
   EXPECT_EQ(drop->severity, Severity::kError);
   // A statement that also locks a large table is judged by it.
   Schema two = Users(40);
@@ -164,8 +166,8 @@ TEST(SchemaSnapshot, OnlySizeBoundFindingsBecomeNotes) {
   const std::string fk = std::string(kPrelude) +
                          "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (id) "
                          "REFERENCES users (id);\n";
-  const Finding* key = Find(Lint(fk, Snapshot(two)), "foreign-key-without-not-valid");
-  ASSERT_NE(key, nullptr);
+  const std::optional<Finding> key = Find(Lint(fk, Snapshot(two)), "foreign-key-without-not-valid");
+  ASSERT_TRUE(key.has_value());
   EXPECT_EQ(key->severity, Severity::kError);
 }
 
