@@ -65,6 +65,14 @@ bool AnyFileHasLine(const std::vector<std::string>& files, const FileSource& sou
   return false;
 }
 
+std::optional<std::string> RecogniseByLine(const std::vector<std::string>& files,
+                                           const FileSource& source,
+                                           const std::function<bool(std::string_view line)>& test,
+                                           std::string reason) {
+  if (!AnyFileHasLine(files, source, test)) return std::nullopt;
+  return reason;
+}
+
 std::optional<std::string> FindUpward(const std::string& directory, std::string_view name,
                                       const FileSource& source, int levels) {
   std::string dir = directory;
@@ -126,6 +134,22 @@ HistoryPlan PlanByVersion(const std::vector<std::string>& files,
     plan.rollbacks.push_back(std::move(rollback));
   }
   return plan;
+}
+
+HistoryPlan PlanByLeadingVersion(const std::vector<std::string>& files,
+                                 const VersionedNames& names) {
+  return PlanByVersion(files, [&names](const std::string& path) {
+    Classified c;
+    const std::string_view base = BaseName(path);
+    c.version = rules::LeadingVersion(base, "");
+    if (c.version.empty() || (names.needs_underscore && base.find('_') == std::string_view::npos)) {
+      c.reason = "not named " + std::string(names.expected);
+      return c;
+    }
+    const bool down = !names.down_suffix.empty() && base.ends_with(names.down_suffix);
+    c.kind = down ? Classified::kDown : Classified::kUp;
+    return c;
+  });
 }
 
 }  // namespace pgshift::project

@@ -33,6 +33,12 @@ struct Line {
 };
 std::vector<Line> Lines(std::string_view text);
 std::string_view TrimSpace(std::string_view text);
+// For a tool recognised by a marker line in its files: `reason` when one of `files` has such a
+// line (see AnyFileHasLine), else nothing.
+std::optional<std::string> RecogniseByLine(const std::vector<std::string>& files,
+                                           const FileSource& source,
+                                           const std::function<bool(std::string_view line)>& test,
+                                           std::string reason);
 // `name` found in `directory` or one of the `levels` directories above it: its path.
 std::optional<std::string> FindUpward(const std::string& directory, std::string_view name,
                                       const FileSource& source, int levels);
@@ -51,5 +57,15 @@ struct Classified {
 // places it after every up of a version not above its own.
 HistoryPlan PlanByVersion(const std::vector<std::string>& files,
                           const std::function<Classified(const std::string& path)>& classify);
+
+// How a tool that names its files `<version>_<name>.sql` tells a migration from another file.
+struct VersionedNames {
+  std::string_view expected;          // the naming, said of a file that does not follow it
+  bool needs_underscore = false;      // the version must be followed by `_<name>`
+  std::string_view down_suffix = {};  // a file whose name ends so is a down ("": no down files)
+};
+// PlanByVersion for such a tool: the version is the file name's leading number.
+HistoryPlan PlanByLeadingVersion(const std::vector<std::string>& files,
+                                 const VersionedNames& names);
 
 }  // namespace pgshift::project

@@ -49,21 +49,11 @@ class Dbmate : public MigrationTool {
     const auto up = [](std::string_view line) {
       return std::regex_search(line.begin(), line.end(), UpMarker());
     };
-    if (!AnyFileHasLine(List(root, source), source, up)) return std::nullopt;
-    return "files carry `-- migrate:up`";
+    return RecogniseByLine(List(root, source), source, up, "files carry `-- migrate:up`");
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {
-    return PlanByVersion(files, [](const std::string& path) {
-      Classified c;
-      c.version = rules::LeadingVersion(BaseName(path), "");
-      if (c.version.empty()) {
-        c.reason = "not named <version>_<name>.sql";
-        return c;
-      }
-      c.kind = Classified::kUp;
-      return c;
-    });
+    return PlanByLeadingVersion(files, {.expected = "<version>_<name>.sql"});
   }
 
   FileRun Describe(const std::string&, std::string_view text, const FileSource&) const override {

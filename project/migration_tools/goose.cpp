@@ -44,22 +44,12 @@ class Goose : public MigrationTool {
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
     const auto up = [](std::string_view line) { return Annotation(line) == "+goose Up"; };
-    if (!AnyFileHasLine(List(root, source), source, up)) return std::nullopt;
-    return "files carry `-- +goose Up`";
+    return RecogniseByLine(List(root, source), source, up, "files carry `-- +goose Up`");
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {
-    return PlanByVersion(files, [](const std::string& path) {
-      Classified c;
-      const std::string_view base = BaseName(path);
-      c.version = rules::LeadingVersion(base, "");
-      if (c.version.empty() || base.find('_') == std::string_view::npos) {
-        c.reason = "not named <version>_<name>.sql";
-        return c;
-      }
-      c.kind = Classified::kUp;
-      return c;
-    });
+    return PlanByLeadingVersion(files,
+                                {.expected = "<version>_<name>.sql", .needs_underscore = true});
   }
 
   FileRun Describe(const std::string&, std::string_view text, const FileSource&) const override {

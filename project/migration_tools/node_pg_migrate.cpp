@@ -50,21 +50,11 @@ class NodePgMigrate : public MigrationTool {
     const auto up = [](std::string_view line) {
       return std::regex_search(line.begin(), line.end(), UpMarker());
     };
-    if (!AnyFileHasLine(List(root, source), source, up)) return std::nullopt;
-    return "files carry `-- Up Migration`";
+    return RecogniseByLine(List(root, source), source, up, "files carry `-- Up Migration`");
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {
-    return PlanByVersion(files, [](const std::string& path) {
-      Classified c;
-      c.version = rules::LeadingVersion(BaseName(path), "");
-      if (c.version.empty()) {
-        c.reason = "not named <timestamp>_<name>.sql";
-        return c;
-      }
-      c.kind = Classified::kUp;
-      return c;
-    });
+    return PlanByLeadingVersion(files, {.expected = "<timestamp>_<name>.sql"});
   }
 
   FileRun Describe(const std::string&, std::string_view text, const FileSource&) const override {

@@ -54,17 +54,9 @@ class Sqlx : public MigrationTool {
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {
-    return PlanByVersion(files, [](const std::string& path) {
-      Classified c;
-      const std::string_view base = BaseName(path);
-      c.version = rules::LeadingVersion(base, "");
-      if (c.version.empty() || base.find('_') == std::string_view::npos) {
-        c.reason = "not named <version>_<description>.sql";
-        return c;
-      }
-      c.kind = base.ends_with(".down.sql") ? Classified::kDown : Classified::kUp;
-      return c;
-    });
+    return PlanByLeadingVersion(files, {.expected = "<version>_<description>.sql",
+                                        .needs_underscore = true,
+                                        .down_suffix = ".down.sql"});
   }
 
   FileRun Describe(const std::string& path, std::string_view text,
