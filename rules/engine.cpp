@@ -20,29 +20,34 @@ namespace pgshift::rules {
 namespace {
 
 // Where the list item starting at `begin` of `sql` ends: before the first comma or unmatched
-// closing parenthesis outside nested parentheses, after its last token. Scans at most a window
-// after `begin`, so that a table of thousands of columns costs no more per finding; the end of
-// the statement when the window holds no end (or does not scan).
+// closing parenthesis outside nested parentheses, after its last token. Scans a small window after
+// `begin` first, then a larger one, so that a table of thousands of columns costs little per
+// finding; the end of the statement when no window holds the end (or scans).
 std::size_t ItemEnd(std::string_view sql, std::size_t begin) {
-  constexpr std::size_t kWindow = 16 << 10;
-  const std::string_view rest = sql.substr(begin, kWindow);
-  const auto tokens = parser::ScanTokens(rest);
-  if (!tokens) return sql.size();
-  int depth = 0;
-  std::size_t end = 0;
-  for (const parser::Token& token : *tokens) {
-    if (token.kind == PG_QUERY__TOKEN__ASCII_40) {
-      ++depth;
-    } else if (token.kind == PG_QUERY__TOKEN__ASCII_41) {
-      if (depth-- == 0) return begin + end;
-    } else if (token.kind == PG_QUERY__TOKEN__ASCII_44 && depth == 0) {
-      return begin + end;
-    } else if (token.kind == PG_QUERY__TOKEN__ASCII_59) {
-      return begin + end;
+  for (const std::size_t window : {std::size_t{512}, std::size_t{16} << 10}) {
+    const std::string_view rest = sql.substr(begin, window);
+    const bool whole = rest.size() == sql.size() - begin;
+    const auto tokens = parser::ScanTokens(rest);
+    if (!tokens) {
+      if (whole) return sql.size();
+      continue;  // cut inside a string or a quoted name: a larger window
     }
-    end = token.end;
+    int depth = 0;
+    std::size_t end = 0;
+    for (const parser::Token& token : *tokens) {
+      if (token.kind == PG_QUERY__TOKEN__ASCII_40) {
+        ++depth;
+      } else if (token.kind == PG_QUERY__TOKEN__ASCII_41) {
+        if (depth-- == 0) return begin + end;
+      } else if ((token.kind == PG_QUERY__TOKEN__ASCII_44 && depth == 0) ||
+                 token.kind == PG_QUERY__TOKEN__ASCII_59) {
+        return begin + end;
+      }
+      end = token.end;
+    }
+    if (whole) return begin + end;
   }
-  return rest.size() < sql.size() - begin ? sql.size() : begin + end;
+  return sql.size();
 }
 
 struct PendingFinding {
