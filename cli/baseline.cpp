@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <fstream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <tuple>
@@ -77,6 +78,8 @@ std::string PositionIn(std::string_view text, std::size_t offset) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
+}  // namespace
+
 std::string FingerprintIn(std::string_view text, const parser::SplitResult& split,
                           const parser::Span& span) {
   for (const parser::RawStatement& statement : split.statements) {
@@ -92,8 +95,6 @@ std::string FingerprintIn(std::string_view text, const parser::SplitResult& spli
   if (line_end == std::string_view::npos) line_end = text.size();
   return Hash(Normalized(text, {line_begin, line_end}, {}));
 }
-
-}  // namespace
 
 std::string Fingerprint(std::string_view text, const parser::Span& span) {
   return FingerprintIn(text, parser::SplitStatements(text), span);
@@ -168,12 +169,16 @@ std::variant<std::vector<BaselineEntry>, std::string> ReadBaseline(
 
 std::size_t ApplyBaseline(std::vector<LintedFile>& files,
                           const std::vector<BaselineEntry>& baseline,
-                          const std::filesystem::path& baseline_file) {
+                          const std::filesystem::path& baseline_file,
+                          std::vector<BaselineEntry>* stale) {
   std::map<Key, std::size_t> accepted;
   for (const BaselineEntry& e : baseline) ++accepted[{e.rule, e.file, e.fingerprint}];
   std::size_t removed = 0;
+  std::set<std::string> linted;  // relative to the baseline, as its entries name files
   for (LintedFile& file : files) {
     const std::string relative = RelativeTo(file.report.path, baseline_file);
+    // An unreadable file has no findings to compare: its entries are not known to be stale.
+    if (!file.report.unreadable) linted.insert(relative);
     const parser::SplitResult split = parser::SplitStatements(file.source.text());
     std::erase_if(file.report.findings, [&](const rules::Finding& finding) {
       auto it = accepted.find(
@@ -183,6 +188,16 @@ std::size_t ApplyBaseline(std::vector<LintedFile>& files,
       ++removed;
       return true;
     });
+  }
+  if (stale != nullptr) {
+    stale->clear();
+    for (const BaselineEntry& e : baseline) {
+      if (linted.count(e.file) == 0) continue;
+      auto it = accepted.find({e.rule, e.file, e.fingerprint});
+      if (it == accepted.end() || it->second == 0) continue;
+      --it->second;  // one left-over count, one stale entry
+      stale->push_back(e);
+    }
   }
   return removed;
 }

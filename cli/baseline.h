@@ -28,6 +28,9 @@ struct BaselineEntry {
 
 // A fingerprint of the statement of `text` that holds `span` (of the line, outside statements).
 std::string Fingerprint(std::string_view text, const parser::Span& span);
+// The same with the statements of `text` split once, for many findings of one file.
+std::string FingerprintIn(std::string_view text, const parser::SplitResult& split,
+                          const parser::Span& span);
 
 std::vector<BaselineEntry> BaselineOf(const std::vector<LintedFile>& files,
                                       const std::filesystem::path& baseline_file);
@@ -37,9 +40,12 @@ std::string BaselineJson(const std::vector<BaselineEntry>& entries);
 std::variant<std::vector<BaselineEntry>, std::string> ReadBaseline(
     const std::filesystem::path& baseline_file);
 
-// Removes the findings the baseline holds; returns how many it removed.
+// Removes the findings the baseline holds; returns how many it removed. With `stale`, sets it to
+// the entries about the files linted that matched no finding: fixed, or their statement changed
+// (entries about files not linted this time say nothing either way).
 std::size_t ApplyBaseline(std::vector<LintedFile>& files,
                           const std::vector<BaselineEntry>& baseline,
-                          const std::filesystem::path& baseline_file);
+                          const std::filesystem::path& baseline_file,
+                          std::vector<BaselineEntry>* stale = nullptr);
 
 }  // namespace pgshift::cli

@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "project/recognition.h"
+#include "rules/closest_name.h"
 #include "rules/rule.h"
 
 namespace pgshift::cli {
@@ -18,122 +19,137 @@ std::string At(const std::string& path, const toml::source_region& where) {
   return path + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
 }
 
+// Every problem found in one file, in the order found: a user fixes them all in one go.
+using Errors = std::vector<std::string>;
+
 // Walks one table, rejecting keys it does not know.
 class TableReader {
  public:
-  TableReader(const toml::table& table, const std::string& path, std::string prefix)
-      : table_(table), path_(path), prefix_(std::move(prefix)) {}
+  TableReader(const toml::table& table, const std::string& path, std::string prefix, Errors& errors)
+      : table_(table), path_(path), prefix_(std::move(prefix)), errors_(errors) {}
 
-  std::optional<ConfigError> RejectUnknown(std::initializer_list<std::string_view> known) const {
+  void RejectUnknown(std::initializer_list<std::string_view> known) const {
+    std::vector<std::string> names;  // full keys, as the message names them
+    for (const std::string_view name : known) names.push_back(prefix_ + std::string(name));
     for (const auto& [key, node] : table_) {
       if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
-        return ConfigError{At(path_, key.source()) + ": unknown key `" + prefix_ +
-                           std::string(key.str()) + "`"};
+        const std::string full = prefix_ + std::string(key.str());
+        errors_.push_back(At(path_, key.source()) + ": unknown key `" + full + "`" +
+                          rules::DidYouMean(full, names));
       }
     }
-    return std::nullopt;
   }
 
-  ConfigError Bad(std::string_view key, const std::string& what) const {
+  void Bad(std::string_view key, const std::string& what) const {
     const toml::node* node = table_.get(key);
-    return ConfigError{At(path_, node->source()) + ": `" + prefix_ + std::string(key) + "` " + what};
+    errors_.push_back(At(path_, node->source()) + ": `" + prefix_ + std::string(key) + "` " + what);
+  }
+  void BadAt(const toml::source_region& where, const std::string& what) const {
+    errors_.push_back(At(path_, where) + ": " + what);
   }
 
   // A list of strings (paths, globs) under `key`, if present.
-  std::optional<ConfigError> Strings(std::string_view key, std::vector<std::string>& out) const {
+  void Strings(std::string_view key, std::vector<std::string>& out) const {
     const toml::node* node = table_.get(key);
-    if (node == nullptr) return std::nullopt;
+    if (node == nullptr) return;
     const toml::array* array = node->as_array();
     if (array == nullptr) return Bad(key, "must be a list of strings");
     out.clear();
     for (const toml::node& item : *array) {
       const auto value = item.value<std::string>();
       if (!value || value->empty()) {
-        return ConfigError{At(path_, item.source()) + ": `" + prefix_ + std::string(key) +
-                           "` must hold non-empty strings"};
+        BadAt(item.source(), "`" + prefix_ + std::string(key) + "` must hold non-empty strings");
+        continue;
       }
       out.push_back(*value);
     }
-    return std::nullopt;
   }
 
-  std::optional<ConfigError> StringList(std::string_view key, std::set<std::string>& out,
-                                        bool must_be_rule) const {
+  void RuleList(std::string_view key, std::set<std::string>& out) const {
     const toml::node* node = table_.get(key);
-    if (node == nullptr) return std::nullopt;
+    if (node == nullptr) return;
     const toml::array* array = node->as_array();
     if (array == nullptr) return Bad(key, "must be a list of rule ids");
     for (const toml::node& item : *array) {
       const auto value = item.value<std::string>();
-      if (!value) return ConfigError{At(path_, item.source()) + ": `" + prefix_ + std::string(key) + "` must hold strings"};
-      if (must_be_rule && rules::FindRule(*value) == nullptr) {
-        return ConfigError{At(path_, item.source()) + ": `" + prefix_ + std::string(key) +
-                           "` names `" + *value + "`, which is no rule (see `pgshift rules`)"};
+      if (!value) {
+        BadAt(item.source(), "`" + prefix_ + std::string(key) + "` must hold strings");
+      } else if (rules::FindRule(*value) == nullptr) {
+        BadAt(item.source(), "`" + prefix_ + std::string(key) + "` names `" + *value +
+                                 "`, which is no rule" + rules::DidYouMean(*value, rules::RuleIds()) +
+                                 " (see `pgshift rules`)");
+      } else {
+        out.insert(*value);
       }
-      out.insert(*value);
     }
-    return std::nullopt;
   }
 
  private:
   const toml::table& table_;
   const std::string& path_;
   std::string prefix_;
+  Errors& errors_;
 };
 
-std::optional<ConfigError> ReadRules(const toml::table& table, const std::string& path,
-                                     rules::LintSettings& lint) {
-  TableReader reader(table, path, "rules.");
-  if (auto error = reader.RejectUnknown({"disable", "enable", "severity"})) return error;
-  if (auto error = reader.StringList("disable", lint.disabled, true)) return error;
-  if (auto error = reader.StringList("enable", lint.enabled, true)) return error;
+void ReadRules(const toml::table& table, const std::string& path, rules::LintSettings& lint,
+               Errors& errors) {
+  TableReader reader(table, path, "rules.", errors);
+  reader.RejectUnknown({"disable", "enable", "severity"});
+  reader.RuleList("disable", lint.disabled);
+  reader.RuleList("enable", lint.enabled);
   if (const toml::node* node = table.get("severity")) {
     const toml::table* severities = node->as_table();
-    if (severities == nullptr) return reader.Bad("severity", "must be a table of rule = \"error|warning|info\"");
+    if (severities == nullptr) {
+      return reader.Bad("severity", "must be a table of rule = \"error|warning|info\"");
+    }
     for (const auto& [key, value] : *severities) {
       const std::string id(key.str());
       if (rules::FindRule(id) == nullptr) {
-        return ConfigError{At(path, key.source()) + ": `rules.severity." + id +
-                           "` names no rule (see `pgshift rules`)"};
+        reader.BadAt(key.source(), "`rules.severity." + id + "` names no rule" +
+                                       rules::DidYouMean(id, rules::RuleIds()) +
+                                       " (see `pgshift rules`)");
+        continue;
       }
       const auto text = value.value<std::string>();
       const auto severity = text ? rules::ParseSeverity(*text) : std::nullopt;
       if (!severity) {
-        return ConfigError{At(path, value.source()) + ": `rules.severity." + id +
-                           "` must be \"error\", \"warning\" or \"info\""};
+        reader.BadAt(value.source(),
+                     "`rules.severity." + id + "` must be \"error\", \"warning\" or \"info\"");
+        continue;
       }
       lint.severity[id] = *severity;
     }
   }
-  return std::nullopt;
 }
 
 // A [section] that must be a table, read by `read` when present.
 template <class Read>
-std::optional<ConfigError> ReadSection(const toml::table& root, const TableReader& reader,
-                                       std::string_view key, const Read& read) {
+void ReadSection(const toml::table& root, const TableReader& reader, std::string_view key,
+                 const Read& read) {
   const toml::node* node = root.get(key);
-  if (node == nullptr) return std::nullopt;
+  if (node == nullptr) return;
   if (!node->is_table()) return reader.Bad(key, "must be a table");
-  return read(*node->as_table());
+  read(*node->as_table());
 }
 
-std::optional<ConfigError> ReadHistory(const toml::table& table, const std::string& path,
-                                       HistoryConfig& history) {
-  TableReader reader(table, path, "history.");
-  if (auto error = reader.RejectUnknown({"replay", "order", "roots", "exclude", "tool"})) {
-    return error;
-  }
+void ReadHistory(const toml::table& table, const std::string& path, HistoryConfig& history,
+                 Errors& errors) {
+  TableReader reader(table, path, "history.", errors);
+  reader.RejectUnknown({"replay", "order", "roots", "exclude", "tool"});
   if (const toml::node* node = table.get("tool")) {
     const auto value = node->value<std::string>();
     if (!value || (*value != "none" && project::FindTool(*value) == nullptr)) {
-      return reader.Bad("tool", "must name a migration tool: " + project::ToolNames());
+      reader.Bad("tool", "must name a migration tool: " + project::ToolNames());
+    } else {
+      history.tool = *value;
     }
-    history.tool = *value;
   }
   if (const toml::node* node = table.get("replay")) {
-    if (!node->is_boolean()) return reader.Bad("replay", "must be true or false");
-    history.replay = node->as_boolean()->get();
+    if (!node->is_boolean()) {
+      reader.Bad("replay", "must be true or false");
+    } else {
+      history.replay = node->as_boolean()->get();
+    }
   }
   if (const toml::node* node = table.get("order")) {
     const auto value = node->value<std::string>();
@@ -142,52 +158,50 @@ std::optional<ConfigError> ReadHistory(const toml::table& table, const std::stri
     } else if (value == "name") {
       history.order = rules::MigrationOrderStyle::kName;
     } else {
-      return reader.Bad("order", "must be \"auto\" or \"name\"");
+      reader.Bad("order", "must be \"auto\" or \"name\"");
     }
   }
-  if (auto error = reader.Strings("roots", history.roots)) return error;
-  return reader.Strings("exclude", history.exclude);
+  reader.Strings("roots", history.roots);
+  reader.Strings("exclude", history.exclude);
 }
 
-std::optional<ConfigError> ReadLint(const toml::table& table, const std::string& path,
-                                    rules::LintSettings& lint) {
-  TableReader reader(table, path, "lint.");
-  if (auto error = reader.RejectUnknown({"small_table_rows"})) return error;
+void ReadLint(const toml::table& table, const std::string& path, rules::LintSettings& lint,
+              Errors& errors) {
+  TableReader reader(table, path, "lint.", errors);
+  reader.RejectUnknown({"small_table_rows"});
   if (const toml::node* node = table.get("small_table_rows")) {
     const auto rows = node->value_exact<int64_t>();
-    if (!rows || *rows < 0) return reader.Bad("small_table_rows", "must be a whole number of rows, 0 or more");
+    if (!rows || *rows < 0) {
+      return reader.Bad("small_table_rows", "must be a whole number of rows, 0 or more");
+    }
     lint.small_table_rows = *rows;
   }
-  return std::nullopt;
 }
 
-std::optional<ConfigError> ReadRelease(const toml::table& table, const std::string& path,
-                                       ReleaseConfig& release) {
-  TableReader reader(table, path, "release.");
-  if (auto error = reader.RejectUnknown({"migrations", "code", "exclude"})) return error;
-  if (auto error = reader.Strings("migrations", release.migrations)) return error;
-  if (auto error = reader.Strings("code", release.code)) return error;
-  return reader.Strings("exclude", release.exclude);
+void ReadRelease(const toml::table& table, const std::string& path, ReleaseConfig& release,
+                 Errors& errors) {
+  TableReader reader(table, path, "release.", errors);
+  reader.RejectUnknown({"migrations", "code", "exclude"});
+  reader.Strings("migrations", release.migrations);
+  reader.Strings("code", release.code);
+  reader.Strings("exclude", release.exclude);
 }
 
-std::optional<ConfigError> ReadPhases(const toml::table& table, const std::string& path,
-                                      PhaseGlobs& phases) {
-  TableReader reader(table, path, "phases.");
-  if (auto error = reader.RejectUnknown({"expand", "backfill", "switch", "contract"})) return error;
+void ReadPhases(const toml::table& table, const std::string& path, PhaseGlobs& phases,
+                Errors& errors) {
+  TableReader reader(table, path, "phases.", errors);
+  reader.RejectUnknown({"expand", "backfill", "switch", "contract"});
   for (const auto& [key, node] : table) {
-    if (auto error = reader.Strings(key.str(), phases[*rules::ParsePhase(key.str())])) return error;
+    if (const auto phase = rules::ParsePhase(key.str())) reader.Strings(key.str(), phases[*phase]);
   }
-  return std::nullopt;
 }
 
-std::optional<ConfigError> ReadRunner(const toml::table& table, const std::string& path,
-                                      Config& config) {
-  TableReader reader(table, path, "runner.");
-  if (auto error = reader.RejectUnknown({"lock_timeout", "statement_timeout",
-                                         "idle_in_transaction_timeout", "retries", "retry_delay",
-                                         "batch_size", "batch_time", "throttle", "journal"})) {
-    return error;
-  }
+void ReadRunner(const toml::table& table, const std::string& path, Config& config,
+                Errors& errors) {
+  TableReader reader(table, path, "runner.", errors);
+  reader.RejectUnknown({"lock_timeout", "statement_timeout", "idle_in_transaction_timeout",
+                        "retries", "retry_delay", "batch_size", "batch_time", "throttle",
+                        "journal"});
   runner::RunSettings& settings = config.runner;
   const std::pair<std::string_view, runner::Millis*> durations[] = {
       {"lock_timeout", &settings.lock_timeout},
@@ -201,27 +215,36 @@ std::optional<ConfigError> ReadRunner(const toml::table& table, const std::strin
     if (node == nullptr) continue;
     const auto text = node->value<std::string>();
     const auto duration = text ? runner::ParseDuration(*text) : std::nullopt;
-    if (!duration) return reader.Bad(key, "must be a duration such as \"500ms\", \"1s\" or \"2min\", up to 24 days");
+    if (!duration) {
+      reader.Bad(key, "must be a duration such as \"500ms\", \"1s\" or \"2min\", up to 24 days");
+      continue;
+    }
     *target = *duration;
   }
   if (const toml::node* node = table.get("retries")) {
     const auto value = node->value_exact<int64_t>();
-    if (!value || *value < 0 || *value > 100) return reader.Bad("retries", "must be a whole number from 0 to 100");
-    settings.retries = static_cast<int>(*value);
+    if (!value || *value < 0 || *value > 100) {
+      reader.Bad("retries", "must be a whole number from 0 to 100");
+    } else {
+      settings.retries = static_cast<int>(*value);
+    }
   }
   if (const toml::node* node = table.get("batch_size")) {
     const auto value = node->value_exact<int64_t>();
     if (!value || *value < 1 || *value > 10000000) {
-      return reader.Bad("batch_size", "must be a whole number from 1 to 10000000");
+      reader.Bad("batch_size", "must be a whole number from 1 to 10000000");
+    } else {
+      settings.batch_size = static_cast<long>(*value);
     }
-    settings.batch_size = static_cast<long>(*value);
   }
   if (const toml::node* node = table.get("journal")) {
     const auto value = node->value<std::string>();
-    if (!value || value->empty()) return reader.Bad("journal", "must be a file path");
-    config.journal = *value;
+    if (!value || value->empty()) {
+      reader.Bad("journal", "must be a file path");
+    } else {
+      config.journal = *value;
+    }
   }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -270,36 +293,41 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
   }
   Config config;
   config.path = path;
-  TableReader reader(root, path, "");
-  if (auto error = reader.RejectUnknown(
-          {"pg_version", "transactions", "max_memory", "rules", "lint", "runner", "history",
-           "release", "phases", "baseline"})) {
-    return *error;
-  }
+  Errors errors;
+  TableReader reader(root, path, "", errors);
+  reader.RejectUnknown({"pg_version", "transactions", "max_memory", "rules", "lint", "runner",
+                        "history", "release", "phases", "baseline"});
 
   if (const toml::node* node = root.get("pg_version")) {
     const auto version = node->value_exact<int64_t>();
     if (!version || *version < 10 || *version > 18) {
-      return reader.Bad("pg_version", "must be a server major version from 10 to 18");
+      reader.Bad("pg_version", "must be a server major version from 10 to 18");
+    } else {
+      config.lint.pg_version = static_cast<int>(*version);
     }
-    config.lint.pg_version = static_cast<int>(*version);
   }
   if (const toml::node* node = root.get("max_memory")) {
     const auto text = node->value<std::string>();
     const auto size = text ? ParseSize(*text) : std::nullopt;
     if (!size || *size < kMinMaxMemory) {
-      return reader.Bad("max_memory", "must be a size of at least 64MiB, such as \"2GiB\"");
+      reader.Bad("max_memory", "must be a size of at least 64MiB, such as \"2GiB\"");
+    } else {
+      config.lint.max_memory = *size;
     }
-    config.lint.max_memory = *size;
   }
   if (const toml::node* node = root.get("baseline")) {
     const auto value = node->value<std::string>();
-    if (!value || value->empty()) return reader.Bad("baseline", "must be a file path");
-    // Relative to the pgshift.toml, so that the hook finds it from any working directory.
-    config.baseline = (std::filesystem::path(path).parent_path() / *value).lexically_normal().string();
+    if (!value || value->empty()) {
+      reader.Bad("baseline", "must be a file path");
+    } else {
+      // Relative to the pgshift.toml, so that the hook finds it from any working directory.
+      config.baseline =
+          (std::filesystem::path(path).parent_path() / *value).lexically_normal().string();
+    }
   }
   if (const toml::node* node = root.get("transactions")) {
     const auto value = node->value<std::string>();
+    config.lint.transactions_set = true;
     if (value == "none") {
       config.lint.transactions = rules::TransactionWrapping::kNone;
     } else if (value == "per-file") {
@@ -307,37 +335,25 @@ ConfigResult ParseConfig(std::string_view text, const std::string& path) {
     } else if (value == "per-statement") {
       config.lint.transactions = rules::TransactionWrapping::kPerStatement;
     } else {
-      return reader.Bad("transactions", "must be \"none\", \"per-file\" or \"per-statement\"");
+      reader.Bad("transactions", "must be \"none\", \"per-file\" or \"per-statement\"");
     }
-    config.lint.transactions_set = true;
   }
-  if (const toml::node* node = root.get("rules")) {
-    if (!node->is_table()) return reader.Bad("rules", "must be a table");
-    if (auto error = ReadRules(*node->as_table(), path, config.lint)) return *error;
-  }
-  if (auto error = ReadSection(root, reader, "lint", [&](const toml::table& t) {
-        return ReadLint(t, path, config.lint);
-      })) {
-    return *error;
-  }
-  if (auto error = ReadSection(root, reader, "history", [&](const toml::table& t) {
-        return ReadHistory(t, path, config.history);
-      })) {
-    return *error;
-  }
-  if (auto error = ReadSection(root, reader, "release", [&](const toml::table& t) {
-        return ReadRelease(t, path, config.release);
-      })) {
-    return *error;
-  }
-  if (auto error = ReadSection(root, reader, "phases", [&](const toml::table& t) {
-        return ReadPhases(t, path, config.phases);
-      })) {
-    return *error;
-  }
-  if (const toml::node* node = root.get("runner")) {
-    if (!node->is_table()) return reader.Bad("runner", "must be a table");
-    if (auto error = ReadRunner(*node->as_table(), path, config)) return *error;
+  ReadSection(root, reader, "rules",
+              [&](const toml::table& t) { ReadRules(t, path, config.lint, errors); });
+  ReadSection(root, reader, "lint",
+              [&](const toml::table& t) { ReadLint(t, path, config.lint, errors); });
+  ReadSection(root, reader, "history",
+              [&](const toml::table& t) { ReadHistory(t, path, config.history, errors); });
+  ReadSection(root, reader, "release",
+              [&](const toml::table& t) { ReadRelease(t, path, config.release, errors); });
+  ReadSection(root, reader, "phases",
+              [&](const toml::table& t) { ReadPhases(t, path, config.phases, errors); });
+  ReadSection(root, reader, "runner",
+              [&](const toml::table& t) { ReadRunner(t, path, config, errors); });
+  if (!errors.empty()) {
+    std::string message;
+    for (const std::string& error : errors) message += (message.empty() ? "" : "\n") + error;
+    return ConfigError{std::move(message)};
   }
   return config;
 }

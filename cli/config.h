@@ -23,7 +23,8 @@
 //   batch_size = 1000               # first backfill batch
 //   journal = "/var/lib/pgshift/journal.db"
 //
-// Unknown keys and bad values are errors naming the file, line, column and key.
+// Unknown keys and bad values are errors naming the file, line, column and key, all of them in
+// one run.
 #pragma once
 
 #include <filesystem>
@@ -50,7 +51,9 @@ struct Config {
 };
 
 struct ConfigError {
-  std::string message;  // "pgshift.toml:3:1: unknown key `rulez`"
+  // Every problem in the file, one a line: "pgshift.toml:3:1: unknown key `rulez` (did you mean
+  // `rules`?)".
+  std::string message;
 };
 
 using ConfigResult = std::variant<Config, ConfigError>;

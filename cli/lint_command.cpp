@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "cli/baseline.h"
@@ -18,6 +19,9 @@
 #include "cli/lint_inputs.h"
 #include "cli/lint_scope.h"
 #include "cli/render/renderer.h"
+#include "cli/render/report_paths.h"
+#include "rules/closest_name.h"
+#include "rules/rule.h"
 #include "rules/snapshot/schema.h"
 
 namespace pgshift::cli {
@@ -45,6 +49,8 @@ struct LintOptions {
   std::string write_baseline;  // `pgshift baseline`: write them instead of a report
   bool fix = false;            // --fix: apply the exact rewrites in place
   std::string schema;          // --schema: a snapshot from `pgshift snapshot`
+  std::vector<std::string> only_rules;     // --rule: run these rules and no other
+  std::vector<std::string> exclude_rules;  // --exclude-rule: do not run these
 };
 
 bool UseColour(const LintOptions& options) {
@@ -52,6 +58,8 @@ bool UseColour(const LintOptions& options) {
   if (options.color == "never" || !options.output.empty()) return false;
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && *no_color != '\0') return false;
+  const char* term = std::getenv("TERM");  // a terminal that cannot show colour says so
+  if (term != nullptr && std::string_view(term) == "dumb") return false;
   return isatty(STDOUT_FILENO) == 1;
 }
 
@@ -117,6 +125,16 @@ int RunLint(const LintOptions& options) {
     return ToInt(ExitCode::kUsage);
   }
 
+  for (const auto* names : {&options.only_rules, &options.exclude_rules}) {
+    for (const std::string& name : *names) {
+      if (rules::FindRule(name) != nullptr) continue;
+      std::cerr << "pgshift lint: " << (names == &options.only_rules ? "--rule" : "--exclude-rule")
+                << " names `" << name << "`, which is no rule"
+                << rules::DidYouMean(name, rules::RuleIds()) << " (see `pgshift rules`)\n";
+      return ToInt(ExitCode::kUsage);
+    }
+  }
+
   std::optional<std::size_t> max_memory;
   if (!options.max_memory.empty()) {
     max_memory = ParseSize(options.max_memory);
@@ -138,6 +156,12 @@ int RunLint(const LintOptions& options) {
 
   InputsResult collected = CollectInputs(options.paths, options.stdin_filename);
   for (const std::string& error : collected.errors) std::cerr << "pgshift lint: " << error << '\n';
+  if (!collected.without_sql.empty()) {
+    for (const std::string& path : collected.without_sql) {
+      std::cerr << "pgshift lint: " << path << ": holds no .sql file\n";
+    }
+    return ToInt(ExitCode::kUsage);
+  }
   if (options.fix && std::any_of(collected.inputs.begin(), collected.inputs.end(),
                                  [](const LintInput& in) { return in.from_stdin; })) {
     std::cerr << "pgshift lint: --fix rewrites files in place and cannot read standard input\n";
@@ -149,13 +173,16 @@ int RunLint(const LintOptions& options) {
                                                  : std::optional<std::filesystem::path>(options.config));
   std::vector<rules::LintSettings> settings;
   std::vector<const Config*> configs;
+  std::vector<const ConfigError*> config_errors;  // every bad configuration, each once
   for (const LintInput& input : collected.inputs) {
     const std::filesystem::path directory =
         input.from_stdin ? std::filesystem::current_path() : input.path.parent_path();
     const ConfigResult& config = resolver.For(directory.empty() ? "." : directory);
     if (const auto* error = std::get_if<ConfigError>(&config)) {
-      std::cerr << "pgshift: " << error->message << '\n';
-      return ToInt(ExitCode::kUsage);
+      if (std::find(config_errors.begin(), config_errors.end(), error) == config_errors.end()) {
+        config_errors.push_back(error);
+      }
+      continue;
     }
     configs.push_back(&std::get<Config>(config));
     rules::LintSettings lint = std::get<Config>(config).lint;
@@ -166,7 +193,29 @@ int RunLint(const LintOptions& options) {
     if (!options.transactions.empty()) lint.transactions_set = true;
     if (max_memory) lint.max_memory = *max_memory;
     lint.schema = schema;
+    for (const std::string& rule : options.exclude_rules) lint.disabled.insert(rule);
+    if (!options.only_rules.empty()) {
+      for (const std::string& rule : rules::RuleIds()) {
+        const bool chosen = std::find(options.only_rules.begin(), options.only_rules.end(),
+                                      rule) != options.only_rules.end();
+        if (chosen) {
+          lint.enabled.insert(rule);  // opt-in rules too: naming one asks for it
+          lint.disabled.erase(rule);
+        } else {
+          lint.disabled.insert(rule);
+        }
+      }
+      // --exclude-rule wins over --rule.
+      for (const std::string& rule : options.exclude_rules) lint.disabled.insert(rule);
+    }
     settings.push_back(std::move(lint));
+  }
+  if (!config_errors.empty()) {
+    for (const ConfigError* error : config_errors) {
+      std::istringstream lines(error->message);
+      for (std::string line; std::getline(lines, line);) std::cerr << "pgshift: " << line << '\n';
+    }
+    return ToInt(ExitCode::kUsage);
   }
 
   auto scoped = ScopeLint({options.release, options.changed_files, options.changed_since, options.paths},
@@ -201,13 +250,14 @@ int RunLint(const LintOptions& options) {
   }
   // Lints, then hides what the baseline accepts (accepted findings are not fixed either).
   std::size_t hidden = 0;
+  std::vector<BaselineEntry> stale;  // accepted findings that are gone
   bool first_run = true;  // the second run after --fix has nothing new to say of tools
   const auto lint = [&] {
     std::vector<LintedFile> linted =
         LintWithHistory(collected.inputs, settings, configs, scope, !options.no_history,
                         options.jobs, first_run ? &scope.notes : nullptr);
     first_run = false;
-    if (accepted) hidden = ApplyBaseline(linted, *accepted, baseline_path);
+    if (accepted) hidden = ApplyBaseline(linted, *accepted, baseline_path, &stale);
     return linted;
   };
   std::vector<LintedFile> files = lint();
@@ -217,6 +267,22 @@ int RunLint(const LintOptions& options) {
   if (accepted) {
     scope.notes.push_back("baseline " + baseline_path + ": " + std::to_string(hidden) +
                           " accepted finding(s) not shown");
+  }
+  // A rule left out on the command line finds nothing; its entries are not stale for that.
+  std::erase_if(stale, [&](const BaselineEntry& entry) {
+    const auto named = [&](const std::vector<std::string>& list) {
+      return std::find(list.begin(), list.end(), entry.rule) != list.end();
+    };
+    return named(options.exclude_rules) || (!options.only_rules.empty() && !named(options.only_rules));
+  });
+  if (!stale.empty()) {
+    scope.warnings.push_back("baseline " + baseline_path + ": " + std::to_string(stale.size()) +
+                             " accepted finding(s) no longer occur; write it again with "
+                             "`pgshift baseline` to drop them:");
+    for (const BaselineEntry& entry : stale) {
+      scope.warnings.push_back("  " + entry.file + ":" + std::to_string(entry.line) + ": [" +
+                               entry.rule + "] " + entry.message);
+    }
   }
   for (const std::string& warning : scope.warnings) std::cerr << "pgshift lint: warning: " << warning << '\n';
   if (options.verbose) {
@@ -233,7 +299,10 @@ int RunLint(const LintOptions& options) {
     }
   }
   std::ostream& out = options.output.empty() ? std::cout : file_out;
-  Render(*format, files, {UseColour(options), options.verbose}, out);
+  RenderOptions render{UseColour(options), options.verbose, {}};
+  // Code scanning and GitLab place findings by repository-relative paths.
+  if (*format == Format::kSarif || *format == Format::kGitlab) render.root = ReportRoot();
+  Render(*format, files, render, out);
   out.flush();
 
   bool unreadable = !collected.errors.empty() || !written;
@@ -282,6 +351,10 @@ void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& opti
   command->add_option("--schema", options->schema,
                       "A schema snapshot (`pgshift snapshot`): judge against the database's real "
                       "types, and treat size-bound findings on its small tables as notes");
+  command->add_option("--rule", options->only_rules,
+                      "Run only this rule (repeatable; opt-in rules included)");
+  command->add_option("--exclude-rule", options->exclude_rules,
+                      "Do not run this rule (repeatable; wins over --rule and pgshift.toml)");
   command->add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per core)");
   command->add_option("--max-memory", options->max_memory,
                       "What linting one file may hold, e.g. 4GiB (default 2GiB, or the config's); "
@@ -296,8 +369,10 @@ void AddLintCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<LintOptions>();
   CLI::App* lint = app.add_subcommand("lint", "Check migration SQL for statements that lock, rewrite or break production");
   AddInputOptions(lint, options);
-  lint->add_option("--format", options->format, "Output: text, json, sarif, github or gitlab")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab"}))
+  lint->add_option("--format", options->format,
+                   "Output: text, compact (one line a finding: file:line:col: severity[rule] "
+                   "message), json, sarif, github or gitlab")
+      ->check(CLI::IsMember({"text", "compact", "json", "sarif", "github", "gitlab"}))
       ->capture_default_str();
   lint->add_option("--fail-on", options->fail_on,
                    "Exit 1 when a finding has this severity or higher: error, warning, info, never")
@@ -315,7 +390,8 @@ void AddLintCommand(CLI::App& app, int& exit_code) {
                  "NOT VALID plus a later VALIDATE), then report what is left");
   lint->footer(
       "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error\n"
-      "(a --schema snapshot that cannot be read or used included),\n"
+      "(a --schema snapshot that cannot be read or used, or a directory holding no .sql file,\n"
+      "included),\n"
       "3 an input could not be read (takes precedence over 1).");
   lint->callback([options, &exit_code] { exit_code = RunLint(*options); });
 }

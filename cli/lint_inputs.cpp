@@ -42,6 +42,7 @@ InputsResult CollectInputs(const std::vector<std::string>& paths, const std::str
       if (it->is_regular_file() && path.extension() == ".sql") found.push_back(path);
     }
     if (error) result.errors.push_back(arg + ": " + error.message());
+    if (!error && found.empty()) result.without_sql.push_back(arg);
     std::sort(found.begin(), found.end());
     for (fs::path& path : found) result.inputs.push_back({std::move(path), false});
   }

@@ -16,6 +16,9 @@ struct LintInput {
 struct InputsResult {
   std::vector<LintInput> inputs;
   std::vector<std::string> errors;  // paths that do not exist or cannot be listed
+  // Directories given that hold no .sql file: a mistyped path or a wrong working directory, not
+  // a clean result.
+  std::vector<std::string> without_sql;
 };
 
 InputsResult CollectInputs(const std::vector<std::string>& paths, const std::string& stdin_name);

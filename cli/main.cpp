@@ -1,10 +1,14 @@
 // pgshift: a schema-migration safety tool for PostgreSQL. This file only wires subcommands.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/build_info.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
+#include "rules/closest_name.h"
 
 int main(int argc, char** argv) {
   using namespace pgshift::cli;
@@ -26,6 +30,17 @@ int main(int argc, char** argv) {
   AddSandboxCommand(app, exit_code);
   AddTraceCommand(app, exit_code);
   AddSnapshotCommand(app, exit_code);
+  // A mistyped command: name the nearest one rather than CLI11's "not expected".
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
+    const std::string typed = argv[1];
+    if (std::find(names.begin(), names.end(), typed) == names.end()) {
+      std::cerr << "pgshift: unknown command `" << typed << "`"
+                << pgshift::rules::DidYouMean(typed, names) << "; see pgshift --help\n";
+      return ToInt(ExitCode::kUsage);
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

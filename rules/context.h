@@ -53,6 +53,10 @@ struct Report {
   std::size_t statement = 0;
   std::optional<parser::Span> span;  // when set, the exact bytes in the file (engine use)
   std::vector<Edit> fix;  // an exact rewrite that removes the hazard, if there is one
+  // The report is about the list item at `location` (a column definition, a constraint): its
+  // span ends where the item does (the next comma or closing parenthesis outside nested ones),
+  // not at the end of the statement, so that editors and annotations mark the column itself.
+  bool whole_item = false;
 };
 
 class Reporter {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "rules/squawk_rules.h"
+
 namespace pgshift::rules {
 namespace {
 
@@ -36,6 +38,10 @@ std::vector<Suppression> FindSuppressions(const parser::ParsedFile& file) {
     Suppression suppression;
     if (ConsumePrefix(body, "pgshift-ignore-file")) {
       suppression.whole_file = true;
+    } else if (ConsumePrefix(body, "squawk-ignore-file")) {
+      suppression.whole_file = suppression.from_squawk = true;
+    } else if (ConsumePrefix(body, "squawk-ignore")) {
+      suppression.from_squawk = true;
     } else if (!ConsumePrefix(body, "pgshift-ignore")) {
       continue;
     }
@@ -43,12 +49,28 @@ std::vector<Suppression> FindSuppressions(const parser::ParsedFile& file) {
     const std::size_t colon = body.find(':');
     std::string_view ids = colon == std::string_view::npos ? body : body.substr(0, colon);
     if (colon != std::string_view::npos) suppression.reason = std::string(Trim(body.substr(colon + 1)));
+    std::vector<std::string_view> named;
     while (!ids.empty()) {
       const std::size_t comma = ids.find(',');
       const std::string_view id = Trim(ids.substr(0, comma));
-      if (!id.empty()) suppression.rules.emplace_back(id);
+      if (!id.empty()) named.push_back(id);
       if (comma == std::string_view::npos) break;
       ids.remove_prefix(comma + 1);
+    }
+    if (!suppression.from_squawk) {
+      for (const std::string_view id : named) suppression.rules.emplace_back(id);
+    } else if (named.empty()) {
+      suppression.rules.emplace_back("all");  // Squawk: no names ignores every rule
+    } else {
+      for (const std::string_view id : named) {
+        for (const std::string_view rule : PgshiftRulesForSquawk(id)) {
+          if (std::find(suppression.rules.begin(), suppression.rules.end(), rule) ==
+              suppression.rules.end()) {
+            suppression.rules.emplace_back(rule);
+          }
+        }
+      }
+      if (suppression.rules.empty()) continue;  // nothing pgshift reports
     }
     suppression.comment = comment.span;
     if (!suppression.whole_file) {

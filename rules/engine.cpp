@@ -6,16 +6,49 @@
 
 #include "parser/large_stack.h"
 #include "parser/parsed_file.h"
+#include "parser/tokens.h"
 #include "rules/analysis/file_facts.h"
 #include "rules/analysis/lock_hazard_rules.h"
 #include "rules/analysis/lock_model.h"
 #include "rules/analysis/small_tables.h"
+#include "rules/closest_name.h"
 #include "rules/directives.h"
 #include "rules/rule.h"
 #include "rules/snapshot/schema.h"
 
 namespace pgshift::rules {
 namespace {
+
+// Where the list item starting at `begin` of `sql` ends: before the first comma or unmatched
+// closing parenthesis outside nested parentheses, after its last token. Scans a small window after
+// `begin` first, then a larger one, so that a table of thousands of columns costs little per
+// finding; the end of the statement when no window holds the end (or scans).
+std::size_t ItemEnd(std::string_view sql, std::size_t begin) {
+  for (const std::size_t window : {std::size_t{512}, std::size_t{16} << 10}) {
+    const std::string_view rest = sql.substr(begin, window);
+    const bool whole = rest.size() == sql.size() - begin;
+    const auto tokens = parser::ScanTokens(rest);
+    if (!tokens) {
+      if (whole) return sql.size();
+      continue;  // cut inside a string or a quoted name: a larger window
+    }
+    int depth = 0;
+    std::size_t end = 0;
+    for (const parser::Token& token : *tokens) {
+      if (token.kind == PG_QUERY__TOKEN__ASCII_40) {
+        ++depth;
+      } else if (token.kind == PG_QUERY__TOKEN__ASCII_41) {
+        if (depth-- == 0) return begin + end;
+      } else if ((token.kind == PG_QUERY__TOKEN__ASCII_44 && depth == 0) ||
+                 token.kind == PG_QUERY__TOKEN__ASCII_59) {
+        return begin + end;
+      }
+      end = token.end;
+    }
+    if (whole) return begin + end;
+  }
+  return sql.size();
+}
 
 struct PendingFinding {
   std::string rule;
@@ -48,6 +81,10 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
         static_cast<std::size_t>(pending.report.location) < statement->text.size()) {
       // Through the statement's offsets: a nested statement's text is not always the file's.
       finding.span.begin = statement->FileOffset(pending.report.location);
+      if (pending.report.whole_item) {
+        const std::size_t end = ItemEnd(statement->text, pending.report.location);
+        finding.span.end = std::max(finding.span.begin, statement->FileOffset(end));
+      }
     }
   }
   finding.start = source.PositionOf(finding.span.begin);
@@ -112,6 +149,15 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
   for (const Suppression& suppression : FindSuppressions(file)) {
     const std::string directive =
         suppression.whole_file ? "pgshift-ignore-file" : "pgshift-ignore";
+    if (suppression.from_squawk) {
+      for (const std::string& rule : suppression.rules) {
+        if (rule == "all" || RuleEnabled(rule, settings)) {
+          targets.Suppress(
+              suppression.whole_file ? SuppressionTargets::kWholeFile : suppression.statement, rule);
+        }
+      }
+      continue;
+    }
     if (suppression.reason.empty()) {
       report("suppression-missing-reason", suppression.comment,
              directive + " gives no reason",
@@ -124,7 +170,7 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
     for (const std::string& rule : suppression.rules) {
       if (rule != "all" && FindRule(rule) == nullptr) {
         report("unused-suppression", suppression.comment,
-               directive + " names `" + rule + "`, which is no rule",
+               directive + " names `" + rule + "`, which is no rule" + DidYouMean(rule, RuleIds()),
                "Check the rule id with `pgshift rules`.");
         continue;
       }

@@ -57,10 +57,14 @@ void RenderGithub(const std::vector<LintedFile>& files, std::ostream& out) {
       std::string body = f.message;
       if (!f.lock.empty()) body += "\nLock: " + f.lock;
       if (!f.help.empty()) body += "\n" + f.help;
+      // GitHub takes columns only for an annotation on one line.
+      const bool one_line = f.end.line == f.start.line;
       out << "::" << Command(f.severity) << " file=" << EscapeProperty(f.file)
-          << ",line=" << f.start.line << ",col=" << f.start.column << ",endLine=" << f.end.line
-          << ",endColumn=" << f.end.column << ",title=" << EscapeProperty("pgshift " + f.rule)
-          << "::" << EscapeData(body) << '\n';
+          << ",line=" << f.start.line;
+      if (one_line) out << ",col=" << f.start.column;
+      out << ",endLine=" << f.end.line;
+      if (one_line) out << ",endColumn=" << f.end.column;
+      out << ",title=" << EscapeProperty("pgshift " + f.rule) << "::" << EscapeData(body) << '\n';
     }
   }
 }

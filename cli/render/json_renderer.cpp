@@ -142,6 +142,7 @@ void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
       json.Raw(first ? "[\n    {" : ",\n    {");
       first = false;
       json.Key(3, "column").Number(f.start.column).Raw(",");
+      json.Key(3, "docs").String(RuleDocUrl(f.rule)).Raw(",");
       json.Key(3, "end_column").Number(f.end.column).Raw(",");
       json.Key(3, "end_line").Number(f.end.line).Raw(",");
       json.Key(3, "file").String(f.file).Raw(",");

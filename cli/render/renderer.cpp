@@ -25,8 +25,15 @@ Totals CountTotals(const std::vector<LintedFile>& files) {
   return totals;
 }
 
+std::string RuleDocUrl(std::string_view rule) {
+  // docs/rules.md gives each rule a `## rule-id` heading, which is its anchor.
+  return "https://github.com/pgshift/pgshift/blob/v" PGSHIFT_VERSION "/docs/rules.md#" +
+         std::string(rule);
+}
+
 std::optional<Format> ParseFormat(std::string_view name) {
   if (name == "text") return Format::kText;
+  if (name == "compact") return Format::kCompact;
   if (name == "json") return Format::kJson;
   if (name == "sarif") return Format::kSarif;
   if (name == "github") return Format::kGithub;
@@ -39,14 +46,16 @@ void Render(Format format, const std::vector<LintedFile>& files, const RenderOpt
   switch (format) {
     case Format::kText:
       return RenderText(files, options, out);
+    case Format::kCompact:
+      return RenderCompact(files, out);
     case Format::kJson:
       return RenderJson(files, out);
     case Format::kSarif:
-      return RenderSarif(files, out);
+      return RenderSarif(files, options, out);
     case Format::kGithub:
       return RenderGithub(files, out);
     case Format::kGitlab:
-      return RenderGitlab(files, out);
+      return RenderGitlab(files, options, out);
   }
 }
 

@@ -1,6 +1,7 @@
 // Output formats for lint results. One renderer per file; this header is their common entry.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <ostream>
 #include <string_view>
@@ -16,11 +17,13 @@ struct LintedFile {
   rules::FileReport report;
 };
 
-enum class Format { kText, kJson, kSarif, kGithub, kGitlab };
+enum class Format { kText, kCompact, kJson, kSarif, kGithub, kGitlab };
 
 struct RenderOptions {
   bool color = false;
   bool verbose = false;
+  // What SARIF and GitLab paths are relative to (report_paths.h); empty: the paths as given.
+  std::filesystem::path root;
 };
 
 struct Totals {
@@ -34,13 +37,20 @@ struct Totals {
 Totals CountTotals(const std::vector<LintedFile>& files);
 
 std::optional<Format> ParseFormat(std::string_view name);
+
+// Where a rule is documented: its section of docs/rules.md, at the release this binary is.
+std::string RuleDocUrl(std::string_view rule);
+
 void Render(Format format, const std::vector<LintedFile>& files, const RenderOptions& options,
             std::ostream& out);
 
 void RenderText(const std::vector<LintedFile>& files, const RenderOptions& options, std::ostream& out);
+void RenderCompact(const std::vector<LintedFile>& files, std::ostream& out);
 void RenderJson(const std::vector<LintedFile>& files, std::ostream& out);
-void RenderSarif(const std::vector<LintedFile>& files, std::ostream& out);
+void RenderSarif(const std::vector<LintedFile>& files, const RenderOptions& options,
+                 std::ostream& out);
 void RenderGithub(const std::vector<LintedFile>& files, std::ostream& out);
-void RenderGitlab(const std::vector<LintedFile>& files, std::ostream& out);
+void RenderGitlab(const std::vector<LintedFile>& files, const RenderOptions& options,
+                  std::ostream& out);
 
 }  // namespace pgshift::cli

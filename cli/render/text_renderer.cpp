@@ -103,6 +103,7 @@ void RenderFinding(const LintedFile& file, const rules::Finding& f, const Palett
   out << '\n';
   if (!f.lock.empty()) Indented(out, gutter, "lock", f.lock, p);
   if (!f.help.empty()) Indented(out, gutter, "help", f.help, p);
+  Indented(out, gutter, "docs", RuleDocUrl(f.rule), p);
   out << '\n';
 }
 

@@ -65,7 +65,7 @@ void Constraint(const StatementContext& ctx, Reporter& report, const parser::Qua
         "ADD CONSTRAINT ... EXCLUDE on " + t + " builds its index under ACCESS EXCLUSIVE",
         "EXCLUDE has no concurrent form: add it while the table is small, or in a maintenance "
         "window with a lock_timeout, or enforce the rule in the application until then.",
-        LockText(ctx, table), location);
+        LockText(ctx, table), location).whole_item = true;
     return;
   }
   const bool using_index = c.indexname != nullptr && *c.indexname != '\0';
@@ -81,7 +81,7 @@ void Constraint(const StatementContext& ctx, Reporter& report, const parser::Qua
             "its columns NOT NULL",
         "Prove the columns NOT NULL first with a CHECK (col IS NOT NULL) added NOT VALID and "
         "validated in a separate transaction; then USING INDEX is instant (PostgreSQL 12+).",
-        LockText(ctx, table), location);
+        LockText(ctx, table), location).whole_item = true;
     return;
   }
   if (columns.empty()) columns = parser::StringList(c.keys, c.n_keys);
@@ -95,7 +95,7 @@ void Constraint(const StatementContext& ctx, Reporter& report, const parser::Qua
   report.Add(
       std::string(primary ? "ADD PRIMARY KEY" : "ADD UNIQUE") + " on " + t +
           " builds its index under ACCESS EXCLUSIVE, blocking reads and writes for the build",
-      SafeSequence(ctx, table, columns, primary, name, add_column), LockText(ctx, table), location);
+      SafeSequence(ctx, table, columns, primary, name, add_column), LockText(ctx, table), location).whole_item = true;
 }
 
 void Check(const StatementContext& ctx, Reporter& report) {

@@ -28,7 +28,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
                    column.type.ToString() + ": values are padded with blanks",
                "Use text (with a CHECK when the length matters): " + c + " text CHECK (length(" +
                    c + ") <= " + std::to_string(length) + ")",
-               {}, column.location);
+               {}, column.location).whole_item = true;
   });
 }
 

@@ -32,6 +32,7 @@ void CheckConstraint(const StatementContext& ctx, Reporter& report,
   Report& r = report.Add(
       "Adding a CHECK constraint on " + t + " validates every row under ACCESS EXCLUSIVE",
       std::move(advice.help), LockText(ctx, table), c.location);
+  r.whole_item = true;
   r.fix = std::move(advice.fix);
 }
 
@@ -52,7 +53,7 @@ void InlineCheck(const StatementContext& ctx, Reporter& report, const parser::Qu
           t + " ADD COLUMN " + col + " " + parser::TypeSpecOf(column.type_name).ToString() +
           ";\n  ALTER TABLE " + t + " ADD CONSTRAINT " + name + " " + expression +
           " NOT VALID;\n  ALTER TABLE " + t + " VALIDATE CONSTRAINT " + name + ";",
-      LockText(ctx, table), location);
+      LockText(ctx, table), location).whole_item = true;
 }
 
 void Check(const StatementContext& ctx, Reporter& report) {

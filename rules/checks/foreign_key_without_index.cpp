@@ -89,7 +89,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
                    (live ? "CREATE INDEX CONCURRENTLY " : "CREATE INDEX ") +
                    QuoteIdent(name.substr(0, 59) + "_idx") + " ON " + table.ToString() + " (" +
                    columns + ");",
-               {}, key.constraint->location);
+               {}, key.constraint->location).whole_item = true;
   }
 }
 

@@ -39,6 +39,7 @@ void AddForeignKey(const StatementContext& ctx, Reporter& report,
       report.Add("Adding a foreign key on " + t + " validates every row while blocking writes to " +
                      t + " and " + parser::NameOf(c.pktable).ToString(),
                  std::move(advice.help), LockText(ctx, table), c.location);
+  r.whole_item = true;
   r.fix = std::move(advice.fix);
 }
 
@@ -66,7 +67,7 @@ void AddColumnReferences(const StatementContext& ctx, Reporter& report,
           " NOT VALID;\n"
           "  ALTER TABLE " +
           t + " VALIDATE CONSTRAINT " + name + ";",
-      LockText(ctx, table), c.location);
+      LockText(ctx, table), c.location).whole_item = true;
 }
 
 void Check(const StatementContext& ctx, Reporter& report) {

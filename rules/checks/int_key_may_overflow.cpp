@@ -105,7 +105,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
       const std::string target = parser::NameOf(fk->pktable).ToString();
       report.Add(where + " is " + column.type.ToString() + " but references a bigint key of " +
                      target + ": it overflows once that key passes " + limit,
-                 fix + " REFERENCES " + target, {}, column.location);
+                 fix + " REFERENCES " + target, {}, column.location).whole_item = true;
       return;
     }
     const bool generated = column.type.name.find("serial") != std::string::npos ||
@@ -119,7 +119,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
                fix + (generated ? " GENERATED ALWAYS AS IDENTITY" : "") +
                    (primary ? " PRIMARY KEY" : "") +
                    " (widening it later rewrites the table under ACCESS EXCLUSIVE)",
-               {}, column.location);
+               {}, column.location).whole_item = true;
   });
 }
 

@@ -28,7 +28,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
                    column.type.ToString() + ": it cannot be compared, grouped or GIN-indexed",
                "Use jsonb unless the exact input text must be kept: " + QuoteIdent(column.name) +
                    " " + better.ToString(),
-               {}, column.location);
+               {}, column.location).whole_item = true;
   });
 }
 

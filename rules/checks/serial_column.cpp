@@ -29,7 +29,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
                    ": an identity column ties its sequence to the column",
                "Use an identity column (BY DEFAULT if code inserts explicit values): " +
                    QuoteIdent(column.name) + " bigint GENERATED ALWAYS AS IDENTITY",
-               {}, column.location);
+               {}, column.location).whole_item = true;
   });
 }
 

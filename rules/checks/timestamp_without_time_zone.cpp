@@ -29,7 +29,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     report.Add(column.table.ToString() + "." + std::string(column.name) +
                    " is timestamp without time zone: its values name no instant",
                "Use timestamptz: " + QuoteIdent(column.name) + " " + better.ToString(), {},
-               column.location);
+               column.location).whole_item = true;
   });
 }
 

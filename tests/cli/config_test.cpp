@@ -29,7 +29,7 @@ TEST(Config, ReadsEveryKey) {
 
 TEST(Config, UnknownKeysNameFileLineAndKey) {
   EXPECT_EQ(ErrorOf(ParseConfig("pg_version = 15\nrulez = 1\n", "a/pgshift.toml")),
-            "a/pgshift.toml:2:1: unknown key `rulez`");
+            "a/pgshift.toml:2:1: unknown key `rulez` (did you mean `rules`?)");
   EXPECT_EQ(ErrorOf(ParseConfig("[rules]\nskip = []\n", "p.toml")), "p.toml:2:1: unknown key `rules.skip`");
 }
 
@@ -99,7 +99,7 @@ TEST(Config, ReleaseDefaultsExcludeDocumentation) {
 
 TEST(Config, UnknownAndBadHistoryKeysNameFileLineAndKey) {
   EXPECT_EQ(ErrorOf(ParseConfig("[release]\ncodes = []\n", "p.toml")),
-            "p.toml:2:1: unknown key `release.codes`");
+            "p.toml:2:1: unknown key `release.codes` (did you mean `release.code`?)");
   EXPECT_EQ(ErrorOf(ParseConfig("[phases]\ncleanup = []\n", "p.toml")),
             "p.toml:2:1: unknown key `phases.cleanup`");
   EXPECT_EQ(ErrorOf(ParseConfig("[history]\nreplay = \"yes\"\n", "p.toml")),

@@ -34,6 +34,7 @@ std::string Reference(const std::vector<LintedFile>& files) {
                           {"file", f.file},
                           {"line", f.start.line},
                           {"column", f.start.column},
+                          {"docs", RuleDocUrl(f.rule)},
                           {"end_line", f.end.line},
                           {"end_column", f.end.column},
                           {"fix", fix}});
