@@ -36,7 +36,9 @@ class RollbackLint : public ::testing::Test {
     args.insert(args.end(), {"--format", "json"});
     const ProcessResult r = RunPgshift(args, {.cwd = dir_.string()});
     std::vector<std::string> out;
-    for (const auto& f : nlohmann::json::parse(r.out)["findings"]) {
+    const nlohmann::json report = nlohmann::json::parse(r.out);
+    for (const auto& f : report["findings"]) {
+      if (f["severity"] == "info") continue;
       out.push_back(fs::path(f["file"].get<std::string>()).filename().string() + ":" +
                     std::to_string(f["line"].get<int>()) + " " + f["rule"].get<std::string>());
     }
@@ -90,9 +92,11 @@ TEST_F(RollbackLint, ADownFileIsQuietOnWhatItsUpAddedAndJudgesWhatExistedBefore)
 TEST_F(RollbackLint, AGooseDownSectionIsQuietOnWhatItsUpSectionAdded) {
   Write("db/00001_users.sql", std::string("-- +goose Up\n") + kBefore);
   Write("db/00002_more.sql", std::string("-- +goose Up\n") + kUp + "-- +goose Down\n" + kDown);
-  // The down section starts at line 9.
+  // The up section's type change is reported; the down section starts at line 9.
   EXPECT_EQ(Findings({"db/00002_more.sql"}),
-            (std::vector<std::string>{"00002_more.sql:12 missing-lock-timeout",
+            (std::vector<std::string>{"00002_more.sql:7 alter-column-type-rewrite",
+                                      "00002_more.sql:7 incompatible-type-change",
+                                      "00002_more.sql:12 missing-lock-timeout",
                                       "00002_more.sql:13 alter-column-type-rewrite",
                                       "00002_more.sql:14 drop-column"}));
 }
@@ -106,8 +110,10 @@ TEST_F(RollbackLint, DropIfExistsOfWhatTheHistoryDroppedIsQuiet) {
   Write("db/000003_again.up.sql",
         "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN IF EXISTS email;\n"
         "DROP TABLE IF EXISTS old_audit;\nDROP INDEX IF EXISTS users_email_idx;\n");
-  EXPECT_EQ(Findings({"db"}), (std::vector<std::string>{"000002_drop.up.sql:2 drop-column",
-                                                        "000002_drop.up.sql:3 drop-table"}));
+  EXPECT_EQ(Findings({"db"}),
+            (std::vector<std::string>{"000002_drop.up.sql:2 drop-column",
+                                      "000002_drop.up.sql:3 drop-table",
+                                      "000002_drop.up.sql:3 exclusive-lock-on-multiple-tables"}));
 }
 
 }  // namespace
