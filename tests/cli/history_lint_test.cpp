@@ -110,9 +110,12 @@ TEST_F(HistoryLint, DieselFoldersWithDownFilesCheckedButNotReplayed) {
                        "/" + fs::path(f["file"].get<std::string>()).filename().string() + " " +
                        f["rule"].get<std::string>() + ": " + f["lock"].get<std::string>());
   }
-  // A down file is judged against the schema its up file left: dropping the table or the index
-  // its up file created is quiet; diesel runs up.sql in a transaction, where CONCURRENTLY fails.
+  // A down file is judged against the schema its up file left: the index's table is known.
+  // Dropping the table its up file created is no contract change; diesel runs up.sql in a
+  // transaction, where CONCURRENTLY fails.
   EXPECT_EQ(findings, (std::vector<std::string>{
+                          "2019-03-01-000000_index/down.sql non-concurrent-index-drop: takes ACCESS "
+                          "EXCLUSIVE on events, blocking reads and writes",
                           "2019-03-01-000000_index/up.sql concurrent-index-on-partitioned-table: "
                           "takes SHARE UPDATE EXCLUSIVE on events, blocking other schema changes and "
                           "VACUUM, not reads or writes; scans the table",
@@ -143,12 +146,16 @@ TEST_F(HistoryLint, UpDownPairsAndDownSectionsInOneFile) {
   Write("dbmate/20240102000000_index.sql", std::string("-- migrate:up\n") + kConcurrentIndex +
                                                "\n-- migrate:down\nDROP INDEX events_at_idx;\n");
   const ProcessResult r = Lint({"dbmate", "--format", "json"});
-  // Dropping the table or the index its up section created is quiet; dbmate runs each file in
+  // Dropping the table its up section created is no contract change; dbmate runs each file in
   // a transaction, where CONCURRENTLY fails.
   EXPECT_EQ(Rules(r), (std::vector<std::string>{"concurrent-index-on-partitioned-table",
-                                                "concurrently-in-transaction"}))
+                                                "concurrently-in-transaction",
+                                                "non-concurrent-index-drop"}))
       << r.out;
-  EXPECT_EQ(Findings(r)[0]["line"], 2);
+  const nlohmann::json findings = Findings(r);
+  EXPECT_EQ(findings[0]["line"], 2);
+  EXPECT_EQ(findings[2]["line"], 5);
+  EXPECT_NE(findings[2]["lock"].get<std::string>().find("on events"), std::string::npos);
 }
 
 TEST_F(HistoryLint, ConfiguredRootsHoldSubfolders) {
