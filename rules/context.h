@@ -39,6 +39,13 @@ struct StatementContext {
   bool AlreadyDropped(const PgQuery__DropStmt& drop, const parser::QualifiedName& name) const {
     return drop.missing_ok && catalog.WasDropped(name);
   }
+  // The column a `DROP COLUMN IF EXISTS` of `table` names, when the history (or this file)
+  // already dropped it: nothing is dropped.
+  bool ColumnAlreadyDropped(const PgQuery__AlterTableCmd& cmd,
+                            const parser::QualifiedName& table) const {
+    const CatalogTable* known = cmd.missing_ok ? catalog.FindTable(table) : nullptr;
+    return known != nullptr && known->WasColumnDropped(parser::Str(cmd.name));
+  }
   // The strongest lock this statement takes on a table that existed before the file, or null.
   const TableLock* LockOnExistingTable() const;
   int pg_version() const { return settings.pg_version; }

@@ -331,18 +331,17 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
       facts.dropped_tables.emplace_back(i, parser::NameOfList(parser::StringList(object->list)));
     }
   }
-  // The history replayed, else the schema snapshot, else nothing known.
-  Catalog catalog = history != nullptr        ? *history
-                    : settings.schema != nullptr ? settings.schema->catalog
-                                                 : Catalog();
+  // A rollback is judged against the schema its up migration left, with what that up added
+  // marked new (LintSettings::rollback_of); else the history replayed, else the schema snapshot,
+  // else nothing known.
+  Catalog catalog = settings.rollback_of != nullptr ? *settings.rollback_of
+                    : history != nullptr           ? *history
+                    : settings.schema != nullptr   ? settings.schema->catalog
+                                                   : Catalog();
   if (settings.schema != nullptr) {
     report.notes.push_back(source.path() + ": judged against the schema snapshot " +
                            settings.schema->path);
   }
-  // A rollback's contract changes are judged against what its up migration added (see
-  // LintSettings::rollback_of); the statements apply to both catalogs.
-  std::optional<Catalog> rollback_of;
-  if (settings.rollback_of != nullptr) rollback_of = *settings.rollback_of;
 
   std::vector<const RuleDefinition*> rules;
   for (const RuleDefinition& rule : AllRules()) {
@@ -356,11 +355,9 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
     // Locks on a table the file drops later are judged at the drop, like those on a new table.
     for (TableLock& lock : facts.locks[i]) lock.new_table |= facts.DroppedLater(i, lock.table);
     const StatementContext context{file, facts, settings, i, catalog};
-    const StatementContext contract_context{file, facts, settings, i,
-                                            rollback_of ? *rollback_of : catalog};
     for (const RuleDefinition* rule : rules) {
       Reporter reporter(i);
-      rule->check(rule->doc->contract_change ? contract_context : context, reporter);
+      rule->check(context, reporter);
       for (Report& r : reporter.reports()) {
         PendingFinding finding{std::string(rule->doc->id), std::move(r)};
         MarkSmallTable(finding, facts, settings);
@@ -371,7 +368,6 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
       }
     }
     catalog.Apply(node, /*is_new=*/true);
-    if (rollback_of) rollback_of->Apply(node, /*is_new=*/true);
   }
   if (after != nullptr) *after = std::move(catalog);
 

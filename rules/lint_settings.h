@@ -38,8 +38,10 @@ struct LintSettings {
   std::string migration_tool;
   std::string tool_opt_out;
   // For a down migration: the schema its up migration left, with what that up migration added
-  // marked new. Contract-change rules (drops, renames) judge the rollback against it, so that
-  // undoing what the up migration added is quiet; every other rule judges the deployed schema.
+  // marked new (and the types its columns had before the up changed them). Every rule judges the
+  // rollback against it, not against the history: its locks count on what existed before the
+  // up, and undoing what the up added (dropping what it created, restoring a type it changed)
+  // is quiet. Null when the up migration is not known: then the deployed schema is used.
   std::shared_ptr<const Catalog> rollback_of;
   std::set<std::string> enabled;   // rules turned on beyond the defaults
   std::set<std::string> disabled;  // rules turned off

@@ -233,11 +233,16 @@ void Catalog::MarkAllReleased() {
   // Only what is new is changed, so that the tables stay shared with the catalog copied from.
   for (CopyOnWrite<CatalogTable>& table : tables_) {
     if (!table->is_new && std::none_of(table->columns.begin(), table->columns.end(),
-                                       [](const CatalogColumn& c) { return c.is_new; })) {
+                                       [](const CatalogColumn& c) {
+                                         return c.is_new || c.released_type.has_value();
+                                       })) {
       continue;
     }
     table.Mutable().is_new = false;
-    for (CatalogColumn& column : table.Mutable().columns) column.is_new = false;
+    for (CatalogColumn& column : table.Mutable().columns) {
+      column.is_new = false;
+      column.released_type.reset();
+    }
   }
   for (CopyOnWrite<CatalogIndex>& index : indexes_) {
     if (index->is_new) index.Mutable().is_new = false;

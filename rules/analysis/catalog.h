@@ -22,6 +22,9 @@ struct CatalogColumn {
   bool not_null = false;
   bool has_default = false;
   bool is_new = false;  // added in the file being checked: no deployed code knows it
+  // The type deployed code knows, when the file being checked changed it: a later change back
+  // to it restores what that code reads.
+  std::optional<parser::TypeSpec> released_type;
 };
 
 enum class ConstraintKind { kCheck, kForeignKey, kUnique, kPrimaryKey, kExclusion, kOther };
@@ -55,6 +58,7 @@ struct CatalogTable {
   // Known only from ALTER statements: its CREATE was never seen, so what it lacks is unknown.
   bool partial = false;
   parser::QualifiedName partition_of;  // the parent, for a partition (PARTITION OF, ATTACH)
+  std::vector<std::string> dropped_columns;  // dropped and not added again, in drop order
 
   const CatalogColumn* FindColumn(std::string_view column) const;
   CatalogColumn* FindColumn(std::string_view column);
@@ -65,6 +69,9 @@ struct CatalogTable {
   const CatalogConstraint* FindConstraint(std::string_view name) const;
   // Whether `column` is known and was added in the file being checked.
   bool IsNewColumn(std::string_view column) const;
+  // Whether an applied DROP COLUMN removed `column` and nothing has added it again: a later
+  // `DROP COLUMN IF EXISTS` of it finds nothing and changes nothing.
+  bool WasColumnDropped(std::string_view column) const;
 
   // Positions in `columns` by name, so that a table with thousands of columns is not searched
   // column by column. Whoever changes `columns` calls ReindexColumns (with `rebuild` after an

@@ -76,6 +76,7 @@ CatalogColumn ColumnFrom(const PgQuery__ColumnDef& def, bool is_new) {
 }
 
 void AddColumn(CatalogTable& table, const PgQuery__ColumnDef& def, bool is_new) {
+  std::erase(table.dropped_columns, std::string(Str(def.colname)));
   table.columns.push_back(ColumnFrom(def, is_new));
   for (std::size_t i = 0; i < def.n_constraints; ++i) {
     const Node* node = def.constraints[i];
@@ -216,12 +217,34 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
         }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-        std::erase_if(table->columns, [&](const CatalogColumn& c) { return c.name == name; });
-        table->ReindexColumns(true);
+        if (column != nullptr) {
+          std::erase_if(table->columns, [&](const CatalogColumn& c) { return c.name == name; });
+          table->ReindexColumns(true);
+        }
+        // The indexes and the table's own constraints on the column go with it.
+        std::erase_if(indexes_, [&](const auto& x) {
+          if (!x->table.Matches(table->name) ||
+              std::find(x->columns.begin(), x->columns.end(), name) == x->columns.end()) {
+            return false;
+          }
+          dropped_.push_back({x->table.schema, x->name});
+          return true;
+        });
+        std::erase_if(table->constraints, [&](const CatalogConstraint& c) {
+          return std::find(c.columns.begin(), c.columns.end(), name) != c.columns.end();
+        });
+        // Gone after the statement, whether or not the catalog knew it.
+        if (std::find(table->dropped_columns.begin(), table->dropped_columns.end(), name) ==
+            table->dropped_columns.end()) {
+          table->dropped_columns.emplace_back(name);
+        }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
         if (column != nullptr && cmd.def != nullptr &&
             cmd.def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+          if (is_new && !column->is_new && !column->released_type) {
+            column->released_type = column->type;
+          }
           column->type = parser::TypeSpecOf(cmd.def->column_def->type_name);
         }
         break;

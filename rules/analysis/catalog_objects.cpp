@@ -96,6 +96,12 @@ bool CatalogTable::IsNewColumn(std::string_view column) const {
   return known != nullptr && known->is_new;
 }
 
+bool CatalogTable::WasColumnDropped(std::string_view column) const {
+  return FindColumn(column) == nullptr &&
+         std::find(dropped_columns.begin(), dropped_columns.end(), column) !=
+             dropped_columns.end();
+}
+
 bool CatalogTable::HasValidatedNotNullCheck(std::string_view column) const {
   return std::any_of(constraints.begin(), constraints.end(), [&](const CatalogConstraint& c) {
     return c.kind == ConstraintKind::kCheck && c.validated && c.not_null_column == column;

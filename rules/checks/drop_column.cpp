@@ -17,9 +17,12 @@ constexpr RuleDoc kDoc{
         "the moment the column is gone, and rolling the code back fails too; with CASCADE the "
         "views, indexes and constraints that use the column go with it. Drop a column only in a "
         "contract step, a release after the last code that uses it has been retired. A column "
-        "added earlier in the same file is used by no deployed code and may be dropped. In a "
-        "down (rollback) migration the finding stands too: the version being rolled back from "
-        "still uses the column, so roll the code back before the schema.",
+        "added earlier in the same file is used by no deployed code and may be dropped, and "
+        "DROP COLUMN IF EXISTS of a column an earlier migration already dropped drops nothing. "
+        "A down (rollback) migration dropping a column its up migration added is quiet (the "
+        "version rolled back to never used it); dropping one that existed before the up is "
+        "reported: the version being rolled back from may still use it, so roll the code back "
+        "before the schema.",
     .bad = "ALTER TABLE users DROP COLUMN legacy_flag;",
     .good =
         "-- release N: stop reading and writing users.legacy_flag\n"
@@ -39,7 +42,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   ForEachAlterCommand(ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
     if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn || ctx.IsNew(table)) return;
     const std::string column(parser::Str(cmd.name));
-    if (IsNewColumn(ctx, table, column)) return;
+    if (IsNewColumn(ctx, table, column) || ctx.ColumnAlreadyDropped(cmd, table)) return;
     dropped_from = table;
     dropped.push_back(column);
     if (cmd.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE) cascaded.push_back(column);

@@ -1,5 +1,7 @@
 // ALTER COLUMN ... TYPE that changes what the running version reads or may write.
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rules/rule.h"
@@ -12,15 +14,19 @@ constexpr RuleDoc kDoc{
     .id = "incompatible-type-change",
     .summary = "ALTER COLUMN ... TYPE to a type the running version reads or writes differently",
     .rationale =
-        "Clients decode a column by its type: a driver or ORM built for integer may reject or "
-        "truncate bigint values, one built for timestamp reads timestamptz in another zone, one "
-        "built for text fails on a number. A new length limit rejects the longer values old code "
+        "Clients decode a column by its type: one built for timestamp reads timestamptz in "
+        "another zone, one built for text fails on a number, one built for bigint may overflow "
+        "on a value narrowed to integer. A new length limit rejects the longer values old code "
         "still writes. Changes within one family that only widen it (varchar(n) to varchar(m>n) "
-        "or text, numeric(p,s) to numeric) are quiet. Without the old type (no earlier migration "
-        "to read it from) only a USING clause, or a target outside the string and numeric "
-        "families, is reported. One statement that changes several columns is one finding "
-        "naming them all. Change a type in expand-contract steps: a new column, written by both "
-        "versions, backfilled, then the old one dropped.",
+        "or text, numeric(p,s) to numeric, smallint to integer or bigint, integer to bigint) are "
+        "quiet: the values the running version reads and writes still fit (the rewrite is "
+        "alter-column-type-rewrite's finding). A change back to the type the deployed version "
+        "knows (a down migration restoring the type its up migration changed) is quiet too. "
+        "Without the old type (no earlier migration to read it from) only a USING clause, or a "
+        "target outside the string and numeric families, is reported. One statement that "
+        "changes several columns is one finding naming them all. Change a type in "
+        "expand-contract steps: a new column, written by both versions, backfilled, then the "
+        "old one dropped.",
     .bad = "ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz;",
     .good =
         "ALTER TABLE events ADD COLUMN happened_at_tz timestamptz;\n"
@@ -44,6 +50,18 @@ long Limit(const parser::TypeSpec& type) {
              : -1;
 }
 
+// The width in bytes of an integer type (serial types included), or 0 for any other type.
+int IntegerWidth(const parser::TypeSpec& type) {
+  static constexpr std::pair<std::string_view, int> kWidths[] = {
+      {"int2", 2}, {"smallint", 2}, {"smallserial", 2}, {"serial2", 2},
+      {"int4", 4}, {"integer", 4},  {"int", 4},         {"serial", 4},  {"serial4", 4},
+      {"int8", 8}, {"bigint", 8},   {"bigserial", 8},   {"serial8", 8}};
+  for (const auto& [name, width] : kWidths) {
+    if (type.name == name) return width;
+  }
+  return 0;
+}
+
 // Why the change breaks the running version, or empty.
 std::string Incompatibility(const parser::TypeSpec& before, const parser::TypeSpec& after,
                             bool has_using) {
@@ -51,6 +69,11 @@ std::string Incompatibility(const parser::TypeSpec& before, const parser::TypeSp
     const std::string family = Family(after);
     if (!has_using && (family == "string" || family == "numeric")) return {};
     return has_using ? "converts it with USING" : "makes it " + after.ToString();
+  }
+  // smallint to integer, integer to bigint: every value the running version knows still fits.
+  const int old_width = IntegerWidth(before), new_width = IntegerWidth(after);
+  if (old_width > 0 && new_width >= old_width && before.array == after.array) {
+    return {};
   }
   if (Family(before) != Family(after)) {
     return "changes it from " + before.ToString() + " to " + after.ToString();
@@ -60,6 +83,10 @@ std::string Incompatibility(const parser::TypeSpec& before, const parser::TypeSp
     return "limits it to " + std::to_string(new_limit) + " characters";
   }
   return {};
+}
+
+bool SameType(const parser::TypeSpec& a, const parser::TypeSpec& b) {
+  return a.name == b.name && a.modifiers == b.modifiers && a.array == b.array;
 }
 
 // A USING clause that converts: `USING col` alone is the same as no USING.
@@ -92,6 +119,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
     const CatalogColumn* old_column = known != nullptr ? known->FindColumn(column) : nullptr;
     const parser::TypeSpec before = old_column != nullptr ? old_column->type : parser::TypeSpec{};
     const parser::TypeSpec after = parser::TypeSpecOf(cmd.def->column_def->type_name);
+    // Back to the type the deployed version knows, as a rollback of a type change does.
+    if (old_column != nullptr && old_column->released_type &&
+        SameType(*old_column->released_type, after)) {
+      return;
+    }
     std::string why = Incompatibility(before, after, HasConversion(*cmd.def->column_def, column));
     if (why.empty()) return;
     if (changed.empty()) location = parser::LocationOf(cmd.def);

@@ -18,7 +18,9 @@ constexpr RuleDoc kDoc{
         "arrives after it queues behind the lock: a long report turns into an outage. DROP INDEX "
         "CONCURRENTLY waits for those queries without blocking anyone. One statement that drops "
         "several indexes is one finding naming them all. An index on a table the same file drops "
-        "later is judged at that drop, like the table's other locks.",
+        "later is judged at that drop, like the table's other locks. In a down migration an index "
+        "its up migration built still counts: it was built and used since, and the drop locks "
+        "its table, unless the up created the table too.",
     .bad = "DROP INDEX users_email_idx;",
     .good = "DROP INDEX CONCURRENTLY users_email_idx;",
     .severity = Severity::kError,
@@ -35,7 +37,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
     const parser::QualifiedName index =
         parser::NameOfList(parser::StringList(drop.objects[i]->list));
-    if (ctx.IsNew(index) || ctx.AlreadyDropped(drop, index)) continue;
+    // A rollback's index is new only to its up migration: it was built and used since, and
+    // dropping it locks its table all the same; only the table's age counts there.
+    const bool rollback = ctx.settings.rollback_of != nullptr;
+    if ((ctx.IsNew(index) && !rollback) || ctx.AlreadyDropped(drop, index)) continue;
     const CatalogIndex* known = ctx.catalog.FindIndex(index);
     if (known != nullptr && ctx.IsNew(known->table)) continue;
     names.push_back(index.ToString());
