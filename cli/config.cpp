@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -121,7 +122,8 @@ std::optional<ConfigError> ReadSection(const toml::table& root, const TableReade
 std::optional<ConfigError> ReadHistory(const toml::table& table, const std::string& path,
                                        HistoryConfig& history) {
   TableReader reader(table, path, "history.");
-  if (auto error = reader.RejectUnknown({"replay", "order", "roots", "exclude", "tool"})) {
+  if (auto error = reader.RejectUnknown(
+          {"replay", "order", "roots", "exclude", "tool", "upgrades", "upgrade_tags"})) {
     return error;
   }
   if (const toml::node* node = table.get("tool")) {
@@ -144,6 +146,21 @@ std::optional<ConfigError> ReadHistory(const toml::table& table, const std::stri
     } else {
       return reader.Bad("order", "must be \"auto\" or \"name\"");
     }
+  }
+  if (const toml::node* node = table.get("upgrades")) {
+    const auto value = node->value<std::string>();
+    if (value != "tags" && value != "off") return reader.Bad("upgrades", "must be \"tags\" or \"off\"");
+    history.upgrades = value == "tags";
+  }
+  if (const toml::node* node = table.get("upgrade_tags")) {
+    const auto value = node->value<std::string>();
+    if (!value) return reader.Bad("upgrade_tags", "must be a regular expression, as a string");
+    try {
+      std::regex check(*value);
+    } catch (const std::regex_error& error) {
+      return reader.Bad("upgrade_tags", "is no regular expression (" + std::string(error.what()) + ")");
+    }
+    history.upgrade_tags = *value;
   }
   if (auto error = reader.Strings("roots", history.roots)) return error;
   return reader.Strings("exclude", history.exclude);
