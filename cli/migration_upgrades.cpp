@@ -266,15 +266,24 @@ std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
   auto upgrades = std::make_shared<MigrationUpgrades>();
   std::set<std::string> seen_roots;
   std::size_t tags_with_files = 0;
+  // The files of the first tag that holds the directory at all may have been there long before
+  // under another path (a directory moved): their upgrade is not known.
+  std::set<std::string> first_seen;
   for (std::size_t t = 0; t <= tags.size(); ++t) {
     if (roots[t].empty() || !seen_roots.insert(roots[t]).second) continue;
     std::vector<std::string> held;
     reader.Files(roots[t], "", held);
+    const bool first_tree = seen_roots.size() == 1 && t < tags.size();
     bool first_for_some = false;
     for (const std::string& file : held) {
+      const std::string path = root + "/" + file;
+      if (first_tree) {
+        first_seen.insert(path);
+        continue;
+      }
+      if (first_seen.count(path) > 0) continue;
       // The last name is HEAD: what it holds and no tag does belongs to the coming upgrade.
-      const bool inserted =
-          upgrades->tag_of.emplace(root + "/" + file, t < tags.size() ? tags[t] : "").second;
+      const bool inserted = upgrades->tag_of.emplace(path, t < tags.size() ? tags[t] : "").second;
       first_for_some = first_for_some || inserted;
     }
     if (first_for_some && t < tags.size()) ++tags_with_files;
@@ -285,9 +294,10 @@ std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
          tag_pattern + "` (" + tags.front() + " to " + tags.back() + "); " +
          std::to_string(upgrades->tag_of.size() - coming) + " migration file(s) first in one of " +
          std::to_string(tags_with_files) + " tag(s), " + std::to_string(coming) +
-         " in the coming upgrade (no tag holds them), " +
-         std::to_string(wanted.size() - upgrades->tag_of.size()) +
-         " not committed (each judged as deployed before the next)";
+         " in the coming upgrade (no tag holds them), " + std::to_string(first_seen.size()) +
+         " already in the first tag that holds the directory (maybe moved there: not grouped), " +
+         std::to_string(wanted.size() - upgrades->tag_of.size() - first_seen.size()) +
+         " not committed (not grouped)";
   return upgrades;
 }
 
