@@ -257,6 +257,13 @@ std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
     return nullptr;
   }
   const std::vector<std::string>& roots = std::get<std::vector<std::string>>(ids);
+  // Tags of another part of the repository (a monorepo's app releases) say nothing of this
+  // directory's upgrades: without one that holds it, every file would look unreleased.
+  if (std::all_of(roots.begin(), roots.end() - 1, [](const std::string& id) { return id.empty(); })) {
+    note = off + "no tag matching `" + tag_pattern + "` holds " +
+           (relative_root.empty() ? "the repository's top" : relative_root);
+    return nullptr;
+  }
   TreeReader reader(git, wanted);
   if (auto error = reader.Read(roots)) {
     note = off + *error;

@@ -35,9 +35,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
     const parser::QualifiedName index =
         parser::NameOfList(parser::StringList(drop.objects[i]->list));
-    if (ctx.IsNew(index) || ctx.AlreadyDropped(drop, index)) continue;
+    if (ctx.AlreadyDropped(drop, index)) continue;
     const CatalogIndex* known = ctx.catalog.FindIndex(index);
     if (known != nullptr && ctx.IsNew(known->table)) continue;
+    // A new index on a table in use: the drop still locks that table.
+    if (ctx.IsNew(index) && known == nullptr) continue;
     names.push_back(index.ToString());
     tables.push_back(known != nullptr ? known->table : index);
   }
