@@ -402,8 +402,19 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
           ++unreadable;
           continue;
         }
+        if (step.keep_added && upgrades != nullptr) {
+          // Its rollback undoes this migration only: the rest of the upgrade stays deployed.
+          auto added = std::make_shared<rules::Catalog>(catalog);
+          added->MarkAllReleased();
+          if (rules::ReplayMigration(SectionsOnly(linted, run, project::Direction::kUp),
+                                     /*unreleased=*/true, *added)) {
+            added_by[s] = added;
+          }
+        }
         catalog = std::move(after);
-        if (step.keep_added) added_by[s] = std::make_shared<const rules::Catalog>(catalog);
+        if (step.keep_added && upgrades == nullptr) {
+          added_by[s] = std::make_shared<const rules::Catalog>(catalog);
+        }
         applied(step, unreleased);
         continue;
       }
@@ -414,6 +425,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     if (!job.root.empty() && step.replay) {
       if (step.keep_added) {
         auto added = std::make_shared<rules::Catalog>(catalog);
+        if (upgrades != nullptr) added->MarkAllReleased();
         if (rules::ReplayMigration(up_text, /*unreleased=*/true, *added)) added_by[s] = added;
       }
       if (rules::ReplayMigration(up_text, keep_new, catalog)) {
