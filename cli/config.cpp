@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -135,7 +136,7 @@ void ReadSection(const toml::table& root, const TableReader& reader, std::string
 void ReadHistory(const toml::table& table, const std::string& path, HistoryConfig& history,
                  Errors& errors) {
   TableReader reader(table, path, "history.", errors);
-  reader.RejectUnknown({"replay", "order", "roots", "exclude", "tool"});
+  reader.RejectUnknown({"replay", "order", "roots", "exclude", "tool", "upgrades", "upgrade_tags"});
   if (const toml::node* node = table.get("tool")) {
     const auto value = node->value<std::string>();
     if (!value || (*value != "none" && project::FindTool(*value) == nullptr)) {
@@ -159,6 +160,28 @@ void ReadHistory(const toml::table& table, const std::string& path, HistoryConfi
       history.order = rules::MigrationOrderStyle::kName;
     } else {
       reader.Bad("order", "must be \"auto\" or \"name\"");
+    }
+  }
+  if (const toml::node* node = table.get("upgrades")) {
+    const auto value = node->value<std::string>();
+    if (value != "tags" && value != "off") {
+      reader.Bad("upgrades", "must be \"tags\" or \"off\"");
+    } else {
+      history.upgrades = value == "tags";
+    }
+  }
+  if (const toml::node* node = table.get("upgrade_tags")) {
+    const auto value = node->value<std::string>();
+    if (!value) {
+      reader.Bad("upgrade_tags", "must be a regular expression, as a string");
+    } else {
+      try {
+        std::regex check(*value);
+        history.upgrade_tags = *value;
+      } catch (const std::regex_error& error) {
+        reader.Bad("upgrade_tags",
+                   "is no regular expression (" + std::string(error.what()) + ")");
+      }
     }
   }
   reader.Strings("roots", history.roots);

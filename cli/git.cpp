@@ -119,6 +119,43 @@ GitResult<std::vector<TreeFile>> Git::ListTree(std::string_view commit) const {
   return files;
 }
 
+GitResult<std::vector<std::string>> Git::Tags() const {
+  auto out = Run({"for-each-ref", "--format=%(refname:strip=2)", "refs/tags"});
+  if (auto* error = std::get_if<GitError>(&out)) return *error;
+  std::vector<std::string> tags;
+  const std::string& text = std::get<std::string>(out);
+  for (std::size_t i = 0, end; i < text.size(); i = end + 1) {
+    end = text.find('\n', i);
+    if (end == std::string::npos) end = text.size();
+    if (end > i) tags.push_back(text.substr(i, end - i));
+  }
+  return tags;
+}
+
+GitResult<bool> Git::IsShallow() const {
+  auto out = Run({"rev-parse", "--is-shallow-repository"});
+  if (auto* error = std::get_if<GitError>(&out)) return *error;
+  return FirstLine(std::get<std::string>(out)) == "true";
+}
+
+GitResult<std::vector<std::string>> Git::ObjectIds(const std::vector<std::string>& names) const {
+  std::string request;
+  for (const std::string& name : names) request += name + "\n";
+  auto out = Run({"cat-file", "--batch-check=%(objectname)"}, std::move(request));
+  if (auto* error = std::get_if<GitError>(&out)) return *error;
+  const std::string& text = std::get<std::string>(out);
+  std::vector<std::string> ids;
+  // One line per name: the object id, or "<name> missing" (or "ambiguous").
+  for (std::size_t i = 0, end; i < text.size() && ids.size() < names.size(); i = end + 1) {
+    end = text.find('\n', i);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(i, end - i);
+    ids.push_back(line.find(' ') == std::string::npos ? line : std::string());
+  }
+  if (ids.size() != names.size()) return GitError{"git cat-file: output ended early"};
+  return ids;
+}
+
 std::optional<GitError> Git::ReadBlobs(
     const std::vector<TreeFile>& blobs,
     const std::function<void(std::size_t, std::string_view)>& read) const {

@@ -50,6 +50,13 @@ class Git {
   GitResult<std::vector<ChangedPath>> ChangedSince(std::string_view ref) const;
   // Every regular file of a commit's tree.
   GitResult<std::vector<TreeFile>> ListTree(std::string_view commit) const;
+  // The names of the repository's tags ("v1.2.3"), in no particular order.
+  GitResult<std::vector<std::string>> Tags() const;
+  // Whether the repository is a shallow clone: its history, and its tags, may be incomplete.
+  GitResult<bool> IsShallow() const;
+  // The object id each name resolves to ("v1.2:db/migrations", an object id), or an empty
+  // string for a name that resolves to nothing; one git process for all of them.
+  GitResult<std::vector<std::string>> ObjectIds(const std::vector<std::string>& names) const;
   // Calls `read` with the contents of each file's blob, in the order given.
   std::optional<GitError> ReadBlobs(
       const std::vector<TreeFile>& blobs,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/migration_upgrades.h"
 #include "rules/history/migration_order.h"
 #include "rules/phase.h"
 
@@ -22,6 +23,11 @@ struct HistoryConfig {
   // The migration tool that runs the migrations (project/migration_tools/): empty to recognise
   // it from each history's directory, "none" for no tool.
   std::string tool;
+  // Whether migrations are grouped into upgrades by the repository's release tags
+  // (cli/migration_upgrades.h), and which tags count: a regular expression the whole tag name
+  // must match.
+  bool upgrades = true;
+  std::string upgrade_tags = std::string(kDefaultUpgradeTags);
 };
 
 // What application code is not, unless [release] exclude says otherwise: documentation,

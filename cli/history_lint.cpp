@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/migration_upgrades.h"
 #include "cli/path_glob.h"
 #include "cli/release_paths.h"
 #include "cli/section_lint.h"
@@ -42,6 +43,8 @@ struct Job {
   std::string root;  // empty for a file checked on its own
   std::shared_ptr<const project::ToolChoice> tool;
   std::vector<Step> steps;
+  // The upgrade of each migration, from git tags; null when not inferred.
+  std::shared_ptr<const MigrationUpgrades> upgrades = nullptr;
 };
 
 bool IsUnder(const std::string& path, const std::string& root) {
@@ -193,6 +196,76 @@ rules::Catalog Deployed(const rules::Catalog* history) {
   return deployed;
 }
 
+// The identifiers of the statement around `span` (from the `;` before it), unquoted.
+std::vector<std::string> StatementWords(std::string_view text, const parser::Span& span) {
+  std::size_t begin = std::min<std::size_t>(span.begin, text.size());
+  const std::size_t end = std::min<std::size_t>(std::max(span.end, span.begin), text.size());
+  const std::size_t semicolon = text.substr(0, begin).rfind(';');
+  begin = semicolon == std::string_view::npos ? 0 : semicolon + 1;
+  std::vector<std::string> words;
+  std::string word;
+  for (std::size_t i = begin; i <= end; ++i) {
+    const char c = i < end ? text[i] : ' ';
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
+      word += c;
+    } else {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  return words;
+}
+
+// The migrations replayed so far in the upgrade of the file being checked, each with the catalog
+// it left (kept for --verbose only): which of them created a table.
+struct UpgradeSoFar {
+  std::vector<std::pair<std::string, std::shared_ptr<const rules::Catalog>>> steps;
+};
+
+// For --verbose: the findings the file would get if every earlier migration had been deployed
+// before it, and that it does not get, are explained by the upgrade they share.
+void ExplainQuieted(const parser::SourceText& source, const project::FileRun& run,
+                    const rules::LintSettings& settings, const rules::Catalog& history,
+                    const std::string& upgrade, const UpgradeSoFar& so_far, const Job& job,
+                    rules::FileReport& report) {
+  rules::Catalog deployed = history;
+  deployed.MarkAllReleased();
+  const rules::FileReport without = LintRun(source, run, settings, &deployed, nullptr);
+  const std::string root = job.root + "/";
+  const auto shown = [&](const std::string& path) {
+    return path.starts_with(root) ? path.substr(root.size()) : path;
+  };
+  for (const rules::Finding& finding : without.findings) {
+    if (finding.severity == rules::Severity::kInfo) continue;
+    const bool kept = std::any_of(report.findings.begin(), report.findings.end(),
+                                  [&](const rules::Finding& f) {
+                                    return f.rule == finding.rule && f.span.begin == finding.span.begin;
+                                  });
+    if (kept) continue;
+    std::string why;
+    for (const std::string& word : StatementWords(source.text(), finding.span)) {
+      const rules::CatalogTable* table = history.FindTable({"", word});
+      if (table == nullptr || !table->is_new) continue;
+      for (const auto& [path, after] : so_far.steps) {
+        const rules::CatalogTable* created = after->FindTable({"", word});
+        if (created != nullptr && created->is_new) {
+          why = "table " + table->name.ToString() + " is created by " + shown(path) +
+                " in the same upgrade (" + DescribeUpgrade(upgrade) + ")";
+          break;
+        }
+      }
+      if (!why.empty()) break;
+    }
+    if (why.empty()) {
+      why = "what it works on was created by an earlier migration of the same upgrade (" +
+            DescribeUpgrade(upgrade) + ")";
+    }
+    report.notes.push_back(finding.file + ":" + std::to_string(finding.start.line) + ":" +
+                           std::to_string(finding.start.column) + ": " + finding.rule +
+                           ": quiet: " + why);
+  }
+}
+
 project::FileRun Describe(const Job& job, const Step& step, std::string_view text) {
   if (job.tool == nullptr) return project::GenericTool().Describe(step.path, text, Disk());
   return job.tool->tool->Describe(step.path, text, Disk());
@@ -220,16 +293,25 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
   for (const Step& step : job.steps) {
     if (step.input) max_bytes = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
   }
+  // With upgrades: the one whose migrations' new objects the catalog holds as new. They are
+  // released when a migration of another upgrade (or of none known) comes.
+  const MigrationUpgrades* upgrades = snapshot == nullptr ? job.upgrades.get() : nullptr;
+  std::optional<std::string> upgrade;
+  UpgradeSoFar so_far;
   // After a migration has been applied to the catalog: what it created stays new while its unit
-  // goes on, and is released after (unless the release's new objects are in the catalog too).
+  // goes on, and is released after (unless the release's new objects are in the catalog too, or
+  // until another upgrade comes).
   const auto applied = [&](const Step& step, bool unreleased) {
     replayed_unreleased = replayed_unreleased || unreleased;
     ++replayed;
     if (step.unit_continues) {
       unit_open = true;
     } else if (unit_open || !unreleased) {
-      if (!replayed_unreleased) catalog.MarkAllReleased();
+      if (!replayed_unreleased && upgrades == nullptr) catalog.MarkAllReleased();
       unit_open = false;
+    }
+    if (upgrades != nullptr && scope.verbose) {
+      so_far.steps.emplace_back(step.path, std::make_shared<const rules::Catalog>(catalog));
     }
   };
   for (std::size_t s = 0; s < job.steps.size(); ++s) {
@@ -258,7 +340,17 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     }
     const project::FileRun run = Describe(job, step, text);
     const bool unreleased = scope.unreleased.count(step.path) > 0;
-    const bool keep_new = unreleased || step.unit_continues;
+    const bool keep_new = unreleased || step.unit_continues || upgrades != nullptr;
+    // A migration of another upgrade than the one before it: that one is deployed by now.
+    const std::string* step_upgrade = upgrades != nullptr ? upgrades->Find(step.path) : nullptr;
+    const bool same_upgrade = step_upgrade != nullptr && upgrade && *upgrade == *step_upgrade;
+    if (upgrades != nullptr && step.replay) {
+      if (!same_upgrade && !unit_open) {
+        catalog.MarkAllReleased();
+        so_far.steps.clear();
+      }
+      upgrade = step_upgrade != nullptr ? std::optional<std::string>(*step_upgrade) : std::nullopt;
+    }
     std::string up_text;  // what migrates up, for the replay
     if (step.input) {
       const std::string path = inputs[*step.input].path.string();
@@ -282,6 +374,10 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
       rules::Catalog after;
       rules::FileReport report =
           LintRun(source, run, file_settings, history, advance ? &after : nullptr);
+      if (scope.verbose && same_upgrade && step.replay && !so_far.steps.empty() &&
+          history != nullptr) {
+        ExplainQuieted(source, run, file_settings, *history, *step_upgrade, so_far, job, report);
+      }
       if (!step.note.empty()) report.notes.push_back(step.note);
       if (!job.root.empty()) {
         report.notes.push_back(
@@ -306,8 +402,19 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
           ++unreadable;
           continue;
         }
+        if (step.keep_added && upgrades != nullptr) {
+          // Its rollback undoes this migration only: the rest of the upgrade stays deployed.
+          auto added = std::make_shared<rules::Catalog>(catalog);
+          added->MarkAllReleased();
+          if (rules::ReplayMigration(SectionsOnly(linted, run, project::Direction::kUp),
+                                     /*unreleased=*/true, *added)) {
+            added_by[s] = added;
+          }
+        }
         catalog = std::move(after);
-        if (step.keep_added) added_by[s] = std::make_shared<const rules::Catalog>(catalog);
+        if (step.keep_added && upgrades == nullptr) {
+          added_by[s] = std::make_shared<const rules::Catalog>(catalog);
+        }
         applied(step, unreleased);
         continue;
       }
@@ -318,6 +425,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     if (!job.root.empty() && step.replay) {
       if (step.keep_added) {
         auto added = std::make_shared<rules::Catalog>(catalog);
+        if (upgrades != nullptr) added->MarkAllReleased();
         if (rules::ReplayMigration(up_text, /*unreleased=*/true, *added)) added_by[s] = added;
       }
       if (rules::ReplayMigration(up_text, keep_new, catalog)) {
@@ -336,7 +444,26 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
                                         const std::vector<const Config*>& configs,
                                         const LintScope& scope, bool replay, unsigned jobs,
                                         std::vector<std::string>* notes) {
-  const std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay, notes);
+  std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay, notes);
+  if (scope.infer_upgrades) {
+    for (Job& job : planned) {
+      if (job.root.empty()) continue;
+      // The job's configuration is that of its checked files; a snapshot replaces the history.
+      const Config* config = nullptr;
+      bool snapshot = false;
+      std::vector<std::string> files;
+      for (const Step& step : job.steps) {
+        files.push_back(step.path);
+        if (!step.input) continue;
+        config = configs[*step.input];
+        snapshot = snapshot || settings[*step.input].schema != nullptr;
+      }
+      if (config == nullptr || snapshot || !config->history.upgrades) continue;
+      std::string note;
+      job.upgrades = InferUpgrades(job.root, files, config->history.upgrade_tags, note);
+      if (notes != nullptr) notes->push_back(note);
+    }
+  }
   std::vector<std::optional<LintedFile>> slots(inputs.size());
   std::atomic<std::size_t> next{0};
   // Each worker runs on one large stack for all its files: parsing and linting need one, and a

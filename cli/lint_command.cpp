@@ -225,6 +225,7 @@ int RunLint(const LintOptions& options) {
     return ToInt(ExitCode::kUsage);
   }
   LintScope& scope = std::get<LintScope>(scoped);
+  scope.verbose = options.verbose;
   // --baseline, else the `baseline` of the pgshift.toml the files are under (`lint` only: the
   // baseline command writes one).
   std::string baseline_path = options.baseline;

@@ -297,6 +297,7 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
   if (request.release.empty() && request.changed_files.empty()) {
     scope.notes.push_back("release rules are off (" + ReleaseRuleIds() +
                           "): no --release or --changed-files given");
+    scope.infer_upgrades = true;
     return scope;
   }
   std::variant<ReleaseSource, GitError> found = GitError{};

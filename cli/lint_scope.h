@@ -31,6 +31,13 @@ struct LintScope {
   // With --release, the .sql files below the linted paths as the release's head commit holds
   // them: migrations are read from there rather than from the working tree. Null otherwise.
   std::shared_ptr<const CommitTexts> release_texts;
+  // Without a release (--release, --changed-files): whether each history's migrations are
+  // grouped into upgrades by its git tags (cli/migration_upgrades.h), where its configuration
+  // allows it.
+  bool infer_upgrades = false;
+  // --verbose: findings that the grouping quiets are explained in the file's notes (which costs
+  // a second check of the files that follow another of their upgrade).
+  bool verbose = false;
   std::vector<std::string> notes;     // for --verbose
   std::vector<std::string> warnings;  // always shown: a release asked for and not available
 };

@@ -37,12 +37,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
     const parser::QualifiedName index =
         parser::NameOfList(parser::StringList(drop.objects[i]->list));
-    // A rollback's index is new only to its up migration: it was built and used since, and
-    // dropping it locks its table all the same; only the table's age counts there.
-    const bool rollback = ctx.settings.rollback_of != nullptr;
-    if ((ctx.IsNew(index) && !rollback) || ctx.AlreadyDropped(drop, index)) continue;
+    if (ctx.AlreadyDropped(drop, index)) continue;
     const CatalogIndex* known = ctx.catalog.FindIndex(index);
     if (known != nullptr && ctx.IsNew(known->table)) continue;
+    // A new index on a table in use: the drop still locks that table.
+    if (ctx.IsNew(index) && known == nullptr) continue;
     names.push_back(index.ToString());
     tables.push_back(known != nullptr ? known->table : index);
   }
