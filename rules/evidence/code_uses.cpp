@@ -115,6 +115,12 @@ std::shared_ptr<const CodeUses> CodeLibrary::Snapshot(const std::vector<FileId>&
     for (const Model& model : file.evidence.models) uses->models_[model.table].push_back(&model);
     for (const auto& ignored : file.evidence.ignored) uses->ignored_.emplace(ignored, id);
     for (const std::string& table : file.evidence.complete_tables) uses->complete_.insert(table);
+    for (std::uint32_t w = 0; w < file.evidence.whole_loads.size(); ++w) {
+      const WholeLoad& load = file.evidence.whole_loads[w];
+      const auto [at, added] = uses->whole_loads_.try_emplace(load.table, CodeUses::UseRef{id, w});
+      // The first by path, so that the one cited does not depend on the order files came in.
+      if (!added && file.path < files_[at->second.file].path) at->second = {id, w};
+    }
   }
   return uses;
 }
@@ -186,6 +192,14 @@ Evidence CodeUses::Find(std::string_view table, std::string_view column) const {
       mapping_files.insert(ref.file);
       if (column.empty() && use.kind != UseKind::kNamedInFile) {
         found.push_back({ref.file, use.line, use.kind, use.how});
+      } else if (!column.empty() && use.column == column && use.only_if_loaded_whole) {
+        // Listed for the default select: a use only when some code has the table read whole.
+        const auto load = whole_loads_.find(std::string(table));
+        if (load == whole_loads_.end()) continue;
+        const WholeLoad& how = files[load->second.file].evidence.whole_loads[load->second.use];
+        found.push_back({ref.file, use.line, use.kind,
+                         use.how + ", and " + how.how + " at " + files[load->second.file].path +
+                             ":" + std::to_string(how.line)});
       } else if (!column.empty() && use.column == column) {
         found.push_back({ref.file, use.line, use.kind, use.how});
       } else if (!column.empty() && use.column == "*" && !is_ignored) {

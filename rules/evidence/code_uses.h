@@ -7,7 +7,9 @@
 // appears in code of a file that also names the table (as a word: the table, its singular, its
 // camelCase or PascalCase form, or the name of a model mapped to it). A column name in a file
 // that never names its table, and anything in comments, is no use; nor is the name of a column
-// that an ORM listing every column of the table (Diesel's table!, a Prisma model) leaves out.
+// that an ORM listing every column of the table (Diesel's table!, a Prisma model) leaves out. A
+// column Diesel's table! lists is itself a use only where code of the commit loads its table
+// whole (the default select), since that is the only way Diesel reads a column no code names.
 //
 // The files of both ends of a release are read into one CodeLibrary, each (path, content) once;
 // a CodeUses is one commit's view of it.
@@ -79,6 +81,7 @@ class CodeUses {
   std::unordered_map<std::string, std::vector<const Model*>> models_;
   std::map<std::pair<std::string, std::string>, FileId> ignored_;
   std::unordered_set<std::string> complete_;  // tables an ORM lists every column of
+  std::unordered_map<std::string, UseRef> whole_loads_;  // table -> the first code that loads it whole
   std::size_t read_ = 0;
   std::map<FileClass, std::size_t> skipped_;
 };

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "rules/evidence/code_scan.h"
 #include "rules/evidence/code_text.h"
 #include "rules/evidence/naming.h"
 
@@ -13,8 +14,9 @@ namespace pgshift::rules::evidence {
 namespace {
 
 struct SqlToken {
-  enum Kind { kName, kQuotedName, kPunct, kSkip } kind = kSkip;
-  std::string text;  // names folded (unquoted) or as written (quoted); punctuation as is
+  enum Kind { kName, kQuotedName, kString, kPunct, kSkip } kind = kSkip;
+  // Names folded (unquoted) or as written (quoted); a string's content; punctuation as is.
+  std::string text;
   int line = 0;
 };
 
@@ -43,8 +45,7 @@ bool IsName(const SqlToken& token) {
 }
 
 bool Is(const SqlToken& token, std::string_view text) {
-  return token.kind != SqlToken::kSkip && token.kind != SqlToken::kQuotedName &&
-         token.text == text;
+  return (token.kind == SqlToken::kName || token.kind == SqlToken::kPunct) && token.text == text;
 }
 
 // Skips a bracketed template expression (${...}, #{...}, {{...}}) from the '{' at `i`.
@@ -80,10 +81,12 @@ std::vector<SqlToken> Tokenize(std::string_view sql) {
       skip_to(end == std::string_view::npos ? sql.size() : end + 2);
     } else if (c == '\'') {
       std::size_t j = i + 1;
+      std::string content;
       while (j < sql.size() && !(sql[j] == '\'' && (j + 1 >= sql.size() || sql[j + 1] != '\''))) {
+        content += sql[j];
         j += sql[j] == '\'' ? 2 : 1;
       }
-      tokens.push_back({SqlToken::kSkip, "", line});
+      tokens.push_back({SqlToken::kString, std::move(content), line});
       skip_to(j + 1);
     } else if (c == '"' || c == '`') {  // `name`: MySQL style, seen in code shared with it
       const std::size_t end = sql.find(c, i + 1);
@@ -141,6 +144,12 @@ class Statement {
       : t_(tokens), begin_(begin), end_(end) {}
 
   void Scan(std::vector<SqlName>& out) {
+    for (std::size_t i = begin_; i < end_; ++i) {
+      if (t_[i].kind != SqlToken::kString || !IsPlainName(t_[i].text)) continue;
+      const std::size_t dot = t_[i].text.rfind('.');
+      const std::string name = dot == std::string::npos ? t_[i].text : t_[i].text.substr(dot + 1);
+      out.push_back({name, "", t_[i].line, /*as_string=*/true});
+    }
     FindTables();
     if (tables_.empty()) return;
     for (const auto& [name, line] : tables_) out.push_back({name, "", line});

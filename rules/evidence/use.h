@@ -33,6 +33,17 @@ struct Use {
   UseKind kind = UseKind::kNamedInFile;
   int line = 0;
   std::string how;  // what was read there: "Prisma model Document, field signedAt"
+  // A column an ORM's listing names, which the ORM reads only through its default select
+  // (Diesel's table!): a use only where code of the same commit loads the table whole.
+  bool only_if_loaded_whole = false;
+};
+
+// Code that has the ORM read a table whole, every column its listing names (a Diesel Queryable
+// struct of the table without Selectable, `users::all_columns`).
+struct WholeLoad {
+  std::string table;
+  int line = 0;
+  std::string how;  // "Diesel Queryable Version (no Selectable) loads versions whole"
 };
 
 // An ORM model: the names application code uses for a table and its columns.
@@ -50,6 +61,7 @@ struct FileEvidence {
   // Tables whose every column the ORM knows is listed here (Diesel's table!, a Prisma model): a
   // column they do not list is one the ORM cannot read, so its name elsewhere is no use.
   std::vector<std::string> complete_tables;
+  std::vector<WholeLoad> whole_loads;
 };
 
 }  // namespace pgshift::rules::evidence

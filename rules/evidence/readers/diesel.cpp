@@ -1,9 +1,14 @@
 // Diesel (Rust). `diesel::table! { users (id) { id -> Int4, name -> Text, } }` in schema.rs is
-// the model of a table: Diesel's default select (a query without .select, a Queryable struct
-// loaded from `users::table`) reads every column it lists, so each listed column is used. The
-// file is usually generated (`diesel print-schema`), and read all the same. In hand-written code,
-// `#[diesel(table_name = users)]` and the paths `users::table`, `users::dsl`, `schema::users`
-// name the table, and `users::name` (where the file names `users` as a table) its column.
+// the model of a table, and lists every column Diesel can read of it. The file is usually
+// generated (`diesel print-schema`), and read all the same. Diesel reads a listed column that no
+// code names only through its default select, which loads the table whole: a query without
+// .select() into a positional `Queryable` struct. So a listed column is a use only where code of
+// the same commit loads its table whole: a struct deriving Queryable but neither Selectable nor
+// HasQuery (which select their own fields, each maybe from another table), whose table is its
+// `#[diesel(table_name = x)]` or, as Diesel infers it, its name in snake_case with an 's'; or
+// the paths `x::all_columns`, `x::star`. In hand-written code, `#[diesel(table_name = x)]` and
+// the paths `x::table`, `x::dsl`, `schema::x` name the table, and `x::name` (where the file names
+// `x` as a table) its column.
 #include <algorithm>
 #include <set>
 
@@ -15,7 +20,8 @@ namespace {
 
 bool Accepts(const CodeText& code) {
   return code.path.ends_with(".rs") && (code.code.find("table!") != std::string::npos ||
-                                        code.code.find("diesel") != std::string::npos);
+                                        code.code.find("diesel") != std::string::npos ||
+                                        code.code.find("Queryable") != std::string::npos);
 }
 
 std::size_t SkipSpace(std::string_view text, std::size_t i) {
@@ -57,9 +63,11 @@ void ReadColumns(const CodeText& code, std::size_t begin, std::size_t end, const
     const std::size_t arrow = text.find("->", i);
     if (arrow == std::string_view::npos || arrow >= end) return;
     const std::string column = sql_name.empty() ? std::string(name) : sql_name;
-    out.uses.push_back({table, column, UseKind::kModelColumn, code.LineOf(i),
-                        "Diesel table! " + table + " lists " + column +
-                            " (its default select reads every listed column)"});
+    Use use{table, column, UseKind::kModelColumn, code.LineOf(i),
+            "Diesel table! " + table + " lists " + column +
+                ", which its default select reads"};
+    use.only_if_loaded_whole = true;
+    out.uses.push_back(std::move(use));
     sql_name.clear();
     // The type runs to the next comma outside <...> (Array<Nullable<Text>>), or the end.
     std::size_t j = arrow + 2;
@@ -130,6 +138,114 @@ void ReadTableMacros(const CodeText& code, FileEvidence& out) {
   }
 }
 
+// The table a `table_name` at `at` gives: `table_name = users`, `table_name = "users"`, or a
+// path (`crate::schema::users`), whose last part it is. Empty when it gives none.
+std::string_view TableNameAt(std::string_view text, std::size_t at) {
+  std::size_t i = at + 10;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+  if (i >= text.size() || text[i] != '=') return {};
+  i = SkipSpace(text, i + 1);
+  if (i < text.size() && text[i] == '"') ++i;
+  std::string_view name = Identifier(text, i);
+  while (!name.empty() && text.substr(i + name.size(), 2) == "::") {
+    i += name.size() + 2;
+    name = Identifier(text, i);
+  }
+  return name;
+}
+
+// The table Diesel infers for a struct (diesel_derives' infer_table_name): each capital after
+// the first starts a new word, all in lower case, and an 's': CrateOwnerInvitation ->
+// crate_owner_invitations.
+std::string InferredTableName(std::string_view name) {
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (c >= 'A' && c <= 'Z') {
+      if (i > 0) out += '_';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out + "s";
+}
+
+// The derives an attribute lists: derive(Queryable, diesel::Selectable) and the derive inside
+// cfg_attr(feature = "full", derive(...)), each by its last path segment.
+void AddDerives(std::string_view attribute, std::set<std::string, std::less<>>& derives) {
+  for (std::size_t at = attribute.find("derive"); at != std::string_view::npos;
+       at = attribute.find("derive", at + 6)) {
+    if (at > 0 && IsWordByte(static_cast<unsigned char>(attribute[at - 1]))) continue;
+    std::size_t open = at + 6;
+    while (open < attribute.size() && (attribute[open] == ' ' || attribute[open] == '\t')) ++open;
+    if (open >= attribute.size() || attribute[open] != '(') continue;
+    const std::size_t close = MatchingClose(attribute, open);
+    for (std::size_t i = open + 1; i < close;) {
+      const std::string_view word = WordAt(attribute, i);
+      if (word.empty()) {
+        ++i;
+        continue;
+      }
+      i += word.size();
+      if (attribute.substr(i, 2) != "::") derives.emplace(word);  // the last segment of a path
+    }
+  }
+}
+
+// Structs with their attributes: a Queryable that is neither Selectable nor HasQuery is loaded
+// with the default select, every column its table lists.
+void ReadStructs(const CodeText& code, FileEvidence& out) {
+  const std::string_view text = code.code;
+  std::vector<std::string_view> attributes;  // those right before the item at hand
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == '#' && i + 1 < text.size() && text[i + 1] == '[') {
+      const std::size_t close = MatchingClose(text, i + 1);
+      attributes.push_back(text.substr(i + 2, std::min(close, text.size()) - (i + 2)));
+      i = close + 1;
+      continue;
+    }
+    if (!IsWordByte(static_cast<unsigned char>(c))) {
+      attributes.clear();
+      ++i;
+      continue;
+    }
+    const std::string_view word = WordAt(text, i);
+    const std::size_t word_at = i;
+    i += word.size();
+    if (word == "pub") {  // pub, pub(crate): still the same item
+      i = SkipSpace(text, i);
+      if (i < text.size() && text[i] == '(') i = MatchingClose(text, i) + 1;
+      continue;
+    }
+    if (word == "struct" && !attributes.empty()) {
+      const std::string_view name = WordAt(text, SkipSpace(text, i));
+      std::set<std::string, std::less<>> derives;
+      std::string table;
+      for (const std::string_view attribute : attributes) {
+        AddDerives(attribute, derives);
+        if (const std::size_t at = attribute.find("table_name"); at != std::string_view::npos) {
+          table = std::string(TableNameAt(attribute, at));
+        }
+      }
+      if (!name.empty() && derives.count("Queryable") > 0 && derives.count("Selectable") == 0 &&
+          derives.count("HasQuery") == 0) {
+        if (table.empty()) table = InferredTableName(name);
+        out.whole_loads.push_back({table, code.LineOf(word_at),
+                                   "Diesel Queryable " + std::string(name) + " loads " + table +
+                                       " whole (not Selectable: the default select)"});
+      }
+    }
+    attributes.clear();
+  }
+}
+
 bool IsLowerIdentifier(std::string_view word) {
   return !word.empty() && (word[0] == '_' || (word[0] >= 'a' && word[0] <= 'z'));
 }
@@ -173,6 +289,11 @@ void ReadPaths(const CodeText& code, FileEvidence& out) {
     if (kTableItems.count(path.right) > 0) {
       add_table(path.left, path.at,
                 "Diesel path " + std::string(path.left) + "::" + std::string(path.right));
+      if ((path.right == "all_columns" || path.right == "star") && tables.count(std::string(path.left)) > 0) {
+        out.whole_loads.push_back({std::string(path.left), code.LineOf(path.at),
+                                   "Diesel path " + std::string(path.left) + "::" +
+                                       std::string(path.right) + " reads every listed column"});
+      }
     } else if (path.left == "schema") {
       const std::size_t after = path.at + path.left.size() + 2;
       if (after < text.size() && text[after] == '{') {  // use crate::schema::{users, crates};
@@ -195,17 +316,7 @@ void ReadPaths(const CodeText& code, FileEvidence& out) {
   // #[diesel(table_name = users)], #[table_name = "users"]
   for (std::size_t at = text.find("table_name"); at != std::string_view::npos;
        at = text.find("table_name", at + 10)) {
-    std::size_t i = at + 10;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    if (i >= text.size() || text[i] != '=') continue;
-    i = SkipSpace(text, i + 1);
-    if (i < text.size() && text[i] == '"') ++i;
-    // A path: crate::schema::users names users.
-    std::string_view name = Identifier(text, i);
-    while (!name.empty() && text.substr(i + name.size(), 2) == "::") {
-      i += name.size() + 2;
-      name = Identifier(text, i);
-    }
+    const std::string_view name = TableNameAt(text, at);
     add_table(name, at, "Diesel model of table " + std::string(name));
   }
   // users::name, users::dsl::name and users::dsl::{name, ...}, where users is a table here.
@@ -247,14 +358,16 @@ void ReadPaths(const CodeText& code, FileEvidence& out) {
 void Read(const CodeText& code, FileEvidence& out) {
   ReadTableMacros(code, out);
   if (code.code.find("diesel") != std::string::npos) ReadPaths(code, out);
+  if (code.code.find("Queryable") != std::string::npos) ReadStructs(code, out);
 }
 
 constexpr EvidenceReader kReader{
     .name = "diesel",
     .what =
-        "Diesel: table! in schema.rs (generated or not) maps a table and every column it lists, "
-        "which the default select reads; #[diesel(table_name = x)] and the paths x::table, "
-        "x::dsl, schema::x, x::column",
+        "Diesel: table! in schema.rs (generated or not) maps a table; a column it lists is read "
+        "by the default select, so used where code loads the table whole (a Queryable struct "
+        "that is not Selectable or HasQuery, x::all_columns); #[diesel(table_name = x)] and "
+        "the paths x::table, x::dsl, schema::x, x::column",
     .reads_generated = true,
     .accepts = Accepts,
     .read = Read,

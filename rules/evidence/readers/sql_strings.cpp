@@ -1,6 +1,7 @@
 // SQL in application code: string literals (and heredocs, template strings, concatenations)
 // that hold a data statement, .sql files that are not migrations (sqlc queries, views), and a
-// table's name handed to a query builder (knex("users"), db.Table("users"), .from("users")).
+// table's name handed to a query builder (knex("users"), db.Table("users"), .from("users")) or,
+// as an SQL string, to an SQL function (create_partition('users', ...)).
 #include <algorithm>
 #include <array>
 
@@ -48,10 +49,13 @@ std::string Unqualified(std::string_view name) {
 void AddSql(std::string_view sql, int first_line, FileEvidence& out) {
   for (SqlName& name : SqlNames(sql)) {
     Use use;
-    use.kind = name.column.empty() ? UseKind::kSqlTable : UseKind::kSqlColumn;
+    use.kind = name.as_string      ? UseKind::kTableString
+               : name.column.empty() ? UseKind::kSqlTable
+                                     : UseKind::kSqlColumn;
     use.line = first_line + name.line;
-    use.how = name.column.empty() ? "SQL names " + name.table
-                                  : "SQL names " + name.table + " and " + name.column;
+    use.how = name.as_string        ? "SQL gives '" + name.table + "' as a string (dynamic SQL over it)"
+              : name.column.empty() ? "SQL names " + name.table
+                                    : "SQL names " + name.table + " and " + name.column;
     use.table = std::move(name.table);
     use.column = std::move(name.column);
     out.uses.push_back(std::move(use));
@@ -77,8 +81,9 @@ constexpr EvidenceReader kReader{
     .name = "sql-strings",
     .what =
         "SQL in string literals, heredocs and template strings of any language, .sql files "
-        "that are not migrations, and a table's name given to a query builder "
-        "(knex(\"users\"), db.Table(\"users\"), .from(\"users\"), table: \"users\")",
+        "that are not migrations, a table's name given to a query builder "
+        "(knex(\"users\"), db.Table(\"users\"), .from(\"users\"), table: \"users\"), and "
+        "an SQL string literal that is a table's name (create_partition('users', ...))",
     .accepts = Accepts,
     .read = Read,
 };

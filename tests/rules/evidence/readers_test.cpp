@@ -166,6 +166,95 @@ TEST(EvidenceReaders, Diesel) {
   EXPECT_TRUE(ReadWith("diesel", "src/main.rs", "fn main() { users::table(); }\n").uses.empty());
 }
 
+// "table@line" for every load of a table whole.
+std::vector<std::string> WholeLoads(const FileEvidence& evidence) {
+  std::vector<std::string> out;
+  for (const WholeLoad& load : evidence.whole_loads) {
+    out.push_back(load.table + "@" + std::to_string(load.line));
+  }
+  return out;
+}
+
+TEST(EvidenceReaders, DieselStructsLoadedWithTheDefaultSelect) {
+  const FileEvidence e = ReadWith(
+      "diesel", "src/models.rs",
+      "use diesel::prelude::*;\n"
+      "/// The model of a row.\n"                                            // 2
+      "#[derive(Clone, Debug, Identifiable, Queryable)]\n"                   // 3
+      "#[diesel(primary_key(invited_user_id, crate_id))]\n"
+      "pub struct CrateOwnerInvitation { pub token_created_at: i32 }\n"     // 5
+      "#[derive(Queryable, Identifiable)]\n"
+      "#[diesel(table_name = crate::schema::site)]\n"
+      "pub(crate) struct Site { id: i32 }\n"                                 // 8
+      "#[derive(HasQuery, Queryable)]\n"
+      "struct Version { id: i32 }\n"                                         // 10
+      "#[derive(diesel::Queryable, diesel::Selectable)]\n"
+      "#[diesel(table_name = users)]\n"
+      "struct User { id: i32 }\n"                                            // 13
+      "#[derive(Queryable)]\n"
+      "#[table_name = \"old_style\"]\n"
+      "struct Anything { id: i32 }\n"                                        // 16
+      "#[cfg_attr(feature = \"full\", derive(Queryable, Identifiable))]\n"
+      "#[cfg_attr(feature = \"full\", diesel(table_name = person))]\n"
+      "pub struct Person { id: i32 }\n"                                      // 19
+      "#[derive(QueryableByName)]\n"
+      "struct Count { n: i64 }\n"                                            // 21
+      "#[derive(Queryable)]\n"
+      "fn not_a_struct() {}\n"
+      "struct Plain { id: i32 }\n"                                           // 24
+      "// #[derive(Queryable)]\n"
+      "struct Commented { id: i32 }\n"                                       // 26
+      "fn q() { badges::table.select(badges::all_columns).load(conn); }\n"); // 27
+  EXPECT_EQ(WholeLoads(e),
+            (std::vector<std::string>{"badges@27", "crate_owner_invitations@5", "site@8",
+                                      "old_style@16", "person@19"}));
+}
+
+TEST(CodeUses, DieselsListedColumnIsUsedWhereCodeLoadsItsTableWhole) {
+  const std::string schema =
+      "// @generated automatically by Diesel CLI.\n"
+      "diesel::table! {\n    versions (id) {\n        id -> Int4,\n"
+      "        semver_ord -> Nullable<Jsonb>,\n    }\n}\n";
+  // Loaded whole by a Queryable struct (its table inferred from its name): the column is read.
+  CodeUsesBuilder whole;
+  whole.AddFile("src/schema.rs", schema);
+  whole.AddFile("src/models/version.rs",
+                "use diesel::prelude::*;\n#[derive(Identifiable, Queryable)]\n"
+                "pub struct Version { pub id: i32 }\n");
+  const Evidence read = whole.Build()->Find("versions", "semver_ord");
+  ASSERT_EQ(read.total, 1u);
+  EXPECT_EQ(read.strongest[0].Place(), "src/schema.rs:5");
+  EXPECT_NE(read.strongest[0].how.find("Queryable Version"), std::string::npos)
+      << read.strongest[0].how;
+  EXPECT_NE(read.strongest[0].how.find("src/models/version.rs:3"), std::string::npos);
+  // A HasQuery or Selectable model selects its own fields: the listing alone is no use.
+  CodeUsesBuilder selected;
+  selected.AddFile("src/schema.rs", schema);
+  selected.AddFile("src/models/version.rs",
+                   "use diesel::prelude::*;\n#[derive(HasQuery, Identifiable)]\n"
+                   "pub struct Version { pub id: i32 }\n");
+  selected.AddFile("src/models/user.rs",
+                   "use diesel::prelude::*;\n#[derive(Queryable, Selectable)]\n"
+                   "#[diesel(table_name = versions)]\npub struct Other { pub id: i32 }\n");
+  const auto uses = selected.Build();
+  EXPECT_TRUE(uses->Find("versions", "semver_ord").empty());
+  EXPECT_FALSE(uses->Find("versions").empty());  // the table stays used
+  // A field named like the column in a model of the table is a use as before, and so is a path.
+  CodeUsesBuilder named;
+  named.AddFile("src/schema.rs", schema);
+  named.AddFile("src/models/version.rs",
+                "use diesel::prelude::*;\n#[derive(HasQuery)]\n#[diesel(table_name = versions)]\n"
+                "pub struct Version { pub id: i32, pub semver_ord: Option<String> }\n"
+                "fn f() { versions::table.select(versions::semver_ord); }\n");
+  EXPECT_EQ(named.Build()->Find("versions", "semver_ord").total, 2u);
+  // Another table loaded whole does not make this one's listing a use.
+  CodeUsesBuilder other;
+  other.AddFile("src/schema.rs", schema);
+  other.AddFile("src/models/crate.rs",
+                "use diesel::prelude::*;\n#[derive(Queryable)]\npub struct Crate { id: i32 }\n");
+  EXPECT_TRUE(other.Build()->Find("versions", "semver_ord").empty());
+}
+
 TEST(EvidenceReaders, Ent) {
   const FileEvidence e =
       ReadWith("ent", "ent/schema/user.go",
@@ -281,6 +370,39 @@ TEST(EvidenceReaders, SqlStrings) {
       Uses(ReadWith("sql-strings", "q/views.sql", "CREATE TABLE users (a int);\n")).empty());
 }
 
+TEST(EvidenceReaders, SqlStringThatIsATablesNameNamesTheTable) {
+  // sqlc queries that hand a table's name to an SQL function, which runs SQL over it.
+  const FileEvidence e = ReadWith(
+      "sql-strings", "pkg/sqlcv1/tasks.sql",
+      "-- name: CreatePartitions :exec\n"
+      "-- SELECT create_partition('ghost_table', @date::date);\n"
+      "SELECT\n"
+      "    create_v1_range_partition('v1_task', @date::date),\n"
+      "    create_v1_weekly_range_partition('public.v1_event_lookup', @date::date)\n"
+      ";\n"
+      "SELECT id FROM v1_task WHERE kind = 'a sentence, not a name' AND q = 'it''s';\n"
+      "CREATE TABLE t (kind text DEFAULT 'created_in_ddl');\n");
+  const auto uses = Uses(e);
+  EXPECT_TRUE(Has(uses, "v1_task@4")) << ::testing::PrintToString(uses);
+  EXPECT_TRUE(Has(uses, "v1_event_lookup@5"));  // schema-qualified: the table is the last part
+  EXPECT_TRUE(Has(uses, "v1_task@7"));
+  EXPECT_FALSE(Has(uses, "ghost_table@2"));     // a comment
+  EXPECT_FALSE(Has(uses, "created_in_ddl@8"));  // DDL is no use
+  for (const Use& use : e.uses) {
+    EXPECT_EQ(use.table.find(' '), std::string::npos) << use.table;  // no sentence is a name
+    if (use.line == 5) EXPECT_EQ(use.kind, UseKind::kTableString);
+  }
+  // The same in SQL held by a string of code.
+  const auto in_code = Uses(ReadWith(
+      "sql-strings", "src/partitions.go",
+      "const q = \"SELECT create_partition('audit_log', $1)\"\n"));
+  EXPECT_TRUE(Has(in_code, "audit_log@1")) << ::testing::PrintToString(in_code);
+  // Quotes inside a string are no new string, and a value that is no name names nothing.
+  const auto values = Uses(ReadWith("sql-strings", "q/report.sql",
+                                    "SELECT id FROM users WHERE note = 'x'' OR ''y';\n"));
+  EXPECT_EQ(values, (std::vector<std::string>{"users@1", "users.id@1", "users.note@1"}));
+}
+
 TEST(EvidenceReaders, LargeFilesWithoutWhatTheyLookForEndQuickly) {
   // Half a megabyte after an opening the reader looks to close: no pattern may walk it byte by
   // byte in recursion.
@@ -353,12 +475,14 @@ TEST(CodeUses, FilesThatAreNoEvidence) {
 
 TEST(CodeUses, DieselsGeneratedSchemaIsTheModelOfItsTables) {
   // Generated by diesel print-schema, and still evidence: the default select reads every column
-  // it lists. Other generated files stay no evidence.
+  // it lists, here through the Queryable Invitation. Other generated files stay no evidence.
   CodeUsesBuilder code;
   code.AddFile("src/schema.rs",
                "// @generated automatically by Diesel CLI.\n"
                "diesel::table! {\n    invitations (id) {\n        id -> Int4,\n"
                "        token_generated_at -> Nullable<Timestamp>,\n    }\n}\n");
+  code.AddFile("src/invitation.rs",
+               "#[derive(Queryable)]\nstruct Invitation { id: i32, token_created_at: i32 }\n");
   code.AddFile("gen/q.go", "// Code generated by sqlc. DO NOT EDIT.\nconst q = \"SELECT x FROM t\"\n");
   const auto uses = code.Build();
   const Evidence column = uses->Find("invitations", "token_generated_at");
@@ -381,7 +505,8 @@ TEST(CodeUses, AColumnAnOrmListsEveryColumnButItIsNoUseByName) {
   code.AddFile("app/models/user.js", "export default class User { api_token; gh_login; }\n");
   const auto uses = code.Build();
   EXPECT_TRUE(uses->Find("users", "api_token").empty());
-  EXPECT_EQ(uses->Find("users", "gh_login").total, 2u);  // listed: the name counts as before
+  // Listed: the name counts as before (the listing itself only where users is loaded whole).
+  EXPECT_EQ(uses->Find("users", "gh_login").total, 1u);
   // SQL that names both is still a use: it does not go through the ORM.
   CodeUsesBuilder with_sql;
   with_sql.AddFile("src/schema.rs", schema);
