@@ -255,8 +255,11 @@ class ReplicaLag : public Throttle {
   // has not moved, then resumes replay. Returns the batches committed before the throttle.
   int RunPausedThenResumed(const runner::RunSettings& settings, std::chrono::milliseconds hold) {
     PauseReplay();
-    // The last transaction the standby replayed is older than the limit from here on.
-    std::this_thread::sleep_for(settings.max_replica_lag + std::chrono::milliseconds(100));
+    // WAL the standby receives but does not replay, and time for it to report that (every
+    // second): the last transaction it replayed is older than the limit from here on, and the
+    // primary's pg_stat_replication says so too.
+    Sql(*admin_, "CREATE TABLE unreplayed (x int)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
     int batches_before = -1;
     long long at_throttle = -1, while_throttled = -1;
     std::thread resume;
@@ -302,7 +305,10 @@ TEST_F(ReplicaLag, NamedStandbyWithReplayPausedStopsTheBackfillWithinOneBatch) {
   settings.max_replica_lag = runner::Millis(300);
   settings.replicas = {standby_->url()};
   const int batches = RunPausedThenResumed(settings, std::chrono::milliseconds(800));
-  EXPECT_EQ(batches, 1) << "batches committed before the throttle";
+  // The run's own ledger writes are already behind on the paused standby: it may stop before the
+  // first batch, and never after more than one.
+  EXPECT_LE(batches, 1) << "batches committed before the throttle";
+  EXPECT_GE(batches, 0) << "never throttled";
   EXPECT_TRUE(events_.Has("throttled", "on standby postgresql://postgres@127.0.0.1:"));
 }
 
@@ -311,8 +317,8 @@ TEST_F(ReplicaLag, PrimaryViewAloneThrottlesAPausedStandby) {
   settings.batch_time = runner::Millis(0);
   settings.max_replica_lag = runner::Millis(300);
   const int batches = RunPausedThenResumed(settings, std::chrono::milliseconds(800));
-  EXPECT_GE(batches, 1);
-  EXPECT_LT(batches, 10) << "batches committed before the throttle";
+  EXPECT_LE(batches, 1) << "batches committed before the throttle";
+  EXPECT_GE(batches, 0) << "never throttled";
 }
 
 TEST_F(ReplicaLag, AStandbyThatKeepsUpDoesNotThrottle) {
