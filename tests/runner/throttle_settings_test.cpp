@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/config.h"
+#include "runner/progress.h"
 #include "runner/throttle.h"
 
 namespace pgshift::cli {
@@ -54,6 +55,16 @@ TEST(ThrottleSettings, BadValuesNameFileLineAndKey) {
             std::string::npos);
   EXPECT_NE(error("[runner]\nthrottle_query = 1\n").find("`runner.throttle_query` must be a query"),
             std::string::npos);
+}
+
+TEST(ThrottleSettings, ProgressShowsTheTimeThrottled) {
+  const nlohmann::json detail = {{"rows_scanned", 50}, {"rows_total", 100},
+                                 {"rows_per_second", 10}, {"eta_seconds", 5}};
+  EXPECT_EQ(runner::ProgressLine("s", detail, 4).find("throttled"), std::string::npos);
+  nlohmann::json throttled = detail;
+  throttled["throttled_ms"] = 4200;
+  const std::string line = runner::ProgressLine("s", throttled, 4);
+  EXPECT_EQ(line.substr(line.size() - 17), "  throttled 4.2 s") << line;
 }
 
 }  // namespace
