@@ -10,6 +10,7 @@
 #include "project/recognition.h"
 #include "rules/closest_name.h"
 #include "rules/rule.h"
+#include "runner/throttle.h"
 
 namespace pgshift::cli {
 namespace {
@@ -224,7 +225,8 @@ void ReadRunner(const toml::table& table, const std::string& path, Config& confi
   TableReader reader(table, path, "runner.", errors);
   reader.RejectUnknown({"lock_timeout", "statement_timeout", "idle_in_transaction_timeout",
                         "retries", "retry_delay", "batch_size", "batch_time", "throttle",
-                        "journal"});
+                        "journal", "max_replica_lag", "replicas", "throttle_query", "max_load",
+                        "critical_load"});
   runner::RunSettings& settings = config.runner;
   const std::pair<std::string_view, runner::Millis*> durations[] = {
       {"lock_timeout", &settings.lock_timeout},
@@ -260,6 +262,36 @@ void ReadRunner(const toml::table& table, const std::string& path, Config& confi
       settings.batch_size = static_cast<long>(*value);
     }
   }
+  if (const toml::node* node = table.get("max_replica_lag")) {
+    std::optional<runner::Millis> lag;
+    if (const auto seconds = node->value<double>(); seconds && node->is_number())
+      lag = runner::ParseReplicaLag(std::to_string(*seconds));
+    else if (const auto text = node->value<std::string>())
+      lag = runner::ParseReplicaLag(*text);
+    if (!lag) {
+      return reader.Bad("max_replica_lag",
+                        "must be a number of seconds above 0 or a duration such as \"500ms\"");
+    }
+    settings.max_replica_lag = *lag;
+  }
+  if (table.get("replicas") != nullptr) reader.Strings("replicas", settings.replicas);
+  if (const toml::node* node = table.get("throttle_query")) {
+    const auto value = node->value<std::string>();
+    if (!value || value->empty()) return reader.Bad("throttle_query", "must be a query (a string)");
+    settings.throttle_query = *value;
+  }
+  const std::pair<std::string_view, int*> loads[] = {{"max_load", &settings.max_load},
+                                                     {"critical_load", &settings.critical_load}};
+  for (const auto& [key, target] : loads) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) continue;
+    const auto value = node->value_exact<int64_t>();
+    if (!value || *value < 1 || *value > 1000000)
+      return reader.Bad(key, "must be a whole number of sessions from 1 to 1000000");
+    *target = static_cast<int>(*value);
+  }
+  if (!settings.replicas.empty() && settings.max_replica_lag.count() <= 0)
+    return reader.Bad("replicas", "needs max_replica_lag");
   if (const toml::node* node = table.get("journal")) {
     const auto value = node->value<std::string>();
     if (!value || value->empty()) {

@@ -22,6 +22,11 @@
 //   retries = 5                     #   retry_delay, batch_time, throttle (durations)
 //   batch_size = 1000               # first backfill batch
 //   journal = "/var/lib/pgshift/journal.db"
+//   max_replica_lag = 2             # throttling between backfill batches (runner/throttle.h):
+//   replicas = ["postgresql://standby1/app"]  # seconds or a duration; standbys read directly;
+//   throttle_query = "SELECT ..."   #   waits while it returns above 0;
+//   max_load = 50                   #   waits while more sessions are active;
+//   critical_load = 200             #   stops, resumably, beyond this
 //
 // Unknown keys and bad values are errors naming the file, line, column and key, all of them in
 // one run.

@@ -98,7 +98,8 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       "resumes\n"
       "from the last commit. Exit codes: 0 done, 2 bad plan, configuration or usage (nothing "
       "ran),\n"
-      "3 the run stopped (connection, lock wait given up, gate, failed statement, refused).");
+      "3 the run stopped (connection, lock wait given up, gate, failed statement, refused,\n"
+      "--critical-load reached: resumable from the last batch).");
   run->callback([options, &exit_code] { exit_code = Run(*options); });
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli/exit_code.h"
 #include "runner/progress.h"
+#include "runner/throttle.h"
 #include "runner/sandbox_state.h"
 
 namespace pgshift::cli {
@@ -114,7 +115,25 @@ void AddSettingsFlags(CLI::App& command, SettingsFlags& flags, bool backfill) {
   command.add_option("--throttle", flags.throttle, "Pause after each backfill batch (default 0)");
   command.add_option("--pause-file", flags.pause_file,
                      "While this file exists, the backfill waits");
+  command.add_option("--max-replica-lag", flags.max_replica_lag,
+                     "Wait between batches while a standby replays further behind than this "
+                     "(seconds, or 500ms, 2s; default: not checked)");
+  command.add_option("--replica", flags.replicas,
+                     "A standby to read replay lag from directly, besides pg_stat_replication "
+                     "on the target (repeatable; with --max-replica-lag)");
+  command.add_option("--throttle-query", flags.throttle_query,
+                     "Wait between batches while this query returns a value above 0");
+  command
+      .add_option("--max-load", flags.max_load,
+                  "Wait between batches while more than N other sessions are active")
+      ->check(CLI::Range(1, 1000000));
+  command
+      .add_option("--critical-load", flags.critical_load,
+                  "Stop at a batch boundary (resumable, exit code 3) when more than N other "
+                  "sessions are active")
+      ->check(CLI::Range(1, 1000000));
 }
+
 
 bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& settings,
                         const std::string& command, int& exit_code) {
@@ -139,6 +158,26 @@ bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& setting
   if (flags.retries >= 0) settings.retries = flags.retries;
   if (flags.batch_size > 0) settings.batch_size = flags.batch_size;
   if (!flags.pause_file.empty()) settings.pause_file = flags.pause_file;
+  if (!flags.max_replica_lag.empty()) {
+    const auto lag = runner::ParseReplicaLag(flags.max_replica_lag);
+    if (!lag || lag->count() <= 0) {
+      std::cerr << "pgshift " << command << ": --max-replica-lag `" << flags.max_replica_lag
+                << "` is not a positive number of seconds or a duration (try 2, 500ms, 1min)\n";
+      exit_code = ToInt(ExitCode::kUsage);
+      return false;
+    }
+    settings.max_replica_lag = *lag;
+  }
+  if (!flags.replicas.empty()) settings.replicas = flags.replicas;
+  if (!flags.throttle_query.empty()) settings.throttle_query = flags.throttle_query;
+  if (flags.max_load > 0) settings.max_load = flags.max_load;
+  if (flags.critical_load > 0) settings.critical_load = flags.critical_load;
+  if (!flags.replicas.empty() && settings.max_replica_lag.count() <= 0) {
+    std::cerr << "pgshift " << command
+              << ": --replica needs --max-replica-lag (or max_replica_lag in [runner])\n";
+    exit_code = ToInt(ExitCode::kUsage);
+    return false;
+  }
   return true;
 }
 

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/config.h"
 #include "runner/events.h"
@@ -44,6 +45,10 @@ struct SettingsFlags {
   int retries = -1;
   long batch_size = 0;
   std::string pause_file;
+  // Throttling (runner/throttle.h)
+  std::string max_replica_lag, throttle_query;
+  std::vector<std::string> replicas;
+  int max_load = -1, critical_load = -1;
 };
 void AddSettingsFlags(CLI::App& command, SettingsFlags& flags, bool backfill);
 // Applies the flags over `settings`; false after printing a bad value (exit code 2).

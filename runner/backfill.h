@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/backfill_key.h"
 #include "runner/ledger.h"
 #include "runner/plan.h"
 #include "runner/steps.h"
@@ -15,6 +16,14 @@ namespace pgshift::runner {
 
 std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& plan_id,
                                        const BackfillSpec& spec, const StageRecord& record);
+
+// The statement of one batch: up to `limit` rows after `cursor` (null: from the start) up to
+// `max_key`, with the ledger's cursor advanced in the same statement. Exposed for EXPLAIN.
+std::string BackfillBatchStatement(Database& db, const std::string& plan_id,
+                                   const std::string& stage_id, const BackfillSpec& spec,
+                                   const std::vector<KeyColumn>& key,
+                                   const std::vector<std::string>* cursor,
+                                   const std::vector<std::string>& max_key, long limit);
 
 // The next batch size: scaled toward `target` by the last batch's duration, at most doubling or
 // halving per batch, within [min, max].

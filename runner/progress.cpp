@@ -33,6 +33,8 @@ std::string ProgressLine(const std::string& stage, const nlohmann::json& detail,
           std::to_string(percent) + "%  " + Thousands(scanned) + "/" + Thousands(total) +
           " rows  " + Thousands(rate) + " rows/s  ETA ";
   line += eta < 0 ? std::string("?") : FormatDuration(Millis(eta * 1000));
+  const long long throttled = detail.value("throttled_ms", 0ll);
+  if (throttled > 0) line += "  throttled " + FormatDuration(Millis(throttled));
   return line;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pgshift::runner {
 
@@ -25,6 +26,12 @@ struct RunSettings {
   Millis batch_time{50};  // batch size adapts toward this duration (see bench/RESULTS.md)
   Millis throttle{0};      // sleep after each batch
   std::string pause_file;  // while this file exists, the backfill waits
+  // Throttling between backfill batches (runner/throttle.h); 0 or empty turns each check off.
+  Millis max_replica_lag{0};          // wait while a standby replays further behind than this
+  std::vector<std::string> replicas;  // standby URLs read directly, besides pg_stat_replication
+  std::string throttle_query;         // wait while it returns a value above 0
+  int max_load = 0;       // wait while more application sessions than this are active
+  int critical_load = 0;  // stop at a batch boundary while more than this are active
 };
 
 // The longest duration: PostgreSQL's timeouts stop at INT_MAX milliseconds (about 24.8 days).
