@@ -67,7 +67,7 @@ TEST_F(Drift, AColumnChangedByHandStopsTheNextStage) {
   EXPECT_TRUE(Contains(accepted.out, "--accept-drift")) << accepted.out;
   EXPECT_EQ(IndexCount(), "1");
   const ProcessResult history = workspace_.Pgshift({"history", "--json"});
-  EXPECT_TRUE(Contains(history.out, "\"kind\":\"drift-accepted\"")) << history.out;
+  EXPECT_TRUE(Contains(history.out, "\"kind\": \"drift-accepted\"")) << history.out;
   EXPECT_TRUE(Contains(history.out, "+ t: column n integer not null")) << history.out;
 }
 

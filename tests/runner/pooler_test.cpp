@@ -143,7 +143,8 @@ TEST_F(Pooler, SessionModeRunsKilledAndResumes) {
                                  "none"});
   });
   ASSERT_TRUE(WaitFor([&] {
-    return Scalar(*db_,
+    return Scalar(*db_, "SELECT to_regclass('pgshift.stages') IS NOT NULL") == "t" &&
+           Scalar(*db_,
                   "SELECT coalesce((SELECT rows_scanned >= 3000 FROM pgshift.stages WHERE "
                   "stage_id = 'fill'), false)") == "t";
   }));

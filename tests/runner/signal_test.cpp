@@ -106,7 +106,7 @@ TEST_F(Signal, SigintCancelsTheStatementRecordsInterruptedAndResumes) {
   const ProcessResult status = workspace_.Pgshift({"status", plan, "--db", url_});
   EXPECT_TRUE(Contains(status.out, "interrupted: interrupted by SIGINT")) << status.out;
   const ProcessResult history = workspace_.Pgshift({"history", "--json"});
-  EXPECT_TRUE(Contains(history.out, "\"outcome\":\"interrupted\"")) << history.out;
+  EXPECT_TRUE(Contains(history.out, "\"outcome\": \"interrupted\"")) << history.out;
   EXPECT_TRUE(Contains(history.out, "stage-interrupted")) << history.out;
 
   Sql(*db_, "UPDATE nap SET seconds = 0");
@@ -129,8 +129,9 @@ rollback = []
   Start({"run", plan, "--db", url_, "--batch-size", "500", "--batch-time", "1ms", "--throttle",
          "20ms", "--progress", "none"});
   ASSERT_TRUE(WaitFor([&] {
-    return Scalar(*db_, "SELECT coalesce(max(rows_scanned), 0) >= 3000 FROM pgshift.stages") ==
-           "t";
+    return Scalar(*db_, "SELECT to_regclass('pgshift.stages') IS NOT NULL") == "t" &&
+           Scalar(*db_, "SELECT coalesce(max(rows_scanned), 0) >= 3000 FROM pgshift.stages") ==
+               "t";
   }));
   ASSERT_EQ(kill(RunnerPid(), SIGTERM), 0);
   const ProcessResult stopped = Finish();
