@@ -177,11 +177,11 @@ class Runner {
 
   // Preflight against the live catalog, before any stage's statement.
   std::optional<Outcome> CheckFirst(const PlanRecord* record, std::size_t through) {
-    auto checked = Preflight(db_, plan_, review_, record, through);
-    if (const DbError* error = ErrorOf(checked)) {
-      db_.Exec("ROLLBACK");
-      return Fail("cannot read the catalog for the preflight check: " + error->message);
-    }
+    StepContext context{db_, settings_, sink_, review_.objects, ""};
+    auto checked = QueryWithLockRetries<std::vector<std::string>>(
+        context, "reading the catalog for the preflight check",
+        [&] { return Preflight(db_, plan_, review_, record, through); });
+    if (const auto* failure = std::get_if<StepFailure>(&checked)) return Fail(failure->message);
     const auto& problems = std::get<std::vector<std::string>>(checked);
     if (problems.empty()) {
       sink_.Emit({"preflight-passed", "", ""});

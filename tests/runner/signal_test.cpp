@@ -161,11 +161,15 @@ TEST_F(Signal, ASecondSignalExitsAtOnce) {
   ASSERT_TRUE(holder);
   Sql(*holder, "BEGIN; LOCK pgshift.stages IN EXCLUSIVE MODE");
   ASSERT_EQ(kill(runner, SIGINT), 0);
-  ASSERT_TRUE(WaitFor([&] {
+  const bool waiting = WaitFor([&] {
     return Scalar(*db_,
                   "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
                   "query LIKE 'UPDATE pgshift.stages SET status = ''interrupted''%'") == "1";
-  }));
+  });
+  if (!waiting) {
+    const ProcessResult early = Finish();
+    FAIL() << "exit " << early.exit_code << "\n" << early.out << early.err;
+  }
   const auto sent = Clock::now();
   ASSERT_EQ(kill(runner, SIGINT), 0);
   const ProcessResult stopped = Finish();
