@@ -10,6 +10,8 @@ enum class ExitCode : int {
   kUsage = 2,       // bad command line or configuration
   kUnreadable = 3,  // an input could not be read as SQL text, or the runner failed (for
                     // `trace`: no server, or a statement failed)
+  kInterrupted = 130,  // `run` stopped by SIGINT (128 + 2): the stage is recorded as interrupted
+  kTerminated = 143,   // `run` stopped by SIGTERM (128 + 15)
 };
 
 inline int ToInt(ExitCode code) { return static_cast<int>(code); }

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/runner_support.h"
+#include "runner/pooler.h"
 #include "runner/rollback.h"
 #include "runner/session.h"
 
@@ -13,7 +14,7 @@ namespace {
 
 struct RollbackOptions {
   std::string path, config, to, journal;
-  bool force = false;
+  bool force = false, accept_drift = false;
   TargetOptions target;
   SettingsFlags flags;
 };
@@ -45,8 +46,14 @@ int Rollback(const RollbackOptions& options) {
     return ToInt(ExitCode::kUnreadable);
   }
   auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);
+  if (const auto refused = runner::CheckSessionPinned(db, *url)) {
+    const std::string message = redact(*refused);
+    if (journal) journal->FinishRun(false, message);
+    std::cerr << "pgshift rollback: refused: " << message << '\n';
+    return ToInt(ExitCode::kUsage);
+  }
   const runner::Outcome outcome = runner::RollbackPlan(db, loaded->plan, loaded->review, settings,
-                                                       {options.to, options.force}, sink);
+                                                       {options.to, options.force, options.accept_drift}, sink);
   const std::string message = redact(outcome.message);
   if (journal) journal->FinishRun(outcome.ok, message);
   if (!outcome.ok) std::cerr << "pgshift rollback: " << message << '\n';
@@ -65,6 +72,9 @@ void AddRollbackCommand(CLI::App& app, int& exit_code) {
   rollback->add_option("--to", options->to,
                        "Keep this stage and those before it (default: undo every stage)");
   rollback->add_flag("--force", options->force, "Roll back although the plan changed since it ran");
+  rollback->add_flag("--accept-drift", options->accept_drift,
+                     "Roll back although the catalog changed since the last stage's checkpoint "
+                     "(recorded in the journal)");
   rollback->add_option("--journal", options->journal,
                        "SQLite journal (default: $XDG_STATE_HOME/pgshift/journal.db)");
   rollback
@@ -74,8 +84,10 @@ void AddRollbackCommand(CLI::App& app, int& exit_code) {
   rollback->footer(
       "A stage whose rollback is \"irreversible\" (a contract stage) stops the rollback before "
       "it.\n"
-      "Exit codes: 0 rolled back and the fingerprint matches, 2 bad plan or usage, 3 a rollback\n"
-      "statement failed, the fingerprint differs (every difference is listed), or refused.");
+      "Exit codes: 0 rolled back and the fingerprint matches, 2 bad plan or usage, or a pooler\n"
+      "in transaction mode is in between (nothing ran), 3 a rollback\n"
+      "statement failed, the fingerprint differs (every difference is listed), the catalog\n"
+      "changed since the last checkpoint before anything was undone (drift), or refused.");
   rollback->callback([options, &exit_code] { exit_code = Rollback(*options); });
 }
 

@@ -1,12 +1,16 @@
 // `pgshift run PLAN`: applies the plan's stages to the target, through the switch phase unless
 // asked for more, resuming where the ledger says the last run stopped.
+#include <signal.h>
+
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/runner_support.h"
 #include "runner/executor.h"
+#include "runner/interrupt.h"
 #include "runner/plan_render.h"
+#include "runner/pooler.h"
 #include "runner/session.h"
 
 namespace pgshift::cli {
@@ -15,7 +19,7 @@ namespace {
 struct RunOptions {
   std::string path, config, through, progress = "auto", journal;
   int pg_version = 0;
-  bool force = false, dry_run = false;
+  bool force = false, dry_run = false, accept_drift = false;
   TargetOptions target;
   SettingsFlags flags;
 };
@@ -40,6 +44,7 @@ int Run(const RunOptions& options) {
   }
   const auto url = ResolveTarget(options.target, "run", exit_code);
   if (!url) return exit_code;
+  runner::InstallInterruptHandlers();
   const std::string target = runner::RedactUrl(*url);
   const runner::Redactor redact(*url);
   auto journal = OpenJournal(options.journal, loaded->config);
@@ -57,12 +62,28 @@ int Run(const RunOptions& options) {
     return ToInt(ExitCode::kUnreadable);
   }
   auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);
+  if (const auto refused = runner::CheckSessionPinned(db, *url)) {
+    const std::string message = redact(*refused);
+    sink.Emit({"run-failed", "", message});
+    if (journal) journal->FinishRun(false, message);
+    std::cerr << "pgshift run: refused: " << message << '\n';
+    return ToInt(ExitCode::kUsage);
+  }
   const runner::Outcome outcome =
-      runner::RunPlan(db, loaded->plan, loaded->review, settings, {count, options.force}, sink);
+      runner::RunPlan(db, loaded->plan, loaded->review, settings, {count, options.force, options.accept_drift}, sink);
   const std::string message = redact(outcome.message);
+  if (outcome.interrupted != 0) {
+    sink.Emit({"run-interrupted", "", message});
+    if (journal) journal->FinishRun(false, message, "interrupted");
+    std::cerr << "pgshift run: " << message << "\npgshift run: to resume, run `pgshift run "
+              << options.path << "` again with the same target; `pgshift status` shows where "
+              << "it stopped\n";
+    return ToInt(outcome.interrupted == SIGTERM ? ExitCode::kTerminated : ExitCode::kInterrupted);
+  }
   sink.Emit({outcome.ok ? "run-finished" : "run-failed", "", message});
   if (journal) journal->FinishRun(outcome.ok, message);
   if (!outcome.ok) std::cerr << "pgshift run: " << message << '\n';
+  if (outcome.preflight) return ToInt(ExitCode::kUsage);
   return ToInt(outcome.ok ? ExitCode::kClean : ExitCode::kUnreadable);
 }
 
@@ -80,6 +101,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       "contract stages cannot be undone and run only when asked)");
   run->add_flag("--force", options->force,
                 "Run although the plan changed since its stages ran here");
+  run->add_flag("--accept-drift", options->accept_drift,
+                "Go on although the catalog changed since the last checkpoint (recorded in the "
+                "journal); without it such a change stops the run before the next stage");
   run->add_flag("--dry-run", options->dry_run, "Show what would run, without connecting");
   run->add_option("--progress", options->progress,
                   "Backfill progress on stderr: auto (a bar on a terminal, JSON lines otherwise), "
@@ -96,10 +120,23 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   run->footer(
       "Each stage commits with its ledger row (schema pgshift in the target); a killed run "
       "resumes\n"
-      "from the last commit. Exit codes: 0 done, 2 bad plan, configuration or usage (nothing "
-      "ran),\n"
-      "3 the run stopped (connection, lock wait given up, gate, failed statement, refused,\n"
-      "--critical-load reached: resumable from the last batch).");
+      "from the last commit. Before the first statement, every stage to run is checked against the
+"
+      "live catalog (tables, columns, a backfill's key). Exit codes: 0 done, 2 bad plan,
+"
+      "configuration or usage, preflight failed, or a pooler in transaction mode is in between
+"
+      "(nothing ran),
+"
+      "3 the run stopped (connection, lock wait given up, gate, failed statement, refused,
+"
+      "--critical-load reached: resumable from the last batch, or the catalog changed by hand
+"
+      "since the last checkpoint: see --accept-drift),
+"
+      "130/143 interrupted by SIGINT/SIGTERM: the statement in flight is cancelled, the stage
+"
+      "recorded as interrupted, and a later run resumes it; a second signal exits at once.");
   run->callback([options, &exit_code] { exit_code = Run(*options); });
 }
 

@@ -35,8 +35,10 @@ std::string Rows(const runner::StageRecord& s) {
 // What a person should know about a stage that is not simply done or pending.
 std::string Explain(const runner::StageRecord& s, std::size_t statements, bool held) {
   if (s.status == "running" && held) return "being run now";
-  if (s.status == "running" || s.status == "failed") {
-    std::string text = s.status == "running" ? "interrupted" : "failed: " + s.error;
+  if (s.status == "running" || s.status == "failed" || s.status == "interrupted") {
+    std::string text = s.status == "failed"        ? "failed: " + s.error
+                       : s.status == "interrupted" ? "interrupted: " + s.error
+                                                   : "interrupted";
     if (s.has_cursor) {
       text += "; committed up to key (" + Joined(s.cursor) + ")";
     } else if (statements > 0) {
@@ -121,7 +123,8 @@ int Status(const StatusOptions& options) {
     runner::StageRecord empty;
     if (s == nullptr) s = &empty;
     std::ostringstream took;
-    const bool timed = s->status == "done" || s->status == "running" || s->status == "failed";
+    const bool timed = s->status == "done" || s->status == "running" || s->status == "failed" ||
+                       s->status == "interrupted";
     if (timed && !s->started_at.empty())
       took << std::fixed << std::setprecision(1) << s->seconds << " s";
     std::cout << std::setw(4) << (i + 1) << std::setw(22) << stage.id << std::setw(10)
@@ -142,7 +145,8 @@ void AddStatusCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<StatusOptions>();
   CLI::App* status = app.add_subcommand(
       "status",
-      "Show each stage of a plan on a database: pending, running, done, failed, rolled back");
+      "Show each stage of a plan on a database: pending, running, done, failed, interrupted, "
+      "rolled back");
   status->add_option("plan", options->path, "The plan file (TOML)")->required();
   AddTargetOptions(*status, options->target);
   status->add_flag("--json", options->json, "Print the status as JSON");

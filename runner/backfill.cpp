@@ -8,6 +8,8 @@
 #include "runner/backfill_key.h"
 #include "runner/executor.h"
 #include "runner/throttle.h"
+#include "runner/interrupt.h"
+#include "runner/session.h"
 
 namespace pgshift::runner {
 namespace {
@@ -114,8 +116,8 @@ void WaitWhilePaused(StepContext& context) {
   std::error_code ignored;
   if (file.empty() || !std::filesystem::exists(file, ignored)) return;
   context.sink.Emit({"note", context.stage_id, "paused: " + file + " exists; remove it to go on"});
-  while (std::filesystem::exists(file, ignored))
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  while (std::filesystem::exists(file, ignored) && !Interrupted())
+    SleepUnlessInterrupted(std::chrono::milliseconds(200));
   context.sink.Emit({"note", context.stage_id, "resumed"});
 }
 
@@ -220,11 +222,11 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
     if (scanned < batch) break;  // nothing is left up to the key that was largest at start
     batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size,
                           settings.max_batch_size);
-    if (settings.throttle.count() > 0) std::this_thread::sleep_for(settings.throttle);
+    if (settings.throttle.count() > 0) SleepUnlessInterrupted(settings.throttle);
   }
   return WithLockRetries(
       context, "closing `" + context.stage_id + "`", [&]() -> std::optional<DbError> {
-        if (auto error = ExecError(db, "BEGIN")) return error;
+        if (auto error = ExecError(db, BeginWithTimeouts(context.settings))) return error;
         auto done = DoneAssignments(db, context.objects);
         if (const DbError* error = ErrorOf(done)) return *error;
         return ExecError(

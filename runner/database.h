@@ -53,6 +53,9 @@ class Database {
   virtual std::string QuoteLiteral(std::string_view value) = 0;
   virtual int BackendPid() = 0;
   virtual bool Connected() = 0;
+  // Asks the server to cancel the statement in flight, if any. Safe to call from another thread
+  // while Exec runs; the statement then fails with SQLSTATE 57014.
+  virtual void Cancel() = 0;
 };
 
 // Runs SQL whose rows do not matter; the error, if any.

@@ -7,7 +7,8 @@
 namespace pgshift::runner {
 
 struct RunEvent {
-  // run-started, run-finished, run-failed, stage-started, stage-done, stage-failed, gate-passed,
+  // run-started, run-finished, run-failed, stage-started, stage-done, stage-failed,
+  // stage-interrupted, run-interrupted, gate-passed,
   // gate-failed, lock-retry, statement, batch, backfill-started, rollback-started,
   // stage-rolled-back, rollback-finished, rollback-failed, checkpoint, note
   std::string kind;

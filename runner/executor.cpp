@@ -3,8 +3,11 @@
 #include <chrono>
 
 #include "runner/backfill.h"
+#include "runner/drift.h"
 #include "runner/fingerprint.h"
+#include "runner/interrupt.h"
 #include "runner/ledger.h"
+#include "runner/preflight.h"
 #include "runner/session.h"
 #include "runner/steps.h"
 
@@ -18,12 +21,21 @@ using Clock = std::chrono::steady_clock;
 bool Untouched(const PlanRecord& record) {
   for (const StageRecord& stage : record.stages) {
     if (stage.status == "done" || stage.status == "running") return false;
-    if (stage.status == "failed" &&
+    if ((stage.status == "failed" || stage.status == "interrupted") &&
         (stage.steps_done > 0 || stage.has_max_key || stage.rows_done > 0)) {
       return false;
     }
   }
   return true;
+}
+
+// A stage that committed part of its work resumes from there; one that failed before doing
+// anything (a gate, a first statement) simply starts again. An interrupted stage may have finished
+// a CONCURRENTLY statement without its ledger commit.
+bool Resuming(const StageRecord& before) {
+  return before.status == "running" || before.status == "interrupted" ||
+         (before.status == "failed" &&
+          (before.steps_done > 0 || before.has_cursor || before.has_max_key));
 }
 
 class Runner {
@@ -33,6 +45,7 @@ class Runner {
       : db_(db), plan_(plan), review_(review), settings_(settings), sink_(sink) {}
 
   Outcome Run(const RunRequest& request) {
+    if (Interrupted()) return Stopped("before it connected");
     if (auto error = ConfigureSession(db_, settings_))
       return Fail("cannot configure the session: " + error->message);
     if (auto failure =
@@ -67,7 +80,7 @@ class Runner {
   std::optional<StepFailure> RecordBaseline() {
     std::string hash;
     auto failure = Retrying("taking the baseline fingerprint", [&]() -> std::optional<DbError> {
-      if (auto error = ExecError(db_, "BEGIN")) return error;
+      if (auto error = ExecError(db_, BeginWithTimeouts(settings_))) return error;
       auto baseline = TakeFingerprint(db_, review_.objects);
       if (const DbError* error = ErrorOf(baseline)) return *error;
       const Fingerprint& f = std::get<Fingerprint>(baseline);
@@ -95,6 +108,9 @@ class Runner {
                   "the plan changed since it last ran (checksum " + existing->checksum + " → " +
                       plan_.checksum + "); running it anyway (--force)"});
     }
+    if (auto refused = CheckFirst(existing ? &*existing : nullptr, request.through)) {
+      return *refused;
+    }
     const std::string runner = RunnerIdentity();
     if (auto failure = Retrying("registering the plan in the ledger",
                                 [&] { return RegisterPlan(db_, plan_, runner); })) {
@@ -107,17 +123,36 @@ class Runner {
     if (const auto* failure = std::get_if<StepFailure>(&reread)) return Fail(failure->message);
     const PlanRecord record = *std::get<std::optional<PlanRecord>>(reread);
 
+    // The checkpoint the next stage starts from: the baseline, then each done stage's.
+    DriftCheck checkpoint{"the baseline", record.baseline_detail};
     for (std::size_t i = 0; i < request.through; ++i) {
       const Stage& stage = plan_.stages[i];
       const StageRecord* stage_record = record.Find(stage.id);
+      if (Interrupted() && !(stage_record != nullptr && stage_record->status == "done")) {
+        return Stopped("before stage `" + stage.id + "` started");
+      }
       if (stage_record != nullptr && stage_record->status == "done") {
         sink_.Emit({"note", stage.id, "already done"});
+        checkpoint = {"the checkpoint of stage `" + stage.id + "`",
+                      stage_record->fingerprint_detail};
         continue;
+      }
+      if (stage_record == nullptr || !Resuming(*stage_record)) {
+        StepContext context{db_, settings_, sink_, review_.objects, stage.id};
+        if (auto drift =
+                CheckDrift(context, checkpoint, "stage `" + stage.id + "`", request.accept_drift)) {
+          if (drift->interrupted != 0) return Stopped("before stage `" + stage.id + "` started");
+          return Fail(drift->message);
+        }
+      } else {
+        sink_.Emit({"note", stage.id,
+                    "resuming partial work: the catalog is not compared with the checkpoint"});
       }
       if (stage.phase == rules::Phase::kContract) {
         sink_.Emit({"note", stage.id, "contract stage: once it runs it cannot be undone"});
       }
       if (auto failure = RunStage(i, stage_record ? *stage_record : StageRecord{})) {
+        if (failure->interrupted != 0) return Interrupt(stage, *failure);
         if (!failure->connection_lost) {
           ExecError(
               db_, StageUpdate(db_, plan_.id, stage.id,
@@ -126,6 +161,11 @@ class Runner {
         sink_.Emit({"stage-failed", stage.id, failure->message});
         return Fail("stage `" + stage.id + "` failed: " + failure->message);
       }
+      auto after = ReadRecord();
+      if (const auto* failure = std::get_if<StepFailure>(&after)) return Fail(failure->message);
+      const StageRecord* done = std::get<std::optional<PlanRecord>>(after)->Find(stage.id);
+      checkpoint = {"the checkpoint of stage `" + stage.id + "`",
+                    done != nullptr ? done->fingerprint_detail : ""};
     }
     std::string message = "ran through stage `" + plan_.stages[request.through - 1].id + "`";
     if (request.through < plan_.stages.size()) {
@@ -133,6 +173,28 @@ class Runner {
                  std::string(rules::PhaseName(plan_.stages[request.through].phase)) + ")";
     }
     return {true, message};
+  }
+
+  // Preflight against the live catalog, before any stage's statement.
+  std::optional<Outcome> CheckFirst(const PlanRecord* record, std::size_t through) {
+    StepContext context{db_, settings_, sink_, review_.objects, ""};
+    auto checked = QueryWithLockRetries<std::vector<std::string>>(
+        context, "reading the catalog for the preflight check",
+        [&] { return Preflight(db_, plan_, review_, record, through); });
+    if (const auto* failure = std::get_if<StepFailure>(&checked)) return Fail(failure->message);
+    const auto& problems = std::get<std::vector<std::string>>(checked);
+    if (problems.empty()) {
+      sink_.Emit({"preflight-passed", "", ""});
+      return std::nullopt;
+    }
+    std::string message = "preflight failed; nothing was run:";
+    for (const std::string& problem : problems) {
+      sink_.Emit({"preflight-failed", "", problem});
+      message += "\n  " + problem;
+    }
+    Outcome outcome = Fail(message);
+    outcome.preflight = true;
+    return outcome;
   }
 
   std::optional<StepFailure> RunStage(std::size_t index, const StageRecord& before) {
@@ -154,12 +216,7 @@ class Runner {
       }
       sink_.Emit({"gate-passed", stage.id, "gate returned true"});
     }
-    // A stage that committed part of its work resumes from there; one that failed before doing
-    // anything (a gate, a first statement) simply starts again.
-    // An interrupted stage may have finished a CONCURRENTLY statement without its ledger commit.
-    const bool resuming = before.status == "running" ||
-                          (before.status == "failed" &&
-                           (before.steps_done > 0 || before.has_cursor || before.has_max_key));
+    const bool resuming = Resuming(before);
     const bool fresh = !resuming;
     const std::string restart =
         fresh ? ", started_at = now(), finished_at = NULL, steps_done = 0, "
@@ -208,6 +265,28 @@ class Runner {
 
   Outcome Fail(const std::string& message) { return {false, message}; }
 
+  // A signal arrived between stages: nothing is in flight and the ledger is already right.
+  Outcome Stopped(const std::string& when) {
+    const int signal = InterruptSignal();
+    const std::string message =
+        std::string("interrupted by ") + InterruptName(signal) + " " + when;
+    sink_.Emit({"note", "", message});
+    return {false, message, signal};
+  }
+
+  // A signal stopped a stage: what it committed stays, and the ledger says it was interrupted
+  // (a stage whose last commit already marked it done keeps that).
+  Outcome Interrupt(const Stage& stage, const StepFailure& failure) {
+    if (db_.Connected()) {
+      ExecError(db_, StageUpdate(db_, plan_.id, stage.id,
+                                 "status = 'interrupted', error = " +
+                                     db_.QuoteLiteral(failure.message)) +
+                         " AND status = 'running'");
+    }
+    sink_.Emit({"stage-interrupted", stage.id, failure.message});
+    return {false, "stage `" + stage.id + "` " + failure.message, failure.interrupted};
+  }
+
   Database& db_;
   const Plan& plan_;
   const PlanReview& review_;
@@ -239,7 +318,10 @@ std::variant<std::size_t, std::string> ResolveThrough(const Plan& plan,
 
 Outcome RunPlan(Database& db, const Plan& plan, const PlanReview& review,
                 const RunSettings& settings, const RunRequest& request, EventSink& sink) {
-  return Runner(db, plan, review, settings, sink).Run(request);
+  SetCancelTarget(&db);
+  Outcome outcome = Runner(db, plan, review, settings, sink).Run(request);
+  SetCancelTarget(nullptr);
+  return outcome;
 }
 
 DbResult<std::string> DoneAssignments(Database& db, const CatalogObjects& objects) {

@@ -116,7 +116,7 @@ void Journal::Emit(const RunEvent& event) {
   }
 }
 
-void Journal::FinishRun(bool ok, const std::string& message) {
+void Journal::FinishRun(bool ok, const std::string& message, const std::string& outcome) {
   if (run_id_ == 0) return;
   try {
     SQLite::Statement update(*db_,
@@ -124,7 +124,7 @@ void Journal::FinishRun(bool ok, const std::string& message) {
                              "duration_ms = CAST(ROUND((julianday(?1) - julianday(started_at)) * "
                              "86400000) AS INTEGER) WHERE id = ?4");
     update.bind(1, Now());
-    update.bind(2, ok ? "ok" : "failed");
+    update.bind(2, !outcome.empty() ? outcome : ok ? "ok" : "failed");
     update.bind(3, message);
     update.bind(4, static_cast<int64_t>(run_id_));
     update.exec();

@@ -36,7 +36,8 @@ class Journal final : public EventSink {
   void StartRun(const std::string& command, const std::string& plan_id, const std::string& target,
                 const std::string& runner);
   void Emit(const RunEvent& event) override;
-  void FinishRun(bool ok, const std::string& message);
+  // The outcome is "ok" or "failed", or `outcome` when given ("interrupted").
+  void FinishRun(bool ok, const std::string& message, const std::string& outcome = "");
 
   // The most recent runs, newest first, with their events; `plan_id` filters when not empty.
   std::vector<JournalRun> Runs(int limit, const std::string& plan_id);

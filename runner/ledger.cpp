@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS pgshift.stages (
   position int NOT NULL,
   phase text NOT NULL,
   status text NOT NULL DEFAULT 'pending'
-    CHECK (status IN ('pending', 'running', 'done', 'failed', 'rolled back')),
+    CONSTRAINT stages_status_check
+    CHECK (status IN ('pending', 'running', 'done', 'failed', 'interrupted', 'rolled back')),
   started_at timestamptz,
   finished_at timestamptz,
   attempts int NOT NULL DEFAULT 0,
@@ -36,6 +37,7 @@ CREATE TABLE IF NOT EXISTS pgshift.stages (
   error text,
   PRIMARY KEY (plan_id, stage_id)
 );
+COMMENT ON CONSTRAINT stages_status_check ON pgshift.stages IS 'interrupted';
 )SQL";
 
 std::vector<std::string> ParseTextArray(const std::optional<std::string>& value, bool& present) {
@@ -81,8 +83,41 @@ const StageRecord* PlanRecord::Find(std::string_view id) const {
 
 std::vector<std::string> LedgerTables() { return {"pgshift.plans", "pgshift.stages"}; }
 
+namespace {
+
+// Ledgers made before a stage could be recorded as interrupted accept the new status.
+constexpr const char* kUpgrade = R"SQL(
+ALTER TABLE pgshift.stages DROP CONSTRAINT IF EXISTS stages_status_check,
+  ADD CONSTRAINT stages_status_check
+  CHECK (status IN ('pending', 'running', 'done', 'failed', 'interrupted', 'rolled back'));
+COMMENT ON CONSTRAINT stages_status_check ON pgshift.stages IS 'interrupted';
+)SQL";
+
+// Read from the catalog by name and the constraint's comment: deparsing the constraint would
+// wait behind a lock on the table. A failed read counts as current; the ledger's users say more.
+bool LedgerCurrent(Database& db) {
+  const auto result = db.Exec(
+      "SELECT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid "
+      "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'pgshift' AND "
+      "r.relname = 'stages' AND c.conname = 'stages_status_check' AND "
+      "obj_description(c.oid, 'pg_constraint') = 'interrupted')");
+  return ErrorOf(result) != nullptr || std::get<Rows>(result).Scalar() == "t";
+}
+
+}  // namespace
+
 std::optional<DbError> EnsureLedger(Database& db) {
-  if (LedgerExists(db)) return std::nullopt;
+  if (LedgerExists(db)) {
+    if (LedgerCurrent(db)) return std::nullopt;
+    auto upgraded = db.Exec(
+        std::string("BEGIN; SELECT pg_advisory_xact_lock(hashtext('pgshift-ledger'));") +
+        kUpgrade + "COMMIT;");
+    if (const DbError* error = ErrorOf(upgraded)) {
+      db.Exec("ROLLBACK");
+      return *error;
+    }
+    return std::nullopt;
+  }
   // One transaction under a fixed advisory lock: two first runners must not race the DDL.
   auto result =
       db.Exec(std::string("BEGIN; SELECT pg_advisory_xact_lock(hashtext('pgshift-ledger'));") +

@@ -16,7 +16,7 @@ struct StageRecord {
   std::string stage_id;
   int position = 0;
   std::string phase;
-  std::string status = "pending";       // pending, running, done, failed, rolled back
+  std::string status = "pending";  // pending, running, done, failed, interrupted, rolled back
   std::string started_at, finished_at;  // ISO 8601, empty when not set
   double seconds = 0;                   // finished - started, or so far
   int attempts = 0;

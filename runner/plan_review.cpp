@@ -108,6 +108,13 @@ class Reviewer {
         }
         review.outside_transaction = !rules::RefusedInTransactionBlock(node).empty();
         review.concurrent_index = ConcurrentIndexName(node);
+        if (node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT && node->index_stmt->concurrent &&
+            parser::Str(node->index_stmt->idxname).empty()) {
+          Error(review.line, where,
+                "`" + review.sql +
+                    "`: CREATE INDEX CONCURRENTLY needs a name: an unnamed index cannot be found "
+                    "again (to drop it if INVALID, or to see it finished) after an interruption");
+        }
         review.dropped_index = DroppedIndexName(node);
         if (review.outside_transaction) held.clear();  // a transaction ends before it
         for (const rules::TableLock& lock : rules::LocksOf(node, settings_.pg_version, catalog_)) {

@@ -60,6 +60,13 @@ class PqDatabase final : public Database {
   }
   int BackendPid() override { return connection_.backendpid(); }
   bool Connected() override { return connection_.is_open(); }
+  void Cancel() override {
+    try {
+      connection_.cancel_query();
+    } catch (const std::exception&) {
+      // Nothing in flight, or the connection is gone: either way nothing is left to cancel.
+    }
+  }
 
  private:
   std::string Message(const std::exception& e) const { return redact_(Trimmed(e.what())); }

@@ -1,5 +1,6 @@
 #include "runner/rollback.h"
 
+#include "runner/drift.h"
 #include "runner/fingerprint.h"
 #include "runner/ledger.h"
 #include "runner/session.h"
@@ -11,7 +12,8 @@ namespace {
 // A stage that changed something: done, or interrupted after committing part of its work.
 bool Applied(const StageRecord& record) {
   if (record.status == "done") return true;
-  return (record.status == "running" || record.status == "failed") &&
+  return (record.status == "running" || record.status == "failed" ||
+          record.status == "interrupted") &&
          (record.steps_done > 0 || record.rows_done > 0);
 }
 
@@ -55,6 +57,23 @@ Outcome Undo(Database& db, const Plan& plan, const PlanReview& review, const Run
                          std::string(rules::PhaseName(plan.stages[i].phase)) +
                          ") has run and cannot be undone; roll back --to `" + plan.stages[i].id +
                          "` or a later stage"};
+    }
+  }
+  // The rollbacks were written for the catalog the last applied stage left.
+  if (!undo.empty()) {
+    const Stage& latest = plan.stages[undo.front()];
+    const StageRecord* latest_record = record.Find(latest.id);
+    if (latest_record->status == "done") {
+      if (auto drift = CheckDrift(plan_context,
+                                  {"the checkpoint of stage `" + latest.id + "`",
+                                   latest_record->fingerprint_detail},
+                                  "the rollback", request.accept_drift)) {
+        sink.Emit({"rollback-failed", "", drift->message});
+        return {false, drift->message};
+      }
+    } else {
+      sink.Emit({"note", latest.id,
+                 "partly applied: the catalog is not compared with a checkpoint before undoing it"});
     }
   }
   const std::string checkpoint_name =

@@ -17,6 +17,7 @@ namespace pgshift::runner {
 struct RollbackRequest {
   std::string to;      // keep this stage and those before it; empty: undo every stage
   bool force = false;  // roll back although the plan changed since it ran
+  bool accept_drift = false;  // roll back although the catalog changed since the last checkpoint
 };
 
 Outcome RollbackPlan(Database& db, const Plan& plan, const PlanReview& review,

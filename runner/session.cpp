@@ -23,6 +23,13 @@ std::optional<DbError> ConfigureSession(Database& db, const RunSettings& setting
   return std::nullopt;
 }
 
+std::string BeginWithTimeouts(const RunSettings& settings) {
+  return "BEGIN; SET LOCAL lock_timeout = " + std::to_string(settings.lock_timeout.count()) +
+         "; SET LOCAL statement_timeout = " + std::to_string(settings.statement_timeout.count()) +
+         "; SET LOCAL idle_in_transaction_session_timeout = " +
+         std::to_string(settings.idle_in_transaction_timeout.count());
+}
+
 DbResult<std::optional<std::string>> LockPlan(Database& db, const std::string& plan_id) {
   auto taken = db.Exec("SELECT pg_try_advisory_lock(" + Keys(db, plan_id) + ")");
   if (const DbError* error = ErrorOf(taken)) return *error;

@@ -13,6 +13,10 @@ namespace pgshift::runner {
 // Sets lock_timeout, statement_timeout and idle_in_transaction_session_timeout for the session.
 std::optional<DbError> ConfigureSession(Database& db, const RunSettings& settings);
 
+// "BEGIN; SET LOCAL lock_timeout = ...; ...": a transaction whose timeouts are its own, so they
+// hold for the statements it protects whatever happened to the session's settings.
+std::string BeginWithTimeouts(const RunSettings& settings);
+
 // Takes the plan's session-level advisory lock without waiting. When another session holds it,
 // returns a message naming the holder: its server pid, since when, and the runner it recorded.
 DbResult<std::optional<std::string>> LockPlan(Database& db, const std::string& plan_id);

@@ -3,8 +3,10 @@
 #include <chrono>
 #include <thread>
 
+#include "runner/interrupt.h"
 #include "runner/ledger.h"
 #include "runner/retry.h"
+#include "runner/session.h"
 
 namespace pgshift::runner {
 namespace {
@@ -33,6 +35,13 @@ std::string IndexState(Database& db, const std::string& index) {
   return state.empty() ? "absent" : state;
 }
 
+StepFailure InterruptedDuring(const std::string& what) {
+  const int signal = InterruptSignal();
+  return StepFailure{std::string("interrupted by ") + InterruptName(signal) + " during " + what +
+                         " (a statement in flight was cancelled and its transaction rolled back)",
+                     false, signal};
+}
+
 }  // namespace
 
 std::optional<StepFailure> WithLockRetries(StepContext& context, const std::string& what,
@@ -41,10 +50,12 @@ std::optional<StepFailure> WithLockRetries(StepContext& context, const std::stri
   const int attempts = context.settings.retries + 1;
   std::vector<std::string> blockers;
   for (int attempt = 0; attempt < attempts; ++attempt) {
+    if (Interrupted()) return InterruptedDuring(what);
     const auto start = Clock::now();
     const std::optional<DbError> error = work();
     if (!error) return std::nullopt;
     if (!error->connection_lost) context.db.Exec("ROLLBACK");
+    if (Interrupted() && !error->connection_lost) return InterruptedDuring(what);
     if (error->connection_lost) {
       return StepFailure{"lost the connection to the server during " + what + ": " +
                              error->message +
@@ -74,8 +85,8 @@ std::optional<StepFailure> WithLockRetries(StepContext& context, const std::stri
                       (blockers.empty() ? "" : "; blocked by " + blockers.front());
       event.detail["retry_in_ms"] = wait.count();
       context.sink.Emit(event);
-      std::this_thread::sleep_for(wait);
-      if (before_retry) before_retry();
+      SleepUnlessInterrupted(wait);
+      if (before_retry && !Interrupted()) before_retry();
     } else {
       event.message = what + ": lock not granted, attempt " + std::to_string(attempts) + " of " +
                       std::to_string(attempts);
@@ -117,7 +128,7 @@ std::optional<StepFailure> RunStatements(StepContext& context,
     std::optional<StepFailure> failure;
     if (!outside) {
       failure = WithLockRetries(context, what, [&]() -> std::optional<DbError> {
-        if (auto error = ExecError(db, "BEGIN")) return error;
+        if (auto error = ExecError(db, BeginWithTimeouts(context.settings))) return error;
         for (int i = begin; i < end; ++i) {
           auto result = db.Exec(statements[i].sql);
           if (const DbError* error = ErrorOf(result)) {
@@ -163,7 +174,7 @@ std::optional<StepFailure> RunStatements(StepContext& context,
               }
               skip = true;  // done: a retry of the ledger update must not run it again
             }
-            if (auto error = ExecError(db, "BEGIN")) return error;
+            if (auto error = ExecError(db, BeginWithTimeouts(context.settings))) return error;
             return commit_ledger();
           },
           cleanup);

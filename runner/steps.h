@@ -30,6 +30,7 @@ struct StepContext {
 struct StepFailure {
   std::string message;
   bool connection_lost = false;
+  int interrupted = 0;  // SIGINT or SIGTERM when a signal stopped it (runner/interrupt.h)
 };
 
 // SQL to run inside the transaction that commits statements up to `end` (exclusive); `last` is
@@ -45,6 +46,7 @@ std::optional<StepFailure> RunStatements(StepContext& context,
 // Runs `work` (which issues its own BEGIN ... COMMIT, or one statement) with lock-timeout retries.
 // `work` returns the error that stopped it; the transaction is rolled back before a retry. When
 // it gives up, the message names the sessions holding locks on the plan's relations or the ledger.
+// After SIGINT or SIGTERM it starts no attempt, and a cancelled one is rolled back, not retried.
 std::optional<StepFailure> WithLockRetries(StepContext& context, const std::string& what,
                                            const std::function<std::optional<DbError>()>& work,
                                            const std::function<void()>& before_retry = nullptr);

@@ -121,7 +121,8 @@ TEST_F(Backfill, AKeylessTableIsRefusedClearly) {
   EXPECT_EQ(Scalar(*db_, "SELECT line FROM logs"), "X");
   Sql(*db_, "DROP SCHEMA pgshift CASCADE");  // a new ledger: the plan id is reused below
   outcome = Run("{ table = \"nope\", set = \"a = 1\" }");
-  EXPECT_NE(outcome.message.find("table nope does not exist"), std::string::npos);
+  EXPECT_NE(outcome.message.find("table `nope` does not exist"), std::string::npos)
+      << outcome.message;
 }
 
 TEST_F(Backfill, QuotedNamesAndSchemas) {

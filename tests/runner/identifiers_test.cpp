@@ -168,7 +168,7 @@ backfill = { table = ")toml") + table + R"toml(", set = "id = 1" }
 rollback = []
 )toml");
     const ProcessResult run = Pgshift({"run", plan, "--db", url_});
-    EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+    EXPECT_EQ(run.exit_code, 2) << run.out << run.err;  // preflight: nothing ran
     EXPECT_TRUE(Contains(run.err, "does not exist")) << run.err;
     EXPECT_TRUE(VictimIntact());
   }
@@ -181,8 +181,8 @@ backfill = { table = "victim", set = "id = 1", key = ['id") > (0); DROP TABLE vi
 rollback = []
 )toml");
   const ProcessResult run = Pgshift({"run", key_plan, "--db", url_});
-  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
-  EXPECT_TRUE(Contains(run.err, "is not a column of victim")) << run.err;
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;  // preflight: nothing ran
+  EXPECT_TRUE(Contains(run.err, "of table `victim` does not exist")) << run.err;
   EXPECT_TRUE(VictimIntact());
   EXPECT_EQ(Scalar(*db_, R"(SELECT count(*) FROM "Sales Dept"."Order Items" WHERE "select" = 0)"),
             "428");  // untouched: i % 7 = 0 for 428 of 3000 rows

@@ -167,6 +167,17 @@ TEST(Plan, ReviewMarksStatementsThatRunOutsideATransaction) {
   EXPECT_EQ(review.objects.indexes, (std::vector<std::string>{"app.app_i"}));
 }
 
+TEST(Plan, AConcurrentIndexMustHaveAName) {
+  EXPECT_ERROR(
+      "id = \"p\"\n[[stage]]\nid = \"i\"\nphase = \"expand\"\n"
+      "sql = \"CREATE INDEX CONCURRENTLY ON t (a)\"\nrollback = []\n",
+      "p.toml:5: stage `i` sql: `CREATE INDEX CONCURRENTLY ON t (a)`: CREATE INDEX CONCURRENTLY "
+      "needs a name");
+  EXPECT_TRUE(Errors("id = \"p\"\n[[stage]]\nid = \"i\"\nphase = \"expand\"\n"
+                     "sql = \"CREATE INDEX CONCURRENTLY t_a ON t (a)\"\nrollback = []\n")
+                  .empty());
+}
+
 TEST(Plan, ReviewSortsWhatAPlanNamesByKind) {
   auto parsed = ParsePlan(R"toml(
 id = "p"
