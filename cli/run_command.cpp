@@ -120,22 +120,14 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   run->footer(
       "Each stage commits with its ledger row (schema pgshift in the target); a killed run "
       "resumes\n"
-      "from the last commit. Before the first statement, every stage to run is checked against the
-"
-      "live catalog (tables, columns, a backfill's key). Exit codes: 0 done, 2 bad plan,
-"
-      "configuration or usage, preflight failed, or a pooler in transaction mode is in between
-"
-      "(nothing ran),
-"
-      "3 the run stopped (connection, lock wait given up, gate, failed statement, refused,
-"
-      "--critical-load reached: resumable from the last batch, or the catalog changed by hand
-"
-      "since the last checkpoint: see --accept-drift),
-"
-      "130/143 interrupted by SIGINT/SIGTERM: the statement in flight is cancelled, the stage
-"
+      "from the last commit. Before the first statement, every stage to run is checked against the\n"
+      "live catalog (tables, columns, a backfill's key). Exit codes: 0 done, 2 bad plan,\n"
+      "configuration or usage, preflight failed, or a pooler in transaction mode is in between\n"
+      "(nothing ran),\n"
+      "3 the run stopped (connection, lock wait given up, gate, failed statement, refused,\n"
+      "--critical-load reached: resumable from the last batch, or the catalog changed by hand\n"
+      "since the last checkpoint: see --accept-drift),\n"
+      "130/143 interrupted by SIGINT/SIGTERM: the statement in flight is cancelled, the stage\n"
       "recorded as interrupted, and a later run resumes it; a second signal exits at once.");
   run->callback([options, &exit_code] { exit_code = Run(*options); });
 }
