@@ -67,8 +67,11 @@ TEST_F(Backfill, CompositeKeysAndTheWhereCondition) {
       "UPDATE t SET w = v * 2 WHERE seq % 5 = 0");
   runner::RunSettings settings = QuickSettings();
   settings.batch_size = 300;
-  settings.batch_time = runner::Millis(0);  // keep batches small: many keyset steps
+  // Batches pinned to 300 rows, many keyset steps: with no time target a batch that took under
+  // a millisecond would otherwise double, and the count would follow the machine's speed.
+  settings.batch_time = runner::Millis(0);
   settings.min_batch_size = 300;
+  settings.max_batch_size = 300;
   const runner::Outcome outcome =
       Run("{ table = \"t\", set = \"w = v * 2\", where = \"w IS NULL\" }", settings);
   ASSERT_TRUE(outcome.ok) << outcome.message;

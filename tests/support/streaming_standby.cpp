@@ -44,12 +44,25 @@ std::optional<std::string> StreamingStandby::Start(const runner::SandboxInfo& pr
       return "cannot give " + info_.directory + " to user " + info_.user;
   }
   const std::string data = info_.directory + "/data";
-  if (auto error = Run({primary.bin_dir + "/pg_basebackup", "-h", "127.0.0.1", "-p",
-                        std::to_string(primary.port), "-U", "postgres", "-D", data, "-R",
-                        "-X", "stream", "-c", "fast", "--no-sync"},
-                       info_)) {
-    return error;
+  std::vector<std::string> backup = {primary.bin_dir + "/pg_basebackup", "-h", "127.0.0.1", "-p",
+                                      std::to_string(primary.port), "-U", "postgres", "-D", data,
+                                      "-R", "-X", "stream", "-c", "fast", "--no-sync"};
+  // A tablespace another suite made on the primary would be copied to its own directory, which
+  // the primary still uses on this machine: each one goes under the standby's directory instead.
+  {
+    auto connected = runner::Connect(primary.url, "pgshift-test");
+    if (const auto* error = runner::ErrorOf(connected)) return error->message;
+    auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);
+    auto spaces = db.Exec(
+        "SELECT spcname, pg_tablespace_location(oid) FROM pg_tablespace "
+        "WHERE spcname NOT IN ('pg_default', 'pg_global')");
+    if (const auto* error = runner::ErrorOf(spaces)) return error->message;
+    for (const auto& row : std::get<runner::Rows>(spaces).rows) {
+      const std::string target = info_.directory + "/tablespace-" + row[0].value_or("");
+      backup.push_back("--tablespace-mapping=" + row[1].value_or("") + "=" + target);
+    }
   }
+  if (auto error = Run(backup, info_)) return error;
   info_.port = runner::FreeLocalPort();
   // The standby reports its replay position every second rather than every 10 s, so that the
   // primary's pg_stat_replication follows a paused and resumed replay promptly.
