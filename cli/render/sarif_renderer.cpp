@@ -89,7 +89,8 @@ nlohmann::json Fix(const LintedFile& file, const rules::Finding& f, const nlohma
          {"insertedContent", {{"text", edit.replacement}}}});
   }
   return {{"description", {{"text", "pgshift lint --fix: the exact rewrite"}}},
-          {"artifactChanges", {{{"artifactLocation", location}, {"replacements", replacements}}}}};
+          {"artifactChanges", nlohmann::json::array({nlohmann::json{
+                                  {"artifactLocation", location}, {"replacements", replacements}}})}};
 }
 
 }  // namespace
@@ -161,7 +162,7 @@ void RenderSarif(const std::vector<LintedFile>& files, const RenderOptions& opti
              {{{"physicalLocation",
                  {{"artifactLocation", location}, {"region", Region(f.start, f.end)}}}}}},
         };
-        if (!f.fix.empty()) result["fixes"] = {Fix(file, f, location)};
+        if (!f.fix.empty()) result["fixes"] = nlohmann::json::array({Fix(file, f, location)});
         if (const auto it = rule_index.find(f.rule); it != rule_index.end()) {
           result["ruleIndex"] = it->second;
         }
