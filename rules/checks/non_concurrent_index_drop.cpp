@@ -40,7 +40,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (ctx.AlreadyDropped(drop, index)) continue;
     const CatalogIndex* known = ctx.catalog.FindIndex(index);
     if (known != nullptr && ctx.IsNew(known->table)) continue;
-    // A new index on a table in use: the drop still locks that table.
+    // An index new in this file or upgrade still locks its table when that table is in use, so
+    // only a new index whose table is unknown is passed over.
     if (ctx.IsNew(index) && known == nullptr) continue;
     names.push_back(index.ToString());
     tables.push_back(known != nullptr ? known->table : index);
