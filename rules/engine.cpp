@@ -11,6 +11,7 @@
 #include "rules/analysis/lock_hazard_rules.h"
 #include "rules/analysis/lock_model.h"
 #include "rules/analysis/small_tables.h"
+#include "rules/analysis/vanished_targets.h"
 #include "rules/closest_name.h"
 #include "rules/directives.h"
 #include "rules/rule.h"
@@ -351,6 +352,13 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
 
   for (std::size_t i = 0; i < file.statements.size(); ++i) {
     const parser::Node* node = file.statements[i].node;
+    if (const std::optional<parser::QualifiedName> gone = AlteredAfterDrop(node, catalog)) {
+      note(file.statements[i].span.begin,
+           "IF EXISTS of " + gone->ToString() +
+               ", which an earlier migration or statement dropped: PostgreSQL skips it and takes "
+               "no lock, so no rule judges it");
+      continue;
+    }
     facts.locks[i] = LocksOf(node, settings.pg_version, catalog);
     // Locks on a table the file drops later are judged at the drop, like those on a new table.
     for (TableLock& lock : facts.locks[i]) lock.new_table |= facts.DroppedLater(i, lock.table);

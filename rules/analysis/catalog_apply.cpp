@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "rules/analysis/catalog.h"
+#include "rules/analysis/vanished_targets.h"
 
 namespace pgshift::rules {
 namespace {
@@ -104,6 +105,8 @@ void Catalog::Apply(const Node* statement, bool is_new) {
 
 void Catalog::ApplyStatement(const Node& node, bool is_new) {
   const Node* statement = &node;
+  // ALTER TABLE IF EXISTS of a dropped table changes nothing (and must not bring it back).
+  if (AlteredAfterDrop(statement, *this)) return;
   switch (statement->node_case) {
     case PG_QUERY__NODE__NODE_CREATE_STMT:
       ApplyCreate(*statement->create_stmt, is_new);
