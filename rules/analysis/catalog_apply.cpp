@@ -116,6 +116,12 @@ void Catalog::ApplyStatement(const Node& node, bool is_new) {
         tables_.push_back(Named(parser::NameOf(statement->create_table_as_stmt->into->rel), is_new));
       }
       break;
+    case PG_QUERY__NODE__NODE_SELECT_STMT:  // SELECT ... INTO t creates t, as CREATE TABLE AS
+      if (statement->select_stmt->into_clause != nullptr &&
+          statement->select_stmt->into_clause->rel != nullptr) {
+        tables_.push_back(Named(parser::NameOf(statement->select_stmt->into_clause->rel), is_new));
+      }
+      break;
     case PG_QUERY__NODE__NODE_VIEW_STMT:
       tables_.push_back(Named(parser::NameOf(statement->view_stmt->view), is_new));
       break;
