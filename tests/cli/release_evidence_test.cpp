@@ -164,6 +164,57 @@ TEST(ReleaseEvidence, CommentsDocsImagesGeneratedVendoredAndBinaryFilesAreNoEvid
       << used.out;
 }
 
+// A Diesel project: schema.rs lists every column, a model selects its own fields, and an API
+// type of a handler has a field named like a column.
+void DieselRelease(GitRepo& repo, const std::string& model_fields) {
+  repo.Write("migrations/V1__users.sql",
+             "CREATE TABLE users (id bigint PRIMARY KEY, legacy_token text);\n");
+  repo.Write("src/schema.rs",
+             "// @generated automatically by Diesel CLI.\n"
+             "diesel::table! {\n    users (id) {\n        id -> Int8,\n"
+             "        legacy_token -> Nullable<Text>,\n    }\n}\n");
+  repo.Write("src/models.rs",
+             "use diesel::prelude::*;\n"
+             "#[derive(Queryable, Selectable)]\n"
+             "#[diesel(table_name = crate::schema::users)]\n"
+             "pub struct User {\n" + model_fields + "}\n");
+  repo.Write("src/api.rs",
+             "use crate::schema::users;\n"
+             "#[derive(serde::Serialize)]\n"
+             "pub struct UserView { pub id: i64, pub legacy_token: Option<String> }\n");
+  repo.Commit("release 1", "r1");
+  // The head drops the column and stops listing it.
+  repo.Write("src/schema.rs",
+             "// @generated automatically by Diesel CLI.\n"
+             "diesel::table! {\n    users (id) {\n        id -> Int8,\n    }\n}\n");
+  repo.Write("migrations/V2__drop_legacy_token.sql",
+             "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN legacy_token;\n");
+  repo.Commit("release 2: drop legacy_token");
+}
+
+TEST(ReleaseEvidence, DieselDropNoModelReadsIsQuietAndAModelFieldIsAnError) {
+  // The model never read the column: the API type's field of that name is no use of it.
+  GitRepo safe("evidence-diesel-safe");
+  DieselRelease(safe, "    pub id: i64,\n");
+  const ProcessResult quiet =
+      safe.Pgshift({"lint", "migrations", "--release", "r1..HEAD", "--format", "json"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.out << quiet.err;
+  EXPECT_TRUE(ErrorRules(quiet).empty()) << quiet.out;
+  // The model at the base read it: the version still running breaks once it is dropped.
+  GitRepo used("evidence-diesel-used");
+  DieselRelease(used, "    pub id: i64,\n    #[diesel(column_name = legacy_token)]\n"
+                      "    pub token: Option<String>,\n");
+  const ProcessResult flagged =
+      used.Pgshift({"lint", "migrations", "--release", "r1..HEAD", "--format", "json"});
+  EXPECT_EQ(flagged.exit_code, 1) << flagged.out << flagged.err;
+  EXPECT_EQ(ErrorRules(flagged), std::vector<std::string>{"contract-with-code-change"})
+      << flagged.out;
+  EXPECT_NE(FirstMessage(flagged).find("uses legacy_token at src/models.rs:7"), std::string::npos)
+      << FirstMessage(flagged);
+  EXPECT_NE(FirstMessage(flagged).find("Diesel model User field token"), std::string::npos)
+      << FirstMessage(flagged);
+}
+
 TEST(ReleaseEvidence, CodeIsReadFromTheCommitsNotTheWorkingTree) {
   GitRepo repo("evidence-commits");
   FirstRelease(repo);
