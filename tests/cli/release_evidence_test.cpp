@@ -4,6 +4,8 @@
 // binary files are no evidence.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/support/git_repo.h"
@@ -183,7 +185,12 @@ void DieselRelease(GitRepo& repo, const std::string& model_fields) {
              "#[derive(serde::Serialize)]\n"
              "pub struct UserView { pub id: i64, pub legacy_token: Option<String> }\n");
   repo.Commit("release 1", "r1");
-  // The head drops the column and stops listing it.
+  // The head drops the column, stops listing it, and its model has no field for it.
+  repo.Write("src/models.rs",
+             "use diesel::prelude::*;\n"
+             "#[derive(Queryable, Selectable)]\n"
+             "#[diesel(table_name = crate::schema::users)]\n"
+             "pub struct User {\n    pub id: i64,\n}\n");
   repo.Write("src/schema.rs",
              "// @generated automatically by Diesel CLI.\n"
              "diesel::table! {\n    users (id) {\n        id -> Int8,\n    }\n}\n");
@@ -247,6 +254,33 @@ TEST(ReleaseEvidence, MigrationsAreReadFromTheHeadCommitNotTheWorkingTree) {
   // Without --release, the working tree is what is linted.
   const ProcessResult now = repo.Pgshift({"lint", "db/migrations/V2__drop_signed_at.sql"});
   EXPECT_EQ(now.exit_code, 0) << now.out;
+}
+
+TEST(ReleaseEvidence, AMigrationOnlyTheHeadCommitHoldsIsLinted) {
+  GitRepo repo("evidence-migration-only-at-head");
+  FirstRelease(repo);
+  repo.Write("prisma/schema.prisma", kModelWithoutSignedAt);
+  repo.Write("db/migrations/V2__drop_signed_at.sql",
+             "SET lock_timeout = '2s';\nALTER TABLE documents DROP COLUMN signed_at;\n");
+  repo.Write("db/changes/V3__drop_title.sql",
+             "SET lock_timeout = '2s';\nALTER TABLE documents DROP COLUMN title;\n");
+  repo.Commit("release 2", "r2");
+  // The working tree is back at r1: V2 is not there, and db/changes not at all.
+  ASSERT_EQ(repo.Git({"checkout", "-q", "r1"}).exit_code, 0);
+  ASSERT_FALSE(std::filesystem::exists(repo.Path("db/migrations/V2__drop_signed_at.sql")));
+  const ProcessResult r = repo.Pgshift(
+      {"lint", "db/migrations", "db/changes", "--release", "r1..r2", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  // The head's code still reads both columns.
+  EXPECT_EQ(ErrorRules(r), (std::vector<std::string>{"contract-still-referenced",
+                                                     "contract-still-referenced"}))
+      << r.out << r.err;
+  EXPECT_NE(r.out.find("db/migrations/V2__drop_signed_at.sql"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("db/changes/V3__drop_title.sql"), std::string::npos) << r.out;
+  // Without --release the working tree is what there is: db/changes does not exist.
+  const ProcessResult now = repo.Pgshift({"lint", "db/changes"});
+  EXPECT_NE(now.exit_code, 0) << now.out << now.err;
+  EXPECT_NE(now.err.find("db/changes: no such file or directory"), std::string::npos) << now.err;
 }
 
 TEST(ReleaseEvidence, ARangeWithNoMigrationSaysSo) {

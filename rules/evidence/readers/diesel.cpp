@@ -8,7 +8,8 @@
 // `#[diesel(table_name = x)]` or, as Diesel infers it, its name in snake_case with an 's'; or
 // the paths `x::all_columns`, `x::star`. In hand-written code, `#[diesel(table_name = x)]` and
 // the paths `x::table`, `x::dsl`, `schema::x` name the table, and `x::name` (where the file names
-// `x` as a table) its column.
+// `x` as a table) and the fields of a model struct (Queryable, Selectable, Insertable, ...) its
+// columns.
 #include <algorithm>
 #include <array>
 #include <set>
@@ -427,7 +428,8 @@ void ReadPaths(const CodeText& code, FileEvidence& out) {
 void Read(const CodeText& code, FileEvidence& out) {
   ReadTableMacros(code, out);
   if (code.code.find("diesel") != std::string::npos) ReadPaths(code, out);
-  if (code.code.find("Queryable") != std::string::npos) ReadStructs(code, out);
+  // Models derive Queryable, or only Selectable, HasQuery, Insertable, ...
+  if (code.code.find("derive") != std::string::npos) ReadStructs(code, out);
 }
 
 constexpr EvidenceReader kReader{
@@ -435,8 +437,9 @@ constexpr EvidenceReader kReader{
     .what =
         "Diesel: table! in schema.rs (generated or not) maps a table; a column it lists is read "
         "by the default select, so used where code loads the table whole (a Queryable struct "
-        "that is not Selectable or HasQuery, x::all_columns); #[diesel(table_name = x)] and "
-        "the paths x::table, x::dsl, schema::x, x::column",
+        "that is not Selectable or HasQuery, x::all_columns); the fields of a model struct "
+        "(column_name read; select_expression and embed fields none); #[diesel(table_name = "
+        "x)] and the paths x::table, x::dsl, schema::x, x::column",
     .reads_generated = true,
     .accepts = Accepts,
     .read = Read,
