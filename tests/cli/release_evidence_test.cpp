@@ -30,6 +30,14 @@ std::string FirstMessage(const ProcessResult& r) {
   return {};
 }
 
+std::string FirstHelp(const ProcessResult& r) {
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  for (const auto& finding : report["findings"]) {
+    if (finding["severity"] == "error") return finding["help"];
+  }
+  return {};
+}
+
 // Release 1: a documents table, mapped by a Prisma model and read by SQL in a TypeScript file.
 void FirstRelease(GitRepo& repo) {
   repo.Write(
@@ -73,6 +81,11 @@ TEST(ReleaseEvidence, TheBaseUsingTheColumnIsAnErrorCitingTheStrongestUse) {
             "version still running during the deploy (r1) uses signed_at at "
             "prisma/schema.prisma:4 (and 1 more): an ORM model maps the column (Prisma model "
             "Document, field signedAt @map(\"signed_at\"))");
+  // The help lists each use the message counts, so that "(and 1 more)" can be looked up.
+  EXPECT_NE(FirstHelp(r).find("The uses at r1:\n  prisma/schema.prisma:4: Prisma model Document, "
+                              "field signedAt @map(\"signed_at\")\n  src/report.ts:2: "),
+            std::string::npos)
+      << FirstHelp(r);
 }
 
 TEST(ReleaseEvidence, AUseRemovedInAnEarlierReleaseIsQuietAndVerboseSaysWhy) {
