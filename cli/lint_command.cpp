@@ -155,6 +155,8 @@ int RunLint(const LintOptions& options) {
   }
 
   InputsResult collected = CollectInputs(options.paths, options.stdin_filename);
+  // A release is judged on what its head commit holds, whatever the working tree has checked out.
+  if (!options.release.empty()) AddMigrationsOnlyAtHead(options.release, options.paths, collected);
   for (const std::string& error : collected.errors) std::cerr << "pgshift lint: " << error << '\n';
   if (!collected.without_sql.empty()) {
     for (const std::string& path : collected.without_sql) {
@@ -341,7 +343,7 @@ void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& opti
   command->add_option("--release", options->release,
                       "BASE..HEAD (git): check the migrations this release adds, "
                       "against the application code of BASE (still running during the deploy) "
-                      "and HEAD, read from the commits");
+                      "and HEAD; migrations and code are read from the commits, not the working tree");
   command->add_option("--changed-files", options->changed_files,
                       "FILE listing the release's changed paths (one a line, or git --name-status "
                       "output), instead of --release; code is read from the working tree")

@@ -285,8 +285,7 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
   // Git is asked from where the migrations are, which need not be the current directory.
   fs::path where = fs::current_path();
   if (!lint_roots.empty()) {
-    where = fs::is_directory(lint_roots.front()) ? fs::path(lint_roots.front())
-                                                 : fs::path(lint_roots.front()).parent_path();
+    where = ExistingFolder(lint_roots.front());  // a folder only the release's head has counts
   }
   if (!request.changed_since.empty()) {
     if (auto error = SelectChangedSince(request.changed_since, where, inputs, canonical, scope)) {

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/git.h"
+#include "cli/lint_inputs.h"
 
 namespace pgshift::cli {
 
@@ -22,6 +24,16 @@ using CommitTexts = std::map<std::string, std::string>;
 GitResult<std::shared_ptr<const CommitTexts>> SqlAtCommit(const Git& git, const std::string& commit,
                                                           const std::vector<std::string>& roots,
                                                           std::size_t max_bytes);
+
+// With `--release BASE..HEAD`: the .sql files HEAD holds below the paths given that the working
+// tree lacks (a checkout of the base, or of an older commit) join the inputs, to be read from the
+// commit; a path that only HEAD fills is no error, nor "holds no .sql file". Git trouble adds
+// nothing here: the release scope reports it.
+void AddMigrationsOnlyAtHead(const std::string& release, const std::vector<std::string>& paths,
+                             InputsResult& result);
+
+// The nearest folder of `path` that exists, itself included: where to ask git from.
+std::filesystem::path ExistingFolder(const std::filesystem::path& path);
 
 // The text of `canonical` at the commit, when `texts` holds it.
 bool ReadAtCommit(const CommitTexts* texts, const std::string& canonical, std::string& text);

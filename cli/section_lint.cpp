@@ -56,6 +56,7 @@ rules::LintSettings SettingsForTool(const rules::LintSettings& base,
   if (tool == nullptr) return settings;
   settings.migration_tool = std::string(tool->Name());
   settings.tool_opt_out = tool->OptOut(path);
+  settings.tool_runs_concurrent_scripts_outside = tool->RunsConcurrentScriptsOutsideTransaction();
   return settings;
 }
 

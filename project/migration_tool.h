@@ -104,6 +104,10 @@ class MigrationTool {
   // How to have the tool run `path` outside a transaction: the marker and where it goes, for
   // the help of findings that need it. Empty when there is nothing to say.
   virtual std::string OptOut(const std::string& path) const = 0;
+  // Whether the tool runs a script whose every statement is a concurrent index build or drop
+  // outside a transaction by itself (Flyway): then adding CONCURRENTLY to a script of index
+  // builds and drops is all it takes.
+  virtual bool RunsConcurrentScriptsOutsideTransaction() const { return false; }
 };
 
 // Every registered tool, sorted by name.

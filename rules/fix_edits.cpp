@@ -54,6 +54,42 @@ std::string OutsideTransactionAdvice(const StatementContext& ctx) {
          "`disable_ddl_transaction!`).";
 }
 
+bool ConcurrentlyTakesFileOutOfTransaction(const StatementContext& ctx) {
+  if (!ctx.settings.tool_runs_concurrent_scripts_outside || ctx.statement().nested() ||
+      ctx.settings.transactions != TransactionWrapping::kPerFile) {
+    return false;
+  }
+  // Each statement must end up concurrent, or the script mixes and the tool refuses it: one the
+  // rules pass over (a new or partitioned table, an index unknown) keeps the file as it is.
+  bool any = false;
+  for (const parser::Statement& statement : ctx.file.statements) {
+    if (statement.nested()) continue;
+    const PgQuery__Node* node = statement.node;
+    if (node == nullptr) return false;
+    any = true;
+    if (node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT) {
+      const PgQuery__IndexStmt& index = *node->index_stmt;
+      if (index.concurrent) continue;
+      const parser::QualifiedName table = parser::NameOf(index.relation);
+      const CatalogTable* known = ctx.catalog.FindTable(table);
+      if (known == nullptr || known->partitioned || ctx.IsNew(table)) return false;
+      continue;
+    }
+    if (node->node_case != PG_QUERY__NODE__NODE_DROP_STMT) return false;
+    const PgQuery__DropStmt& drop = *node->drop_stmt;
+    if (drop.remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX || drop.n_objects != 1 ||
+        drop.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE ||
+        drop.objects[0]->node_case != PG_QUERY__NODE__NODE_LIST) {
+      return false;
+    }
+    if (drop.concurrent) continue;
+    const parser::QualifiedName name = parser::NameOfList(parser::StringList(drop.objects[0]->list));
+    const CatalogIndex* known = ctx.catalog.FindIndex(name);
+    if (known == nullptr || ctx.IsNew(known->table) || ctx.IsNew(name)) return false;
+  }
+  return any;
+}
+
 std::optional<Edit> InsertAfterToken(const parser::Statement& statement, PgQuery__Token kind,
                                      std::string_view text) {
   const auto tokens = parser::ScanTokens(statement.text);

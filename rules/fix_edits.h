@@ -38,6 +38,12 @@ std::optional<Edit> InsertStatementAfterCommit(const StatementContext& ctx, std:
 // marker and where it goes), else in general terms.
 std::string OutsideTransactionAdvice(const StatementContext& ctx);
 
+// Whether the statement is in a file its tool wraps in a transaction only because some index
+// build or drop lacks CONCURRENTLY: every statement of the file is CREATE INDEX or DROP INDEX of
+// one index, and the tool runs a script of concurrent ones outside a transaction (Flyway). Adding
+// CONCURRENTLY to each is then exact.
+bool ConcurrentlyTakesFileOutOfTransaction(const StatementContext& ctx);
+
 // The statement's text from `location` through the end of the first parenthesised group after
 // it: "CHECK (amount > 0)"; only the group, "(amount > 0)", with `group_only`. Nullopt when there
 // is none.

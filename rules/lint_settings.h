@@ -37,6 +37,9 @@ struct LintSettings {
   // statements that cannot run in one says so.
   std::string migration_tool;
   std::string tool_opt_out;
+  // The tool runs a script of concurrent index builds and drops only outside a transaction
+  // (Flyway's detection of non-transactional statements).
+  bool tool_runs_concurrent_scripts_outside = false;
   // For a down migration: the schema its up migration left, with what that up migration added
   // marked new (and the types its columns had before the up changed them). Every rule judges the
   // rollback against it, not against the history: its locks count on what existed before the

@@ -191,6 +191,8 @@ class Flyway : public MigrationTool {
     return WholeFile(text, direction, rules::TransactionWrapping::kPerFile);
   }
 
+  bool RunsConcurrentScriptsOutsideTransaction() const override { return true; }
+
   std::string OptOut(const std::string& path) const override {
     return "Flyway runs each script in a transaction, except a script whose every statement "
            "cannot run in one: put the statement in a script of its own, or create " +

@@ -52,6 +52,16 @@ void CheckWithoutBase(const ReleaseFacts& release, const std::vector<SchemaChang
   }
 }
 
+// The uses a finding cites, one a line: "(and N more)" in the message is then no mystery.
+std::string UseList(const evidence::Evidence& uses) {
+  std::string list;
+  for (const evidence::CodeUse& use : uses.strongest) list += "\n  " + use.Place() + ": " + use.how;
+  if (uses.total > uses.strongest.size()) {
+    list += "\n  (" + std::to_string(uses.total - uses.strongest.size()) + " more)";
+  }
+  return list;
+}
+
 void Check(const StatementContext& ctx, Reporter& report) {
   const ReleaseFacts* release = ctx.settings.release.get();
   if (release == nullptr) return;
@@ -81,7 +91,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
                    ") uses " + change.Name() + " at " + Cite(uses),
                "Ship the application change that stops using " + change.What() +
                    " without this migration, and move the migration to the next release, once "
-                   "no running version uses it.");
+                   "no running version uses it. The uses at " + release->base + ":" +
+                   UseList(uses) +
+                   "\nIf a use is something else with the same name, exclude its path with "
+                   "[release] exclude in pgshift.toml, or suppress the finding with -- "
+                   "pgshift-ignore contract-with-code-change: <why>.");
   }
 }
 

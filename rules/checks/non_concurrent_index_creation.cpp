@@ -31,15 +31,23 @@ void Check(const StatementContext& ctx, Reporter& report) {
       edit ? StatementWith(ctx.statement(), *edit) : "CREATE INDEX CONCURRENTLY ...";
   const CatalogTable* known = ctx.catalog.FindTable(table);
   const bool partitioned = known != nullptr && known->partitioned && index.relation->inh;
+  // Flyway runs a script of concurrent index builds and drops outside a transaction by itself.
+  const bool leaves_transaction = ConcurrentlyTakesFileOutOfTransaction(ctx);
+  const bool in_block = ctx.transaction().in_block && !leaves_transaction;
   std::string help;
   if (partitioned) {
     help = "A partitioned table cannot be indexed concurrently: create the index ON ONLY " +
            table.ToString() +
            " (instant, invalid), build each partition's index CONCURRENTLY, "
            "then ALTER INDEX ... ATTACH PARTITION each one.";
-  } else if (ctx.transaction().in_block) {
+  } else if (in_block) {
     help = "Build it concurrently, in a migration of its own outside any transaction block:\n  " +
            safe + ";\n" + OutsideTransactionAdvice(ctx);
+  } else if (leaves_transaction) {
+    help = "Build it concurrently (pgshift lint --fix does this):\n  " + safe +
+           ";\nIts migration tool (" + ctx.settings.migration_tool + ")" +
+           " runs a script whose every statement is a concurrent index build or drop outside a "
+           "transaction.";
   } else {
     help = "Build it concurrently (pgshift lint --fix does this):\n  " + safe + ";";
   }
@@ -48,7 +56,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
                          help, LockText(ctx, table));
   // Exact only where CONCURRENTLY can run: outside a transaction block, not on a partitioned
   // parent.
-  if (edit && !partitioned && !ctx.transaction().in_block) r.fix = {*edit};
+  if (edit && !partitioned && !in_block) r.fix = {*edit};
 }
 
 }  // namespace

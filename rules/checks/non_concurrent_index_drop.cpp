@@ -49,9 +49,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (names.empty()) return;
   const bool one = names.size() == 1;
   // CONCURRENTLY drops one index, without CASCADE, outside a transaction block.
+  // Flyway runs a script of concurrent index builds and drops outside a transaction by itself.
+  const bool leaves_transaction = ConcurrentlyTakesFileOutOfTransaction(ctx);
+  const bool in_block = ctx.transaction().in_block && !leaves_transaction;
   const bool exact = drop.n_objects == 1 &&
-                     drop.behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE &&
-                     !ctx.transaction().in_block;
+                     drop.behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE && !in_block;
   const std::optional<Edit> edit =
       drop.n_objects == 1
           ? InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY")
@@ -71,7 +73,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
                         : std::string("Drop ") + (one ? "it" : "them") +
                               " concurrently, one index per statement, without CASCADE, "
                               "outside a transaction block:\n") +
-          safe + (ctx.transaction().in_block ? "\n" + OutsideTransactionAdvice(ctx) : ""),
+          safe +
+          (in_block ? "\n" + OutsideTransactionAdvice(ctx)
+                    : leaves_transaction
+                          ? "\nIts migration tool (" + ctx.settings.migration_tool + ")" +
+                                " runs a script whose every statement is a concurrent index "
+                                "build or drop outside a transaction."
+                          : ""),
       LockTexts(ctx, tables));
   if (exact && edit) r.fix = {*edit};
 }

@@ -114,7 +114,10 @@ std::shared_ptr<const CodeUses> CodeLibrary::Snapshot(const std::vector<FileId>&
     }
     for (const Model& model : file.evidence.models) uses->models_[model.table].push_back(&model);
     for (const auto& ignored : file.evidence.ignored) uses->ignored_.emplace(ignored, id);
-    for (const std::string& table : file.evidence.complete_tables) uses->complete_.insert(table);
+    for (const std::string& table : file.evidence.complete_tables) {
+      uses->complete_.insert(table);
+      if (file.path.ends_with(".rs")) uses->diesel_.insert(table);
+    }
     for (std::uint32_t w = 0; w < file.evidence.whole_loads.size(); ++w) {
       const WholeLoad& load = file.evidence.whole_loads[w];
       const auto [at, added] = uses->whole_loads_.try_emplace(load.table, CodeUses::UseRef{id, w});
@@ -224,6 +227,9 @@ Evidence CodeUses::Find(std::string_view table, std::string_view column) const {
         if (postings == library_->postings_.end()) continue;
         for (const CodeLibrary::Posting& p : postings->second) {
           if (!Has(p.file) || !names(p.file)) continue;
+          // Rust reads a table Diesel's table! lists through Diesel: a path, a model field or
+          // the default select, each read above. The bare name is something else (an API type).
+          if (diesel_.count(std::string(table)) > 0 && files[p.file].path.ends_with(".rs")) continue;
           found.push_back({p.file, static_cast<int>(p.line), UseKind::kNamedInFile,
                            word + " in code of a file that names " + std::string(table)});
         }

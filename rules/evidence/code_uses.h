@@ -81,6 +81,7 @@ class CodeUses {
   std::unordered_map<std::string, std::vector<const Model*>> models_;
   std::map<std::pair<std::string, std::string>, FileId> ignored_;
   std::unordered_set<std::string> complete_;  // tables an ORM lists every column of
+  std::unordered_set<std::string> diesel_;    // those a Diesel table! lists (in a .rs file)
   std::unordered_map<std::string, UseRef> whole_loads_;  // table -> the first code that loads it whole
   std::size_t read_ = 0;
   std::map<FileClass, std::size_t> skipped_;

@@ -172,6 +172,54 @@ TEST_F(MigrationToolRepo, FixNeverWritesConcurrentlyIntoAFileTheToolRunsInATrans
       << Read("db/00002_index.sql");
 }
 
+TEST_F(MigrationToolRepo, FixWritesConcurrentlyWhereFlywayThenRunsTheScriptOutsideATransaction) {
+  fs::copy(ToolFixture("flyway"), dir_, fs::copy_options::recursive);
+  // Only index builds and drops: with CONCURRENTLY on each, Flyway runs the script outside a
+  // transaction by itself, so --fix writes it.
+  const std::string indexes =
+      "CREATE INDEX events_kind_idx ON events (kind);\nDROP INDEX events_at_idx;\n";
+  Write("db/migration/V11__indexes.sql", indexes);
+  // Mixed with other statements: Flyway would run it in a transaction (or refuse it).
+  const std::string mixed =
+      "CREATE INDEX events_source_idx ON events (source);\nALTER TABLE events ADD COLUMN x int;\n";
+  Write("db/migration/V12__mixed.sql", mixed);
+  const ProcessResult r = Lint({"db/migration", "--fix", "--format", "json"});
+  EXPECT_EQ(Read("db/migration/V11__indexes.sql"),
+            "CREATE INDEX CONCURRENTLY events_kind_idx ON events (kind);\n"
+            "DROP INDEX CONCURRENTLY events_at_idx;\n")
+      << r.out << r.err;
+  EXPECT_EQ(Read("db/migration/V12__mixed.sql"), mixed);
+  // The report is of the files as rewritten: V11 is clean, and V12 says how to opt out.
+  bool told = false;
+  const nlohmann::json fixed = nlohmann::json::parse(r.out);
+  for (const auto& f : fixed["findings"]) {
+    EXPECT_NE(f["file"], "db/migration/V11__indexes.sql") << f.dump();
+    if (f["file"] == "db/migration/V12__mixed.sql" &&
+        f["rule"] == "non-concurrent-index-creation") {
+      EXPECT_TRUE(f["fix"].empty()) << f.dump();
+      told = f["help"].get<std::string>().find(
+                 "V12__mixed.sql.conf beside this one holding `executeInTransaction=false`") !=
+             std::string::npos;
+    }
+  }
+  EXPECT_TRUE(told) << r.out;
+  // Before the rewrite, the finding says why the fix is exact.
+  Write("db/migration/V11__indexes.sql", indexes);
+  const ProcessResult before = Lint({"db/migration", "--format", "json"});
+  bool said = false;
+  const nlohmann::json unfixed = nlohmann::json::parse(before.out);
+  for (const auto& f : unfixed["findings"]) {
+    if (f["file"] != "db/migration/V11__indexes.sql" || f["rule"] == "missing-lock-timeout") {
+      continue;
+    }
+    EXPECT_FALSE(f["fix"].empty()) << f.dump();
+    said = f["help"].get<std::string>().find(
+               "runs a script whose every statement is a concurrent index build or drop outside "
+               "a transaction") != std::string::npos;
+  }
+  EXPECT_TRUE(said) << before.out;
+}
+
 TEST_F(MigrationToolRepo, TheOptOutHintIsEachToolsOwn) {
   // One statement that needs CONCURRENTLY per tool, in a file the tool runs in a transaction.
   const std::vector<std::pair<std::string, std::string>> tools = {

@@ -4,6 +4,8 @@
 // binary files are no evidence.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/support/git_repo.h"
@@ -24,6 +26,14 @@ std::string FirstMessage(const ProcessResult& r) {
   const nlohmann::json report = nlohmann::json::parse(r.out);
   for (const auto& finding : report["findings"]) {
     if (finding["severity"] == "error") return finding["message"];
+  }
+  return {};
+}
+
+std::string FirstHelp(const ProcessResult& r) {
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  for (const auto& finding : report["findings"]) {
+    if (finding["severity"] == "error") return finding["help"];
   }
   return {};
 }
@@ -71,6 +81,11 @@ TEST(ReleaseEvidence, TheBaseUsingTheColumnIsAnErrorCitingTheStrongestUse) {
             "version still running during the deploy (r1) uses signed_at at "
             "prisma/schema.prisma:4 (and 1 more): an ORM model maps the column (Prisma model "
             "Document, field signedAt @map(\"signed_at\"))");
+  // The help lists each use the message counts, so that "(and 1 more)" can be looked up.
+  EXPECT_NE(FirstHelp(r).find("The uses at r1:\n  prisma/schema.prisma:4: Prisma model Document, "
+                              "field signedAt @map(\"signed_at\")\n  src/report.ts:2: "),
+            std::string::npos)
+      << FirstHelp(r);
 }
 
 TEST(ReleaseEvidence, AUseRemovedInAnEarlierReleaseIsQuietAndVerboseSaysWhy) {
@@ -164,6 +179,62 @@ TEST(ReleaseEvidence, CommentsDocsImagesGeneratedVendoredAndBinaryFilesAreNoEvid
       << used.out;
 }
 
+// A Diesel project: schema.rs lists every column, a model selects its own fields, and an API
+// type of a handler has a field named like a column.
+void DieselRelease(GitRepo& repo, const std::string& model_fields) {
+  repo.Write("migrations/V1__users.sql",
+             "CREATE TABLE users (id bigint PRIMARY KEY, legacy_token text);\n");
+  repo.Write("src/schema.rs",
+             "// @generated automatically by Diesel CLI.\n"
+             "diesel::table! {\n    users (id) {\n        id -> Int8,\n"
+             "        legacy_token -> Nullable<Text>,\n    }\n}\n");
+  repo.Write("src/models.rs",
+             "use diesel::prelude::*;\n"
+             "#[derive(Queryable, Selectable)]\n"
+             "#[diesel(table_name = crate::schema::users)]\n"
+             "pub struct User {\n" + model_fields + "}\n");
+  repo.Write("src/api.rs",
+             "use crate::schema::users;\n"
+             "#[derive(serde::Serialize)]\n"
+             "pub struct UserView { pub id: i64, pub legacy_token: Option<String> }\n");
+  repo.Commit("release 1", "r1");
+  // The head drops the column, stops listing it, and its model has no field for it.
+  repo.Write("src/models.rs",
+             "use diesel::prelude::*;\n"
+             "#[derive(Queryable, Selectable)]\n"
+             "#[diesel(table_name = crate::schema::users)]\n"
+             "pub struct User {\n    pub id: i64,\n}\n");
+  repo.Write("src/schema.rs",
+             "// @generated automatically by Diesel CLI.\n"
+             "diesel::table! {\n    users (id) {\n        id -> Int8,\n    }\n}\n");
+  repo.Write("migrations/V2__drop_legacy_token.sql",
+             "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN legacy_token;\n");
+  repo.Commit("release 2: drop legacy_token");
+}
+
+TEST(ReleaseEvidence, DieselDropNoModelReadsIsQuietAndAModelFieldIsAnError) {
+  // The model never read the column: the API type's field of that name is no use of it.
+  GitRepo safe("evidence-diesel-safe");
+  DieselRelease(safe, "    pub id: i64,\n");
+  const ProcessResult quiet =
+      safe.Pgshift({"lint", "migrations", "--release", "r1..HEAD", "--format", "json"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.out << quiet.err;
+  EXPECT_TRUE(ErrorRules(quiet).empty()) << quiet.out;
+  // The model at the base read it: the version still running breaks once it is dropped.
+  GitRepo used("evidence-diesel-used");
+  DieselRelease(used, "    pub id: i64,\n    #[diesel(column_name = legacy_token)]\n"
+                      "    pub token: Option<String>,\n");
+  const ProcessResult flagged =
+      used.Pgshift({"lint", "migrations", "--release", "r1..HEAD", "--format", "json"});
+  EXPECT_EQ(flagged.exit_code, 1) << flagged.out << flagged.err;
+  EXPECT_EQ(ErrorRules(flagged), std::vector<std::string>{"contract-with-code-change"})
+      << flagged.out;
+  EXPECT_NE(FirstMessage(flagged).find("uses legacy_token at src/models.rs:7"), std::string::npos)
+      << FirstMessage(flagged);
+  EXPECT_NE(FirstMessage(flagged).find("Diesel model User field token"), std::string::npos)
+      << FirstMessage(flagged);
+}
+
 TEST(ReleaseEvidence, CodeIsReadFromTheCommitsNotTheWorkingTree) {
   GitRepo repo("evidence-commits");
   FirstRelease(repo);
@@ -196,6 +267,33 @@ TEST(ReleaseEvidence, MigrationsAreReadFromTheHeadCommitNotTheWorkingTree) {
   // Without --release, the working tree is what is linted.
   const ProcessResult now = repo.Pgshift({"lint", "db/migrations/V2__drop_signed_at.sql"});
   EXPECT_EQ(now.exit_code, 0) << now.out;
+}
+
+TEST(ReleaseEvidence, AMigrationOnlyTheHeadCommitHoldsIsLinted) {
+  GitRepo repo("evidence-migration-only-at-head");
+  FirstRelease(repo);
+  repo.Write("prisma/schema.prisma", kModelWithoutSignedAt);
+  repo.Write("db/migrations/V2__drop_signed_at.sql",
+             "SET lock_timeout = '2s';\nALTER TABLE documents DROP COLUMN signed_at;\n");
+  repo.Write("db/changes/V3__drop_title.sql",
+             "SET lock_timeout = '2s';\nALTER TABLE documents DROP COLUMN title;\n");
+  repo.Commit("release 2", "r2");
+  // The working tree is back at r1: V2 is not there, and db/changes not at all.
+  ASSERT_EQ(repo.Git({"checkout", "-q", "r1"}).exit_code, 0);
+  ASSERT_FALSE(std::filesystem::exists(repo.Path("db/migrations/V2__drop_signed_at.sql")));
+  const ProcessResult r = repo.Pgshift(
+      {"lint", "db/migrations", "db/changes", "--release", "r1..r2", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  // The head's code still reads both columns.
+  EXPECT_EQ(ErrorRules(r), (std::vector<std::string>{"contract-still-referenced",
+                                                     "contract-still-referenced"}))
+      << r.out << r.err;
+  EXPECT_NE(r.out.find("db/migrations/V2__drop_signed_at.sql"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("db/changes/V3__drop_title.sql"), std::string::npos) << r.out;
+  // Without --release the working tree is what there is: db/changes does not exist.
+  const ProcessResult now = repo.Pgshift({"lint", "db/changes"});
+  EXPECT_NE(now.exit_code, 0) << now.out << now.err;
+  EXPECT_NE(now.err.find("db/changes: no such file or directory"), std::string::npos) << now.err;
 }
 
 TEST(ReleaseEvidence, ARangeWithNoMigrationSaysSo) {

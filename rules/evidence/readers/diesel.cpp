@@ -8,8 +8,10 @@
 // `#[diesel(table_name = x)]` or, as Diesel infers it, its name in snake_case with an 's'; or
 // the paths `x::all_columns`, `x::star`. In hand-written code, `#[diesel(table_name = x)]` and
 // the paths `x::table`, `x::dsl`, `schema::x` name the table, and `x::name` (where the file names
-// `x` as a table) its column.
+// `x` as a table) and the fields of a model struct (Queryable, Selectable, Insertable, ...) its
+// columns.
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include "rules/evidence/code_scan.h"
@@ -193,6 +195,67 @@ void AddDerives(std::string_view attribute, std::set<std::string, std::less<>>& 
   }
 }
 
+// The fields of a Diesel model struct from `from` (after its name): each is a column of its
+// table, named like the field or by `column_name`; one with `select_expression` (read from
+// elsewhere) or `embed` (another struct) is none.
+void ReadFields(const CodeText& code, std::size_t from, const std::string& table,
+                std::string_view model, FileEvidence& out) {
+  const std::string_view text = code.code;
+  std::size_t open = from;
+  while (open < text.size() && text[open] != '{' && text[open] != ';' && text[open] != '(') ++open;
+  if (open >= text.size() || text[open] != '{') return;  // a unit or tuple struct
+  const std::size_t close = MatchingClose(text, open);
+  std::size_t i = open + 1;
+  std::string column;
+  bool skip = false;
+  while (true) {
+    i = SkipSpace(text, i);
+    if (i >= close) return;
+    if (text[i] == '#') {
+      const std::size_t attribute_open = text.find('[', i);
+      if (attribute_open == std::string_view::npos || attribute_open >= close) return;
+      const std::size_t attribute_close = MatchingClose(text, attribute_open);
+      const std::string_view attribute =
+          text.substr(attribute_open, attribute_close - attribute_open);
+      if (HasWord(attribute, "select_expression") || HasWord(attribute, "embed")) skip = true;
+      if (const std::size_t at = attribute.find("column_name"); at != std::string_view::npos) {
+        std::size_t j = at + 11;
+        while (j < attribute.size() && (attribute[j] == ' ' || attribute[j] == '=' ||
+                                        attribute[j] == '"')) {
+          ++j;
+        }
+        column = std::string(Identifier(attribute, j));
+      }
+      i = attribute_close + 1;
+      continue;
+    }
+    std::string_view field = Identifier(text, i);
+    if (field == "pub") {
+      i += 3;
+      i = SkipSpace(text, i);
+      if (i < close && text[i] == '(') i = MatchingClose(text, i) + 1;
+      continue;
+    }
+    if (field.empty()) return;
+    const std::size_t field_at = i;
+    i += field.size() + (text.substr(i, 2) == "r#" ? 2 : 0);
+    if (!skip) {
+      const std::string mapped = column.empty() ? std::string(field) : column;
+      out.uses.push_back({table, mapped, UseKind::kModelColumn, code.LineOf(field_at),
+                          "Diesel model " + std::string(model) + " field " + std::string(field)});
+    }
+    column.clear();
+    skip = false;
+    // The type runs to the next comma outside brackets, or the end.
+    int depth = 0;
+    while (i < close && !(text[i] == ',' && depth == 0)) {
+      if (text[i] == '<' || text[i] == '(' || text[i] == '[') ++depth;
+      if ((text[i] == '>' && text[i - 1] != '-') || text[i] == ')' || text[i] == ']') --depth;
+      ++i;
+    }
+  }
+}
+
 // Structs with their attributes: a Queryable that is neither Selectable nor HasQuery is loaded
 // with the default select, every column its table lists.
 void ReadStructs(const CodeText& code, FileEvidence& out) {
@@ -240,6 +303,13 @@ void ReadStructs(const CodeText& code, FileEvidence& out) {
         out.whole_loads.push_back({table, code.LineOf(word_at),
                                    "Diesel Queryable " + std::string(name) + " loads " + table +
                                        " whole (not Selectable: the default select)"});
+      }
+      static constexpr std::array<std::string_view, 6> kModelDerives{
+          "Queryable", "Selectable", "HasQuery", "Insertable", "AsChangeset", "Identifiable"};
+      if (!name.empty() && std::any_of(kModelDerives.begin(), kModelDerives.end(),
+                                       [&](std::string_view d) { return derives.count(d) > 0; })) {
+        if (table.empty()) table = InferredTableName(name);
+        ReadFields(code, SkipSpace(text, i) + name.size(), table, name, out);
       }
     }
     attributes.clear();
@@ -358,7 +428,8 @@ void ReadPaths(const CodeText& code, FileEvidence& out) {
 void Read(const CodeText& code, FileEvidence& out) {
   ReadTableMacros(code, out);
   if (code.code.find("diesel") != std::string::npos) ReadPaths(code, out);
-  if (code.code.find("Queryable") != std::string::npos) ReadStructs(code, out);
+  // Models derive Queryable, or only Selectable, HasQuery, Insertable, ...
+  if (code.code.find("derive") != std::string::npos) ReadStructs(code, out);
 }
 
 constexpr EvidenceReader kReader{
@@ -366,8 +437,9 @@ constexpr EvidenceReader kReader{
     .what =
         "Diesel: table! in schema.rs (generated or not) maps a table; a column it lists is read "
         "by the default select, so used where code loads the table whole (a Queryable struct "
-        "that is not Selectable or HasQuery, x::all_columns); #[diesel(table_name = x)] and "
-        "the paths x::table, x::dsl, schema::x, x::column",
+        "that is not Selectable or HasQuery, x::all_columns); the fields of a model struct "
+        "(column_name read; select_expression and embed fields none); #[diesel(table_name = "
+        "x)] and the paths x::table, x::dsl, schema::x, x::column",
     .reads_generated = true,
     .accepts = Accepts,
     .read = Read,

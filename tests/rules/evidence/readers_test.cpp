@@ -210,6 +210,101 @@ TEST(EvidenceReaders, DieselStructsLoadedWithTheDefaultSelect) {
                                       "old_style@16", "person@19"}));
 }
 
+TEST(EvidenceReaders, DieselModelFieldsAreColumnsOfTheirTable) {
+  const FileEvidence e = ReadWith(
+      "diesel", "src/models/post.rs",
+      "use diesel::prelude::*;\n"
+      "#[derive(Queryable, Selectable)]\n"                                   // 2
+      "#[diesel(table_name = crate::schema::posts)]\n"
+      "pub struct Post<'a> {\n"
+      "    pub id: i32,\n"                                                   // 5
+      "    /// The title; body: is in a doc comment.\n"
+      "    #[diesel(column_name = \"headline\")]\n"
+      "    pub title: Cow<'a, str>,\n"                                       // 8
+      "    #[diesel(column_name = r#kind)]\n"
+      "    pub(crate) r#type: Option<Vec<(i32, String)>>,\n"                 // 10
+      "    #[diesel(select_expression = posts::id + 1)]\n"
+      "    pub next: i32,\n"                                                 // 12
+      "    #[diesel(embed)]\n"
+      "    pub author: Author,\n"                                            // 14
+      "    pub tags: HashMap<String, [u8; 4]>,\n"                            // 15
+      "    pub on_save: fn(i32) -> Result<(), Error>,\n"                     // 16
+      "    r#match: bool\n"                                                  // 17
+      "}\n"
+      "#[derive(Insertable, AsChangeset)]\n"
+      "pub struct NewComment { body: String, post_id: i32 }\n"               // 20
+      "#[derive(Queryable)]\n"
+      "pub struct Pair(i32, String);\n"                                      // 22
+      "#[derive(Debug, serde::Serialize)]\n"
+      "pub struct PostResponse { secret: String }\n");                       // 24
+  const auto uses = Uses(e);
+  // Each field is its column: named like the field, or as column_name says; raw identifiers
+  // without their prefix. A struct without table_name has the table Diesel infers.
+  for (const char* use : {"posts.id@5", "posts.headline@8", "posts.kind@10", "posts.tags@15",
+                          "posts.on_save@16", "posts.match@17", "new_comments.body@20",
+                          "new_comments.post_id@20"}) {
+    EXPECT_TRUE(Has(uses, use)) << use << " in " << ::testing::PrintToString(uses);
+  }
+  // A field read from an expression or embedding another struct maps no column; the doc comment
+  // is none; a tuple struct has no named fields; a struct that derives no Diesel trait is no model.
+  for (const auto& use : uses) {
+    EXPECT_EQ(use.find("posts.title"), std::string::npos) << use;
+    EXPECT_EQ(use.find("posts.type"), std::string::npos) << use;
+    EXPECT_EQ(use.find("posts.next"), std::string::npos) << use;
+    EXPECT_EQ(use.find("posts.author"), std::string::npos) << use;
+    EXPECT_EQ(use.find("posts.body"), std::string::npos) << use;
+    EXPECT_EQ(use.find("pairs"), std::string::npos) << use;
+    EXPECT_EQ(use.find("secret"), std::string::npos) << use;
+    EXPECT_EQ(use.find("post_responses"), std::string::npos) << use;
+  }
+  // The column a field maps is cited by its model and field.
+  const auto field = std::find_if(e.uses.begin(), e.uses.end(), [](const Use& u) {
+    return u.table == "posts" && u.column == "headline";
+  });
+  ASSERT_NE(field, e.uses.end());
+  EXPECT_EQ(field->how, "Diesel model Post field title");
+  EXPECT_EQ(field->kind, UseKind::kModelColumn);
+  EXPECT_FALSE(field->only_if_loaded_whole);
+}
+
+TEST(CodeUses, ABareColumnNameInRustIsNoUseOfATableDieselLists) {
+  const std::string schema =
+      "// @generated automatically by Diesel CLI.\n"
+      "diesel::table! {\n    users (id) {\n        id -> Int4,\n"
+      "        legacy_token -> Nullable<Text>,\n    }\n}\n";
+  // An API type of a handler that names users has a field legacy_token: Diesel never reads it.
+  const std::string handler =
+      "use crate::schema::users;\n"
+      "#[derive(serde::Serialize)]\n"
+      "pub struct UserView { legacy_token: Option<String> }\n"
+      "fn f() { users::table.select(users::id).load(conn); }\n";
+  CodeUsesBuilder api;
+  api.AddFile("src/schema.rs", schema);
+  api.AddFile("src/handlers/user.rs", handler);
+  EXPECT_TRUE(api.Build()->Find("users", "legacy_token").empty());
+  // The same name in code that is not Rust still counts, since no table! governs it there.
+  CodeUsesBuilder mixed;
+  mixed.AddFile("src/schema.rs", schema);
+  mixed.AddFile("web/user.ts", "const q = users.legacy_token;\n");
+  EXPECT_EQ(mixed.Build()->Find("users", "legacy_token").total, 1u);
+  // A Diesel model field is a use, and so is a path.
+  CodeUsesBuilder model;
+  model.AddFile("src/schema.rs", schema);
+  model.AddFile("src/handlers/user.rs", handler);
+  model.AddFile("src/models/user.rs",
+                "use diesel::prelude::*;\n#[derive(Queryable, Selectable)]\n"
+                "#[diesel(table_name = users)]\n"
+                "pub struct User { pub id: i32, pub legacy_token: Option<String> }\n"
+                "fn g() { users::table.filter(users::legacy_token.is_null()); }\n");
+  const Evidence used = model.Build()->Find("users", "legacy_token");
+  ASSERT_EQ(used.total, 2u);
+  EXPECT_EQ(used.strongest[0].how, "Diesel model User field legacy_token");
+  // Without table! the table's columns are unknown, and a bare name counts as before.
+  CodeUsesBuilder unlisted;
+  unlisted.AddFile("src/handlers/user.rs", handler);
+  EXPECT_EQ(unlisted.Build()->Find("users", "legacy_token").total, 1u);
+}
+
 TEST(CodeUses, DieselsListedColumnIsUsedWhereCodeLoadsItsTableWhole) {
   const std::string schema =
       "// @generated automatically by Diesel CLI.\n"
