@@ -304,7 +304,9 @@ int RunLint(const LintOptions& options) {
   std::ostream& out = options.output.empty() ? std::cout : file_out;
   RenderOptions render{UseColour(options), options.verbose, {}};
   // Code scanning and GitLab place findings by repository-relative paths.
-  if (*format == Format::kSarif || *format == Format::kGitlab) render.root = ReportRoot();
+  if (*format == Format::kSarif || *format == Format::kGithub || *format == Format::kGitlab) {
+    render.root = ReportRoot();
+  }
   Render(*format, files, render, out);
   out.flush();
 
