@@ -213,10 +213,7 @@ int RunLint(const LintOptions& options) {
     settings.push_back(std::move(lint));
   }
   if (!config_errors.empty()) {
-    for (const ConfigError* error : config_errors) {
-      std::istringstream lines(error->message);
-      for (std::string line; std::getline(lines, line);) std::cerr << "pgshift: " << line << '\n';
-    }
+    for (const ConfigError* error : config_errors) error->Print(std::cerr, "pgshift: ");
     return ToInt(ExitCode::kUsage);
   }
 
