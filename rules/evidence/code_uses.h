@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "rules/evidence/code_text.h"
+#include "rules/evidence/file_class.h"
 #include "rules/evidence/use.h"
 
 namespace pgshift::rules::evidence {
