@@ -1,0 +1,802 @@
+#include "planner/planner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "parser/deparse.h"
+#include "parser/identifiers.h"
+#include "parser/parsed_file.h"
+#include "rules/analysis/volatility.h"
+
+namespace pgshift::planner {
+
+using parser::Node;
+using rules::Phase;
+
+namespace {
+
+std::string Q(std::string_view name) { return parser::QuoteIdentifier(name); }
+
+std::string TableSql(const parser::QualifiedName& name) {
+  return name.schema.empty() ? Q(name.name) : Q(name.schema) + "." + Q(name.name);
+}
+
+// The backfill's `table` takes each part as written and quotes it itself; a part holding a dot
+// or a double quote is written in double quotes.
+std::string BackfillTable(const parser::QualifiedName& name) {
+  auto part = [](const std::string& p) {
+    if (p.find('.') == std::string::npos && p.find('"') == std::string::npos) return p;
+    std::string quoted = "\"";
+    for (char c : p) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+  };
+  return name.schema.empty() ? part(name.name) : part(name.schema) + "." + part(name.name);
+}
+
+// An index lives in its table's schema: name it there so that DROP finds it.
+std::string IndexSql(const parser::QualifiedName& table, const std::string& index) {
+  return table.schema.empty() ? Q(index) : Q(table.schema) + "." + Q(index);
+}
+
+std::string Slug(std::string_view text) {
+  std::string slug;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) {
+      slug += static_cast<char>(std::tolower(u));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
+std::vector<std::string> ColumnNames(Node* const* items, std::size_t count) {
+  return parser::StringList(items, count);
+}
+
+std::string ColumnList(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const std::string& column : columns) out += (out.empty() ? "" : ", ") + Q(column);
+  return out;
+}
+
+// The columns an expression names, in order, once each.
+std::vector<std::string> ColumnsReferenced(const Node* expression) {
+  std::vector<std::string> columns;
+  parser::VisitNodes(expression, [&](const Node& node) {
+    if (node.node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
+    const auto* ref = node.column_ref;
+    if (ref->n_fields == 0) return;
+    const std::string name(parser::StringValue(ref->fields[ref->n_fields - 1]));
+    if (!name.empty() && std::find(columns.begin(), columns.end(), name) == columns.end()) {
+      columns.push_back(name);
+    }
+  });
+  return columns;
+}
+
+std::pair<int, int> LineColumn(std::string_view text, std::size_t offset) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+class Planner {
+ public:
+  Planner(MigrationPlan& plan) : plan_(plan) {}
+
+  void Statement(std::size_t source, const Node* node) {
+    source_ = source;
+    switch (node->node_case) {
+      case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
+        plan_.dropped.push_back(Text() + ": the runner owns transactions");
+        return;
+      case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+        return VariableSet(node->variable_set_stmt);
+      case PG_QUERY__NODE__NODE_INDEX_STMT:
+        return Index(node, node->index_stmt);
+      case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+        return AlterTable(node, node->alter_table_stmt);
+      case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        return Update(node->update_stmt);
+      case PG_QUERY__NODE__NODE_DELETE_STMT:
+        return Delete(node->delete_stmt);
+      case PG_QUERY__NODE__NODE_INSERT_STMT:
+        return Insert(node->insert_stmt);
+      case PG_QUERY__NODE__NODE_DROP_STMT:
+        return Drop(node, node->drop_stmt);
+      case PG_QUERY__NODE__NODE_RENAME_STMT:
+        return Rename(node->rename_stmt);
+      case PG_QUERY__NODE__NODE_CREATE_STMT:
+        return Create(node->create_stmt);
+      case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+        return CreateFunction(node->create_function_stmt);
+      case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+        return CreateTrigger(node->create_trig_stmt);
+      case PG_QUERY__NODE__NODE_VIEW_STMT:
+        return CreateView(node->view_stmt);
+      case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+        return PassThrough(
+            "create-sequence",
+            {"DROP SEQUENCE " + TableSql(parser::NameOf(node->create_seq_stmt->sequence))});
+      default:
+        return Unsafe("pgshift plan new does not know how to stage or undo this statement");
+    }
+  }
+
+  // After the last statement: columns made NOT NULL that nothing fills.
+  void Finish() {
+    for (const auto& [key, pending] : needs_value_) {
+      plan_.not_made_safe.push_back(
+          {plan_.sources[pending].line, plan_.sources[pending].column, plan_.sources[pending].text,
+           "the existing rows of " + key +
+               " get no value: the migration gives the column no default and no UPDATE fills "
+               "it. The plan adds it nullable and its NOT NULL stages wait (their gate) for a "
+               "backfill stage written by hand"});
+    }
+  }
+
+ private:
+  const SourceStatement& Source() const { return plan_.sources[source_]; }
+  std::string Text() const { return Source().text; }
+
+  void Unsafe(const std::string& reason) {
+    plan_.not_made_safe.push_back({Source().line, Source().column, Text(), reason});
+  }
+
+  PlannedStage& Add(Phase phase, const std::string& name) {
+    std::string id = Slug(name);
+    if (id.size() > 56) id.resize(56);
+    std::string unique = id;
+    for (int n = 2; !ids_.insert(unique).second; ++n) unique = id + "-" + std::to_string(n);
+    PlannedStage stage;
+    stage.id = unique;
+    stage.phase = phase;
+    stage.source = source_;
+    plan_.stages.push_back(std::move(stage));
+    return plan_.stages.back();
+  }
+
+  // The statement as written, in expand, undone by `rollback`.
+  void PassThrough(const std::string& name, std::vector<std::string> rollback,
+                   Phase phase = Phase::kExpand) {
+    PlannedStage& stage = Add(phase, name);
+    stage.comment.push_back("As written in the migration: safe while the application runs.");
+    stage.sql.push_back(Text());
+    stage.rollback = std::move(rollback);
+  }
+
+  bool IsNew(const parser::QualifiedName& table) const {
+    return new_tables_.count(table.ToString()) > 0 || new_tables_.count(table.name) > 0;
+  }
+
+  void VariableSet(const PgQuery__VariableSetStmt* set) {
+    static const std::set<std::string> kRunnerOwned = {"lock_timeout", "statement_timeout",
+                                                       "idle_in_transaction_session_timeout"};
+    if (kRunnerOwned.count(std::string(parser::Str(set->name))) > 0) {
+      plan_.dropped.push_back(Text() + ": the runner sets its own timeouts");
+      return;
+    }
+    Unsafe(
+        "a session setting: the runner runs each stage in its own transaction, where it would "
+        "not hold; write it into the statements that need it");
+  }
+
+  // --- indexes -------------------------------------------------------------------------------
+
+  std::vector<std::string> IndexColumns(const PgQuery__IndexStmt* index, bool& plain) {
+    std::vector<std::string> columns;
+    plain = index->where_clause == nullptr;
+    for (std::size_t i = 0; i < index->n_index_params; ++i) {
+      const Node* param = index->index_params[i];
+      if (param->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM) continue;
+      const std::string name(parser::Str(param->index_elem->name));
+      if (name.empty()) {
+        plain = false;
+        columns.push_back("expr");
+      } else {
+        columns.push_back(name);
+      }
+    }
+    return columns;
+  }
+
+  void Index(const Node* node, const PgQuery__IndexStmt* index) {
+    const parser::QualifiedName table = parser::NameOf(index->relation);
+    bool plain = true;
+    const std::vector<std::string> columns = IndexColumns(index, plain);
+    std::string name(parser::Str(index->idxname));
+    if (IsNew(table) || (index->concurrent && !name.empty())) {
+      return PassThrough(
+          "create-index-" + (name.empty() ? table.name : name),
+          {std::string("DROP INDEX ") + (index->concurrent ? "CONCURRENTLY " : "") +
+           IndexSql(table, name.empty() ? ChooseName(table.name, columns, "idx") : name)});
+    }
+    if (name.empty()) name = ChooseName(table.name, columns, "idx");
+    parser::NodeCopy copy(node);
+    copy.get()->index_stmt->concurrent = true;
+    parser::SetString(copy.get()->index_stmt->idxname, name);
+    const auto sql = parser::DeparseStatement(copy.get());
+    if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+    PlannedStage& stage = Add(Phase::kExpand, "build-index-" + name);
+    stage.comment = {
+        "Built CONCURRENTLY, under SHARE UPDATE EXCLUSIVE: reads and writes go on. It runs",
+        "outside a transaction; an INVALID index a failed build leaves is dropped and built "
+        "again."};
+    stage.sql.push_back(*sql);
+    stage.rollback.push_back("DROP INDEX CONCURRENTLY " + IndexSql(table, name));
+    if (index->unique) {
+      stage.comment.push_back("Once the build marks it ready, an INSERT of a duplicate fails.");
+      if (plain) stage.gate = DuplicatesGate(table, columns);
+    }
+  }
+
+  std::string DuplicatesGate(const parser::QualifiedName& table,
+                             const std::vector<std::string>& columns) {
+    return "SELECT NOT EXISTS (SELECT 1 FROM " + TableSql(table) + " GROUP BY " +
+           ColumnList(columns) + " HAVING count(*) > 1)";
+  }
+
+  // --- ALTER TABLE ---------------------------------------------------------------------------
+
+  // The ALTER TABLE with only its command `index` (edited by `edit` on a copy), as SQL.
+  template <class Edit>
+  std::optional<std::string> OneCommand(const Node* node, std::size_t index, Edit&& edit) {
+    parser::NodeCopy copy(node);
+    auto* alter = copy.get()->alter_table_stmt;
+    for (std::size_t i = alter->n_cmds; i-- > 0;) {
+      if (i != index) parser::RemoveItem(alter->cmds, alter->n_cmds, i);
+    }
+    if (alter->n_cmds != 1) return std::nullopt;
+    edit(alter->cmds[0]->alter_table_cmd);
+    return parser::DeparseStatement(copy.get());
+  }
+  std::optional<std::string> OneCommand(const Node* node, std::size_t index) {
+    return OneCommand(node, index, [](PgQuery__AlterTableCmd*) {});
+  }
+
+  void AlterTable(const Node* node, const PgQuery__AlterTableStmt* alter) {
+    const parser::QualifiedName table = parser::NameOf(alter->relation);
+    if (alter->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+      return Unsafe("pgshift plan new stages ALTER TABLE only");
+    }
+    if (IsNew(table)) {
+      // Created by this migration: empty, unknown to the running application.
+      return PassThrough("alter-" + table.name, {});
+    }
+    for (std::size_t i = 0; i < alter->n_cmds; ++i) {
+      const auto* cmd = alter->cmds[i]->alter_table_cmd;
+      const std::string column(parser::Str(cmd->name));
+      switch (cmd->subtype) {
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+          AddConstraint(node, i, table, cmd->def->constraint);
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+          AddColumn(node, i, table, cmd->def->column_def);
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+          EnforceNotNull(table, column);
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: {
+          auto sql = OneCommand(node, i);
+          if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+          PlannedStage& stage = Add(Phase::kExpand, "drop-not-null-" + table.name + "-" + column);
+          stage.comment = {"A catalog change: the column accepts NULL from now on."};
+          stage.sql.push_back(*sql);
+          stage.rollback.push_back("ALTER TABLE " + TableSql(table) + " ALTER COLUMN " + Q(column) +
+                                   " SET NOT NULL");
+          break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault: {
+          auto sql = OneCommand(node, i);
+          if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+          if (cmd->def != nullptr) {
+            PlannedStage& stage = Add(Phase::kExpand, "set-default-" + table.name + "-" + column);
+            stage.comment = {"A catalog change for new rows only. The rollback assumes the column",
+                             "had no default before."};
+            stage.sql.push_back(*sql);
+            stage.rollback.push_back("ALTER TABLE " + TableSql(table) + " ALTER COLUMN " +
+                                     Q(column) + " DROP DEFAULT");
+          } else {
+            Contract("drop-default-" + table.name + "-" + column, *sql,
+                     "Deploy first the release whose INSERTs into " + table.name + " give " +
+                         column + " a value: the running one may rely on the default.");
+          }
+          break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn: {
+          auto sql = OneCommand(node, i);
+          if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+          Contract("drop-column-" + table.name + "-" + column, *sql,
+                   "Deploy first the release that no longer reads or writes " + table.name + "." +
+                       column + "; the data is gone for good.");
+          break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
+          auto sql = OneCommand(node, i);
+          if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+          Contract("drop-constraint-" + column, *sql,
+                   "Deploy first the release that no longer relies on " + column + ".");
+          break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+          Unsafe("changing the type of " + table.name + "." + column +
+                 " may rewrite the table under ACCESS EXCLUSIVE: stage it as a new column kept "
+                 "in step by a trigger, backfilled and swapped in at contract (see "
+                 "migrations-examples/07-change-column-type)");
+          break;
+        default:
+          Unsafe("pgshift plan new does not know how to stage or undo this ALTER TABLE command");
+          break;
+      }
+    }
+  }
+
+  void Contract(const std::string& name, const std::string& sql, const std::string& deploy) {
+    PlannedStage& stage = Add(Phase::kContract, name);
+    stage.comment = {deploy, "Runs only with --through contract; cannot be undone."};
+    stage.sql.push_back(sql);
+    stage.irreversible = true;
+  }
+
+  void AddConstraint(const Node* node, std::size_t index, const parser::QualifiedName& table,
+                     const PgQuery__Constraint* constraint) {
+    const std::string table_sql = TableSql(table);
+    std::string name(parser::Str(constraint->conname));
+    switch (constraint->contype) {
+      case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+      case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: {
+        const bool primary = constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+        if (!parser::Str(constraint->indexname).empty()) {
+          return PassThrough("attach-" + std::string(parser::Str(constraint->indexname)),
+                             {"ALTER TABLE " + table_sql + " DROP CONSTRAINT " + Q(name)});
+        }
+        if (constraint->deferrable || constraint->n_including > 0 || constraint->n_options > 0 ||
+            constraint->nulls_not_distinct || constraint->where_clause != nullptr) {
+          return Unsafe(
+              "a unique constraint with options pgshift plan new does not carry over "
+              "(DEFERRABLE, INCLUDE, WITH, NULLS NOT DISTINCT)");
+        }
+        const auto columns = ColumnNames(constraint->keys, constraint->n_keys);
+        if (name.empty())
+          name = primary ? table.name + "_pkey" : ChooseName(table.name, columns, "key");
+        const std::string build = "CREATE UNIQUE INDEX CONCURRENTLY " + Q(name) + " ON " +
+                                  table_sql + " (" + ColumnList(columns) + ")";
+        PlannedStage& expand = Add(Phase::kExpand, "build-unique-index-" + name);
+        expand.comment = {
+            "The constraint's index, built CONCURRENTLY (SHARE UPDATE EXCLUSIVE: reads and",
+            "writes go on). From the moment it is ready, an INSERT of a duplicate fails; the gate",
+            "makes sure the rows already there can be indexed."};
+        expand.gate = DuplicatesGate(table, columns);
+        expand.sql.push_back(build);
+        expand.rollback.push_back("DROP INDEX CONCURRENTLY " + IndexSql(table, name));
+        PlannedStage& attach = Add(Phase::kSwitch, "attach-constraint-" + name);
+        attach.comment = {
+            "ACCESS EXCLUSIVE for a catalog change only: the index is built and valid.",
+            "Dropping the constraint drops its index, so the rollback builds it again."};
+        if (primary) {
+          attach.comment.push_back(
+              "A primary key also makes its columns NOT NULL: a nullable column is scanned here.");
+        }
+        attach.sql.push_back("ALTER TABLE " + table_sql + " ADD CONSTRAINT " + Q(name) +
+                             (primary ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " + Q(name));
+        attach.rollback = {"ALTER TABLE " + table_sql + " DROP CONSTRAINT " + Q(name), build};
+        return;
+      }
+      case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+      case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: {
+        const bool foreign = constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN;
+        const auto columns = foreign ? ColumnNames(constraint->fk_attrs, constraint->n_fk_attrs)
+                                     : ColumnsReferenced(constraint->raw_expr);
+        if (name.empty()) {
+          name = foreign
+                     ? ChooseName(table.name, columns, "fkey")
+                     : ChooseName(table.name,
+                                  columns.empty() ? columns : std::vector<std::string>{columns[0]},
+                                  "check");
+        }
+        const auto not_valid = OneCommand(node, index, [&](PgQuery__AlterTableCmd* cmd) {
+          parser::SetString(cmd->def->constraint->conname, name);
+          cmd->def->constraint->skip_validation = true;
+          cmd->def->constraint->initially_valid = false;
+        });
+        if (!not_valid) return Unsafe("the statement could not be rewritten (deparse failed)");
+        const std::string drop = "ALTER TABLE " + table_sql + " DROP CONSTRAINT " + Q(name);
+        PlannedStage& add = Add(Phase::kExpand, "add-" + name);
+        add.comment = {foreign
+                           ? "Added NOT VALID: SHARE ROW EXCLUSIVE on both tables, for a catalog "
+                             "change only;"
+                           : "Added NOT VALID: a brief ACCESS EXCLUSIVE for a catalog change only;",
+                       "rows written from now on are checked, the old ones are not read."};
+        add.sql.push_back(*not_valid);
+        add.rollback.push_back(drop);
+        if (constraint->skip_validation) return;  // written NOT VALID: validation is not asked
+        PlannedStage& validate = Add(Phase::kSwitch, "validate-" + name);
+        validate.comment = {
+            "The scan of the old rows, under SHARE UPDATE EXCLUSIVE: reads and writes go on. The",
+            "gate finds violating rows first; undone by adding the constraint again NOT VALID."};
+        validate.sql.push_back("ALTER TABLE " + table_sql + " VALIDATE CONSTRAINT " + Q(name));
+        validate.rollback = {drop, *not_valid};
+        if (foreign) {
+          validate.gate = OrphansGate(table, columns, constraint);
+        } else if (auto check = parser::DeparseExpression(constraint->raw_expr)) {
+          validate.gate =
+              "SELECT NOT EXISTS (SELECT 1 FROM " + table_sql + " WHERE NOT (" + *check + "))";
+        }
+        return;
+      }
+      default:
+        return Unsafe("pgshift plan new does not know how to stage this kind of constraint");
+    }
+  }
+
+  std::string OrphansGate(const parser::QualifiedName& table,
+                          const std::vector<std::string>& columns,
+                          const PgQuery__Constraint* constraint) {
+    const auto referenced = ColumnNames(constraint->pk_attrs, constraint->n_pk_attrs);
+    if (referenced.size() != columns.size() || columns.empty()) return "";
+    std::string present, match;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      present += " AND c." + Q(columns[i]) + " IS NOT NULL";
+      match +=
+          std::string(i == 0 ? "" : " AND ") + "p." + Q(referenced[i]) + " = c." + Q(columns[i]);
+    }
+    return "SELECT NOT EXISTS (SELECT 1 FROM " + TableSql(table) + " c WHERE" + present.substr(4) +
+           " AND NOT EXISTS (SELECT 1 FROM " + TableSql(parser::NameOf(constraint->pktable)) +
+           " p WHERE " + match + "))";
+  }
+
+  void AddColumn(const Node* node, std::size_t index, const parser::QualifiedName& table,
+                 const PgQuery__ColumnDef* column) {
+    const std::string name(parser::Str(column->colname));
+    bool not_null = column->is_not_null;
+    const Node* default_expr = column->raw_default;
+    std::string other;
+    for (std::size_t i = 0; i < column->n_constraints; ++i) {
+      const auto* constraint = column->constraints[i]->constraint;
+      switch (constraint->contype) {
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+          not_null = true;
+          break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
+          break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+          default_expr = constraint->raw_expr;
+          break;
+        default:
+          other = "an inline constraint";
+          break;
+      }
+    }
+    if (!other.empty()) {
+      return Unsafe("ADD COLUMN " + name + " with " + other +
+                    ": add the column alone, then the constraint in a statement of its own "
+                    "(ALTER TABLE ... ADD CONSTRAINT), which pgshift plan new stages");
+    }
+    const bool is_volatile =
+        default_expr != nullptr &&
+        rules::VolatilityOf(default_expr).volatility == rules::Volatility::kVolatile;
+    const std::string table_sql = TableSql(table);
+    const std::string drop = "ALTER TABLE " + table_sql + " DROP COLUMN " + Q(name);
+    if (!is_volatile && (!not_null || default_expr != nullptr)) {
+      // Nullable, or NOT NULL with a constant default: a catalog change only (PostgreSQL 11+).
+      auto sql = OneCommand(node, index);
+      if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+      PlannedStage& stage = Add(Phase::kExpand, "add-column-" + table.name + "-" + name);
+      stage.comment = {"ACCESS EXCLUSIVE for a catalog change only: no rows are rewritten."};
+      stage.sql.push_back(*sql);
+      stage.rollback.push_back(drop);
+      added_.insert(table.ToString() + "." + name);
+      return;
+    }
+    auto nullable = OneCommand(node, index, [](PgQuery__AlterTableCmd* cmd) {
+      auto* def = cmd->def->column_def;
+      def->is_not_null = false;
+      for (std::size_t i = def->n_constraints; i-- > 0;) {
+        const auto type = def->constraints[i]->constraint->contype;
+        if (type == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL ||
+            type == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) {
+          parser::RemoveItem(def->constraints, def->n_constraints, i);
+        }
+      }
+    });
+    if (!nullable) return Unsafe("the statement could not be rewritten (deparse failed)");
+    PlannedStage& expand = Add(Phase::kExpand, "add-column-" + table.name + "-" + name);
+    expand.comment = {"Added nullable and without a default: a catalog change only, so the",
+                      "release still running, which does not know the column, keeps working."};
+    expand.sql.push_back(*nullable);
+    expand.rollback.push_back(drop);
+    added_.insert(table.ToString() + "." + name);
+    if (default_expr != nullptr) {
+      const auto value = parser::DeparseExpression(default_expr);
+      if (!value) return Unsafe("the default could not be rewritten (deparse failed)");
+      expand.comment.push_back("The volatile default applies to new rows from here on.");
+      expand.sql.push_back("ALTER TABLE " + table_sql + " ALTER COLUMN " + Q(name) +
+                           " SET DEFAULT " + *value);
+      PlannedStage& fill = Add(Phase::kBackfill, "fill-" + table.name + "-" + name);
+      fill.comment = {
+          "The old rows get the default's value in short batches over the primary key."};
+      fill.backfill =
+          Backfill{BackfillTable(table), Q(name) + " = " + *value, Q(name) + " IS NULL"};
+    } else {
+      needs_value_[table.ToString() + "." + name] = source_;
+    }
+    if (not_null) EnforceNotNull(table, name);
+  }
+
+  // NOT NULL without the long scan under ACCESS EXCLUSIVE: a CHECK added NOT VALID, validated
+  // under SHARE UPDATE EXCLUSIVE, then SET NOT NULL, which uses it (PostgreSQL 12+).
+  void EnforceNotNull(const parser::QualifiedName& table, const std::string& column) {
+    const std::string table_sql = TableSql(table);
+    const std::string check = ChooseName(table.name, {column}, "not_null");
+    const std::string add_check = "ALTER TABLE " + table_sql + " ADD CONSTRAINT " + Q(check) +
+                                  " CHECK (" + Q(column) + " IS NOT NULL) NOT VALID";
+    const std::string drop_check = "ALTER TABLE " + table_sql + " DROP CONSTRAINT " + Q(check);
+    PlannedStage& add = Add(Phase::kSwitch, "add-check-" + check);
+    add.comment = {
+        "Deploy before this stage the release that writes " + column + " on every INSERT;",
+        "the gate waits for every row to have a value. A stage of its own: a stage is one",
+        "transaction, and this brief ACCESS EXCLUSIVE would be held through the next scan."};
+    add.gate =
+        "SELECT NOT EXISTS (SELECT 1 FROM " + table_sql + " WHERE " + Q(column) + " IS NULL)";
+    add.sql.push_back(add_check);
+    add.rollback.push_back(drop_check);
+    PlannedStage& validate = Add(Phase::kSwitch, "validate-" + check);
+    validate.comment = {"The scan, under SHARE UPDATE EXCLUSIVE: reads and writes go on."};
+    validate.sql.push_back("ALTER TABLE " + table_sql + " VALIDATE CONSTRAINT " + Q(check));
+    validate.rollback = {drop_check, add_check};
+    PlannedStage& set = Add(Phase::kSwitch, "set-not-null-" + table.name + "-" + column);
+    set.comment = {"With the validated check, SET NOT NULL skips its scan: a catalog change only."};
+    set.sql.push_back("ALTER TABLE " + table_sql + " ALTER COLUMN " + Q(column) + " SET NOT NULL");
+    set.rollback.push_back("ALTER TABLE " + table_sql + " ALTER COLUMN " + Q(column) +
+                           " DROP NOT NULL");
+    Contract("drop-check-" + check, drop_check,
+             "The check is redundant once the column is NOT NULL.");
+  }
+
+  // --- data ----------------------------------------------------------------------------------
+
+  void Update(const PgQuery__UpdateStmt* update) {
+    const parser::QualifiedName table = parser::NameOf(update->relation);
+    if (update->n_from_clause > 0 || update->n_returning_list > 0 ||
+        update->with_clause != nullptr) {
+      return Unsafe(
+          "an UPDATE with FROM, RETURNING or WITH cannot be a batched backfill; "
+          "write it as SET expressions over the table's own row");
+    }
+    std::string set;
+    bool all_new = true;
+    std::vector<std::string> filled;
+    for (std::size_t i = 0; i < update->n_target_list; ++i) {
+      const auto* target = update->target_list[i]->res_target;
+      const auto value = parser::DeparseExpression(target->val);
+      if (target->n_indirection > 0 || !value ||
+          target->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
+        return Unsafe("a SET target pgshift plan new cannot carry into a backfill");
+      }
+      const std::string column(parser::Str(target->name));
+      set += (set.empty() ? "" : ", ") + Q(column) + " = " + *value;
+      filled.push_back(table.ToString() + "." + column);
+      if (added_.count(table.ToString() + "." + column) == 0) all_new = false;
+    }
+    std::string where;
+    if (update->where_clause != nullptr) {
+      const auto condition = parser::DeparseExpression(update->where_clause);
+      if (!condition) return Unsafe("the WHERE clause could not be rewritten (deparse failed)");
+      where = *condition;
+    }
+    for (const std::string& key : filled) needs_value_.erase(key);
+    PlannedStage& stage = Add(Phase::kBackfill, "backfill-" + table.name);
+    stage.comment = {
+        "In short batches over the primary key (or name one with `key`), each its own",
+        "transaction, up to the largest key at the start: deploy before it the release that",
+        "writes these columns itself, so that rows written from then on are complete."};
+    if (!all_new) {
+      stage.comment.push_back(
+          "The values it overwrites are not kept: the rollback cannot restore them.");
+    }
+    stage.backfill = Backfill{BackfillTable(table), set, where};
+  }
+
+  void Delete(const PgQuery__DeleteStmt*) {
+    Unsafe(
+        "a DELETE cannot run as the runner's backfill, which updates rows; delete in batches "
+        "by hand (DELETE ... WHERE key IN (SELECT key ... LIMIT n), repeated), each batch its "
+        "own transaction");
+  }
+
+  void Insert(const PgQuery__InsertStmt* insert) {
+    const parser::QualifiedName table = parser::NameOf(insert->relation);
+    if (!IsNew(table)) {
+      return Unsafe("an INSERT into an existing table: pgshift plan new cannot undo it");
+    }
+    if (insert->select_stmt != nullptr &&
+        insert->select_stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+        insert->select_stmt->select_stmt->n_from_clause > 0) {
+      return Unsafe(
+          "copies the rows once, in one long transaction; rows the application writes "
+          "afterwards are not copied. Keep both places in step with triggers and copy "
+          "the rows in a backfill (see migrations-examples/08-move-columns-to-new-table)");
+    }
+    PassThrough("insert-" + table.name, {"DELETE FROM " + TableSql(table)});
+  }
+
+  // --- drops and renames ---------------------------------------------------------------------
+
+  void Drop(const Node* node, const PgQuery__DropStmt* drop) {
+    std::string sql = Text();
+    if (drop->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && !drop->concurrent) {
+      if (drop->n_objects != 1 || drop->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE) {
+        return Unsafe(
+            "DROP INDEX of several indexes or CASCADE cannot run CONCURRENTLY; drop "
+            "each index on its own");
+      }
+      parser::NodeCopy copy(node);
+      copy.get()->drop_stmt->concurrent = true;
+      const auto concurrent = parser::DeparseStatement(copy.get());
+      if (!concurrent) return Unsafe("the statement could not be rewritten (deparse failed)");
+      sql = *concurrent;
+    }
+    Contract("drop-" + Slug(sql.substr(5, 60)), sql,
+             "Deploy first the release that no longer uses what this drops; it cannot be undone.");
+  }
+
+  void Rename(const PgQuery__RenameStmt* rename) {
+    const std::string from(parser::Str(rename->subname)), to(parser::Str(rename->newname));
+    switch (rename->rename_type) {
+      case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+        const parser::QualifiedName index = parser::NameOf(rename->relation);
+        parser::QualifiedName renamed = index;
+        renamed.name = to;
+        return PassThrough("rename-index-" + index.name,
+                           {"ALTER INDEX " + TableSql(renamed) + " RENAME TO " + Q(index.name)});
+      }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
+        const parser::QualifiedName table = parser::NameOf(rename->relation);
+        return PassThrough(
+            "rename-constraint-" + from,
+            {"ALTER TABLE " + TableSql(table) + " RENAME CONSTRAINT " + Q(to) + " TO " + Q(from)});
+      }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+        if (IsNew(parser::NameOf(rename->relation)))
+          return PassThrough("rename-column-" + from, {});
+        return Unsafe("renaming column " + from +
+                      " breaks every query of the running release "
+                      "that names it: add " +
+                      to +
+                      ", keep both in step with a trigger, backfill, "
+                      "and drop " +
+                      from + " at contract (see migrations-examples/06-rename-column)");
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+        if (IsNew(parser::NameOf(rename->relation))) return PassThrough("rename-table", {});
+        return Unsafe(
+            "renaming a table breaks every query of the running release that names it; "
+            "create the new table, keep both in step with triggers, backfill, and drop "
+            "the old one at contract");
+      default:
+        return Unsafe("pgshift plan new does not know how to stage this rename");
+    }
+  }
+
+  // --- creations -----------------------------------------------------------------------------
+
+  void Create(const PgQuery__CreateStmt* create) {
+    const parser::QualifiedName table = parser::NameOf(create->relation);
+    if (create->if_not_exists) {
+      return Unsafe(
+          "CREATE TABLE IF NOT EXISTS: whether the rollback may drop the table depends "
+          "on whether it existed");
+    }
+    new_tables_.insert(table.ToString());
+    PassThrough("create-table-" + table.name, {"DROP TABLE " + TableSql(table)});
+  }
+
+  void CreateFunction(const PgQuery__CreateFunctionStmt* function) {
+    if (function->replace) {
+      return Unsafe(
+          "CREATE OR REPLACE FUNCTION: the rollback would need the definition it "
+          "replaces; if it is new, write CREATE FUNCTION");
+    }
+    const auto name =
+        parser::NameOfList(parser::StringList(function->funcname, function->n_funcname));
+    std::string types;
+    for (std::size_t i = 0; i < function->n_parameters; ++i) {
+      const auto* parameter = function->parameters[i]->function_parameter;
+      if (parameter->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT ||
+          parameter->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE) {
+        continue;
+      }
+      types += (types.empty() ? "" : ", ") + parser::TypeSpecOf(parameter->arg_type).ToString();
+    }
+    PassThrough("create-function-" + name.name,
+                {std::string(function->is_procedure ? "DROP PROCEDURE " : "DROP FUNCTION ") +
+                 TableSql(name) + "(" + types + ")"});
+  }
+
+  void CreateTrigger(const PgQuery__CreateTrigStmt* trigger) {
+    if (trigger->replace) {
+      return Unsafe("CREATE OR REPLACE TRIGGER: the rollback would need the trigger it replaces");
+    }
+    PassThrough("create-trigger-" + std::string(parser::Str(trigger->trigname)),
+                {"DROP TRIGGER " + Q(parser::Str(trigger->trigname)) + " ON " +
+                 TableSql(parser::NameOf(trigger->relation))});
+  }
+
+  void CreateView(const PgQuery__ViewStmt* view) {
+    if (view->replace) {
+      return Unsafe("CREATE OR REPLACE VIEW: the rollback would need the definition it replaces");
+    }
+    PassThrough("create-view-" + parser::NameOf(view->view).name,
+                {"DROP VIEW " + TableSql(parser::NameOf(view->view))});
+  }
+
+  MigrationPlan& plan_;
+  std::size_t source_ = 0;
+  std::set<std::string> ids_;
+  std::set<std::string> new_tables_;
+  std::set<std::string> added_;                     // "table.column" added by this migration
+  std::map<std::string, std::size_t> needs_value_;  // added NOT NULL, no value yet
+};
+
+}  // namespace
+
+std::string ChooseName(const std::string& table, const std::vector<std::string>& columns,
+                       const std::string& suffix) {
+  std::string name = table;
+  for (const std::string& column : columns) name += "_" + column;
+  // PostgreSQL keeps NAMEDATALEN - 1 = 63 bytes, cutting the table and column part.
+  constexpr std::size_t kMax = 63;
+  if (name.size() + 1 + suffix.size() > kMax) name.resize(kMax - 1 - suffix.size());
+  return name + "_" + suffix;
+}
+
+std::string PlanIdFor(const std::string& path) {
+  std::string id = Slug(std::filesystem::path(path).stem().string());
+  if (id.empty()) id = "migration";
+  if (id.size() > 63) id.resize(63);
+  while (!id.empty() && id.back() == '-') id.pop_back();
+  return id;
+}
+
+MigrationPlan PlanMigration(std::string_view sql, const std::string& path) {
+  MigrationPlan plan;
+  plan.id = PlanIdFor(path);
+  plan.source_path = path;
+  plan.summary =
+      "phased from " + std::filesystem::path(path).filename().string() + " by pgshift plan new";
+  const parser::ParsedFile parsed = parser::ParseSql(sql);
+  Planner planner(plan);
+  for (const parser::Statement& statement : parsed.statements) {
+    if (statement.nested()) continue;
+    const auto [line, column] = LineColumn(sql, statement.span.begin);
+    plan.sources.push_back({line, column, std::string(statement.text)});
+    if (statement.node == nullptr) {
+      plan.not_made_safe.push_back(
+          {line, column, std::string(statement.text),
+           "syntax error: " + (statement.error ? statement.error->message : std::string("?"))});
+      continue;
+    }
+    planner.Statement(plan.sources.size() - 1, statement.node);
+  }
+  if (parsed.over_limit) {
+    plan.not_made_safe.push_back({0, 0, "", "the migration is too large to analyse whole"});
+  }
+  planner.Finish();
+  std::stable_sort(plan.stages.begin(), plan.stages.end(),
+                   [](const PlannedStage& a, const PlannedStage& b) { return a.phase < b.phase; });
+  return plan;
+}
+
+}  // namespace pgshift::planner
