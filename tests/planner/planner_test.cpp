@@ -1,0 +1,242 @@
+// planner/: each transformation of `pgshift plan new`, by the statements it generates.
+#include "planner/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "planner/plan_check.h"
+#include "planner/toml_render.h"
+
+namespace pgshift::planner {
+namespace {
+
+using rules::Phase;
+
+MigrationPlan Plan(const std::string& sql) { return PlanMigration(sql, "migration.sql"); }
+
+// The stages as "phase: statement; statement" lines, for exact comparison.
+std::vector<std::string> Outline(const MigrationPlan& plan) {
+  std::vector<std::string> lines;
+  for (const PlannedStage& stage : plan.stages) {
+    std::string line = std::string(rules::PhaseName(stage.phase)) + ":";
+    if (stage.backfill) {
+      line += " backfill " + stage.backfill->table + " SET " + stage.backfill->set;
+      if (!stage.backfill->where.empty()) line += " WHERE " + stage.backfill->where;
+    }
+    for (const std::string& sql : stage.sql) line += " " + sql + ";";
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+const PlannedStage& StageAt(const MigrationPlan& plan, std::size_t i) {
+  static const PlannedStage kNone;
+  return i < plan.stages.size() ? plan.stages[i] : kNone;
+}
+
+TEST(Planner, IndexIsBuiltConcurrentlyUnderPostgresName) {
+  const MigrationPlan plan = Plan("CREATE INDEX ON orders (customer_id, created_at);");
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].phase, Phase::kExpand);
+  EXPECT_EQ(plan.stages[0].sql,
+            std::vector<std::string>{"CREATE INDEX CONCURRENTLY orders_customer_id_created_at_idx "
+                                     "ON orders USING btree (customer_id, created_at)"});
+  EXPECT_EQ(plan.stages[0].rollback,
+            std::vector<std::string>{"DROP INDEX CONCURRENTLY orders_customer_id_created_at_idx"});
+  EXPECT_TRUE(plan.not_made_safe.empty());
+}
+
+TEST(Planner, NamedUniqueIndexKeepsItsNameAndGetsADuplicatesGate) {
+  const MigrationPlan plan = Plan("CREATE UNIQUE INDEX users_email_idx ON app.users (email);");
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].sql[0],
+            "CREATE UNIQUE INDEX CONCURRENTLY users_email_idx ON app.users USING btree (email)");
+  EXPECT_EQ(plan.stages[0].rollback[0], "DROP INDEX CONCURRENTLY app.users_email_idx");
+  EXPECT_EQ(plan.stages[0].gate,
+            "SELECT NOT EXISTS (SELECT 1 FROM app.users GROUP BY email HAVING count(*) > 1)");
+}
+
+TEST(Planner, IndexOnATableTheMigrationCreatesPassesThrough) {
+  const MigrationPlan plan =
+      Plan("CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX t_a_idx ON t (a);");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{"expand: CREATE TABLE t (id int PRIMARY KEY, a int);",
+                                      "expand: CREATE INDEX t_a_idx ON t (a);"}));
+  EXPECT_EQ(plan.stages[0].rollback, std::vector<std::string>{"DROP TABLE t"});
+  EXPECT_EQ(StageAt(plan, 1).rollback, std::vector<std::string>{"DROP INDEX t_a_idx"});
+}
+
+TEST(Planner, UniqueConstraintFromAConcurrentIndex) {
+  const MigrationPlan plan = Plan("ALTER TABLE users ADD UNIQUE (email);");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);",
+                "switch: ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX "
+                "users_email_key;"}));
+  EXPECT_EQ(StageAt(plan, 1).rollback,
+            (std::vector<std::string>{
+                "ALTER TABLE users DROP CONSTRAINT users_email_key",
+                "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email)"}));
+}
+
+TEST(Planner, ForeignKeyNotValidThenValidated) {
+  const MigrationPlan plan =
+      Plan("ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY "
+                "(customer_id) REFERENCES customers (id) NOT VALID;",
+                "switch: ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey;"}));
+  EXPECT_EQ(StageAt(plan, 1).gate,
+            "SELECT NOT EXISTS (SELECT 1 FROM orders c WHERE c.customer_id IS NOT NULL AND NOT "
+            "EXISTS (SELECT 1 FROM customers p WHERE p.id = c.customer_id))");
+  EXPECT_EQ(StageAt(plan, 1).rollback.size(), 2u);
+}
+
+TEST(Planner, CheckNotValidThenValidated) {
+  const MigrationPlan plan = Plan("ALTER TABLE items ADD CHECK (price > 0);");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: ALTER TABLE items ADD CONSTRAINT items_price_check CHECK (price > 0) NOT "
+                "VALID;",
+                "switch: ALTER TABLE items VALIDATE CONSTRAINT items_price_check;"}));
+  EXPECT_EQ(StageAt(plan, 1).gate, "SELECT NOT EXISTS (SELECT 1 FROM items WHERE NOT (price > 0))");
+}
+
+TEST(Planner, ConstraintWrittenNotValidIsNotValidated) {
+  const MigrationPlan plan =
+      Plan("ALTER TABLE items ADD CONSTRAINT c CHECK (price > 0) NOT VALID;");
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].phase, Phase::kExpand);
+}
+
+const std::vector<std::string> kNotNullTail = {
+    "switch: ALTER TABLE users ADD CONSTRAINT users_code_not_null CHECK (code IS NOT NULL) NOT "
+    "VALID;",
+    "switch: ALTER TABLE users VALIDATE CONSTRAINT users_code_not_null;",
+    "switch: ALTER TABLE users ALTER COLUMN code SET NOT NULL;",
+    "contract: ALTER TABLE users DROP CONSTRAINT users_code_not_null;"};
+
+TEST(Planner, AddColumnNotNullWithVolatileDefault) {
+  const MigrationPlan plan =
+      Plan("ALTER TABLE users ADD COLUMN code uuid NOT NULL DEFAULT gen_random_uuid();");
+  std::vector<std::string> expected = {
+      "expand: ALTER TABLE users ADD COLUMN code uuid; ALTER TABLE users ALTER COLUMN code SET "
+      "DEFAULT gen_random_uuid();",
+      "backfill: backfill users SET code = gen_random_uuid() WHERE code IS NULL"};
+  expected.insert(expected.end(), kNotNullTail.begin(), kNotNullTail.end());
+  EXPECT_EQ(Outline(plan), expected);
+  EXPECT_EQ(plan.stages[0].rollback,
+            std::vector<std::string>{"ALTER TABLE users DROP COLUMN code"});
+  EXPECT_EQ(StageAt(plan, 2).gate, "SELECT NOT EXISTS (SELECT 1 FROM users WHERE code IS NULL)");
+  EXPECT_TRUE(StageAt(plan, 5).irreversible);
+  EXPECT_TRUE(plan.not_made_safe.empty());
+}
+
+TEST(Planner, AddColumnNotNullFilledByALaterUpdate) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE users ADD COLUMN code text NOT NULL;\nUPDATE users SET code = lower(name);");
+  std::vector<std::string> expected = {"expand: ALTER TABLE users ADD COLUMN code text;",
+                                       "backfill: backfill users SET code = lower(name)"};
+  expected.insert(expected.end(), kNotNullTail.begin(), kNotNullTail.end());
+  EXPECT_EQ(Outline(plan), expected);
+  EXPECT_TRUE(plan.not_made_safe.empty());
+}
+
+TEST(Planner, AddColumnNotNullThatNothingFillsNeedsAPerson) {
+  const MigrationPlan plan = Plan("ALTER TABLE users ADD COLUMN code text NOT NULL;");
+  EXPECT_EQ(plan.stages.size(), 5u);
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("get no value"), std::string::npos);
+}
+
+TEST(Planner, AddColumnWithConstantDefaultPassesThrough) {
+  const MigrationPlan plan =
+      Plan("ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;");
+  EXPECT_EQ(Outline(plan), (std::vector<std::string>{
+                               "expand: ALTER TABLE users ADD COLUMN active boolean NOT NULL "
+                               "DEFAULT true;"}));
+}
+
+TEST(Planner, SetNotNullThroughAValidatedCheck) {
+  const MigrationPlan plan = Plan("ALTER TABLE users ALTER COLUMN code SET NOT NULL;");
+  EXPECT_EQ(Outline(plan), kNotNullTail);
+}
+
+TEST(Planner, UpdateOfEveryRowIsABatchedBackfill) {
+  const MigrationPlan plan =
+      Plan("UPDATE \"Order Items\" SET qty = qty * 2, note = 'x' WHERE qty < 10;");
+  EXPECT_EQ(Outline(plan), (std::vector<std::string>{"backfill: backfill Order Items SET qty = "
+                                                     "qty * 2, note = 'x' WHERE qty < 10"}));
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_TRUE(plan.stages[0].rollback.empty());
+  EXPECT_FALSE(plan.stages[0].irreversible);
+}
+
+TEST(Planner, DropsAreContract) {
+  const MigrationPlan plan =
+      Plan("DROP TABLE login_events;\nALTER TABLE users DROP COLUMN nick;\nDROP INDEX old_idx;");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{"contract: DROP TABLE login_events;",
+                                      "contract: ALTER TABLE users DROP nick;",
+                                      "contract: DROP INDEX CONCURRENTLY old_idx;"}));
+  for (const PlannedStage& stage : plan.stages) EXPECT_TRUE(stage.irreversible);
+}
+
+TEST(Planner, PhasesNeverGoBackwards) {
+  const MigrationPlan plan = Plan(
+      "DROP TABLE a;\nALTER TABLE users ALTER COLUMN code SET NOT NULL;\nCREATE INDEX ON b (x);");
+  for (std::size_t i = 1; i < plan.stages.size(); ++i) {
+    EXPECT_LE(plan.stages[i - 1].phase, plan.stages[i].phase) << i;
+  }
+  EXPECT_EQ(plan.stages.front().phase, Phase::kExpand);
+  EXPECT_EQ(plan.stages.back().phase, Phase::kContract);
+}
+
+TEST(Planner, TransactionsAndTimeoutsAreLeftOutAndSaidSo) {
+  const MigrationPlan plan =
+      Plan("BEGIN;\nSET lock_timeout = '1s';\nCREATE TABLE t (id int);\nCOMMIT;");
+  EXPECT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.dropped.size(), 3u);
+  EXPECT_TRUE(plan.not_made_safe.empty());
+}
+
+TEST(Planner, WhatItCannotStageIsNotMadeSafeWithItsPosition) {
+  const MigrationPlan plan = Plan(
+      "CREATE TABLE t (id int);\n  ALTER TABLE users ALTER COLUMN id TYPE bigint;\n"
+      "DELETE FROM logs;\nTRUNCATE logs;\nUPDATE a SET x = b.y FROM b WHERE a.id = b.id;");
+  EXPECT_EQ(plan.stages.size(), 1u);
+  ASSERT_EQ(plan.not_made_safe.size(), 4u);
+  EXPECT_EQ(plan.not_made_safe[0].line, 2);
+  EXPECT_EQ(plan.not_made_safe[0].column, 3);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("rewrite"), std::string::npos);
+  EXPECT_NE(plan.not_made_safe[1].reason.find("DELETE"), std::string::npos);
+  EXPECT_EQ(plan.not_made_safe[2].statement, "TRUNCATE logs");
+}
+
+TEST(Planner, NamesFollowPostgres) {
+  EXPECT_EQ(ChooseName("users", {"email"}, "key"), "users_email_key");
+  EXPECT_EQ(ChooseName(std::string(70, 't'), {"c"}, "idx").size(), 63u);
+  EXPECT_EQ(PlanIdFor("db/0005_Add users.sql"), "0005-add-users");
+}
+
+TEST(Planner, RenderedPlanPassesTheChecksOfPgshiftPlan) {
+  MigrationPlan plan = Plan(
+      "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS $$ SELECT a \"\\\" $$;\n"
+      "ALTER TABLE users ADD COLUMN code uuid NOT NULL DEFAULT gen_random_uuid();\n"
+      "DROP TABLE old;");
+  CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
+  EXPECT_TRUE(checked.errors.empty()) << checked.errors[0];
+  EXPECT_TRUE(checked.plan.not_made_safe.empty()) << checked.plan.not_made_safe[0].reason << "\n"
+                                                  << checked.toml;
+  EXPECT_EQ(checked.plan.stages.size(), 8u) << checked.toml;
+  EXPECT_NE(checked.toml.find("DROP FUNCTION f(integer)"), std::string::npos) << checked.toml;
+}
+
+TEST(Planner, TomlStringsEscape) {
+  EXPECT_EQ(TomlString("a \"b\" \\c"), "\"a \\\"b\\\" \\\\c\"");
+  EXPECT_EQ(TomlString("a\nb"), "\"\"\"a\nb\"\"\"");
+  EXPECT_EQ(TomlString("\x01"), "\"\\u0001\"");
+}
+
+}  // namespace
+}  // namespace pgshift::planner
