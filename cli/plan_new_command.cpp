@@ -20,21 +20,35 @@ namespace {
 
 struct PlanNewOptions {
   std::string migration, output, config, id;
+  std::vector<std::string> schema;
   int pg_version = 0;
 };
 
-int RunPlanNew(const PlanNewOptions& options) {
-  std::ifstream in(options.migration, std::ios::binary);
+// The file as SQL text, or nullopt after saying why.
+std::optional<std::string> ReadSql(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) {
-    std::cerr << "pgshift plan new: cannot read " << options.migration << '\n';
-    return ToInt(ExitCode::kUnreadable);
+    std::cerr << "pgshift plan new: cannot read " << path << '\n';
+    return std::nullopt;
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  const std::string sql = buffer.str();
+  std::string sql = buffer.str();
   if (auto error = parser::ValidateText(sql)) {
-    std::cerr << options.migration << ": byte " << error->offset << ": " << error->message << '\n';
-    return ToInt(ExitCode::kUnreadable);
+    std::cerr << path << ": byte " << error->offset << ": " << error->message << '\n';
+    return std::nullopt;
+  }
+  return sql;
+}
+
+int RunPlanNew(const PlanNewOptions& options) {
+  const std::optional<std::string> sql = ReadSql(options.migration);
+  if (!sql) return ToInt(ExitCode::kUnreadable);
+  std::vector<std::string> schema;
+  for (const std::string& path : options.schema) {
+    std::optional<std::string> text = ReadSql(path);
+    if (!text) return ToInt(ExitCode::kUnreadable);
+    schema.push_back(std::move(*text));
   }
   // The configuration that will apply to the plan: next to where it is written.
   Config config;
@@ -57,7 +71,7 @@ int RunPlanNew(const PlanNewOptions& options) {
   }
   if (options.pg_version != 0) config.lint.pg_version = options.pg_version;
 
-  planner::MigrationPlan plan = planner::PlanMigration(sql, options.migration);
+  planner::MigrationPlan plan = planner::PlanMigration(*sql, options.migration, schema);
   if (!options.id.empty()) plan.id = options.id;
   planner::CheckedPlan checked = planner::CheckPlan(
       std::move(plan), options.output.empty() ? "plan.toml" : options.output, config.lint);
@@ -112,6 +126,9 @@ CLI::App* AddPlanNewCommand(CLI::App& plan, int& exit_code) {
             });
         return ok ? "" : "an id is a-z, 0-9, - and _, up to 63 characters";
       });
+  command->add_option("--schema", options->schema,
+                      "SQL that creates the database as it is before the migration (a schema "
+                      "dump, a seed); repeatable. A column rename needs the column's type");
   command
       ->add_option("--config", options->config,
                    "Use this pgshift.toml instead of searching upward from the output")

@@ -9,6 +9,7 @@
 #include "parser/deparse.h"
 #include "parser/identifiers.h"
 #include "parser/parsed_file.h"
+#include "rules/analysis/catalog.h"
 #include "rules/analysis/volatility.h"
 
 namespace pgshift::planner {
@@ -96,6 +97,9 @@ std::pair<int, int> LineColumn(std::string_view text, std::size_t offset) {
 class Planner {
  public:
   Planner(MigrationPlan& plan) : plan_(plan) {}
+
+  // The database before the migration, and each statement of it once planned.
+  void Learn(const Node* node, bool in_migration) { catalog_.Apply(node, in_migration); }
 
   void Statement(std::size_t source, const Node* node) {
     source_ = source;
@@ -672,13 +676,7 @@ class Planner {
       case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
         if (IsNew(parser::NameOf(rename->relation)))
           return PassThrough("rename-column-" + from, {});
-        return Unsafe("renaming column " + from +
-                      " breaks every query of the running release "
-                      "that names it: add " +
-                      to +
-                      ", keep both in step with a trigger, backfill, "
-                      "and drop " +
-                      from + " at contract (see migrations-examples/06-rename-column)");
+        return RenameColumn(parser::NameOf(rename->relation), from, to);
       case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
         if (IsNew(parser::NameOf(rename->relation))) return PassThrough("rename-table", {});
         return Unsafe(
@@ -688,6 +686,76 @@ class Planner {
       default:
         return Unsafe("pgshift plan new does not know how to stage this rename");
     }
+  }
+
+  // Two names kept in step by a trigger while two releases run: add the new column, sync both
+  // ways, backfill, carry over uniqueness and NOT NULL, and drop the old column at contract.
+  void RenameColumn(const parser::QualifiedName& table, const std::string& from,
+                    const std::string& to) {
+    const rules::CatalogTable* known = catalog_.FindTable(table);
+    const rules::CatalogColumn* column = known == nullptr ? nullptr : known->FindColumn(from);
+    if (column == nullptr || column->type.empty()) {
+      return Unsafe("renaming column " + from +
+                    " breaks every query of the running release that "
+                    "names it; its safe sequence (a new column kept in step by a trigger) needs "
+                    "the column's type: pass the schema with --schema (a dump or the seed that "
+                    "creates " +
+                    table.name + ")");
+    }
+    const std::string table_sql = TableSql(table);
+    const std::string function_name = ChooseName(table.name, {"sync"}, to);
+    const parser::QualifiedName function{table.schema, function_name};
+    const std::string trigger = Q(function_name);
+    const std::string o = Q(from), n = Q(to);
+    PlannedStage& expand = Add(Phase::kExpand, "add-column-" + table.name + "-" + to);
+    expand.comment = {
+        "The new name as a column of its own, kept equal to the old one by a trigger whichever",
+        "release writes: an INSERT fills the column it was not given; an UPDATE copies the",
+        "column that changed onto the other."};
+    expand.sql = {
+        "ALTER TABLE " + table_sql + " ADD COLUMN " + n + " " + column->type.ToString(),
+        "CREATE FUNCTION " + TableSql(function) +
+            "() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  IF TG_OP = 'INSERT' THEN\n"
+            "    NEW." +
+            n + " := coalesce(NEW." + n + ", NEW." + o + ");\n    NEW." + o + " := coalesce(NEW." +
+            o + ", NEW." + n + ");\n  ELSIF NEW." + o + " IS DISTINCT FROM OLD." + o +
+            " THEN\n    NEW." + n + " := NEW." + o + ";\n  ELSIF NEW." + n +
+            " IS DISTINCT FROM OLD." + n + " THEN\n    NEW." + o + " := NEW." + n +
+            ";\n  END IF;\n  RETURN NEW;\nEND $$",
+        "CREATE TRIGGER " + trigger + " BEFORE INSERT OR UPDATE ON " + table_sql +
+            " FOR EACH ROW EXECUTE FUNCTION " + TableSql(function) + "()"};
+    const std::string drop_trigger = "DROP TRIGGER " + trigger + " ON " + table_sql;
+    const std::string drop_function = "DROP FUNCTION " + TableSql(function) + "()";
+    expand.rollback = {drop_trigger, drop_function,
+                       "ALTER TABLE " + table_sql + " DROP COLUMN " + n};
+    PlannedStage& fill = Add(Phase::kBackfill, "copy-" + table.name + "-" + from);
+    fill.comment = {"Deploy before it the release that reads and writes " + to + " (the trigger",
+                    "keeps both names in step); this copies the existing rows in short batches."};
+    fill.backfill = Backfill{BackfillTable(table), n + " = " + o, n + " IS DISTINCT FROM " + o};
+    bool unique = false;
+    for (const auto& constraint : known->constraints) {
+      if ((constraint.kind == rules::ConstraintKind::kUnique ||
+           constraint.kind == rules::ConstraintKind::kPrimaryKey) &&
+          constraint.columns == std::vector<std::string>{from}) {
+        unique = true;
+      }
+    }
+    if (unique) {
+      const std::string index = ChooseName(table.name, {to}, "key");
+      PlannedStage& build = Add(Phase::kSwitch, "index-" + index);
+      build.comment = {"The new column carries the old one's uniqueness; built concurrently."};
+      build.sql.push_back("CREATE UNIQUE INDEX CONCURRENTLY " + Q(index) + " ON " + table_sql +
+                          " (" + n + ")");
+      build.rollback.push_back("DROP INDEX CONCURRENTLY " + IndexSql(table, index));
+    }
+    if (column->not_null) EnforceNotNull(table, to);
+    PlannedStage& contract = Add(Phase::kContract, "drop-column-" + table.name + "-" + from);
+    contract.comment = {"Deploy first the release that reads and writes only " + to +
+                            "; no running release may name " + from + ".",
+                        "Runs only with --through contract; cannot be undone."};
+    if (unique) contract.comment.push_back("The old column's constraints go with it.");
+    contract.sql = {drop_trigger, drop_function, "ALTER TABLE " + table_sql + " DROP COLUMN " + o};
+    contract.irreversible = true;
   }
 
   // --- creations -----------------------------------------------------------------------------
@@ -744,6 +812,7 @@ class Planner {
 
   MigrationPlan& plan_;
   std::size_t source_ = 0;
+  rules::Catalog catalog_;
   std::set<std::string> ids_;
   std::set<std::string> new_tables_;
   std::set<std::string> added_;                     // "table.column" added by this migration
@@ -770,14 +839,21 @@ std::string PlanIdFor(const std::string& path) {
   return id;
 }
 
-MigrationPlan PlanMigration(std::string_view sql, const std::string& path) {
+MigrationPlan PlanMigration(std::string_view sql, const std::string& path,
+                            const std::vector<std::string>& schema) {
   MigrationPlan plan;
   plan.id = PlanIdFor(path);
   plan.source_path = path;
   plan.summary =
       "phased from " + std::filesystem::path(path).filename().string() + " by pgshift plan new";
-  const parser::ParsedFile parsed = parser::ParseSql(sql);
   Planner planner(plan);
+  for (const std::string& text : schema) {
+    const parser::ParsedFile known = parser::ParseSql(text);
+    for (const parser::Statement& statement : known.statements) {
+      if (!statement.nested() && statement.node != nullptr) planner.Learn(statement.node, false);
+    }
+  }
+  const parser::ParsedFile parsed = parser::ParseSql(sql);
   for (const parser::Statement& statement : parsed.statements) {
     if (statement.nested()) continue;
     const auto [line, column] = LineColumn(sql, statement.span.begin);
@@ -789,6 +865,7 @@ MigrationPlan PlanMigration(std::string_view sql, const std::string& path) {
       continue;
     }
     planner.Statement(plan.sources.size() - 1, statement.node);
+    planner.Learn(statement.node, true);
   }
   if (parsed.over_limit) {
     plan.not_made_safe.push_back({0, 0, "", "the migration is too large to analyse whole"});

@@ -5,13 +5,17 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "planner/migration_plan.h"
 
 namespace pgshift::planner {
 
 // `sql` is the migration's text, `path` its file name (for the plan's id and messages).
-MigrationPlan PlanMigration(std::string_view sql, const std::string& path);
+// `schema`: SQL texts that describe the database before the migration (a schema dump, a seed),
+// replayed first: a column rename needs the column's type and constraints.
+MigrationPlan PlanMigration(std::string_view sql, const std::string& path,
+                            const std::vector<std::string>& schema = {});
 
 // A plan id from a file name: "migrations/0005_Add users.sql" → "0005-add-users".
 std::string PlanIdFor(const std::string& path);

@@ -213,6 +213,43 @@ TEST(Planner, WhatItCannotStageIsNotMadeSafeWithItsPosition) {
   EXPECT_EQ(plan.not_made_safe[2].statement, "TRUNCATE logs");
 }
 
+TEST(Planner, ColumnRenameKeptInStepByATrigger) {
+  const MigrationPlan plan = PlanMigration(
+      "ALTER TABLE users RENAME COLUMN email TO email_address;", "m.sql",
+      {"CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200) NOT NULL UNIQUE);"});
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  const std::vector<std::string> outline = Outline(plan);
+  ASSERT_EQ(outline.size(), 8u);
+  EXPECT_EQ(plan.stages[0].sql[0], "ALTER TABLE users ADD COLUMN email_address varchar(200)");
+  EXPECT_NE(
+      plan.stages[0].sql[1].find("NEW.email_address := coalesce(NEW.email_address, NEW.email)"),
+      std::string::npos)
+      << plan.stages[0].sql[1];
+  EXPECT_EQ(plan.stages[0].sql[2],
+            "CREATE TRIGGER users_sync_email_address BEFORE INSERT OR UPDATE ON users FOR EACH ROW "
+            "EXECUTE FUNCTION users_sync_email_address()");
+  EXPECT_EQ(plan.stages[0].rollback.size(), 3u);
+  EXPECT_EQ(outline[1],
+            "backfill: backfill users SET email_address = email WHERE email_address IS "
+            "DISTINCT FROM email");
+  EXPECT_EQ(outline[2],
+            "switch: CREATE UNIQUE INDEX CONCURRENTLY users_email_address_key ON users "
+            "(email_address);");
+  EXPECT_EQ(
+      outline[3].rfind("switch: ALTER TABLE users ADD CONSTRAINT users_email_address_not_null", 0),
+      0u);
+  EXPECT_EQ(outline[7],
+            "contract: DROP TRIGGER users_sync_email_address ON users; DROP FUNCTION "
+            "users_sync_email_address(); ALTER TABLE users DROP COLUMN email;");
+}
+
+TEST(Planner, ColumnRenameWithoutTheSchemaIsNotMadeSafe) {
+  const MigrationPlan plan = Plan("ALTER TABLE users RENAME COLUMN email TO email_address;");
+  EXPECT_TRUE(plan.stages.empty());
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("--schema"), std::string::npos);
+}
+
 TEST(Planner, NamesFollowPostgres) {
   EXPECT_EQ(ChooseName("users", {"email"}, "key"), "users_email_key");
   EXPECT_EQ(ChooseName(std::string(70, 't'), {"c"}, "idx").size(), 63u);
