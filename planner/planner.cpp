@@ -10,6 +10,7 @@
 #include "parser/identifiers.h"
 #include "parser/parsed_file.h"
 #include "rules/analysis/catalog.h"
+#include "rules/analysis/type_change.h"
 #include "rules/analysis/volatility.h"
 
 namespace pgshift::planner {
@@ -99,7 +100,19 @@ class Planner {
   Planner(MigrationPlan& plan) : plan_(plan) {}
 
   // The database before the migration, and each statement of it once planned.
-  void Learn(const Node* node, bool in_migration) { catalog_.Apply(node, in_migration); }
+  void Learn(const Node* node, bool in_migration) {
+    catalog_.Apply(node, in_migration);
+    // Columns other tables' foreign keys reference: the catalog keeps only the referencing side.
+    parser::VisitNodes(node, [&](const Node& visited) {
+      if (visited.node_case != PG_QUERY__NODE__NODE_CONSTRAINT) return;
+      const auto* constraint = visited.constraint;
+      if (constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) return;
+      const std::string target = parser::NameOf(constraint->pktable).name;
+      for (const std::string& column : ColumnNames(constraint->pk_attrs, constraint->n_pk_attrs)) {
+        referenced_.insert(target + "." + column);
+      }
+    });
+  }
 
   void Statement(std::size_t source, const Node* node) {
     source_ = source;
@@ -336,10 +349,7 @@ class Planner {
           break;
         }
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
-          Unsafe("changing the type of " + table.name + "." + column +
-                 " may rewrite the table under ACCESS EXCLUSIVE: stage it as a new column kept "
-                 "in step by a trigger, backfilled and swapped in at contract (see "
-                 "migrations-examples/07-change-column-type)");
+          ChangeType(table, column, cmd->def->column_def);
           break;
         default:
           Unsafe("pgshift plan new does not know how to stage or undo this ALTER TABLE command");
@@ -758,6 +768,88 @@ class Planner {
     contract.irreversible = true;
   }
 
+  // A type change that rewrites the table: a new column of the new type kept in step by a
+  // trigger, backfilled, and swapped in for the old one at contract. Only for a plain column:
+  // indexes, constraints, a default or a USING expression are staged by hand (see
+  // migrations-examples/07-change-column-type).
+  void ChangeType(const parser::QualifiedName& table, const std::string& name,
+                  const PgQuery__ColumnDef* def) {
+    const parser::TypeSpec new_type = parser::TypeSpecOf(def->type_name);
+    const rules::CatalogTable* known = catalog_.FindTable(table);
+    const rules::CatalogColumn* column = known == nullptr ? nullptr : known->FindColumn(name);
+    const rules::TypeChangeVerdict verdict = rules::ClassifyTypeChange(
+        column == nullptr ? parser::TypeSpec{} : column->type, new_type, def->raw_default, name);
+    const std::string table_sql = TableSql(table);
+    const std::string where = table.name + "." + name;
+    if (verdict.effect == rules::TypeChangeEffect::kCatalogOnly && column != nullptr) {
+      PlannedStage& stage = Add(Phase::kExpand, "change-type-" + table.name + "-" + name);
+      stage.comment = {"A catalog change only (" + verdict.reason + "): no rows are rewritten."};
+      stage.sql.push_back(Text());
+      stage.rollback.push_back("ALTER TABLE " + table_sql + " ALTER COLUMN " + Q(name) + " TYPE " +
+                               column->type.ToString());
+      return;
+    }
+    const std::string hazard =
+        "changing the type of " + where + " rewrites the table under ACCESS EXCLUSIVE";
+    if (column == nullptr) {
+      return Unsafe(hazard +
+                    "; its safe sequence (a new column kept in step by a trigger, "
+                    "swapped in at contract) needs the old column: pass the schema with --schema");
+    }
+    std::string blocker;
+    if (def->raw_default != nullptr) blocker = "a USING expression";
+    if (column->has_default) blocker = "its default";
+    for (const auto& constraint : known->constraints) {
+      if (std::find(constraint.columns.begin(), constraint.columns.end(), name) !=
+          constraint.columns.end()) {
+        blocker = "constraint " + constraint.name;
+      }
+    }
+    for (const auto& columns : catalog_.IndexedColumns(table)) {
+      if (std::find(columns.begin(), columns.end(), name) != columns.end()) blocker = "an index";
+    }
+    if (referenced_.count(table.name + "." + name) > 0) blocker = "a foreign key referencing it";
+    if (!blocker.empty()) {
+      return Unsafe(hazard + "; with " + blocker +
+                    " on the column, the new column, its indexes "
+                    "and constraints and the swap must be staged by hand (see "
+                    "migrations-examples/07-change-column-type)");
+    }
+    const std::string type = new_type.ToString();
+    const std::string fresh = ChooseName(name, {}, "new");
+    const std::string o = Q(name), n = Q(fresh);
+    const std::string function_name = ChooseName(table.name, {"sync"}, fresh);
+    const parser::QualifiedName function{table.schema, function_name};
+    const std::string converted = o + "::" + type;
+    PlannedStage& expand = Add(Phase::kExpand, "add-column-" + table.name + "-" + fresh);
+    expand.comment = {"The column of the new type beside the old one; a trigger keeps it equal on",
+                      "every INSERT and on every UPDATE of " + name + "."};
+    expand.sql = {"ALTER TABLE " + table_sql + " ADD COLUMN " + n + " " + type,
+                  "CREATE FUNCTION " + TableSql(function) +
+                      "() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW." + n + " := NEW." +
+                      converted + ";\n  RETURN NEW;\nEND $$",
+                  "CREATE TRIGGER " + Q(function_name) + " BEFORE INSERT OR UPDATE OF " + o +
+                      " ON " + table_sql + " FOR EACH ROW EXECUTE FUNCTION " + TableSql(function) +
+                      "()"};
+    const std::string drop_trigger = "DROP TRIGGER " + Q(function_name) + " ON " + table_sql;
+    const std::string drop_function = "DROP FUNCTION " + TableSql(function) + "()";
+    expand.rollback = {drop_trigger, drop_function,
+                       "ALTER TABLE " + table_sql + " DROP COLUMN " + n};
+    PlannedStage& fill = Add(Phase::kBackfill, "fill-" + table.name + "-" + fresh);
+    fill.comment = {"The existing rows, converted in short batches."};
+    fill.backfill =
+        Backfill{BackfillTable(table), n + " = " + converted, n + " IS DISTINCT FROM " + converted};
+    if (column->not_null) EnforceNotNull(table, fresh);
+    PlannedStage& swap = Add(Phase::kContract, "swap-" + table.name + "-" + name);
+    swap.comment = {"Deploy first the release that reads " + name + " as " + type +
+                        "; then the new column takes the old one's name,",
+                    "in one short transaction (ACCESS EXCLUSIVE for catalog changes only).",
+                    "Runs only with --through contract; cannot be undone."};
+    swap.sql = {drop_trigger, drop_function, "ALTER TABLE " + table_sql + " DROP COLUMN " + o,
+                "ALTER TABLE " + table_sql + " RENAME COLUMN " + n + " TO " + o};
+    swap.irreversible = true;
+  }
+
   // --- creations -----------------------------------------------------------------------------
 
   void Create(const PgQuery__CreateStmt* create) {
@@ -813,6 +905,7 @@ class Planner {
   MigrationPlan& plan_;
   std::size_t source_ = 0;
   rules::Catalog catalog_;
+  std::set<std::string> referenced_;  // "table.column" that a foreign key references
   std::set<std::string> ids_;
   std::set<std::string> new_tables_;
   std::set<std::string> added_;                     // "table.column" added by this migration

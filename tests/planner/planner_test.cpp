@@ -250,6 +250,44 @@ TEST(Planner, ColumnRenameWithoutTheSchemaIsNotMadeSafe) {
   EXPECT_NE(plan.not_made_safe[0].reason.find("--schema"), std::string::npos);
 }
 
+TEST(Planner, RewritingTypeChangeIsANewColumnSwappedInAtContract) {
+  const MigrationPlan plan =
+      PlanMigration("ALTER TABLE events ALTER COLUMN count TYPE bigint;", "m.sql",
+                    {"CREATE TABLE events (id bigint PRIMARY KEY, count integer NOT NULL);"});
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  const std::vector<std::string> outline = Outline(plan);
+  ASSERT_EQ(outline.size(), 7u);
+  EXPECT_EQ(plan.stages[0].sql[0], "ALTER TABLE events ADD COLUMN count_new bigint");
+  EXPECT_NE(plan.stages[0].sql[1].find("NEW.count_new := NEW.count::bigint;"), std::string::npos)
+      << plan.stages[0].sql[1];
+  EXPECT_EQ(outline[1],
+            "backfill: backfill events SET count_new = count::bigint WHERE count_new IS "
+            "DISTINCT FROM count::bigint");
+  EXPECT_EQ(outline[6],
+            "contract: DROP TRIGGER events_sync_count_new ON events; DROP FUNCTION "
+            "events_sync_count_new(); ALTER TABLE events DROP COLUMN count; ALTER TABLE "
+            "events RENAME COLUMN count_new TO count;");
+}
+
+TEST(Planner, TypeChangeThatOnlyTouchesTheCatalogPassesThrough) {
+  const MigrationPlan plan =
+      PlanMigration("ALTER TABLE users ALTER COLUMN name TYPE varchar(200);", "m.sql",
+                    {"CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100));"});
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].rollback,
+            std::vector<std::string>{"ALTER TABLE users ALTER COLUMN name TYPE varchar(100)"});
+}
+
+TEST(Planner, TypeChangeOfAKeyIsNotMadeSafe) {
+  const MigrationPlan plan =
+      PlanMigration("ALTER TABLE accounts ALTER COLUMN id TYPE bigint;", "m.sql",
+                    {"CREATE TABLE accounts (id serial PRIMARY KEY);\n"
+                     "CREATE TABLE transfers (account_id int REFERENCES accounts (id));"});
+  EXPECT_TRUE(plan.stages.empty());
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("staged by hand"), std::string::npos);
+}
+
 TEST(Planner, NamesFollowPostgres) {
   EXPECT_EQ(ChooseName("users", {"email"}, "key"), "users_email_key");
   EXPECT_EQ(ChooseName(std::string(70, 't'), {"c"}, "idx").size(), 63u);
