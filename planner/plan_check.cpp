@@ -1,5 +1,6 @@
 #include "planner/plan_check.h"
 
+#include <algorithm>
 #include <map>
 #include <variant>
 
@@ -59,6 +60,11 @@ CheckedPlan CheckPlan(MigrationPlan plan, const std::string& plan_path,
                                     "its stages would not pass `pgshift plan`: " + reason});
     }
   }
+  std::stable_sort(plan.not_made_safe.begin(), plan.not_made_safe.end(),
+                   [](const NotMadeSafe& a, const NotMadeSafe& b) {
+                     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+                   });
+  checked.toml = RenderToml(plan);
   checked.plan = std::move(plan);
   return checked;
 }

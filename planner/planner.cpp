@@ -195,6 +195,16 @@ class Planner {
     stage.rollback = std::move(rollback);
   }
 
+  // A statement on a table this migration creates joins the stage that creates it: the table is
+  // empty and unknown to the running application, and the stage's lint sees it as new. Its
+  // rollback, DROP TABLE, undoes this statement too.
+  void JoinCreation(const parser::QualifiedName& table) {
+    auto found = created_in_.find(table.ToString());
+    if (found == created_in_.end()) found = created_in_.find(table.name);
+    if (found == created_in_.end()) return Unsafe("the table's creation was not staged");
+    plan_.stages[found->second].sql.push_back(Text());
+  }
+
   bool IsNew(const parser::QualifiedName& table) const {
     return new_tables_.count(table.ToString()) > 0 || new_tables_.count(table.name) > 0;
   }
@@ -235,7 +245,8 @@ class Planner {
     bool plain = true;
     const std::vector<std::string> columns = IndexColumns(index, plain);
     std::string name(parser::Str(index->idxname));
-    if (IsNew(table) || (index->concurrent && !name.empty())) {
+    if (IsNew(table)) return JoinCreation(table);
+    if (index->concurrent && !name.empty()) {
       return PassThrough(
           "create-index-" + (name.empty() ? table.name : name),
           {std::string("DROP INDEX ") + (index->concurrent ? "CONCURRENTLY " : "") +
@@ -290,8 +301,7 @@ class Planner {
       return Unsafe("pgshift plan new stages ALTER TABLE only");
     }
     if (IsNew(table)) {
-      // Created by this migration: empty, unknown to the running application.
-      return PassThrough("alter-" + table.name, {});
+      return JoinCreation(table);
     }
     for (std::size_t i = 0; i < alter->n_cmds; ++i) {
       const auto* cmd = alter->cmds[i]->alter_table_cmd;
@@ -684,8 +694,9 @@ class Planner {
             {"ALTER TABLE " + TableSql(table) + " RENAME CONSTRAINT " + Q(to) + " TO " + Q(from)});
       }
       case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
-        if (IsNew(parser::NameOf(rename->relation)))
-          return PassThrough("rename-column-" + from, {});
+        if (IsNew(parser::NameOf(rename->relation))) {
+          return JoinCreation(parser::NameOf(rename->relation));
+        }
         return RenameColumn(parser::NameOf(rename->relation), from, to);
       case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
         if (IsNew(parser::NameOf(rename->relation))) return PassThrough("rename-table", {});
@@ -861,6 +872,7 @@ class Planner {
     }
     new_tables_.insert(table.ToString());
     PassThrough("create-table-" + table.name, {"DROP TABLE " + TableSql(table)});
+    created_in_[table.ToString()] = plan_.stages.size() - 1;
   }
 
   void CreateFunction(const PgQuery__CreateFunctionStmt* function) {
@@ -908,6 +920,7 @@ class Planner {
   std::set<std::string> referenced_;  // "table.column" that a foreign key references
   std::set<std::string> ids_;
   std::set<std::string> new_tables_;
+  std::map<std::string, std::size_t> created_in_;   // new table → the stage that creates it
   std::set<std::string> added_;                     // "table.column" added by this migration
   std::map<std::string, std::size_t> needs_value_;  // added NOT NULL, no value yet
 };
@@ -959,6 +972,12 @@ MigrationPlan PlanMigration(std::string_view sql, const std::string& path,
     }
     planner.Statement(plan.sources.size() - 1, statement.node);
     planner.Learn(statement.node, true);
+  }
+  for (const parser::Span& meta : parsed.meta_commands) {
+    const auto [line, column] = LineColumn(sql, meta.begin);
+    plan.not_made_safe.push_back({line, column,
+                                  std::string(sql.substr(meta.begin, meta.end - meta.begin)),
+                                  "a psql meta-command: the runner runs SQL only"});
   }
   if (parsed.over_limit) {
     plan.not_made_safe.push_back({0, 0, "", "the migration is too large to analyse whole"});

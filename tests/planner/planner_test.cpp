@@ -59,10 +59,9 @@ TEST(Planner, IndexOnATableTheMigrationCreatesPassesThrough) {
   const MigrationPlan plan =
       Plan("CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX t_a_idx ON t (a);");
   EXPECT_EQ(Outline(plan),
-            (std::vector<std::string>{"expand: CREATE TABLE t (id int PRIMARY KEY, a int);",
-                                      "expand: CREATE INDEX t_a_idx ON t (a);"}));
+            (std::vector<std::string>{"expand: CREATE TABLE t (id int PRIMARY KEY, a int); CREATE "
+                                      "INDEX t_a_idx ON t (a);"}));
   EXPECT_EQ(plan.stages[0].rollback, std::vector<std::string>{"DROP TABLE t"});
-  EXPECT_EQ(StageAt(plan, 1).rollback, std::vector<std::string>{"DROP INDEX t_a_idx"});
 }
 
 TEST(Planner, UniqueConstraintFromAConcurrentIndex) {
@@ -286,6 +285,24 @@ TEST(Planner, TypeChangeOfAKeyIsNotMadeSafe) {
   EXPECT_TRUE(plan.stages.empty());
   ASSERT_EQ(plan.not_made_safe.size(), 1u);
   EXPECT_NE(plan.not_made_safe[0].reason.find("staged by hand"), std::string::npos);
+}
+
+TEST(Planner, StatementsOnANewTableJoinItsCreationAndPassTheCheck) {
+  MigrationPlan plan = Plan(
+      "CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t ADD COLUMN b int NOT NULL;\n"
+      "ALTER TABLE t RENAME COLUMN b TO c;");
+  CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
+  EXPECT_TRUE(checked.plan.not_made_safe.empty()) << checked.plan.not_made_safe[0].reason << "\n"
+                                                  << checked.toml;
+  ASSERT_EQ(checked.plan.stages.size(), 1u);
+  EXPECT_EQ(checked.plan.stages[0].sql.size(), 3u);
+}
+
+TEST(Planner, PsqlMetaCommandsAreNotMadeSafe) {
+  const MigrationPlan plan = Plan("\\set ON_ERROR_STOP on\nCREATE TABLE t (id int);");
+  EXPECT_EQ(plan.stages.size(), 1u);
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("meta-command"), std::string::npos);
 }
 
 TEST(Planner, NamesFollowPostgres) {
