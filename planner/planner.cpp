@@ -148,9 +148,61 @@ class Planner {
         return PassThrough(
             "create-sequence",
             {"DROP SEQUENCE " + TableSql(parser::NameOf(node->create_seq_stmt->sequence))});
+      case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+        return CreateType(parser::NameOfList(parser::StringList(
+            node->create_enum_stmt->type_name, node->create_enum_stmt->n_type_name)));
+      case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+        return CreateType(parser::NameOf(node->composite_type_stmt->typevar));
+      case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+        if (node->create_schema_stmt->if_not_exists) break;
+        return PassThrough(
+            "create-schema-" + std::string(parser::Str(node->create_schema_stmt->schemaname)),
+            {"DROP SCHEMA " + Q(parser::Str(node->create_schema_stmt->schemaname))});
+      case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
+        const auto* create = node->create_table_as_stmt;
+        if (create->if_not_exists || create->into == nullptr) break;
+        const bool view = create->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
+        const parser::QualifiedName name = parser::NameOf(create->into->rel);
+        new_tables_.insert(name.ToString());
+        PassThrough(
+            std::string(view ? "create-materialized-view-" : "create-table-") + name.name,
+            {std::string(view ? "DROP MATERIALIZED VIEW " : "DROP TABLE ") + TableSql(name)});
+        created_in_[name.ToString()] = plan_.stages.size() - 1;
+        return;
+      }
+      case PG_QUERY__NODE__NODE_VACUUM_STMT:
+        // ANALYZE changes statistics only: nothing to undo. VACUUM (FULL) is the lint's to judge.
+        if (node->vacuum_stmt->is_vacuumcmd) break;
+        return PassThrough("analyze", {});
+      case PG_QUERY__NODE__NODE_REINDEX_STMT: {
+        bool concurrent = false;
+        for (std::size_t i = 0; i < node->reindex_stmt->n_params; ++i) {
+          const Node* param = node->reindex_stmt->params[i];
+          if (param->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+              parser::Str(param->def_elem->defname) == "concurrently") {
+            concurrent = true;
+          }
+        }
+        if (!concurrent) {
+          return Unsafe(
+              "REINDEX without CONCURRENTLY blocks writes (and reads that use the "
+              "index) for the whole build; write REINDEX ... CONCURRENTLY");
+        }
+        return PassThrough("reindex", {});  // the same index again: nothing to undo
+      }
+      case PG_QUERY__NODE__NODE_GRANT_STMT: {
+        parser::NodeCopy revoke(node);
+        revoke.get()->grant_stmt->is_grant = !node->grant_stmt->is_grant;
+        revoke.get()->grant_stmt->grant_option = false;
+        const auto inverse = parser::DeparseStatement(revoke.get());
+        if (!inverse || !node->grant_stmt->is_grant) break;  // a REVOKE's inverse is not known
+        return PassThrough("grant", {*inverse});
+      }
       default:
-        return Unsafe("pgshift plan new does not know how to stage or undo this statement");
+        break;
     }
+    Unsafe("pgshift plan new does not know how to stage or undo this statement (" + KindOf(node) +
+           ")");
   }
 
   // After the last statement: columns made NOT NULL that nothing fills.
@@ -219,6 +271,20 @@ class Planner {
     Unsafe(
         "a session setting: the runner runs each stage in its own transaction, where it would "
         "not hold; write it into the statements that need it");
+  }
+
+  // "refresh mat view" for a RefreshMatViewStmt: the statement's kind, for messages.
+  static std::string KindOf(const Node* node) {
+    const ProtobufCFieldDescriptor* field =
+        protobuf_c_message_descriptor_get_field(&pg_query__node__descriptor, node->node_case);
+    std::string kind = field != nullptr ? field->name : "unknown";
+    if (kind.size() > 5 && kind.substr(kind.size() - 5) == "_stmt") kind.resize(kind.size() - 5);
+    std::replace(kind.begin(), kind.end(), '_', ' ');
+    return kind;
+  }
+
+  void CreateType(const parser::QualifiedName& type) {
+    PassThrough("create-type-" + type.name, {"DROP TYPE " + TableSql(type)});
   }
 
   // --- indexes -------------------------------------------------------------------------------
@@ -305,6 +371,14 @@ class Planner {
     }
     for (std::size_t i = 0; i < alter->n_cmds; ++i) {
       const auto* cmd = alter->cmds[i]->alter_table_cmd;
+      if (cmd == nullptr) continue;
+      const bool has_def = cmd->def != nullptr;
+      if (!has_def && (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint ||
+                       cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn ||
+                       cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType)) {
+        Unsafe("pgshift plan new does not know how to stage this ALTER TABLE command");
+        continue;
+      }
       const std::string column(parser::Str(cmd->name));
       switch (cmd->subtype) {
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
@@ -361,9 +435,13 @@ class Planner {
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
           ChangeType(table, column, cmd->def->column_def);
           break;
-        default:
-          Unsafe("pgshift plan new does not know how to stage or undo this ALTER TABLE command");
+        default: {
+          const ProtobufCEnumValue* value = protobuf_c_enum_descriptor_get_value(
+              &pg_query__alter_table_type__descriptor, cmd->subtype);
+          Unsafe("pgshift plan new does not know how to stage or undo this ALTER TABLE command (" +
+                 std::string(value != nullptr ? value->name : "?") + ")");
           break;
+        }
       }
     }
   }

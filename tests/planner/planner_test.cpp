@@ -305,6 +305,31 @@ TEST(Planner, PsqlMetaCommandsAreNotMadeSafe) {
   EXPECT_NE(plan.not_made_safe[0].reason.find("meta-command"), std::string::npos);
 }
 
+TEST(Planner, MoreSafeStatementsPassThroughWithTheirInverse) {
+  const MigrationPlan plan = Plan(
+      "CREATE TYPE mood AS ENUM ('ok');\nCREATE SCHEMA audit;\nGRANT SELECT ON users TO "
+      "reporting WITH GRANT OPTION;\nREINDEX INDEX CONCURRENTLY users_email_idx;\nANALYZE users;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  ASSERT_EQ(plan.stages.size(), 5u);
+  EXPECT_EQ(plan.stages[0].rollback, std::vector<std::string>{"DROP TYPE mood"});
+  EXPECT_EQ(plan.stages[1].rollback, std::vector<std::string>{"DROP SCHEMA audit"});
+  EXPECT_EQ(plan.stages[2].rollback,
+            std::vector<std::string>{"REVOKE select ON users FROM reporting"});
+  EXPECT_TRUE(plan.stages[3].rollback.empty());
+}
+
+TEST(Planner, UnknownStatementsAreNamedByKind) {
+  const MigrationPlan plan = Plan(
+      "REFRESH MATERIALIZED VIEW totals;\nALTER TABLE t ALTER COLUMN a SET STATISTICS 100;\n"
+      "REINDEX INDEX users_email_idx;");
+  ASSERT_EQ(plan.not_made_safe.size(), 3u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("(refresh mat view)"), std::string::npos)
+      << plan.not_made_safe[0].reason;
+  EXPECT_NE(plan.not_made_safe[1].reason.find("(AT_SetStatistics)"), std::string::npos)
+      << plan.not_made_safe[1].reason;
+  EXPECT_NE(plan.not_made_safe[2].reason.find("CONCURRENTLY"), std::string::npos);
+}
+
 TEST(Planner, NamesFollowPostgres) {
   EXPECT_EQ(ChooseName("users", {"email"}, "key"), "users_email_key");
   EXPECT_EQ(ChooseName(std::string(70, 't'), {"c"}, "idx").size(), 63u);
