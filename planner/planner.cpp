@@ -116,6 +116,12 @@ class Planner {
 
   void Statement(std::size_t source, const Node* node) {
     source_ = source;
+    if (const std::string swapped = NamesSwappedColumn(); !swapped.empty()) {
+      return Unsafe("names " + swapped +
+                    ", whose type change swaps a new column in for it at "
+                    "contract: what this statement adds to the old column would be dropped with "
+                    "it. Stage it on the new column by hand, or in a later migration");
+    }
     switch (node->node_case) {
       case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
         plan_.dropped.push_back(Text() + ": the runner owns transactions");
@@ -255,6 +261,18 @@ class Planner {
     if (found == created_in_.end()) found = created_in_.find(table.name);
     if (found == created_in_.end()) return Unsafe("the table's creation was not staged");
     plan_.stages[found->second].sql.push_back(Text());
+  }
+
+  // A column an earlier type change of this migration swaps out at contract ("events.count"),
+  // when the statement names both it and its table; empty otherwise.
+  std::string NamesSwappedColumn() const {
+    if (swapped_.empty()) return "";
+    std::set<std::string> names;
+    for (const auto& identifier : parser::WrittenIdentifiers(Text())) names.insert(identifier.name);
+    for (const auto& [table, column] : swapped_) {
+      if (names.count(table) > 0 && names.count(column) > 0) return table + "." + column;
+    }
+    return "";
   }
 
   bool IsNew(const parser::QualifiedName& table) const {
@@ -937,6 +955,7 @@ class Planner {
     swap.sql = {drop_trigger, drop_function, "ALTER TABLE " + table_sql + " DROP COLUMN " + o,
                 "ALTER TABLE " + table_sql + " RENAME COLUMN " + n + " TO " + o};
     swap.irreversible = true;
+    swapped_.insert({table.name, name});
   }
 
   // --- creations -----------------------------------------------------------------------------
@@ -995,7 +1014,10 @@ class Planner {
   MigrationPlan& plan_;
   std::size_t source_ = 0;
   rules::Catalog catalog_;
-  std::set<std::string> referenced_;  // "table.column" that a foreign key references
+  std::set<std::string> referenced_;
+  std::set<std::pair<std::string, std::string>>
+      swapped_;  // table, column: type change swaps  // "table.column" that a foreign key
+                 // references
   std::set<std::string> ids_;
   std::set<std::string> new_tables_;
   std::map<std::string, std::size_t> created_in_;   // new table → the stage that creates it

@@ -105,6 +105,71 @@ TEST_P(GeneratedPlan, ReachesTheHandWrittenPlansCatalogAndRollsBack) {
       << SnapshotDiff(seed, CatalogSnapshot(*again_db));
 }
 
+// Transformations no worked example shows, on a real server: a volatile NOT NULL default, a
+// rewriting type change, a CHECK, and an index, through contract and back.
+TEST(GeneratedPlanBeyondTheExamples, RunsThroughContractAndRollsBack) {
+  Workspace workspace("generated-plan-more");
+  const std::string seed =
+      "CREATE TABLE events (id bigint PRIMARY KEY, count integer NOT NULL, note text);\n"
+      "INSERT INTO events SELECT i, i, 'n' || i FROM generate_series(1, 3000) AS i;\n";
+  const std::string seed_path = workspace.Write("seed.sql", seed);
+  const std::string migration = workspace.Write(
+      "0009_events.sql",
+      "ALTER TABLE events ALTER COLUMN count TYPE bigint;\n"
+      "ALTER TABLE events ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();\n"
+      "ALTER TABLE events ADD CONSTRAINT id_positive CHECK (id > 0);\n"
+      "CREATE INDEX ON events (note);\n");
+  const std::string plan = (workspace.dir() / "plan.toml").string();
+  const ProcessResult made =
+      workspace.Pgshift({"plan", "new", migration, "--schema", seed_path, "-o", plan});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+
+  auto seeded = [&] {
+    const std::string url = FreshDatabase();
+    if (auto db = ConnectTo(url)) Sql(*db, seed);
+    return url;
+  };
+  const std::string url = seeded();
+  ASSERT_FALSE(url.empty());
+  auto db = ConnectTo(url);
+  ASSERT_TRUE(db);
+  const ProcessResult run =
+      workspace.Pgshift({"run", plan, "--db", url, "--through", "contract", "--progress", "none"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(Scalar(*db,
+                   "SELECT format_type(atttypid, atttypmod) || ' ' || attnotnull FROM "
+                   "pg_attribute WHERE attrelid = 'events'::regclass AND attname = 'count'"),
+            "bigint true");
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM events WHERE count = id AND token IS NOT NULL"),
+            "3000");
+  EXPECT_EQ(Scalar(*db,
+                   "SELECT attnotnull FROM pg_attribute WHERE attrelid = "
+                   "'events'::regclass AND attname = 'token'"),
+            "t");
+  EXPECT_EQ(Scalar(*db,
+                   "SELECT convalidated FROM pg_constraint WHERE conname = "
+                   "'id_positive'"),
+            "t");
+  EXPECT_EQ(Scalar(*db,
+                   "SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                   "'events_note_idx'::regclass"),
+            "t");
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'events'::regclass"), "0");
+  Sql(*db, "INSERT INTO events (id, count, note) VALUES (5000000000, 5000000000, 'big')");
+
+  const std::string again = seeded();
+  auto again_db = ConnectTo(again);
+  ASSERT_TRUE(again_db);
+  const std::vector<std::string> before = CatalogSnapshot(*again_db);
+  const ProcessResult through_switch =
+      workspace.Pgshift({"run", plan, "--db", again, "--through", "switch", "--progress", "none"});
+  ASSERT_EQ(through_switch.exit_code, 0) << through_switch.out << through_switch.err;
+  const ProcessResult back = workspace.Pgshift({"rollback", plan, "--db", again});
+  EXPECT_EQ(back.exit_code, 0) << back.out << back.err;
+  EXPECT_TRUE(SnapshotDiff(before, CatalogSnapshot(*again_db)).empty())
+      << SnapshotDiff(before, CatalogSnapshot(*again_db));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     WorkedExamples, GeneratedPlan,
     ::testing::Values(GeneratedExample{"01-add-index-to-large-table", {}},

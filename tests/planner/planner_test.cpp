@@ -268,6 +268,18 @@ TEST(Planner, RewritingTypeChangeIsANewColumnSwappedInAtContract) {
             "events RENAME COLUMN count_new TO count;");
 }
 
+TEST(Planner, AStatementOnAColumnATypeChangeSwapsOutIsNotMadeSafe) {
+  // The swap at contract drops the old column, and with it whatever a later statement added to it.
+  const MigrationPlan plan = PlanMigration(
+      "ALTER TABLE events ALTER COLUMN count TYPE bigint;\n"
+      "ALTER TABLE events ADD CONSTRAINT count_positive CHECK (count > 0);\n"
+      "ALTER TABLE events ADD CONSTRAINT id_positive CHECK (id > 0);",
+      "m.sql", {"CREATE TABLE events (id bigint PRIMARY KEY, count integer NOT NULL);"});
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_EQ(plan.not_made_safe[0].line, 2);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("events.count"), std::string::npos);
+}
+
 TEST(Planner, TypeChangeThatOnlyTouchesTheCatalogPassesThrough) {
   const MigrationPlan plan =
       PlanMigration("ALTER TABLE users ALTER COLUMN name TYPE varchar(200);", "m.sql",
