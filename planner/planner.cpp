@@ -357,7 +357,12 @@ class Planner {
 
   std::string DuplicatesGate(const parser::QualifiedName& table,
                              const std::vector<std::string>& columns) {
-    return "SELECT NOT EXISTS (SELECT 1 FROM " + TableSql(table) + " GROUP BY " +
+    // Rows with a NULL in the key never conflict (NULLS DISTINCT, the default).
+    std::string present;
+    for (const std::string& column : columns) {
+      present += (present.empty() ? " WHERE " : " AND ") + Q(column) + " IS NOT NULL";
+    }
+    return "SELECT NOT EXISTS (SELECT 1 FROM " + TableSql(table) + present + " GROUP BY " +
            ColumnList(columns) + " HAVING count(*) > 1)";
   }
 
