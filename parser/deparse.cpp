@@ -84,4 +84,28 @@ void RemoveItem(Node**& items, std::size_t& count, std::size_t index) {
   --count;
 }
 
+Node* TakeItem(Node**& items, std::size_t& count, std::size_t index) {
+  if (index >= count) return nullptr;
+  Node* taken = items[index];
+  for (std::size_t i = index + 1; i < count; ++i) items[i - 1] = items[i];
+  --count;
+  return taken;
+}
+
+void AppendString(Node**& items, std::size_t& count, const std::string& value) {
+  auto* string = static_cast<PgQuery__String*>(std::malloc(sizeof(PgQuery__String)));
+  pg_query__string__init(string);
+  string->sval = strdup(value.c_str());
+  auto* node = static_cast<Node*>(std::malloc(sizeof(Node)));
+  pg_query__node__init(node);
+  node->node_case = PG_QUERY__NODE__NODE_STRING;
+  node->string = string;
+  items = static_cast<Node**>(std::realloc(items, sizeof(Node*) * (count + 1)));
+  items[count++] = node;
+}
+
+void FreeNode(Node* node) {
+  if (node != nullptr) pg_query__node__free_unpacked(node, nullptr);
+}
+
 }  // namespace pgshift::parser

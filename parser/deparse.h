@@ -36,5 +36,11 @@ class NodeCopy {
 void SetString(char*& field, const std::string& value);
 // Removes items[index] from a repeated field of a copy, freeing it.
 void RemoveItem(Node**& items, std::size_t& count, std::size_t index);
+// Removes items[index] from a repeated field of a copy and hands it over, unfreed.
+Node* TakeItem(Node**& items, std::size_t& count, std::size_t index);
+// Appends a String node (a column name in a key list) to a repeated field of a copy.
+void AppendString(Node**& items, std::size_t& count, const std::string& value);
+// Frees a node taken out of a copy (or a copy's field being replaced).
+void FreeNode(Node* node);
 
 }  // namespace pgshift::parser

@@ -605,11 +605,7 @@ class Planner {
           break;
       }
     }
-    if (!other.empty()) {
-      return Unsafe("ADD COLUMN " + name + " with " + other +
-                    ": add the column alone, then the constraint in a statement of its own "
-                    "(ALTER TABLE ... ADD CONSTRAINT), which pgshift plan new stages");
-    }
+    if (!other.empty()) return AddColumnAndConstraints(node, index, table, column);
     const bool is_volatile =
         default_expr != nullptr &&
         rules::VolatilityOf(default_expr).volatility == rules::Volatility::kVolatile;
@@ -659,6 +655,57 @@ class Planner {
       needs_value_[table.ToString() + "." + name] = source_;
     }
     if (not_null) EnforceNotNull(table, name);
+  }
+
+  // ADD COLUMN with inline constraints (REFERENCES, UNIQUE, CHECK): the column alone, then each
+  // constraint as its own ADD CONSTRAINT on it, staged as such.
+  void AddColumnAndConstraints(const Node* node, std::size_t index,
+                               const parser::QualifiedName& table,
+                               const PgQuery__ColumnDef* column) {
+    const std::string name(parser::Str(column->colname));
+    std::vector<std::size_t> moved;
+    for (std::size_t i = 0; i < column->n_constraints; ++i) {
+      switch (column->constraints[i]->constraint->contype) {
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+          break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+          moved.push_back(i);
+          break;
+        default:
+          return Unsafe("ADD COLUMN " + name +
+                        " with a generated, identity or other inline "
+                        "clause pgshift plan new does not stage");
+      }
+    }
+    // The column alone.
+    parser::NodeCopy bare(node);
+    auto* bare_column = bare.get()->alter_table_stmt->cmds[index]->alter_table_cmd->def->column_def;
+    for (std::size_t k = moved.size(); k-- > 0;) {
+      parser::RemoveItem(bare_column->constraints, bare_column->n_constraints, moved[k]);
+    }
+    AddColumn(bare.get(), index, table, bare_column);
+    // Each constraint, as ALTER TABLE ... ADD CONSTRAINT on the column.
+    for (std::size_t k = 0; k < moved.size(); ++k) {
+      parser::NodeCopy statement(node);
+      auto* cmd = statement.get()->alter_table_stmt->cmds[index]->alter_table_cmd;
+      auto* def = cmd->def->column_def;
+      Node* constraint = parser::TakeItem(def->constraints, def->n_constraints, moved[k]);
+      parser::FreeNode(cmd->def);
+      cmd->def = constraint;
+      cmd->subtype = PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint;
+      auto* c = constraint->constraint;
+      if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+        parser::AppendString(c->fk_attrs, c->n_fk_attrs, name);
+      } else if (c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+        parser::AppendString(c->keys, c->n_keys, name);
+      }
+      AddConstraint(statement.get(), index, table, c);
+    }
   }
 
   // NOT NULL without the long scan under ACCESS EXCLUSIVE: a CHECK added NOT VALID, validated

@@ -149,6 +149,25 @@ TEST(Planner, AddColumnNotNullThatNothingFillsNeedsAPerson) {
   EXPECT_NE(plan.not_made_safe[0].reason.find("get no value"), std::string::npos);
 }
 
+TEST(Planner, AddColumnWithInlineConstraintsStagesEachOnItsOwn) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE "
+      "CHECK (user_id > 0) UNIQUE;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: ALTER TABLE orders ADD COLUMN user_id bigint;",
+                "expand: ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY "
+                "(user_id) REFERENCES users (id) ON DELETE CASCADE NOT VALID;",
+                "expand: ALTER TABLE orders ADD CONSTRAINT orders_user_id_check CHECK (user_id > "
+                "0) NOT VALID;",
+                "expand: CREATE UNIQUE INDEX CONCURRENTLY orders_user_id_key ON orders (user_id);",
+                "switch: ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;",
+                "switch: ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_check;",
+                "switch: ALTER TABLE orders ADD CONSTRAINT orders_user_id_key UNIQUE USING INDEX "
+                "orders_user_id_key;"}));
+}
+
 TEST(Planner, AddColumnWithConstantDefaultPassesThrough) {
   const MigrationPlan plan =
       Plan("ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;");
