@@ -485,8 +485,22 @@ class Planner {
       case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: {
         const bool primary = constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
         if (!parser::Str(constraint->indexname).empty()) {
-          return PassThrough("attach-" + std::string(parser::Str(constraint->indexname)),
-                             {"ALTER TABLE " + table_sql + " DROP CONSTRAINT " + Q(name)});
+          // USING INDEX: the index is built already; the constraint takes its name if unnamed.
+          const std::string index_name(parser::Str(constraint->indexname));
+          const auto sql = OneCommand(node, index);
+          if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+          PlannedStage& stage = Add(Phase::kExpand, "attach-" + index_name);
+          stage.comment = {"ACCESS EXCLUSIVE for a catalog change: the index is built already."};
+          if (primary) {
+            stage.comment.push_back(
+                "A primary key also makes its columns NOT NULL: a nullable column is scanned.");
+          }
+          stage.sql.push_back(*sql);
+          // Dropping the constraint drops the index too: the rollback builds it again only
+          // when it knows how (the index is in the schema given).
+          stage.rollback.push_back("ALTER TABLE " + table_sql + " DROP CONSTRAINT " +
+                                   Q(name.empty() ? index_name : name));
+          return;
         }
         if (constraint->deferrable || constraint->n_including > 0 || constraint->n_options > 0 ||
             constraint->nulls_not_distinct || constraint->where_clause != nullptr) {
@@ -802,7 +816,7 @@ class Planner {
           "afterwards are not copied. Keep both places in step with triggers and copy "
           "the rows in a backfill (see migrations-examples/08-move-columns-to-new-table)");
     }
-    PassThrough("insert-" + table.name, {"DELETE FROM " + TableSql(table)});
+    JoinCreation(table);
   }
 
   // --- drops and renames ---------------------------------------------------------------------
@@ -847,7 +861,20 @@ class Planner {
         }
         return RenameColumn(parser::NameOf(rename->relation), from, to);
       case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
-        if (IsNew(parser::NameOf(rename->relation))) return PassThrough("rename-table", {});
+        if (IsNew(parser::NameOf(rename->relation))) {
+          const parser::QualifiedName old_name = parser::NameOf(rename->relation);
+          parser::QualifiedName renamed = old_name;
+          renamed.name = to;
+          const auto found = created_in_.find(old_name.ToString());
+          JoinCreation(old_name);
+          if (found != created_in_.end()) {
+            created_in_[renamed.ToString()] = found->second;
+            new_tables_.insert(renamed.ToString());
+            // The creating stage's rollback drops the table under the name it ends with.
+            plan_.stages[found->second].rollback = {"DROP TABLE " + TableSql(renamed)};
+          }
+          return;
+        }
         return Unsafe(
             "renaming a table breaks every query of the running release that names it; "
             "create the new table, keep both in step with triggers, backfill, and drop "

@@ -330,6 +330,28 @@ TEST(Planner, StatementsOnANewTableJoinItsCreationAndPassTheCheck) {
   EXPECT_EQ(checked.plan.stages[0].sql.size(), 3u);
 }
 
+TEST(Planner, ANewTableRenamedOrFilledStaysInItsCreatingStage) {
+  const MigrationPlan plan = Plan(
+      "CREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1), (2);\n"
+      "ALTER TABLE t RENAME TO u;\nCREATE INDEX ON u (id);");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].sql.size(), 4u);
+  EXPECT_EQ(plan.stages[0].rollback, std::vector<std::string>{"DROP TABLE u"});
+}
+
+TEST(Planner, EachCommandOfAnAlterTableIsStagedAlone) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_id_idx, "
+      "DROP COLUMN nick;");
+  EXPECT_EQ(Outline(plan), (std::vector<std::string>{
+                               "expand: ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY "
+                               "USING INDEX users_id_idx;",
+                               "contract: ALTER TABLE users DROP nick;"}));
+  EXPECT_EQ(StageAt(plan, 0).rollback,
+            std::vector<std::string>{"ALTER TABLE users DROP CONSTRAINT users_pkey"});
+}
+
 TEST(Planner, PsqlMetaCommandsAreNotMadeSafe) {
   const MigrationPlan plan = Plan("\\set ON_ERROR_STOP on\nCREATE TABLE t (id int);");
   EXPECT_EQ(plan.stages.size(), 1u);
