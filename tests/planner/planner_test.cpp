@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "parser/source_text.h"
 #include "planner/plan_check.h"
 #include "planner/toml_render.h"
 
@@ -401,6 +405,28 @@ TEST(Planner, RenderedPlanPassesTheChecksOfPgshiftPlan) {
                                                   << checked.toml;
   EXPECT_EQ(checked.plan.stages.size(), 8u) << checked.toml;
   EXPECT_NE(checked.toml.find("DROP FUNCTION f(integer)"), std::string::npos) << checked.toml;
+}
+
+// Every SQL file of the repository's fixtures and examples: planned without a crash, and the plan
+// written passes the checks of `pgshift plan` (CheckPlan reports anything it could not explain).
+TEST(Planner, EveryFixturePlansToAPlanThatPasses) {
+  std::size_t files = 0, stages = 0;
+  for (const char* root : {"/tests/fixtures", "/migrations-examples"}) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(std::string(PGSHIFT_SOURCE_DIR) + root)) {
+      if (entry.path().extension() != ".sql") continue;
+      ++files;
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string sql((std::istreambuf_iterator<char>(in)), {});
+      if (parser::ValidateText(sql)) continue;  // deliberately broken text: not SQL
+      CheckedPlan checked =
+          CheckPlan(PlanMigration(sql, entry.path().string()), "plan.toml", rules::LintSettings{});
+      EXPECT_TRUE(checked.errors.empty()) << entry.path() << ": " << checked.errors[0];
+      stages += checked.plan.stages.size();
+    }
+  }
+  EXPECT_GT(files, 100u);
+  EXPECT_GT(stages, 100u);
 }
 
 TEST(Planner, TomlStringsEscape) {
