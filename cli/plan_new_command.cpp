@@ -42,6 +42,13 @@ std::optional<std::string> ReadSql(const std::string& path) {
 }
 
 int RunPlanNew(const PlanNewOptions& options) {
+  std::error_code same_error;
+  if (!options.output.empty() &&
+      std::filesystem::equivalent(options.output, options.migration, same_error)) {
+    std::cerr << "pgshift plan new: -o " << options.output
+              << " is the migration itself; write the plan to another file\n";
+    return ToInt(ExitCode::kUsage);
+  }
   const std::optional<std::string> sql = ReadSql(options.migration);
   if (!sql) return ToInt(ExitCode::kUnreadable);
   std::vector<std::string> schema;

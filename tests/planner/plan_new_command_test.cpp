@@ -98,6 +98,10 @@ TEST_F(PlanNew, UnreadableAndUsage) {
   const ProcessResult unwritable =
       RunPgshift({"plan", "new", migration, "-o", (dir_ / "no/such/dir/plan.toml").string()});
   EXPECT_EQ(unwritable.exit_code, 3) << unwritable.err;
+  const ProcessResult onto_itself = RunPgshift({"plan", "new", migration, "-o", migration});
+  EXPECT_EQ(onto_itself.exit_code, 2) << onto_itself.err;
+  std::ifstream kept(migration);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(kept)), {}), "CREATE INDEX ON t (a);");
 }
 
 TEST_F(PlanNew, PlanCommandStillTakesAPlanFile) {
