@@ -410,9 +410,22 @@ class Planner {
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
           AddColumn(node, i, table, cmd->def->column_def);
           break;
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
-          EnforceNotNull(table, column);
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: {
+          // With a validated CHECK (column IS NOT NULL) already (in the schema, or proved by
+          // an earlier statement's stages), SET NOT NULL needs no scan: one stage.
+          const rules::CatalogTable* known = catalog_.FindTable(table);
+          if (known == nullptr || !known->HasValidatedNotNullCheck(column)) {
+            EnforceNotNull(table, column);
+            break;
+          }
+          PlannedStage& set = Add(Phase::kSwitch, "set-not-null-" + table.name + "-" + column);
+          set.comment = {"A validated check proves the column NOT NULL: a catalog change only."};
+          set.sql.push_back("ALTER TABLE " + TableSql(table) + " ALTER COLUMN " + Q(column) +
+                            " SET NOT NULL");
+          set.rollback.push_back("ALTER TABLE " + TableSql(table) + " ALTER COLUMN " + Q(column) +
+                                 " DROP NOT NULL");
           break;
+        }
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: {
           auto sql = OneCommand(node, i);
           if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");

@@ -185,6 +185,18 @@ TEST(Planner, SetNotNullThroughAValidatedCheck) {
   EXPECT_EQ(Outline(plan), kNotNullTail);
 }
 
+TEST(Planner, SetNotNullAfterTheMigrationsOwnCheckNeedsNoSecondCheck) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE users ADD CONSTRAINT code_present CHECK (code IS NOT NULL);\n"
+      "ALTER TABLE users ALTER COLUMN code SET NOT NULL;");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: ALTER TABLE users ADD CONSTRAINT code_present CHECK (code IS NOT NULL) "
+                "NOT VALID;",
+                "switch: ALTER TABLE users VALIDATE CONSTRAINT code_present;",
+                "switch: ALTER TABLE users ALTER COLUMN code SET NOT NULL;"}));
+}
+
 TEST(Planner, UpdateOfEveryRowIsABatchedBackfill) {
   const MigrationPlan plan =
       Plan("UPDATE \"Order Items\" SET qty = qty * 2, note = 'x' WHERE qty < 10;");
