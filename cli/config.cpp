@@ -455,4 +455,9 @@ const ConfigResult& ConfigResolver::For(const std::filesystem::path& directory) 
   return loaded->second;
 }
 
+void ConfigError::Print(std::ostream& out, std::string_view prefix) const {
+  std::istringstream lines(message);
+  for (std::string line; std::getline(lines, line);) out << prefix << line << '\n';
+}
+
 }  // namespace pgshift::cli

@@ -35,7 +35,9 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "cli/history_config.h"
@@ -59,6 +61,9 @@ struct ConfigError {
   // Every problem in the file, one a line: "pgshift.toml:3:1: unknown key `rulez` (did you mean
   // `rules`?)".
   std::string message;
+
+  // Each problem on a line of its own after `prefix` ("pgshift: "), as compilers print them.
+  void Print(std::ostream& out, std::string_view prefix) const;
 };
 
 using ConfigResult = std::variant<Config, ConfigError>;

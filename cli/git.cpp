@@ -75,6 +75,26 @@ GitResult<std::vector<ChangedPath>> Git::Diff(std::string_view base, std::string
   return ParseNameStatus(std::get<std::string>(out));
 }
 
+GitResult<std::vector<std::pair<std::string, std::string>>> Git::Renames(
+    std::string_view base, std::string_view head) const {
+  auto out = Run({"diff", "--name-status", "-z", "-M", "--diff-filter=R", "--no-ext-diff",
+                  std::string(base), std::string(head), "--"});
+  if (auto* error = std::get_if<GitError>(&out)) return *error;
+  // "R<score>" NUL former NUL new NUL, for each rename.
+  const std::string& text = std::get<std::string>(out);
+  std::vector<std::string> fields;
+  for (std::size_t i = 0, end; i < text.size(); i = end + 1) {
+    end = text.find('\0', i);
+    if (end == std::string::npos) end = text.size();
+    fields.push_back(text.substr(i, end - i));
+  }
+  std::vector<std::pair<std::string, std::string>> renames;
+  for (std::size_t i = 0; i + 2 < fields.size(); i += 3) {
+    if (fields[i].starts_with('R')) renames.emplace_back(fields[i + 1], fields[i + 2]);
+  }
+  return renames;
+}
+
 GitResult<std::vector<ChangedPath>> Git::ChangedSince(std::string_view ref) const {
   auto out = Run({"diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--merge-base",
                   std::string(ref), "--"});

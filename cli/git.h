@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -45,6 +46,10 @@ class Git {
   GitResult<std::string> ResolveCommit(std::string_view revision) const;
   // What changed from the merge base of `base` and `head` to `head` (renames as delete + add).
   GitResult<std::vector<ChangedPath>> Diff(std::string_view base, std::string_view head) const;
+  // The files renamed from `base`'s tree to `head`'s (git's rename detection): former path and
+  // new path, relative to the top level.
+  GitResult<std::vector<std::pair<std::string, std::string>>> Renames(std::string_view base,
+                                                                     std::string_view head) const;
   // What changed in the working tree (staged or not, and untracked files) since the merge base
   // of `ref` and HEAD.
   GitResult<std::vector<ChangedPath>> ChangedSince(std::string_view ref) const;

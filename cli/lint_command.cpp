@@ -213,10 +213,7 @@ int RunLint(const LintOptions& options) {
     settings.push_back(std::move(lint));
   }
   if (!config_errors.empty()) {
-    for (const ConfigError* error : config_errors) {
-      std::istringstream lines(error->message);
-      for (std::string line; std::getline(lines, line);) std::cerr << "pgshift: " << line << '\n';
-    }
+    for (const ConfigError* error : config_errors) error->Print(std::cerr, "pgshift: ");
     return ToInt(ExitCode::kUsage);
   }
 
@@ -304,7 +301,9 @@ int RunLint(const LintOptions& options) {
   std::ostream& out = options.output.empty() ? std::cout : file_out;
   RenderOptions render{UseColour(options), options.verbose, {}};
   // Code scanning and GitLab place findings by repository-relative paths.
-  if (*format == Format::kSarif || *format == Format::kGitlab) render.root = ReportRoot();
+  if (*format == Format::kSarif || *format == Format::kGithub || *format == Format::kGitlab) {
+    render.root = ReportRoot();
+  }
   Render(*format, files, render, out);
   out.flush();
 

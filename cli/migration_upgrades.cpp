@@ -1,6 +1,8 @@
 #include "cli/migration_upgrades.h"
 
 #include <algorithm>
+#include <iterator>
+#include <map>
 #include <cctype>
 #include <regex>
 #include <set>
@@ -173,6 +175,60 @@ class TreeReader {
   std::set<std::string> visited_;
 };
 
+// Files already in `tags[first]`, the first tag whose tree holds the history directory: each
+// was added in that tag, or moved there from another path (a directory renamed). A moved file
+// ships in the first tag that held its former path, itself followed back through earlier moves.
+// Gives each file it can tell its tag in `upgrades` and removes it from `unknown` (canonical
+// path -> path below the repository's top); a file already in the very first tag stays unknown.
+void FollowMoves(const Git& git, const std::vector<std::string>& tags, std::size_t first,
+                 std::map<std::string, std::string> unknown, MigrationUpgrades& upgrades,
+                 std::set<std::string>& still_unknown) {
+  // Bounds the git processes: each step asks for one rename diff and one batch of lookups.
+  constexpr int kMaxSteps = 16;
+  std::map<std::size_t, std::map<std::string, std::string>> work;  // tag index -> files first in it
+  work[first] = std::move(unknown);
+  for (int step = 0; step < kMaxSteps && !work.empty(); ++step) {
+    auto latest = std::prev(work.end());
+    const std::size_t at = latest->first;
+    std::map<std::string, std::string> files = std::move(latest->second);
+    work.erase(latest);
+    if (at == 0) break;  // before the first tag nothing tells when a file came
+    auto renames = git.Renames("refs/tags/" + tags[at - 1], "refs/tags/" + tags[at]);
+    if (std::holds_alternative<GitError>(renames)) break;
+    std::map<std::string, std::string> former_of;  // new path -> former path
+    for (auto& [former, now] : std::get<0>(renames)) former_of.emplace(now, former);
+    std::vector<std::pair<std::string, std::string>> moved;  // canonical path, former path
+    for (const auto& [path, below_top] : files) {
+      const auto found = former_of.find(below_top);
+      if (found == former_of.end()) {
+        upgrades.tag_of.emplace(path, tags[at]);  // added in this tag
+      } else {
+        moved.emplace_back(path, found->second);
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto& [path, former] : moved) {
+      for (std::size_t t = 0; t < at; ++t) names.push_back("refs/tags/" + tags[t] + ":" + former);
+    }
+    auto ids = git.ObjectIds(names);
+    if (std::holds_alternative<GitError>(ids)) break;
+    const std::vector<std::string>& found = std::get<std::vector<std::string>>(ids);
+    for (std::size_t m = 0; m < moved.size(); ++m) {
+      std::size_t earliest = at;
+      for (std::size_t t = 0; t < at && earliest == at; ++t) {
+        if (!found[m * at + t].empty()) earliest = t;
+      }
+      // Moved and added between the two tags: it came with this one.
+      if (earliest == at) {
+        upgrades.tag_of.emplace(moved[m].first, tags[at]);
+      } else {
+        work[earliest].emplace(moved[m].first, moved[m].second);
+      }
+    }
+  }
+  for (const auto& [path, tag] : upgrades.tag_of) still_unknown.erase(path);
+}
+
 }  // namespace
 
 std::string DescribeUpgrade(const std::string& tag) {
@@ -272,16 +328,16 @@ std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
 
   auto upgrades = std::make_shared<MigrationUpgrades>();
   std::set<std::string> seen_roots;
-  std::size_t tags_with_files = 0;
   // The files of the first tag that holds the directory at all may have been there long before
   // under another path (a directory moved): their upgrade is not known.
   std::set<std::string> first_seen;
+  std::size_t first_tag = tags.size();
   for (std::size_t t = 0; t <= tags.size(); ++t) {
     if (roots[t].empty() || !seen_roots.insert(roots[t]).second) continue;
     std::vector<std::string> held;
     reader.Files(roots[t], "", held);
     const bool first_tree = seen_roots.size() == 1 && t < tags.size();
-    bool first_for_some = false;
+    if (first_tree) first_tag = t;
     for (const std::string& file : held) {
       const std::string path = root + "/" + file;
       if (first_tree) {
@@ -290,19 +346,35 @@ std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
       }
       if (first_seen.count(path) > 0) continue;
       // The last name is HEAD: what it holds and no tag does belongs to the coming upgrade.
-      const bool inserted = upgrades->tag_of.emplace(path, t < tags.size() ? tags[t] : "").second;
-      first_for_some = first_for_some || inserted;
+      upgrades->tag_of.emplace(path, t < tags.size() ? tags[t] : "");
     }
-    if (first_for_some && t < tags.size()) ++tags_with_files;
+  }
+  std::size_t followed = 0;
+  if (!first_seen.empty() && first_tag < tags.size()) {
+    std::map<std::string, std::string> unknown;
+    for (const std::string& path : first_seen) {
+      const std::string below_root = path.substr(root.size() + 1);
+      unknown.emplace(path, relative_root.empty() ? below_root : relative_root + "/" + below_root);
+    }
+    const std::size_t before = upgrades->tag_of.size();
+    FollowMoves(git, tags, first_tag, std::move(unknown), *upgrades, first_seen);
+    followed = upgrades->tag_of.size() - before;
   }
   std::size_t coming = 0;
   for (const auto& [path, tag] : upgrades->tag_of) coming += tag.empty() ? 1 : 0;
+  std::set<std::string> tags_used;
+  for (const auto& [path, tag] : upgrades->tag_of) {
+    if (!tag.empty()) tags_used.insert(tag);
+  }
   note = root + ": upgrades from git tags: " + std::to_string(tags.size()) + " tag(s) match `" +
          tag_pattern + "` (" + tags.front() + " to " + tags.back() + "); " +
          std::to_string(upgrades->tag_of.size() - coming) + " migration file(s) first in one of " +
-         std::to_string(tags_with_files) + " tag(s), " + std::to_string(coming) +
-         " in the coming upgrade (no tag holds them), " + std::to_string(first_seen.size()) +
-         " already in the first tag that holds the directory (maybe moved there: not grouped), " +
+         std::to_string(tags_used.size()) + " tag(s), " + std::to_string(coming) +
+         " in the coming upgrade (no tag holds them), " +
+         std::to_string(followed + first_seen.size()) +
+         " already in the first tag that holds the directory (" + std::to_string(followed) +
+         " traced to the tag that added them, following renames; " +
+         std::to_string(first_seen.size()) + " not grouped), " +
          std::to_string(wanted.size() - upgrades->tag_of.size() - first_seen.size()) +
          " not committed (not grouped)";
   return upgrades;

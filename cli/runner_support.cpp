@@ -37,7 +37,7 @@ std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::st
   if (found) {
     ConfigResult config = LoadConfigFile(*found);
     if (auto* error = std::get_if<ConfigError>(&config)) {
-      std::cerr << "pgshift: " << error->message << '\n';
+      error->Print(std::cerr, "pgshift: ");
       exit_code = ToInt(ExitCode::kUsage);
       return std::nullopt;
     }

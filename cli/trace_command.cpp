@@ -63,7 +63,8 @@ int Trace(const TraceOptions& options) {
   if (config_path) {
     ConfigResult loaded = LoadConfigFile(*config_path);
     if (const auto* error = std::get_if<ConfigError>(&loaded)) {
-      return Fail(error->message, ExitCode::kUsage);
+      error->Print(std::cerr, "pgshift trace: ");
+      return ToInt(ExitCode::kUsage);
     }
     config = std::get<Config>(std::move(loaded));
   }

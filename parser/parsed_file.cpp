@@ -6,11 +6,16 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "parser/embedded_sql.h"
 #include "parser/json_tree.h"
 #include "parser/large_stack.h"
+#include "parser/unnamed_subquery.h"
 
 namespace pgshift::parser {
 
@@ -181,13 +186,53 @@ StatementParse ParseSpan(const ParsedFile& file, std::string_view text, Span spa
   return parse;
 }
 
+// A statement's SQL as parsed when it is not the file's bytes.
+struct RewrittenText {
+  std::unique_ptr<const std::string> text;
+  std::shared_ptr<const std::vector<std::size_t>> offsets;  // as Statement::offsets
+};
+
+// A statement that PostgreSQL 16 parses and 15 does not for want of a subquery's alias, parsed
+// with each such subquery named (unnamed_subquery.h); nullopt when that does not make it parse.
+std::optional<std::pair<StatementParse, RewrittenText>> ParseNamingSubqueries(
+    const ParsedFile& file, std::string_view sql, Span span, std::size_t error_offset) {
+  constexpr int kMaxSubqueries = 64;
+  std::string text(sql);
+  std::vector<std::size_t> offsets(text.size() + 1);
+  for (std::size_t i = 0; i < offsets.size(); ++i) offsets[i] = span.begin + i;
+  for (int named_so_far = 0; named_so_far < kMaxSubqueries; ++named_so_far) {
+    auto named = NameSubqueryAt(text, error_offset);
+    if (!named) return std::nullopt;
+    std::vector<std::size_t> composed;
+    composed.reserve(named->offsets.size());
+    for (const std::size_t offset : named->offsets) composed.push_back(offsets[offset]);
+    text = std::move(named->text);
+    offsets = std::move(composed);
+    StatementParse parse = ParseStatementText(text, file.limits, std::nullopt, file.arena.get());
+    if (!parse.error) {
+      return std::pair{std::move(parse),
+                       RewrittenText{std::make_unique<const std::string>(std::move(text)),
+                                     std::make_shared<const std::vector<std::size_t>>(
+                                         std::move(offsets))}};
+    }
+    if (!IsUnnamedSubqueryError(parse.error->message)) return std::nullopt;
+    error_offset = parse.error->offset;
+  }
+  return std::nullopt;
+}
+
 void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_semicolon,
-                  std::size_t terminator_end, StatementParse parse) {
+                  std::size_t terminator_end, StatementParse parse,
+                  RewrittenText rewritten = {}) {
   Statement statement;
   statement.span = span;
   statement.has_semicolon = has_semicolon;
   statement.terminator_end = std::max(terminator_end, span.end);
   statement.text = text.substr(span.begin, span.size());
+  if (rewritten.text) {
+    statement.text = *file.texts.emplace_back(std::move(rewritten.text));
+    statement.offsets = std::move(rewritten.offsets);
+  }
   statement.error = std::move(parse.error);
   statement.node = parse.node;
   if (parse.tree) {
@@ -234,6 +279,19 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
   for (const RawStatement& raw : split.statements) {
     if (OverLimit(file, text_bytes, raw.span.begin)) break;
     StatementParse outcome = ParseSpan(file, text, raw.span, raw.operator_chain);
+    if (outcome.error && IsUnnamedSubqueryError(outcome.error->message)) {
+      auto named = ParseNamingSubqueries(file, text.substr(raw.span.begin, raw.span.size()),
+                                         raw.span, outcome.error->offset - raw.span.begin);
+      if (named) {
+        file.notes.push_back(
+            {raw.span.begin,
+             "parsed as PostgreSQL 16 and later parse it: a subquery in FROM without an alias "
+             "(PostgreSQL 15 and earlier reject the statement)"});
+        AddStatement(file, original, raw.span, raw.has_semicolon, raw.terminator_end,
+                     std::move(named->first), std::move(named->second));
+        continue;
+      }
+    }
     if (outcome.error && !raw.inner_semicolons.empty()) {
       // An unbalanced parenthesis may have swallowed the statements after it: report the error
       // on the first piece and analyse the rest on their own.

@@ -1,5 +1,6 @@
 // GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
 #include "cli/render/renderer.h"
+#include "cli/render/report_paths.h"
 
 namespace pgshift::cli {
 namespace {
@@ -47,10 +48,13 @@ std::string_view Command(rules::Severity severity) {
 
 }  // namespace
 
-void RenderGithub(const std::vector<LintedFile>& files, std::ostream& out) {
+void RenderGithub(const std::vector<LintedFile>& files, const RenderOptions& options,
+                  std::ostream& out) {
   for (const LintedFile& file : files) {
+    // GitHub places an annotation by its path from the repository's root, however it was typed.
+    const std::string path = RootRelative(file.report.path, options.root);
     if (file.report.unreadable) {
-      out << "::error file=" << EscapeProperty(file.report.path)
+      out << "::error file=" << EscapeProperty(path)
           << ",title=pgshift::" << EscapeData(*file.report.unreadable) << '\n';
     }
     for (const rules::Finding& f : file.report.findings) {
@@ -59,7 +63,7 @@ void RenderGithub(const std::vector<LintedFile>& files, std::ostream& out) {
       if (!f.help.empty()) body += "\n" + f.help;
       // GitHub takes columns only for an annotation on one line.
       const bool one_line = f.end.line == f.start.line;
-      out << "::" << Command(f.severity) << " file=" << EscapeProperty(f.file)
+      out << "::" << Command(f.severity) << " file=" << EscapeProperty(path)
           << ",line=" << f.start.line;
       if (one_line) out << ",col=" << f.start.column;
       out << ",endLine=" << f.end.line;

@@ -53,7 +53,7 @@ void Render(Format format, const std::vector<LintedFile>& files, const RenderOpt
     case Format::kSarif:
       return RenderSarif(files, options, out);
     case Format::kGithub:
-      return RenderGithub(files, out);
+      return RenderGithub(files, options, out);
     case Format::kGitlab:
       return RenderGitlab(files, options, out);
   }

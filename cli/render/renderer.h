@@ -22,7 +22,8 @@ enum class Format { kText, kCompact, kJson, kSarif, kGithub, kGitlab };
 struct RenderOptions {
   bool color = false;
   bool verbose = false;
-  // What SARIF and GitLab paths are relative to (report_paths.h); empty: the paths as given.
+  // What SARIF, GitHub and GitLab paths are relative to (report_paths.h); empty: the paths as
+  // given.
   std::filesystem::path root;
 };
 
@@ -49,7 +50,8 @@ void RenderCompact(const std::vector<LintedFile>& files, std::ostream& out);
 void RenderJson(const std::vector<LintedFile>& files, std::ostream& out);
 void RenderSarif(const std::vector<LintedFile>& files, const RenderOptions& options,
                  std::ostream& out);
-void RenderGithub(const std::vector<LintedFile>& files, std::ostream& out);
+void RenderGithub(const std::vector<LintedFile>& files, const RenderOptions& options,
+                  std::ostream& out);
 void RenderGitlab(const std::vector<LintedFile>& files, const RenderOptions& options,
                   std::ostream& out);
 

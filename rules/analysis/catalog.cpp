@@ -239,6 +239,7 @@ void Catalog::MarkAllReleased() {
       continue;
     }
     table.Mutable().is_new = false;
+    table.Mutable().filled = false;
     for (CatalogColumn& column : table.Mutable().columns) {
       column.is_new = false;
       column.released_type.reset();

@@ -55,6 +55,9 @@ struct CatalogTable {
   bool partitioned = false;  // PARTITION BY: a parent without storage of its own
   std::vector<std::string> partition_columns;  // the plain columns of PARTITION BY
   bool is_new = false;       // created in the file being checked (or an unreleased migration)
+  // New, but filled with rows read from other tables since (CREATE TABLE AS, SELECT INTO,
+  // INSERT ... SELECT, COPY FROM): a scan of it is not instant.
+  bool filled = false;
   // Known only from ALTER statements: its CREATE was never seen, so what it lacks is unknown.
   bool partial = false;
   parser::QualifiedName partition_of;  // the parent, for a partition (PARTITION OF, ATTACH)
@@ -149,6 +152,8 @@ class Catalog {
   void ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new);
   void ApplyRename(const PgQuery__RenameStmt& rename);
   void ApplyDrop(const PgQuery__DropStmt& drop);
+  // Records that rows were written into `name`: for a new table, see CatalogTable::filled.
+  void MarkFilled(const parser::QualifiedName& name);
   void ApplyEnum(const PgQuery__AlterEnumStmt& alter);
 
   struct Schema {

@@ -87,6 +87,20 @@ void AddColumn(CatalogTable& table, const PgQuery__ColumnDef& def, bool is_new) 
   }
 }
 
+// Whether a query reads rows from somewhere (a FROM clause in it or in an arm of its set
+// operation), rather than listing them (VALUES, a SELECT of constants).
+bool SelectReadsRows(const PgQuery__SelectStmt* select) {
+  if (select == nullptr) return false;
+  if (select->larg != nullptr || select->rarg != nullptr)
+    return SelectReadsRows(select->larg) || SelectReadsRows(select->rarg);
+  return select->n_from_clause > 0;
+}
+
+bool ReadsRows(const Node* query) {
+  return query != nullptr && query->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+         SelectReadsRows(query->select_stmt);
+}
+
 CatalogTable Named(QualifiedName name, bool is_new) {
   CatalogTable table;
   table.name = std::move(name);
@@ -112,14 +126,28 @@ void Catalog::ApplyStatement(const Node& node, bool is_new) {
       ApplyCreate(*statement->create_stmt, is_new);
       break;
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-      if (statement->create_table_as_stmt->into != nullptr) {
-        tables_.push_back(Named(parser::NameOf(statement->create_table_as_stmt->into->rel), is_new));
+      if (const auto* into = statement->create_table_as_stmt->into; into != nullptr) {
+        CatalogTable table = Named(parser::NameOf(into->rel), is_new);
+        table.filled = is_new && !into->skip_data && ReadsRows(statement->create_table_as_stmt->query);
+        tables_.push_back(std::move(table));
       }
       break;
     case PG_QUERY__NODE__NODE_SELECT_STMT:  // SELECT ... INTO t creates t, as CREATE TABLE AS
       if (statement->select_stmt->into_clause != nullptr &&
           statement->select_stmt->into_clause->rel != nullptr) {
-        tables_.push_back(Named(parser::NameOf(statement->select_stmt->into_clause->rel), is_new));
+        CatalogTable table = Named(parser::NameOf(statement->select_stmt->into_clause->rel), is_new);
+        table.filled = is_new && ReadsRows(statement);
+        tables_.push_back(std::move(table));
+      }
+      break;
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+      if (ReadsRows(statement->insert_stmt->select_stmt)) {
+        MarkFilled(parser::NameOf(statement->insert_stmt->relation));
+      }
+      break;
+    case PG_QUERY__NODE__NODE_COPY_STMT:
+      if (statement->copy_stmt->is_from && statement->copy_stmt->relation != nullptr) {
+        MarkFilled(parser::NameOf(statement->copy_stmt->relation));
       }
       break;
     case PG_QUERY__NODE__NODE_VIEW_STMT:
@@ -369,6 +397,11 @@ void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
     default:
       break;
   }
+}
+
+void Catalog::MarkFilled(const QualifiedName& name) {
+  const CatalogTable* table = FindTable(name);
+  if (table != nullptr && table->is_new && !table->filled) MutableTable(name)->filled = true;
 }
 
 void Catalog::ApplyDrop(const PgQuery__DropStmt& drop) {

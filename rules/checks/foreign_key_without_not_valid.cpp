@@ -20,7 +20,10 @@ constexpr RuleDoc kDoc{
         "SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the referenced one and lets reads "
         "and writes go on. `pgshift lint --fix` makes that change for a named constraint. A new "
         "column with REFERENCES and no default is all NULL, so nothing is validated (checked "
-        "against PostgreSQL 15): that form is not flagged; with a default every row is checked.",
+        "against PostgreSQL 15): that form is not flagged; with a default every row is checked. "
+        "A table created earlier in the file is seen by nobody else and is not flagged, unless "
+        "rows were copied into it from other tables (CREATE TABLE AS, INSERT ... SELECT, COPY): "
+        "then the validation scans them all while writes to the referenced table wait.",
     .bad =
         "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users "
         "(id);",
@@ -34,11 +37,18 @@ constexpr RuleDoc kDoc{
 void AddForeignKey(const StatementContext& ctx, Reporter& report,
                    const parser::QualifiedName& table, const PgQuery__Constraint& c) {
   const std::string t = SqlName(table);
+  const std::string referenced = parser::NameOf(c.pktable).ToString();
   NotValidAdvice advice = AddNotValidThenValidate(ctx, table, c);
-  Report& r =
-      report.Add("Adding a foreign key on " + t + " validates every row while blocking writes to " +
-                     t + " and " + parser::NameOf(c.pktable).ToString(),
-                 std::move(advice.help), LockText(ctx, table), c.location);
+  // A table this file created and filled is seen by nobody else; the referenced one is.
+  const std::string message =
+      ctx.IsNew(table) ? "Adding a foreign key on " + t +
+                             ", new but filled from other tables in this file, validates every "
+                             "row while blocking writes to " +
+                             referenced
+                       : "Adding a foreign key on " + t +
+                             " validates every row while blocking writes to " + t + " and " +
+                             referenced;
+  Report& r = report.Add(message, std::move(advice.help), LockText(ctx, table), c.location);
   r.whole_item = true;
   r.fix = std::move(advice.fix);
 }
@@ -70,17 +80,28 @@ void AddColumnReferences(const StatementContext& ctx, Reporter& report,
       LockText(ctx, table), c.location).whole_item = true;
 }
 
+// A new table already holding rows read from other tables: validating a foreign key on it takes
+// as long as any scan, under a lock on the referenced table. One dropped later stays quiet.
+bool FilledInThisFile(const StatementContext& ctx, const parser::QualifiedName& table) {
+  const CatalogTable* created = ctx.catalog.FindTable(table);
+  return created != nullptr && created->filled && !ctx.facts.DroppedLater(ctx.index, table);
+}
+
 void Check(const StatementContext& ctx, Reporter& report) {
   ForEachAlterCommand(
       ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
-        if (ctx.IsNew(table) || cmd.def == nullptr) return;
+        if (cmd.def == nullptr) return;
         if (cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
             cmd.def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
           const auto& c = *cmd.def->constraint;
-          if (c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && !c.skip_validation)
+          if (c.contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || c.skip_validation) return;
+          if (!ctx.IsNew(table) ||
+              (FilledInThisFile(ctx, table) && !ctx.IsNew(parser::NameOf(c.pktable)))) {
             AddForeignKey(ctx, report, table, c);
+          }
           return;
         }
+        if (ctx.IsNew(table)) return;
         if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn ||
             cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF ||
             ColumnDefault(*cmd.def->column_def) == nullptr) {

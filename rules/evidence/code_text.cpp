@@ -64,9 +64,12 @@ bool LooksMinified(std::string_view path, std::string_view text) {
 }
 
 bool IsTestFile(std::string_view path) {
-  static constexpr std::array<std::string_view, 14> kTestDirectories{
-      "test",    "tests",    "spec",     "specs", "__tests__", "__mocks__", "testdata",
-      "testing", "fixtures", "e2e",      "cypress", "playwright", "mocks",  "factories"};
+  // Storybook stories render components with made-up data; like tests, they never run in
+  // production.
+  static constexpr std::array<std::string_view, 16> kTestDirectories{
+      "test",      "tests",    "spec",       "specs",     "__tests__",  "__mocks__",
+      "testdata",  "testing",  "fixtures",   "e2e",       "cypress",    "playwright",
+      "mocks",     "factories", "__stories__", ".storybook"};
   if (HasDirectory(path, kTestDirectories)) return true;
   const std::string_view written = FileName(path);
   const std::string_view written_stem = written.substr(0, written.find('.'));
@@ -74,7 +77,8 @@ bool IsTestFile(std::string_view path) {
   const std::string stem = Lower(written_stem);
   return stem.ends_with("_test") || stem.ends_with("_spec") || stem.starts_with("test_") ||
          stem == "conftest" || name.find(".test.") != std::string::npos ||
-         name.find(".spec.") != std::string::npos || written_stem.ends_with("Test") ||
+         name.find(".spec.") != std::string::npos || name.find(".stories.") != std::string::npos ||
+         name.find(".story.") != std::string::npos || written_stem.ends_with("Test") ||
          written_stem.ends_with("Tests");
 }
 

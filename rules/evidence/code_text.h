@@ -30,7 +30,7 @@ enum class FileClass {
   kNotCode,     // a language pgshift does not read (see Language::kOther)
   kGenerated,   // "Code generated ... DO NOT EDIT", "@generated", *.pb.go, a schema dump
   kVendored,    // vendor/, node_modules/, third_party/
-  kTest,        // tests, specs, fixtures, test data: they do not run in production
+  kTest,        // tests, specs, fixtures, test data, Storybook stories: not run in production
   kMigration,   // another tool's migrations or seeds (db/migrate/*.rb, */migrations/*.py)
   kHuge,        // larger than kMaxEvidenceBytes
   kMinified,    // *.min.js, or lines thousands of bytes long

@@ -75,6 +75,14 @@ TEST(GithubAnnotations, AColumnFindingPointsAtTheColumnDefinition) {
       << lines[0];
 }
 
+TEST(GithubAnnotations, PathsAreRelativeToTheRepositoryRoot) {
+  const fs::path root = fs::current_path();
+  for (const std::string& spelt : {std::string("./db/../db/m.sql"), (root / "db/m.sql").string()}) {
+    const std::string out = RenderTo(Format::kGithub, Lint(spelt, "DROP TABLE t;\n"), root);
+    EXPECT_EQ(out.rfind("::error file=db/m.sql,line=1,", 0), 0u) << spelt << ": " << out;
+  }
+}
+
 TEST(GitlabCodeQuality, FingerprintsSurviveLinesAddedAbove) {
   const std::string sql = "DROP TABLE t;\nDROP TABLE t;\nALTER TABLE u DROP COLUMN c;\n";
   const auto before = nlohmann::json::parse(RenderTo(Format::kGitlab, Lint("db/m.sql", sql)));

@@ -2,6 +2,8 @@
 // of the same upgrade creates counts as new; one from an earlier tag does not.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/support/git_repo.h"
 
 namespace pgshift::testing {
@@ -51,6 +53,49 @@ TEST(UpgradeInference, SameUpgradeIsQuietEarlierTagIsReported) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.err.find("upgrades from git tags: 3 tag(s)"), std::string::npos) << r.err;
+}
+
+// The folder moves in v1.2.0: its files were already there, under their old paths, in earlier
+// tags, and must keep the upgrade they shipped in.
+TEST(UpgradeInference, AMovedDirectoryKeepsEachFilesUpgrade) {
+  GitRepo repo("upgrades-moved");
+  repo.Write("server/migrations/V1__base.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+  repo.Commit("release 1", "v1.0.0");
+  repo.Write("server/migrations/V2__events.sql", "CREATE TABLE events (id bigint, kind text);\n");
+  repo.Write("server/migrations/V3__events_kind.sql",
+             "CREATE INDEX events_kind ON events (kind);\n");
+  repo.Commit("release 1.1", "v1.1.0");
+  repo.Write("server/migrations/V4__users_name.sql", "ALTER TABLE users ADD COLUMN name text;\n");
+  repo.Commit("release 1.2", "v1.2.0");
+  std::filesystem::create_directories(repo.Path("crates"));
+  const ProcessResult moved = repo.Git({"mv", "server", "crates/server"});
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  repo.Write("crates/server/migrations/V5__orders.sql",
+             "CREATE TABLE orders (id bigint, state text);\n");
+  repo.Write("crates/server/migrations/V6__orders_state.sql",
+             "CREATE INDEX orders_state ON orders (state);\n");
+  repo.Write("crates/server/migrations/V7__events_at.sql",
+             "CREATE INDEX events_id ON events (id);\n");
+  repo.Commit("move the server into crates/", "v1.3.0");
+  const ProcessResult r = repo.Pgshift({"lint", "crates/server/migrations", "-v"});
+  // events came with v1.1.0 under the old path, with its index: quiet.
+  EXPECT_NE(r.out.find("V3__events_kind.sql:1:1: non-concurrent-index-creation: quiet: table "
+                       "events is created by V2__events.sql in the same upgrade (first in tag "
+                       "v1.1.0)"),
+            std::string::npos)
+      << r.out << r.err;
+  // orders was added in v1.3.0, the tag that first holds the new folder, with its index.
+  EXPECT_FALSE(Reports(r, "crates/server/migrations/V6__orders_state.sql",
+                       "non-concurrent-index-creation"))
+      << r.out;
+  // events shipped in v1.1.0: in use when v1.3.0 indexes it again.
+  EXPECT_TRUE(Reports(r, "crates/server/migrations/V7__events_at.sql",
+                      "non-concurrent-index-creation"))
+      << r.out;
+  EXPECT_NE(r.err.find("7 already in the first tag that holds the directory (6 traced to the tag "
+                       "that added them, following renames; 1 not grouped)"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(UpgradeInference, AFileNotCommittedIsJudgedAsBefore) {

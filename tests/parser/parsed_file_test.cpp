@@ -60,6 +60,36 @@ TEST(ParseSql, NewerSyntaxIsALocatedErrorNotACrash) {
   EXPECT_FALSE(file.statements[1].error.has_value());
 }
 
+TEST(ParseSql, SubqueryInFromWithoutAliasParsesAsPostgres16Does) {
+  // PostgreSQL 16 accepts an unnamed subquery in FROM; the version 15 parser does not.
+  const std::string text =
+      "SELECT 1;\nINSERT INTO likes (a, b)\nSELECT a, b FROM (SELECT a, b FROM x) JOIN\n"
+      "  (VALUES (1)) ON true WHERE a IN (SELECT a FROM (SELECT 1 AS a));\nSELECT 2;";
+  const ParsedFile file = ParseSql(text);
+  ASSERT_EQ(file.statements.size(), 3u);
+  const Statement& insert = file.statements[1];
+  ASSERT_FALSE(insert.error.has_value()) << insert.error->message;
+  ASSERT_NE(insert.node, nullptr);
+  EXPECT_EQ(insert.node->node_case, PG_QUERY__NODE__NODE_INSERT_STMT);
+  // Locations still map into the file: the target table, and a name after the added aliases.
+  const auto* relation = insert.node->insert_stmt->relation;
+  EXPECT_EQ(insert.FileOffset(static_cast<std::size_t>(relation->location)), text.find("likes"));
+  const std::size_t where = insert.text.find("WHERE");
+  ASSERT_NE(where, std::string_view::npos);
+  EXPECT_EQ(insert.FileOffset(where), text.find("WHERE"));
+  EXPECT_EQ(insert.FileOffset(insert.text.size()), insert.span.end);
+  ASSERT_EQ(file.notes.size(), 1u);
+  EXPECT_EQ(file.notes[0].offset, text.find("INSERT"));
+  EXPECT_FALSE(file.statements[2].error.has_value());
+}
+
+TEST(ParseSql, OtherSyntaxErrorsInAStatementWithAnUnnamedSubqueryStayErrors) {
+  const ParsedFile file = ParseSql("SELECT * FROM (SELECT 1) WHERE WHERE;");
+  ASSERT_EQ(file.statements.size(), 1u);
+  EXPECT_TRUE(file.statements[0].error.has_value());
+  EXPECT_TRUE(file.notes.empty());
+}
+
 TEST(ParseSql, MetaCommandInsideAStatementIsBlankedForTheParser) {
   const ParsedFile file = ParseSql("SELECT 1\n\\echo hi\n, 2;");
   ASSERT_EQ(file.statements.size(), 1u);

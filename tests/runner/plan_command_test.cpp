@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tests/support/process.h"
 
@@ -49,6 +50,21 @@ TEST_F(PlanCommand, ExitCodesSayWhatWentWrong) {
   EXPECT_EQ(missing.exit_code, 3);
   EXPECT_NE(missing.err.find("cannot read the plan file"), std::string::npos);
   EXPECT_EQ(RunPgshift({"plan"}).exit_code, 2);
+}
+
+TEST_F(PlanCommand, EveryConfigurationErrorIsALineOfItsOwn) {
+  fs::copy_file(std::string(PGSHIFT_SOURCE_DIR) + "/migrations-examples/01-add-index-to-large-table/plan.toml",
+                dir_ / "plan.toml");
+  Write("pgshift.toml", "[runner]\nlock_timout = \"1s\"\nretries = \"many\"\n");
+  const ProcessResult r = RunPgshift({"plan", (dir_ / "plan.toml").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  std::istringstream lines(r.err);
+  int errors = 0;
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_EQ(line.rfind("pgshift: ", 0), 0u) << line;
+    errors += line.find("pgshift.toml:") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(errors, 2) << r.err;
 }
 
 TEST_F(PlanCommand, RunChecksItsArgumentsBeforeConnecting) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "runner/database.h"
@@ -69,10 +70,17 @@ std::optional<std::string> StreamingStandby::Start(const runner::SandboxInfo& pr
   const std::string options = "-p " + std::to_string(info_.port) + " -k '" + info_.directory +
                               "' -c listen_addresses=127.0.0.1 -c hot_standby=on"
                               " -c wal_receiver_status_interval=1";
+  // Reaching a consistent state means replaying all the WAL written during the backup, which
+  // on a machine busy with other suites' writes can take well over a minute.
   if (auto error = Run({primary.bin_dir + "/pg_ctl", "-D", data, "-l",
-                        info_.directory + "/server.log", "-w", "-t", "60", "-o", options, "start"},
+                        info_.directory + "/server.log", "-w", "-t", "240", "-o", options, "start"},
                        info_)) {
-    return error;
+    std::ifstream log(info_.directory + "/server.log");
+    std::stringstream text;
+    text << log.rdbuf();
+    const std::string all = text.str();
+    return *error + "\nthe standby's server.log ends:\n" +
+           all.substr(all.size() > 4000 ? all.size() - 4000 : 0);
   }
   info_.url = "postgresql://postgres@127.0.0.1:" + std::to_string(info_.port) + "/postgres";
   if (auto error = runner::WaitUntilReady(info_.url, 60)) return error->message;

@@ -12,6 +12,7 @@
 // columns.
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
 
 #include "rules/evidence/code_scan.h"
@@ -19,6 +20,20 @@
 
 namespace pgshift::rules::evidence {
 namespace {
+
+// A `#[...]` attribute inside a brace body that ends at `close`, its `#` at `at`: the text from
+// `[` to before `]`, and where the body goes on after it. Nullopt when no `[` follows in the body.
+struct Attribute {
+  std::string_view text;
+  std::size_t end = 0;
+};
+
+std::optional<Attribute> AttributeAt(std::string_view text, std::size_t at, std::size_t close) {
+  const std::size_t open = text.find('[', at);
+  if (open == std::string_view::npos || open >= close) return std::nullopt;
+  const std::size_t end = MatchingClose(text, open);
+  return Attribute{text.substr(open, end - open), end + 1};
+}
 
 bool Accepts(const CodeText& code) {
   return code.path.ends_with(".rs") && (code.code.find("table!") != std::string::npos ||
@@ -101,15 +116,12 @@ void ReadTableMacros(const CodeText& code, FileEvidence& out) {
       i = SkipSpace(text, i);
       if (i >= close) break;
       if (text[i] == '#') {
-        const std::size_t attribute_open = text.find('[', i);
-        if (attribute_open == std::string_view::npos || attribute_open >= close) break;
-        const std::size_t attribute_close = MatchingClose(text, attribute_open);
-        const std::string_view attribute =
-            text.substr(attribute_open, attribute_close - attribute_open);
-        if (attribute.find("sql_name") != std::string_view::npos) {
-          if (auto name = FirstQuoted(attribute)) sql_name = *name;
+        const auto attribute = AttributeAt(text, i, close);
+        if (!attribute) break;
+        if (attribute->text.find("sql_name") != std::string_view::npos) {
+          if (auto name = FirstQuoted(attribute->text)) sql_name = *name;
         }
-        i = attribute_close + 1;
+        i = attribute->end;
         continue;
       }
       if (WordAt(text, i) == "use") {  // use diesel::sql_types::*; inside the macro
@@ -212,11 +224,9 @@ void ReadFields(const CodeText& code, std::size_t from, const std::string& table
     i = SkipSpace(text, i);
     if (i >= close) return;
     if (text[i] == '#') {
-      const std::size_t attribute_open = text.find('[', i);
-      if (attribute_open == std::string_view::npos || attribute_open >= close) return;
-      const std::size_t attribute_close = MatchingClose(text, attribute_open);
-      const std::string_view attribute =
-          text.substr(attribute_open, attribute_close - attribute_open);
+      const auto found = AttributeAt(text, i, close);
+      if (!found) return;
+      const std::string_view attribute = found->text;
       if (HasWord(attribute, "select_expression") || HasWord(attribute, "embed")) skip = true;
       if (const std::size_t at = attribute.find("column_name"); at != std::string_view::npos) {
         std::size_t j = at + 11;
@@ -226,7 +236,7 @@ void ReadFields(const CodeText& code, std::size_t from, const std::string& table
         }
         column = std::string(Identifier(attribute, j));
       }
-      i = attribute_close + 1;
+      i = found->end;
       continue;
     }
     std::string_view field = Identifier(text, i);
