@@ -10,6 +10,8 @@ void AddBaselineCommand(CLI::App& app, int& exit_code);  // in lint_command.cpp:
 void AddRulesCommands(CLI::App& app, int& exit_code);  // `rules` and `explain`
 void AddSandboxCommand(CLI::App& app, int& exit_code);  // `sandbox start|stop|url`
 void AddPlanCommand(CLI::App& app, int& exit_code);
+// `pgshift plan new`, a subcommand of `plan` (cli/plan_new_command.cpp).
+CLI::App* AddPlanNewCommand(CLI::App& plan, int& exit_code);
 void AddRunCommand(CLI::App& app, int& exit_code);
 void AddStatusCommand(CLI::App& app, int& exit_code);
 void AddRollbackCommand(CLI::App& app, int& exit_code);

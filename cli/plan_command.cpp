@@ -17,7 +17,7 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
   CLI::App* plan = app.add_subcommand(
       "plan",
       "Check a plan and show its stages, statements, locks, lint verdicts, gates and rollbacks");
-  plan->add_option("plan", options->path, "The plan file (TOML)")->required();
+  plan->add_option("plan", options->path, "The plan file (TOML)");
   plan->add_option("--format", options->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -28,8 +28,13 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(10, 18));
   plan->footer(
       "Needs no database. Exit codes: 0 the plan is valid, 2 it is not (every error is\n"
-      "printed with its file, line and key), 3 the file cannot be read.");
-  plan->callback([options, &exit_code] {
+      "printed with its file, line and key), 3 the file cannot be read.\n"
+      "`pgshift plan new MIGRATION.sql` writes a plan from a migration (see its --help).");
+  CLI::App* plan_new = AddPlanNewCommand(*plan, exit_code);
+  plan->require_subcommand(0, 1);
+  plan->callback([options, plan, plan_new, &exit_code] {
+    if (plan->got_subcommand(plan_new)) return;
+    if (options->path.empty()) throw CLI::RequiredError("plan");
     auto loaded =
         LoadCheckedPlan(options->path, options->config, options->pg_version, "plan", exit_code);
     if (!loaded) return;

@@ -1,0 +1,451 @@
+// planner/: each transformation of `pgshift plan new`, by the statements it generates.
+#include "planner/planner.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "parser/source_text.h"
+#include "planner/plan_check.h"
+#include "planner/toml_render.h"
+
+namespace pgshift::planner {
+namespace {
+
+using rules::Phase;
+
+MigrationPlan Plan(const std::string& sql) { return PlanMigration(sql, "migration.sql"); }
+
+// The stages as "phase: statement; statement" lines, for exact comparison.
+std::vector<std::string> Outline(const MigrationPlan& plan) {
+  std::vector<std::string> lines;
+  for (const PlannedStage& stage : plan.stages) {
+    std::string line = std::string(rules::PhaseName(stage.phase)) + ":";
+    if (stage.backfill) {
+      line += " backfill " + stage.backfill->table + " SET " + stage.backfill->set;
+      if (!stage.backfill->where.empty()) line += " WHERE " + stage.backfill->where;
+    }
+    for (const std::string& sql : stage.sql) line += " " + sql + ";";
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+const PlannedStage& StageAt(const MigrationPlan& plan, std::size_t i) {
+  static const PlannedStage kNone;
+  return i < plan.stages.size() ? plan.stages[i] : kNone;
+}
+
+TEST(Planner, IndexIsBuiltConcurrentlyUnderPostgresName) {
+  const MigrationPlan plan = Plan("CREATE INDEX ON orders (customer_id, created_at);");
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].phase, Phase::kExpand);
+  EXPECT_EQ(plan.stages[0].sql,
+            std::vector<std::string>{"CREATE INDEX CONCURRENTLY orders_customer_id_created_at_idx "
+                                     "ON orders USING btree (customer_id, created_at)"});
+  EXPECT_EQ(plan.stages[0].rollback,
+            std::vector<std::string>{"DROP INDEX CONCURRENTLY orders_customer_id_created_at_idx"});
+  EXPECT_TRUE(plan.not_made_safe.empty());
+}
+
+TEST(Planner, NamedUniqueIndexKeepsItsNameAndGetsADuplicatesGate) {
+  const MigrationPlan plan = Plan("CREATE UNIQUE INDEX users_email_idx ON app.users (email);");
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].sql[0],
+            "CREATE UNIQUE INDEX CONCURRENTLY users_email_idx ON app.users USING btree (email)");
+  EXPECT_EQ(plan.stages[0].rollback[0], "DROP INDEX CONCURRENTLY app.users_email_idx");
+  EXPECT_EQ(plan.stages[0].gate,
+            "SELECT NOT EXISTS (SELECT 1 FROM app.users WHERE email IS NOT NULL GROUP BY email "
+            "HAVING count(*) > 1)");
+}
+
+TEST(Planner, IndexOnATableTheMigrationCreatesPassesThrough) {
+  const MigrationPlan plan =
+      Plan("CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX t_a_idx ON t (a);");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{"expand: CREATE TABLE t (id int PRIMARY KEY, a int); CREATE "
+                                      "INDEX t_a_idx ON t (a);"}));
+  EXPECT_EQ(plan.stages[0].rollback, std::vector<std::string>{"DROP TABLE t"});
+}
+
+TEST(Planner, UniqueConstraintFromAConcurrentIndex) {
+  const MigrationPlan plan = Plan("ALTER TABLE users ADD UNIQUE (email);");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);",
+                "switch: ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX "
+                "users_email_key;"}));
+  EXPECT_EQ(StageAt(plan, 1).rollback,
+            (std::vector<std::string>{
+                "ALTER TABLE users DROP CONSTRAINT users_email_key",
+                "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email)"}));
+}
+
+TEST(Planner, ForeignKeyNotValidThenValidated) {
+  const MigrationPlan plan =
+      Plan("ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY "
+                "(customer_id) REFERENCES customers (id) NOT VALID;",
+                "switch: ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey;"}));
+  EXPECT_EQ(StageAt(plan, 1).gate,
+            "SELECT NOT EXISTS (SELECT 1 FROM orders c WHERE c.customer_id IS NOT NULL AND NOT "
+            "EXISTS (SELECT 1 FROM customers p WHERE p.id = c.customer_id))");
+  EXPECT_EQ(StageAt(plan, 1).rollback.size(), 2u);
+}
+
+TEST(Planner, CheckNotValidThenValidated) {
+  const MigrationPlan plan = Plan("ALTER TABLE items ADD CHECK (price > 0);");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: ALTER TABLE items ADD CONSTRAINT items_price_check CHECK (price > 0) NOT "
+                "VALID;",
+                "switch: ALTER TABLE items VALIDATE CONSTRAINT items_price_check;"}));
+  EXPECT_EQ(StageAt(plan, 1).gate, "SELECT NOT EXISTS (SELECT 1 FROM items WHERE NOT (price > 0))");
+}
+
+TEST(Planner, ConstraintWrittenNotValidIsNotValidated) {
+  const MigrationPlan plan =
+      Plan("ALTER TABLE items ADD CONSTRAINT c CHECK (price > 0) NOT VALID;");
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].phase, Phase::kExpand);
+}
+
+const std::vector<std::string> kNotNullTail = {
+    "switch: ALTER TABLE users ADD CONSTRAINT users_code_not_null CHECK (code IS NOT NULL) NOT "
+    "VALID;",
+    "switch: ALTER TABLE users VALIDATE CONSTRAINT users_code_not_null;",
+    "switch: ALTER TABLE users ALTER COLUMN code SET NOT NULL;",
+    "contract: ALTER TABLE users DROP CONSTRAINT users_code_not_null;"};
+
+TEST(Planner, AddColumnNotNullWithVolatileDefault) {
+  const MigrationPlan plan =
+      Plan("ALTER TABLE users ADD COLUMN code uuid NOT NULL DEFAULT gen_random_uuid();");
+  std::vector<std::string> expected = {
+      "expand: ALTER TABLE users ADD COLUMN code uuid; ALTER TABLE users ALTER COLUMN code SET "
+      "DEFAULT gen_random_uuid();",
+      "backfill: backfill users SET code = gen_random_uuid() WHERE code IS NULL"};
+  expected.insert(expected.end(), kNotNullTail.begin(), kNotNullTail.end());
+  EXPECT_EQ(Outline(plan), expected);
+  EXPECT_EQ(plan.stages[0].rollback,
+            std::vector<std::string>{"ALTER TABLE users DROP COLUMN code"});
+  EXPECT_EQ(StageAt(plan, 2).gate, "SELECT NOT EXISTS (SELECT 1 FROM users WHERE code IS NULL)");
+  EXPECT_TRUE(StageAt(plan, 5).irreversible);
+  EXPECT_TRUE(plan.not_made_safe.empty());
+}
+
+TEST(Planner, AddColumnNotNullFilledByALaterUpdate) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE users ADD COLUMN code text NOT NULL;\nUPDATE users SET code = lower(name);");
+  std::vector<std::string> expected = {"expand: ALTER TABLE users ADD COLUMN code text;",
+                                       "backfill: backfill users SET code = lower(name)"};
+  expected.insert(expected.end(), kNotNullTail.begin(), kNotNullTail.end());
+  EXPECT_EQ(Outline(plan), expected);
+  EXPECT_TRUE(plan.not_made_safe.empty());
+}
+
+TEST(Planner, AddColumnNotNullThatNothingFillsNeedsAPerson) {
+  const MigrationPlan plan = Plan("ALTER TABLE users ADD COLUMN code text NOT NULL;");
+  EXPECT_EQ(plan.stages.size(), 5u);
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("get no value"), std::string::npos);
+}
+
+TEST(Planner, AddColumnWithInlineConstraintsStagesEachOnItsOwn) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE "
+      "CHECK (user_id > 0) UNIQUE;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: ALTER TABLE orders ADD COLUMN user_id bigint;",
+                "expand: ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY "
+                "(user_id) REFERENCES users (id) ON DELETE CASCADE NOT VALID;",
+                "expand: ALTER TABLE orders ADD CONSTRAINT orders_user_id_check CHECK (user_id > "
+                "0) NOT VALID;",
+                "expand: CREATE UNIQUE INDEX CONCURRENTLY orders_user_id_key ON orders (user_id);",
+                "switch: ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;",
+                "switch: ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_check;",
+                "switch: ALTER TABLE orders ADD CONSTRAINT orders_user_id_key UNIQUE USING INDEX "
+                "orders_user_id_key;"}));
+}
+
+TEST(Planner, AddColumnWithConstantDefaultPassesThrough) {
+  const MigrationPlan plan =
+      Plan("ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;");
+  EXPECT_EQ(Outline(plan), (std::vector<std::string>{
+                               "expand: ALTER TABLE users ADD COLUMN active boolean NOT NULL "
+                               "DEFAULT true;"}));
+}
+
+TEST(Planner, SetNotNullThroughAValidatedCheck) {
+  const MigrationPlan plan = Plan("ALTER TABLE users ALTER COLUMN code SET NOT NULL;");
+  EXPECT_EQ(Outline(plan), kNotNullTail);
+}
+
+TEST(Planner, SetNotNullAfterTheMigrationsOwnCheckNeedsNoSecondCheck) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE users ADD CONSTRAINT code_present CHECK (code IS NOT NULL);\n"
+      "ALTER TABLE users ALTER COLUMN code SET NOT NULL;");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: ALTER TABLE users ADD CONSTRAINT code_present CHECK (code IS NOT NULL) "
+                "NOT VALID;",
+                "switch: ALTER TABLE users VALIDATE CONSTRAINT code_present;",
+                "switch: ALTER TABLE users ALTER COLUMN code SET NOT NULL;"}));
+}
+
+TEST(Planner, UpdateOfEveryRowIsABatchedBackfill) {
+  const MigrationPlan plan =
+      Plan("UPDATE \"Order Items\" SET qty = qty * 2, note = 'x' WHERE qty < 10;");
+  EXPECT_EQ(Outline(plan), (std::vector<std::string>{"backfill: backfill Order Items SET qty = "
+                                                     "qty * 2, note = 'x' WHERE qty < 10"}));
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_TRUE(plan.stages[0].rollback.empty());
+  EXPECT_FALSE(plan.stages[0].irreversible);
+}
+
+TEST(Planner, DropsAreContract) {
+  const MigrationPlan plan =
+      Plan("DROP TABLE login_events;\nALTER TABLE users DROP COLUMN nick;\nDROP INDEX old_idx;");
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{"contract: DROP TABLE login_events;",
+                                      "contract: ALTER TABLE users DROP nick;",
+                                      "contract: DROP INDEX CONCURRENTLY old_idx;"}));
+  for (const PlannedStage& stage : plan.stages) EXPECT_TRUE(stage.irreversible);
+}
+
+TEST(Planner, PhasesNeverGoBackwards) {
+  const MigrationPlan plan = Plan(
+      "DROP TABLE a;\nALTER TABLE users ALTER COLUMN code SET NOT NULL;\nCREATE INDEX ON b (x);");
+  for (std::size_t i = 1; i < plan.stages.size(); ++i) {
+    EXPECT_LE(plan.stages[i - 1].phase, plan.stages[i].phase) << i;
+  }
+  EXPECT_EQ(plan.stages.front().phase, Phase::kExpand);
+  EXPECT_EQ(plan.stages.back().phase, Phase::kContract);
+}
+
+TEST(Planner, TransactionsAndTimeoutsAreLeftOutAndSaidSo) {
+  const MigrationPlan plan =
+      Plan("BEGIN;\nSET lock_timeout = '1s';\nCREATE TABLE t (id int);\nCOMMIT;");
+  EXPECT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.dropped.size(), 3u);
+  EXPECT_TRUE(plan.not_made_safe.empty());
+}
+
+TEST(Planner, WhatItCannotStageIsNotMadeSafeWithItsPosition) {
+  const MigrationPlan plan = Plan(
+      "CREATE TABLE t (id int);\n  ALTER TABLE users ALTER COLUMN id TYPE bigint;\n"
+      "DELETE FROM logs;\nTRUNCATE logs;\nUPDATE a SET x = b.y FROM b WHERE a.id = b.id;");
+  EXPECT_EQ(plan.stages.size(), 1u);
+  ASSERT_EQ(plan.not_made_safe.size(), 4u);
+  EXPECT_EQ(plan.not_made_safe[0].line, 2);
+  EXPECT_EQ(plan.not_made_safe[0].column, 3);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("rewrite"), std::string::npos);
+  EXPECT_NE(plan.not_made_safe[1].reason.find("DELETE"), std::string::npos);
+  EXPECT_EQ(plan.not_made_safe[2].statement, "TRUNCATE logs");
+}
+
+TEST(Planner, ColumnRenameKeptInStepByATrigger) {
+  const MigrationPlan plan = PlanMigration(
+      "ALTER TABLE users RENAME COLUMN email TO email_address;", "m.sql",
+      {"CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200) NOT NULL UNIQUE);"});
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  const std::vector<std::string> outline = Outline(plan);
+  ASSERT_EQ(outline.size(), 8u);
+  EXPECT_EQ(plan.stages[0].sql[0], "ALTER TABLE users ADD COLUMN email_address varchar(200)");
+  EXPECT_NE(
+      plan.stages[0].sql[1].find("NEW.email_address := coalesce(NEW.email_address, NEW.email)"),
+      std::string::npos)
+      << plan.stages[0].sql[1];
+  EXPECT_EQ(plan.stages[0].sql[2],
+            "CREATE TRIGGER users_sync_email_address BEFORE INSERT OR UPDATE ON users FOR EACH ROW "
+            "EXECUTE FUNCTION users_sync_email_address()");
+  EXPECT_EQ(plan.stages[0].rollback.size(), 3u);
+  EXPECT_EQ(outline[1],
+            "backfill: backfill users SET email_address = email WHERE email_address IS "
+            "DISTINCT FROM email");
+  EXPECT_EQ(outline[2],
+            "switch: CREATE UNIQUE INDEX CONCURRENTLY users_email_address_key ON users "
+            "(email_address);");
+  EXPECT_EQ(
+      outline[3].rfind("switch: ALTER TABLE users ADD CONSTRAINT users_email_address_not_null", 0),
+      0u);
+  EXPECT_EQ(outline[7],
+            "contract: DROP TRIGGER users_sync_email_address ON users; DROP FUNCTION "
+            "users_sync_email_address(); ALTER TABLE users DROP COLUMN email;");
+}
+
+TEST(Planner, ColumnRenameWithoutTheSchemaIsNotMadeSafe) {
+  const MigrationPlan plan = Plan("ALTER TABLE users RENAME COLUMN email TO email_address;");
+  EXPECT_TRUE(plan.stages.empty());
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("--schema"), std::string::npos);
+}
+
+TEST(Planner, RewritingTypeChangeIsANewColumnSwappedInAtContract) {
+  const MigrationPlan plan =
+      PlanMigration("ALTER TABLE events ALTER COLUMN count TYPE bigint;", "m.sql",
+                    {"CREATE TABLE events (id bigint PRIMARY KEY, count integer NOT NULL);"});
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  const std::vector<std::string> outline = Outline(plan);
+  ASSERT_EQ(outline.size(), 7u);
+  EXPECT_EQ(plan.stages[0].sql[0], "ALTER TABLE events ADD COLUMN count_new bigint");
+  EXPECT_NE(plan.stages[0].sql[1].find("NEW.count_new := NEW.count::bigint;"), std::string::npos)
+      << plan.stages[0].sql[1];
+  EXPECT_EQ(outline[1],
+            "backfill: backfill events SET count_new = count::bigint WHERE count_new IS "
+            "DISTINCT FROM count::bigint");
+  EXPECT_EQ(outline[6],
+            "contract: DROP TRIGGER events_sync_count_new ON events; DROP FUNCTION "
+            "events_sync_count_new(); ALTER TABLE events DROP COLUMN count; ALTER TABLE "
+            "events RENAME COLUMN count_new TO count;");
+}
+
+TEST(Planner, AStatementOnAColumnATypeChangeSwapsOutIsNotMadeSafe) {
+  // The swap at contract drops the old column, and with it whatever a later statement added to it.
+  const MigrationPlan plan = PlanMigration(
+      "ALTER TABLE events ALTER COLUMN count TYPE bigint;\n"
+      "ALTER TABLE events ADD CONSTRAINT count_positive CHECK (count > 0);\n"
+      "ALTER TABLE events ADD CONSTRAINT id_positive CHECK (id > 0);",
+      "m.sql", {"CREATE TABLE events (id bigint PRIMARY KEY, count integer NOT NULL);"});
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_EQ(plan.not_made_safe[0].line, 2);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("events.count"), std::string::npos);
+}
+
+TEST(Planner, TypeChangeThatOnlyTouchesTheCatalogPassesThrough) {
+  const MigrationPlan plan =
+      PlanMigration("ALTER TABLE users ALTER COLUMN name TYPE varchar(200);", "m.sql",
+                    {"CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100));"});
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].rollback,
+            std::vector<std::string>{"ALTER TABLE users ALTER COLUMN name TYPE varchar(100)"});
+}
+
+TEST(Planner, TypeChangeOfAKeyIsNotMadeSafe) {
+  const MigrationPlan plan =
+      PlanMigration("ALTER TABLE accounts ALTER COLUMN id TYPE bigint;", "m.sql",
+                    {"CREATE TABLE accounts (id serial PRIMARY KEY);\n"
+                     "CREATE TABLE transfers (account_id int REFERENCES accounts (id));"});
+  EXPECT_TRUE(plan.stages.empty());
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("staged by hand"), std::string::npos);
+}
+
+TEST(Planner, StatementsOnANewTableJoinItsCreationAndPassTheCheck) {
+  MigrationPlan plan = Plan(
+      "CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t ADD COLUMN b int NOT NULL;\n"
+      "ALTER TABLE t RENAME COLUMN b TO c;");
+  CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
+  EXPECT_TRUE(checked.plan.not_made_safe.empty()) << checked.plan.not_made_safe[0].reason << "\n"
+                                                  << checked.toml;
+  ASSERT_EQ(checked.plan.stages.size(), 1u);
+  EXPECT_EQ(checked.plan.stages[0].sql.size(), 3u);
+}
+
+TEST(Planner, ANewTableRenamedOrFilledStaysInItsCreatingStage) {
+  const MigrationPlan plan = Plan(
+      "CREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1), (2);\n"
+      "ALTER TABLE t RENAME TO u;\nCREATE INDEX ON u (id);");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].sql.size(), 4u);
+  EXPECT_EQ(plan.stages[0].rollback, std::vector<std::string>{"DROP TABLE u"});
+}
+
+TEST(Planner, EachCommandOfAnAlterTableIsStagedAlone) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_id_idx, "
+      "DROP COLUMN nick;");
+  EXPECT_EQ(Outline(plan), (std::vector<std::string>{
+                               "expand: ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY "
+                               "USING INDEX users_id_idx;",
+                               "contract: ALTER TABLE users DROP nick;"}));
+  EXPECT_EQ(StageAt(plan, 0).rollback,
+            std::vector<std::string>{"ALTER TABLE users DROP CONSTRAINT users_pkey"});
+}
+
+TEST(Planner, PsqlMetaCommandsAreNotMadeSafe) {
+  const MigrationPlan plan = Plan("\\set ON_ERROR_STOP on\nCREATE TABLE t (id int);");
+  EXPECT_EQ(plan.stages.size(), 1u);
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("meta-command"), std::string::npos);
+}
+
+TEST(Planner, MoreSafeStatementsPassThroughWithTheirInverse) {
+  const MigrationPlan plan = Plan(
+      "CREATE TYPE mood AS ENUM ('ok');\nCREATE SCHEMA audit;\nGRANT SELECT ON users TO "
+      "reporting WITH GRANT OPTION;\nREINDEX INDEX CONCURRENTLY users_email_idx;\nANALYZE users;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  ASSERT_EQ(plan.stages.size(), 5u);
+  EXPECT_EQ(plan.stages[0].rollback, std::vector<std::string>{"DROP TYPE mood"});
+  EXPECT_EQ(plan.stages[1].rollback, std::vector<std::string>{"DROP SCHEMA audit"});
+  EXPECT_EQ(plan.stages[2].rollback,
+            std::vector<std::string>{"REVOKE select ON users FROM reporting"});
+  EXPECT_TRUE(plan.stages[3].rollback.empty());
+}
+
+TEST(Planner, UnknownStatementsAreNamedByKind) {
+  const MigrationPlan plan = Plan(
+      "REFRESH MATERIALIZED VIEW totals;\nALTER TABLE t ALTER COLUMN a SET STATISTICS 100;\n"
+      "REINDEX INDEX users_email_idx;");
+  ASSERT_EQ(plan.not_made_safe.size(), 3u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("(refresh mat view)"), std::string::npos)
+      << plan.not_made_safe[0].reason;
+  EXPECT_NE(plan.not_made_safe[1].reason.find("(AT_SetStatistics)"), std::string::npos)
+      << plan.not_made_safe[1].reason;
+  EXPECT_NE(plan.not_made_safe[2].reason.find("CONCURRENTLY"), std::string::npos);
+}
+
+TEST(Planner, NamesFollowPostgres) {
+  EXPECT_EQ(ChooseName("users", {"email"}, "key"), "users_email_key");
+  EXPECT_EQ(ChooseName(std::string(70, 't'), {"c"}, "idx").size(), 63u);
+  EXPECT_EQ(PlanIdFor("db/0005_Add users.sql"), "0005-add-users");
+}
+
+TEST(Planner, RenderedPlanPassesTheChecksOfPgshiftPlan) {
+  MigrationPlan plan = Plan(
+      "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS $$ SELECT a \"\\\" $$;\n"
+      "ALTER TABLE users ADD COLUMN code uuid NOT NULL DEFAULT gen_random_uuid();\n"
+      "DROP TABLE old;");
+  CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
+  EXPECT_TRUE(checked.errors.empty()) << checked.errors[0];
+  EXPECT_TRUE(checked.plan.not_made_safe.empty()) << checked.plan.not_made_safe[0].reason << "\n"
+                                                  << checked.toml;
+  EXPECT_EQ(checked.plan.stages.size(), 8u) << checked.toml;
+  EXPECT_NE(checked.toml.find("DROP FUNCTION f(integer)"), std::string::npos) << checked.toml;
+}
+
+// Every SQL file of the repository's fixtures and examples: planned without a crash, and the plan
+// written passes the checks of `pgshift plan` (CheckPlan reports anything it could not explain).
+TEST(Planner, EveryFixturePlansToAPlanThatPasses) {
+  std::size_t files = 0, stages = 0;
+  for (const char* root : {"/tests/fixtures", "/migrations-examples"}) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(std::string(PGSHIFT_SOURCE_DIR) + root)) {
+      if (entry.path().extension() != ".sql") continue;
+      ++files;
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string sql((std::istreambuf_iterator<char>(in)), {});
+      if (parser::ValidateText(sql)) continue;  // deliberately broken text: not SQL
+      CheckedPlan checked =
+          CheckPlan(PlanMigration(sql, entry.path().string()), "plan.toml", rules::LintSettings{});
+      EXPECT_TRUE(checked.errors.empty()) << entry.path() << ": " << checked.errors[0];
+      stages += checked.plan.stages.size();
+    }
+  }
+  EXPECT_GT(files, 100u);
+  EXPECT_GT(stages, 100u);
+}
+
+TEST(Planner, TomlStringsEscape) {
+  EXPECT_EQ(TomlString("a \"b\" \\c"), "\"a \\\"b\\\" \\\\c\"");
+  EXPECT_EQ(TomlString("a\nb"), "\"\"\"a\nb\"\"\"");
+  EXPECT_EQ(TomlString("\x01"), "\"\\u0001\"");
+}
+
+}  // namespace
+}  // namespace pgshift::planner
