@@ -132,6 +132,13 @@ std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
       const std::string relative = paths.Relative(file);
       if (relative.empty() || !excluded.Matches(relative)) files.push_back(std::move(file));
     }
+    // An editor's buffer not saved yet is no file to list: it takes its place in the history.
+    for (std::size_t i : members) {
+      if (inputs[i].text == nullptr || fs::exists(canonical[i])) continue;
+      if (std::find(files.begin(), files.end(), canonical[i]) == files.end()) {
+        files.insert(std::upper_bound(files.begin(), files.end(), canonical[i]), canonical[i]);
+      }
+    }
     const project::HistoryPlan plan = tool->tool->Plan(files, Disk());
     std::map<std::string, std::size_t> position;
     for (std::size_t p = 0; p < plan.files.size(); ++p) position[plan.files[p]] = p;

@@ -4,7 +4,6 @@
 #include <exception>
 #include <sstream>
 
-#include "cli/build_info.h"
 #include "cli/explain.h"
 #include "cli/lsp/framing.h"
 #include "cli/lsp/positions.h"
@@ -24,7 +23,6 @@ constexpr int kInvalidRequest = -32600;
 constexpr int kMethodNotFound = -32601;
 constexpr int kInvalidParams = -32602;
 constexpr int kInternalError = -32603;
-constexpr int kServerNotInitialized = -32002;
 
 struct BadParams {
   std::string message;
@@ -51,7 +49,7 @@ std::string PathOfUri(const std::string& uri) {
   }
   std::string path;
   for (std::size_t i = 0; i < rest.size(); ++i) {
-    if (rest[i] == '%' && i + 2 < rest.size() + 0 && HexValue(rest[i + 1]) >= 0 &&
+    if (rest[i] == '%' && i + 2 < rest.size() && HexValue(rest[i + 1]) >= 0 &&
         HexValue(rest[i + 2]) >= 0) {
       path += static_cast<char>(HexValue(rest[i + 1]) * 16 + HexValue(rest[i + 2]));
       i += 2;
@@ -221,9 +219,14 @@ void Server::Handle(const json& message) {
              {{"type", 1}, {"message", "pgshift lsp: " + method + ": " + bad.message}});
     }
   } catch (const std::exception& error) {
-    if (request) ReplyError(id, kInternalError, method + ": " + error.what());
+    // The server stays up: one buffer that cannot be linted is no reason to lose the others.
+    if (request) {
+      ReplyError(id, kInternalError, method + ": " + error.what());
+    } else {
+      Notify("window/logMessage",
+             {{"type", 1}, {"message", "pgshift lsp: " + method + ": " + error.what()}});
+    }
   }
-  (void)kServerNotInitialized;
 }
 
 void Server::Reply(const json& id, json result) {

@@ -203,6 +203,24 @@ TEST_F(LanguageServer, FollowsTheFoldersConfiguration) {
       << shown[0].dump();
 }
 
+// The type of t.id is known only from the migration before: without it the message is vaguer.
+TEST_F(LanguageServer, JudgesAnUnsavedBufferAgainstTheMigrationsBeforeIt) {
+  Write("db/001_t.sql", "CREATE TABLE t (id int);\n");
+  const std::string change = "SET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN id TYPE bigint;\n";
+  const auto run = Serve({Request(1, "initialize"), Open("db/002_not_saved_yet.sql", change),
+                          Request(2, "shutdown"), Notification("exit")});
+  const std::vector<json> published = Published(Messages(run.out));
+  ASSERT_EQ(published.size(), 1u) << run.out;
+  bool found = false;
+  for (const json& diagnostic : published[0]["diagnostics"]) {
+    if (diagnostic["code"] != "alter-column-type-rewrite") continue;
+    found = true;
+    EXPECT_NE(diagnostic["message"].get<std::string>().find("integer to bigint"), std::string::npos)
+        << diagnostic.dump();
+  }
+  EXPECT_TRUE(found) << published[0].dump();
+}
+
 TEST_F(LanguageServer, AnswersMalformedInputWithErrorsAndGoesOn) {
   std::string input = Framed(Request(1, "initialize"));
   input += "Content-Length: 9\r\n\r\n{not json";
