@@ -77,8 +77,7 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
 
   // Configuration per file, found from the file's directory upward (or the one given).
   run.resolver_ = std::make_unique<ConfigResolver>(
-      request.config.empty() ? std::nullopt
-                             : std::optional<std::filesystem::path>(request.config));
+      request.config.empty() ? std::nullopt : std::optional<std::filesystem::path>(request.config));
   std::vector<const ConfigError*> config_errors;  // every bad configuration, each once
   for (const LintInput& input : run.inputs_) {
     const std::filesystem::path directory =
@@ -102,9 +101,9 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
     return error;
   }
 
-  auto scoped = ScopeLint({request.release, request.changed_files, request.changed_since,
-                           request.paths},
-                          run.inputs_, run.configs_, run.settings_);
+  auto scoped =
+      ScopeLint({request.release, request.changed_files, request.changed_since, request.paths},
+                run.inputs_, run.configs_, run.settings_);
   if (const auto* error = std::get_if<ScopeError>(&scoped)) return LintRunError{{error->message}};
   run.scope_ = std::get<LintScope>(std::move(scoped));
   run.scope_.verbose = request.verbose;

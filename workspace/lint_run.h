@@ -26,8 +26,8 @@ struct LintRequest {
   std::string stdin_filename;
   // Editor buffers: the text of `paths[i]` when set, instead of what the file holds.
   std::vector<std::shared_ptr<const std::string>> texts;
-  int pg_version = 0;                 // 0: the configuration's
-  std::string transactions;           // none, per-file, per-statement; empty: the configuration's
+  int pg_version = 0;        // 0: the configuration's
+  std::string transactions;  // none, per-file, per-statement; empty: the configuration's
   std::optional<std::size_t> max_memory;
   std::shared_ptr<const rules::SchemaSnapshot> schema;
   std::vector<std::string> only_rules;     // run these rules and no other
@@ -36,10 +36,10 @@ struct LintRequest {
   std::string release;                     // BASE..HEAD
   std::string changed_files;
   std::string changed_since;
-  std::string baseline;           // hide what it accepts; empty: the configuration's
-  bool config_baseline = true;    // false: no baseline unless `baseline` names one
-  unsigned jobs = 0;              // files linted in parallel; 0: one per core
-  bool verbose = false;           // notes on quieted findings cost a second check
+  std::string baseline;         // hide what it accepts; empty: the configuration's
+  bool config_baseline = true;  // false: no baseline unless `baseline` names one
+  unsigned jobs = 0;            // files linted in parallel; 0: one per core
+  bool verbose = false;         // notes on quieted findings cost a second check
 };
 
 // A usage or configuration error (exit 2). `configuration` errors are a pgshift.toml's, one
@@ -90,8 +90,8 @@ class PreparedLint {
 // or not exist yet), in the context of its folder: the configuration above it, the history of the
 // migrations before it, the release scope of its repository and the baseline.
 struct DocumentLint {
-  std::optional<LintedFile> file;           // empty with an error
-  std::optional<LintRunError> error;        // the configuration cannot be used
+  std::optional<LintedFile> file;     // empty with an error
+  std::optional<LintRunError> error;  // the configuration cannot be used
   std::vector<std::string> warnings;
 };
 DocumentLint LintDocument(const std::string& path, std::string text);

@@ -119,7 +119,8 @@ std::string MessageOf(const rules::Finding& finding) {
 std::size_t StatementStart(std::string_view text, std::size_t offset) {
   const parser::SplitResult split = parser::SplitStatements(text);
   for (const parser::RawStatement& statement : split.statements) {
-    if (statement.span.begin <= offset && offset <= std::max(statement.terminator_end, statement.span.end)) {
+    if (statement.span.begin <= offset &&
+        offset <= std::max(statement.terminator_end, statement.span.end)) {
       return statement.span.begin;
     }
   }
@@ -235,15 +236,15 @@ void Server::Reply(const json& id, json result) {
 }
 
 void Server::ReplyError(const json& id, int code, const std::string& message) {
-  WriteFrame(out_, json{{"jsonrpc", "2.0"},
-                        {"id", id},
-                        {"error", {{"code", code}, {"message", message}}}}
-                       .dump(-1, ' ', false, json::error_handler_t::replace));
+  WriteFrame(
+      out_,
+      json{{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}}.dump(
+          -1, ' ', false, json::error_handler_t::replace));
 }
 
 void Server::Notify(const std::string& method, json params) {
-  WriteFrame(out_, json{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}}
-                       .dump(-1, ' ', false, json::error_handler_t::replace));
+  WriteFrame(out_, json{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}}.dump(
+                       -1, ' ', false, json::error_handler_t::replace));
 }
 
 void Server::Open(const std::string& uri, std::string text, int version) {

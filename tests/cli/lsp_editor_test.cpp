@@ -15,7 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(LspEditor, NeovimShowsTheFindingsOfAMigration) {
-  const fs::path dir = fs::temp_directory_path() / ("pgshift-lsp-nvim-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("pgshift-lsp-nvim-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "db");
   std::ofstream(dir / "db/001_users.sql") << "CREATE TABLE users (id int, email text);\n";
@@ -23,17 +24,17 @@ TEST(LspEditor, NeovimShowsTheFindingsOfAMigration) {
       << "SET lock_timeout = '2s';\nCREATE INDEX users_email ON users (email);\n";
   const fs::path diagnostics = dir / "diagnostics.txt";
 
-  const ProcessResult run = RunProcess(
-      {"timeout", "120", "nvim", "--headless", "--clean", "-u", "NONE", "-c",
-       "luafile " PGSHIFT_SOURCE_DIR "/tests/cli/lsp/neovim_client.lua"},
-      {.env = {{"PGSHIFT_BINARY", PGSHIFT_BINARY},
-               {"PGSHIFT_MIGRATION", (dir / "db/002_index.sql").string()},
-               {"PGSHIFT_DIAGNOSTICS", diagnostics.string()},
-               // Neovim's log and state go to the test's folder, not the user's.
-               {"XDG_CACHE_HOME", (dir / "cache").string()},
-               {"XDG_STATE_HOME", (dir / "state").string()},
-               {"XDG_DATA_HOME", (dir / "data").string()}},
-       .cwd = dir.string()});
+  const ProcessResult run =
+      RunProcess({"timeout", "120", "nvim", "--headless", "--clean", "-u", "NONE", "-c",
+                  "luafile " PGSHIFT_SOURCE_DIR "/tests/cli/lsp/neovim_client.lua"},
+                 {.env = {{"PGSHIFT_BINARY", PGSHIFT_BINARY},
+                          {"PGSHIFT_MIGRATION", (dir / "db/002_index.sql").string()},
+                          {"PGSHIFT_DIAGNOSTICS", diagnostics.string()},
+                          // Neovim's log and state go to the test's folder, not the user's.
+                          {"XDG_CACHE_HOME", (dir / "cache").string()},
+                          {"XDG_STATE_HOME", (dir / "state").string()},
+                          {"XDG_DATA_HOME", (dir / "data").string()}},
+                  .cwd = dir.string()});
   ASSERT_TRUE(run.started) << run.error << " (Neovim is installed by ci/install-deps)";
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
 

@@ -91,9 +91,10 @@ class LanguageServer : public ::testing::Test {
     return RunPgshift({"lsp"}, {.stdin_data = input});
   }
   json Open(const std::string& name, const std::string& text) {
-    return Notification("textDocument/didOpen",
-                        {{"textDocument",
-                          {{"uri", Uri(name)}, {"languageId", "sql"}, {"version", 1}, {"text", text}}}});
+    return Notification(
+        "textDocument/didOpen",
+        {{"textDocument",
+          {{"uri", Uri(name)}, {"languageId", "sql"}, {"version", 1}, {"text", text}}}});
   }
 
   fs::path dir_;
@@ -108,17 +109,20 @@ TEST_F(LanguageServer, PublishesFindingsFixesAndExplanationsAndShutsDown) {
       Request(1, "initialize", {{"processId", nullptr}, {"capabilities", json::object()}}),
       Notification("initialized"),
       Open("db/002_index.sql", index),
-      Request(2, "textDocument/codeAction",
-              {{"textDocument", {{"uri", uri}}},
-               {"range", {{"start", {{"line", 1}, {"character", 2}}}, {"end", {{"line", 1}, {"character", 2}}}}},
-               {"context", {{"diagnostics", json::array()}}}}),
+      Request(
+          2, "textDocument/codeAction",
+          {{"textDocument", {{"uri", uri}}},
+           {"range",
+            {{"start", {{"line", 1}, {"character", 2}}}, {"end", {{"line", 1}, {"character", 2}}}}},
+           {"context", {{"diagnostics", json::array()}}}}),
       Request(3, "textDocument/hover",
               {{"textDocument", {{"uri", uri}}}, {"position", {{"line", 1}, {"character", 4}}}}),
-      Notification("textDocument/didChange",
-                   {{"textDocument", {{"uri", uri}, {"version", 2}}},
-                    {"contentChanges",
-                     json::array({{{"text", "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY "
-                                            "users_email ON users (email);\n"}}})}}),
+      Notification(
+          "textDocument/didChange",
+          {{"textDocument", {{"uri", uri}, {"version", 2}}},
+           {"contentChanges", json::array({{{"text",
+                                             "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY "
+                                             "users_email ON users (email);\n"}}})}}),
       Request(4, "shutdown"),
       Notification("exit"),
   });
@@ -184,9 +188,10 @@ TEST_F(LanguageServer, PublishesFindingsFixesAndExplanationsAndShutsDown) {
 
 TEST_F(LanguageServer, FollowsTheFoldersConfiguration) {
   Write("db/pgshift.toml", "[rules]\ndisable = [\"missing-lock-timeout\"]\n");
-  const auto run = Serve({Request(1, "initialize"),
-                          Open("db/001.sql", "CREATE TABLE t (id int);\nALTER TABLE t DROP COLUMN id;\n"),
-                          Request(2, "shutdown"), Notification("exit")});
+  const auto run =
+      Serve({Request(1, "initialize"),
+             Open("db/001.sql", "CREATE TABLE t (id int);\nALTER TABLE t DROP COLUMN id;\n"),
+             Request(2, "shutdown"), Notification("exit")});
   const std::vector<json> published = Published(Messages(run.out));
   ASSERT_EQ(published.size(), 1u) << run.out;
   EXPECT_FALSE(Has(Codes(published[0]), "missing-lock-timeout")) << published[0].dump();
@@ -206,7 +211,8 @@ TEST_F(LanguageServer, FollowsTheFoldersConfiguration) {
 // The type of t.id is known only from the migration before: without it the message is vaguer.
 TEST_F(LanguageServer, JudgesAnUnsavedBufferAgainstTheMigrationsBeforeIt) {
   Write("db/001_t.sql", "CREATE TABLE t (id int);\n");
-  const std::string change = "SET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN id TYPE bigint;\n";
+  const std::string change =
+      "SET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN id TYPE bigint;\n";
   const auto run = Serve({Request(1, "initialize"), Open("db/002_not_saved_yet.sql", change),
                           Request(2, "shutdown"), Notification("exit")});
   const std::vector<json> published = Published(Messages(run.out));
