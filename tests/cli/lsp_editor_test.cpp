@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,11 +24,14 @@ TEST(LspEditor, NeovimShowsTheFindingsOfAMigration) {
   std::ofstream(dir / "db/002_index.sql")
       << "SET lock_timeout = '2s';\nCREATE INDEX users_email ON users (email);\n";
   const fs::path diagnostics = dir / "diagnostics.txt";
+  // The binary RunPgshift would run: another one (the packaged) when PGSHIFT_TEST_BINARY names it.
+  const char* other = std::getenv("PGSHIFT_TEST_BINARY");
+  const std::string binary = other != nullptr && *other != '\0' ? other : PGSHIFT_BINARY;
 
   const ProcessResult run =
       RunProcess({"timeout", "120", "nvim", "--headless", "--clean", "-u", "NONE", "-c",
                   "luafile " PGSHIFT_SOURCE_DIR "/tests/cli/lsp/neovim_client.lua"},
-                 {.env = {{"PGSHIFT_BINARY", PGSHIFT_BINARY},
+                 {.env = {{"PGSHIFT_BINARY", binary},
                           {"PGSHIFT_MIGRATION", (dir / "db/002_index.sql").string()},
                           {"PGSHIFT_DIAGNOSTICS", diagnostics.string()},
                           // Neovim's log and state go to the test's folder, not the user's.
