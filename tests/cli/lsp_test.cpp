@@ -123,6 +123,8 @@ TEST_F(LanguageServer, PublishesFindingsFixesAndExplanationsAndShutsDown) {
            {"contentChanges", json::array({{{"text",
                                              "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY "
                                              "users_email ON users (email);\n"}}})}}),
+      // Saved as it was first: the hazard is back.
+      Notification("textDocument/didSave", {{"textDocument", {{"uri", uri}}}, {"text", index}}),
       Request(4, "shutdown"),
       Notification("exit"),
   });
@@ -135,7 +137,7 @@ TEST_F(LanguageServer, PublishesFindingsFixesAndExplanationsAndShutsDown) {
   EXPECT_EQ((*initialized)["result"]["capabilities"]["hoverProvider"], true);
 
   const std::vector<json> published = Published(messages);
-  ASSERT_EQ(published.size(), 2u) << run.out;
+  ASSERT_EQ(published.size(), 3u) << run.out;
   // The table is an existing one because 001 created it: the history of the folder is used.
   const std::vector<std::string> opened = Codes(published[0]);
   EXPECT_TRUE(Has(opened, "non-concurrent-index-creation")) << published[0].dump();
@@ -152,6 +154,7 @@ TEST_F(LanguageServer, PublishesFindingsFixesAndExplanationsAndShutsDown) {
   // The change fixed both: the second publication is empty.
   EXPECT_EQ(published[1]["diagnostics"], json::array()) << published[1].dump();
   EXPECT_EQ(published[1]["version"], 2);
+  EXPECT_TRUE(Has(Codes(published[2]), "non-concurrent-index-creation")) << published[2].dump();
 
   const json* actions = Response(messages, 2);
   ASSERT_NE(actions, nullptr);
