@@ -19,5 +19,6 @@ void AddHistoryCommand(CLI::App& app, int& exit_code);
 void AddTraceCommand(CLI::App& app, int& exit_code);
 void AddLocksCommand(CLI::App& app, int& exit_code);
 void AddSnapshotCommand(CLI::App& app, int& exit_code);
+void AddLspCommand(CLI::App& app, int& exit_code);  // the language server
 
 }  // namespace pgshift::cli

@@ -16,7 +16,7 @@ struct HistoryOptions {
 };
 
 int History(const HistoryOptions& options) {
-  auto journal = OpenJournal(options.journal, Config{});
+  auto journal = OpenJournal(options.journal, workspace::Config{});
   if (!journal) return ToInt(ExitCode::kUnreadable);
   std::vector<runner::JournalRun> runs;
   try {

@@ -10,22 +10,22 @@
 #include <sstream>
 #include <thread>
 
-#include "cli/baseline.h"
 #include "cli/commands.h"
-#include "cli/config.h"
 #include "cli/exit_code.h"
-#include "cli/fix_writer.h"
-#include "cli/history_lint.h"
-#include "cli/lint_inputs.h"
-#include "cli/lint_scope.h"
 #include "cli/render/renderer.h"
 #include "cli/render/report_paths.h"
 #include "rules/closest_name.h"
 #include "rules/rule.h"
 #include "rules/snapshot/schema.h"
+#include "workspace/baseline.h"
+#include "workspace/config.h"
+#include "workspace/fix_writer.h"
+#include "workspace/lint_run.h"
 
 namespace pgshift::cli {
 namespace {
+
+using workspace::BaselineEntry;
 
 struct LintOptions {
   std::vector<std::string> paths;
@@ -65,9 +65,9 @@ bool UseColour(const LintOptions& options) {
 
 // `pgshift baseline`: every finding, accepted, in a file for --baseline.
 int WriteBaseline(const std::vector<LintedFile>& files, const std::string& path) {
-  const std::vector<BaselineEntry> entries = BaselineOf(files, path);
+  const std::vector<BaselineEntry> entries = workspace::BaselineOf(files, path);
   std::ofstream out(path, std::ios::binary);
-  out << BaselineJson(entries);
+  out << workspace::BaselineJson(entries);
   out.close();
   if (!out) {
     std::cerr << "pgshift baseline: cannot write " << path << '\n';
@@ -91,10 +91,10 @@ std::size_t FixAll(const std::vector<LintedFile>& files, bool& ok) {
   std::size_t changed = 0;
   for (const LintedFile& file : files) {
     if (file.report.unreadable) continue;
-    const FixOutcome fixed = ApplyFixes(file.source.text(), file.report.findings);
+    const workspace::FixOutcome fixed = workspace::ApplyFixes(file.source.text(), file.report.findings);
     if (fixed.applied == 0) continue;
     const std::string& path = file.source.path();
-    if (const auto error = WriteFileAtomically(path, fixed.text)) {
+    if (const auto error = workspace::WriteFileAtomically(path, fixed.text)) {
       std::cerr << "pgshift lint: " << *error << '\n';
       ok = false;
       continue;
@@ -137,7 +137,7 @@ int RunLint(const LintOptions& options) {
 
   std::optional<std::size_t> max_memory;
   if (!options.max_memory.empty()) {
-    max_memory = ParseSize(options.max_memory);
+    max_memory = workspace::ParseSize(options.max_memory);
     if (!max_memory || *max_memory < (std::size_t{64} << 20)) {
       std::cerr << "pgshift lint: --max-memory must be a size of at least 64MiB, such as 4GiB\n";
       return ToInt(ExitCode::kUsage);
@@ -154,139 +154,48 @@ int RunLint(const LintOptions& options) {
     schema = std::get<std::shared_ptr<const rules::SchemaSnapshot>>(std::move(loaded));
   }
 
-  InputsResult collected = CollectInputs(options.paths, options.stdin_filename);
-  // A release is judged on what its head commit holds, whatever the working tree has checked out.
-  if (!options.release.empty()) AddMigrationsOnlyAtHead(options.release, options.paths, collected);
-  for (const std::string& error : collected.errors) std::cerr << "pgshift lint: " << error << '\n';
-  if (!collected.without_sql.empty()) {
-    for (const std::string& path : collected.without_sql) {
-      std::cerr << "pgshift lint: " << path << ": holds no .sql file\n";
-    }
-    return ToInt(ExitCode::kUsage);
-  }
-  if (options.fix && std::any_of(collected.inputs.begin(), collected.inputs.end(),
-                                 [](const LintInput& in) { return in.from_stdin; })) {
+  // --fix rewrites files in place: there is no file behind standard input.
+  if (options.fix && std::find(options.paths.begin(), options.paths.end(), "-") != options.paths.end()) {
     std::cerr << "pgshift lint: --fix rewrites files in place and cannot read standard input\n";
     return ToInt(ExitCode::kUsage);
   }
-
-  // Configuration per file, found from the file's directory upward (or --config).
-  ConfigResolver resolver(options.config.empty() ? std::nullopt
-                                                 : std::optional<std::filesystem::path>(options.config));
-  std::vector<rules::LintSettings> settings;
-  std::vector<const Config*> configs;
-  std::vector<const ConfigError*> config_errors;  // every bad configuration, each once
-  for (const LintInput& input : collected.inputs) {
-    const std::filesystem::path directory =
-        input.from_stdin ? std::filesystem::current_path() : input.path.parent_path();
-    const ConfigResult& config = resolver.For(directory.empty() ? "." : directory);
-    if (const auto* error = std::get_if<ConfigError>(&config)) {
-      if (std::find(config_errors.begin(), config_errors.end(), error) == config_errors.end()) {
-        config_errors.push_back(error);
-      }
-      continue;
+  workspace::LintRequest request;
+  request.paths = options.paths;
+  request.config = options.config;
+  request.stdin_filename = options.stdin_filename;
+  request.pg_version = options.pg_version;
+  request.transactions = options.transactions;
+  request.max_memory = max_memory;
+  request.schema = schema;
+  request.only_rules = options.only_rules;
+  request.exclude_rules = options.exclude_rules;
+  request.history = !options.no_history;
+  request.release = options.release;
+  request.changed_files = options.changed_files;
+  request.changed_since = options.changed_since;
+  request.baseline = options.baseline;
+  // `lint` only: the baseline command writes one.
+  request.config_baseline = options.write_baseline.empty();
+  request.jobs = options.jobs;
+  request.verbose = options.verbose;
+  auto prepared = workspace::PreparedLint::Prepare(request);
+  if (const auto* error = std::get_if<workspace::LintRunError>(&prepared)) {
+    for (const std::string& message : error->messages) {
+      std::cerr << (error->configuration ? "pgshift: " : "pgshift lint: ") << message << '\n';
     }
-    configs.push_back(&std::get<Config>(config));
-    rules::LintSettings lint = std::get<Config>(config).lint;
-    if (options.pg_version != 0) lint.pg_version = options.pg_version;
-    if (options.transactions == "none") lint.transactions = rules::TransactionWrapping::kNone;
-    if (options.transactions == "per-file") lint.transactions = rules::TransactionWrapping::kPerFile;
-    if (options.transactions == "per-statement") lint.transactions = rules::TransactionWrapping::kPerStatement;
-    if (!options.transactions.empty()) lint.transactions_set = true;
-    if (max_memory) lint.max_memory = *max_memory;
-    lint.schema = schema;
-    for (const std::string& rule : options.exclude_rules) lint.disabled.insert(rule);
-    if (!options.only_rules.empty()) {
-      for (const std::string& rule : rules::RuleIds()) {
-        const bool chosen = std::find(options.only_rules.begin(), options.only_rules.end(),
-                                      rule) != options.only_rules.end();
-        if (chosen) {
-          lint.enabled.insert(rule);  // opt-in rules too: naming one asks for it
-          lint.disabled.erase(rule);
-        } else {
-          lint.disabled.insert(rule);
-        }
-      }
-      // --exclude-rule wins over --rule.
-      for (const std::string& rule : options.exclude_rules) lint.disabled.insert(rule);
-    }
-    settings.push_back(std::move(lint));
-  }
-  if (!config_errors.empty()) {
-    for (const ConfigError* error : config_errors) error->Print(std::cerr, "pgshift: ");
     return ToInt(ExitCode::kUsage);
   }
+  workspace::PreparedLint& run = std::get<workspace::PreparedLint>(prepared);
+  for (const std::string& error : run.input_errors()) std::cerr << "pgshift lint: " << error << '\n';
 
-  auto scoped = ScopeLint({options.release, options.changed_files, options.changed_since, options.paths},
-                          collected.inputs, configs, settings);
-  if (const auto* error = std::get_if<ScopeError>(&scoped)) {
-    std::cerr << "pgshift lint: " << error->message << '\n';
-    return ToInt(ExitCode::kUsage);
-  }
-  LintScope& scope = std::get<LintScope>(scoped);
-  scope.verbose = options.verbose;
-  // --baseline, else the `baseline` of the pgshift.toml the files are under (`lint` only: the
-  // baseline command writes one).
-  std::string baseline_path = options.baseline;
-  if (baseline_path.empty() && options.write_baseline.empty()) {
-    for (const Config* config : configs) {
-      if (config->baseline.empty() || config->baseline == baseline_path) continue;
-      if (!baseline_path.empty()) {
-        std::cerr << "pgshift lint: the files are under configurations naming different baselines ("
-                  << baseline_path << ", " << config->baseline << "); lint them separately or pass --baseline\n";
-        return ToInt(ExitCode::kUsage);
-      }
-      baseline_path = config->baseline;
-    }
-  }
-  std::optional<std::vector<BaselineEntry>> accepted;
-  if (!baseline_path.empty()) {
-    auto baseline = ReadBaseline(baseline_path);
-    if (const auto* error = std::get_if<std::string>(&baseline)) {
-      std::cerr << "pgshift lint: " << *error << '\n';
-      return ToInt(ExitCode::kUsage);
-    }
-    accepted = std::get<std::vector<BaselineEntry>>(std::move(baseline));
-  }
-  // Lints, then hides what the baseline accepts (accepted findings are not fixed either).
-  std::size_t hidden = 0;
-  std::vector<BaselineEntry> stale;  // accepted findings that are gone
-  bool first_run = true;  // the second run after --fix has nothing new to say of tools
-  const auto lint = [&] {
-    std::vector<LintedFile> linted =
-        LintWithHistory(collected.inputs, settings, configs, scope, !options.no_history,
-                        options.jobs, first_run ? &scope.notes : nullptr);
-    first_run = false;
-    if (accepted) hidden = ApplyBaseline(linted, *accepted, baseline_path, &stale);
-    return linted;
-  };
-  std::vector<LintedFile> files = lint();
+  std::vector<LintedFile> files = run.Lint();
   bool written = true;
   // The report after --fix is of the rewritten files, judged again with their history.
-  if (options.fix && FixAll(files, written) > 0) files = lint();
-  if (accepted) {
-    scope.notes.push_back("baseline " + baseline_path + ": " + std::to_string(hidden) +
-                          " accepted finding(s) not shown");
-  }
-  // A rule left out on the command line finds nothing; its entries are not stale for that.
-  std::erase_if(stale, [&](const BaselineEntry& entry) {
-    const auto named = [&](const std::vector<std::string>& list) {
-      return std::find(list.begin(), list.end(), entry.rule) != list.end();
-    };
-    return named(options.exclude_rules) || (!options.only_rules.empty() && !named(options.only_rules));
-  });
-  if (!stale.empty()) {
-    scope.warnings.push_back("baseline " + baseline_path + ": " + std::to_string(stale.size()) +
-                             " accepted finding(s) no longer occur; write it again with "
-                             "`pgshift baseline` to drop them:");
-    for (const BaselineEntry& entry : stale) {
-      scope.warnings.push_back("  " + entry.file + ":" + std::to_string(entry.line) + ": [" +
-                               entry.rule + "] " + entry.message);
-    }
-  }
-  for (const std::string& warning : scope.warnings) std::cerr << "pgshift lint: warning: " << warning << '\n';
+  if (options.fix && FixAll(files, written) > 0) files = run.Lint();
+  run.NoteBaseline();
+  for (const std::string& warning : run.warnings()) std::cerr << "pgshift lint: warning: " << warning << '\n';
   if (options.verbose) {
-    for (const std::string& note : scope.notes) std::cerr << "pgshift lint: note: " << note << '\n';
+    for (const std::string& note : run.notes()) std::cerr << "pgshift lint: note: " << note << '\n';
   }
   if (!options.write_baseline.empty()) return WriteBaseline(files, options.write_baseline);
 
@@ -307,7 +216,7 @@ int RunLint(const LintOptions& options) {
   Render(*format, files, render, out);
   out.flush();
 
-  bool unreadable = !collected.errors.empty() || !written;
+  bool unreadable = !run.input_errors().empty() || !written;
   bool failing = false;
   for (const LintedFile& file : files) {
     if (file.report.unreadable) {

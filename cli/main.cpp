@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   AddSandboxCommand(app, exit_code);
   AddTraceCommand(app, exit_code);
   AddSnapshotCommand(app, exit_code);
+  AddLspCommand(app, exit_code);
   // A mistyped command: name the nearest one rather than CLI11's "not expected".
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> names;

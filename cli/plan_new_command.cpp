@@ -8,11 +8,11 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "cli/config.h"
 #include "cli/exit_code.h"
 #include "parser/source_text.h"
 #include "planner/plan_check.h"
 #include "planner/planner.h"
+#include "workspace/config.h"
 
 namespace pgshift::cli {
 
@@ -58,7 +58,7 @@ int RunPlanNew(const PlanNewOptions& options) {
     schema.push_back(std::move(*text));
   }
   // The configuration that will apply to the plan: next to where it is written.
-  Config config;
+  workspace::Config config;
   std::optional<std::filesystem::path> found;
   if (!options.config.empty()) {
     found = options.config;
@@ -66,15 +66,15 @@ int RunPlanNew(const PlanNewOptions& options) {
     const std::filesystem::path where =
         std::filesystem::path(options.output.empty() ? options.migration : options.output)
             .parent_path();
-    found = FindConfigFile(where.empty() ? "." : where);
+    found = workspace::FindConfigFile(where.empty() ? "." : where);
   }
   if (found) {
-    ConfigResult loaded = LoadConfigFile(*found);
-    if (auto* error = std::get_if<ConfigError>(&loaded)) {
-      std::cerr << "pgshift: " << error->message << '\n';
+    workspace::ConfigResult loaded = workspace::LoadConfigFile(*found);
+    if (auto* error = std::get_if<workspace::ConfigError>(&loaded)) {
+      error->Print(std::cerr, "pgshift: ");
       return ToInt(ExitCode::kUsage);
     }
-    config = std::get<Config>(std::move(loaded));
+    config = std::get<workspace::Config>(std::move(loaded));
   }
   if (options.pg_version != 0) config.lint.pg_version = options.pg_version;
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
+#include "cli/explain.h"
 #include "rules/rule.h"
 
 namespace pgshift::cli {
@@ -14,6 +15,8 @@ namespace {
 std::string VersionText(int version) {
   return version == 0 ? std::string("all") : std::to_string(version) + "+";
 }
+
+}  // namespace
 
 void Explain(const rules::RuleDoc& doc, std::ostream& out) {
   out << doc.id << " (" << rules::SeverityName(doc.severity)
@@ -27,6 +30,8 @@ void Explain(const rules::RuleDoc& doc, std::ostream& out) {
   std::istringstream good{std::string(doc.good)};
   for (std::string line; std::getline(good, line);) out << "    " << line << '\n';
 }
+
+namespace {
 
 void Markdown(std::ostream& out) {
   out << "# pgshift rules\n\n"

@@ -32,16 +32,16 @@ std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::st
     found = config_path;
   } else {
     const std::filesystem::path directory = std::filesystem::path(path).parent_path();
-    found = FindConfigFile(directory.empty() ? "." : directory);
+    found = workspace::FindConfigFile(directory.empty() ? "." : directory);
   }
   if (found) {
-    ConfigResult config = LoadConfigFile(*found);
-    if (auto* error = std::get_if<ConfigError>(&config)) {
+    workspace::ConfigResult config = workspace::LoadConfigFile(*found);
+    if (auto* error = std::get_if<workspace::ConfigError>(&config)) {
       error->Print(std::cerr, "pgshift: ");
       exit_code = ToInt(ExitCode::kUsage);
       return std::nullopt;
     }
-    loaded.config = std::get<Config>(std::move(config));
+    loaded.config = std::get<workspace::Config>(std::move(config));
   }
   if (pg_version != 0) loaded.config.lint.pg_version = pg_version;
   loaded.review = runner::ReviewPlan(loaded.plan, loaded.config.lint);
@@ -217,7 +217,7 @@ void ConsoleSink::Emit(const runner::RunEvent& raw) {
             << std::flush;
 }
 
-std::unique_ptr<runner::Journal> OpenJournal(const std::string& flag, const Config& config) {
+std::unique_ptr<runner::Journal> OpenJournal(const std::string& flag, const workspace::Config& config) {
   std::string path = flag;
   if (path.empty()) path = config.journal;
   if (path.empty()) {

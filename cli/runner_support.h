@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/config.h"
+#include "workspace/config.h"
 #include "runner/events.h"
 #include "runner/journal.h"
 #include "runner/plan.h"
@@ -19,7 +19,7 @@ namespace pgshift::cli {
 struct LoadedPlan {
   runner::Plan plan;
   runner::PlanReview review;
-  Config config;
+  workspace::Config config;
 };
 
 // Reads the plan, finds pgshift.toml from its directory upward (or `config_path`), and reviews
@@ -74,7 +74,7 @@ class ConsoleSink final : public runner::EventSink {
 
 // Opens the journal (--journal, the config's, or the default), or warns and returns null: a run
 // does not depend on its local journal.
-std::unique_ptr<runner::Journal> OpenJournal(const std::string& flag, const Config& config);
+std::unique_ptr<runner::Journal> OpenJournal(const std::string& flag, const workspace::Config& config);
 
 // "auto" → "bar" on a terminal, "json" otherwise.
 std::string ProgressMode(const std::string& requested);

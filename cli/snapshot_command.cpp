@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
-#include "cli/fix_writer.h"
+#include "workspace/fix_writer.h"
 #include "cli/runner_support.h"
 #include "runner/redact.h"
 #include "runner/snapshot.h"
@@ -40,7 +40,7 @@ int Snapshot(const SnapshotOptions& options) {
   const std::string json = rules::SchemaJson(schema);
   if (options.output == "-") {
     std::cout << json;
-  } else if (const auto error = WriteFileAtomically(options.output, json)) {
+  } else if (const auto error = workspace::WriteFileAtomically(options.output, json)) {
     std::cerr << "pgshift snapshot: " << *error << '\n';
     return ToInt(ExitCode::kUnreadable);
   }

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "cli/config.h"
+#include "workspace/config.h"
 #include "cli/exit_code.h"
 #include "cli/trace_render.h"
 #include "runner/redact.h"
@@ -55,18 +55,18 @@ int Trace(const TraceOptions& options) {
   std::ostringstream text;
   text << in.rdbuf();
 
-  Config config;
+  workspace::Config config;
   const std::filesystem::path directory = std::filesystem::path(options.path).parent_path();
   const auto config_path = options.config.empty()
-                               ? FindConfigFile(directory.empty() ? "." : directory)
+                               ? workspace::FindConfigFile(directory.empty() ? "." : directory)
                                : std::optional<std::filesystem::path>(options.config);
   if (config_path) {
-    ConfigResult loaded = LoadConfigFile(*config_path);
-    if (const auto* error = std::get_if<ConfigError>(&loaded)) {
+    workspace::ConfigResult loaded = workspace::LoadConfigFile(*config_path);
+    if (const auto* error = std::get_if<workspace::ConfigError>(&loaded)) {
       error->Print(std::cerr, "pgshift trace: ");
       return ToInt(ExitCode::kUsage);
     }
-    config = std::get<Config>(std::move(loaded));
+    config = std::get<workspace::Config>(std::move(loaded));
   }
 
   SandboxGuard sandbox;

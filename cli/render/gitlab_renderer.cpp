@@ -4,7 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "cli/baseline.h"
+#include "workspace/baseline.h"
 #include "cli/render/json_stream.h"
 #include "cli/render/renderer.h"
 #include "cli/render/report_paths.h"
@@ -53,7 +53,7 @@ void RenderGitlab(const std::vector<LintedFile>& files, const RenderOptions& opt
       const parser::SplitResult split = parser::SplitStatements(file.source.text());
       std::map<std::pair<std::string, std::string>, std::size_t> seen;  // rule, statement
       for (const rules::Finding& f : file.report.findings) {
-        const std::string statement = FingerprintIn(file.source.text(), split, f.span);
+        const std::string statement = workspace::FingerprintIn(file.source.text(), split, f.span);
         const std::size_t occurrence = seen[{f.rule, statement}]++;
         emit({
             {"description", f.message},

@@ -7,15 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "parser/source_text.h"
-#include "rules/engine.h"
+#include "workspace/linted_file.h"
 
 namespace pgshift::cli {
 
-struct LintedFile {
-  parser::SourceText source;
-  rules::FileReport report;
-};
+using workspace::LintedFile;
 
 enum class Format { kText, kCompact, kJson, kSarif, kGithub, kGitlab };
 

@@ -1,14 +1,14 @@
 #include "cli/render/report_paths.h"
 
-#include "cli/git.h"
+#include "workspace/git.h"
 
 namespace pgshift::cli {
 
 std::filesystem::path ReportRoot() {
   std::error_code ignored;
   const std::filesystem::path here = std::filesystem::current_path(ignored);
-  auto git = Git::Open(here);
-  if (const Git* repository = std::get_if<Git>(&git)) return repository->top();
+  auto git = workspace::Git::Open(here);
+  if (const workspace::Git* repository = std::get_if<workspace::Git>(&git)) return repository->top();
   return here;
 }
 

@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/fix_writer.h"
+#include "workspace/fix_writer.h"
 #include "tests/support/process.h"
 
-namespace pgshift::cli {
+namespace pgshift::workspace {
 namespace {
 
 namespace fs = std::filesystem;
@@ -152,4 +152,4 @@ TEST_F(LintFix, StandardInputIsAUsageError) {
 }
 
 }  // namespace
-}  // namespace pgshift::cli
+}  // namespace pgshift::workspace

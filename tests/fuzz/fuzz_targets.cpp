@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "cli/config.h"
+#include "workspace/config.h"
 #include "cli/render/renderer.h"
 #include "parser/identifiers.h"
 #include "parser/source_text.h"
@@ -84,7 +84,7 @@ void LintBytes(std::string_view data) {
   RenderEverywhere(files);
 }
 
-void ConfigBytes(std::string_view data) { cli::ParseConfig(data, "pgshift.toml"); }
+void ConfigBytes(std::string_view data) { workspace::ParseConfig(data, "pgshift.toml"); }
 
 void PlanBytes(std::string_view data) {
   auto parsed = runner::ParsePlan(data, "plan.toml");

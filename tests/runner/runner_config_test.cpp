@@ -1,9 +1,9 @@
 // The [runner] section of pgshift.toml.
 #include <gtest/gtest.h>
 
-#include "cli/config.h"
+#include "workspace/config.h"
 
-namespace pgshift::cli {
+namespace pgshift::workspace {
 namespace {
 
 TEST(RunnerConfig, ReadsDurationsCountsAndJournal) {
@@ -43,4 +43,4 @@ TEST(RunnerConfig, BadValuesNameFileLineAndKey) {
 }
 
 }  // namespace
-}  // namespace pgshift::cli
+}  // namespace pgshift::workspace

@@ -1,11 +1,11 @@
 // Throttle settings: --max-replica-lag values and the [runner] keys of pgshift.toml.
 #include <gtest/gtest.h>
 
-#include "cli/config.h"
+#include "workspace/config.h"
 #include "runner/progress.h"
 #include "runner/throttle.h"
 
-namespace pgshift::cli {
+namespace pgshift::workspace {
 namespace {
 
 TEST(ThrottleSettings, ReplicaLagIsSecondsOrADuration) {
@@ -68,4 +68,4 @@ TEST(ThrottleSettings, ProgressShowsTheTimeThrottled) {
 }
 
 }  // namespace
-}  // namespace pgshift::cli
+}  // namespace pgshift::workspace

@@ -1,0 +1,127 @@
+#include "workspace/lint_inputs.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+
+namespace pgshift::workspace {
+
+InputsResult CollectInputs(const std::vector<std::string>& paths, const std::string& stdin_name) {
+  namespace fs = std::filesystem;
+  InputsResult result;
+  for (const std::string& arg : paths) {
+    if (arg == "-") {
+      result.inputs.push_back(
+          {stdin_name.empty() ? fs::path("<stdin>") : fs::path(stdin_name), true});
+      continue;
+    }
+    std::error_code error;
+    const fs::file_status status = fs::status(arg, error);
+    if (error || !fs::exists(status)) {
+      result.errors.push_back(arg + ": no such file or directory");
+      continue;
+    }
+    if (!fs::is_directory(status)) {
+      result.inputs.push_back({fs::path(arg), false});
+      continue;
+    }
+    std::vector<fs::path> found;
+    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, error);
+    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+      const fs::path& path = it->path();
+      if (it->is_directory() && path.filename().string().starts_with(".")) {
+        it.disable_recursion_pending();  // .git and friends
+        continue;
+      }
+      if (it->is_regular_file() && path.extension() == ".sql") found.push_back(path);
+    }
+    if (error) result.errors.push_back(arg + ": " + error.message());
+    if (!error && found.empty()) result.without_sql.push_back(arg);
+    std::sort(found.begin(), found.end());
+    for (fs::path& path : found) result.inputs.push_back({std::move(path), false});
+  }
+  return result;
+}
+
+namespace {
+
+std::string Megabytes(std::uintmax_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1024 * 1024));
+  return text;
+}
+
+// `size` is known for a file, not for a stream cut off at the limit.
+std::string TooLarge(const std::string& name, std::optional<std::uintmax_t> size,
+                     std::size_t max_bytes) {
+  return name + ": " + (size ? Megabytes(*size) + ", over" : std::string("more than")) + " the " +
+         Megabytes(max_bytes) +
+         " pgshift reads from one file (a quarter of max_memory); raise max_memory in "
+         "pgshift.toml or --max-memory (docs/configuration.md)";
+}
+
+// Reads at most max_bytes + 1 bytes, so that an endless stream cannot exhaust memory.
+bool ReadBounded(std::istream& in, const std::string& name, std::string& contents,
+                 std::string& error, std::size_t max_bytes, std::size_t expected = 0) {
+  contents.clear();
+  // A file's size is known: one allocation, not a string doubling up to twice it.
+  contents.reserve(std::min(expected, max_bytes));
+  char buffer[1 << 16];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    contents.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (contents.size() > max_bytes) {
+      error = TooLarge(name, std::nullopt, max_bytes);
+      contents.clear();
+      contents.shrink_to_fit();
+      return false;
+    }
+  }
+  if (in.bad()) {
+    error = name + ": read error";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ReadPath(const std::filesystem::path& path, std::string& contents, std::string& error,
+              std::size_t max_bytes) {
+  std::error_code ignored;
+  const std::uintmax_t size = std::filesystem::file_size(path, ignored);
+  if (!ignored && size > max_bytes) {
+    error = TooLarge(path.string(), size, max_bytes);
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path.string() + ": cannot read: " + std::strerror(errno);
+    return false;
+  }
+  return ReadBounded(in, path.string(), contents, error, max_bytes,
+                     ignored ? 0 : static_cast<std::size_t>(size));
+}
+
+bool ReadInput(const LintInput& input, std::string& contents, std::string& error,
+               std::size_t max_bytes) {
+  if (input.text != nullptr) {
+    if (input.text->size() > max_bytes) {
+      error = TooLarge(input.path.string(), input.text->size(), max_bytes);
+      return false;
+    }
+    contents = *input.text;
+    return true;
+  }
+  if (input.from_stdin)
+    return ReadBounded(std::cin, input.path.string(), contents, error, max_bytes);
+  return ReadPath(input.path, contents, error, max_bytes);
+}
+
+}  // namespace pgshift::workspace

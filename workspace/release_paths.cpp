@@ -1,0 +1,82 @@
+#include "workspace/release_paths.h"
+
+#include <mutex>
+#include <unordered_map>
+
+namespace pgshift::workspace {
+namespace {
+
+bool IsUnder(const std::string& path, const std::string& root) {
+  return path == root || (path.size() > root.size() && path.starts_with(root) &&
+                          (root.ends_with("/") || path[root.size()] == '/'));
+}
+
+}  // namespace
+
+namespace {
+
+std::string ResolvedPath(const std::filesystem::path& path) {
+  std::error_code error;
+  std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(absolute, error);
+  return (error ? absolute.lexically_normal() : canonical).generic_string();
+}
+
+}  // namespace
+
+std::string CanonicalPath(const std::filesystem::path& path) {
+  // Resolving a path reads every link on the way (a dozen system calls for a migration file,
+  // a tenth of linting a large tree), so a plain file's folder is resolved once and remembered.
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::string> folders;
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
+  if (error || !std::filesystem::is_regular_file(status)) return ResolvedPath(path);
+  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  if (error) return ResolvedPath(path);
+  const std::string parent = absolute.parent_path().string();
+  std::string folder;
+  {
+    const std::lock_guard<std::mutex> lock(mutex);
+    auto found = folders.find(parent);
+    if (found == folders.end()) found = folders.emplace(parent, ResolvedPath(parent)).first;
+    folder = found->second;
+  }
+  return folder + (folder.ends_with('/') ? "" : "/") + absolute.filename().generic_string();
+}
+
+ReleasePaths::ReleasePaths(const std::string& base, const ReleaseConfig& config,
+                           std::vector<std::string> lint_roots)
+    : base_(base),
+      migrations_(config.migrations),
+      code_(config.code),
+      exclude_(config.exclude),
+      lint_roots_(std::move(lint_roots)) {}
+
+std::string ReleasePaths::Relative(const std::string& canonical) const {
+  if (!IsUnder(canonical, base_) || canonical == base_) return {};
+  return canonical.substr(base_.size() + (base_.ends_with("/") ? 0 : 1));
+}
+
+bool ReleasePaths::IsMigration(const std::string& canonical) const {
+  if (!migrations_.empty()) {
+    const std::string relative = Relative(canonical);
+    return !relative.empty() && migrations_.Matches(relative);
+  }
+  for (const std::string& root : lint_roots_) {
+    if (IsUnder(canonical, root)) return true;
+  }
+  return false;
+}
+
+bool ReleasePaths::IsCode(const std::string& canonical) const {
+  const std::string relative = Relative(canonical);
+  return !relative.empty() && !IsMigration(canonical) && code_.Matches(relative) &&
+         !exclude_.Matches(relative);
+}
+
+bool ReleasePaths::SkipsDirectory(const std::string& relative) const {
+  return exclude_.CoversDirectory(relative);
+}
+
+}  // namespace pgshift::workspace

@@ -1,0 +1,157 @@
+#include "workspace/section_lint.h"
+
+#include <algorithm>
+
+namespace pgshift::workspace {
+namespace {
+
+using project::Direction;
+using project::Section;
+
+rules::LintSettings ForSection(const rules::LintSettings& base, const Section& section) {
+  rules::LintSettings settings = base;
+  if (!settings.transactions_set && section.wrapping) settings.transactions = *section.wrapping;
+  return settings;
+}
+
+std::string KeepOnly(std::string_view text, const Section& section) {
+  std::string out(text);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if ((i < section.begin || i >= section.end) && out[i] != '\n') out[i] = ' ';
+  }
+  return out;
+}
+
+void Merge(rules::FileReport& into, rules::FileReport&& part) {
+  into.findings.insert(into.findings.end(), part.findings.begin(), part.findings.end());
+  into.notes.insert(into.notes.end(), part.notes.begin(), part.notes.end());
+  into.statements += part.statements;
+}
+
+void SortFindings(rules::FileReport& report) {
+  std::stable_sort(report.findings.begin(), report.findings.end(),
+                   [](const rules::Finding& a, const rules::Finding& b) {
+                     return a.span.begin < b.span.begin;
+                   });
+}
+
+// Lints the rollback sections of a file against `deployed`.
+void LintRollbacks(const parser::SourceText& source, const std::vector<Section>& downs,
+                   const rules::LintSettings& settings, const rules::Catalog* deployed,
+                   rules::FileReport& report) {
+  for (const Section& down : downs) {
+    rules::LintSettings down_settings = ForSection(settings, down);
+    down_settings.release = nullptr;  // a rollback is not what the release runs
+    Merge(report, rules::LintSource(
+                      parser::SourceText(source.path(), KeepOnly(source.text(), down)),
+                      down_settings, deployed));
+  }
+}
+
+}  // namespace
+
+rules::LintSettings SettingsForTool(const rules::LintSettings& base,
+                                    const project::MigrationTool* tool, const std::string& path) {
+  rules::LintSettings settings = base;
+  if (tool == nullptr) return settings;
+  settings.migration_tool = std::string(tool->Name());
+  settings.tool_opt_out = tool->OptOut(path);
+  settings.tool_runs_concurrent_scripts_outside = tool->RunsConcurrentScriptsOutsideTransaction();
+  return settings;
+}
+
+std::string SectionsOnly(std::string_view text, const project::FileRun& run,
+                         Direction direction) {
+  std::string out(text);
+  std::vector<bool> keep(text.size(), false);
+  for (const Section& section : run.sections) {
+    if (section.direction != direction) continue;
+    // A section out of order or past the end keeps nothing beyond the text.
+    const std::size_t begin = std::min(section.begin, text.size());
+    const std::size_t end = std::min(section.end, text.size());
+    if (begin >= end) continue;
+    std::fill(keep.begin() + static_cast<std::ptrdiff_t>(begin),
+              keep.begin() + static_cast<std::ptrdiff_t>(end), true);
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!keep[i] && out[i] != '\n') out[i] = ' ';
+  }
+  return out;
+}
+
+bool OnlyRollsBack(const project::FileRun& run) {
+  return !run.sections.empty() &&
+         std::all_of(run.sections.begin(), run.sections.end(),
+                     [](const Section& s) { return s.direction == Direction::kDown; });
+}
+
+rules::FileReport LintRun(const parser::SourceText& source, const project::FileRun& run,
+                          const rules::LintSettings& settings, const rules::Catalog* history,
+                          rules::Catalog* after_up) {
+  const std::string_view text = source.text();
+  std::vector<Section> ups, downs;
+  for (const Section& section : run.sections) {
+    (section.direction == Direction::kUp ? ups : downs).push_back(section);
+  }
+  // The common case: the whole file migrates up, as one piece.
+  if (downs.empty() && ups.size() == 1 && ups[0].begin == 0 && ups[0].end >= text.size()) {
+    return rules::LintSource(source, ForSection(settings, ups[0]), history, after_up);
+  }
+  rules::FileReport report;
+  report.path = source.path();
+  if (ups.empty()) {
+    LintRollbacks(source, downs, settings, history, report);
+    SortFindings(report);
+    return report;
+  }
+  // Up sections run in order; they are linted together when the tool wraps them alike.
+  const bool alike = std::all_of(ups.begin(), ups.end(), [&](const Section& s) {
+    return s.wrapping == ups[0].wrapping;
+  });
+  auto up = std::make_shared<rules::Catalog>();
+  if (alike) {
+    report = rules::LintSource(
+        parser::SourceText(source.path(), SectionsOnly(text, run, Direction::kUp)),
+        ForSection(settings, ups[0]), history, up.get());
+    if (report.unreadable) return report;
+  } else {
+    const rules::Catalog* before = history;
+    rules::Catalog current;
+    for (const Section& section : ups) {
+      rules::Catalog next;
+      rules::FileReport part = rules::LintSource(
+          parser::SourceText(source.path(), KeepOnly(text, section)),
+          ForSection(settings, section), before, &next);
+      if (part.unreadable) return part;
+      Merge(report, std::move(part));
+      current = std::move(next);
+      before = &current;
+    }
+    *up = std::move(current);
+  }
+  if (after_up != nullptr) *after_up = *up;
+  rules::Catalog deployed = *up;
+  deployed.MarkAllReleased();
+  rules::LintSettings rollback = settings;
+  rollback.rollback_of = up;
+  LintRollbacks(source, downs, rollback, &deployed, report);
+  SortFindings(report);
+  return report;
+}
+
+void NoteOptOuts(const parser::SourceText& source, const project::FileRun& run,
+                 std::string_view tool, rules::FileReport& report) {
+  for (const Section& section : run.sections) {
+    if (section.opted_out.empty()) continue;
+    const bool one_query = section.wrapping == rules::TransactionWrapping::kOneQuery;
+    report.notes.push_back(
+        source.path() + ":" + std::to_string(source.PositionOf(section.begin).line) + ": " +
+        section.opted_out + ": " + std::string(tool) + " runs this " +
+        (section.direction == Direction::kUp ? "migration" : "rollback") +
+        " outside a transaction" +
+        (one_query ? " (sent as one query: several statements still share an implicit one)"
+                   : ""));
+  }
+}
+
+}  // namespace pgshift::workspace
