@@ -277,14 +277,24 @@ class Runner {
   // A signal stopped a stage: what it committed stays, and the ledger says it was interrupted
   // (a stage whose last commit already marked it done keeps that).
   Outcome Interrupt(const Stage& stage, const StepFailure& failure) {
-    if (db_.Connected()) {
-      ExecError(db_, StageUpdate(db_, plan_.id, stage.id,
-                                 "status = 'interrupted', error = " +
-                                     db_.QuoteLiteral(failure.message)) +
-                         " AND status = 'running'");
+    std::string message = failure.message;
+    std::optional<DbError> unrecorded;
+    if (!db_.Connected()) {
+      unrecorded = DbError{"", "the connection is gone", true};
+    } else {
+      unrecorded = ExecError(db_, StageUpdate(db_, plan_.id, stage.id,
+                                              "status = 'interrupted', error = " +
+                                                  db_.QuoteLiteral(failure.message)) +
+                                      " AND status = 'running'");
     }
-    sink_.Emit({"stage-interrupted", stage.id, failure.message});
-    return {false, "stage `" + stage.id + "` " + failure.message, failure.interrupted};
+    // The ledger then still says `running`, which the next run also resumes from; say so
+    // rather than let the reader believe the interruption was recorded.
+    if (unrecorded) {
+      message += "; the interruption could not be recorded in the ledger (" +
+                 unrecorded->message + "), which still shows the stage as running";
+    }
+    sink_.Emit({"stage-interrupted", stage.id, message});
+    return {false, "stage `" + stage.id + "` " + message, failure.interrupted};
   }
 
   Database& db_;
