@@ -271,8 +271,7 @@ class Runner {
   // A signal arrived between stages: nothing is in flight and the ledger is already right.
   Outcome Stopped(const std::string& when) {
     const int signal = InterruptSignal();
-    const std::string message =
-        std::string("interrupted by ") + InterruptName(signal) + " " + when;
+    const std::string message = std::string("interrupted by ") + InterruptName(signal) + " " + when;
     sink_.Emit({"note", "", message});
     return {false, message, signal};
   }
@@ -283,10 +282,10 @@ class Runner {
   // sending), and a record that a late cancel still hits is tried again.
   std::optional<DbError> RecordInterruption(const Stage& stage, const std::string& message) {
     SetCancelTarget(nullptr);
-    const std::string update = StageUpdate(db_, plan_.id, stage.id,
-                                           "status = 'interrupted', error = " +
-                                               db_.QuoteLiteral(message)) +
-                               " AND status = 'running'";
+    const std::string update =
+        StageUpdate(db_, plan_.id, stage.id,
+                    "status = 'interrupted', error = " + db_.QuoteLiteral(message)) +
+        " AND status = 'running'";
     std::optional<DbError> error;
     for (int attempt = 0; attempt < kInterruptionRecordAttempts; ++attempt) {
       if (!db_.Connected()) return DbError{"", "the connection is gone", true};
@@ -306,8 +305,8 @@ class Runner {
     // The ledger then still says `running`, which the next run also resumes from; say so
     // rather than let the reader believe the interruption was recorded.
     if (unrecorded) {
-      message += "; the interruption could not be recorded in the ledger (" +
-                 unrecorded->message + "), which still shows the stage as running";
+      message += "; the interruption could not be recorded in the ledger (" + unrecorded->message +
+                 "), which still shows the stage as running";
     }
     sink_.Emit({"stage-interrupted", stage.id, message});
     return {false, "stage `" + stage.id + "` " + message, failure.interrupted};

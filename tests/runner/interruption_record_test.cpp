@@ -118,8 +118,9 @@ TEST_F(InterruptionRecord, ARecordThatCannotBeWrittenIsReported) {
   EXPECT_EQ(outcome.interrupted, SIGINT) << outcome.message;
   EXPECT_EQ(db->attempts.load(), 1) << "only a cancel is worth another attempt";
   EXPECT_EQ(Status(), "running");
-  EXPECT_TRUE(events_.Has("stage-interrupted", "could not be recorded in the ledger (ERROR:  "
-                                               "canceling statement due to lock timeout)"));
+  EXPECT_TRUE(events_.Has("stage-interrupted",
+                          "could not be recorded in the ledger (ERROR:  "
+                          "canceling statement due to lock timeout)"));
   EXPECT_NE(outcome.message.find("still shows the stage as running"), std::string::npos)
       << outcome.message;
 }
