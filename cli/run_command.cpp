@@ -29,6 +29,7 @@ int Run(const RunOptions& options) {
   auto loaded = LoadCheckedPlan(options.path, options.config, options.pg_version, "run", exit_code);
   if (!loaded) return exit_code;
   runner::RunSettings settings = loaded->config.runner;
+  if (!ApplyPlanSettings(loaded->plan, options.flags, settings, "run", exit_code)) return exit_code;
   if (!ApplySettingsFlags(options.flags, settings, "run", exit_code)) return exit_code;
   const auto through = runner::ResolveThrough(loaded->plan, options.through);
   if (const auto* error = std::get_if<std::string>(&through)) {

@@ -140,6 +140,15 @@ void ReplaceAll(std::string& text, std::string_view what, std::string_view with)
 
 }  // namespace
 
+bool ReadableConnectionString(std::string_view url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  if (options == nullptr) return false;
+  PQconninfoFree(options);
+  return true;
+}
+
 std::vector<std::string> PasswordsIn(std::string_view url) {
   std::vector<std::string> out;
   char* error = nullptr;

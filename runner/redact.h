@@ -14,6 +14,9 @@ namespace pgshift::runner {
 // a target in output, progress, errors and the journal.
 std::string RedactUrl(std::string_view url);
 
+// Whether libpq reads `url` as a connection string at all (a URL or key=value pairs).
+bool ReadableConnectionString(std::string_view url);
+
 // The passwords a connection string carries, as libpq reads it (none when it does not parse).
 std::vector<std::string> PasswordsIn(std::string_view url);
 
