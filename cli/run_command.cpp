@@ -47,7 +47,9 @@ int Run(const RunOptions& options) {
   if (!url) return exit_code;
   runner::InstallInterruptHandlers();
   const std::string target = runner::RedactUrl(*url);
-  const runner::Redactor redact(*url);
+  // The standbys' passwords are secrets too, wherever a message might carry them.
+  runner::Redactor redact(*url);
+  for (const std::string& standby : settings.replicas) redact.Add(standby);
   auto journal = OpenJournal(options.journal, loaded->config);
   if (journal) journal->StartRun("run", loaded->plan.id, target, runner::RunnerIdentity());
   ConsoleSink sink(ProgressMode(options.progress), journal.get(), redact);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pgshift::runner {
@@ -27,6 +28,8 @@ class Redactor {
   // Secrets: the passwords in `url` as written, percent-decoded and as libpq reads them, and
   // PGPASSWORD.
   explicit Redactor(std::string_view url);
+  // Hides the secrets of another connection as well (a standby read for throttling).
+  void Add(std::string_view url);
 
   // `text` with the connection string shown redacted and every secret replaced by ***. Secrets
   // shorter than three characters are hidden only where quoted ("ab"), as libpq quotes values.
@@ -39,7 +42,8 @@ class Redactor {
   std::string ConnectionFailure(std::string text) const;
 
  private:
-  std::string url_, shown_;           // the connection string and its redacted form
+  // Each connection string and its redacted form.
+  std::vector<std::pair<std::string, std::string>> urls_;
   std::vector<std::string> secrets_;  // longest first
   std::vector<std::string> pieces_;   // longest first
 };
