@@ -29,6 +29,7 @@ int Run(const RunOptions& options) {
   auto loaded = LoadCheckedPlan(options.path, options.config, options.pg_version, "run", exit_code);
   if (!loaded) return exit_code;
   runner::RunSettings settings = loaded->config.runner;
+  if (!ApplyPlanSettings(loaded->plan, options.flags, settings, "run", exit_code)) return exit_code;
   if (!ApplySettingsFlags(options.flags, settings, "run", exit_code)) return exit_code;
   const auto through = runner::ResolveThrough(loaded->plan, options.through);
   if (const auto* error = std::get_if<std::string>(&through)) {
@@ -46,7 +47,9 @@ int Run(const RunOptions& options) {
   if (!url) return exit_code;
   runner::InstallInterruptHandlers();
   const std::string target = runner::RedactUrl(*url);
-  const runner::Redactor redact(*url);
+  // The standbys' passwords are secrets too, wherever a message might carry them.
+  runner::Redactor redact(*url);
+  for (const std::string& standby : settings.replicas) redact.Add(standby);
   auto journal = OpenJournal(options.journal, loaded->config);
   if (journal) journal->StartRun("run", loaded->plan.id, target, runner::RunnerIdentity());
   ConsoleSink sink(ProgressMode(options.progress), journal.get(), redact);

@@ -7,8 +7,8 @@
 
 #include "cli/exit_code.h"
 #include "runner/progress.h"
-#include "runner/throttle.h"
 #include "runner/sandbox_state.h"
+#include "runner/throttle.h"
 
 namespace pgshift::cli {
 
@@ -117,10 +117,12 @@ void AddSettingsFlags(CLI::App& command, SettingsFlags& flags, bool backfill) {
                      "While this file exists, the backfill waits");
   command.add_option("--max-replica-lag", flags.max_replica_lag,
                      "Wait between batches while a standby replays further behind than this "
-                     "(seconds, or 500ms, 2s; default: not checked)");
+                     "(seconds, or 500ms, 2s; default: the plan's max_replica_lag, else "
+                     "pgshift.toml's, else not checked)");
   command.add_option("--replica", flags.replicas,
                      "A standby to read replay lag from directly, besides pg_stat_replication "
-                     "on the target (repeatable; with --max-replica-lag)");
+                     "on the target (repeatable; with --max-replica-lag). Replaces the plan's "
+                     "`replicas`, which replace those of pgshift.toml");
   command.add_option("--throttle-query", flags.throttle_query,
                      "Wait between batches while this query returns a value above 0");
   command
@@ -134,6 +136,22 @@ void AddSettingsFlags(CLI::App& command, SettingsFlags& flags, bool backfill) {
       ->check(CLI::Range(1, 1000000));
 }
 
+bool ApplyPlanSettings(const runner::Plan& plan, const SettingsFlags& flags,
+                       runner::RunSettings& settings, const std::string& command, int& exit_code) {
+  const runner::PlanStandbys& standbys = plan.standbys;
+  if (standbys.max_replica_lag) settings.max_replica_lag = *standbys.max_replica_lag;
+  if (!standbys.replicas.empty()) settings.replicas = standbys.replicas;
+  if (!standbys.replicas.empty() && settings.max_replica_lag.count() <= 0 &&
+      flags.max_replica_lag.empty()) {
+    std::cerr << standbys.replicas_at
+              << ": `replicas` needs max_replica_lag (in the plan, in [runner] of pgshift.toml "
+                 "or --max-replica-lag)\n"
+              << "pgshift " << command << ": the plan is invalid; nothing was run\n";
+    exit_code = ToInt(ExitCode::kUsage);
+    return false;
+  }
+  return true;
+}
 
 bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& settings,
                         const std::string& command, int& exit_code) {
@@ -174,7 +192,8 @@ bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& setting
   if (flags.critical_load > 0) settings.critical_load = flags.critical_load;
   if (!flags.replicas.empty() && settings.max_replica_lag.count() <= 0) {
     std::cerr << "pgshift " << command
-              << ": --replica needs --max-replica-lag (or max_replica_lag in [runner])\n";
+              << ": --replica needs --max-replica-lag (or max_replica_lag in the plan or in "
+                 "[runner])\n";
     exit_code = ToInt(ExitCode::kUsage);
     return false;
   }

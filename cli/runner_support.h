@@ -51,6 +51,10 @@ struct SettingsFlags {
   int max_load = -1, critical_load = -1;
 };
 void AddSettingsFlags(CLI::App& command, SettingsFlags& flags, bool backfill);
+// Applies the plan's standbys (replicas, max_replica_lag) over pgshift.toml's, where `flags` do
+// not give them; false after printing why the plan's standbys cannot be used (exit code 2).
+bool ApplyPlanSettings(const runner::Plan& plan, const SettingsFlags& flags,
+                       runner::RunSettings& settings, const std::string& command, int& exit_code);
 // Applies the flags over `settings`; false after printing a bad value (exit code 2).
 bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& settings,
                         const std::string& command, int& exit_code);

@@ -20,6 +20,8 @@ struct DbError {
   bool LockTimeout() const { return sqlstate == "55P03"; }
   bool Deadlock() const { return sqlstate == "40P01"; }
   bool StatementTimeout() const { return sqlstate == "57014"; }
+  // A cancel request or statement_timeout (the server gives both the same SQLSTATE).
+  bool QueryCanceled() const { return sqlstate == "57014"; }
 };
 
 using Row = std::vector<std::optional<std::string>>;

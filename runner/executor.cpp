@@ -16,6 +16,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// One cancel request can cancel at most a statement or two after the one it aimed at.
+constexpr int kInterruptionRecordAttempts = 3;
+
 // Whether no stage has changed anything yet (a failed gate or a first statement that failed
 // changes nothing): then a changed plan is simply the plan.
 bool Untouched(const PlanRecord& record) {
@@ -268,23 +271,45 @@ class Runner {
   // A signal arrived between stages: nothing is in flight and the ledger is already right.
   Outcome Stopped(const std::string& when) {
     const int signal = InterruptSignal();
-    const std::string message =
-        std::string("interrupted by ") + InterruptName(signal) + " " + when;
+    const std::string message = std::string("interrupted by ") + InterruptName(signal) + " " + when;
     sink_.Emit({"note", "", message});
     return {false, message, signal};
+  }
+
+  // A cancel request is asynchronous: the one the signal sent can reach the server after the
+  // statement it aimed at has ended and cancel the next one, this record. So the cancelling
+  // thread is first told to leave the session alone (which also waits out a request it is
+  // sending), and a record that a late cancel still hits is tried again.
+  std::optional<DbError> RecordInterruption(const Stage& stage, const std::string& message) {
+    SetCancelTarget(nullptr);
+    const std::string update =
+        StageUpdate(db_, plan_.id, stage.id,
+                    "status = 'interrupted', error = " + db_.QuoteLiteral(message)) +
+        " AND status = 'running'";
+    std::optional<DbError> error;
+    for (int attempt = 0; attempt < kInterruptionRecordAttempts; ++attempt) {
+      if (!db_.Connected()) return DbError{"", "the connection is gone", true};
+      // A cancel that hit the failed statement's ROLLBACK left its transaction open.
+      error = ExecError(db_, "ROLLBACK");
+      if (!error) error = ExecError(db_, update);
+      if (!error || !error->QueryCanceled()) return error;
+    }
+    return error;
   }
 
   // A signal stopped a stage: what it committed stays, and the ledger says it was interrupted
   // (a stage whose last commit already marked it done keeps that).
   Outcome Interrupt(const Stage& stage, const StepFailure& failure) {
-    if (db_.Connected()) {
-      ExecError(db_, StageUpdate(db_, plan_.id, stage.id,
-                                 "status = 'interrupted', error = " +
-                                     db_.QuoteLiteral(failure.message)) +
-                         " AND status = 'running'");
+    std::string message = failure.message;
+    const std::optional<DbError> unrecorded = RecordInterruption(stage, failure.message);
+    // The ledger then still says `running`, which the next run also resumes from; say so
+    // rather than let the reader believe the interruption was recorded.
+    if (unrecorded) {
+      message += "; the interruption could not be recorded in the ledger (" + unrecorded->message +
+                 "), which still shows the stage as running";
     }
-    sink_.Emit({"stage-interrupted", stage.id, failure.message});
-    return {false, "stage `" + stage.id + "` " + failure.message, failure.interrupted};
+    sink_.Emit({"stage-interrupted", stage.id, message});
+    return {false, "stage `" + stage.id + "` " + message, failure.interrupted};
   }
 
   Database& db_;

@@ -19,7 +19,8 @@ inline bool Interrupted() { return InterruptSignal() != 0; }
 const char* InterruptName(int signal);
 
 // The session whose statement a signal cancels (null: none). The caller keeps it alive until it
-// sets another.
+// sets another. Once it returns, no cancel request to the previous session is being sent or will
+// be; one already sent may still reach the server late.
 void SetCancelTarget(Database* db);
 
 // Sleeps for `duration`, or less when a signal arrives.

@@ -7,6 +7,9 @@
 #include <set>
 #include <sstream>
 
+#include "runner/redact.h"
+#include "runner/throttle.h"
+
 namespace pgshift::runner {
 namespace {
 
@@ -199,7 +202,48 @@ void ReadStage(Reader& reader, const toml::node& node, std::size_t index, Stage&
   }
 }
 
-// FNV-1a over what the runner executes, so that comments and formatting of the TOML do not count.
+// `replicas` and `max_replica_lag`, written as in pgshift.toml's [runner]. Errors never quote a
+// connection string: it may carry a password.
+void ReadStandbys(Reader& reader, const toml::table& root, const std::string& path,
+                  PlanStandbys& standbys) {
+  if (const toml::node* node = root.get("max_replica_lag")) {
+    std::optional<Millis> lag;
+    if (const auto seconds = node->value<double>(); seconds && node->is_number())
+      lag = ParseReplicaLag(std::to_string(*seconds));
+    else if (const auto text = node->value<std::string>())
+      lag = ParseReplicaLag(*text);
+    if (lag)
+      standbys.max_replica_lag = lag;
+    else
+      reader.Error(*node, "max_replica_lag",
+                   "must be a number of seconds above 0 or a duration such as \"500ms\"");
+  }
+  const toml::node* node = root.get("replicas");
+  if (node == nullptr) return;
+  standbys.replicas_at = At(path, node->source());
+  const toml::array* array = node->as_array();
+  if (array == nullptr || array->empty()) {
+    reader.Error(*node, "replicas", "must be a non-empty list of standby connection strings");
+    return;
+  }
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& item = *array->get(i);
+    const std::string name = "replicas[" + std::to_string(i + 1) + "]";
+    const auto url = item.value<std::string>();
+    if (!url || url->find_first_not_of(" \t\r\n") == std::string::npos) {
+      reader.Error(item, name, "must be a standby's connection string (a non-empty string)");
+    } else if (!ReadableConnectionString(*url)) {
+      reader.Error(item, name,
+                   "is not a connection string libpq can read (a postgresql:// URL or "
+                   "key=value pairs)");
+    } else {
+      standbys.replicas.push_back(*url);
+    }
+  }
+}
+
+// FNV-1a over what the runner executes, so that comments and formatting of the TOML do not count
+// (nor the standbys that throttle it).
 std::string Checksum(const Plan& plan) {
   std::uint64_t hash = 1469598103934665603ull;
   auto mix = [&hash](std::string_view text) {
@@ -239,13 +283,14 @@ std::variant<Plan, PlanErrors> ParsePlan(std::string_view text, const std::strin
   Reader reader(path, errors);
   Plan plan;
   plan.path = path;
-  reader.RejectUnknown(root, "", {"id", "summary", "stage"});
+  reader.RejectUnknown(root, "", {"id", "summary", "stage", "replicas", "max_replica_lag"});
   if (auto id = reader.String(root, "id", "id", true, root)) {
     if (!ValidId(*id))
       reader.Error(*root.get("id"), "id", "must be lower-case letters, digits, - and _ (up to 63)");
     plan.id = *id;
   }
   plan.summary = reader.String(root, "summary", "summary", false, root).value_or("");
+  ReadStandbys(reader, root, path, plan.standbys);
   const toml::node* stages = root.get("stage");
   const toml::array* list = stages == nullptr ? nullptr : stages->as_array();
   if (list == nullptr || list->empty()) {

@@ -3,6 +3,8 @@
 //
 //   id = "rename-users-email"
 //   summary = "..."
+//   replicas = ["postgresql://standby1/app"]  # optional: standbys for replica-lag throttling
+//   max_replica_lag = 2                       # optional: seconds, or a duration such as "500ms"
 //   [[stage]]
 //   id = "add-column"
 //   phase = "expand"                      # expand, backfill, switch, contract; never backwards
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "rules/phase.h"
+#include "runner/settings.h"
 
 namespace pgshift::runner {
 
@@ -50,11 +53,21 @@ struct Stage {
   int line = 0;
 };
 
+// Standbys for replica-lag throttling named by the plan (runner/throttle.h). They override
+// pgshift.toml's [runner] keys and --replica / --max-replica-lag override them. They are no part
+// of the checksum: the same stages against other standbys are the same plan.
+struct PlanStandbys {
+  std::vector<std::string> replicas;      // connection strings, as written
+  std::optional<Millis> max_replica_lag;  // none: not in the plan
+  std::string replicas_at;                // "plan.toml:3:1", where `replicas` is written
+};
+
 struct Plan {
   std::string path;
   std::string id;
   std::string summary;
   std::vector<Stage> stages;
+  PlanStandbys standbys;
   std::string checksum;  // of the stages' content: a changed plan is refused by the runner
 };
 

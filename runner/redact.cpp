@@ -140,6 +140,15 @@ void ReplaceAll(std::string& text, std::string_view what, std::string_view with)
 
 }  // namespace
 
+bool ReadableConnectionString(std::string_view url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  if (options == nullptr) return false;
+  PQconninfoFree(options);
+  return true;
+}
+
 std::vector<std::string> PasswordsIn(std::string_view url) {
   std::vector<std::string> out;
   char* error = nullptr;
@@ -208,8 +217,18 @@ void Hide(std::string& text, const std::vector<std::string>& secrets) {
 
 }  // namespace
 
-Redactor::Redactor(std::string_view url) : url_(url), shown_(RedactUrl(url)) {
-  secrets_ = PasswordsIn(url);
+Redactor::Redactor(std::string_view url) {
+  Add(url);
+  if (const char* env = std::getenv("PGPASSWORD"); env != nullptr) secrets_.emplace_back(env);
+  SortLongestFirst(secrets_);
+}
+
+void Redactor::Add(std::string_view url) {
+  urls_.emplace_back(url, RedactUrl(url));
+  // The longest first, so that a string that holds another is replaced whole.
+  std::sort(urls_.begin(), urls_.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (std::string& password : PasswordsIn(url)) secrets_.push_back(std::move(password));
   for (const Span& s : SpansOf(url)) {
     const std::string written(url.substr(s.begin, s.end - s.begin));
     secrets_.push_back(PercentDecoded(written));
@@ -223,13 +242,14 @@ Redactor::Redactor(std::string_view url) : url_(url), shown_(RedactUrl(url)) {
       begin = end + 1;
     }
   }
-  if (const char* env = std::getenv("PGPASSWORD"); env != nullptr) secrets_.emplace_back(env);
   SortLongestFirst(secrets_);
   SortLongestFirst(pieces_);
 }
 
 std::string Redactor::operator()(std::string text) const {
-  if (!url_.empty() && url_ != shown_) ReplaceAll(text, url_, shown_);
+  for (const auto& [url, shown] : urls_) {
+    if (!url.empty() && url != shown) ReplaceAll(text, url, shown);
+  }
   Hide(text, secrets_);
   return text;
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pgshift::runner {
@@ -13,6 +14,9 @@ namespace pgshift::runner {
 // The connection string (URL or key=value) with every password replaced by ***: how pgshift shows
 // a target in output, progress, errors and the journal.
 std::string RedactUrl(std::string_view url);
+
+// Whether libpq reads `url` as a connection string at all (a URL or key=value pairs).
+bool ReadableConnectionString(std::string_view url);
 
 // The passwords a connection string carries, as libpq reads it (none when it does not parse).
 std::vector<std::string> PasswordsIn(std::string_view url);
@@ -24,6 +28,8 @@ class Redactor {
   // Secrets: the passwords in `url` as written, percent-decoded and as libpq reads them, and
   // PGPASSWORD.
   explicit Redactor(std::string_view url);
+  // Hides the secrets of another connection as well (a standby read for throttling).
+  void Add(std::string_view url);
 
   // `text` with the connection string shown redacted and every secret replaced by ***. Secrets
   // shorter than three characters are hidden only where quoted ("ab"), as libpq quotes values.
@@ -36,7 +42,8 @@ class Redactor {
   std::string ConnectionFailure(std::string text) const;
 
  private:
-  std::string url_, shown_;           // the connection string and its redacted form
+  // Each connection string and its redacted form.
+  std::vector<std::pair<std::string, std::string>> urls_;
   std::vector<std::string> secrets_;  // longest first
   std::vector<std::string> pieces_;   // longest first
 };

@@ -42,6 +42,20 @@ TEST(RedactUrl, LeavesUrlsWithoutPasswordsAlone) {
   }
 }
 
+TEST(Redactor, HidesTheSecretsOfEveryConnectionAdded) {
+  Redactor redact("postgresql://app:primary-pw@db/app");
+  EXPECT_EQ(redact("standby-pw and postgresql://mon:standby-pw@s1/app"),
+            "standby-pw and postgresql://mon:standby-pw@s1/app");
+  redact.Add("postgresql://mon:standby-pw@s1/app");
+  redact.Add("host=s2 password='other pw' dbname=app");
+  EXPECT_EQ(redact("at postgresql://mon:standby-pw@s1/app, standby-pw, \"other pw\", primary-pw"),
+            "at postgresql://mon:***@s1/app, ***, \"***\", ***");
+  EXPECT_EQ(redact("host=s2 password='other pw' dbname=app"), "host=s2 password=*** dbname=app");
+  // Pieces of a password libpq split at an unencoded delimiter, in its connection failures.
+  redact.Add("postgresql://mon:half/other@s3/app");
+  EXPECT_EQ(redact.ConnectionFailure("invalid port \"half\""), "invalid port \"***\"");
+}
+
 TEST(PasswordsIn, ReadsTheConnectionStringAsLibpqDoes) {
   EXPECT_EQ(PasswordsIn("postgres://u:p%40ss@h/db"), std::vector<std::string>{"p@ss"});
   EXPECT_EQ(PasswordsIn("host=h password='a b'"), std::vector<std::string>{"a b"});

@@ -244,5 +244,47 @@ TEST_F(Secrets, MalformedUrlsFailWithoutEchoingThePassword) {
   ExpectNoSecretAnywhere();
 }
 
+// A standby named for throttling that cannot be reached (a closed port, a wrong password, a URL
+// libpq splits elsewhere) stops the run; its own password, which the target's redaction does not
+// know, appears nowhere either.
+TEST_F(Secrets, AStandbyThatCannotBeReachedNeverShowsItsPassword) {
+  const std::string target = Url(std::string(kRole) + ":" + kEncoded);
+  const std::string closed = "St4ndby-closed-pw";
+  const std::string wrong = "St4ndby-wrong-pw";
+  const std::string keyword = "St4ndby kv pw";
+  const std::string unencoded = "St4ndby/unencoded";
+  const std::string standbys[] = {
+      "postgresql://" + std::string(kRole) + ":" + closed + "@127.0.0.1:1/" + database_,
+      Url(std::string(kRole) + ":" + wrong),
+      "host=127.0.0.1 port=1 user=" + std::string(kRole) + " password='" + keyword +
+          "' dbname=" + database_,
+      Url(std::string(kRole) + ":" + unencoded),
+      "postgresql://" + std::string(kRole) + ":St4ndby@atpiece@127.0.0.1:1/" + database_,
+      "postgresql://" + std::string(kRole) + "@127.0.0.1:1/" + database_ +
+          "?password=St4ndby%20query"};
+  for (const std::string& standby : standbys) {
+    const ProcessResult run = Pgshift({"run", plan_, "--db", target, "--progress", "json",
+                                       "--max-replica-lag", "2", "--replica", standby});
+    EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+    EXPECT_TRUE(Contains(run.err, "cannot connect to standby ")) << run.err;
+  }
+  // And one the plan names.
+  const std::string named = "St4ndby-plan-pw";
+  const std::string plan = workspace_.Write(
+      "standby-plan.toml", "replicas = [\"postgresql://" + std::string(kRole) + ":" + named +
+                               "@127.0.0.1:1/" + database_ + "\"]\nmax_replica_lag = 2\n" + kPlan);
+  const ProcessResult run = Pgshift({"run", plan, "--db", target, "--progress", "json"});
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_TRUE(Contains(run.err, "cannot connect to standby postgresql://pgshift_secret:***@"))
+      << run.err;
+  EXPECT_TRUE(Contains(seen_, "password authentication failed for user \"pgshift_secret\""))
+      << seen_;
+  EXPECT_EQ(Pgshift({"history", "--json"}).exit_code, 0);
+  EXPECT_EQ(Pgshift({"status", plan_, "--db", target}).exit_code, 0);
+  for (const std::string& secret : {closed, wrong, keyword, unencoded, std::string("St4ndby"),
+                                    std::string("atpiece"), std::string("St4ndby%20query"), named})
+    ExpectNoSecretAnywhere(secret);
+}
+
 }  // namespace
 }  // namespace pgshift::testing

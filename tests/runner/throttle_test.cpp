@@ -12,6 +12,7 @@
 #include "tests/runner/runner_test_support.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/streaming_standby.h"
+#include "tests/support/workspace.h"
 
 namespace pgshift::testing {
 namespace {
@@ -337,6 +338,101 @@ TEST_F(ReplicaLag, APrimaryNamedAsStandbyIsRefused) {
   const runner::Outcome outcome = Run(settings);
   EXPECT_FALSE(outcome.ok);
   EXPECT_NE(outcome.message.find("is not a standby"), std::string::npos) << outcome.message;
+}
+
+// Standbys named by the plan file, through the pgshift binary: pgshift.toml's are replaced by the
+// plan's, which --replica replaces in turn.
+class PlanStandbys : public ReplicaLag {
+ protected:
+  // A backfill stage after an expand stage, with `head` at the top of the plan.
+  std::string WritePlan(const std::string& head) {
+    return workspace_.Write(
+        "plan.toml",
+        "id = \"fill\"\n" + head +
+            "\n[[stage]]\nid = \"add\"\nphase = \"expand\"\nsql = \"ALTER TABLE t ADD COLUMN c "
+            "int\"\nrollback = \"ALTER TABLE t DROP COLUMN c\"\n"
+            "[[stage]]\nid = \"fill\"\nphase = \"backfill\"\n"
+            "backfill = { table = \"t\", set = \"n = n + 1\" }\nrollback = []\n");
+  }
+  static std::string Standbys(const std::vector<std::string>& urls, const std::string& lag) {
+    std::string list;
+    for (const std::string& url : urls) list += (list.empty() ? "\"" : ", \"") + url + "\"";
+    return "replicas = [" + list + "]\nmax_replica_lag = " + lag + "\n";
+  }
+  ProcessResult Run(const std::string& plan, std::vector<std::string> more = {}) {
+    std::vector<std::string> args{"run",          plan, "--db", url_, "--batch-size", "500",
+                                  "--progress",   "none"};
+    args.insert(args.end(), more.begin(), more.end());
+    return workspace_.Pgshift(args);
+  }
+  static bool Contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+  }
+
+  Workspace workspace_{"plan-standbys"};
+};
+
+TEST_F(PlanStandbys, ThePlansStandbyIsReadAndOverridesTheConfig) {
+  // pgshift.toml names the primary, which is refused as a standby: the plan's must win.
+  workspace_.Write("pgshift.toml", "[runner]\n" + Standbys({url_}, "9"));
+  const std::string plan = WritePlan(Standbys({standby_->url()}, "30"));
+  const ProcessResult run = Run(plan);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE n = 1"), "5000");
+
+  // And the plan's standby is asked: the primary named there is refused.
+  const std::string wrong = workspace_.Write(
+      "other.toml", "id = \"other\"\n" + Standbys({url_}, "30") +
+                        "[[stage]]\nid = \"fill\"\nphase = \"backfill\"\n"
+                        "backfill = { table = \"t\", set = \"n = n + 1\" }\nrollback = []\n");
+  const ProcessResult refused = Run(wrong);
+  EXPECT_EQ(refused.exit_code, 3) << refused.out << refused.err;
+  EXPECT_TRUE(Contains(refused.err, "is not a standby")) << refused.err;
+}
+
+TEST_F(PlanStandbys, TheCommandLineOverridesThePlan) {
+  const std::string plan = WritePlan(Standbys({url_}, "30"));
+  const ProcessResult run = Run(plan, {"--replica", standby_->url()});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_FALSE(Contains(run.err + run.out, "is not a standby"));
+}
+
+TEST_F(PlanStandbys, ThePlansStandbyThrottlesWhileItsReplayIsPaused) {
+  const std::string plan = WritePlan(Standbys({standby_->url()}, "0.3"));
+  PauseReplay();
+  Sql(*admin_, "CREATE TABLE unreplayed (x int)");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  const std::string standby_url = standby_->url();
+  std::thread resume([standby_url] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    auto standby = ConnectTo(standby_url);
+    Sql(*standby, "SELECT pg_wal_replay_resume()");
+  });
+  const ProcessResult run = Run(plan);
+  resume.join();
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(Contains(run.out, "throttled: replica lag ")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "on standby postgresql://postgres@127.0.0.1:")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "throttle lifted after ")) << run.out;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE n = 1"), "5000");
+}
+
+TEST_F(PlanStandbys, ChangingThemIsNoChangedPlan) {
+  const std::string plan = WritePlan(Standbys({standby_->url()}, "30"));
+  const ProcessResult first = Run(plan, {"--through", "expand"});
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const std::string checksum = Scalar(*db_, "SELECT checksum FROM pgshift.plans");
+  WritePlan(Standbys({standby_->url(), standby_->url()}, "\"45s\""));
+  const ProcessResult second = Run(plan);
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_FALSE(Contains(second.out + second.err, "changed since")) << second.out << second.err;
+  EXPECT_EQ(Scalar(*db_, "SELECT checksum FROM pgshift.plans"), checksum);
+  // A changed stage still is one.
+  workspace_.Write("plan.toml", "id = \"fill\"\n[[stage]]\nid = \"add\"\nphase = \"expand\"\n"
+                                "sql = \"ALTER TABLE t ADD COLUMN d int\"\nrollback = []\n");
+  const ProcessResult changed = Run(plan);
+  EXPECT_EQ(changed.exit_code, 3) << changed.out << changed.err;
+  EXPECT_TRUE(Contains(changed.err, "changed since its stages ran here")) << changed.err;
 }
 
 }  // namespace
