@@ -82,6 +82,20 @@ LineColumn SourceText::PositionOf(std::size_t offset) const {
   return at;
 }
 
+LineColumn PositionIn(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  LineColumn at;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else if (!IsContinuationByte(static_cast<unsigned char>(text[i]))) {
+      ++at.column;
+    }
+  }
+  return at;
+}
+
 std::string_view SourceText::Line(int line) const {
   if (line < 1 || line > LineCount()) return {};
   // The last checkpoint on an earlier line: the line starts within 4 KB after it.

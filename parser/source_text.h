@@ -54,6 +54,10 @@ class SourceText {
   mutable Checkpoint last_{0, 1, 1};
 };
 
+// The position of a byte offset in any text (a JSON or TOML file, a SQL string), found by one
+// scan from its start; SourceText::PositionOf serves many lookups in one file.
+LineColumn PositionIn(std::string_view text, std::size_t offset);
+
 // SQL must be UTF-8 without NUL bytes: the parser stops at a NUL, and PostgreSQL rejects both.
 std::optional<TextError> ValidateText(std::string_view text);
 

@@ -9,6 +9,7 @@
 #include "parser/deparse.h"
 #include "parser/identifiers.h"
 #include "parser/parsed_file.h"
+#include "parser/source_text.h"
 #include "rules/analysis/catalog.h"
 #include "rules/analysis/type_change.h"
 #include "rules/analysis/volatility.h"
@@ -80,19 +81,6 @@ std::vector<std::string> ColumnsReferenced(const Node* expression) {
     }
   });
   return columns;
-}
-
-std::pair<int, int> LineColumn(std::string_view text, std::size_t offset) {
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
 }
 
 class Planner {
@@ -1154,7 +1142,7 @@ MigrationPlan PlanMigration(std::string_view sql, const std::string& path,
   const parser::ParsedFile parsed = parser::ParseSql(sql);
   for (const parser::Statement& statement : parsed.statements) {
     if (statement.nested()) continue;
-    const auto [line, column] = LineColumn(sql, statement.span.begin);
+    const auto [line, column] = parser::PositionIn(sql, statement.span.begin);
     plan.sources.push_back({line, column, std::string(statement.text)});
     if (statement.node == nullptr) {
       plan.not_made_safe.push_back(
@@ -1166,7 +1154,7 @@ MigrationPlan PlanMigration(std::string_view sql, const std::string& path,
     planner.Learn(statement.node, true);
   }
   for (const parser::Span& meta : parsed.meta_commands) {
-    const auto [line, column] = LineColumn(sql, meta.begin);
+    const auto [line, column] = parser::PositionIn(sql, meta.begin);
     plan.not_made_safe.push_back({line, column,
                                   std::string(sql.substr(meta.begin, meta.end - meta.begin)),
                                   "a psql meta-command: the runner runs SQL only"});

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "parser/source_text.h"
 #include "workspace/release_paths.h"
 
 namespace pgshift::workspace {
@@ -66,16 +67,8 @@ std::string RelativeTo(const std::string& file, const std::filesystem::path& bas
 using Key = std::tuple<std::string, std::string, std::string>;  // rule, file, fingerprint
 
 std::string PositionIn(std::string_view text, std::size_t offset) {
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(column);
+  const parser::LineColumn at = parser::PositionIn(text, offset);
+  return std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
 }  // namespace

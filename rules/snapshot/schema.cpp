@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "parser/source_text.h"
+
 namespace pgshift::rules {
 namespace {
 
@@ -224,16 +226,8 @@ std::optional<SchemaError> ReadEnum(const Reader& r, SnapshotEnum& type) {
 
 // Line and column (1-based) of a byte offset, for JSON syntax errors.
 std::string PositionOf(std::string_view text, std::size_t offset) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(column);
+  const parser::LineColumn at = parser::PositionIn(text, offset);
+  return std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
 }  // namespace
