@@ -1,12 +1,12 @@
 // `pgshift plan new` end to end: every worked example's one-shot migration, planned and checked
 // by `pgshift plan`; exit codes and messages.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "tests/support/process.h"
+#include "tests/support/workspace.h"
 
 namespace pgshift::testing {
 namespace {
@@ -15,18 +15,11 @@ namespace fs = std::filesystem;
 
 class PlanNew : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("pgshift-plan-new-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
+    return workspace_.Write(name, text);
   }
-  fs::path dir_;
+  Workspace workspace_{"plan-new"};
+  const fs::path& dir_ = workspace_.dir();
 };
 
 // Whether the example's one-shot migration becomes a complete plan (the others are planned in

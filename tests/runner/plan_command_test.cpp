@@ -1,13 +1,12 @@
 // `pgshift plan` and the runner commands' checks that need no database, end to end.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "tests/support/process.h"
+#include "tests/support/workspace.h"
 
 namespace pgshift::testing {
 namespace {
@@ -16,18 +15,11 @@ namespace fs = std::filesystem;
 
 class PlanCommand : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("pgshift-plan-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
+    return workspace_.Write(name, text);
   }
-  fs::path dir_;
+  Workspace workspace_{"plan"};
+  const fs::path& dir_ = workspace_.dir();
 };
 
 const std::string kExample =
