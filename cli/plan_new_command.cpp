@@ -125,7 +125,10 @@ CLI::App* AddPlanNewCommand(CLI::App& plan, int& exit_code) {
   command->add_option("migration", options->migration, "The migration (SQL)")->required();
   command->add_option("-o,--output", options->output,
                       "Write the plan here (default: standard output)");
-  command->add_option("--id", options->id, "The plan's id (default: from the file name)")
+  command
+      ->add_option("--id", options->id,
+                   "The plan's id (default: from the file name, or its folder for up.sql or "
+                   "migration.sql)")
       ->check([](const std::string& id) -> std::string {
         const bool ok =
             !id.empty() && id.size() <= 63 && std::all_of(id.begin(), id.end(), [](char c) {

@@ -1118,7 +1118,14 @@ std::string ChooseName(const std::string& table, const std::vector<std::string>&
 }
 
 std::string PlanIdFor(const std::string& path) {
-  std::string id = Slug(std::filesystem::path(path).stem().string());
+  // Tools that keep one folder per migration (diesel's up.sql, Prisma's migration.sql) name
+  // the migration by its folder.
+  const std::filesystem::path file(path);
+  const std::string stem = file.stem().string();
+  const bool generic = stem == "up" || stem == "down" || stem == "migration";
+  std::string id = Slug(generic && file.has_parent_path() && !file.parent_path().filename().empty()
+                            ? file.parent_path().filename().string()
+                            : stem);
   if (id.empty()) id = "migration";
   if (id.size() > 63) id.resize(63);
   while (!id.empty() && id.back() == '-') id.pop_back();

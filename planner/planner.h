@@ -17,7 +17,8 @@ namespace pgshift::planner {
 MigrationPlan PlanMigration(std::string_view sql, const std::string& path,
                             const std::vector<std::string>& schema = {});
 
-// A plan id from a file name: "migrations/0005_Add users.sql" → "0005-add-users".
+// A plan id from a file name: "migrations/0005_Add users.sql" → "0005-add-users"; from its
+// folder for up.sql, down.sql or migration.sql ("2024-04-23_add_index/up.sql").
 std::string PlanIdFor(const std::string& path);
 
 // PostgreSQL's own choice of name for an index or constraint: table_col1_col2_suffix, cut to 63

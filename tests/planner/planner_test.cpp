@@ -404,6 +404,11 @@ TEST(Planner, NamesFollowPostgres) {
   EXPECT_EQ(ChooseName("users", {"email"}, "key"), "users_email_key");
   EXPECT_EQ(ChooseName(std::string(70, 't'), {"c"}, "idx").size(), 63u);
   EXPECT_EQ(PlanIdFor("db/0005_Add users.sql"), "0005-add-users");
+  EXPECT_EQ(PlanIdFor("migrations/2024-04-23-020604_add_post_id_index/up.sql"),
+            "2024-04-23-020604-add-post-id-index");
+  EXPECT_EQ(PlanIdFor("prisma/migrations/20250918070645_add_envelopes/migration.sql"),
+            "20250918070645-add-envelopes");
+  EXPECT_EQ(PlanIdFor("up.sql"), "up");
 }
 
 TEST(Planner, RenderedPlanPassesTheChecksOfPgshiftPlan) {
