@@ -150,7 +150,8 @@ CLI::App* AddPlanNewCommand(CLI::App& plan, int& exit_code) {
   command->footer(
       "Each hazardous statement becomes its safe sequence of stages (expand, backfill, switch,\n"
       "contract), with rollbacks, gates and comments saying what the application must deploy\n"
-      "between stages; safe statements pass through. What cannot be made safe automatically is\n"
+      "between stages; an UPDATE, or a DELETE of many rows, runs in batches; safe statements\n"
+      "pass through. What cannot be made safe automatically is\n"
       "left out, marked NOT MADE SAFE in the plan and on stderr. The plan written passes\n"
       "`pgshift plan`. See docs/plan-new.md.\n"
       "Exit codes: 0 planned, 1 planned but something needs a person (NOT MADE SAFE), 2 usage,\n"

@@ -23,7 +23,8 @@ std::vector<std::string> Outline(const MigrationPlan& plan) {
   for (const PlannedStage& stage : plan.stages) {
     std::string line = std::string(rules::PhaseName(stage.phase)) + ":";
     if (stage.backfill) {
-      line += " backfill " + stage.backfill->table + " SET " + stage.backfill->set;
+      line += " backfill " + stage.backfill->table +
+              (stage.backfill->delete_rows ? " DELETE" : " SET " + stage.backfill->set);
       if (!stage.backfill->where.empty()) line += " WHERE " + stage.backfill->where;
     }
     for (const std::string& sql : stage.sql) line += " " + sql + ";";
@@ -207,6 +208,46 @@ TEST(Planner, UpdateOfEveryRowIsABatchedBackfill) {
   EXPECT_FALSE(plan.stages[0].irreversible);
 }
 
+TEST(Planner, DeleteOfManyRowsIsABatchedDelete) {
+  const MigrationPlan plan =
+      Plan("DELETE FROM sessions;\nDELETE FROM \"Audit Log\" WHERE at < now() - interval '1 year';");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "backfill: backfill sessions DELETE",
+                "backfill: backfill Audit Log DELETE WHERE at < (now() - '1 year'::interval)"}));
+  for (const PlannedStage& stage : plan.stages) {
+    EXPECT_TRUE(stage.irreversible);
+    EXPECT_TRUE(stage.sql.empty());
+    ASSERT_TRUE(stage.backfill.has_value());
+    EXPECT_TRUE(stage.backfill->delete_rows);
+    EXPECT_TRUE(stage.backfill->set.empty());
+  }
+  EXPECT_EQ(StageAt(plan, 0).id, "delete-sessions");
+}
+
+TEST(Planner, DeleteOfAFewRowsByKeyRunsAsWritten) {
+  // "code" is a key only by the schema's UNIQUE constraint; "name" is no key at all.
+  const MigrationPlan plan = PlanMigration(
+      "DELETE FROM users WHERE id IN (1, 2);\nDELETE FROM plans WHERE code = 'old';\n"
+      "DELETE FROM plans WHERE name = 'old';",
+      "m.sql", {"CREATE TABLE plans (code text UNIQUE, name text);"});
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  EXPECT_EQ(Outline(plan), (std::vector<std::string>{
+                               "backfill: DELETE FROM users WHERE id IN (1, 2);",
+                               "backfill: DELETE FROM plans WHERE code = 'old';",
+                               "backfill: backfill plans DELETE WHERE name = 'old'"}));
+  for (const PlannedStage& stage : plan.stages) EXPECT_TRUE(stage.irreversible);
+}
+
+TEST(Planner, DeleteOnANewTableJoinsItsCreation) {
+  const MigrationPlan plan =
+      Plan("CREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1);\nDELETE FROM t;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].sql.size(), 3u);
+}
+
 TEST(Planner, DropsAreContract) {
   const MigrationPlan plan =
       Plan("DROP TABLE login_events;\nALTER TABLE users DROP COLUMN nick;\nDROP INDEX old_idx;");
@@ -238,7 +279,8 @@ TEST(Planner, TransactionsAndTimeoutsAreLeftOutAndSaidSo) {
 TEST(Planner, WhatItCannotStageIsNotMadeSafeWithItsPosition) {
   const MigrationPlan plan = Plan(
       "CREATE TABLE t (id int);\n  ALTER TABLE users ALTER COLUMN id TYPE bigint;\n"
-      "DELETE FROM logs;\nTRUNCATE logs;\nUPDATE a SET x = b.y FROM b WHERE a.id = b.id;");
+      "DELETE FROM logs USING hosts WHERE logs.host = hosts.id;\nTRUNCATE logs;\n"
+      "UPDATE a SET x = b.y FROM b WHERE a.id = b.id;");
   EXPECT_EQ(plan.stages.size(), 1u);
   ASSERT_EQ(plan.not_made_safe.size(), 4u);
   EXPECT_EQ(plan.not_made_safe[0].line, 2);
@@ -415,12 +457,16 @@ TEST(Planner, RenderedPlanPassesTheChecksOfPgshiftPlan) {
   MigrationPlan plan = Plan(
       "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS $$ SELECT a \"\\\" $$;\n"
       "ALTER TABLE users ADD COLUMN code uuid NOT NULL DEFAULT gen_random_uuid();\n"
-      "DROP TABLE old;");
+      "DELETE FROM sessions WHERE expires_at < now();\nDROP TABLE old;");
   CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
   EXPECT_TRUE(checked.errors.empty()) << checked.errors[0];
   EXPECT_TRUE(checked.plan.not_made_safe.empty()) << checked.plan.not_made_safe[0].reason << "\n"
                                                   << checked.toml;
-  EXPECT_EQ(checked.plan.stages.size(), 8u) << checked.toml;
+  EXPECT_EQ(checked.plan.stages.size(), 9u) << checked.toml;
+  EXPECT_NE(checked.toml.find("backfill = { table = \"sessions\", delete = true, where = "
+                              "\"expires_at < now()\" }\nrollback = \"irreversible\""),
+            std::string::npos)
+      << checked.toml;
   EXPECT_NE(checked.toml.find("DROP FUNCTION f(integer)"), std::string::npos) << checked.toml;
 }
 
