@@ -388,6 +388,36 @@ TEST(Planner, StatementsOnANewTableJoinItsCreationAndPassTheCheck) {
   EXPECT_EQ(checked.plan.stages[0].sql.size(), 3u);
 }
 
+TEST(Planner, TableRenameKeepsTheOldNameAsAViewUntilContract) {
+  MigrationPlan plan = Plan("ALTER TABLE app.customers RENAME TO accounts;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  ASSERT_EQ(plan.stages.size(), 2u);
+  EXPECT_EQ(plan.stages[0].phase, Phase::kExpand);
+  EXPECT_EQ(plan.stages[0].id, "rename-table-customers");
+  ASSERT_EQ(plan.stages[0].sql.size(), 2u);
+  EXPECT_NE(plan.stages[0].sql[0].find("\nALTER TABLE app.customers RENAME TO accounts"),
+            std::string::npos)
+      << plan.stages[0].sql[0];
+  EXPECT_EQ(plan.stages[0].sql[1], "CREATE VIEW app.customers AS SELECT * FROM app.accounts");
+  EXPECT_EQ(plan.stages[0].rollback,
+            (std::vector<std::string>{"DROP VIEW app.customers",
+                                      "ALTER TABLE app.accounts RENAME TO customers"}));
+  EXPECT_EQ(plan.stages[1].phase, Phase::kContract);
+  EXPECT_EQ(plan.stages[1].sql, std::vector<std::string>{"DROP VIEW app.customers"});
+  EXPECT_TRUE(plan.stages[1].irreversible);
+  // The rename passes the check of its phase: the view keeps the old name working.
+  CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
+  EXPECT_TRUE(checked.errors.empty()) << checked.errors[0];
+  EXPECT_TRUE(checked.plan.not_made_safe.empty()) << checked.plan.not_made_safe[0].reason << "\n"
+                                                  << checked.toml;
+  EXPECT_EQ(checked.plan.stages.size(), 2u) << checked.toml;
+
+  const MigrationPlan if_exists = Plan("ALTER TABLE IF EXISTS customers RENAME TO accounts;");
+  EXPECT_TRUE(if_exists.stages.empty());
+  ASSERT_EQ(if_exists.not_made_safe.size(), 1u);
+  EXPECT_NE(if_exists.not_made_safe[0].reason.find("IF EXISTS"), std::string::npos);
+}
+
 TEST(Planner, ANewTableRenamedOrFilledStaysInItsCreatingStage) {
   const MigrationPlan plan = Plan(
       "CREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1), (2);\n"
