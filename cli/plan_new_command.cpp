@@ -128,7 +128,7 @@ CLI::App* AddPlanNewCommand(CLI::App& plan, int& exit_code) {
   command
       ->add_option("--id", options->id,
                    "The plan's id (default: from the file name, or its folder for up.sql or "
-                   "migration.sql)")
+                   "migration.sql, cut after a whole word within 63 characters)")
       ->check([](const std::string& id) -> std::string {
         const bool ok =
             !id.empty() && id.size() <= 63 && std::all_of(id.begin(), id.end(), [](char c) {

@@ -182,8 +182,8 @@ void Planner::Unsafe(const std::string& reason) {
 }
 
 PlannedStage& Planner::Add(Phase phase, const std::string& name) {
-  std::string id = Slug(name);
-  if (id.size() > 56) id.resize(56);
+  // 56 leaves room for "-2" ... "-999999" within a stage id's 63 characters.
+  const std::string id = CutAtWord(Slug(name), 56);
   std::string unique = id;
   for (int n = 2; !ids_.insert(unique).second; ++n) unique = id + "-" + std::to_string(n);
   PlannedStage stage;
@@ -298,7 +298,7 @@ void Planner::Drop(const Node* node, const PgQuery__DropStmt* drop) {
     if (!concurrent) return Unsafe("the statement could not be rewritten (deparse failed)");
     sql = *concurrent;
   }
-  Contract("drop-" + Slug(sql.substr(5, 60)), sql,
+  Contract("drop-" + Slug(Text().substr(5)), sql,
            "Deploy first the release that no longer uses what this drops; it cannot be undone.");
 }
 
@@ -442,12 +442,12 @@ std::string PlanIdFor(const std::string& path) {
   const std::filesystem::path file(path);
   const std::string stem = file.stem().string();
   const bool generic = stem == "up" || stem == "down" || stem == "migration";
-  std::string id = Slug(generic && file.has_parent_path() && !file.parent_path().filename().empty()
-                            ? file.parent_path().filename().string()
-                            : stem);
+  std::string id = CutAtWord(
+      Slug(generic && file.has_parent_path() && !file.parent_path().filename().empty()
+               ? file.parent_path().filename().string()
+               : stem),
+      63);
   if (id.empty()) id = "migration";
-  if (id.size() > 63) id.resize(63);
-  while (!id.empty() && id.back() == '-') id.pop_back();
   return id;
 }
 

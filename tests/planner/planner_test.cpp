@@ -8,6 +8,7 @@
 
 #include "parser/source_text.h"
 #include "planner/plan_check.h"
+#include "planner/planner_sql.h"
 #include "planner/toml_render.h"
 
 namespace pgshift::planner {
@@ -481,6 +482,30 @@ TEST(Planner, NamesFollowPostgres) {
   EXPECT_EQ(PlanIdFor("prisma/migrations/20250918070645_add_envelopes/migration.sql"),
             "20250918070645-add-envelopes");
   EXPECT_EQ(PlanIdFor("up.sql"), "up");
+}
+
+// As in lemmy's 2024-04-23-020604_add_post_id_index: index names longer than a stage id, alike
+// for their first 56 characters.
+TEST(Planner, LongStageIdsAreCutAtAWordAndStayUnique) {
+  const MigrationPlan plan = Plan(
+      "DROP INDEX idx_post_aggregates_featured_community_newest_comment_time;\n"
+      "DROP INDEX idx_post_aggregates_featured_community_newest_comment_time_necr;\n"
+      "DROP INDEX idx_post_aggregates_featured_community_active;\n"
+      "DROP INDEX idx_post_aggregates_featured_community_controversy;");
+  std::vector<std::string> ids;
+  for (const PlannedStage& stage : plan.stages) ids.push_back(stage.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{
+                     "drop-index-idx-post-aggregates-featured-community-newest",
+                     "drop-index-idx-post-aggregates-featured-community-newest-2",
+                     "drop-index-idx-post-aggregates-featured-community-active",
+                     "drop-index-idx-post-aggregates-featured-community"}));
+  EXPECT_EQ(CutAtWord("drop-index-featured-community", 20), "drop-index-featured");
+  EXPECT_EQ(CutAtWord("drop-index-featured-community", 19), "drop-index-featured");
+  EXPECT_EQ(CutAtWord("drop-index", 20), "drop-index");
+  EXPECT_EQ(CutAtWord("dropindexfeatured", 8), "dropinde");  // one word: cut where it must be
+  EXPECT_EQ(PlanIdFor("m/2024-04-23-020604_add_post_id_index_to_post_aggregates_featured_"
+                      "community/up.sql"),
+            "2024-04-23-020604-add-post-id-index-to-post-aggregates-featured");
 }
 
 TEST(Planner, RenderedPlanPassesTheChecksOfPgshiftPlan) {
