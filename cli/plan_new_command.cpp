@@ -128,7 +128,7 @@ CLI::App* AddPlanNewCommand(CLI::App& plan, int& exit_code) {
   command
       ->add_option("--id", options->id,
                    "The plan's id (default: from the file name, or its folder for up.sql or "
-                   "migration.sql)")
+                   "migration.sql, cut after a whole word within 63 characters)")
       ->check([](const std::string& id) -> std::string {
         const bool ok =
             !id.empty() && id.size() <= 63 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -150,7 +150,9 @@ CLI::App* AddPlanNewCommand(CLI::App& plan, int& exit_code) {
   command->footer(
       "Each hazardous statement becomes its safe sequence of stages (expand, backfill, switch,\n"
       "contract), with rollbacks, gates and comments saying what the application must deploy\n"
-      "between stages; safe statements pass through. What cannot be made safe automatically is\n"
+      "between stages; an UPDATE, or a DELETE of many rows, runs in batches; safe statements\n"
+      "pass through. A table rename keeps the old name as an updatable view until contract.\n"
+      "What cannot be made safe automatically is\n"
       "left out, marked NOT MADE SAFE in the plan and on stderr. The plan written passes\n"
       "`pgshift plan`. See docs/plan-new.md.\n"
       "Exit codes: 0 planned, 1 planned but something needs a person (NOT MADE SAFE), 2 usage,\n"

@@ -1,8 +1,9 @@
-// Data changes: an UPDATE becomes a batched backfill; an INSERT joins the creation of a table the
-// migration creates.
+// Data changes: an UPDATE becomes a batched backfill, a DELETE of many rows a batched delete; an
+// INSERT (or a DELETE) on a table the migration creates joins its creation.
 #include "parser/deparse.h"
 #include "planner/planner_sql.h"
 #include "planner/statement_planner.h"
+#include "rules/analysis/targeted_rows.h"
 
 namespace pgshift::planner {
 
@@ -50,11 +51,41 @@ void Planner::Update(const PgQuery__UpdateStmt* update) {
   stage.backfill = Backfill{BackfillTable(table), set, where};
 }
 
-void Planner::Delete(const PgQuery__DeleteStmt*) {
-  Unsafe(
-      "a DELETE cannot run as the runner's backfill, which updates rows; delete in batches "
-      "by hand (DELETE ... WHERE key IN (SELECT key ... LIMIT n), repeated), each batch its "
-      "own transaction");
+// A DELETE of many rows becomes a batched delete, walked over the key as an UPDATE's backfill
+// is: one long DELETE would hold its row locks, and bloat the table, in one transaction. A DELETE
+// of a few rows by key runs as written. Either way the rows are gone: the stage is irreversible.
+void Planner::Delete(const PgQuery__DeleteStmt* remove) {
+  const parser::QualifiedName table = parser::NameOf(remove->relation);
+  if (IsNew(table)) return JoinCreation(table);
+  if (remove->n_using_clause > 0 || remove->n_returning_list > 0 ||
+      remove->with_clause != nullptr) {
+    return Unsafe(
+        "a DELETE with USING, RETURNING or WITH cannot be a batched delete; write its "
+        "condition over the table's own row (WHERE ... IN (SELECT ...) if it needs another "
+        "table)");
+  }
+  if (rules::TargetsFewRows(remove->where_clause, catalog_.FindTable(table))) {
+    PlannedStage& stage = Add(Phase::kBackfill, "delete-" + table.name);
+    stage.comment = {"A few rows by key, as written: a short transaction.",
+                     "The rows are gone for good: the rollback cannot bring them back."};
+    stage.sql.push_back(Text());
+    stage.irreversible = true;
+    return;
+  }
+  std::string where;
+  if (remove->where_clause != nullptr) {
+    const auto condition = parser::DeparseExpression(remove->where_clause);
+    if (!condition) return Unsafe("the WHERE clause could not be rewritten (deparse failed)");
+    where = *condition;
+  }
+  PlannedStage& stage = Add(Phase::kBackfill, "delete-" + table.name);
+  stage.comment = {
+      "Deleted in short batches over the primary key (or name one with `key`), each its own",
+      "transaction, up to the largest key at the start: deploy before it the release that",
+      "no longer writes or needs these rows; rows written from then on are left.",
+      "The rows are gone for good: the rollback cannot bring them back."};
+  stage.backfill = Backfill{BackfillTable(table), "", where, true};
+  stage.irreversible = true;
 }
 
 void Planner::Insert(const PgQuery__InsertStmt* insert) {

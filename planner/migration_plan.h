@@ -15,6 +15,7 @@ struct Backfill {
   std::string table;  // as the plan's backfill.table takes it: unquoted parts, schema.table
   std::string set;    // the SET list
   std::string where;  // optional
+  bool delete_rows = false;  // a batched DELETE of the rows matching `where` (`set` is empty)
 };
 
 struct PlannedStage {

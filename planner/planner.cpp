@@ -182,8 +182,8 @@ void Planner::Unsafe(const std::string& reason) {
 }
 
 PlannedStage& Planner::Add(Phase phase, const std::string& name) {
-  std::string id = Slug(name);
-  if (id.size() > 56) id.resize(56);
+  // 56 leaves room for "-2" ... "-999999" within a stage id's 63 characters.
+  const std::string id = CutAtWord(Slug(name), 56);
   std::string unique = id;
   for (int n = 2; !ids_.insert(unique).second; ++n) unique = id + "-" + std::to_string(n);
   PlannedStage stage;
@@ -298,7 +298,7 @@ void Planner::Drop(const Node* node, const PgQuery__DropStmt* drop) {
     if (!concurrent) return Unsafe("the statement could not be rewritten (deparse failed)");
     sql = *concurrent;
   }
-  Contract("drop-" + Slug(sql.substr(5, 60)), sql,
+  Contract("drop-" + Slug(Text().substr(5)), sql,
            "Deploy first the release that no longer uses what this drops; it cannot be undone.");
 }
 
@@ -338,13 +338,41 @@ void Planner::Rename(const PgQuery__RenameStmt* rename) {
         }
         return;
       }
-      return Unsafe(
-          "renaming a table breaks every query of the running release that names it; "
-          "create the new table, keep both in step with triggers, backfill, and drop "
-          "the old one at contract");
+      return RenameTable(parser::NameOf(rename->relation), to, rename->missing_ok);
     default:
       return Unsafe("pgshift plan new does not know how to stage this rename");
   }
+}
+
+// The table under its new name and, in the same transaction, a view under the old one: a view
+// over one table with no more than SELECT * is auto-updatable, so both releases read and write
+// the same rows (INSERT, UPDATE, DELETE and RETURNING pass through, the table's defaults apply),
+// exactly, with nothing to copy. The view goes at contract.
+void Planner::RenameTable(const parser::QualifiedName& table, const std::string& to,
+                          bool missing_ok) {
+  if (missing_ok) {
+    return Unsafe(
+        "ALTER TABLE IF EXISTS ... RENAME: whether the view under the old name can be "
+        "created depends on whether the table existed");
+  }
+  parser::QualifiedName renamed = table;
+  renamed.name = to;
+  const std::string old_sql = TableSql(table), new_sql = TableSql(renamed);
+  PlannedStage& expand = Add(Phase::kExpand, "rename-table-" + table.name);
+  expand.comment = {
+      "ACCESS EXCLUSIVE for catalog changes only. The view under the old name is",
+      "auto-updatable: the running release reads and writes the renamed table through it.",
+      "It has the table's columns of now: a column added later is not seen through it.",
+      "Grants on the table do not carry over: grant on the view what a role needs."};
+  expand.sql = {
+      "-- pgshift-ignore rename-table: the view created next keeps the old name working\n" +
+          Text(),
+      "CREATE VIEW " + old_sql + " AS SELECT * FROM " + new_sql};
+  expand.rollback = {"DROP VIEW " + old_sql, "ALTER TABLE " + new_sql + " RENAME TO " +
+                                                 Q(table.name)};
+  Contract("drop-view-" + table.name, "DROP VIEW " + old_sql,
+           "Deploy first the release that names only " + to + ": no running release may name " +
+               table.name + ".");
 }
 
 void Planner::Create(const PgQuery__CreateStmt* create) {
@@ -414,12 +442,12 @@ std::string PlanIdFor(const std::string& path) {
   const std::filesystem::path file(path);
   const std::string stem = file.stem().string();
   const bool generic = stem == "up" || stem == "down" || stem == "migration";
-  std::string id = Slug(generic && file.has_parent_path() && !file.parent_path().filename().empty()
-                            ? file.parent_path().filename().string()
-                            : stem);
+  std::string id = CutAtWord(
+      Slug(generic && file.has_parent_path() && !file.parent_path().filename().empty()
+               ? file.parent_path().filename().string()
+               : stem),
+      63);
   if (id.empty()) id = "migration";
-  if (id.size() > 63) id.resize(63);
-  while (!id.empty() && id.back() == '-') id.pop_back();
   return id;
 }
 

@@ -41,6 +41,15 @@ std::string Slug(std::string_view text) {
   return slug;
 }
 
+std::string CutAtWord(std::string slug, std::size_t max) {
+  if (slug.size() <= max) return slug;
+  // The last hyphen at or before `max`: the words before it fit whole.
+  const std::size_t hyphen = slug.rfind('-', max);
+  slug.resize(hyphen != std::string::npos && hyphen > 0 ? hyphen : max);
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
 std::vector<std::string> ColumnNames(parser::Node* const* items, std::size_t count) {
   return parser::StringList(items, count);
 }

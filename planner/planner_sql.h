@@ -26,6 +26,11 @@ std::string IndexSql(const parser::QualifiedName& table, const std::string& inde
 // Lower-case letters and digits, runs of anything else as one hyphen: "Add users" → "add-users".
 std::string Slug(std::string_view text);
 
+// A slug of at most `max` characters, cut after its last whole word that fits
+// ("drop-index-featured-community" to 20: "drop-index-featured", not "drop-index-featured-"
+// or "drop-index-featured-com"); a first word longer than `max` is cut where it must be.
+std::string CutAtWord(std::string slug, std::size_t max);
+
 std::vector<std::string> ColumnNames(parser::Node* const* items, std::size_t count);
 
 // "a, b": quoted, for a column list.

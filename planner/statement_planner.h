@@ -53,6 +53,7 @@ class Planner {
   void CreateView(const PgQuery__ViewStmt* view);
   void Drop(const parser::Node* node, const PgQuery__DropStmt* drop);
   void Rename(const PgQuery__RenameStmt* rename);
+  void RenameTable(const parser::QualifiedName& table, const std::string& to, bool missing_ok);
 
   // --- ALTER TABLE (alter_table.cpp) ---
   void AlterTable(const parser::Node* node, const PgQuery__AlterTableStmt* alter);

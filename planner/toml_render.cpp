@@ -84,8 +84,12 @@ std::string RenderToml(const MigrationPlan& plan) {
     out << "phase = \"" << rules::PhaseName(stage.phase) << "\"\n";
     if (!stage.gate.empty()) out << "gate = " << TomlString(stage.gate) << '\n';
     if (stage.backfill) {
-      out << "backfill = { table = " << TomlString(stage.backfill->table)
-          << ", set = " << TomlString(stage.backfill->set);
+      out << "backfill = { table = " << TomlString(stage.backfill->table);
+      if (stage.backfill->delete_rows) {
+        out << ", delete = true";
+      } else {
+        out << ", set = " << TomlString(stage.backfill->set);
+      }
       if (!stage.backfill->where.empty()) {
         out << ", where = " << TomlString(stage.backfill->where);
       }

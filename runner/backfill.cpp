@@ -51,7 +51,7 @@ class BatchSql {
            key_descending_ + " LIMIT 1) AS bounds";
   }
 
-  // Updates up to `limit` rows after `cursor` (none: from the start) up to `max_key`, advances the
+  // Updates (or deletes) up to `limit` rows after `cursor` (none: from the start) up to `max_key`, advances the
   // ledger's cursor and counts in the same statement, and returns scanned, changed, last key.
   std::string Batch(const std::vector<std::string>* cursor, const std::vector<std::string>& max_key,
                     long limit) const {
@@ -68,13 +68,17 @@ class BatchSql {
     // at 0.5% of the table when the table has no statistics, which makes a bitmap scan and a sort
     // of every remaining row look cheaper than reading `limit` entries of the index in order.
     const std::string next = lower.empty() ? "" : " WHERE " + lower;
+    const std::string rows =
+        " WHERE " + after + "(" + columns_ + ") <= (" + last_ + ")" + condition + " RETURNING 1";
+    const std::string change = spec_.delete_rows
+                                   ? "DELETE FROM " + table_ + rows
+                                   : "UPDATE " + table_ + " SET " + spec_.set + rows;
     return "WITH batch AS MATERIALIZED (SELECT " + aliases_ + " FROM (SELECT " + aliased_ +
            " FROM " + table_ + next + " ORDER BY " + columns_ + " LIMIT " +
            std::to_string(limit) + ") AS next WHERE (" + aliases_ + ") <= (" + Literals(max_key) +
            ")), " +
            "last AS (SELECT " + aliases_ + " FROM batch ORDER BY " + descending_ + " LIMIT 1), " +
-           "updated AS (UPDATE " + table_ + " SET " + spec_.set + " WHERE " + after + "(" +
-           columns_ + ") <= (" + last_ + ")" + condition + " RETURNING 1), " +
+           "updated AS (" + change + "), " +
            "counts AS (SELECT (SELECT count(*) FROM batch) AS scanned, "
            "(SELECT count(*) FROM updated) AS changed), " +
            "ledger AS (UPDATE pgshift.stages SET cursor = ARRAY[" + as_text_ + "]::text[], " +

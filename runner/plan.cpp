@@ -110,11 +110,24 @@ void ReadBackfill(Reader& reader, const toml::node& node, const std::string& pre
     reader.Error(node, prefix, "must be a table: { table = \"...\", set = \"...\" }");
     return;
   }
-  reader.RejectUnknown(*table, prefix + ".", {"table", "set", "where", "key", "batch_size"});
+  reader.RejectUnknown(*table, prefix + ".",
+                       {"table", "set", "delete", "where", "key", "batch_size"});
   BackfillSpec spec;
   spec.line = static_cast<int>(node.source().begin.line);
   spec.table = reader.String(*table, "table", prefix + ".table", true, node).value_or("");
-  spec.set = reader.String(*table, "set", prefix + ".set", true, node).value_or("");
+  // A batched DELETE walks the table as an update does: `delete = true` in place of `set`.
+  const toml::node* remove = table->get("delete");
+  if (remove != nullptr) {
+    if (remove->value_exact<bool>() != std::optional<bool>(true)) {
+      reader.Error(*remove, prefix + ".delete",
+                   "must be true (the rows matching `where` are deleted in batches), or left out");
+    } else if (table->get("set") != nullptr) {
+      reader.Error(*remove, prefix + ".delete",
+                   "and `set` exclude each other: a backfill either updates or deletes");
+    }
+    spec.delete_rows = true;
+  }
+  spec.set = reader.String(*table, "set", prefix + ".set", remove == nullptr, node).value_or("");
   spec.where = reader.String(*table, "where", prefix + ".where", false, node).value_or("");
   if (const toml::node* key = table->get("key")) {
     const toml::array* columns = key->as_array();
@@ -261,6 +274,8 @@ std::string Checksum(const Plan& plan) {
     if (stage.backfill) {
       mix(stage.backfill->table);
       mix(stage.backfill->set);
+      // Only a delete adds a field: the checksums of plans written before it stay as they were.
+      if (stage.backfill->delete_rows) mix("delete");
       mix(stage.backfill->where);
       for (const std::string& key : stage.backfill->key) mix(key);
     }

@@ -14,6 +14,7 @@
 //   [[stage]]
 //   phase = "backfill"
 //   backfill = { table = "users", set = "a = b", where = "a IS DISTINCT FROM b", key = ["id"] }
+//   backfill = { table = "sessions", delete = true, where = "expires_at < now()" }  # batched DELETE
 #pragma once
 
 #include <cstddef>
@@ -36,6 +37,7 @@ struct PlanSql {
 struct BackfillSpec {
   std::string table;             // as written, possibly schema-qualified
   std::string set;               // the SET list: "email_address = email"
+  bool delete_rows = false;      // `delete = true`: the rows matching `where` are deleted instead
   std::string where;             // optional: rows that still need the change
   std::vector<std::string> key;  // key columns; empty: the table's primary key
   long batch_size = 0;           // first batch size; 0: the runner's default

@@ -87,7 +87,8 @@ void RenderPlanText(const Plan& plan, const PlanReview& review, std::ostream& ou
                                        return k;
                                      }() +
                                      ")")
-          << ", up to the largest key at start:\n     SET " << spec.set << '\n';
+          << ", up to the largest key at start:\n     "
+          << (spec.delete_rows ? "DELETE the rows" : "SET " + spec.set) << '\n';
       if (!spec.where.empty()) out << "     WHERE " << spec.where << '\n';
       out << "       lock: ROW EXCLUSIVE on " << spec.table << " per batch, blocking nothing but "
           << "writers of the same rows\n";
@@ -142,6 +143,7 @@ nlohmann::json PlanJson(const Plan& plan, const PlanReview& review) {
                           {"set", stage.backfill->set},
                           {"where", stage.backfill->where},
                           {"key", stage.backfill->key}};
+      if (stage.backfill->delete_rows) item["backfill"]["delete"] = true;
     }
     stages.push_back(std::move(item));
   }

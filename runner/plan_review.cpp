@@ -250,13 +250,16 @@ PlanReview ReviewHere(const Plan& plan, const rules::LintSettings& settings) {
     if (stage.gate) reviewer.Review(stage, {*stage.gate}, "gate", false, false);
     if (stage.backfill) {
       const BackfillSpec& spec = *stage.backfill;
-      // The backfill's pieces must parse as parts of an UPDATE, on their own.
-      std::string probe = "UPDATE " + QuotedName(spec.table) + " SET " + spec.set;
+      // The backfill's pieces must parse as parts of an UPDATE (or a DELETE), on their own.
+      std::string probe = spec.delete_rows
+                              ? "DELETE FROM " + QuotedName(spec.table)
+                              : "UPDATE " + QuotedName(spec.table) + " SET " + spec.set;
       if (!spec.where.empty()) probe += " WHERE (" + spec.where + ")";
       const auto probed = reviewer.Review(stage, {{probe, spec.line}}, "backfill", false, false);
       if (probed.size() != 1) {
         reviewer.Error(spec.line, "stage `" + stage.id + "` backfill",
-                       "`set` must be one SET list and `where` one condition");
+                       spec.delete_rows ? "`where` must be one condition"
+                                        : "`set` must be one SET list and `where` one condition");
       }
       reviewer.AddTable(spec.table);
     }

@@ -156,7 +156,9 @@ class Checker {
     const std::string where = "stage `" + stage.id + "` backfill (" + plan_.path + ":" +
                               std::to_string(spec.line) + ", table `" + spec.table + "`): ";
     const QualifiedName table = WrittenName(spec.table);
-    const std::string probe = "UPDATE " + QuotedName(spec.table) + " SET " + spec.set;
+    // The columns the SET list names must exist; a delete names none but its table's.
+    const std::string probe =
+        spec.delete_rows ? "" : "UPDATE " + QuotedName(spec.table) + " SET " + spec.set;
     const parser::ParsedFile parsed = parser::ParseSql(probe);
     Needs needs(catalog_);
     std::optional<std::string> missing = needs.Table(table);

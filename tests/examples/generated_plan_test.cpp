@@ -170,6 +170,55 @@ TEST(GeneratedPlanBeyondTheExamples, RunsThroughContractAndRollsBack) {
       << SnapshotDiff(before, CatalogSnapshot(*again_db));
 }
 
+// A table rename: after expand, the running release's INSERT (with RETURNING and the table's
+// default), UPDATE and DELETE through the old name reach the renamed table; rollback restores
+// the seed's catalog, and contract drops the view.
+TEST(GeneratedPlanBeyondTheExamples, TableRenameWritesThroughTheOldName) {
+  Workspace workspace("generated-plan-rename-table");
+  const std::string seed =
+      "CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL, "
+      "plan text NOT NULL DEFAULT 'free');\n"
+      "INSERT INTO customers (name) VALUES ('a'), ('b');\n";
+  const std::string seed_path = workspace.Write("seed.sql", seed);
+  const std::string migration =
+      workspace.Write("0010_accounts.sql", "ALTER TABLE customers RENAME TO accounts;\n");
+  const std::string plan = (workspace.dir() / "plan.toml").string();
+  const ProcessResult made =
+      workspace.Pgshift({"plan", "new", migration, "--schema", seed_path, "-o", plan});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+
+  const std::string url = FreshDatabase();
+  ASSERT_FALSE(url.empty());
+  auto db = ConnectTo(url);
+  ASSERT_TRUE(db);
+  Sql(*db, seed);
+  const std::vector<std::string> before = CatalogSnapshot(*db);
+  const ProcessResult expand =
+      workspace.Pgshift({"run", plan, "--db", url, "--through", "switch", "--progress", "none"});
+  ASSERT_EQ(expand.exit_code, 0) << expand.out << expand.err;
+  EXPECT_EQ(Scalar(*db, "INSERT INTO customers (name) VALUES ('c') RETURNING id || ' ' || plan"),
+            "3 free");
+  Sql(*db, "UPDATE customers SET name = 'z' WHERE id = 1; DELETE FROM customers WHERE id = 2");
+  EXPECT_EQ(Scalar(*db, "SELECT string_agg(id || name, ',' ORDER BY id) FROM accounts"),
+            "1z,3c");
+
+  const ProcessResult back = workspace.Pgshift({"rollback", plan, "--db", url});
+  EXPECT_EQ(back.exit_code, 0) << back.out << back.err;
+  EXPECT_TRUE(SnapshotDiff(before, CatalogSnapshot(*db)).empty())
+      << SnapshotDiff(before, CatalogSnapshot(*db));
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM customers"), "2");
+
+  const std::string again = FreshDatabase();
+  auto again_db = ConnectTo(again);
+  ASSERT_TRUE(again_db);
+  Sql(*again_db, seed);
+  const ProcessResult contract = workspace.Pgshift(
+      {"run", plan, "--db", again, "--through", "contract", "--progress", "none"});
+  ASSERT_EQ(contract.exit_code, 0) << contract.out << contract.err;
+  EXPECT_EQ(Scalar(*again_db, "SELECT count(*) FROM pg_views WHERE viewname = 'customers'"), "0");
+  EXPECT_EQ(Scalar(*again_db, "SELECT count(*) FROM accounts"), "2");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     WorkedExamples, GeneratedPlan,
     ::testing::Values(GeneratedExample{"01-add-index-to-large-table", {}},

@@ -8,6 +8,7 @@
 
 #include "parser/source_text.h"
 #include "planner/plan_check.h"
+#include "planner/planner_sql.h"
 #include "planner/toml_render.h"
 
 namespace pgshift::planner {
@@ -23,7 +24,8 @@ std::vector<std::string> Outline(const MigrationPlan& plan) {
   for (const PlannedStage& stage : plan.stages) {
     std::string line = std::string(rules::PhaseName(stage.phase)) + ":";
     if (stage.backfill) {
-      line += " backfill " + stage.backfill->table + " SET " + stage.backfill->set;
+      line += " backfill " + stage.backfill->table +
+              (stage.backfill->delete_rows ? " DELETE" : " SET " + stage.backfill->set);
       if (!stage.backfill->where.empty()) line += " WHERE " + stage.backfill->where;
     }
     for (const std::string& sql : stage.sql) line += " " + sql + ";";
@@ -207,6 +209,46 @@ TEST(Planner, UpdateOfEveryRowIsABatchedBackfill) {
   EXPECT_FALSE(plan.stages[0].irreversible);
 }
 
+TEST(Planner, DeleteOfManyRowsIsABatchedDelete) {
+  const MigrationPlan plan =
+      Plan("DELETE FROM sessions;\nDELETE FROM \"Audit Log\" WHERE at < now() - interval '1 year';");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "backfill: backfill sessions DELETE",
+                "backfill: backfill Audit Log DELETE WHERE at < (now() - '1 year'::interval)"}));
+  for (const PlannedStage& stage : plan.stages) {
+    EXPECT_TRUE(stage.irreversible);
+    EXPECT_TRUE(stage.sql.empty());
+    ASSERT_TRUE(stage.backfill.has_value());
+    EXPECT_TRUE(stage.backfill->delete_rows);
+    EXPECT_TRUE(stage.backfill->set.empty());
+  }
+  EXPECT_EQ(StageAt(plan, 0).id, "delete-sessions");
+}
+
+TEST(Planner, DeleteOfAFewRowsByKeyRunsAsWritten) {
+  // "code" is a key only by the schema's UNIQUE constraint; "name" is no key at all.
+  const MigrationPlan plan = PlanMigration(
+      "DELETE FROM users WHERE id IN (1, 2);\nDELETE FROM plans WHERE code = 'old';\n"
+      "DELETE FROM plans WHERE name = 'old';",
+      "m.sql", {"CREATE TABLE plans (code text UNIQUE, name text);"});
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  EXPECT_EQ(Outline(plan), (std::vector<std::string>{
+                               "backfill: DELETE FROM users WHERE id IN (1, 2);",
+                               "backfill: DELETE FROM plans WHERE code = 'old';",
+                               "backfill: backfill plans DELETE WHERE name = 'old'"}));
+  for (const PlannedStage& stage : plan.stages) EXPECT_TRUE(stage.irreversible);
+}
+
+TEST(Planner, DeleteOnANewTableJoinsItsCreation) {
+  const MigrationPlan plan =
+      Plan("CREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1);\nDELETE FROM t;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].sql.size(), 3u);
+}
+
 TEST(Planner, DropsAreContract) {
   const MigrationPlan plan =
       Plan("DROP TABLE login_events;\nALTER TABLE users DROP COLUMN nick;\nDROP INDEX old_idx;");
@@ -238,7 +280,8 @@ TEST(Planner, TransactionsAndTimeoutsAreLeftOutAndSaidSo) {
 TEST(Planner, WhatItCannotStageIsNotMadeSafeWithItsPosition) {
   const MigrationPlan plan = Plan(
       "CREATE TABLE t (id int);\n  ALTER TABLE users ALTER COLUMN id TYPE bigint;\n"
-      "DELETE FROM logs;\nTRUNCATE logs;\nUPDATE a SET x = b.y FROM b WHERE a.id = b.id;");
+      "DELETE FROM logs USING hosts WHERE logs.host = hosts.id;\nTRUNCATE logs;\n"
+      "UPDATE a SET x = b.y FROM b WHERE a.id = b.id;");
   EXPECT_EQ(plan.stages.size(), 1u);
   ASSERT_EQ(plan.not_made_safe.size(), 4u);
   EXPECT_EQ(plan.not_made_safe[0].line, 2);
@@ -346,6 +389,36 @@ TEST(Planner, StatementsOnANewTableJoinItsCreationAndPassTheCheck) {
   EXPECT_EQ(checked.plan.stages[0].sql.size(), 3u);
 }
 
+TEST(Planner, TableRenameKeepsTheOldNameAsAViewUntilContract) {
+  MigrationPlan plan = Plan("ALTER TABLE app.customers RENAME TO accounts;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  ASSERT_EQ(plan.stages.size(), 2u);
+  EXPECT_EQ(plan.stages[0].phase, Phase::kExpand);
+  EXPECT_EQ(plan.stages[0].id, "rename-table-customers");
+  ASSERT_EQ(plan.stages[0].sql.size(), 2u);
+  EXPECT_NE(plan.stages[0].sql[0].find("\nALTER TABLE app.customers RENAME TO accounts"),
+            std::string::npos)
+      << plan.stages[0].sql[0];
+  EXPECT_EQ(plan.stages[0].sql[1], "CREATE VIEW app.customers AS SELECT * FROM app.accounts");
+  EXPECT_EQ(plan.stages[0].rollback,
+            (std::vector<std::string>{"DROP VIEW app.customers",
+                                      "ALTER TABLE app.accounts RENAME TO customers"}));
+  EXPECT_EQ(plan.stages[1].phase, Phase::kContract);
+  EXPECT_EQ(plan.stages[1].sql, std::vector<std::string>{"DROP VIEW app.customers"});
+  EXPECT_TRUE(plan.stages[1].irreversible);
+  // The rename passes the check of its phase: the view keeps the old name working.
+  CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
+  EXPECT_TRUE(checked.errors.empty()) << checked.errors[0];
+  EXPECT_TRUE(checked.plan.not_made_safe.empty()) << checked.plan.not_made_safe[0].reason << "\n"
+                                                  << checked.toml;
+  EXPECT_EQ(checked.plan.stages.size(), 2u) << checked.toml;
+
+  const MigrationPlan if_exists = Plan("ALTER TABLE IF EXISTS customers RENAME TO accounts;");
+  EXPECT_TRUE(if_exists.stages.empty());
+  ASSERT_EQ(if_exists.not_made_safe.size(), 1u);
+  EXPECT_NE(if_exists.not_made_safe[0].reason.find("IF EXISTS"), std::string::npos);
+}
+
 TEST(Planner, ANewTableRenamedOrFilledStaysInItsCreatingStage) {
   const MigrationPlan plan = Plan(
       "CREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1), (2);\n"
@@ -411,16 +484,44 @@ TEST(Planner, NamesFollowPostgres) {
   EXPECT_EQ(PlanIdFor("up.sql"), "up");
 }
 
+// As in lemmy's 2024-04-23-020604_add_post_id_index: index names longer than a stage id, alike
+// for their first 56 characters.
+TEST(Planner, LongStageIdsAreCutAtAWordAndStayUnique) {
+  const MigrationPlan plan = Plan(
+      "DROP INDEX idx_post_aggregates_featured_community_newest_comment_time;\n"
+      "DROP INDEX idx_post_aggregates_featured_community_newest_comment_time_necr;\n"
+      "DROP INDEX idx_post_aggregates_featured_community_active;\n"
+      "DROP INDEX idx_post_aggregates_featured_community_controversy;");
+  std::vector<std::string> ids;
+  for (const PlannedStage& stage : plan.stages) ids.push_back(stage.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{
+                     "drop-index-idx-post-aggregates-featured-community-newest",
+                     "drop-index-idx-post-aggregates-featured-community-newest-2",
+                     "drop-index-idx-post-aggregates-featured-community-active",
+                     "drop-index-idx-post-aggregates-featured-community"}));
+  EXPECT_EQ(CutAtWord("drop-index-featured-community", 20), "drop-index-featured");
+  EXPECT_EQ(CutAtWord("drop-index-featured-community", 19), "drop-index-featured");
+  EXPECT_EQ(CutAtWord("drop-index", 20), "drop-index");
+  EXPECT_EQ(CutAtWord("dropindexfeatured", 8), "dropinde");  // one word: cut where it must be
+  EXPECT_EQ(PlanIdFor("m/2024-04-23-020604_add_post_id_index_to_post_aggregates_featured_"
+                      "community/up.sql"),
+            "2024-04-23-020604-add-post-id-index-to-post-aggregates-featured");
+}
+
 TEST(Planner, RenderedPlanPassesTheChecksOfPgshiftPlan) {
   MigrationPlan plan = Plan(
       "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS $$ SELECT a \"\\\" $$;\n"
       "ALTER TABLE users ADD COLUMN code uuid NOT NULL DEFAULT gen_random_uuid();\n"
-      "DROP TABLE old;");
+      "DELETE FROM sessions WHERE expires_at < now();\nDROP TABLE old;");
   CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
   EXPECT_TRUE(checked.errors.empty()) << checked.errors[0];
   EXPECT_TRUE(checked.plan.not_made_safe.empty()) << checked.plan.not_made_safe[0].reason << "\n"
                                                   << checked.toml;
-  EXPECT_EQ(checked.plan.stages.size(), 8u) << checked.toml;
+  EXPECT_EQ(checked.plan.stages.size(), 9u) << checked.toml;
+  EXPECT_NE(checked.toml.find("backfill = { table = \"sessions\", delete = true, where = "
+                              "\"expires_at < now()\" }\nrollback = \"irreversible\""),
+            std::string::npos)
+      << checked.toml;
   EXPECT_NE(checked.toml.find("DROP FUNCTION f(integer)"), std::string::npos) << checked.toml;
 }
 

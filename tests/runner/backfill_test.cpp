@@ -104,6 +104,49 @@ TEST_F(Backfill, RowsInsertedAfterTheStartAreLeftToTheApplication) {
   EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE n = 0 AND id > 3000"), "500");
 }
 
+// `delete = true`: the matching rows go, batch by batch, none of the others; rows inserted
+// after the start are left, as an update leaves them.
+TEST_F(Backfill, BatchedDeleteRemovesExactlyTheMatchingRows) {
+  Sql(*db_,
+      "CREATE TABLE t (id int PRIMARY KEY, kind text NOT NULL);"
+      "INSERT INTO t SELECT i, CASE WHEN i % 3 = 0 THEN 'old' ELSE 'new' END "
+      "FROM generate_series(1, 6000) i");
+  auto app = ConnectTo(url_);
+  ASSERT_TRUE(app);
+  bool inserted = false;
+  events_.on_event = [&](const runner::RunEvent& e) {
+    if (e.kind == "batch" && !inserted) {
+      Sql(*app, "INSERT INTO t SELECT i, 'old' FROM generate_series(6001, 6100) i");
+      inserted = true;
+    }
+  };
+  runner::RunSettings settings = QuickSettings();
+  settings.batch_size = 700;
+  settings.batch_time = runner::Millis(0);
+  settings.min_batch_size = settings.max_batch_size = 700;
+  const runner::Outcome outcome =
+      Run("{ table = \"t\", delete = true, where = \"kind = 'old'\" }", settings);
+  ASSERT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE id <= 6000 AND kind = 'old'"), "0");
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE kind = 'new'"), "4000");
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE id > 6000"), "100");
+  EXPECT_EQ(Scalar(*db_, "SELECT rows_done || '/' || rows_scanned FROM pgshift.stages"),
+            "2000/6000");
+  EXPECT_GE(events_.Count("batch"), 8);
+}
+
+TEST_F(Backfill, BatchedDeleteOfEveryRow) {
+  Sql(*db_,
+      "CREATE TABLE t (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO t SELECT i, 'x' FROM generate_series(1, 2500) i");
+  runner::RunSettings settings = QuickSettings();
+  settings.batch_size = 1000;
+  const runner::Outcome outcome = Run("{ table = \"t\", delete = true }", settings);
+  ASSERT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t"), "0");
+  EXPECT_EQ(Scalar(*db_, "SELECT rows_done || ' ' || status FROM pgshift.stages"), "2500 done");
+}
+
 TEST_F(Backfill, AKeylessTableIsRefusedClearly) {
   Sql(*db_,
       "CREATE TABLE logs (at timestamptz, line text, seq int, code int UNIQUE);"

@@ -118,6 +118,33 @@ TEST(Plan, BackfillKeysAreChecked) {
       "belongs in a stage with phase = \"backfill\"");
 }
 
+// `delete = true` makes the backfill a batched DELETE: in place of `set`, never beside it.
+TEST(Plan, BatchedDeleteKeysAreChecked) {
+  const std::string head =
+      "id = \"p\"\n[[stage]]\nid = \"b\"\nphase = \"backfill\"\nrollback = \"irreversible\"\n";
+  const auto parsed = ParsePlan(
+      head + "backfill = { table = \"t\", delete = true, where = \"at < now()\" }\n", "p.toml");
+  ASSERT_TRUE(std::holds_alternative<Plan>(parsed)) << All(std::get<PlanErrors>(parsed).messages);
+  const BackfillSpec& spec = *std::get<Plan>(parsed).stages.at(0).backfill;
+  EXPECT_TRUE(spec.delete_rows);
+  EXPECT_EQ(spec.where, "at < now()");
+  EXPECT_ERROR(head + "backfill = { table = \"t\", delete = true, set = \"a = 1\" }\n",
+               "`stage[1].backfill.delete` and `set` exclude each other");
+  EXPECT_ERROR(head + "backfill = { table = \"t\", delete = false }\n",
+               "`stage[1].backfill.delete` must be true");
+  EXPECT_ERROR(head + "backfill = { table = \"t\", delete = \"yes\" }\n",
+               "`stage[1].backfill.delete` must be true");
+  EXPECT_ERROR(head + "backfill = { table = \"t\", delete = true, where = \"a = \" }\n",
+               "stage `b` backfill: syntax error");
+  EXPECT_ERROR(head + "backfill = { table = \"t\", delete = true, where = \"true; DROP TABLE t\" }\n",
+               "`where` must be one condition");
+  // A delete and an update of the same rows are different plans.
+  auto checksum = [&](const std::string& backfill) {
+    return std::get<Plan>(ParsePlan(head + "backfill = " + backfill + "\n", "p.toml")).checksum;
+  };
+  EXPECT_NE(checksum("{ table = \"t\", delete = true }"), checksum("{ table = \"t\", set = \"\" }"));
+}
+
 TEST(Plan, SqlIsParsedAndLintedInItsPhase) {
   const std::string head = "id = \"p\"\n[[stage]]\nid = \"s\"\nphase = \"expand\"\nrollback = []\n";
   EXPECT_ERROR(head + "sql = [\"SELECT 1\", \"SELEC 2\"]\n",
