@@ -112,9 +112,9 @@ def panel(out, top, title, samples, marks):
                            f'class="series"/>')
                 line = []
         failed = [s for s in mine if not s[3]]
-        for _, start, _, _ in failed:
-            out.append(f'<line x1="{x(start):.1f}" x2="{x(start):.1f}" y1="{top + 1}" '
-                       f'y2="{top + 9}" class="error"/>')
+        for column in sorted({min(columns - 1, int(columns * s[1] / end_ms)) for s in failed}):
+            out.append(f'<line x1="{LEFT + column + 0.5:.1f}" x2="{LEFT + column + 0.5:.1f}" '
+                       f'y1="{top + 1}" y2="{top + 9}" class="error"/>')
         longest = max(s[2] for s in mine)
         summary.append(f"{release} release: {len(mine)} statements, slowest {longest:.1f} ms, "
                        f"{len(failed)} failed")
