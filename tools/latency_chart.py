@@ -30,7 +30,8 @@ RUNS = [
 ]
 COLOURS = {"old": "#1f6fb4", "new": "#e07b00"}
 LOCK_TIMEOUT_MS = 500.0
-WIDTH, PANEL, LEFT, RIGHT, TOP, GAP = 760, 170, 62, 16, 30, 34
+WIDTH, PANEL, LEFT, RIGHT, TOP, GAP = 760, 200, 62, 16, 44, 34
+LABEL_CHARS = 30
 Y_MIN_MS = 0.05
 
 
@@ -51,9 +52,13 @@ def read_run(path):
     return samples, marks
 
 
+def polyline(points, release):
+    return f'<polyline points="{" ".join(points)}" stroke="{COLOURS[release]}" class="series"/>'
+
+
 def panel(out, top, title, samples, marks):
     plot_w = WIDTH - LEFT - RIGHT
-    plot_h = PANEL - 48
+    plot_h = PANEL - 50
     end_ms = max([s[1] + s[2] for s in samples] + [m[0] for m in marks] + [1.0])
     y_max = max([LOCK_TIMEOUT_MS * 2] + [s[2] * 1.3 for s in samples])
     lo, hi = math.log10(Y_MIN_MS), math.log10(y_max)
@@ -87,11 +92,22 @@ def panel(out, top, title, samples, marks):
         out.append(f'<text x="{x(second * 1000):.1f}" y="{top + plot_h + 13}" class="axis" '
                    f'text-anchor="middle">{second:g} s</text>')
         second = round(second + step, 6)
+    # Stages labelled from the top; deploys and retirements, in the release's colour, from the
+    # bottom, so that a deploy right after a stage does not hide the stage's name.
     for at, label in marks:
+        if label == "done":
+            continue
+        release = label.split(" ")[0] if label.endswith((" deployed", " retired")) else None
+        shown = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
+        colour = COLOURS.get(release, "#999")
         out.append(f'<line x1="{x(at):.1f}" x2="{x(at):.1f}" y1="{top}" y2="{top + plot_h}" '
-                   f'class="mark"/>')
-        out.append(f'<text transform="translate({x(at) + 3:.1f},{top + 4}) rotate(90)" '
-                   f'class="label">{escape(label)}</text>')
+                   f'stroke="{colour}" class="mark"/>')
+        if release:
+            out.append(f'<text transform="translate({x(at) - 2:.1f},{top + plot_h - 3}) '
+                       f'rotate(-90)" style="fill:{colour}" class="label">{escape(shown)}</text>')
+        else:
+            out.append(f'<text transform="translate({x(at) + 3:.1f},{top + 4}) rotate(90)" '
+                       f'class="label">{escape(shown)}</text>')
     # The slowest statement of each release per pixel column; a gap where it did not run.
     columns = int(plot_w)
     summary = []
@@ -103,14 +119,19 @@ def panel(out, top, title, samples, marks):
         for _, start, latency, _ in mine:
             column = min(columns - 1, int(columns * start / end_ms))
             slowest[column] = max(slowest.get(column, 0.0), latency)
-        line = []
-        for column in range(columns + 1):
-            if column in slowest:
-                line.append(f"{LEFT + column + 0.5:.1f},{y(slowest[column]):.1f}")
-            elif line:
-                out.append(f'<polyline points="{" ".join(line)}" stroke="{COLOURS[release]}" '
-                           f'class="series"/>')
+        # Joined from one slice to the next unless the release ran nothing for a while (it
+        # was not deployed, or retired); a lone slice is a short dash, so it still shows.
+        gap = max(3, columns // 30)
+        line, last = [], None
+        for column in sorted(slowest):
+            if last is not None and column - last > gap:
+                out.append(polyline(line, release))
                 line = []
+            x0 = LEFT + column
+            line.append(f"{x0:.1f},{y(slowest[column]):.1f} {x0 + 1:.1f},{y(slowest[column]):.1f}")
+            last = column
+        if line:
+            out.append(polyline(line, release))
         failed = [s for s in mine if not s[3]]
         for column in sorted({min(columns - 1, int(columns * s[1] / end_ms)) for s in failed}):
             out.append(f'<line x1="{LEFT + column + 0.5:.1f}" x2="{LEFT + column + 0.5:.1f}" '
@@ -125,20 +146,21 @@ def panel(out, top, title, samples, marks):
 def chart(example, runs):
     out = []
     height = TOP + len(runs) * (PANEL + GAP)
-    top = TOP + 14
+    top = TOP + 20
     for title, (samples, marks) in runs:
         panel(out, top, title, samples, marks)
         top += PANEL + GAP
     legend = (f'<text x="{LEFT}" y="16" class="title">{escape(example)}: application latency '
               f'over time</text>'
-              f'<text x="{WIDTH - RIGHT}" y="16" class="axis" text-anchor="end">'
+              f'<text x="{LEFT}" y="32" class="axis">'
               f'<tspan fill="{COLOURS["old"]}">old release</tspan> · '
               f'<tspan fill="{COLOURS["new"]}">new release</tspan> · '
-              f'<tspan fill="#d62728">failed statement</tspan> · slowest statement per slice'
+              f'<tspan fill="#d62728">failed statement</tspan> · line: the slowest statement per '
+              f'slice of time · dotted: a stage starts, a release comes or goes'
               f'</text>')
     style = ("<style>text{font-family:sans-serif}.title{font-size:13px;font-weight:bold}"
              ".axis{font-size:10px;fill:#444}.label{font-size:9px;fill:#666}"
-             ".frame{fill:#fff;stroke:#999}.grid{stroke:#eee}.mark{stroke:#bbb;stroke-dasharray:2 2}"
+             ".frame{fill:#fff;stroke:#999}.grid{stroke:#eee}.mark{stroke-dasharray:2 2}"
              ".timeout{stroke:#d62728;stroke-dasharray:6 3}.series{fill:none;stroke-width:1.2}"
              ".error{stroke:#d62728;stroke-width:1}</style>")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height + 10}" '

@@ -44,6 +44,9 @@ struct GeneratedExample {
   std::vector<std::string> expected_difference;
 };
 
+// gtest names the failing parameter with this rather than a dump of its bytes.
+void PrintTo(const GeneratedExample& example, std::ostream* out) { *out << example.name; }
+
 const std::string kReadmeMarker = "<!-- generated: pgshift plan new naive.sql --schema seed.sql";
 
 // Where README.md shows what plan new writes: the ```toml block after the marker line, as
