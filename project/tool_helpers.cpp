@@ -65,6 +65,11 @@ bool AnyFileHasLine(const std::vector<std::string>& files, const FileSource& sou
   return false;
 }
 
+bool MarkerLine(std::string_view line, const std::regex& marker) {
+  return std::regex_search(line.begin(), line.end(), marker,
+                           std::regex_constants::match_continuous);
+}
+
 std::optional<std::string> RecogniseByLine(const std::vector<std::string>& files,
                                            const FileSource& source,
                                            const std::function<bool(std::string_view line)>& test,

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "runner/redact.h"
+
 namespace pgshift::runner {
 namespace {
 
@@ -55,6 +57,14 @@ void RenderPlanText(const Plan& plan, const PlanReview& review, std::ostream& ou
     for (const std::string& name : *names) out << ' ' << name;
   }
   out << "\n";
+  if (!plan.standbys.replicas.empty()) {
+    // Standbys the backfill waits for (shown redacted: a plan is printed into CI logs).
+    out << "standbys (backfill waits while one lags";
+    if (plan.standbys.max_replica_lag) out << " more than " << plan.standbys.max_replica_lag->count() << " ms";
+    out << "):";
+    for (const std::string& url : plan.standbys.replicas) out << ' ' << RedactUrl(url);
+    out << "\n";
+  }
   for (std::size_t i = 0; i < plan.stages.size(); ++i) {
     const Stage& stage = plan.stages[i];
     const StageReview& stage_review = review.stages[i];
@@ -137,6 +147,10 @@ nlohmann::json PlanJson(const Plan& plan, const PlanReview& review) {
   }
   nlohmann::json out = {{"id", plan.id}, {"summary", plan.summary}, {"checksum", plan.checksum}};
   for (const auto& [kind, names] : ObjectLists(review.objects)) out[kind] = *names;
+  out["replicas"] = nlohmann::json::array();
+  for (const std::string& url : plan.standbys.replicas) out["replicas"].push_back(RedactUrl(url));
+  out["max_replica_lag_ms"] = plan.standbys.max_replica_lag ? nlohmann::json(plan.standbys.max_replica_lag->count())
+                                                   : nlohmann::json(nullptr);
   out["stages"] = std::move(stages);
   return out;
 }

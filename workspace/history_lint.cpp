@@ -71,7 +71,10 @@ std::vector<std::string> ListRecursive(const std::string& root) {
 
 // The history root of an input, and whether it is searched recursively.
 std::pair<std::string, bool> RootOf(const std::string& path, const Config& config) {
-  const std::string base = ConfigBase(config, CanonicalPath(fs::current_path()));
+  // Resolving the working directory reads every link on its way: only when roots are configured.
+  const std::string base = config.history.roots.empty()
+                               ? std::string()
+                               : ConfigBase(config, CanonicalPath(fs::current_path()));
   for (const std::string& root : config.history.roots) {
     const std::string absolute = CanonicalPath(fs::path(base) / root);
     if (IsUnder(path, absolute)) return {absolute, true};

@@ -47,7 +47,7 @@ class Dbmate : public MigrationTool {
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
     const auto up = [](std::string_view line) {
-      return std::regex_search(line.begin(), line.end(), UpMarker());
+      return MarkerLine(line, UpMarker());
     };
     return RecogniseByLine(List(root, source), source, up, "files carry `-- migrate:up`");
   }
@@ -59,8 +59,8 @@ class Dbmate : public MigrationTool {
   FileRun Describe(const std::string&, std::string_view text, const FileSource&) const override {
     FileRun run;
     for (const Line& line : Lines(text)) {
-      const bool up = std::regex_search(line.text.begin(), line.text.end(), UpMarker());
-      const bool down = !up && std::regex_search(line.text.begin(), line.text.end(), DownMarker());
+      const bool up = MarkerLine(line.text, UpMarker());
+      const bool down = !up && MarkerLine(line.text, DownMarker());
       if (!up && !down) continue;
       if (!run.sections.empty()) run.sections.back().end = line.begin;
       const bool no_transaction = line.text.find("transaction:false") != std::string_view::npos;

@@ -48,7 +48,7 @@ class NodePgMigrate : public MigrationTool {
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
     const auto up = [](std::string_view line) {
-      return std::regex_search(line.begin(), line.end(), UpMarker());
+      return MarkerLine(line, UpMarker());
     };
     return RecogniseByLine(List(root, source), source, up, "files carry `-- Up Migration`");
   }
@@ -60,9 +60,9 @@ class NodePgMigrate : public MigrationTool {
   FileRun Describe(const std::string&, std::string_view text, const FileSource&) const override {
     std::optional<std::size_t> up, down;
     for (const Line& line : Lines(text)) {
-      if (!up && std::regex_search(line.text.begin(), line.text.end(), UpMarker())) {
+      if (!up && MarkerLine(line.text, UpMarker())) {
         up = line.begin;
-      } else if (!down && std::regex_search(line.text.begin(), line.text.end(), DownMarker())) {
+      } else if (!down && MarkerLine(line.text, DownMarker())) {
         down = line.begin;
       }
     }

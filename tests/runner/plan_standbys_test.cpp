@@ -3,8 +3,12 @@
 // checksum, and merged between pgshift.toml and the command line.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "cli/runner_support.h"
 #include "runner/plan.h"
+#include "runner/plan_render.h"
+#include "runner/plan_review.h"
 
 namespace pgshift::cli {
 namespace {
@@ -46,6 +50,27 @@ TEST(PlanStandbys, ReadAsInTheRunnerSection) {
   const runner::Plan none = Plan("");
   EXPECT_TRUE(none.standbys.replicas.empty());
   EXPECT_FALSE(none.standbys.max_replica_lag);
+}
+
+// `pgshift plan` shows the standbys the backfill will wait for, with passwords hidden.
+TEST(PlanStandbys, ShownRedactedByPlan) {
+  const runner::Plan plan = Plan(
+      "replicas = [\"postgresql://app:s3cret@s1/app\", \"host=s2 dbname=app\"]\n"
+      "max_replica_lag = 2.5\n");
+  const runner::PlanReview review = runner::ReviewPlan(plan, {});
+  std::ostringstream text;
+  runner::RenderPlanText(plan, review, text);
+  EXPECT_NE(text.str().find("standbys (backfill waits while one lags more than 2500 ms): "
+                            "postgresql://app:***@s1/app host=s2 dbname=app\n"),
+            std::string::npos)
+      << text.str();
+  EXPECT_EQ(text.str().find("s3cret"), std::string::npos);
+  const auto json = runner::PlanJson(plan, review);
+  EXPECT_EQ(json["replicas"][0], "postgresql://app:***@s1/app");
+  EXPECT_EQ(json["max_replica_lag_ms"], 2500);
+  std::ostringstream none;
+  runner::RenderPlanText(Plan(""), review, none);
+  EXPECT_EQ(none.str().find("standbys"), std::string::npos);
 }
 
 TEST(PlanStandbys, BadValuesNameThePlanLineColumnAndKey) {

@@ -1,0 +1,98 @@
+// The planner's state while it reads a migration, statement by statement: what it knows of the
+// database, what this migration created, added and swapped out, and the plan it writes. Not part
+// of the library's interface (planner/planner.h is); its members are defined by the kind of
+// statement they stage:
+//   planner.cpp      dispatch, pass-through, indexes, creations, drops and renames
+//   alter_table.cpp  ALTER TABLE: constraints, columns, NOT NULL, defaults
+//   column_swap.cpp  a column replaced by another kept in step by a trigger (rename, type change)
+//   data_changes.cpp UPDATE, DELETE, INSERT
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "parser/ast.h"
+#include "planner/migration_plan.h"
+#include "rules/analysis/catalog.h"
+
+namespace pgshift::planner {
+
+class Planner {
+ public:
+  explicit Planner(MigrationPlan& plan) : plan_(plan) {}
+
+  // The database before the migration, and each statement of it once planned.
+  void Learn(const parser::Node* node, bool in_migration);
+  void Statement(std::size_t source, const parser::Node* node);
+  // After the last statement: columns made NOT NULL that nothing fills.
+  void Finish();
+
+ private:
+  // --- building stages (planner.cpp) ---
+  const SourceStatement& Source() const { return plan_.sources[source_]; }
+  std::string Text() const { return Source().text; }
+  void Unsafe(const std::string& reason);
+  PlannedStage& Add(rules::Phase phase, const std::string& name);
+  void PassThrough(const std::string& name, std::vector<std::string> rollback,
+                   rules::Phase phase = rules::Phase::kExpand);
+  void Contract(const std::string& name, const std::string& sql, const std::string& deploy);
+  void JoinCreation(const parser::QualifiedName& table);
+  std::string NamesSwappedColumn() const;
+  bool IsNew(const parser::QualifiedName& table) const;
+
+  // --- statements staged as written, or nearly (planner.cpp) ---
+  void VariableSet(const PgQuery__VariableSetStmt* set);
+  void CreateType(const parser::QualifiedName& type);
+  void Index(const parser::Node* node, const PgQuery__IndexStmt* index);
+  void Create(const PgQuery__CreateStmt* create);
+  void CreateFunction(const PgQuery__CreateFunctionStmt* function);
+  void CreateTrigger(const PgQuery__CreateTrigStmt* trigger);
+  void CreateView(const PgQuery__ViewStmt* view);
+  void Drop(const parser::Node* node, const PgQuery__DropStmt* drop);
+  void Rename(const PgQuery__RenameStmt* rename);
+
+  // --- ALTER TABLE (alter_table.cpp) ---
+  void AlterTable(const parser::Node* node, const PgQuery__AlterTableStmt* alter);
+  void AddConstraint(const parser::Node* node, std::size_t index,
+                     const parser::QualifiedName& table, const PgQuery__Constraint* constraint);
+  void AddColumn(const parser::Node* node, std::size_t index, const parser::QualifiedName& table,
+                 const PgQuery__ColumnDef* column);
+  void AddColumnAndConstraints(const parser::Node* node, std::size_t index,
+                               const parser::QualifiedName& table,
+                               const PgQuery__ColumnDef* column);
+  void EnforceNotNull(const parser::QualifiedName& table, const std::string& column);
+
+  // --- column swaps (column_swap.cpp) ---
+  void RenameColumn(const parser::QualifiedName& table, const std::string& from,
+                    const std::string& to);
+  void ChangeType(const parser::QualifiedName& table, const std::string& name,
+                  const PgQuery__ColumnDef* def);
+  // The statements that remove a synced column's trigger and its function, in that order.
+  struct SyncTrigger {
+    std::string drop_trigger, drop_function;
+  };
+  SyncTrigger AddSyncedColumn(const parser::QualifiedName& table, const std::string& column,
+                              const std::string& type, const std::string& events,
+                              const std::string& body, std::vector<std::string> comment);
+
+  // --- data (data_changes.cpp) ---
+  void Update(const PgQuery__UpdateStmt* update);
+  void Delete(const PgQuery__DeleteStmt* remove);
+  void Insert(const PgQuery__InsertStmt* insert);
+
+  MigrationPlan& plan_;
+  std::size_t source_ = 0;
+  rules::Catalog catalog_;
+  std::set<std::string> referenced_;  // "table.column" that a foreign key references
+  std::set<std::pair<std::string, std::string>> swapped_;  // table, column a type change swaps
+  std::set<std::string> ids_;
+  std::set<std::string> new_tables_;
+  std::map<std::string, std::size_t> created_in_;   // new table → the stage that creates it
+  std::set<std::string> added_;                     // "table.column" added by this migration
+  std::map<std::string, std::size_t> needs_value_;  // added NOT NULL, no value yet
+};
+
+}  // namespace pgshift::planner
