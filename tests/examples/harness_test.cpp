@@ -9,6 +9,7 @@
 
 #include "tests/examples/app_spec.h"
 #include "tests/examples/catalog_snapshot.h"
+#include "tests/examples/plan_under_load.h"
 #include "tests/examples/workload.h"
 #include "tests/support/postgres_server.h"
 
@@ -39,8 +40,48 @@ TEST(ExampleHarness, WorkloadReportsFailedStatementsAndEmptyReads) {
   ASSERT_GE(errors.size(), 2u);
   EXPECT_NE(errors[0].find("relation \"missing\" does not exist"), std::string::npos) << errors[0];
   EXPECT_NE(errors[1].find("returned no row"), std::string::npos) << errors[1];
+  // Every statement is timed, and the failed ones are marked so.
+  const std::vector<LatencySample> samples = failing.Samples();
+  ASSERT_GE(samples.size(), 6u);
+  EXPECT_FALSE(samples[0].ok);
+  EXPECT_FALSE(samples[1].ok);
+  EXPECT_GT(samples[1].start, samples[0].start);
+  EXPECT_GT(samples[0].latency.count(), 0);
+  for (const LatencySample& sample : fine.Samples()) EXPECT_TRUE(sample.ok);
   // The numbers are unique across both workloads.
   EXPECT_EQ(Scalar(*db, "SELECT count(*) = count(DISTINCT n) FROM t"), "t");
+}
+
+// A release deployed after a stage of the hand-written plan is deployed after the other plan's
+// last stage of that phase or earlier; one retired before a stage, before the other plan's first
+// stage of that phase or later.
+TEST(ExampleHarness, DeploysMoveToTheOtherPlansStagesByPhase) {
+  using rules::Phase;
+  runner::Plan hand, other;
+  for (const auto& [id, phase] : std::vector<std::pair<std::string, Phase>>{
+           {"add", Phase::kExpand}, {"fill", Phase::kBackfill}, {"drop", Phase::kContract}}) {
+    hand.stages.push_back({id, phase});
+  }
+  for (const auto& [id, phase] :
+       std::vector<std::pair<std::string, Phase>>{{"e1", Phase::kExpand},
+                                                  {"e2", Phase::kExpand},
+                                                  {"s1", Phase::kSwitch},
+                                                  {"s2", Phase::kSwitch},
+                                                  {"c1", Phase::kContract}}) {
+    other.stages.push_back({id, phase});
+  }
+  AppSpec app;
+  app.old_release = {"old", "", {}, {"SELECT 1"}, "", "fill"};
+  app.new_release = {"new", "", {}, {"SELECT 1"}, "fill", ""};
+  AppSpec moved = MovedToPlan(app, hand, other);
+  EXPECT_EQ(moved.old_release.retired_before, "s1");
+  EXPECT_EQ(moved.new_release.deployed_after, "e2");
+  EXPECT_EQ(moved.old_release.deployed_after, "");
+  app.old_release.retired_before = "drop";
+  app.new_release.deployed_after = "add";
+  moved = MovedToPlan(app, hand, other);
+  EXPECT_EQ(moved.old_release.retired_before, "c1");
+  EXPECT_EQ(moved.new_release.deployed_after, "e2");
 }
 
 TEST(ExampleHarness, SnapshotSeesFunctionsValidationAndSequences) {

@@ -54,6 +54,11 @@ std::vector<std::string> Workload::Errors() const {
   return errors_;
 }
 
+std::vector<LatencySample> Workload::Samples() const {
+  std::lock_guard lock(mutex_);
+  return samples_;
+}
+
 void Workload::Fail(long n, const std::string& sql, const std::string& message) {
   ++error_count_;
   std::lock_guard lock(mutex_);
@@ -80,13 +85,23 @@ void Workload::Loop() {
       for (const std::string& sql : *list) {
         // Statements that do not use $1 get no parameter: PostgreSQL cannot type an unused one.
         const int params = sql.find("$1") != std::string::npos ? 1 : 0;
+        const auto start = std::chrono::steady_clock::now();
         PGresult* result =
             PQexecParams(conn, sql.c_str(), params, nullptr, values, nullptr, nullptr, 0);
+        const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - start);
         const ExecStatusType status = PQresultStatus(result);
+        bool ok = true;
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+          ok = false;
           Fail(n, sql, PQresultErrorMessage(result));
         } else if (list == &release_.read && PQntuples(result) == 0) {
+          ok = false;
           Fail(n, sql, "returned no row");
+        }
+        {
+          std::lock_guard lock(mutex_);
+          samples_.push_back({start, latency, ok});
         }
         PQclear(result);
         if (PQstatus(conn) != CONNECTION_OK) {

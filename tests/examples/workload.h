@@ -1,6 +1,7 @@
 // One release of an example's application, run as a client of its own: a thread with its own
 // libpq connection that repeats the release's statements (writes, then reads) until stopped, and
-// records every error. Deliberately independent of the runner's database code.
+// records every error and how long each statement took. Deliberately independent of the runner's
+// database code.
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,13 @@
 #include "tests/examples/app_spec.h"
 
 namespace pgshift::testing {
+
+// One statement the application ran: when it started, how long it took, and whether it failed.
+struct LatencySample {
+  std::chrono::steady_clock::time_point start;
+  std::chrono::microseconds latency;
+  bool ok = true;
+};
 
 class Workload {
  public:
@@ -34,6 +42,9 @@ class Workload {
   long ErrorCount() const { return error_count_.load(); }
   // The first errors, each naming the release, the iteration, the statement and the message.
   std::vector<std::string> Errors() const;
+  // Every statement run so far, in order.
+  std::vector<LatencySample> Samples() const;
+  const std::string& Name() const { return release_.name; }
 
  private:
   void Loop();
@@ -48,6 +59,7 @@ class Workload {
   std::atomic<long> error_count_{0};
   mutable std::mutex mutex_;
   std::vector<std::string> errors_;
+  std::vector<LatencySample> samples_;
 };
 
 }  // namespace pgshift::testing
