@@ -17,6 +17,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// libpq's messages span lines ("...failed: Connection refused\n\tIs the server running...");
+// a fleet's report keeps one line per target.
+std::string OneLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') {
+      out += text[i];
+      continue;
+    }
+    while (i + 1 < text.size() && (text[i + 1] == '\t' || text[i + 1] == ' ')) ++i;
+    out += ' ';
+  }
+  return out;
+}
+
+std::string Duration(std::chrono::milliseconds ms) {
+  if (ms.count() < 1000 || ms.count() % 1000 != 0) return std::to_string(ms.count()) + " ms";
+  return std::to_string(ms.count() / 1000) + " s";
+}
+
 // Several targets report at once: one event at a time, each naming its target.
 class TargetSink final : public EventSink {
  public:
@@ -24,7 +45,7 @@ class TargetSink final : public EventSink {
       : sink_(sink), mutex_(mutex), target_(std::move(target)) {}
   void Emit(const RunEvent& event) override {
     RunEvent named = event;
-    named.message = "[" + target_ + "] " + event.message;
+    if (!event.message.empty()) named.message = "[" + target_ + "] " + OneLine(event.message);
     named.detail["target"] = target_;
     std::lock_guard<std::mutex> lock(mutex_);
     sink_.Emit(named);
@@ -82,6 +103,9 @@ class Rollout {
         // The next wave only starts after this one's soak, so a begun next wave means the soak
         // passed in an earlier invocation: check the gate once.
         failure = CheckGate(wave, first - wave.targets.size(), outcome);
+        const bool gated = !fleet_.gate.empty() || !fleet_.gate_command.empty();
+        if (failure.empty() && gated)
+          Emit({"gate-passed", "", "wave `" + wave.name + "`: the gate passed"});
       } else {
         failure = Soak(wave, first - wave.targets.size(), outcome);
       }
@@ -194,7 +218,7 @@ class Rollout {
     const Redactor redact(target.url);
     auto connected = Connect(target.url, "pgshift run");
     if (const auto* error = ErrorOf(connected)) {
-      result.message = redact.ConnectionFailure(error->message);
+      result.message = OneLine(redact.ConnectionFailure(error->message));
       const bool skip = fleet_.unreachable == UnreachablePolicy::kSkip;
       result.state = skip ? "skipped-unreachable" : "unreachable";
       sink.Emit({skip ? "target-skipped" : "target-unreachable", "",
@@ -219,7 +243,7 @@ class Rollout {
     }
     sink.Emit({"run-started", "", "running through `" + plan_.stages[request.through - 1].id + "`"});
     const Outcome run = RunPlan(db, plan_, review_, settings_, request, sink);
-    result.message = redact(run.message);
+    result.message = OneLine(redact(run.message));
     if (run.interrupted != 0) {
       result.state = "interrupted";
     } else if (run.preflight) {
@@ -252,10 +276,10 @@ class Rollout {
       auto connected = Connect(target.url, "pgshift gate");
       if (const auto* error = ErrorOf(connected))
         return "the gate cannot reach " + target.name + ": " +
-               redact.ConnectionFailure(error->message);
+               OneLine(redact.ConnectionFailure(error->message));
       auto rows = std::get<std::unique_ptr<Database>>(connected)->Exec(fleet_.gate);
       if (const auto* error = ErrorOf(rows))
-        return "the gate failed on " + target.name + ": " + redact(error->message);
+        return "the gate failed on " + target.name + ": " + OneLine(redact(error->message));
       const std::string value = std::get<Rows>(rows).Scalar();
       if (value != "t" && value != "true")
         return "the gate returned " + (value.empty() ? std::string("no value") : value) + " on " +
@@ -278,9 +302,19 @@ class Rollout {
 
   std::string Soak(const FleetWave& wave, std::size_t first, const FleetOutcome& outcome) {
     const auto end = Clock::now() + fleet_.soak;
+    if (fleet_.gate.empty() && fleet_.gate_command.empty()) {
+      if (fleet_.soak.count() > 0) {
+        Emit({"soak-started", "", "wave `" + wave.name + "`: waiting " + Duration(fleet_.soak) +
+                                      " (no gate to check)"});
+        SleepUnlessInterrupted(fleet_.soak);
+      }
+      return "";
+    }
     Emit({"soak-started", "",
-          "wave `" + wave.name + "`: soaking " + std::to_string(fleet_.soak.count()) +
-              " ms, the gate checked every " + std::to_string(fleet_.check_every.count()) + " ms"});
+          fleet_.soak.count() > 0
+              ? "wave `" + wave.name + "`: soaking " + Duration(fleet_.soak) +
+                    ", the gate checked every " + Duration(fleet_.check_every)
+              : "wave `" + wave.name + "`: checking the gate"});
     int checks = 0;
     for (;;) {
       std::string failure = CheckGate(wave, first, outcome);
@@ -309,7 +343,7 @@ class Rollout {
     auto connected = Connect(target.url, "pgshift rollback");
     if (const auto* error = ErrorOf(connected)) {
       result.state = "unreachable";
-      result.message = redact.ConnectionFailure(error->message);
+      result.message = OneLine(redact.ConnectionFailure(error->message));
       sink.Emit({"rollback-failed", "", "unreachable: " + result.message});
       return;
     }
@@ -333,10 +367,10 @@ class Rollout {
       result.message = "nothing of the plan to undo here";
       return;
     }
+    // RollbackPlan reports its own end.
     const Outcome undone = RollbackPlan(db, plan_, review_, settings_, request, sink);
     result.state = undone.ok ? "rolled-back" : "failed";
-    result.message = redact(undone.message);
-    sink.Emit({undone.ok ? "rollback-finished" : "rollback-failed", "", result.message});
+    result.message = OneLine(redact(undone.message));
   }
 
   const Fleet& fleet_;

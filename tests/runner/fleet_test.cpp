@@ -187,6 +187,21 @@ TEST_F(Fleet, AFailingGateOnTheCanaryHaltsBeforeTheNextWave) {
   EXPECT_TRUE(LedgerUntouched(urls[1]));
 }
 
+TEST_F(Fleet, AFailingGateCommandHaltsAndNamesItsExitCode) {
+  auto urls = Databases(2);
+  ASSERT_EQ(urls.size(), 2u);
+  const std::string plan = workspace_.Write("plan.toml", kPlan);
+  const std::string fleet = workspace_.Write(
+      "fleet.toml", "gate_command = \"echo unhealthy >&2; test \\\"$PGSHIFT_FLEET_WAVE\\\" != canary || "
+                    "exit 7\"\n[[wave]]\ntargets = " + TargetList(urls, 0, 1) +
+                        "\n[[wave]]\nname = \"next\"\ntargets = " + TargetList(urls, 1, 2) + "\n");
+  const ProcessResult run = workspace_.Pgshift({"run", plan, "--fleet", fleet});
+  EXPECT_EQ(run.exit_code, 3) << run.err << run.out;
+  EXPECT_TRUE(Contains(run.err, "the gate command exited with 7: unhealthy")) << run.err;
+  EXPECT_EQ(HasColumn(urls[0], "c"), "1");
+  EXPECT_TRUE(LedgerUntouched(urls[1]));
+}
+
 TEST_F(Fleet, ARunnerKilledMidWaveResumesWhereEachTargetStands) {
   auto urls = Databases(4);
   ASSERT_EQ(urls.size(), 4u);
