@@ -259,6 +259,49 @@ TEST_F(Fleet, ARunnerKilledMidWaveResumesWhereEachTargetStands) {
   }
 }
 
+// Three targets sleep at once under --parallel 3; one SIGINT cancels all three statements.
+TEST_F(Fleet, ParallelTargetsRunAtOnceAndOneSignalInterruptsEveryOne) {
+  auto urls = Databases(3);
+  ASSERT_EQ(urls.size(), 3u);
+  for (const std::string& url : urls) {
+    auto db = ConnectTo(url);
+    ASSERT_TRUE(db);
+    Sql(*db, "UPDATE nap SET seconds = 60");
+  }
+  const std::string plan = workspace_.Write("plan.toml", kPlan);
+  const std::string fleet =
+      workspace_.Write("fleet.toml", "[[wave]]\ntargets = " + TargetList(urls, 0, 3) + "\n");
+  ProcessResult stopped;
+  std::thread background(
+      [&] { stopped = workspace_.Pgshift({"run", plan, "--fleet", fleet, "--parallel", "3"}); });
+  auto admin = ConnectTo(SharedServer().url);
+  ASSERT_TRUE(admin);
+  const std::string sleeping =
+      "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND datname LIKE "
+      "'f_parallel%' AND query LIKE 'SELECT pg_sleep((SELECT seconds FROM nap))%'";
+  const bool all_asleep = WaitFor([&] { return Scalar(*admin, sleeping) == "3"; });
+  const auto sent = Clock::now();
+  if (all_asleep) {
+    const std::string runner = Query(urls[0], "SELECT runner FROM pgshift.plans");
+    EXPECT_EQ(kill(static_cast<pid_t>(std::stol(runner.substr(std::string("pgshift pid ").size()))),
+                   SIGINT),
+              0);
+  }
+  background.join();
+  ASSERT_TRUE(all_asleep) << "the three targets did not run at once\n" << stopped.out << stopped.err;
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - sent).count(), 10);
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.err << stopped.out;
+  EXPECT_TRUE(Contains(stopped.err, "to resume, run `pgshift run " + plan + " --fleet"))
+      << stopped.err;
+  EXPECT_EQ(Scalar(*admin, sleeping), "0");
+  for (const std::string& url : urls) {
+    EXPECT_EQ(Query(url, "SELECT status FROM pgshift.stages WHERE stage_id = 'add'"),
+              "interrupted")
+        << url;
+    EXPECT_EQ(HasColumn(url, "c"), "0") << url;
+  }
+}
+
 TEST_F(Fleet, AnUnreachableTargetHaltsOrIsSkippedAsTheFleetSays) {
   auto urls = Databases(3);
   ASSERT_EQ(urls.size(), 3u);
