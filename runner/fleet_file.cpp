@@ -109,7 +109,7 @@ std::variant<Fleet, FleetErrors> ParseFleet(std::string_view text, const std::st
   std::vector<std::string> errors;
   FleetReader reader(path, errors);
   reader.RejectUnknown(root, "",
-                       {"soak", "check_every", "gate", "gate_command", "unreachable", "wave"});
+                       {"soak", "check_every", "gate", "gate_command", "unreachable", "targets", "wave"});
   Fleet fleet;
   fleet.path = path;
   fleet.gate = reader.String(root, "gate", "gate").value_or("");
@@ -131,6 +131,37 @@ std::variant<Fleet, FleetErrors> ParseFleet(std::string_view text, const std::st
       reader.Error(*node, "unreachable", "must be \"halt\" or \"skip\"");
     }
   }
+  std::set<std::string> target_names;
+  // Reads a list of targets; each database appears once in the whole fleet.
+  auto read_targets = [&](const toml::node* targets, const toml::node& owner,
+                          const std::string& name, std::vector<FleetTarget>& out) {
+    const toml::array* array = targets != nullptr ? targets->as_array() : nullptr;
+    if (targets == nullptr) {
+      reader.Error(owner, name, "is missing");
+      return;
+    }
+    if (array == nullptr || array->empty()) {
+      reader.Error(*targets, name, "must be a non-empty list of targets");
+      return;
+    }
+    for (std::size_t t = 0; t < array->size(); ++t) {
+      const toml::node& item = *array->get(t);
+      const std::string item_name = name + "[" + std::to_string(t + 1) + "]";
+      auto target = reader.Target(item, item_name);
+      if (!target) continue;
+      if (!target_names.insert(target->name).second) {
+        reader.Error(item, item_name,
+                     "repeats the target `" + target->name +
+                         "`: each database appears once in a fleet");
+        continue;
+      }
+      out.push_back(std::move(*target));
+    }
+  };
+  // `targets` at the top: the pool that waves with `percent` take their share of, in order.
+  std::vector<FleetTarget> pool;
+  if (const toml::node* node = root.get("targets")) read_targets(node, *node, "targets", pool);
+  std::size_t pool_next = 0;
   const toml::node* waves = root.get("wave");
   const toml::array* wave_array = waves != nullptr ? waves->as_array() : nullptr;
   if (waves == nullptr) {
@@ -139,39 +170,46 @@ std::variant<Fleet, FleetErrors> ParseFleet(std::string_view text, const std::st
   } else if (wave_array == nullptr || !wave_array->is_array_of_tables()) {
     reader.Error(*waves, "wave", "must be an array of tables ([[wave]])");
   } else {
-    std::set<std::string> wave_names, target_names;
+    std::set<std::string> wave_names;
     for (std::size_t i = 0; i < wave_array->size(); ++i) {
       const toml::node& node = *wave_array->get(i);
       const toml::table& table = *node.as_table();
       const std::string prefix = "wave[" + std::to_string(i + 1) + "]";
-      reader.RejectUnknown(table, prefix + ".", {"name", "targets"});
+      reader.RejectUnknown(table, prefix + ".", {"name", "targets", "percent"});
       FleetWave wave;
       wave.name = reader.String(table, "name", prefix + ".name")
                       .value_or(i == 0 ? "canary" : "wave-" + std::to_string(i + 1));
       if (!wave_names.insert(wave.name).second)
         reader.Error(node, prefix + ".name", "repeats the wave name `" + wave.name + "`");
-      const toml::node* targets = table.get("targets");
-      const toml::array* target_array = targets != nullptr ? targets->as_array() : nullptr;
-      if (targets == nullptr) {
-        reader.Error(node, prefix + ".targets", "is missing");
-      } else if (target_array == nullptr || target_array->empty()) {
-        reader.Error(*targets, prefix + ".targets", "must be a non-empty list of targets");
-      } else {
-        for (std::size_t t = 0; t < target_array->size(); ++t) {
-          const toml::node& item = *target_array->get(t);
-          const std::string name = prefix + ".targets[" + std::to_string(t + 1) + "]";
-          auto target = reader.Target(item, name);
-          if (!target) continue;
-          if (!target_names.insert(target->name).second) {
-            reader.Error(item, name,
-                         "repeats the target `" + target->name +
-                             "`: each database appears once in a fleet");
-            continue;
-          }
-          wave.targets.push_back(std::move(*target));
+      if (const toml::node* percent = table.get("percent")) {
+        const auto value = percent->value_exact<int64_t>();
+        if (table.get("targets") != nullptr) {
+          reader.Error(*percent, prefix + ".percent", "and `targets` exclude each other");
+        } else if (!value || *value < 1 || *value > 100) {
+          reader.Error(*percent, prefix + ".percent", "must be a whole number from 1 to 100");
+        } else if (pool.empty()) {
+          reader.Error(*percent, prefix + ".percent",
+                       "needs the list of targets to take it from (`targets` at the top)");
+        } else {
+          // Rounded up: a wave of any percentage holds at least one target.
+          const std::size_t share = (pool.size() * static_cast<std::size_t>(*value) + 99) / 100;
+          for (std::size_t n = 0; n < share && pool_next < pool.size(); ++n)
+            wave.targets.push_back(pool[pool_next++]);
+          if (wave.targets.empty())
+            reader.Error(*percent, prefix + ".percent",
+                         "finds no target left: the waves before took them all");
         }
+      } else {
+        read_targets(table.get("targets"), node, prefix + ".targets", wave.targets);
       }
       fleet.waves.push_back(std::move(wave));
+    }
+    // What the percentages left over is the last wave.
+    if (pool_next < pool.size()) {
+      FleetWave rest{"rest", {pool.begin() + static_cast<std::ptrdiff_t>(pool_next), pool.end()}};
+      if (wave_names.count(rest.name) != 0)
+        reader.Error(*waves, "wave", "leaves targets for a last wave `rest`, a name already taken");
+      fleet.waves.push_back(std::move(rest));
     }
   }
   if (!errors.empty()) return FleetErrors{std::move(errors), false};

@@ -12,6 +12,10 @@
 //   [[wave]]
 //   name = "eu"
 //   targets = [{ name = "eu-1", url = "postgresql://app@eu-1/app" }, "postgresql://eu-2/app"]
+//
+// Or waves by share: `targets = [...]` at the top lists the databases, and a wave with
+// `percent = 10` takes that share of them (rounded up), in order; what is left is a last wave
+// named `rest`.
 #pragma once
 
 #include <optional>

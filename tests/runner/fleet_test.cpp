@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "runner/fleet_file.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
 #include "tests/support/workspace.h"
@@ -113,10 +114,9 @@ TEST_F(Fleet, TwentyDatabasesGoThroughContractWaveByWave) {
   const std::string fleet = workspace_.Write(
       "fleet.toml", "soak = \"1s\"\ncheck_every = \"250ms\"\n"
                     "gate = \"SELECT count(*) >= 0 FROM t\"\n"
-                    "[[wave]]\nname = \"canary\"\ntargets = [{ name = \"canary-db\", url = \"" +
-                        secret_url + "\" }]\n[[wave]]\nname = \"early\"\ntargets = " +
-                        TargetList(urls, 1, 8) + "\n[[wave]]\nname = \"rest\"\ntargets = " +
-                        TargetList(urls, 8, 20) + "\n");
+                    "targets = " + TargetList(urls, 1, 20) +
+                        "\n[[wave]]\nname = \"canary\"\ntargets = [{ name = \"canary-db\", url = \"" +
+                        secret_url + "\" }]\n[[wave]]\nname = \"early\"\npercent = 35\n");
   const ProcessResult run = workspace_.Pgshift(
       {"run", plan, "--fleet", fleet, "--through", "contract", "--parallel", "2"});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
@@ -143,6 +143,9 @@ TEST_F(Fleet, TwentyDatabasesGoThroughContractWaveByWave) {
     EXPECT_EQ(target["stages_done"], 3);
     EXPECT_EQ(target["last_done_stage"], "drop-old");
   }
+  // 35 % of the 19 listed, rounded up, then the rest.
+  EXPECT_EQ(json["targets"][7]["wave"], "early");
+  EXPECT_EQ(json["targets"][8]["wave"], "rest");
   EXPECT_EQ(json["targets"][19]["wave"], "rest");
   const ProcessResult text = workspace_.Pgshift({"status", plan, "--fleet", fleet});
   EXPECT_TRUE(Contains(text.out, "canary-db")) << text.out;
@@ -332,6 +335,35 @@ TEST_F(Fleet, AnUnreachableTargetHaltsOrIsSkippedAsTheFleetSays) {
   const auto json = nlohmann::json::parse(status.out);
   EXPECT_EQ(json["targets"][1]["state"], "unreachable");
   EXPECT_EQ(json["targets"][2]["state"], "through");
+}
+
+TEST(FleetFile, PercentWavesTakeTheirShareOfTheTargetsInOrder) {
+  std::string text = "targets = [";
+  for (int i = 1; i <= 10; ++i) text += (i == 1 ? "\"" : ", \"") + std::string("host=h") + std::to_string(i) + "\"";
+  text += "]\n[[wave]]\ntargets = [\"host=canary\"]\n[[wave]]\npercent = 25\n[[wave]]\nname = \"half\"\npercent = 50\n";
+  const auto parsed = runner::ParseFleet(text, "fleet.toml");
+  ASSERT_TRUE(std::holds_alternative<runner::Fleet>(parsed))
+      << std::get<runner::FleetErrors>(parsed).messages.front();
+  const auto& waves = std::get<runner::Fleet>(parsed).waves;
+  ASSERT_EQ(waves.size(), 4u);
+  EXPECT_EQ(waves[0].name, "canary");
+  ASSERT_EQ(waves[1].targets.size(), 3u);  // 2.5 rounded up
+  EXPECT_EQ(waves[1].targets[0].url, "host=h1");
+  ASSERT_EQ(waves[2].targets.size(), 5u);
+  EXPECT_EQ(waves[2].targets[0].url, "host=h4");
+  EXPECT_EQ(waves[3].name, "rest");
+  ASSERT_EQ(waves[3].targets.size(), 2u);
+  EXPECT_EQ(waves[3].targets[1].url, "host=h10");
+
+  const auto wrong = runner::ParseFleet(
+      "[[wave]]\npercent = 20\n[[wave]]\npercent = 0\ntargets = [\"host=a\"]\n", "f.toml");
+  ASSERT_TRUE(std::holds_alternative<runner::FleetErrors>(wrong));
+  const auto& messages = std::get<runner::FleetErrors>(wrong).messages;
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0],
+            "f.toml:2:11: `wave[1].percent` needs the list of targets to take it from (`targets` "
+            "at the top)");
+  EXPECT_EQ(messages[1], "f.toml:4:11: `wave[2].percent` and `targets` exclude each other");
 }
 
 TEST_F(Fleet, AMistakenFleetFileIsRefusedWithItsLineColumnAndKey) {
