@@ -32,6 +32,11 @@ int Rollback(const RollbackOptions& options) {
     return ToInt(ExitCode::kUsage);
   }
   if (!options.fleet.empty()) {
+    if (!options.target.db.empty() || options.target.sandbox) {
+      std::cerr << "pgshift rollback: give --fleet or a single target (--db, --sandbox), not "
+                   "both\n";
+      return ToInt(ExitCode::kUsage);
+    }
     const auto fleet = LoadFleet(options.fleet, "rollback", exit_code);
     if (!fleet) return exit_code;
     return RollbackFleetCommand(*loaded, settings, *fleet,

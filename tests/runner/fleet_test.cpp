@@ -215,7 +215,8 @@ TEST_F(Fleet, ARunnerKilledMidWaveResumesWhereEachTargetStands) {
   }
   const std::string plan = workspace_.Write("plan.toml", kPlan);
   const std::string fleet = workspace_.Write(
-      "fleet.toml", "[[wave]]\ntargets = " + TargetList(urls, 0, 1) +
+      "fleet.toml", "soak = \"1s\"\ncheck_every = \"500ms\"\ngate = \"SELECT true\"\n"
+                    "[[wave]]\ntargets = " + TargetList(urls, 0, 1) +
                         "\n[[wave]]\nname = \"rest\"\ntargets = " + TargetList(urls, 1, 4) + "\n");
   ProcessResult first;
   std::thread background([&] { first = workspace_.Pgshift({"run", plan, "--fleet", fleet}); });
@@ -256,6 +257,9 @@ TEST_F(Fleet, ARunnerKilledMidWaveResumesWhereEachTargetStands) {
     return n;
   }();
   EXPECT_EQ(already, 2u) << resumed.out;
+  // The next wave had begun, so the canary's soak had passed: its gate is checked once, no soak.
+  EXPECT_FALSE(Contains(resumed.out, "wave `canary`: soaking")) << resumed.out;
+  EXPECT_TRUE(Contains(resumed.out, "wave `canary`: the gate passed")) << resumed.out;
   for (const std::string& url : urls) {
     EXPECT_EQ(HasColumn(url, "c"), "1") << url;
     EXPECT_EQ(Query(url, "SELECT count(*) FROM pgshift.stages WHERE status = 'done'"), "2");
