@@ -4,6 +4,7 @@
 
 #include "runner/ledger.h"
 #include "runner/redact.h"
+#include "runner/session.h"
 
 namespace pgshift::runner {
 namespace {
@@ -18,7 +19,8 @@ FleetTargetStatus ReadOne(const FleetWave& wave, const FleetTarget& target, cons
     status.error = redact.ConnectionFailure(error->message);
     return status;
   }
-  auto read = ReadPlanRecord(*std::get<std::unique_ptr<Database>>(connected), plan.id);
+  Database& db = *std::get<std::unique_ptr<Database>>(connected);
+  auto read = ReadPlanRecord(db, plan.id);
   if (const auto* error = ErrorOf(read)) {
     status.reachable = false;
     status.state = "unreachable";
@@ -45,6 +47,11 @@ FleetTargetStatus ReadOne(const FleetWave& wave, const FleetTarget& target, cons
       status.error = redact(s->error);
       status.state = s->status == "failed" ? "failed" : "interrupted";
     }
+  }
+  // A stage marked running is being run now only while a runner holds the plan's lock.
+  if (status.state == "interrupted" && !PlanLockHolder(db, plan.id).empty()) {
+    status.state = "running";
+    status.error.clear();
   }
   if (!status.problem_stage.empty()) return status;
   if (status.stages_done > 0)

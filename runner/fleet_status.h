@@ -14,7 +14,8 @@ namespace pgshift::runner {
 struct FleetTargetStatus {
   std::string wave, target;  // target: its name, passwords never shown
   bool reachable = true;
-  // never-run, in-progress, through, failed, interrupted, rolled-back, unreachable
+  // never-run, in-progress, running (a runner holds it now), through, failed, interrupted,
+  // rolled-back, unreachable
   std::string state;
   std::string last_done_stage, last_done_phase;  // empty when no stage is done
   int stages_done = 0;
