@@ -55,9 +55,8 @@ int RunFleetCommand(const LoadedPlan& loaded, const runner::RunSettings& setting
     journal->StartRun("run", loaded.plan.id, "fleet " + fleet.path, runner::RunnerIdentity());
   ConsoleSink sink(ProgressMode(console.progress), journal.get(), redact);
   sink.Emit({"run-started", "",
-             "rolling out plan `" + loaded.plan.id + "` across fleet " + fleet.path +
-                 " through `" + through + "`, " + std::to_string(request.parallel) +
-                 " target(s) at a time"});
+             "rolling out plan `" + loaded.plan.id + "` across fleet " + fleet.path + " through `" +
+                 through + "`, " + std::to_string(request.parallel) + " target(s) at a time"});
   const runner::FleetOutcome outcome =
       runner::RunFleet(fleet, loaded.plan, loaded.review, settings, request, sink);
   const std::string message = redact(outcome.message);
@@ -88,8 +87,7 @@ int RollbackFleetCommand(const LoadedPlan& loaded, const runner::RunSettings& se
   const runner::Redactor redact = FleetRedactor(fleet, settings);
   auto journal = OpenJournal(console.journal, loaded.config);
   if (journal)
-    journal->StartRun("rollback", loaded.plan.id, "fleet " + fleet.path,
-                      runner::RunnerIdentity());
+    journal->StartRun("rollback", loaded.plan.id, "fleet " + fleet.path, runner::RunnerIdentity());
   ConsoleSink sink("none", journal.get(), redact);
   const runner::FleetOutcome outcome =
       runner::RollbackFleet(fleet, loaded.plan, loaded.review, settings, request, sink);

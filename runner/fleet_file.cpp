@@ -108,8 +108,8 @@ std::variant<Fleet, FleetErrors> ParseFleet(std::string_view text, const std::st
   }
   std::vector<std::string> errors;
   FleetReader reader(path, errors);
-  reader.RejectUnknown(root, "",
-                       {"soak", "check_every", "gate", "gate_command", "unreachable", "targets", "wave"});
+  reader.RejectUnknown(
+      root, "", {"soak", "check_every", "gate", "gate_command", "unreachable", "targets", "wave"});
   Fleet fleet;
   fleet.path = path;
   fleet.gate = reader.String(root, "gate", "gate").value_or("");
@@ -150,9 +150,9 @@ std::variant<Fleet, FleetErrors> ParseFleet(std::string_view text, const std::st
       auto target = reader.Target(item, item_name);
       if (!target) continue;
       if (!target_names.insert(target->name).second) {
-        reader.Error(item, item_name,
-                     "repeats the target `" + target->name +
-                         "`: each database appears once in a fleet");
+        reader.Error(
+            item, item_name,
+            "repeats the target `" + target->name + "`: each database appears once in a fleet");
         continue;
       }
       out.push_back(std::move(*target));
@@ -165,8 +165,9 @@ std::variant<Fleet, FleetErrors> ParseFleet(std::string_view text, const std::st
   const toml::node* waves = root.get("wave");
   const toml::array* wave_array = waves != nullptr ? waves->as_array() : nullptr;
   if (waves == nullptr) {
-    errors.push_back(path + ":1:1: `wave` is missing: the fleet needs at least one [[wave]] "
-                            "(the first is the canary)");
+    errors.push_back(path +
+                     ":1:1: `wave` is missing: the fleet needs at least one [[wave]] "
+                     "(the first is the canary)");
   } else if (wave_array == nullptr || !wave_array->is_array_of_tables()) {
     reader.Error(*waves, "wave", "must be an array of tables ([[wave]])");
   } else {

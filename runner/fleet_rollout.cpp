@@ -163,8 +163,8 @@ class Rollout {
 
   FleetOutcome& Stopped(FleetOutcome& outcome, const std::string& when) {
     outcome.interrupted = InterruptSignal();
-    outcome.message = std::string("interrupted by ") + InterruptName(outcome.interrupted) + " " +
-                      when;
+    outcome.message =
+        std::string("interrupted by ") + InterruptName(outcome.interrupted) + " " + when;
     return outcome;
   }
 
@@ -196,8 +196,8 @@ class Rollout {
       const FleetTargetResult& result = outcome.targets[first + i];
       if (result.state == "interrupted") {
         outcome.interrupted = InterruptSignal();
-        outcome.message = "interrupted in wave `" + wave.name + "`: " + result.target + ": " +
-                          result.message;
+        outcome.message =
+            "interrupted in wave `" + wave.name + "`: " + result.target + ": " + result.message;
         return;
       }
     }
@@ -222,8 +222,7 @@ class Rollout {
       const bool skip = fleet_.unreachable == UnreachablePolicy::kSkip;
       result.state = skip ? "skipped-unreachable" : "unreachable";
       sink.Emit({skip ? "target-skipped" : "target-unreachable", "",
-                 std::string(skip ? "skipped, unreachable: " : "unreachable: ") +
-                     result.message});
+                 std::string(skip ? "skipped, unreachable: " : "unreachable: ") + result.message});
       return;
     }
     Database& db = *std::get<std::unique_ptr<Database>>(connected);
@@ -241,7 +240,8 @@ class Rollout {
       sink.Emit({"note", "", result.message});
       return;
     }
-    sink.Emit({"run-started", "", "running through `" + plan_.stages[request.through - 1].id + "`"});
+    sink.Emit(
+        {"run-started", "", "running through `" + plan_.stages[request.through - 1].id + "`"});
     const Outcome run = RunPlan(db, plan_, review_, settings_, request, sink);
     result.message = OneLine(redact(run.message));
     if (run.interrupted != 0) {
@@ -304,17 +304,17 @@ class Rollout {
     const auto end = Clock::now() + fleet_.soak;
     if (fleet_.gate.empty() && fleet_.gate_command.empty()) {
       if (fleet_.soak.count() > 0) {
-        Emit({"soak-started", "", "wave `" + wave.name + "`: waiting " + Duration(fleet_.soak) +
-                                      " (no gate to check)"});
+        Emit(
+            {"soak-started", "",
+             "wave `" + wave.name + "`: waiting " + Duration(fleet_.soak) + " (no gate to check)"});
         SleepUnlessInterrupted(fleet_.soak);
       }
       return "";
     }
     Emit({"soak-started", "",
-          fleet_.soak.count() > 0
-              ? "wave `" + wave.name + "`: soaking " + Duration(fleet_.soak) +
-                    ", the gate checked every " + Duration(fleet_.check_every)
-              : "wave `" + wave.name + "`: checking the gate"});
+          fleet_.soak.count() > 0 ? "wave `" + wave.name + "`: soaking " + Duration(fleet_.soak) +
+                                        ", the gate checked every " + Duration(fleet_.check_every)
+                                  : "wave `" + wave.name + "`: checking the gate"});
     int checks = 0;
     for (;;) {
       std::string failure = CheckGate(wave, first, outcome);
@@ -325,9 +325,9 @@ class Rollout {
       }
       const auto left = end - Clock::now();
       if (left <= Clock::duration::zero() || Interrupted()) break;
-      SleepUnlessInterrupted(std::min(
-          fleet_.check_every, std::chrono::duration_cast<std::chrono::milliseconds>(left) +
-                                  std::chrono::milliseconds(1)));
+      SleepUnlessInterrupted(
+          std::min(fleet_.check_every, std::chrono::duration_cast<std::chrono::milliseconds>(left) +
+                                           std::chrono::milliseconds(1)));
       if (Interrupted()) return "";
     }
     Emit({"gate-passed", "",

@@ -32,9 +32,9 @@ struct FleetTargetResult {
 
 struct FleetOutcome {
   bool ok = false;
-  std::string message;      // why it halted, or what it did
-  int interrupted = 0;      // SIGINT or SIGTERM when a signal stopped it
-  bool preflight = false;   // a target refused the plan before running anything
+  std::string message;                     // why it halted, or what it did
+  int interrupted = 0;                     // SIGINT or SIGTERM when a signal stopped it
+  bool preflight = false;                  // a target refused the plan before running anything
   std::vector<FleetTargetResult> targets;  // in fleet order
 };
 
@@ -44,8 +44,7 @@ struct FleetOutcome {
 // failing gate halts the rollout: no further target starts, those running finish at a checkpoint.
 // A signal cancels every running target's statement (runner/interrupt.h).
 FleetOutcome RunFleet(const Fleet& fleet, const Plan& plan, const PlanReview& review,
-                      const RunSettings& settings, const FleetRunRequest& request,
-                      EventSink& sink);
+                      const RunSettings& settings, const FleetRunRequest& request, EventSink& sink);
 
 // Rolls back every target the plan ran on, the last wave first; unreachable targets are reported
 // and the others still rolled back.

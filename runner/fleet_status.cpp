@@ -80,14 +80,14 @@ void RenderFleetStatusText(const Plan& plan, const Fleet& fleet,
   out << "plan " << plan.id << " across " << rows.size() << " target"
       << (rows.size() == 1 ? "" : "s") << " of " << fleet.path << "\n\n"
       << std::left << std::setw(14) << "wave" << std::setw(static_cast<int>(width)) << "target"
-      << std::setw(13) << "state" << std::setw(8) << "done" << "last done stage\n";
+      << std::setw(13) << "state" << std::setw(8) << "done"
+      << "last done stage\n";
   std::vector<std::string> notes;
   for (const auto& row : rows) {
-    const std::string done = std::to_string(row.stages_done) + "/" +
-                             std::to_string(plan.stages.size());
-    const std::string last = row.last_done_stage.empty()
-                                 ? "-"
-                                 : row.last_done_stage + " (" + row.last_done_phase + ")";
+    const std::string done =
+        std::to_string(row.stages_done) + "/" + std::to_string(plan.stages.size());
+    const std::string last =
+        row.last_done_stage.empty() ? "-" : row.last_done_stage + " (" + row.last_done_phase + ")";
     out << std::setw(14) << row.wave << std::setw(static_cast<int>(width)) << row.target
         << std::setw(13) << row.state << std::setw(8) << done << last << '\n';
     if (!row.error.empty()) {

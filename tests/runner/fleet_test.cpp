@@ -91,7 +91,8 @@ class Fleet : public ::testing::Test {
   std::string HasColumn(const std::string& url, const std::string& column) {
     return Query(url,
                  "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND "
-                 "column_name = '" + column + "'");
+                 "column_name = '" +
+                     column + "'");
   }
   static std::string TargetList(const std::vector<std::string>& urls, std::size_t from,
                                 std::size_t to) {
@@ -112,11 +113,13 @@ TEST_F(Fleet, TwentyDatabasesGoThroughContractWaveByWave) {
                                  urls[0].substr(std::string("postgresql://postgres@").size());
   const std::string plan = workspace_.Write("plan.toml", kPlan);
   const std::string fleet = workspace_.Write(
-      "fleet.toml", "soak = \"1s\"\ncheck_every = \"250ms\"\n"
-                    "gate = \"SELECT count(*) >= 0 FROM t\"\n"
-                    "targets = " + TargetList(urls, 1, 20) +
-                        "\n[[wave]]\nname = \"canary\"\ntargets = [{ name = \"canary-db\", url = \"" +
-                        secret_url + "\" }]\n[[wave]]\nname = \"early\"\npercent = 35\n");
+      "fleet.toml",
+      "soak = \"1s\"\ncheck_every = \"250ms\"\n"
+      "gate = \"SELECT count(*) >= 0 FROM t\"\n"
+      "targets = " +
+          TargetList(urls, 1, 20) +
+          "\n[[wave]]\nname = \"canary\"\ntargets = [{ name = \"canary-db\", url = \"" +
+          secret_url + "\" }]\n[[wave]]\nname = \"early\"\npercent = 35\n");
   const ProcessResult run = workspace_.Pgshift(
       {"run", plan, "--fleet", fleet, "--through", "contract", "--parallel", "2"});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
@@ -172,8 +175,9 @@ TEST_F(Fleet, AFailingGateOnTheCanaryHaltsBeforeTheNextWave) {
       "soak = \"2s\"\ncheck_every = \"200ms\"\n"
       "gate = \"SELECT NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = "
       "'t' AND column_name = 'c')\"\n[[wave]]\nname = \"canary\"\ntargets = [{ name = \"first\", "
-      "url = \"" + urls[0] + "\" }]\n[[wave]]\nname = \"second\"\ntargets = " +
-          TargetList(urls, 1, 3) + "\n");
+      "url = \"" +
+          urls[0] + "\" }]\n[[wave]]\nname = \"second\"\ntargets = " + TargetList(urls, 1, 3) +
+          "\n");
   const ProcessResult run = workspace_.Pgshift({"run", plan, "--fleet", fleet});
   EXPECT_EQ(run.exit_code, 3) << run.err << run.out;
   EXPECT_TRUE(Contains(run.err, "halted after wave `canary`")) << run.err;
@@ -195,9 +199,11 @@ TEST_F(Fleet, AFailingGateCommandHaltsAndNamesItsExitCode) {
   ASSERT_EQ(urls.size(), 2u);
   const std::string plan = workspace_.Write("plan.toml", kPlan);
   const std::string fleet = workspace_.Write(
-      "fleet.toml", "gate_command = \"echo unhealthy >&2; test \\\"$PGSHIFT_FLEET_WAVE\\\" != canary || "
-                    "exit 7\"\n[[wave]]\ntargets = " + TargetList(urls, 0, 1) +
-                        "\n[[wave]]\nname = \"next\"\ntargets = " + TargetList(urls, 1, 2) + "\n");
+      "fleet.toml",
+      "gate_command = \"echo unhealthy >&2; test \\\"$PGSHIFT_FLEET_WAVE\\\" != canary || "
+      "exit 7\"\n[[wave]]\ntargets = " +
+          TargetList(urls, 0, 1) +
+          "\n[[wave]]\nname = \"next\"\ntargets = " + TargetList(urls, 1, 2) + "\n");
   const ProcessResult run = workspace_.Pgshift({"run", plan, "--fleet", fleet});
   EXPECT_EQ(run.exit_code, 3) << run.err << run.out;
   EXPECT_TRUE(Contains(run.err, "the gate command exited with 7: unhealthy")) << run.err;
@@ -215,9 +221,11 @@ TEST_F(Fleet, ARunnerKilledMidWaveResumesWhereEachTargetStands) {
   }
   const std::string plan = workspace_.Write("plan.toml", kPlan);
   const std::string fleet = workspace_.Write(
-      "fleet.toml", "soak = \"1s\"\ncheck_every = \"500ms\"\ngate = \"SELECT true\"\n"
-                    "[[wave]]\ntargets = " + TargetList(urls, 0, 1) +
-                        "\n[[wave]]\nname = \"rest\"\ntargets = " + TargetList(urls, 1, 4) + "\n");
+      "fleet.toml",
+      "soak = \"1s\"\ncheck_every = \"500ms\"\ngate = \"SELECT true\"\n"
+      "[[wave]]\ntargets = " +
+          TargetList(urls, 0, 1) +
+          "\n[[wave]]\nname = \"rest\"\ntargets = " + TargetList(urls, 1, 4) + "\n");
   ProcessResult first;
   std::thread background([&] { first = workspace_.Pgshift({"run", plan, "--fleet", fleet}); });
   auto watcher = ConnectTo(urls[2]);
@@ -233,15 +241,17 @@ TEST_F(Fleet, ARunnerKilledMidWaveResumesWhereEachTargetStands) {
     EXPECT_EQ(json["targets"][2]["state"], "running") << during.out;
     EXPECT_EQ(json["targets"][3]["state"], "never-run") << during.out;
     const std::string runner = Scalar(*watcher, "SELECT runner FROM pgshift.plans");
-    const pid_t pid = static_cast<pid_t>(std::stol(runner.substr(std::string("pgshift pid ").size())));
+    const pid_t pid =
+        static_cast<pid_t>(std::stol(runner.substr(std::string("pgshift pid ").size())));
     EXPECT_EQ(kill(pid, SIGKILL), 0);
   }
   background.join();
   ASSERT_TRUE(asleep) << first.err << first.out;
   EXPECT_EQ(first.signal, SIGKILL);
   // The server ends the dead runner's session (here at once rather than after the sleep).
-  Sql(*watcher, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                "current_database() AND pid <> pg_backend_pid() AND application_name = 'pgshift run'");
+  Sql(*watcher,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+      "current_database() AND pid <> pg_backend_pid() AND application_name = 'pgshift run'");
   Sql(*watcher, "UPDATE nap SET seconds = 0");
   EXPECT_EQ(Query(urls[1], "SELECT count(*) FROM pgshift.stages WHERE status = 'done'"), "2");
   EXPECT_EQ(HasColumn(urls[2], "c"), "0") << "the killed transaction was committed";
@@ -284,8 +294,9 @@ TEST_F(Fleet, ParallelTargetsRunAtOnceAndOneSignalInterruptsEveryOne) {
   const std::string fleet =
       workspace_.Write("fleet.toml", "[[wave]]\ntargets = " + TargetList(urls, 0, 3) + "\n");
   ProcessResult stopped;
-  std::thread background(
-      [&] { stopped = workspace_.Pgshift({"run", plan, "--fleet", fleet, "--parallel", "3"}); });
+  std::thread background([&] {
+    stopped = workspace_.Pgshift({"run", plan, "--fleet", fleet, "--parallel", "3"});
+  });
   auto admin = ConnectTo(SharedServer().url);
   ASSERT_TRUE(admin);
   const std::string sleeping =
@@ -300,15 +311,15 @@ TEST_F(Fleet, ParallelTargetsRunAtOnceAndOneSignalInterruptsEveryOne) {
               0);
   }
   background.join();
-  ASSERT_TRUE(all_asleep) << "the three targets did not run at once\n" << stopped.out << stopped.err;
+  ASSERT_TRUE(all_asleep) << "the three targets did not run at once\n"
+                          << stopped.out << stopped.err;
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - sent).count(), 10);
   EXPECT_EQ(stopped.exit_code, 130) << stopped.err << stopped.out;
   EXPECT_TRUE(Contains(stopped.err, "to resume, run `pgshift run " + plan + " --fleet"))
       << stopped.err;
   EXPECT_EQ(Scalar(*admin, sleeping), "0");
   for (const std::string& url : urls) {
-    EXPECT_EQ(Query(url, "SELECT status FROM pgshift.stages WHERE stage_id = 'add'"),
-              "interrupted")
+    EXPECT_EQ(Query(url, "SELECT status FROM pgshift.stages WHERE stage_id = 'add'"), "interrupted")
         << url;
     EXPECT_EQ(HasColumn(url, "c"), "0") << url;
   }
@@ -320,7 +331,8 @@ TEST_F(Fleet, AnUnreachableTargetHaltsOrIsSkippedAsTheFleetSays) {
   const std::string plan = workspace_.Write("plan.toml", kPlan);
   const std::string waves = "[[wave]]\ntargets = [\"" + urls[0] +
                             "\"]\n[[wave]]\nname = \"rest\"\ntargets = [{ name = \"gone\", url = "
-                            "\"" + std::string(kNowhere) + "\" }, \"" + urls[1] + "\"]\n" +
+                            "\"" +
+                            std::string(kNowhere) + "\" }, \"" + urls[1] + "\"]\n" +
                             "[[wave]]\nname = \"last\"\ntargets = [\"" + urls[2] + "\"]\n";
   const std::string halting = workspace_.Write("halt.toml", waves);
   const ProcessResult halted = workspace_.Pgshift({"run", plan, "--fleet", halting});
@@ -338,8 +350,7 @@ TEST_F(Fleet, AnUnreachableTargetHaltsOrIsSkippedAsTheFleetSays) {
   EXPECT_EQ(HasColumn(urls[1], "c"), "1");
   EXPECT_EQ(HasColumn(urls[2], "c"), "1");
 
-  const ProcessResult status =
-      workspace_.Pgshift({"status", plan, "--fleet", skipping, "--json"});
+  const ProcessResult status = workspace_.Pgshift({"status", plan, "--fleet", skipping, "--json"});
   EXPECT_EQ(status.exit_code, 3) << status.err;
   const auto json = nlohmann::json::parse(status.out);
   EXPECT_EQ(json["targets"][1]["state"], "unreachable");
@@ -348,8 +359,11 @@ TEST_F(Fleet, AnUnreachableTargetHaltsOrIsSkippedAsTheFleetSays) {
 
 TEST(FleetFile, PercentWavesTakeTheirShareOfTheTargetsInOrder) {
   std::string text = "targets = [";
-  for (int i = 1; i <= 10; ++i) text += (i == 1 ? "\"" : ", \"") + std::string("host=h") + std::to_string(i) + "\"";
-  text += "]\n[[wave]]\ntargets = [\"host=canary\"]\n[[wave]]\npercent = 25\n[[wave]]\nname = \"half\"\npercent = 50\n";
+  for (int i = 1; i <= 10; ++i)
+    text += (i == 1 ? "\"" : ", \"") + std::string("host=h") + std::to_string(i) + "\"";
+  text +=
+      "]\n[[wave]]\ntargets = [\"host=canary\"]\n[[wave]]\npercent = 25\n[[wave]]\nname = "
+      "\"half\"\npercent = 50\n";
   const auto parsed = runner::ParseFleet(text, "fleet.toml");
   ASSERT_TRUE(std::holds_alternative<runner::Fleet>(parsed))
       << std::get<runner::FleetErrors>(parsed).messages.front();
@@ -377,10 +391,10 @@ TEST(FleetFile, PercentWavesTakeTheirShareOfTheTargetsInOrder) {
 
 TEST_F(Fleet, AMistakenFleetFileIsRefusedWithItsLineColumnAndKey) {
   const std::string plan = workspace_.Write("plan.toml", kPlan);
-  const std::string fleet = workspace_.Write(
-      "fleet.toml",
-      "soak = \"soon\"\nunreachable = \"ignore\"\n[[wave]]\nname = \"canary\"\n"
-      "targets = [\"postgresql://a:pw@h/db\", 3]\ncolour = \"blue\"\n");
+  const std::string fleet =
+      workspace_.Write("fleet.toml",
+                       "soak = \"soon\"\nunreachable = \"ignore\"\n[[wave]]\nname = \"canary\"\n"
+                       "targets = [\"postgresql://a:pw@h/db\", 3]\ncolour = \"blue\"\n");
   const ProcessResult run = workspace_.Pgshift({"run", plan, "--fleet", fleet});
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_TRUE(Contains(run.err, fleet + ":1:8: `soak` must be a duration")) << run.err;
