@@ -44,6 +44,19 @@ std::optional<runner::Fleet> LoadFleet(const std::string& path, const std::strin
   return std::get<runner::Fleet>(std::move(read));
 }
 
+void PrintFleetWaves(const runner::Fleet& fleet, std::ostream& out) {
+  out << "\nfleet " << fleet.path << ": " << fleet.waves.size() << " wave"
+      << (fleet.waves.size() == 1 ? "" : "s") << ", unreachable targets "
+      << (fleet.unreachable == runner::UnreachablePolicy::kSkip ? "skipped" : "halt the rollout")
+      << '\n';
+  for (std::size_t w = 0; w < fleet.waves.size(); ++w) {
+    const runner::FleetWave& wave = fleet.waves[w];
+    out << "  wave " << (w + 1) << " `" << wave.name << "`" << (w == 0 ? " (canary)" : "") << ": "
+        << wave.targets.size() << " target" << (wave.targets.size() == 1 ? "" : "s") << '\n';
+    for (const runner::FleetTarget& target : wave.targets) out << "    " << target.name << '\n';
+  }
+}
+
 int RunFleetCommand(const LoadedPlan& loaded, const runner::RunSettings& settings,
                     const runner::Fleet& fleet, const runner::FleetRunRequest& request,
                     const FleetConsole& console) {

@@ -15,6 +15,9 @@ namespace pgshift::cli {
 std::optional<runner::Fleet> LoadFleet(const std::string& path, const std::string& command,
                                        int& exit_code);
 
+// The waves and their targets (passwords hidden), for --dry-run.
+void PrintFleetWaves(const runner::Fleet& fleet, std::ostream& out);
+
 struct FleetConsole {
   std::string journal, progress = "none", plan_path;
 };

@@ -40,6 +40,11 @@ int Run(const RunOptions& options) {
   const std::size_t count = std::get<std::size_t>(through);
   if (options.dry_run) {
     runner::RenderPlanText(loaded->plan, loaded->review, std::cout);
+    if (!options.fleet.empty()) {
+      const auto fleet = LoadFleet(options.fleet, "run", exit_code);
+      if (!fleet) return exit_code;
+      PrintFleetWaves(*fleet, std::cout);
+    }
     std::cout << "\n--dry-run: would run stages 1-" << count << " (through `"
               << loaded->plan.stages[count - 1].id << "`); nothing was run\n";
     return ToInt(ExitCode::kClean);

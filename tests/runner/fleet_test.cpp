@@ -120,6 +120,12 @@ TEST_F(Fleet, TwentyDatabasesGoThroughContractWaveByWave) {
           TargetList(urls, 1, 20) +
           "\n[[wave]]\nname = \"canary\"\ntargets = [{ name = \"canary-db\", url = \"" +
           secret_url + "\" }]\n[[wave]]\nname = \"early\"\npercent = 35\n");
+  const ProcessResult dry = workspace_.Pgshift({"run", plan, "--fleet", fleet, "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_TRUE(Contains(dry.out, "wave 2 `early`: 7 targets")) << dry.out;
+  EXPECT_TRUE(Contains(dry.out, "wave 3 `rest`: 12 targets")) << dry.out;
+  EXPECT_TRUE(Contains(dry.out, "    canary-db\n")) << dry.out;
+  EXPECT_TRUE(LedgerUntouched(urls[0]));
   const ProcessResult run = workspace_.Pgshift(
       {"run", plan, "--fleet", fleet, "--through", "contract", "--parallel", "2"});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
