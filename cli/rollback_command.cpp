@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
+#include "cli/fleet_support.h"
 #include "cli/runner_support.h"
 #include "runner/pooler.h"
 #include "runner/rollback.h"
@@ -13,7 +14,7 @@ namespace pgshift::cli {
 namespace {
 
 struct RollbackOptions {
-  std::string path, config, to, journal;
+  std::string path, config, to, journal, fleet;
   bool force = false, accept_drift = false;
   TargetOptions target;
   SettingsFlags flags;
@@ -29,6 +30,18 @@ int Rollback(const RollbackOptions& options) {
     std::cerr << "pgshift rollback: --to " << options.to << " is not a stage of plan `"
               << loaded->plan.id << "`\n";
     return ToInt(ExitCode::kUsage);
+  }
+  if (!options.fleet.empty()) {
+    if (!options.target.db.empty() || options.target.sandbox) {
+      std::cerr << "pgshift rollback: give --fleet or a single target (--db, --sandbox), not "
+                   "both\n";
+      return ToInt(ExitCode::kUsage);
+    }
+    const auto fleet = LoadFleet(options.fleet, "rollback", exit_code);
+    if (!fleet) return exit_code;
+    return RollbackFleetCommand(*loaded, settings, *fleet,
+                                {options.to, options.force, options.accept_drift},
+                                {options.journal, "none", options.path});
   }
   const auto url = ResolveTarget(options.target, "rollback", exit_code);
   if (!url) return exit_code;
@@ -71,6 +84,9 @@ void AddRollbackCommand(CLI::App& app, int& exit_code) {
   AddTargetOptions(*rollback, options->target);
   rollback->add_option("--to", options->to,
                        "Keep this stage and those before it (default: undo every stage)");
+  rollback->add_option("--fleet", options->fleet,
+                       "Roll back every target of this fleet file the plan ran on, the last wave "
+                       "first");
   rollback->add_flag("--force", options->force, "Roll back although the plan changed since it ran");
   rollback->add_flag("--accept-drift", options->accept_drift,
                      "Roll back although the catalog changed since the last stage's checkpoint "
@@ -87,7 +103,8 @@ void AddRollbackCommand(CLI::App& app, int& exit_code) {
       "Exit codes: 0 rolled back and the fingerprint matches, 2 bad plan or usage, or a pooler\n"
       "in transaction mode is in between (nothing ran), 3 a rollback\n"
       "statement failed, the fingerprint differs (every difference is listed), the catalog\n"
-      "changed since the last checkpoint before anything was undone (drift), or refused.");
+      "changed since the last checkpoint before anything was undone (drift), or refused.\n"
+      "With --fleet: 3 when any target could not be rolled back (each is listed).");
   rollback->callback([options, &exit_code] { exit_code = Rollback(*options); });
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
+#include "cli/fleet_support.h"
 #include "cli/runner_support.h"
 #include "runner/executor.h"
 #include "runner/interrupt.h"
@@ -17,8 +18,8 @@ namespace pgshift::cli {
 namespace {
 
 struct RunOptions {
-  std::string path, config, through, progress = "auto", journal;
-  int pg_version = 0;
+  std::string path, config, through, progress = "auto", journal, fleet;
+  int pg_version = 0, parallel = 1;
   bool force = false, dry_run = false, accept_drift = false;
   TargetOptions target;
   SettingsFlags flags;
@@ -39,9 +40,25 @@ int Run(const RunOptions& options) {
   const std::size_t count = std::get<std::size_t>(through);
   if (options.dry_run) {
     runner::RenderPlanText(loaded->plan, loaded->review, std::cout);
+    if (!options.fleet.empty()) {
+      const auto fleet = LoadFleet(options.fleet, "run", exit_code);
+      if (!fleet) return exit_code;
+      PrintFleetWaves(*fleet, std::cout);
+    }
     std::cout << "\n--dry-run: would run stages 1-" << count << " (through `"
               << loaded->plan.stages[count - 1].id << "`); nothing was run\n";
     return ToInt(ExitCode::kClean);
+  }
+  if (!options.fleet.empty()) {
+    if (!options.target.db.empty() || options.target.sandbox) {
+      std::cerr << "pgshift run: give --fleet or a single target (--db, --sandbox), not both\n";
+      return ToInt(ExitCode::kUsage);
+    }
+    const auto fleet = LoadFleet(options.fleet, "run", exit_code);
+    if (!fleet) return exit_code;
+    return RunFleetCommand(*loaded, settings, *fleet,
+                           {{count, options.force, options.accept_drift}, options.parallel},
+                           {options.journal, options.progress, options.path});
   }
   const auto url = ResolveTarget(options.target, "run", exit_code);
   if (!url) return exit_code;
@@ -107,6 +124,12 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   run->add_flag("--accept-drift", options->accept_drift,
                 "Go on although the catalog changed since the last checkpoint (recorded in the "
                 "journal); without it such a change stops the run before the next stage");
+  run->add_option("--fleet", options->fleet,
+                  "Roll the plan out across the databases of this fleet file, wave by wave, the "
+                  "canary first (see docs/fleet.md)");
+  run->add_option("--parallel", options->parallel, "With --fleet: targets of a wave run at once")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   run->add_flag("--dry-run", options->dry_run, "Show what would run, without connecting");
   run->add_option("--progress", options->progress,
                   "Backfill progress on stderr: auto (a bar on a terminal, JSON lines otherwise), "
@@ -131,7 +154,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       "--critical-load reached: resumable from the last batch, or the catalog changed by hand\n"
       "since the last checkpoint: see --accept-drift),\n"
       "130/143 interrupted by SIGINT/SIGTERM: the statement in flight is cancelled, the stage\n"
-      "recorded as interrupted, and a later run resumes it; a second signal exits at once.");
+      "recorded as interrupted, and a later run resumes it; a second signal exits at once.\n"
+      "With --fleet, the same codes for the whole rollout: 3 also when a target is unreachable\n"
+      "(under unreachable = \"halt\") or the health gate fails; a rerun resumes every target.");
   run->callback([options, &exit_code] { exit_code = Run(*options); });
 }
 

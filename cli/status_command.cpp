@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
+#include "cli/fleet_support.h"
 #include "cli/runner_support.h"
 #include "runner/ledger.h"
 #include "runner/progress.h"
@@ -15,7 +16,7 @@ namespace pgshift::cli {
 namespace {
 
 struct StatusOptions {
-  std::string path, config;
+  std::string path, config, fleet, format = "text";
   bool json = false;
   TargetOptions target;
 };
@@ -54,6 +55,11 @@ int Status(const StatusOptions& options) {
   int exit_code = 0;
   auto loaded = LoadCheckedPlan(options.path, options.config, 0, "status", exit_code);
   if (!loaded) return exit_code;
+  if (!options.fleet.empty()) {
+    const auto fleet = LoadFleet(options.fleet, "status", exit_code);
+    if (!fleet) return exit_code;
+    return FleetStatusCommand(*loaded, *fleet, options.json || options.format == "json");
+  }
   const auto url = ResolveTarget(options.target, "status", exit_code);
   if (!url) return exit_code;
   auto connected = runner::Connect(*url, "pgshift status");
@@ -71,7 +77,7 @@ int Status(const StatusOptions& options) {
   const auto& record = std::get<std::optional<runner::PlanRecord>>(read);
   const std::string holder = record ? runner::PlanLockHolder(db, loaded->plan.id) : "";
   const runner::Plan& plan = loaded->plan;
-  if (options.json) {
+  if (options.json || options.format == "json") {
     nlohmann::json out = {
         {"plan", plan.id},           {"target", runner::RedactUrl(*url)},
         {"checksum", plan.checksum}, {"recorded_checksum", record ? record->checksum : ""},
@@ -149,11 +155,19 @@ void AddStatusCommand(CLI::App& app, int& exit_code) {
       "rolled back");
   status->add_option("plan", options->path, "The plan file (TOML)")->required();
   AddTargetOptions(*status, options->target);
-  status->add_flag("--json", options->json, "Print the status as JSON");
+  status->add_flag("--json", options->json, "Print the status as JSON (as --format json)");
+  status->add_option("--format", options->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  status->add_option("--fleet", options->fleet,
+                     "Show every target of this fleet file: its state and last done stage, one "
+                     "row each");
   status
       ->add_option("--config", options->config, "Use this pgshift.toml instead of searching upward")
       ->check(CLI::ExistingFile);
-  status->footer("Exit codes: 0 shown, 2 bad plan or usage, 3 the database could not be read.");
+  status->footer(
+      "Exit codes: 0 shown, 2 bad plan, fleet file or usage, 3 the database (with --fleet: any\n"
+      "target) could not be read; the others are still shown.");
   status->callback([options, &exit_code] { exit_code = Status(*options); });
 }
 

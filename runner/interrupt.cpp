@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -13,7 +14,8 @@ namespace {
 std::atomic<int> g_signal{0};
 int g_pipe[2] = {-1, -1};  // the handler wakes the cancelling thread through it
 std::mutex g_target_mutex;
-Database* g_target = nullptr;
+// One session per thread: a fleet rollout runs several targets at once, each on its own thread.
+std::map<std::thread::id, Database*> g_targets;
 
 // Only async-signal-safe calls here: the cancel request itself is sent by CancelLoop.
 void OnSignal(int signal) {
@@ -27,7 +29,7 @@ void CancelLoop() {
   char byte = 0;
   while (read(g_pipe[0], &byte, 1) == 1) {
     std::lock_guard<std::mutex> lock(g_target_mutex);
-    if (g_target != nullptr) g_target->Cancel();
+    for (const auto& [thread, db] : g_targets) db->Cancel();
   }
 }
 
@@ -53,7 +55,10 @@ const char* InterruptName(int signal) { return signal == SIGTERM ? "SIGTERM" : "
 
 void SetCancelTarget(Database* db) {
   std::lock_guard<std::mutex> lock(g_target_mutex);
-  g_target = db;
+  if (db == nullptr)
+    g_targets.erase(std::this_thread::get_id());
+  else
+    g_targets[std::this_thread::get_id()] = db;
 }
 
 void SleepUnlessInterrupted(std::chrono::milliseconds duration) {

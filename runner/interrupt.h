@@ -18,8 +18,9 @@ inline bool Interrupted() { return InterruptSignal() != 0; }
 // "SIGINT" or "SIGTERM".
 const char* InterruptName(int signal);
 
-// The session whose statement a signal cancels (null: none). The caller keeps it alive until it
-// sets another. Once it returns, no cancel request to the previous session is being sent or will
+// The session whose statement a signal cancels (null: none), one per calling thread: a signal
+// cancels the statements of every thread's session. The caller keeps it alive until it sets
+// another from the same thread. Once it returns, no cancel request to the previous session is being sent or will
 // be; one already sent may still reach the server late.
 void SetCancelTarget(Database* db);
 
