@@ -297,20 +297,15 @@ TOUCH_RE = re.compile(
 
 
 def touched_tables(sql, tables):
-    by_name = {}
-    for t in tables:
-        by_name[t["bare"].lower()] = t["name"]
-        by_name[t["name"].lower()] = t["name"]
-        by_name[t["name"].replace('"', "").lower()] = t["name"]
+    """The tables of the database that the migration names, in the order it names them."""
+    by_name = {t["bare"]: t["name"] for t in tables}
     found = []
     for m in TOUCH_RE.finditer(re.sub(r"--[^\n]*", "", sql)):
-        raw = m.group(1)
-        key = raw.lower() if not raw.startswith('"') else raw.strip('"')
-        for candidate in (key, key.replace('"', ""), key.split(".")[-1].strip('"')):
-            if candidate in by_name:
-                if by_name[candidate] not in found:
-                    found.append(by_name[candidate])
-                break
+        last = re.findall(r'"[^"]+"|[^."]+', m.group(1))[-1]
+        # Unquoted names fold to lower case, as PostgreSQL folds them.
+        bare = last[1:-1] if last.startswith('"') else last.lower()
+        if bare in by_name and by_name[bare] not in found:
+            found.append(by_name[bare])
     return found
 
 
@@ -455,11 +450,11 @@ def not_made_safe_reasons(stderr):
 
 
 def lint_findings(pgshift, migration, env, cwd):
-    """The error and warning rules `pgshift lint` reports on the file alone, most frequent first."""
+    """The error rules `pgshift lint` reports on the file alone, most frequent first."""
     _, out, _, _ = run([pgshift, "lint", "--color", "never", "--fail-on", "never", str(migration)],
                        env=env, cwd=cwd)
     counts = {}
-    for m in re.finditer(r"^.*:\d+:\d+: (error|warning)\[([a-z0-9-]+)\]", out, re.M):
+    for m in re.finditer(r"^.*:\d+:\d+: (error)\[([a-z0-9-]+)\]", out, re.M):
         counts[m.group(2)] = counts.get(m.group(2), 0) + 1
     return sorted(counts, key=lambda r: (-counts[r], r))
 
@@ -640,7 +635,7 @@ def markdown(results, total_s):
         f"{len(results)} migrations: " + ", ".join(
             f"{counts.get(v, 0)} {v}" for v in ("made safe", "NOT MADE SAFE", "failed")) +
         f"; {total_s / 60:.1f} min in all.", "",
-        "| # | migration | hazard (lint errors and warnings) | history (failed) | rows seeded | stages | verdict | notes |",
+        "| # | migration | hazard (lint errors) | history (failed) | rows seeded | stages | verdict | notes |",
         "|---|---|---|---:|---|---:|---|---|",
     ]
     for r in results:
