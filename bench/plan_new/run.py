@@ -541,9 +541,12 @@ def run_case(case, args, history, env, work):
             result["direct_error"] = first_error(err)
 
         if result["steps"]["plan_exit"] != 0:
-            verdict = "NOT MADE SAFE" if reasons else "failed"
-            result.update(verdict=verdict, why="pgshift plan refuses the generated plan: " +
-                          (out + err).strip()[-400:])
+            refusal = "pgshift plan refuses the generated plan: " + first_line(out + err)
+            if reasons:
+                result.update(verdict="NOT MADE SAFE", why="; ".join(reasons),
+                              partial_plan=refusal)
+            else:
+                result.update(verdict="failed", why=refusal)
             return result
 
         journal = str(case_dir / "journal.db")
@@ -615,6 +618,11 @@ def run_case(case, args, history, env, work):
         result["seconds"] = round(time.monotonic() - started, 1)
 
 
+def first_line(text):
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    return lines[0][:300] if lines else ""
+
+
 def last_error(log):
     lines = [l for l in log.read_text().splitlines() if l.strip()]
     for line in reversed(lines):
@@ -679,7 +687,13 @@ def main():
     parser.add_argument("--only", help="comma-separated case ids")
     parser.add_argument("--rows", type=int, default=5, help="rows seeded per touched table")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--report", type=Path, metavar="RESULTS_JSON",
+                        help="print the table of an earlier run's results.json and exit")
     args = parser.parse_args()
+    if args.report:
+        results = json.loads(args.report.read_text())
+        print(markdown(results, sum(r.get("seconds", 0) for r in results)))
+        return 0
 
     if not (args.corpus / "MANIFEST.public.tsv").exists():
         print(f"run.py: no corpus at {args.corpus}; nothing to do", file=sys.stderr)
