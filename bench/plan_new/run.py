@@ -34,8 +34,9 @@ exit 1: its reasons are listed; the partial plan is still run where it can be, f
                           [--cases bench/plan_new/cases.tsv] [--work DIR] [--only ID,...]
                           [--rows N] [--markdown]
 
-Needs psql, pg_dump and createdb-free local PostgreSQL binaries (the sandbox's). Writes
-DIR/results.json and, with --markdown, prints the results table. Exit status: 0 when every case
+Needs psql, pg_dump and the PostgreSQL server binaries the sandbox runs. Writes
+DIR/results.json and, with --markdown, prints the results table; --report RESULTS_JSON prints
+the table of an earlier run. Exit status: 0 when every case
 was run (whatever its verdict), 1 when the corpus or a tool is missing, 2 on bad arguments.
 """
 import argparse

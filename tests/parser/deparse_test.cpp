@@ -32,10 +32,11 @@ TEST(DeparseStatement, QuotesConstraintNamesThatNeedIt) {
                      "(\"teamId\") REFERENCES \"Team\"(id)"),
             "ALTER TABLE \"Template\" ADD CONSTRAINT \"Template_teamId_fkey\" FOREIGN KEY "
             "(\"teamId\") REFERENCES \"Team\" (id)");
-  EXPECT_EQ(Deparsed("ALTER TABLE t ADD CONSTRAINT \"Pos\" CHECK (x > 0), "
-                     "ADD CONSTRAINT \"Pos2\" CHECK (x < 9)"),
-            "ALTER TABLE t ADD CONSTRAINT \"Pos\" CHECK (x > 0), ADD CONSTRAINT \"Pos2\" CHECK (x < "
-            "9)");
+  EXPECT_EQ(
+      Deparsed("ALTER TABLE t ADD CONSTRAINT \"Pos\" CHECK (x > 0), "
+               "ADD CONSTRAINT \"Pos2\" CHECK (x < 9)"),
+      "ALTER TABLE t ADD CONSTRAINT \"Pos\" CHECK (x > 0), ADD CONSTRAINT \"Pos2\" CHECK (x < "
+      "9)");
 }
 
 TEST(DeparseStatement, LeavesLowerCaseNamesBare) {
