@@ -6,6 +6,9 @@
 #include <cstring>
 #include <vector>
 
+#include "parser/ast.h"
+#include "parser/identifiers.h"
+
 namespace pgshift::parser {
 
 namespace {
@@ -26,14 +29,40 @@ std::optional<std::string> DeparseResult(PgQuery__ParseResult& result) {
 
 std::optional<std::string> DeparseStatement(const Node* statement) {
   if (statement == nullptr) return std::nullopt;
+  // The deparser writes the name of a CREATE INDEX and of a constraint bare, so that
+  // "Recipient_documentId_email_key" (Prisma's names) would come back folded to lower case:
+  // such names go in as placeholders and come out quoted.
+  NodeCopy copy(statement);
+  std::vector<std::string> names;
+  VisitNodes(copy.get(), [&](const Node& visited) {
+    Node& node = const_cast<Node&>(visited);  // a node of the copy, which this function owns
+    char** field = nullptr;
+    if (node.node_case == PG_QUERY__NODE__NODE_INDEX_STMT) field = &node.index_stmt->idxname;
+    if (node.node_case == PG_QUERY__NODE__NODE_CONSTRAINT) field = &node.constraint->conname;
+    if (field == nullptr || *field == nullptr || **field == '\0') return;
+    const std::string name(*field);
+    if (QuoteIdentifier(name) == name) return;
+    SetString(*field, "pgshift_quoted_name_" + std::to_string(names.size()) + "_");
+    names.push_back(name);
+  });
   PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
-  raw.stmt = const_cast<Node*>(statement);
+  raw.stmt = copy.get();
   PgQuery__RawStmt* raws[] = {&raw};
   PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
   result.version = PG_VERSION_NUM;
   result.n_stmts = 1;
   result.stmts = raws;
-  return DeparseResult(result);
+  std::optional<std::string> text = DeparseResult(result);
+  for (std::size_t i = 0; text && i < names.size(); ++i) {
+    const std::string placeholder = "pgshift_quoted_name_" + std::to_string(i) + "_";
+    for (std::size_t at = text->find(placeholder); at != std::string::npos;
+         at = text->find(placeholder, at)) {
+      const std::string quoted = QuoteIdentifier(names[i]);
+      text->replace(at, placeholder.size(), quoted);
+      at += quoted.size();
+    }
+  }
+  return text;
 }
 
 std::optional<std::string> DeparseExpression(const Node* expression) {
