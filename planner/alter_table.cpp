@@ -130,6 +130,7 @@ void Planner::AlterTable(const Node* node, const PgQuery__AlterTableStmt* alter)
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
         auto sql = OneCommand(node, i);
         if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+        dropped_constraints_.insert(table.name + "." + column);
         Contract("drop-constraint-" + column, *sql,
                  "Deploy first the release that no longer relies on " + column + ".");
         break;
@@ -155,6 +156,12 @@ void Planner::AddConstraint(const Node* node, std::size_t index, const parser::Q
   switch (constraint->contype) {
     case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
     case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: {
+      if (!name.empty() && dropped_constraints_.count(table.name + "." + name) > 0) {
+        return Unsafe("adds constraint " + name +
+                      " again, which an earlier statement drops (at contract): its index "
+                      "would have to be built under another name and the constraint swapped "
+                      "in by hand; stage it by hand, or in a later migration");
+      }
       const bool primary = constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
       if (!parser::Str(constraint->indexname).empty()) {
         // USING INDEX: the index is built already; the constraint takes its name if unnamed.
@@ -218,6 +225,19 @@ void Planner::AddConstraint(const Node* node, std::size_t index, const parser::Q
                                 columns.empty() ? columns : std::vector<std::string>{columns[0]},
                                 "check");
       }
+      // The same name as a constraint this migration drops (at contract): added beside it
+      // under a temporary name, it takes the name once the old one is gone.
+      std::string replaced;
+      if (dropped_constraints_.count(table.name + "." + name) > 0) {
+        replaced = name;
+        name = ChooseName(replaced, {}, "new");
+      }
+      auto take_over_name = [&] {
+        if (replaced.empty()) return;
+        TakeOverName("constraint", name, replaced,
+                     "ALTER TABLE " + table_sql + " RENAME CONSTRAINT " + Q(name) + " TO " +
+                         Q(replaced));
+      };
       const auto not_valid = OneCommand(node, index, [&](PgQuery__AlterTableCmd* cmd) {
         parser::SetString(cmd->def->constraint->conname, name);
         cmd->def->constraint->skip_validation = true;
@@ -233,7 +253,14 @@ void Planner::AddConstraint(const Node* node, std::size_t index, const parser::Q
                      "rows written from now on are checked, the old ones are not read."};
       add.sql.push_back(*not_valid);
       add.rollback.push_back(drop);
-      if (constraint->skip_validation) return;  // written NOT VALID: validation is not asked
+      if (!replaced.empty()) {
+        add.comment.push_back("It replaces " + replaced +
+                              ", which this migration drops: until contract both hold (a row "
+                              "must satisfy both; both ON DELETE / ON UPDATE actions apply); at "
+                              "contract the old one is dropped and this one renamed " +
+                              replaced + ".");
+      }
+      if (constraint->skip_validation) return take_over_name();  // written NOT VALID
       PlannedStage& validate = Add(Phase::kSwitch, "validate-" + name);
       validate.comment = {
           "The scan of the old rows, under SHARE UPDATE EXCLUSIVE: reads and writes go on. The",
@@ -246,6 +273,7 @@ void Planner::AddConstraint(const Node* node, std::size_t index, const parser::Q
         validate.gate =
             "SELECT NOT EXISTS (SELECT 1 FROM " + table_sql + " WHERE NOT (" + *check + "))";
       }
+      take_over_name();
       return;
     }
     default:

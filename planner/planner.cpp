@@ -68,6 +68,13 @@ void Planner::Learn(const Node* node, bool in_migration) {
   });
 }
 
+void Planner::TakeOverName(const std::string& what, const std::string& temporary,
+                           const std::string& name, const std::string& rename) {
+  Contract("rename-" + temporary, rename,
+           "After the drop of the old " + what + " " + name + ": the new one, built as " +
+               temporary + ", takes its name (a catalog change only).");
+}
+
 void Planner::Statement(std::size_t source, const Node* node) {
   source_ = source;
   if (const std::string swapped = NamesSwappedColumn(); !swapped.empty()) {
@@ -259,7 +266,11 @@ void Planner::Index(const Node* node, const PgQuery__IndexStmt* index) {
   const std::vector<std::string> columns = IndexColumns(index, plain);
   std::string name(parser::Str(index->idxname));
   if (IsNew(table)) return JoinCreation(table);
-  if (index->concurrent && !name.empty()) {
+  // The same name as an index this migration drops (at contract): built beside it under a
+  // temporary name, it takes the name once the old one is gone.
+  const std::string replaced = dropped_indexes_.count(name) > 0 ? name : "";
+  if (!replaced.empty()) name = ChooseName(replaced, {}, "new");
+  if (index->concurrent && !name.empty() && replaced.empty()) {
     return PassThrough(
         "create-index-" + (name.empty() ? table.name : name),
         {std::string("DROP INDEX ") + (index->concurrent ? "CONCURRENTLY " : "") +
@@ -282,6 +293,14 @@ void Planner::Index(const Node* node, const PgQuery__IndexStmt* index) {
     stage.comment.push_back("Once the build marks it ready, an INSERT of a duplicate fails.");
     if (plain) stage.gate = DuplicatesGate(table, columns);
   }
+  if (!replaced.empty()) {
+    stage.comment.push_back("It replaces " + replaced +
+                            ", which this migration drops: until contract both indexes exist "
+                            "(queries may use either, writes maintain both); at contract the "
+                            "old one is dropped and this one renamed " + replaced + ".");
+    TakeOverName("index", name, replaced,
+                 "ALTER INDEX " + IndexSql(table, name) + " RENAME TO " + Q(replaced));
+  }
 }
 
 void Planner::Drop(const Node* node, const PgQuery__DropStmt* drop) {
@@ -297,6 +316,13 @@ void Planner::Drop(const Node* node, const PgQuery__DropStmt* drop) {
     const auto concurrent = parser::DeparseStatement(copy.get());
     if (!concurrent) return Unsafe("the statement could not be rewritten (deparse failed)");
     sql = *concurrent;
+  }
+  if (drop->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+    for (std::size_t i = 0; i < drop->n_objects; ++i) {
+      const Node* object = drop->objects[i];
+      if (object->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+      dropped_indexes_.insert(parser::NameOfList(parser::StringList(object->list)).name);
+    }
   }
   Contract("drop-" + Slug(Text().substr(5)), sql,
            "Deploy first the release that no longer uses what this drops; it cannot be undone.");

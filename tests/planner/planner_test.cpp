@@ -553,5 +553,59 @@ TEST(Planner, TomlStringsEscape) {
   EXPECT_EQ(TomlString("\x01"), "\"\\u0001\"");
 }
 
+// A statement's stages, as CheckPlan leaves them, pass; else the reason it gives.
+std::string CheckFailure(MigrationPlan plan) {
+  CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
+  if (!checked.errors.empty()) return checked.errors[0];
+  if (!checked.plan.not_made_safe.empty()) return checked.plan.not_made_safe[0].reason;
+  return "";
+}
+
+TEST(Planner, IndexDroppedAndBuiltAgainUnderItsNameIsBuiltBesideAndTakesTheName) {
+  const MigrationPlan plan =
+      Plan("DROP INDEX IF EXISTS idx_person_admin;\n"
+           "CREATE INDEX idx_person_admin ON person (admin) WHERE admin;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: CREATE INDEX CONCURRENTLY idx_person_admin_new ON person USING btree "
+                "(admin) WHERE admin;",
+                "contract: DROP INDEX CONCURRENTLY IF EXISTS idx_person_admin;",
+                "contract: ALTER INDEX idx_person_admin_new RENAME TO idx_person_admin;"}));
+  EXPECT_EQ(plan.stages[0].rollback,
+            std::vector<std::string>{"DROP INDEX CONCURRENTLY idx_person_admin_new"});
+  EXPECT_EQ(CheckFailure(plan), "");
+  // Without the drop, the name is kept as written.
+  EXPECT_EQ(Outline(Plan("CREATE INDEX idx_person_admin ON person (admin);"))[0],
+            "expand: CREATE INDEX CONCURRENTLY idx_person_admin ON person USING btree (admin);");
+}
+
+TEST(Planner, ConstraintDroppedAndAddedAgainUnderItsNameIsAddedBesideAndTakesTheName) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE \"Signature\" DROP CONSTRAINT \"Signature_recipientId_fkey\";\n"
+      "ALTER TABLE \"Signature\" ADD CONSTRAINT \"Signature_recipientId_fkey\" FOREIGN KEY "
+      "(\"recipientId\") REFERENCES \"Recipient\"(id) ON DELETE CASCADE;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  const std::vector<std::string> outline = Outline(plan);
+  ASSERT_EQ(outline.size(), 4u);
+  EXPECT_NE(outline[0].find("ADD CONSTRAINT \"Signature_recipientId_fkey_new\" FOREIGN KEY"),
+            std::string::npos)
+      << outline[0];
+  EXPECT_EQ(outline[1],
+            "switch: ALTER TABLE \"Signature\" VALIDATE CONSTRAINT "
+            "\"Signature_recipientId_fkey_new\";");
+  EXPECT_EQ(outline[2],
+            "contract: ALTER TABLE \"Signature\" DROP CONSTRAINT \"Signature_recipientId_fkey\";");
+  EXPECT_EQ(outline[3],
+            "contract: ALTER TABLE \"Signature\" RENAME CONSTRAINT "
+            "\"Signature_recipientId_fkey_new\" TO \"Signature_recipientId_fkey\";");
+  EXPECT_EQ(CheckFailure(plan), "");
+  // A unique constraint under a dropped name is refused, not planned to fail.
+  const MigrationPlan unique = Plan(
+      "ALTER TABLE t DROP CONSTRAINT t_a_key;\nALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);");
+  ASSERT_EQ(unique.not_made_safe.size(), 1u);
+  EXPECT_EQ(unique.not_made_safe[0].line, 2);
+}
+
 }  // namespace
 }  // namespace pgshift::planner
