@@ -48,6 +48,15 @@ std::string OrphansGate(const parser::QualifiedName& table,
          " p WHERE " + match + "))";
 }
 
+// Why a column that takes the name of one this migration renames cannot be staged.
+std::string RenamedAwayReason(const std::string& name, const std::string& renamed_to) {
+  return "adds a column " + name + " while an earlier statement renames " + name + " to " +
+         renamed_to + ": the plan keeps the old " + name +
+         " (in step with the new name) until contract, so the new one could only be added "
+         "after that, and only as a catalog change (nullable, or with a constant default); "
+         "add it in a later migration";
+}
+
 }  // namespace
 
 void Planner::AlterTable(const Node* node, const PgQuery__AlterTableStmt* alter) {
@@ -309,10 +318,24 @@ void Planner::AddColumn(const Node* node, std::size_t index, const parser::Quali
       rules::VolatilityOf(default_expr).volatility == rules::Volatility::kVolatile;
   const std::string table_sql = TableSql(table);
   const std::string drop = "ALTER TABLE " + table_sql + " DROP COLUMN " + Q(name);
+  const auto renamed = renamed_away_.find(table.name + "." + name);
+  if (renamed != renamed_away_.end() && (is_volatile || (not_null && default_expr == nullptr))) {
+    return Unsafe(RenamedAwayReason(name, renamed->second));
+  }
   if (!is_volatile && (!not_null || default_expr != nullptr)) {
     // Nullable, or NOT NULL with a constant default: a catalog change only (PostgreSQL 11+).
     auto sql = OneCommand(node, index);
     if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+    if (renamed != renamed_away_.end()) {
+      // The old column keeps the name until contract drops it: the new one comes after.
+      Contract("add-column-" + table.name + "-" + name, *sql,
+               "Runs after the drop of the old " + name + " (renamed " + renamed->second +
+                   "): a catalog change only. Until this stage, " + name +
+                   " is the old column, kept in step with " + renamed->second +
+                   "; deploy after it the release that uses the new " + name + ".");
+      added_.insert(table.ToString() + "." + name);
+      return;
+    }
     PlannedStage& stage = Add(Phase::kExpand, "add-column-" + table.name + "-" + name);
     stage.comment = {"ACCESS EXCLUSIVE for a catalog change only: no rows are rewritten."};
     stage.sql.push_back(*sql);
@@ -361,6 +384,10 @@ void Planner::AddColumnAndConstraints(const Node* node, std::size_t index,
                              const parser::QualifiedName& table,
                              const PgQuery__ColumnDef* column) {
   const std::string name(parser::Str(column->colname));
+  if (const auto renamed = renamed_away_.find(table.name + "." + name);
+      renamed != renamed_away_.end()) {
+    return Unsafe(RenamedAwayReason(name, renamed->second));
+  }
   std::vector<std::size_t> moved;
   for (std::size_t i = 0; i < column->n_constraints; ++i) {
     switch (column->constraints[i]->constraint->contype) {

@@ -85,6 +85,7 @@ void Planner::RenameColumn(const parser::QualifiedName& table, const std::string
     build.rollback.push_back("DROP INDEX CONCURRENTLY " + IndexSql(table, index));
   }
   if (column->not_null) EnforceNotNull(table, to);
+  renamed_away_[table.name + "." + from] = to;
   PlannedStage& contract = Add(Phase::kContract, "drop-column-" + table.name + "-" + from);
   contract.comment = {"Deploy first the release that reads and writes only " + to +
                           "; no running release may name " + from + ".",

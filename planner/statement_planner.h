@@ -103,6 +103,8 @@ class Planner {
   // a temporary name and takes the old name at contract, once the old one is gone.
   std::set<std::string> dropped_indexes_;
   std::set<std::string> dropped_constraints_;
+  // "table.column" an earlier RENAME COLUMN of this migration renames (kept until contract).
+  std::map<std::string, std::string> renamed_away_;
 };
 
 }  // namespace pgshift::planner

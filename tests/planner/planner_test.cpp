@@ -607,5 +607,30 @@ TEST(Planner, ConstraintDroppedAndAddedAgainUnderItsNameIsAddedBesideAndTakesThe
   EXPECT_EQ(unique.not_made_safe[0].line, 2);
 }
 
+TEST(Planner, ColumnAddedUnderTheNameARenameFreesComesAfterTheOldOneIsDropped) {
+  const std::vector<std::string> schema = {
+      "CREATE TABLE site (id serial PRIMARY KEY, description text);"};
+  const MigrationPlan plan = PlanMigration(
+      "ALTER TABLE site RENAME COLUMN description TO sidebar;\n"
+      "ALTER TABLE site ADD COLUMN description varchar(150);",
+      "m.sql", schema);
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  const std::vector<std::string> outline = Outline(plan);
+  ASSERT_GE(outline.size(), 2u);
+  EXPECT_EQ(outline[outline.size() - 2].rfind("contract: DROP TRIGGER", 0), 0u);
+  EXPECT_EQ(outline.back(), "contract: ALTER TABLE site ADD COLUMN description varchar(150);");
+  EXPECT_EQ(CheckFailure(plan), "");
+  // One that would need a backfill before contract cannot be: refused, with the reason.
+  const MigrationPlan not_null = PlanMigration(
+      "ALTER TABLE site RENAME COLUMN description TO sidebar;\n"
+      "ALTER TABLE site ADD COLUMN description text NOT NULL;",
+      "m.sql", schema);
+  ASSERT_EQ(not_null.not_made_safe.size(), 1u);
+  EXPECT_EQ(not_null.not_made_safe[0].line, 2);
+  EXPECT_NE(not_null.not_made_safe[0].reason.find("renames description to sidebar"),
+            std::string::npos)
+      << not_null.not_made_safe[0].reason;
+}
+
 }  // namespace
 }  // namespace pgshift::planner
