@@ -112,7 +112,9 @@ void Planner::ChangeType(const parser::QualifiedName& table, const std::string& 
   if (verdict.effect == rules::TypeChangeEffect::kCatalogOnly && column != nullptr) {
     PlannedStage& stage = Add(Phase::kExpand, "change-type-" + table.name + "-" + name);
     stage.comment = {"A catalog change only (" + verdict.reason + "): no rows are rewritten."};
-    stage.sql.push_back(Text());
+    // `pgshift plan` checks the plan without the schema, where the old type is not known.
+    stage.sql.push_back("-- pgshift-ignore alter-column-type-rewrite: catalog-only from " +
+                        column->type.ToString() + " (the schema given to plan new)\n" + Text());
     stage.rollback.push_back("ALTER TABLE " + table_sql + " ALTER COLUMN " + Q(name) + " TYPE " +
                              column->type.ToString());
     return;

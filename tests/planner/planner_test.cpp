@@ -632,5 +632,15 @@ TEST(Planner, ColumnAddedUnderTheNameARenameFreesComesAfterTheOldOneIsDropped) {
       << not_null.not_made_safe[0].reason;
 }
 
+TEST(Planner, CatalogOnlyTypeChangePassesThePlanCheck) {
+  for (const std::string& type : {std::string("text"), std::string("varchar(200)")}) {
+    const MigrationPlan plan =
+        PlanMigration("ALTER TABLE keywords ALTER COLUMN keyword TYPE " + type + ";", "m.sql",
+                      {"CREATE TABLE keywords (id serial PRIMARY KEY, keyword varchar(100));"});
+    ASSERT_EQ(plan.stages.size(), 1u) << type;
+    EXPECT_EQ(CheckFailure(plan), "") << type;
+  }
+}
+
 }  // namespace
 }  // namespace pgshift::planner
