@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "parser/deparse.h"
@@ -56,6 +57,7 @@ std::vector<std::string> IndexColumns(const PgQuery__IndexStmt* index, bool& pla
 // The database before the migration, and each statement of it once planned.
 void Planner::Learn(const Node* node, bool in_migration) {
   catalog_.Apply(node, in_migration);
+  LearnDefaults(node);
   // Columns other tables' foreign keys reference: the catalog keeps only the referencing side.
   parser::VisitNodes(node, [&](const Node& visited) {
     if (visited.node_case != PG_QUERY__NODE__NODE_CONSTRAINT) return;
@@ -66,6 +68,49 @@ void Planner::Learn(const Node* node, bool in_migration) {
       referenced_.insert(target + "." + column);
     }
   });
+}
+
+// Columns' DEFAULT expressions, which the catalog only notes as present: a SET DEFAULT's rollback
+// restores the previous one, and a renamed column's copy takes it over.
+void Planner::LearnDefaults(const Node* node) {
+  auto remember = [&](const std::string& table, const PgQuery__ColumnDef* column) {
+    const std::string key = table + "." + std::string(parser::Str(column->colname));
+    const Node* value = rules::ColumnDefault(*column);
+    const auto sql = value == nullptr ? std::nullopt : parser::DeparseExpression(value);
+    if (sql) {
+      defaults_[key] = *sql;
+    } else {
+      defaults_.erase(key);
+    }
+  };
+  if (node->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+    const std::string table = parser::NameOf(node->create_stmt->relation).name;
+    for (std::size_t i = 0; i < node->create_stmt->n_table_elts; ++i) {
+      const Node* element = node->create_stmt->table_elts[i];
+      if (element->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+        remember(table, element->column_def);
+      }
+    }
+    return;
+  }
+  if (node->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) return;
+  const std::string table = parser::NameOf(node->alter_table_stmt->relation).name;
+  for (std::size_t i = 0; i < node->alter_table_stmt->n_cmds; ++i) {
+    const auto* cmd = node->alter_table_stmt->cmds[i]->alter_table_cmd;
+    if (cmd == nullptr) continue;
+    if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn && cmd->def != nullptr &&
+        cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+      remember(table, cmd->def->column_def);
+    } else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault) {
+      const std::string key = table + "." + std::string(parser::Str(cmd->name));
+      const auto sql = cmd->def == nullptr ? std::nullopt : parser::DeparseExpression(cmd->def);
+      if (sql) {
+        defaults_[key] = *sql;
+      } else {
+        defaults_.erase(key);
+      }
+    }
+  }
 }
 
 void Planner::TakeOverName(const std::string& what, const std::string& temporary,

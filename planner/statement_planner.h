@@ -65,6 +65,7 @@ class Planner {
                                const parser::QualifiedName& table,
                                const PgQuery__ColumnDef* column);
   void EnforceNotNull(const parser::QualifiedName& table, const std::string& column);
+  void LearnDefaults(const parser::Node* node);
   // The contract stage that gives an object built under a temporary name the name of the one
   // this migration drops (`rename` is the ALTER ... RENAME statement).
   void TakeOverName(const std::string& what, const std::string& temporary,
@@ -105,6 +106,8 @@ class Planner {
   std::set<std::string> dropped_constraints_;
   // "table.column" an earlier RENAME COLUMN of this migration renames (kept until contract).
   std::map<std::string, std::string> renamed_away_;
+  // "table.column" → its DEFAULT expression as SQL, as the schema and the migration so far set it.
+  std::map<std::string, std::string> defaults_;
 };
 
 }  // namespace pgshift::planner

@@ -642,5 +642,18 @@ TEST(Planner, CatalogOnlyTypeChangePassesThePlanCheck) {
   }
 }
 
+TEST(Planner, RenamedColumnTakesOverTheDefaultAtContract) {
+  const MigrationPlan plan = PlanMigration(
+      "ALTER TABLE local_site RENAME COLUMN enable_animated_images TO animated;", "m.sql",
+      {"CREATE TABLE local_site (id serial PRIMARY KEY, enable_animated_images boolean DEFAULT "
+       "true NOT NULL);"});
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  // Not before contract: a default on the new column would win over the trigger's copy.
+  EXPECT_EQ(plan.stages[0].sql[0], "ALTER TABLE local_site ADD COLUMN animated boolean");
+  EXPECT_EQ(plan.stages.back().sql.back(),
+            "ALTER TABLE local_site ALTER COLUMN animated SET DEFAULT true");
+  EXPECT_EQ(CheckFailure(plan), "");
+}
+
 }  // namespace
 }  // namespace pgshift::planner
