@@ -116,11 +116,30 @@ void Planner::AlterTable(const Node* node, const PgQuery__AlterTableStmt* alter)
         if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
         if (cmd->def != nullptr) {
           PlannedStage& stage = Add(Phase::kExpand, "set-default-" + table.name + "-" + column);
-          stage.comment = {"A catalog change for new rows only. The rollback assumes the column",
-                           "had no default before."};
+          stage.comment = {"A catalog change for new rows only."};
           stage.sql.push_back(*sql);
-          stage.rollback.push_back("ALTER TABLE " + TableSql(table) + " ALTER COLUMN " +
-                                   Q(column) + " DROP DEFAULT");
+          // The rollback restores the default the column had, as the schema and the
+          // migration so far tell it.
+          const auto before = defaults_.find(table.name + "." + column);
+          const rules::CatalogTable* known = catalog_.FindTable(table);
+          const rules::CatalogColumn* known_column =
+              known == nullptr ? nullptr : known->FindColumn(column);
+          const std::string alter =
+              "ALTER TABLE " + TableSql(table) + " ALTER COLUMN " + Q(column);
+          if (before != defaults_.end()) {
+            stage.comment.push_back("The rollback restores the previous default, " +
+                                    before->second + ".");
+            stage.rollback.push_back(alter + " SET DEFAULT " + before->second);
+          } else if (known_column != nullptr && !known_column->has_default) {
+            stage.comment.push_back("The column had no default: the rollback drops it.");
+            stage.rollback.push_back(alter + " DROP DEFAULT");
+          } else {
+            stage.comment.push_back(
+                "The column's previous default is not known (pass --schema): the rollback");
+            stage.comment.push_back(
+                "drops the default, which restores the column exactly only if it had none.");
+            stage.rollback.push_back(alter + " DROP DEFAULT");
+          }
         } else {
           Contract("drop-default-" + table.name + "-" + column, *sql,
                    "Deploy first the release whose INSERTs into " + table.name + " give " +

@@ -655,5 +655,31 @@ TEST(Planner, RenamedColumnTakesOverTheDefaultAtContract) {
   EXPECT_EQ(CheckFailure(plan), "");
 }
 
+TEST(Planner, SetDefaultRollsBackToThePreviousDefault) {
+  const std::string sql = "ALTER TABLE \"Field\" ALTER COLUMN height SET DEFAULT 2;";
+  const MigrationPlan known = PlanMigration(
+      sql, "m.sql", {"CREATE TABLE \"Field\" (id serial PRIMARY KEY, height integer DEFAULT -1);"});
+  ASSERT_EQ(known.stages.size(), 1u);
+  EXPECT_EQ(known.stages[0].rollback,
+            std::vector<std::string>{"ALTER TABLE \"Field\" ALTER COLUMN height SET DEFAULT -1"});
+  const MigrationPlan none = PlanMigration(
+      sql, "m.sql", {"CREATE TABLE \"Field\" (id serial PRIMARY KEY, height integer);"});
+  ASSERT_EQ(none.stages.size(), 1u);
+  EXPECT_EQ(none.stages[0].rollback,
+            std::vector<std::string>{"ALTER TABLE \"Field\" ALTER COLUMN height DROP DEFAULT"});
+  // The migration's own earlier default counts too; unknown, the comment says so.
+  const MigrationPlan twice = PlanMigration(
+      "ALTER TABLE \"Field\" ALTER COLUMN height SET DEFAULT 1;\n" + sql, "m.sql",
+      {"CREATE TABLE \"Field\" (id serial PRIMARY KEY, height integer);"});
+  ASSERT_EQ(twice.stages.size(), 2u);
+  EXPECT_EQ(twice.stages[1].rollback,
+            std::vector<std::string>{"ALTER TABLE \"Field\" ALTER COLUMN height SET DEFAULT 1"});
+  const MigrationPlan unknown = Plan(sql);
+  ASSERT_EQ(unknown.stages.size(), 1u);
+  std::string comment;
+  for (const std::string& line : unknown.stages[0].comment) comment += line + " ";
+  EXPECT_NE(comment.find("not known"), std::string::npos) << comment;
+}
+
 }  // namespace
 }  // namespace pgshift::planner
