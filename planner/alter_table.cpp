@@ -48,6 +48,15 @@ std::string OrphansGate(const parser::QualifiedName& table,
          " p WHERE " + match + "))";
 }
 
+// Why a column that takes the name of one this migration renames cannot be staged.
+std::string RenamedAwayReason(const std::string& name, const std::string& renamed_to) {
+  return "adds a column " + name + " while an earlier statement renames " + name + " to " +
+         renamed_to + ": the plan keeps the old " + name +
+         " (in step with the new name) until contract, so the new one could only be added "
+         "after that, and only as a catalog change (nullable, or with a constant default); "
+         "add it in a later migration";
+}
+
 }  // namespace
 
 void Planner::AlterTable(const Node* node, const PgQuery__AlterTableStmt* alter) {
@@ -107,11 +116,30 @@ void Planner::AlterTable(const Node* node, const PgQuery__AlterTableStmt* alter)
         if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
         if (cmd->def != nullptr) {
           PlannedStage& stage = Add(Phase::kExpand, "set-default-" + table.name + "-" + column);
-          stage.comment = {"A catalog change for new rows only. The rollback assumes the column",
-                           "had no default before."};
+          stage.comment = {"A catalog change for new rows only."};
           stage.sql.push_back(*sql);
-          stage.rollback.push_back("ALTER TABLE " + TableSql(table) + " ALTER COLUMN " +
-                                   Q(column) + " DROP DEFAULT");
+          // The rollback restores the default the column had, as the schema and the
+          // migration so far tell it.
+          const auto before = defaults_.find(table.name + "." + column);
+          const rules::CatalogTable* known = catalog_.FindTable(table);
+          const rules::CatalogColumn* known_column =
+              known == nullptr ? nullptr : known->FindColumn(column);
+          const std::string alter =
+              "ALTER TABLE " + TableSql(table) + " ALTER COLUMN " + Q(column);
+          if (before != defaults_.end()) {
+            stage.comment.push_back("The rollback restores the previous default, " +
+                                    before->second + ".");
+            stage.rollback.push_back(alter + " SET DEFAULT " + before->second);
+          } else if (known_column != nullptr && !known_column->has_default) {
+            stage.comment.push_back("The column had no default: the rollback drops it.");
+            stage.rollback.push_back(alter + " DROP DEFAULT");
+          } else {
+            stage.comment.push_back(
+                "The column's previous default is not known (pass --schema): the rollback");
+            stage.comment.push_back(
+                "drops the default, which restores the column exactly only if it had none.");
+            stage.rollback.push_back(alter + " DROP DEFAULT");
+          }
         } else {
           Contract("drop-default-" + table.name + "-" + column, *sql,
                    "Deploy first the release whose INSERTs into " + table.name + " give " +
@@ -130,6 +158,7 @@ void Planner::AlterTable(const Node* node, const PgQuery__AlterTableStmt* alter)
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
         auto sql = OneCommand(node, i);
         if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+        dropped_constraints_.insert(table.name + "." + column);
         Contract("drop-constraint-" + column, *sql,
                  "Deploy first the release that no longer relies on " + column + ".");
         break;
@@ -155,6 +184,12 @@ void Planner::AddConstraint(const Node* node, std::size_t index, const parser::Q
   switch (constraint->contype) {
     case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
     case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: {
+      if (!name.empty() && dropped_constraints_.count(table.name + "." + name) > 0) {
+        return Unsafe("adds constraint " + name +
+                      " again, which an earlier statement drops (at contract): its index "
+                      "would have to be built under another name and the constraint swapped "
+                      "in by hand; stage it by hand, or in a later migration");
+      }
       const bool primary = constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
       if (!parser::Str(constraint->indexname).empty()) {
         // USING INDEX: the index is built already; the constraint takes its name if unnamed.
@@ -218,6 +253,19 @@ void Planner::AddConstraint(const Node* node, std::size_t index, const parser::Q
                                 columns.empty() ? columns : std::vector<std::string>{columns[0]},
                                 "check");
       }
+      // The same name as a constraint this migration drops (at contract): added beside it
+      // under a temporary name, it takes the name once the old one is gone.
+      std::string replaced;
+      if (dropped_constraints_.count(table.name + "." + name) > 0) {
+        replaced = name;
+        name = ChooseName(replaced, {}, "new");
+      }
+      auto take_over_name = [&] {
+        if (replaced.empty()) return;
+        TakeOverName("constraint", name, replaced,
+                     "ALTER TABLE " + table_sql + " RENAME CONSTRAINT " + Q(name) + " TO " +
+                         Q(replaced));
+      };
       const auto not_valid = OneCommand(node, index, [&](PgQuery__AlterTableCmd* cmd) {
         parser::SetString(cmd->def->constraint->conname, name);
         cmd->def->constraint->skip_validation = true;
@@ -233,7 +281,14 @@ void Planner::AddConstraint(const Node* node, std::size_t index, const parser::Q
                      "rows written from now on are checked, the old ones are not read."};
       add.sql.push_back(*not_valid);
       add.rollback.push_back(drop);
-      if (constraint->skip_validation) return;  // written NOT VALID: validation is not asked
+      if (!replaced.empty()) {
+        add.comment.push_back("It replaces " + replaced +
+                              ", which this migration drops: until contract both hold (a row "
+                              "must satisfy both; both ON DELETE / ON UPDATE actions apply); at "
+                              "contract the old one is dropped and this one renamed " +
+                              replaced + ".");
+      }
+      if (constraint->skip_validation) return take_over_name();  // written NOT VALID
       PlannedStage& validate = Add(Phase::kSwitch, "validate-" + name);
       validate.comment = {
           "The scan of the old rows, under SHARE UPDATE EXCLUSIVE: reads and writes go on. The",
@@ -246,6 +301,7 @@ void Planner::AddConstraint(const Node* node, std::size_t index, const parser::Q
         validate.gate =
             "SELECT NOT EXISTS (SELECT 1 FROM " + table_sql + " WHERE NOT (" + *check + "))";
       }
+      take_over_name();
       return;
     }
     default:
@@ -281,10 +337,24 @@ void Planner::AddColumn(const Node* node, std::size_t index, const parser::Quali
       rules::VolatilityOf(default_expr).volatility == rules::Volatility::kVolatile;
   const std::string table_sql = TableSql(table);
   const std::string drop = "ALTER TABLE " + table_sql + " DROP COLUMN " + Q(name);
+  const auto renamed = renamed_away_.find(table.name + "." + name);
+  if (renamed != renamed_away_.end() && (is_volatile || (not_null && default_expr == nullptr))) {
+    return Unsafe(RenamedAwayReason(name, renamed->second));
+  }
   if (!is_volatile && (!not_null || default_expr != nullptr)) {
     // Nullable, or NOT NULL with a constant default: a catalog change only (PostgreSQL 11+).
     auto sql = OneCommand(node, index);
     if (!sql) return Unsafe("the statement could not be rewritten (deparse failed)");
+    if (renamed != renamed_away_.end()) {
+      // The old column keeps the name until contract drops it: the new one comes after.
+      Contract("add-column-" + table.name + "-" + name, *sql,
+               "Runs after the drop of the old " + name + " (renamed " + renamed->second +
+                   "): a catalog change only. Until this stage, " + name +
+                   " is the old column, kept in step with " + renamed->second +
+                   "; deploy after it the release that uses the new " + name + ".");
+      added_.insert(table.ToString() + "." + name);
+      return;
+    }
     PlannedStage& stage = Add(Phase::kExpand, "add-column-" + table.name + "-" + name);
     stage.comment = {"ACCESS EXCLUSIVE for a catalog change only: no rows are rewritten."};
     stage.sql.push_back(*sql);
@@ -333,6 +403,10 @@ void Planner::AddColumnAndConstraints(const Node* node, std::size_t index,
                              const parser::QualifiedName& table,
                              const PgQuery__ColumnDef* column) {
   const std::string name(parser::Str(column->colname));
+  if (const auto renamed = renamed_away_.find(table.name + "." + name);
+      renamed != renamed_away_.end()) {
+    return Unsafe(RenamedAwayReason(name, renamed->second));
+  }
   std::vector<std::size_t> moved;
   for (std::size_t i = 0; i < column->n_constraints; ++i) {
     switch (column->constraints[i]->constraint->contype) {

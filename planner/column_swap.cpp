@@ -85,6 +85,16 @@ void Planner::RenameColumn(const parser::QualifiedName& table, const std::string
     build.rollback.push_back("DROP INDEX CONCURRENTLY " + IndexSql(table, index));
   }
   if (column->not_null) EnforceNotNull(table, to);
+  renamed_away_[table.name + "." + from] = to;
+  // The default moves to the new column only at contract: before, an INSERT of the running
+  // release gives the old column only, and a default on the new one would win over the
+  // trigger's copy.
+  const auto default_sql = defaults_.find(table.name + "." + from);
+  if (column->has_default && default_sql == defaults_.end()) {
+    Unsafe("the default of " + table.name + "." + from +
+           " could not be read from the schema: the new column " + to +
+           " would lose it at contract; set it there by hand");
+  }
   PlannedStage& contract = Add(Phase::kContract, "drop-column-" + table.name + "-" + from);
   contract.comment = {"Deploy first the release that reads and writes only " + to +
                           "; no running release may name " + from + ".",
@@ -92,6 +102,12 @@ void Planner::RenameColumn(const parser::QualifiedName& table, const std::string
   if (unique) contract.comment.push_back("The old column's constraints go with it.");
   contract.sql = {sync.drop_trigger, sync.drop_function,
                   "ALTER TABLE " + table_sql + " DROP COLUMN " + o};
+  if (default_sql != defaults_.end()) {
+    contract.comment.push_back("The new column takes over the old one's default, " +
+                               default_sql->second + ".");
+    contract.sql.push_back("ALTER TABLE " + table_sql + " ALTER COLUMN " + n + " SET DEFAULT " +
+                           default_sql->second);
+  }
   contract.irreversible = true;
 }
 
@@ -111,7 +127,9 @@ void Planner::ChangeType(const parser::QualifiedName& table, const std::string& 
   if (verdict.effect == rules::TypeChangeEffect::kCatalogOnly && column != nullptr) {
     PlannedStage& stage = Add(Phase::kExpand, "change-type-" + table.name + "-" + name);
     stage.comment = {"A catalog change only (" + verdict.reason + "): no rows are rewritten."};
-    stage.sql.push_back(Text());
+    // `pgshift plan` checks the plan without the schema, where the old type is not known.
+    stage.sql.push_back("-- pgshift-ignore alter-column-type-rewrite: catalog-only from " +
+                        column->type.ToString() + " (the schema given to plan new)\n" + Text());
     stage.rollback.push_back("ALTER TABLE " + table_sql + " ALTER COLUMN " + Q(name) + " TYPE " +
                              column->type.ToString());
     return;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "parser/deparse.h"
@@ -56,6 +57,7 @@ std::vector<std::string> IndexColumns(const PgQuery__IndexStmt* index, bool& pla
 // The database before the migration, and each statement of it once planned.
 void Planner::Learn(const Node* node, bool in_migration) {
   catalog_.Apply(node, in_migration);
+  LearnDefaults(node);
   // Columns other tables' foreign keys reference: the catalog keeps only the referencing side.
   parser::VisitNodes(node, [&](const Node& visited) {
     if (visited.node_case != PG_QUERY__NODE__NODE_CONSTRAINT) return;
@@ -66,6 +68,56 @@ void Planner::Learn(const Node* node, bool in_migration) {
       referenced_.insert(target + "." + column);
     }
   });
+}
+
+// Columns' DEFAULT expressions, which the catalog only notes as present: a SET DEFAULT's rollback
+// restores the previous one, and a renamed column's copy takes it over.
+void Planner::LearnDefaults(const Node* node) {
+  auto remember = [&](const std::string& table, const PgQuery__ColumnDef* column) {
+    const std::string key = table + "." + std::string(parser::Str(column->colname));
+    const Node* value = rules::ColumnDefault(*column);
+    const auto sql = value == nullptr ? std::nullopt : parser::DeparseExpression(value);
+    if (sql) {
+      defaults_[key] = *sql;
+    } else {
+      defaults_.erase(key);
+    }
+  };
+  if (node->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+    const std::string table = parser::NameOf(node->create_stmt->relation).name;
+    for (std::size_t i = 0; i < node->create_stmt->n_table_elts; ++i) {
+      const Node* element = node->create_stmt->table_elts[i];
+      if (element->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+        remember(table, element->column_def);
+      }
+    }
+    return;
+  }
+  if (node->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) return;
+  const std::string table = parser::NameOf(node->alter_table_stmt->relation).name;
+  for (std::size_t i = 0; i < node->alter_table_stmt->n_cmds; ++i) {
+    const auto* cmd = node->alter_table_stmt->cmds[i]->alter_table_cmd;
+    if (cmd == nullptr) continue;
+    if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn && cmd->def != nullptr &&
+        cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+      remember(table, cmd->def->column_def);
+    } else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault) {
+      const std::string key = table + "." + std::string(parser::Str(cmd->name));
+      const auto sql = cmd->def == nullptr ? std::nullopt : parser::DeparseExpression(cmd->def);
+      if (sql) {
+        defaults_[key] = *sql;
+      } else {
+        defaults_.erase(key);
+      }
+    }
+  }
+}
+
+void Planner::TakeOverName(const std::string& what, const std::string& temporary,
+                           const std::string& name, const std::string& rename) {
+  Contract("rename-" + temporary, rename,
+           "After the drop of the old " + what + " " + name + ": the new one, built as " +
+               temporary + ", takes its name (a catalog change only).");
 }
 
 void Planner::Statement(std::size_t source, const Node* node) {
@@ -259,7 +311,11 @@ void Planner::Index(const Node* node, const PgQuery__IndexStmt* index) {
   const std::vector<std::string> columns = IndexColumns(index, plain);
   std::string name(parser::Str(index->idxname));
   if (IsNew(table)) return JoinCreation(table);
-  if (index->concurrent && !name.empty()) {
+  // The same name as an index this migration drops (at contract): built beside it under a
+  // temporary name, it takes the name once the old one is gone.
+  const std::string replaced = dropped_indexes_.count(name) > 0 ? name : "";
+  if (!replaced.empty()) name = ChooseName(replaced, {}, "new");
+  if (index->concurrent && !name.empty() && replaced.empty()) {
     return PassThrough(
         "create-index-" + (name.empty() ? table.name : name),
         {std::string("DROP INDEX ") + (index->concurrent ? "CONCURRENTLY " : "") +
@@ -282,6 +338,14 @@ void Planner::Index(const Node* node, const PgQuery__IndexStmt* index) {
     stage.comment.push_back("Once the build marks it ready, an INSERT of a duplicate fails.");
     if (plain) stage.gate = DuplicatesGate(table, columns);
   }
+  if (!replaced.empty()) {
+    stage.comment.push_back("It replaces " + replaced +
+                            ", which this migration drops: until contract both indexes exist "
+                            "(queries may use either, writes maintain both); at contract the "
+                            "old one is dropped and this one renamed " + replaced + ".");
+    TakeOverName("index", name, replaced,
+                 "ALTER INDEX " + IndexSql(table, name) + " RENAME TO " + Q(replaced));
+  }
 }
 
 void Planner::Drop(const Node* node, const PgQuery__DropStmt* drop) {
@@ -297,6 +361,13 @@ void Planner::Drop(const Node* node, const PgQuery__DropStmt* drop) {
     const auto concurrent = parser::DeparseStatement(copy.get());
     if (!concurrent) return Unsafe("the statement could not be rewritten (deparse failed)");
     sql = *concurrent;
+  }
+  if (drop->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+    for (std::size_t i = 0; i < drop->n_objects; ++i) {
+      const Node* object = drop->objects[i];
+      if (object->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+      dropped_indexes_.insert(parser::NameOfList(parser::StringList(object->list)).name);
+    }
   }
   Contract("drop-" + Slug(Text().substr(5)), sql,
            "Deploy first the release that no longer uses what this drops; it cannot be undone.");

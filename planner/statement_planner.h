@@ -65,6 +65,11 @@ class Planner {
                                const parser::QualifiedName& table,
                                const PgQuery__ColumnDef* column);
   void EnforceNotNull(const parser::QualifiedName& table, const std::string& column);
+  void LearnDefaults(const parser::Node* node);
+  // The contract stage that gives an object built under a temporary name the name of the one
+  // this migration drops (`rename` is the ALTER ... RENAME statement).
+  void TakeOverName(const std::string& what, const std::string& temporary,
+                    const std::string& name, const std::string& rename);
 
   // --- column swaps (column_swap.cpp) ---
   void RenameColumn(const parser::QualifiedName& table, const std::string& from,
@@ -94,6 +99,15 @@ class Planner {
   std::map<std::string, std::size_t> created_in_;   // new table → the stage that creates it
   std::set<std::string> added_;                     // "table.column" added by this migration
   std::map<std::string, std::size_t> needs_value_;  // added NOT NULL, no value yet
+  // Names an earlier statement of this migration drops at contract: an index ("name"), a
+  // constraint ("table.name"). Created again under the same name, the new one is built under
+  // a temporary name and takes the old name at contract, once the old one is gone.
+  std::set<std::string> dropped_indexes_;
+  std::set<std::string> dropped_constraints_;
+  // "table.column" an earlier RENAME COLUMN of this migration renames (kept until contract).
+  std::map<std::string, std::string> renamed_away_;
+  // "table.column" → its DEFAULT expression as SQL, as the schema and the migration so far set it.
+  std::map<std::string, std::string> defaults_;
 };
 
 }  // namespace pgshift::planner

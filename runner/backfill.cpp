@@ -225,6 +225,8 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
         {"throttled_ms", static_cast<long long>(throttle.Total().count())},
         {"eta_seconds",
          rate > 0 ? static_cast<long long>(std::max(0.0, (total - scanned_total) / rate)) : -1}};
+    // rows_updated stays for readers of earlier journals; a delete names its count rightly too.
+    if (spec.delete_rows) event.detail["rows_deleted"] = done_total;
     context.sink.Emit(event);
     if (scanned < batch) break;  // nothing is left up to the key that was largest at start
     batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size,

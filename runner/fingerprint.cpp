@@ -51,7 +51,9 @@ std::string RelationQuery(Database& db, const std::string& relation) {
          "  || ' increment ' || s.seqincrement || ' min ' || s.seqmin || ' max ' || s.seqmax "
          "  || ' cache ' || s.seqcache || CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END "
          "FROM pg_sequence s WHERE s.seqrelid = (SELECT oid FROM r) "
-         "UNION ALL SELECT 'sequence owned by ' || d.refobjid::regclass::text || '.' || a.attname "
+         // An index depends on its table's columns the same way: named for what it is.
+         "UNION ALL SELECT CASE WHEN (SELECT relkind FROM r) = 'S' THEN 'sequence owned by ' "
+         "  ELSE 'depends on column ' END || d.refobjid::regclass::text || '.' || a.attname "
          "FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = "
          "d.refobjsubid "
          "WHERE d.classid = 'pg_class'::regclass AND d.objid = (SELECT oid FROM r) "

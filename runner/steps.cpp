@@ -158,9 +158,12 @@ std::optional<StepFailure> RunStatements(StepContext& context,
         skip = resuming && IndexState(db, dropped) == "absent";
       }
       if (skip) {
-        context.sink.Emit(
-            {"note", context.stage_id,
-             "`" + OneLine(statement.sql) + "` had finished before the interruption"});
+        // Said as found: a rollback checks this too, where nothing need have been interrupted.
+        context.sink.Emit({"note", context.stage_id,
+                           "`" + OneLine(statement.sql) + "` skipped: " +
+                               (index.empty() ? "the index " + dropped + " is absent already"
+                                              : "the index " + index + " is built and valid "
+                                                                       "already")});
       }
       failure = WithLockRetries(
           context, what,

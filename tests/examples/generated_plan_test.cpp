@@ -300,6 +300,73 @@ TEST(GeneratedPlanBeyondTheExamples, TableRenameWritesThroughTheOldName) {
   EXPECT_EQ(Scalar(*again_db, "SELECT count(*) FROM accounts"), "2");
 }
 
+// Shapes from real migrations that once planned to fail: an index dropped and built again under
+// its name, a foreign key dropped and added again under its name, and a renamed column with a
+// default. Through contract: the new objects carry the old names and an INSERT that leaves the
+// renamed column out gets its default; through switch and back: the seed's catalog.
+TEST(GeneratedPlanBeyondTheExamples, ReplacementsUnderTheSameNameAndARenameKeepingItsDefault) {
+  Workspace workspace("generated-plan-replacements");
+  const std::string seed =
+      "CREATE TABLE recipient (id int PRIMARY KEY);\n"
+      "CREATE TABLE signature (id int PRIMARY KEY, recipient_id int, admin boolean NOT NULL "
+      "DEFAULT false, animated boolean DEFAULT true NOT NULL, CONSTRAINT signature_recipient_fkey "
+      "FOREIGN KEY (recipient_id) REFERENCES recipient (id));\n"
+      "CREATE INDEX idx_signature_admin ON signature (admin);\n"
+      "INSERT INTO recipient SELECT generate_series(1, 50);\n"
+      "INSERT INTO signature (id, recipient_id) SELECT i, i FROM generate_series(1, 50) i;\n";
+  const std::string seed_path = workspace.Write("seed.sql", seed);
+  const std::string migration = workspace.Write(
+      "0011_replace.sql",
+      "DROP INDEX IF EXISTS idx_signature_admin;\n"
+      "CREATE INDEX idx_signature_admin ON signature (admin) WHERE admin;\n"
+      "ALTER TABLE signature DROP CONSTRAINT signature_recipient_fkey;\n"
+      "ALTER TABLE signature ADD CONSTRAINT signature_recipient_fkey FOREIGN KEY (recipient_id) "
+      "REFERENCES recipient (id) ON DELETE CASCADE;\n"
+      "ALTER TABLE signature RENAME COLUMN animated TO enable_animated_images;\n");
+  const std::string plan = (workspace.dir() / "plan.toml").string();
+  const ProcessResult made =
+      workspace.Pgshift({"plan", "new", migration, "--schema", seed_path, "-o", plan});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const ProcessResult checked = workspace.Pgshift({"plan", plan});
+  ASSERT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+
+  auto seeded = [&] {
+    const std::string url = FreshDatabase();
+    if (auto db = ConnectTo(url)) Sql(*db, seed);
+    return url;
+  };
+  const std::string url = seeded();
+  ASSERT_FALSE(url.empty());
+  auto db = ConnectTo(url);
+  ASSERT_TRUE(db);
+  const ProcessResult run =
+      workspace.Pgshift({"run", plan, "--db", url, "--through", "contract", "--progress", "none"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(Scalar(*db, "SELECT pg_get_indexdef('idx_signature_admin'::regclass)"),
+            "CREATE INDEX idx_signature_admin ON public.signature USING btree (admin) WHERE admin");
+  EXPECT_EQ(Scalar(*db,
+                   "SELECT confdeltype::text || ' ' || convalidated::text FROM pg_constraint WHERE conname = "
+                   "'signature_recipient_fkey'"),
+            "c true");
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM pg_constraint WHERE conname LIKE '%_new'"), "0");
+  Sql(*db, "INSERT INTO signature (id, recipient_id) VALUES (51, 1)");
+  EXPECT_EQ(Scalar(*db, "SELECT enable_animated_images FROM signature WHERE id = 51"), "t");
+  Sql(*db, "DELETE FROM recipient WHERE id = 1");
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM signature WHERE recipient_id = 1"), "0");
+
+  const std::string again = seeded();
+  auto again_db = ConnectTo(again);
+  ASSERT_TRUE(again_db);
+  const std::vector<std::string> before = CatalogSnapshot(*again_db);
+  const ProcessResult through_switch =
+      workspace.Pgshift({"run", plan, "--db", again, "--through", "switch", "--progress", "none"});
+  ASSERT_EQ(through_switch.exit_code, 0) << through_switch.out << through_switch.err;
+  const ProcessResult back = workspace.Pgshift({"rollback", plan, "--db", again});
+  EXPECT_EQ(back.exit_code, 0) << back.out << back.err;
+  EXPECT_TRUE(SnapshotDiff(before, CatalogSnapshot(*again_db)).empty())
+      << SnapshotDiff(before, CatalogSnapshot(*again_db));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     WorkedExamples, GeneratedPlan,
     ::testing::Values(GeneratedExample{"01-add-index-to-large-table"},

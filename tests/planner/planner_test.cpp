@@ -553,5 +553,133 @@ TEST(Planner, TomlStringsEscape) {
   EXPECT_EQ(TomlString("\x01"), "\"\\u0001\"");
 }
 
+// A statement's stages, as CheckPlan leaves them, pass; else the reason it gives.
+std::string CheckFailure(MigrationPlan plan) {
+  CheckedPlan checked = CheckPlan(std::move(plan), "plan.toml", {});
+  if (!checked.errors.empty()) return checked.errors[0];
+  if (!checked.plan.not_made_safe.empty()) return checked.plan.not_made_safe[0].reason;
+  return "";
+}
+
+TEST(Planner, IndexDroppedAndBuiltAgainUnderItsNameIsBuiltBesideAndTakesTheName) {
+  const MigrationPlan plan =
+      Plan("DROP INDEX IF EXISTS idx_person_admin;\n"
+           "CREATE INDEX idx_person_admin ON person (admin) WHERE admin;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  EXPECT_EQ(Outline(plan),
+            (std::vector<std::string>{
+                "expand: CREATE INDEX CONCURRENTLY idx_person_admin_new ON person USING btree "
+                "(admin) WHERE admin;",
+                "contract: DROP INDEX CONCURRENTLY IF EXISTS idx_person_admin;",
+                "contract: ALTER INDEX idx_person_admin_new RENAME TO idx_person_admin;"}));
+  EXPECT_EQ(plan.stages[0].rollback,
+            std::vector<std::string>{"DROP INDEX CONCURRENTLY idx_person_admin_new"});
+  EXPECT_EQ(CheckFailure(plan), "");
+  // Without the drop, the name is kept as written.
+  EXPECT_EQ(Outline(Plan("CREATE INDEX idx_person_admin ON person (admin);"))[0],
+            "expand: CREATE INDEX CONCURRENTLY idx_person_admin ON person USING btree (admin);");
+}
+
+TEST(Planner, ConstraintDroppedAndAddedAgainUnderItsNameIsAddedBesideAndTakesTheName) {
+  const MigrationPlan plan = Plan(
+      "ALTER TABLE \"Signature\" DROP CONSTRAINT \"Signature_recipientId_fkey\";\n"
+      "ALTER TABLE \"Signature\" ADD CONSTRAINT \"Signature_recipientId_fkey\" FOREIGN KEY "
+      "(\"recipientId\") REFERENCES \"Recipient\"(id) ON DELETE CASCADE;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  const std::vector<std::string> outline = Outline(plan);
+  ASSERT_EQ(outline.size(), 4u);
+  EXPECT_NE(outline[0].find("ADD CONSTRAINT \"Signature_recipientId_fkey_new\" FOREIGN KEY"),
+            std::string::npos)
+      << outline[0];
+  EXPECT_EQ(outline[1],
+            "switch: ALTER TABLE \"Signature\" VALIDATE CONSTRAINT "
+            "\"Signature_recipientId_fkey_new\";");
+  EXPECT_EQ(outline[2],
+            "contract: ALTER TABLE \"Signature\" DROP CONSTRAINT \"Signature_recipientId_fkey\";");
+  EXPECT_EQ(outline[3],
+            "contract: ALTER TABLE \"Signature\" RENAME CONSTRAINT "
+            "\"Signature_recipientId_fkey_new\" TO \"Signature_recipientId_fkey\";");
+  EXPECT_EQ(CheckFailure(plan), "");
+  // A unique constraint under a dropped name is refused, not planned to fail.
+  const MigrationPlan unique = Plan(
+      "ALTER TABLE t DROP CONSTRAINT t_a_key;\nALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);");
+  ASSERT_EQ(unique.not_made_safe.size(), 1u);
+  EXPECT_EQ(unique.not_made_safe[0].line, 2);
+}
+
+TEST(Planner, ColumnAddedUnderTheNameARenameFreesComesAfterTheOldOneIsDropped) {
+  const std::vector<std::string> schema = {
+      "CREATE TABLE site (id serial PRIMARY KEY, description text);"};
+  const MigrationPlan plan = PlanMigration(
+      "ALTER TABLE site RENAME COLUMN description TO sidebar;\n"
+      "ALTER TABLE site ADD COLUMN description varchar(150);",
+      "m.sql", schema);
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  const std::vector<std::string> outline = Outline(plan);
+  ASSERT_GE(outline.size(), 2u);
+  EXPECT_EQ(outline[outline.size() - 2].rfind("contract: DROP TRIGGER", 0), 0u);
+  EXPECT_EQ(outline.back(), "contract: ALTER TABLE site ADD COLUMN description varchar(150);");
+  EXPECT_EQ(CheckFailure(plan), "");
+  // One that would need a backfill before contract cannot be: refused, with the reason.
+  const MigrationPlan not_null = PlanMigration(
+      "ALTER TABLE site RENAME COLUMN description TO sidebar;\n"
+      "ALTER TABLE site ADD COLUMN description text NOT NULL;",
+      "m.sql", schema);
+  ASSERT_EQ(not_null.not_made_safe.size(), 1u);
+  EXPECT_EQ(not_null.not_made_safe[0].line, 2);
+  EXPECT_NE(not_null.not_made_safe[0].reason.find("renames description to sidebar"),
+            std::string::npos)
+      << not_null.not_made_safe[0].reason;
+}
+
+TEST(Planner, CatalogOnlyTypeChangePassesThePlanCheck) {
+  for (const std::string& type : {std::string("text"), std::string("varchar(200)")}) {
+    const MigrationPlan plan =
+        PlanMigration("ALTER TABLE keywords ALTER COLUMN keyword TYPE " + type + ";", "m.sql",
+                      {"CREATE TABLE keywords (id serial PRIMARY KEY, keyword varchar(100));"});
+    ASSERT_EQ(plan.stages.size(), 1u) << type;
+    EXPECT_EQ(CheckFailure(plan), "") << type;
+  }
+}
+
+TEST(Planner, RenamedColumnTakesOverTheDefaultAtContract) {
+  const MigrationPlan plan = PlanMigration(
+      "ALTER TABLE local_site RENAME COLUMN enable_animated_images TO animated;", "m.sql",
+      {"CREATE TABLE local_site (id serial PRIMARY KEY, enable_animated_images boolean DEFAULT "
+       "true NOT NULL);"});
+  ASSERT_TRUE(plan.not_made_safe.empty()) << plan.not_made_safe[0].reason;
+  // Not before contract: a default on the new column would win over the trigger's copy.
+  EXPECT_EQ(plan.stages[0].sql[0], "ALTER TABLE local_site ADD COLUMN animated boolean");
+  EXPECT_EQ(plan.stages.back().sql.back(),
+            "ALTER TABLE local_site ALTER COLUMN animated SET DEFAULT true");
+  EXPECT_EQ(CheckFailure(plan), "");
+}
+
+TEST(Planner, SetDefaultRollsBackToThePreviousDefault) {
+  const std::string sql = "ALTER TABLE \"Field\" ALTER COLUMN height SET DEFAULT 2;";
+  const MigrationPlan known = PlanMigration(
+      sql, "m.sql", {"CREATE TABLE \"Field\" (id serial PRIMARY KEY, height integer DEFAULT -1);"});
+  ASSERT_EQ(known.stages.size(), 1u);
+  EXPECT_EQ(known.stages[0].rollback,
+            std::vector<std::string>{"ALTER TABLE \"Field\" ALTER COLUMN height SET DEFAULT -1"});
+  const MigrationPlan none = PlanMigration(
+      sql, "m.sql", {"CREATE TABLE \"Field\" (id serial PRIMARY KEY, height integer);"});
+  ASSERT_EQ(none.stages.size(), 1u);
+  EXPECT_EQ(none.stages[0].rollback,
+            std::vector<std::string>{"ALTER TABLE \"Field\" ALTER COLUMN height DROP DEFAULT"});
+  // The migration's own earlier default counts too; unknown, the comment says so.
+  const MigrationPlan twice = PlanMigration(
+      "ALTER TABLE \"Field\" ALTER COLUMN height SET DEFAULT 1;\n" + sql, "m.sql",
+      {"CREATE TABLE \"Field\" (id serial PRIMARY KEY, height integer);"});
+  ASSERT_EQ(twice.stages.size(), 2u);
+  EXPECT_EQ(twice.stages[1].rollback,
+            std::vector<std::string>{"ALTER TABLE \"Field\" ALTER COLUMN height SET DEFAULT 1"});
+  const MigrationPlan unknown = Plan(sql);
+  ASSERT_EQ(unknown.stages.size(), 1u);
+  std::string comment;
+  for (const std::string& line : unknown.stages[0].comment) comment += line + " ";
+  EXPECT_NE(comment.find("not known"), std::string::npos) << comment;
+}
+
 }  // namespace
 }  // namespace pgshift::planner

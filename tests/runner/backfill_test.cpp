@@ -53,7 +53,9 @@ TEST_F(Backfill, EveryRowExactlyOnceInAdaptiveBatches) {
       "t");
   std::vector<long long> sizes;
   for (const auto& e : events_.events) {
-    if (e.kind == "batch") sizes.push_back(e.detail["batch_size"]);
+    if (e.kind != "batch") continue;
+    sizes.push_back(e.detail["batch_size"]);
+    EXPECT_FALSE(e.detail.contains("rows_deleted"));  // an update
   }
   ASSERT_GE(sizes.size(), 3u);
   EXPECT_EQ(sizes[0], 500);
@@ -133,6 +135,15 @@ TEST_F(Backfill, BatchedDeleteRemovesExactlyTheMatchingRows) {
   EXPECT_EQ(Scalar(*db_, "SELECT rows_done || '/' || rows_scanned FROM pgshift.stages"),
             "2000/6000");
   EXPECT_GE(events_.Count("batch"), 8);
+  // A delete's batch events count the rows deleted under that name (rows_updated is kept).
+  long long deleted = -1;
+  for (const auto& e : events_.events) {
+    if (e.kind != "batch") continue;
+    ASSERT_TRUE(e.detail.contains("rows_deleted")) << e.detail.dump();
+    EXPECT_EQ(e.detail["rows_deleted"], e.detail["rows_updated"]);
+    deleted = e.detail["rows_deleted"];
+  }
+  EXPECT_EQ(deleted, 2000);
 }
 
 TEST_F(Backfill, BatchedDeleteOfEveryRow) {

@@ -86,6 +86,16 @@ TEST_F(Drift, AnIndexDroppedByHandStopsTheRollback) {
   EXPECT_EQ(IndexCount(), "0");
 }
 
+// An index's dependency on its column is reported as such, not as a sequence's ownership.
+TEST_F(Drift, AnIndexIsDescribedByTheColumnItDependsOn) {
+  ASSERT_EQ(workspace_.Pgshift({"run", plan_, "--db", url_}).exit_code, 0);
+  Sql(*db_, "DROP INDEX t_c");
+  const ProcessResult rollback = workspace_.Pgshift({"rollback", plan_, "--db", url_});
+  EXPECT_EQ(rollback.exit_code, 3) << rollback.err;
+  EXPECT_TRUE(Contains(rollback.err, "depends on column t.c")) << rollback.err;
+  EXPECT_FALSE(Contains(rollback.err, "sequence owned by")) << rollback.err;
+}
+
 TEST_F(Drift, AcceptedDriftLetsTheRollbackGoOn) {
   ASSERT_EQ(workspace_.Pgshift({"run", plan_, "--db", url_}).exit_code, 0);
   Sql(*db_, "ALTER TABLE t ALTER COLUMN c SET DEFAULT 7");

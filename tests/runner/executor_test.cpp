@@ -299,6 +299,26 @@ rollback = "DROP INDEX CONCURRENTLY users_name_key"
             "t");
 }
 
+// A rollback whose DROP INDEX CONCURRENTLY finds the index gone says so, and claims no
+// interruption: none happened.
+TEST_F(Executor, ARollbackThatFindsItsIndexGoneSaysWhatItFound) {
+  const CheckedPlan p = PlanFrom(R"toml(
+id = "index-gone"
+[[stage]]
+id = "index"
+phase = "expand"
+sql = "CREATE INDEX CONCURRENTLY users_name_idx ON users (name)"
+rollback = "DROP INDEX CONCURRENTLY users_name_idx"
+)toml");
+  ASSERT_TRUE(Run(p, 1).ok);
+  Sql(*db_, "DROP INDEX users_name_idx");
+  const runner::Outcome back = runner::RollbackPlan(*db_, p.plan, p.review, QuickSettings(),
+                                                    {"", false, true}, events_);
+  ASSERT_TRUE(back.ok) << back.message;
+  EXPECT_TRUE(events_.Has("note", "skipped: the index users_name_idx is absent already"));
+  EXPECT_FALSE(events_.Has("note", "interruption"));
+}
+
 TEST_F(Executor, StatementTimeoutStopsALongStatement) {
   const CheckedPlan p = PlanFrom(R"toml(
 id = "slow"
