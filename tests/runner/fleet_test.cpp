@@ -403,8 +403,8 @@ TEST_F(Fleet, TenantSchemasInOneDatabaseKeepTheirOwnLedgerRows) {
   {
     auto db = ConnectTo(url);
     ASSERT_TRUE(db);
-    // The decoy in public must never be touched: each tenant's search path is its schema alone.
-    Sql(*db, "CREATE TABLE public.t (id bigint PRIMARY KEY, old text)");
+    // public.t (made by Databases) must never be touched: each tenant's search path is its
+    // schema alone.
     for (const char* tenant : {"tenant_a", "tenant_b", "tenant_c"}) {
       const std::string s = tenant;
       Sql(*db, "CREATE SCHEMA " + s + "; CREATE TABLE " + s + ".t (id bigint PRIMARY KEY, old " +
