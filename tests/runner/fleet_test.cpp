@@ -6,7 +6,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <algorithm>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -53,6 +55,12 @@ phase = "contract"
 sql = "ALTER TABLE t DROP COLUMN old"
 rollback = "irreversible"
 )toml";
+
+// Seconds since midnight of a journal time, "2026-11-29T04:40:01.123Z".
+double SecondsOfDay(const std::string& at) {
+  return std::stoi(at.substr(11, 2)) * 3600.0 + std::stoi(at.substr(14, 2)) * 60.0 +
+         std::stod(at.substr(17, 6));
+}
 
 // An address nothing listens on: connecting fails at once.
 const char* kNowhere = "postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=2";
@@ -127,6 +135,7 @@ TEST_F(Fleet, TwentyDatabasesGoThroughContractWaveByWave) {
   EXPECT_TRUE(Contains(dry.out, "wave 3 `rest`: 12 targets")) << dry.out;
   EXPECT_TRUE(Contains(dry.out, "    canary-db\n")) << dry.out;
   EXPECT_TRUE(LedgerUntouched(urls[0]));
+  const auto run_start = Clock::now();
   const ProcessResult run = workspace_.Pgshift(
       {"run", plan, "--fleet", fleet, "--through", "contract", "--parallel", "2"});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
@@ -136,6 +145,25 @@ TEST_F(Fleet, TwentyDatabasesGoThroughContractWaveByWave) {
   // Waves in order: the canary's soak ends before any target of the next wave starts.
   EXPECT_LT(run.out.find("wave `canary`: the gate passed"), run.out.find("wave `early` ("));
   EXPECT_LT(run.out.find("wave `early`: the gate passed"), run.out.find("wave `rest` ("));
+  const double fleet_seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+  // Each target's time, first event to last, from the journal (for bench/RESULTS.md).
+  const ProcessResult history = workspace_.Pgshift({"history", "--json", "--limit", "1"});
+  const auto runs = nlohmann::json::parse(history.out, nullptr, false);
+  ASSERT_TRUE(runs.is_array() && runs.size() == 1u) << history.out;
+  std::map<std::string, std::pair<double, double>> spans;
+  for (const auto& event : runs[0]["events"]) {
+    if (!event["detail"].contains("target")) continue;
+    const double at = SecondsOfDay(event["at"].get<std::string>());
+    auto [it, fresh] = spans.try_emplace(event["detail"]["target"].get<std::string>(), at, at);
+    it->second.second = at;
+  }
+  ASSERT_EQ(spans.size(), 20u);
+  std::vector<double> per_target;
+  for (const auto& [target, span] : spans) per_target.push_back(span.second - span.first);
+  std::sort(per_target.begin(), per_target.end());
+  std::cerr << "twenty-database fleet run: " << fleet_seconds << " s; per target min "
+            << per_target.front() << " s, median " << per_target[10] << " s, max "
+            << per_target.back() << " s\n";
   for (const std::string& url : urls) {
     EXPECT_EQ(HasColumn(url, "c"), "1") << url;
     EXPECT_EQ(HasColumn(url, "old"), "0") << url;
