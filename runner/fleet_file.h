@@ -30,8 +30,8 @@
 namespace pgshift::runner {
 
 struct FleetTarget {
-  std::string name;    // as given, or the URL with its password as *** (and its schema)
-  std::string url;     // as written, plus the search path for a schema: carries secrets, never shown
+  std::string name;  // as given, or the URL with its password as *** (and its schema)
+  std::string url;   // as written, plus the search path for a schema: carries secrets, never shown
   std::string schema;  // schema-per-tenant: the tenant's schema, empty for a whole database
 };
 

@@ -49,7 +49,8 @@ class Journal final : public EventSink {
 
  private:
   explicit Journal(std::unique_ptr<SQLite::Database> db);
-  std::vector<JournalRun> Select(const std::string& where, const std::string& value, long long limit);
+  std::vector<JournalRun> Select(const std::string& where, const std::string& value,
+                                 long long limit);
   std::unique_ptr<SQLite::Database> db_;
   long long run_id_ = 0;
   std::string error_;

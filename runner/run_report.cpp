@@ -68,6 +68,15 @@ struct Row {
   std::string outcome;  // from its last run-finished / run-failed / skip event
 };
 
+// A row's label: long names (URLs) differ at their end, so that is kept, cut at a whole UTF-8
+// character.
+std::string ShortName(const std::string& name) {
+  if (name.size() <= 34) return name;
+  std::size_t from = name.size() - 33;
+  while (from < name.size() && (static_cast<unsigned char>(name[from]) & 0xC0) == 0x80) ++from;
+  return "\xE2\x80\xA6" + name.substr(from);
+}
+
 // The message without the "[target] " a fleet puts before it for the console.
 std::string Unprefixed(const std::string& message, const std::string& target) {
   const std::string prefix = "[" + target + "] ";
@@ -107,19 +116,18 @@ void BuildRow(Row& row, long long end) {
     } else if (e.kind == "soak-started") {
       soak_from = e.at;
     } else if ((e.kind == "gate-passed" || e.kind == "gate-failed") && soak_from >= 0) {
-      row.bars.push_back({"soak", e.kind == "gate-passed" ? "soak" : "failed", soak_from, e.at,
-                          title});
+      row.bars.push_back(
+          {"soak", e.kind == "gate-passed" ? "soak" : "failed", soak_from, e.at, title});
       soak_from = -1;
     } else if (e.kind == "batch") {
       ++row.batches;
       const long long throttled = Int(e.detail, "throttled_ms");
       const bool throttled_now = throttled > last_throttled;
       if (throttled > 0) last_throttled = throttled;
-      row.marks.push_back({e.at, throttled_now ? "throttle" : "batch",
-                           title + (throttled_now ? " (throttled, " +
-                                                        FormatDuration(Millis(throttled)) +
-                                                        " in all)"
-                                                  : "")});
+      row.marks.push_back(
+          {e.at, throttled_now ? "throttle" : "batch",
+           title + (throttled_now ? " (throttled, " + FormatDuration(Millis(throttled)) + " in all)"
+                                  : "")});
     } else if (e.kind == "lock-retry") {
       ++row.lock_retries;
       row.marks.push_back({e.at, "lock", title});
@@ -183,12 +191,23 @@ std::string HtmlEscape(const std::string& text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -283,7 +302,8 @@ std::string RenderRunReport(const JournalRun& run) {
           "style=\"background:#0969da;width:2px\"></i>batch</span><span><i "
           "style=\"background:#fb8500;width:3px\"></i>throttled batch</span><span><i "
           "style=\"background:#cf222e;border-radius:6px;width:10px\"></i>lock retry / "
-          "failure</span><span><i style=\"background:#1a7f37;border-radius:6px;width:10px\"></i>gate "
+          "failure</span><span><i "
+          "style=\"background:#1a7f37;border-radius:6px;width:10px\"></i>gate "
           "passed</span> (hover for details)</p>\n";
   html << "<div id=\"timeline\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\""
        << label_width + plot_width + 20 << "\" height=\"" << height << "\" viewBox=\"0 0 "
@@ -300,8 +320,7 @@ std::string RenderRunReport(const JournalRun& run) {
     const int y = top + static_cast<int>(r) * row_height;
     html << "<g class=\"" << (row.is_target ? "target-row" : "fleet-row") << "\" data-target=\""
          << HtmlEscape(row.name) << "\"><text class=\"rowname\" x=\"4\" y=\"" << y + 16 << "\">"
-         << "<title>" << HtmlEscape(row.name) << "</title>"
-         << HtmlEscape(row.name.size() > 34 ? row.name.substr(0, 33) + "\xE2\x80\xA6" : row.name)
+         << "<title>" << HtmlEscape(row.name) << "</title>" << HtmlEscape(ShortName(row.name))
          << "</text>";
     for (const Bar& bar : row.bars) {
       const double width = std::max(2.0, (bar.to - bar.from) * scale);
@@ -315,9 +334,9 @@ std::string RenderRunReport(const JournalRun& run) {
     }
     for (const Mark& mark : row.marks) {
       if (mark.css == "batch" || mark.css == "throttle" || mark.css == "wave") {
-        html << "<line class=\"mark " << mark.css << "\" x1=\"" << x(mark.at) << "\" y1=\""
-             << y + 3 << "\" x2=\"" << x(mark.at) << "\" y2=\"" << y + row_height - 3
-             << "\"><title>" << HtmlEscape(mark.title) << "</title></line>";
+        html << "<line class=\"mark " << mark.css << "\" x1=\"" << x(mark.at) << "\" y1=\"" << y + 3
+             << "\" x2=\"" << x(mark.at) << "\" y2=\"" << y + row_height - 3 << "\"><title>"
+             << HtmlEscape(mark.title) << "</title></line>";
       } else {
         html << "<circle class=\"mark " << mark.css << "\" cx=\"" << x(mark.at) << "\" cy=\""
              << y + row_height / 2 << "\" r=\"4\"><title>" << HtmlEscape(mark.title)

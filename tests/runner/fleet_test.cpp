@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -479,8 +479,8 @@ TEST_F(Fleet, TenantSchemasInOneDatabaseKeepTheirOwnLedgerRows) {
   EXPECT_EQ(json["targets"][2]["state"], "never-run");
 
   // Tenants b and c at once (each has its own plan lock), through switch; a is already through.
-  const ProcessResult rest = workspace_.Pgshift(
-      {"run", plan, "--fleet", all, "--through", "switch", "--parallel", "2"});
+  const ProcessResult rest =
+      workspace_.Pgshift({"run", plan, "--fleet", all, "--through", "switch", "--parallel", "2"});
   ASSERT_EQ(rest.exit_code, 0) << rest.err << rest.out;
   EXPECT_TRUE(Contains(rest.out, "already-through")) << rest.out;
   const ProcessResult after = workspace_.Pgshift({"status", plan, "--fleet", all, "--json"});
@@ -563,10 +563,10 @@ TEST_F(Fleet, AFleetSpansThreeServers) {
   ASSERT_EQ(urls.size(), 6u);
   const std::string plan = workspace_.Write("plan.toml", kPlan);
   // The canary on the shared server; then one wave across the other two servers.
-  const std::string fleet =
-      workspace_.Write("fleet.toml", "gate = \"SELECT true\"\n[[wave]]\nname = \"canary\"\ntargets = " +
-                                         TargetList(urls, 0, 1) + "\n[[wave]]\nname = \"spread\"\n" +
-                                         "targets = " + TargetList(urls, 1, 6) + "\n");
+  const std::string fleet = workspace_.Write(
+      "fleet.toml",
+      "gate = \"SELECT true\"\n[[wave]]\nname = \"canary\"\ntargets = " + TargetList(urls, 0, 1) +
+          "\n[[wave]]\nname = \"spread\"\n" + "targets = " + TargetList(urls, 1, 6) + "\n");
   const ProcessResult run = workspace_.Pgshift(
       {"run", plan, "--fleet", fleet, "--through", "contract", "--parallel", "2"});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
