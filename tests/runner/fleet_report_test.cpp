@@ -123,6 +123,12 @@ TEST(FleetReport, AFleetRunRendersInHeadlessChromiumWithARowPerTarget) {
   ASSERT_EQ(report.exit_code, 0) << report.err;
   EXPECT_TRUE(Contains(report.out, "wrote " + page)) << report.out;
   const std::string html = ReadAll(page);
+  // The same run by its id, as `history` numbers it, printed instead of written.
+  EXPECT_TRUE(workspace.Pgshift({"history"}).out.rfind("#1  ", 0) == 0);
+  EXPECT_EQ(workspace.Pgshift({"report", "--run", "1", "-o", "-"}).out, html);
+  const ProcessResult missing = workspace.Pgshift({"report", "--run", "99"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_TRUE(Contains(missing.err, "no run #99")) << missing.err;
   EXPECT_TRUE(Contains(html, "&lt;b id=&#39;evil&#39;&gt;canary&lt;/b&gt;"));
   EXPECT_FALSE(Contains(html, "<b id='evil'>"));
   EXPECT_FALSE(Contains(html, "r3p0rt-pw"));
