@@ -1,7 +1,8 @@
 // `pgshift report` end to end: a real three-target fleet run fills the journal, the report is
 // written, and headless Chromium opens it: the page renders one timeline row per target, its
-// script runs without a console error, and a screenshot is taken. Skipped, saying why, only where
-// no `chromium` is installed (ci/install-deps installs it).
+// script runs without a console error, and a screenshot is taken; a plain run's report has its
+// one target's row. Skipped, saying why, only where no `chromium` is installed (ci/install-deps
+// installs it).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -88,7 +89,7 @@ sql = "ALTER TABLE t ALTER COLUMN c SET DEFAULT 0"
 rollback = "ALTER TABLE t ALTER COLUMN c DROP DEFAULT"
 )toml";
 
-TEST(FleetReport, AFleetRunRendersInHeadlessChromiumWithARowPerTarget) {
+TEST(FleetReport, FleetAndPlainRunsRenderInHeadlessChromiumWithARowPerTarget) {
   if (Chromium().empty()) GTEST_SKIP() << "no chromium installed (ci/install-deps installs it)";
   const auto start = Clock::now();
   Workspace workspace("fleet-report");
@@ -162,6 +163,21 @@ TEST(FleetReport, AFleetRunRendersInHeadlessChromiumWithARowPerTarget) {
       workspace.Write("broken.html", "<!DOCTYPE html><p>x</p><script>noSuchFunction();</script>");
   const ProcessResult bad = Browse(workspace, broken, {"--dump-dom"});
   EXPECT_NE(ConsoleLines(bad.err), "") << bad.err;
+  // A plain run: one row, its target.
+  Sql(*admin, "DROP DATABASE IF EXISTS report_plain WITH (FORCE)");
+  Sql(*admin, "CREATE DATABASE report_plain");
+  const std::string plain_url = WithDatabase(base, "report_plain");
+  {
+    auto db = ConnectTo(plain_url);
+    ASSERT_TRUE(db);
+    Sql(*db, "CREATE TABLE t (id bigint PRIMARY KEY)");
+  }
+  ASSERT_EQ(workspace.Pgshift({"run", plan, "--db", plain_url, "--progress", "none"}).exit_code, 0);
+  const std::string plain = workspace.Pgshift({"report", "--last", "-o", "-"}).out;
+  EXPECT_EQ(Count(plain, "class=\"target-row\""), 1u);
+  EXPECT_EQ(Count(plain, "class=\"fleet-row\""), 0u);
+  EXPECT_TRUE(Contains(plain, "data-target=\"" + plain_url + "\"")) << plain.substr(0, 3000);
+  EXPECT_EQ(Count(plain, "class=\"bar\"><rect class=\"done\""), 2u);
   std::cerr << "fleet report: whole test "
             << std::chrono::duration<double>(Clock::now() - start).count() << " s, browser "
             << std::chrono::duration<double>(Clock::now() - browser_start).count() << " s\n";
