@@ -47,8 +47,8 @@ int History(const HistoryOptions& options) {
   // Oldest first reads as a timeline.
   for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
     const runner::JournalRun& run = *it;
-    std::cout << run.started_at << "  " << run.command << ' ' << run.plan_id << " on " << run.target
-              << "  (" << run.runner << ")\n";
+    std::cout << '#' << run.id << "  " << run.started_at << "  " << run.command << ' '
+              << run.plan_id << " on " << run.target << "  (" << run.runner << ")\n";
     std::size_t batches = 0;
     for (const nlohmann::json& event : run.events) {
       if (event["kind"] == "batch" && !options.batches) {

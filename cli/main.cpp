@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   AddStatusCommand(app, exit_code);
   AddRollbackCommand(app, exit_code);
   AddHistoryCommand(app, exit_code);
+  AddReportCommand(app, exit_code);
   AddSandboxCommand(app, exit_code);
   AddTraceCommand(app, exit_code);
   AddSnapshotCommand(app, exit_code);

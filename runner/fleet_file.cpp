@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -17,6 +18,25 @@ constexpr std::size_t kMaxFleetBytes = std::size_t{4} << 20;
 
 std::string At(const std::string& path, const toml::source_region& where) {
   return path + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
+}
+
+// A tenant schema, as the search path and the ledger key take it without quoting.
+bool PlainSchemaName(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  if (!(std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+// The connection string with the tenant's schema as the session's whole search path (libpq's
+// `options`), so the plan's unqualified names are the tenant's and no other schema's.
+std::string WithSearchPath(const std::string& url, const std::string& schema) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+           schema;
+  return url + " options='-csearch_path=" + schema + "'";
 }
 
 class FleetReader {
@@ -77,7 +97,7 @@ class FleetReader {
       Error(node, name, "must be a connection string or { name = \"...\", url = \"...\" }");
       return std::nullopt;
     }
-    RejectUnknown(*table, name + ".", {"name", "url"});
+    RejectUnknown(*table, name + ".", {"name", "url", "schema"});
     const auto url = String(*table, "url", name + ".url");
     if (!url) {
       if (table->get("url") == nullptr) Error(node, name + ".url", "is missing");
@@ -89,7 +109,18 @@ class FleetReader {
       return std::nullopt;
     }
     const auto target_name = String(*table, "name", name + ".name");
-    return FleetTarget{target_name.value_or(RedactUrl(*url)), *url};
+    const auto schema = String(*table, "schema", name + ".schema");
+    if (!schema) {
+      if (table->get("schema") != nullptr) return std::nullopt;
+      return FleetTarget{target_name.value_or(RedactUrl(*url)), *url};
+    }
+    if (!PlainSchemaName(*schema)) {
+      Error(*table->get("schema"), name + ".schema",
+            "must be a lower-case schema name of letters, digits and _ (such as tenant_01)");
+      return std::nullopt;
+    }
+    return FleetTarget{target_name.value_or(RedactUrl(*url) + " schema " + *schema),
+                       WithSearchPath(*url, *schema), *schema};
   }
 
  private:
@@ -98,6 +129,10 @@ class FleetReader {
 };
 
 }  // namespace
+
+std::string LedgerPlanId(const std::string& plan_id, const FleetTarget& target) {
+  return target.schema.empty() ? plan_id : plan_id + "@" + target.schema;
+}
 
 std::variant<Fleet, FleetErrors> ParseFleet(std::string_view text, const std::string& path) {
   toml::table root;

@@ -12,6 +12,8 @@
 //   [[wave]]
 //   name = "eu"
 //   targets = [{ name = "eu-1", url = "postgresql://app@eu-1/app" }, "postgresql://eu-2/app"]
+//   [[wave]]
+//   targets = [{ name = "acme", url = "postgresql://app@shared/app", schema = "tenant_acme" }]
 //
 // Or waves by share: `targets = [...]` at the top lists the databases, and a wave with
 // `percent = 10` takes that share of them (rounded up), in order; what is left is a last wave
@@ -28,9 +30,14 @@
 namespace pgshift::runner {
 
 struct FleetTarget {
-  std::string name;  // as given, or the URL with its password as ***
-  std::string url;   // as written: carries secrets, never shown
+  std::string name;  // as given, or the URL with its password as *** (and its schema)
+  std::string url;   // as written, plus the search path for a schema: carries secrets, never shown
+  std::string schema;  // schema-per-tenant: the tenant's schema, empty for a whole database
 };
+
+// The key of a plan's rows in a target's ledger: the plan id, or "PLAN@SCHEMA" for a tenant
+// schema, so that tenants sharing a database keep apart ledger rows and plan locks.
+std::string LedgerPlanId(const std::string& plan_id, const FleetTarget& target);
 
 struct FleetWave {
   std::string name;

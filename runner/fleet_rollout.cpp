@@ -232,9 +232,10 @@ class Rollout {
       sink.Emit({"run-failed", "", result.message});
       return;
     }
-    auto read = ReadPlanRecord(db, plan_.id);
+    const Plan plan = TenantPlan(target);
+    auto read = ReadPlanRecord(db, plan.id);
     if (const auto* record = std::get_if<std::optional<PlanRecord>>(&read);
-        record != nullptr && *record && AlreadyThrough(**record, plan_, request.through)) {
+        record != nullptr && *record && AlreadyThrough(**record, plan, request.through)) {
       result.state = "already-through";
       result.message = "already through `" + plan_.stages[request.through - 1].id + "`";
       sink.Emit({"note", "", result.message});
@@ -242,7 +243,7 @@ class Rollout {
     }
     sink.Emit(
         {"run-started", "", "running through `" + plan_.stages[request.through - 1].id + "`"});
-    const Outcome run = RunPlan(db, plan_, review_, settings_, request, sink);
+    const Outcome run = RunPlan(db, plan, review_, settings_, request, sink);
     result.message = OneLine(redact(run.message));
     if (run.interrupted != 0) {
       result.state = "interrupted";
@@ -259,7 +260,8 @@ class Rollout {
     for (const FleetTarget& target : wave.targets) {
       auto connected = Connect(target.url, "pgshift run");
       if (ErrorOf(connected) != nullptr) continue;
-      auto read = ReadPlanRecord(*std::get<std::unique_ptr<Database>>(connected), plan_.id);
+      auto read = ReadPlanRecord(*std::get<std::unique_ptr<Database>>(connected),
+                                 LedgerPlanId(plan_.id, target));
       if (const auto* record = std::get_if<std::optional<PlanRecord>>(&read);
           record != nullptr && *record && HasRunHere(**record))
         return true;
@@ -354,7 +356,8 @@ class Rollout {
       sink.Emit({"rollback-failed", "", result.message});
       return;
     }
-    auto read = ReadPlanRecord(db, plan_.id);
+    const Plan plan = TenantPlan(target);
+    auto read = ReadPlanRecord(db, plan.id);
     if (const auto* error = ErrorOf(read)) {
       result.state = "failed";
       result.message = "cannot read the ledger: " + redact(error->message);
@@ -368,9 +371,16 @@ class Rollout {
       return;
     }
     // RollbackPlan reports its own end.
-    const Outcome undone = RollbackPlan(db, plan_, review_, settings_, request, sink);
+    const Outcome undone = RollbackPlan(db, plan, review_, settings_, request, sink);
     result.state = undone.ok ? "rolled-back" : "failed";
     result.message = OneLine(redact(undone.message));
+  }
+
+  // The plan as one target's ledger knows it: keyed per tenant schema (see LedgerPlanId).
+  Plan TenantPlan(const FleetTarget& target) const {
+    Plan plan = plan_;
+    plan.id = LedgerPlanId(plan_.id, target);
+    return plan;
   }
 
   const Fleet& fleet_;

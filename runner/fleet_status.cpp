@@ -20,7 +20,8 @@ FleetTargetStatus ReadOne(const FleetWave& wave, const FleetTarget& target, cons
     return status;
   }
   Database& db = *std::get<std::unique_ptr<Database>>(connected);
-  auto read = ReadPlanRecord(db, plan.id);
+  const std::string plan_id = LedgerPlanId(plan.id, target);
+  auto read = ReadPlanRecord(db, plan_id);
   if (const auto* error = ErrorOf(read)) {
     status.reachable = false;
     status.state = "unreachable";
@@ -49,7 +50,7 @@ FleetTargetStatus ReadOne(const FleetWave& wave, const FleetTarget& target, cons
     }
   }
   // A stage marked running is being run now only while a runner holds the plan's lock.
-  if (status.state == "interrupted" && !PlanLockHolder(db, plan.id).empty()) {
+  if (status.state == "interrupted" && !PlanLockHolder(db, plan_id).empty()) {
     status.state = "running";
     status.error.clear();
   }

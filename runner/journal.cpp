@@ -134,15 +134,25 @@ void Journal::FinishRun(bool ok, const std::string& message, const std::string& 
 }
 
 std::vector<JournalRun> Journal::Runs(int limit, const std::string& plan_id) {
+  return Select("?1 = '' OR plan_id = ?1", plan_id, limit);
+}
+
+std::optional<JournalRun> Journal::Run(long long id) {
+  std::vector<JournalRun> runs = Select("id = CAST(?1 AS INTEGER)", std::to_string(id), 1);
+  if (runs.empty()) return std::nullopt;
+  return std::move(runs.front());
+}
+
+std::vector<JournalRun> Journal::Select(const std::string& where, const std::string& value,
+                                        long long limit) {
   std::vector<JournalRun> runs;
   SQLite::Statement select(
       *db_,
       "SELECT id, command, plan_id, target, runner, started_at, coalesce(finished_at, ''), "
-      "outcome, "
-      "coalesce(message, ''), coalesce(duration_ms, -1) FROM runs WHERE ?1 = '' OR plan_id = ?1 "
-      "ORDER BY id DESC LIMIT ?2");
-  select.bind(1, plan_id);
-  select.bind(2, limit);
+      "outcome, coalesce(message, ''), coalesce(duration_ms, -1) FROM runs WHERE " +
+          where + " ORDER BY id DESC LIMIT ?2");
+  select.bind(1, value);
+  select.bind(2, static_cast<int64_t>(limit));
   while (select.executeStep()) {
     JournalRun run;
     run.id = select.getColumn(0).getInt64();

@@ -41,12 +41,16 @@ class Journal final : public EventSink {
 
   // The most recent runs, newest first, with their events; `plan_id` filters when not empty.
   std::vector<JournalRun> Runs(int limit, const std::string& plan_id);
+  // One run with its events, or nullopt when the journal has no run `id`.
+  std::optional<JournalRun> Run(long long id);
 
   // A write that failed (the journal never stops a run): the first error, if any.
   const std::string& error() const { return error_; }
 
  private:
   explicit Journal(std::unique_ptr<SQLite::Database> db);
+  std::vector<JournalRun> Select(const std::string& where, const std::string& value,
+                                 long long limit);
   std::unique_ptr<SQLite::Database> db_;
   long long run_id_ = 0;
   std::string error_;

@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "runner/fleet_file.h"
+#include "runner/sandbox.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
 #include "tests/support/workspace.h"
@@ -52,6 +55,12 @@ phase = "contract"
 sql = "ALTER TABLE t DROP COLUMN old"
 rollback = "irreversible"
 )toml";
+
+// Seconds since midnight of a journal time, "2026-11-29T04:40:01.123Z".
+double SecondsOfDay(const std::string& at) {
+  return std::stoi(at.substr(11, 2)) * 3600.0 + std::stoi(at.substr(14, 2)) * 60.0 +
+         std::stod(at.substr(17, 6));
+}
 
 // An address nothing listens on: connecting fails at once.
 const char* kNowhere = "postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=2";
@@ -126,6 +135,7 @@ TEST_F(Fleet, TwentyDatabasesGoThroughContractWaveByWave) {
   EXPECT_TRUE(Contains(dry.out, "wave 3 `rest`: 12 targets")) << dry.out;
   EXPECT_TRUE(Contains(dry.out, "    canary-db\n")) << dry.out;
   EXPECT_TRUE(LedgerUntouched(urls[0]));
+  const auto run_start = Clock::now();
   const ProcessResult run = workspace_.Pgshift(
       {"run", plan, "--fleet", fleet, "--through", "contract", "--parallel", "2"});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
@@ -135,6 +145,25 @@ TEST_F(Fleet, TwentyDatabasesGoThroughContractWaveByWave) {
   // Waves in order: the canary's soak ends before any target of the next wave starts.
   EXPECT_LT(run.out.find("wave `canary`: the gate passed"), run.out.find("wave `early` ("));
   EXPECT_LT(run.out.find("wave `early`: the gate passed"), run.out.find("wave `rest` ("));
+  const double fleet_seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+  // Each target's time, first event to last, from the journal (for bench/RESULTS.md).
+  const ProcessResult history = workspace_.Pgshift({"history", "--json", "--limit", "1"});
+  const auto runs = nlohmann::json::parse(history.out, nullptr, false);
+  ASSERT_TRUE(runs.is_array() && runs.size() == 1u) << history.out;
+  std::map<std::string, std::pair<double, double>> spans;
+  for (const auto& event : runs[0]["events"]) {
+    if (!event["detail"].contains("target")) continue;
+    const double at = SecondsOfDay(event["at"].get<std::string>());
+    auto [it, fresh] = spans.try_emplace(event["detail"]["target"].get<std::string>(), at, at);
+    it->second.second = at;
+  }
+  ASSERT_EQ(spans.size(), 20u);
+  std::vector<double> per_target;
+  for (const auto& [target, span] : spans) per_target.push_back(span.second - span.first);
+  std::sort(per_target.begin(), per_target.end());
+  std::cerr << "twenty-database fleet run: " << fleet_seconds << " s; per target min "
+            << per_target.front() << " s, median " << per_target[10] << " s, max "
+            << per_target.back() << " s\n";
   for (const std::string& url : urls) {
     EXPECT_EQ(HasColumn(url, "c"), "1") << url;
     EXPECT_EQ(HasColumn(url, "old"), "0") << url;
@@ -393,6 +422,175 @@ TEST(FleetFile, PercentWavesTakeTheirShareOfTheTargetsInOrder) {
             "f.toml:2:11: `wave[1].percent` needs the list of targets to take it from (`targets` "
             "at the top)");
   EXPECT_EQ(messages[1], "f.toml:4:11: `wave[2].percent` and `targets` exclude each other");
+}
+
+TEST_F(Fleet, TenantSchemasInOneDatabaseKeepTheirOwnLedgerRows) {
+  auto urls = Databases(1);
+  ASSERT_EQ(urls.size(), 1u);
+  const std::string& url = urls[0];
+  {
+    auto db = ConnectTo(url);
+    ASSERT_TRUE(db);
+    // public.t (made by Databases) must never be touched: each tenant's search path is its
+    // schema alone.
+    for (const char* tenant : {"tenant_a", "tenant_b", "tenant_c"}) {
+      const std::string s = tenant;
+      Sql(*db, "CREATE SCHEMA " + s + "; CREATE TABLE " + s + ".t (id bigint PRIMARY KEY, old " +
+                   "text); CREATE TABLE " + s + ".nap (seconds float8); INSERT INTO " + s +
+                   ".nap VALUES (0)");
+    }
+  }
+  auto tenant_targets = [&](std::initializer_list<const char*> tenants) {
+    std::string out;
+    for (const char* tenant : tenants)
+      out += std::string(out.empty() ? "" : ", ") + "{ name = \"" + tenant + "\", url = \"" + url +
+             "\", schema = \"" + tenant + "\" }";
+    return "[" + out + "]";
+  };
+  auto columns = [&](const std::string& schema) {
+    return Query(url,
+                 "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM "
+                 "information_schema.columns WHERE table_schema = '" +
+                     schema + "' AND table_name = 't'");
+  };
+  const std::string plan = workspace_.Write("plan.toml", kPlan);
+  // Tenant a alone first, through contract.
+  const std::string one = workspace_.Write(
+      "one.toml", "[[wave]]\nname = \"canary\"\ntargets = " + tenant_targets({"tenant_a"}) + "\n");
+  const ProcessResult first =
+      workspace_.Pgshift({"run", plan, "--fleet", one, "--through", "contract"});
+  ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
+  EXPECT_EQ(columns("tenant_a"), "c,id");
+  EXPECT_EQ(columns("tenant_b"), "id,old");
+  EXPECT_EQ(columns("public"), "id,old");
+
+  // All three: status tells the tenants apart although they share one ledger.
+  const std::string all = workspace_.Write(
+      "all.toml", "[[wave]]\nname = \"canary\"\ntargets = " + tenant_targets({"tenant_a"}) +
+                      "\n[[wave]]\nname = \"rest\"\ntargets = " +
+                      tenant_targets({"tenant_b", "tenant_c"}) + "\n");
+  const ProcessResult before = workspace_.Pgshift({"status", plan, "--fleet", all, "--json"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  const auto json = nlohmann::json::parse(before.out, nullptr, false);
+  ASSERT_EQ(json["targets"].size(), 3u) << before.out;
+  EXPECT_EQ(json["targets"][0]["state"], "through");
+  EXPECT_EQ(json["targets"][0]["stages_done"], 3);
+  EXPECT_EQ(json["targets"][1]["state"], "never-run");
+  EXPECT_EQ(json["targets"][2]["state"], "never-run");
+
+  // Tenants b and c at once (each has its own plan lock), through switch; a is already through.
+  const ProcessResult rest =
+      workspace_.Pgshift({"run", plan, "--fleet", all, "--through", "switch", "--parallel", "2"});
+  ASSERT_EQ(rest.exit_code, 0) << rest.err << rest.out;
+  EXPECT_TRUE(Contains(rest.out, "already-through")) << rest.out;
+  const ProcessResult after = workspace_.Pgshift({"status", plan, "--fleet", all, "--json"});
+  const auto later = nlohmann::json::parse(after.out, nullptr, false);
+  ASSERT_EQ(later["targets"].size(), 3u) << after.out;
+  EXPECT_EQ(later["targets"][0]["last_done_stage"], "drop-old");
+  EXPECT_EQ(later["targets"][1]["last_done_stage"], "default");
+  EXPECT_EQ(later["targets"][2]["last_done_stage"], "default");
+  const ProcessResult text = workspace_.Pgshift({"status", plan, "--fleet", all});
+  EXPECT_TRUE(Contains(text.out, "tenant_b")) << text.out;
+  EXPECT_EQ(columns("tenant_b"), "c,id,old");
+  EXPECT_EQ(Query(url, "SELECT string_agg(plan_id, ',' ORDER BY plan_id) FROM pgshift.plans"),
+            "fleet-demo@tenant_a,fleet-demo@tenant_b,fleet-demo@tenant_c");
+
+  // Contract for every tenant; then rolling back is refused past contract but names each tenant.
+  const ProcessResult last =
+      workspace_.Pgshift({"run", plan, "--fleet", all, "--through", "contract"});
+  ASSERT_EQ(last.exit_code, 0) << last.err << last.out;
+  for (const char* tenant : {"tenant_a", "tenant_b", "tenant_c"})
+    EXPECT_EQ(columns(tenant), "c,id") << tenant;
+  EXPECT_EQ(columns("public"), "id,old");
+  EXPECT_EQ(Query(url, "SELECT count(*) FROM pgshift.stages WHERE status = 'done'"), "9");
+
+  // A schema that is not a plain name is refused with its place in the file.
+  const std::string bad = workspace_.Write(
+      "bad.toml", "[[wave]]\ntargets = [{ url = \"" + url + "\", schema = \"Tenant A\" }]\n");
+  const ProcessResult refused = workspace_.Pgshift({"status", plan, "--fleet", bad});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_TRUE(Contains(refused.err, bad + ":2:")) << refused.err;
+  EXPECT_TRUE(Contains(refused.err, "`wave[1].targets[1].schema` must be a lower-case"))
+      << refused.err;
+}
+
+// Two more servers beside the shared one, stopped when the test ends.
+class ExtraServer {
+ public:
+  ExtraServer() {
+    auto started = runner::StartSandbox({});
+    if (auto* info = std::get_if<runner::SandboxInfo>(&started))
+      info_ = *info;
+    else
+      error_ = std::get<runner::SandboxError>(started).message;
+  }
+  ~ExtraServer() { Stop(); }
+  void Stop() {
+    if (info_.port != 0) runner::StopSandbox(info_);
+    info_.port = 0;
+  }
+  const runner::SandboxInfo& info() const { return info_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  runner::SandboxInfo info_;
+  std::string error_;
+};
+
+TEST_F(Fleet, AFleetSpansThreeServers) {
+  const auto start = Clock::now();
+  ExtraServer second, third;
+  ASSERT_NE(second.info().port, 0) << second.error();
+  ASSERT_NE(third.info().port, 0) << third.error();
+  // Two databases on the shared server, two on each extra one.
+  std::vector<std::string> urls = Databases(2);
+  ASSERT_EQ(urls.size(), 2u);
+  for (const ExtraServer* server : {&second, &third}) {
+    for (int i = 0; i < 2; ++i) {
+      auto admin = ConnectTo(server->info().url);
+      ASSERT_TRUE(admin);
+      const std::string name = "spread_" + std::to_string(i);
+      Sql(*admin, "CREATE DATABASE " + name);
+      const std::string url = WithDatabase(server->info().url, name);
+      auto db = ConnectTo(url);
+      ASSERT_TRUE(db);
+      Sql(*db,
+          "CREATE TABLE t (id bigint PRIMARY KEY, old text); CREATE TABLE nap (seconds float8);"
+          "INSERT INTO nap VALUES (0)");
+      urls.push_back(url);
+    }
+  }
+  ASSERT_EQ(urls.size(), 6u);
+  const std::string plan = workspace_.Write("plan.toml", kPlan);
+  // The canary on the shared server; then one wave across the other two servers.
+  const std::string fleet = workspace_.Write(
+      "fleet.toml",
+      "gate = \"SELECT true\"\n[[wave]]\nname = \"canary\"\ntargets = " + TargetList(urls, 0, 1) +
+          "\n[[wave]]\nname = \"spread\"\n" + "targets = " + TargetList(urls, 1, 6) + "\n");
+  const ProcessResult run = workspace_.Pgshift(
+      {"run", plan, "--fleet", fleet, "--through", "contract", "--parallel", "2"});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  for (const std::string& url : urls) {
+    EXPECT_EQ(HasColumn(url, "c"), "1") << url;
+    EXPECT_EQ(HasColumn(url, "old"), "0") << url;
+  }
+  const ProcessResult status =
+      workspace_.Pgshift({"status", plan, "--fleet", fleet, "--format", "json"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  const auto json = nlohmann::json::parse(status.out, nullptr, false);
+  ASSERT_EQ(json["targets"].size(), 6u) << status.out;
+  for (const auto& target : json["targets"]) EXPECT_EQ(target["state"], "through") << target.dump();
+  // One server going away is seen on its targets only.
+  third.Stop();
+  const ProcessResult partial =
+      workspace_.Pgshift({"status", plan, "--fleet", fleet, "--format", "json"});
+  EXPECT_EQ(partial.exit_code, 3) << partial.err;
+  const auto seen = nlohmann::json::parse(partial.out, nullptr, false);
+  ASSERT_EQ(seen["targets"].size(), 6u) << partial.out;
+  for (std::size_t i = 0; i < 6; ++i)
+    EXPECT_EQ(seen["targets"][i]["state"], i < 4 ? "through" : "unreachable") << i;
+  std::cerr << "three-server fleet: " << std::chrono::duration<double>(Clock::now() - start).count()
+            << " s\n";
 }
 
 TEST_F(Fleet, AMistakenFleetFileIsRefusedWithItsLineColumnAndKey) {
