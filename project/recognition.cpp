@@ -51,8 +51,8 @@ std::string ToolChoice::Describe() const {
   return std::string(tool->Name()) + " (" + why + ")";
 }
 
-ToolChoice ChooseTool(const std::string& root, const FileSource& disk,
-                      std::string_view configured, rules::MigrationOrderStyle order) {
+ToolChoice ChooseTool(const std::string& root, const FileSource& disk, std::string_view configured,
+                      rules::MigrationOrderStyle order) {
   // Every tool lists the same folders and reads the heads of the same files: once each.
   const CachingFileSource source(disk);
   ToolChoice choice;
