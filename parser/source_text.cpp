@@ -43,13 +43,25 @@ SourceText::SourceText(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
   checkpoints_.reserve(text_.size() / kCheckpointBytes + 1);
   int line = 1, column = 1;
-  for (std::size_t i = 0; i < text_.size(); ++i) {
-    if (i % kCheckpointBytes == 0) checkpoints_.push_back({i, line, column});
-    if (text_[i] == '\n') {
-      ++line;
+  // A checkpoint's stretch at a time: its lines are counted, and the column only after its last
+  // line break, in loops simple enough to run a word at a time.
+  for (std::size_t begin = 0; begin < text_.size(); begin += kCheckpointBytes) {
+    checkpoints_.push_back({begin, line, column});
+    const std::string_view chunk = std::string_view(text_).substr(begin, kCheckpointBytes);
+    int breaks = 0;
+    std::size_t after_break = 0;  // where the chunk's last line starts
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      if (chunk[i] == '\n') {
+        ++breaks;
+        after_break = i + 1;
+      }
+    }
+    if (breaks > 0) {
+      line += breaks;
       column = 1;
-    } else if (!IsContinuationByte(static_cast<unsigned char>(text_[i]))) {
-      ++column;
+    }
+    for (std::size_t i = after_break; i < chunk.size(); ++i) {
+      column += !IsContinuationByte(static_cast<unsigned char>(chunk[i]));
     }
   }
   if (checkpoints_.empty()) checkpoints_.push_back({0, 1, 1});

@@ -2,12 +2,14 @@
 
 #include <pg_query.h>
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 namespace pgshift::parser {
+namespace {
 
-std::optional<std::vector<Token>> ScanTokens(std::string_view sql) {
-  const std::string text(sql);  // the scanner wants a NUL-terminated string
+std::optional<std::vector<Token>> Scan(const std::string& text) {
   PgQueryScanResult result = pg_query_scan(text.c_str());
   std::optional<std::vector<Token>> tokens;
   if (result.error == nullptr) {
@@ -26,6 +28,41 @@ std::optional<std::vector<Token>> ScanTokens(std::string_view sql) {
     }
   }
   pg_query_free_scan_result(result);
+  return tokens;
+}
+
+// The last texts scanned on this thread and their tokens. Several rules and the report place
+// edits and spans in the same statement, and every call into the scanner costs tens of thousands
+// of instructions however short the text: a repeated text is answered from here. Only texts up to
+// kLongest bytes are kept, so that the memory stays small.
+struct Memo {
+  static constexpr std::size_t kEntries = 8;
+  static constexpr std::size_t kLongest = 64 << 10;
+  struct Entry {
+    std::string text;
+    std::optional<std::vector<Token>> tokens;
+  };
+  std::array<Entry, kEntries> entries;
+  std::size_t next = 0;  // the entry to replace next
+  std::size_t used = 0;
+};
+
+}  // namespace
+
+std::optional<std::vector<Token>> ScanTokens(std::string_view sql) {
+  thread_local Memo memo;
+  for (std::size_t i = 0; i < memo.used; ++i) {
+    if (memo.entries[i].text == sql) return memo.entries[i].tokens;
+  }
+  std::string text(sql);  // the scanner wants a NUL-terminated string
+  std::optional<std::vector<Token>> tokens = Scan(text);
+  if (sql.size() <= Memo::kLongest) {
+    Memo::Entry& entry = memo.entries[memo.next];
+    entry.text = std::move(text);
+    entry.tokens = tokens;
+    memo.next = (memo.next + 1) % Memo::kEntries;
+    memo.used = std::max(memo.used, memo.next == 0 ? Memo::kEntries : memo.next);
+  }
   return tokens;
 }
 

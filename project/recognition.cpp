@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "project/caching_file_source.h"
 #include "project/generic_tool.h"
 
 namespace pgshift::project {
@@ -50,8 +51,10 @@ std::string ToolChoice::Describe() const {
   return std::string(tool->Name()) + " (" + why + ")";
 }
 
-ToolChoice ChooseTool(const std::string& root, const FileSource& source,
-                      std::string_view configured, rules::MigrationOrderStyle order) {
+ToolChoice ChooseTool(const std::string& root, const FileSource& disk, std::string_view configured,
+                      rules::MigrationOrderStyle order) {
+  // Every tool lists the same folders and reads the heads of the same files: once each.
+  const CachingFileSource source(disk);
   ToolChoice choice;
   const MigrationTool* found = nullptr;
   if (configured == "none") {

@@ -176,7 +176,7 @@ bool Catalog::IsNew(const QualifiedName& name) const {
 
 bool Catalog::WasDropped(const QualifiedName& name) const {
   if (FindTable(name) != nullptr || FindIndex(name) != nullptr) return false;
-  return std::any_of(dropped_.begin(), dropped_.end(),
+  return std::any_of(dropped_->begin(), dropped_->end(),
                      [&](const QualifiedName& gone) { return gone.Matches(name); });
 }
 

@@ -175,7 +175,8 @@ class Catalog {
   CopyOnWrite<CatalogNameIndex> indexes_by_table_ = CatalogNameIndex{};
   std::vector<CatalogType> types_;
   std::vector<Schema> schemas_;
-  std::vector<parser::QualifiedName> dropped_;  // tables and indexes, as their DROP named them
+  // Tables and indexes, as their DROP named them; only ever added to, and shared like the rest.
+  CopyOnWrite<std::vector<parser::QualifiedName>> dropped_ = std::vector<parser::QualifiedName>{};
 };
 
 // CHECK (col IS NOT NULL): the column name, or empty for any other expression.

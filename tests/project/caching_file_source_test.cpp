@@ -1,0 +1,62 @@
+// The caching source answers as the source it wraps, asking it once per directory and file.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "project/caching_file_source.h"
+
+namespace pgshift::project {
+namespace {
+
+// Counts what is asked of the files it holds.
+class CountingSource : public MemoryFileSource {
+ public:
+  using MemoryFileSource::MemoryFileSource;
+  std::vector<DirectoryEntry> List(const std::string& directory) const override {
+    ++lists;
+    return MemoryFileSource::List(directory);
+  }
+  std::optional<std::string> Read(const std::string& path, std::size_t limit) const override {
+    ++reads;
+    return MemoryFileSource::Read(path, limit);
+  }
+  mutable int lists = 0;
+  mutable int reads = 0;
+};
+
+TEST(CachingFileSource, ListsAndReadsOnce) {
+  const CountingSource files({{"db/1_a.sql", "create table a ();"}, {"db/2_b.sql", "select 1;"}});
+  const CachingFileSource cached(files);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(cached.List("db").size(), 2u);
+    EXPECT_EQ(cached.Read("db/1_a.sql", 6), "create");
+  }
+  EXPECT_EQ(files.lists, 1);
+  EXPECT_EQ(files.reads, 1);
+}
+
+TEST(CachingFileSource, ReadsAgainOnlyForMoreThanItHolds) {
+  const CountingSource files({{"long.sql", "0123456789"}, {"short.sql", "abc"}});
+  const CachingFileSource cached(files);
+  EXPECT_EQ(cached.Read("long.sql", 4), "0123");
+  EXPECT_EQ(cached.Read("long.sql", 2), "01");
+  EXPECT_EQ(files.reads, 1);
+  EXPECT_EQ(cached.Read("long.sql", 8), "01234567");  // more than was read: read again
+  EXPECT_EQ(files.reads, 2);
+  EXPECT_EQ(cached.Read("short.sql", 8), "abc");
+  EXPECT_EQ(cached.Read("short.sql", 100), "abc");  // the whole file is held already
+  EXPECT_EQ(files.reads, 3);
+}
+
+TEST(CachingFileSource, MissingStaysMissing) {
+  const CountingSource files(std::map<std::string, std::string>{{"a.sql", "x"}});
+  const CachingFileSource cached(files);
+  EXPECT_FALSE(cached.Read("b.sql", 10));
+  EXPECT_FALSE(cached.Read("b.sql", 10));
+  EXPECT_EQ(files.reads, 1);
+  EXPECT_TRUE(cached.List("nowhere").empty());
+}
+
+}  // namespace
+}  // namespace pgshift::project
