@@ -9,16 +9,13 @@
 #include <sstream>
 
 #include "runner/redact.h"
+#include "runner/toml_errors.h"
 
 namespace pgshift::runner {
 namespace {
 
 // A fleet file lists databases, not data: anything this large is a mistake.
 constexpr std::size_t kMaxFleetBytes = std::size_t{4} << 20;
-
-std::string At(const std::string& path, const toml::source_region& where) {
-  return path + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
-}
 
 // A tenant schema, as the search path and the ledger key take it without quoting.
 bool PlainSchemaName(const std::string& name) {
@@ -39,25 +36,9 @@ std::string WithSearchPath(const std::string& url, const std::string& schema) {
   return url + " options='-csearch_path=" + schema + "'";
 }
 
-class FleetReader {
+class FleetReader : public TomlErrors {
  public:
-  FleetReader(const std::string& path, std::vector<std::string>& errors)
-      : path_(path), errors_(errors) {}
-
-  void Error(const toml::node& node, const std::string& key, const std::string& what) {
-    errors_.push_back(At(path_, node.source()) + ": `" + key + "` " + what);
-  }
-
-  void RejectUnknown(const toml::table& table, const std::string& prefix,
-                     std::initializer_list<std::string_view> known) {
-    for (const auto& [key, node] : table) {
-      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
-      std::string expected;
-      for (std::string_view k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
-      errors_.push_back(At(path_, key.source()) + ": unknown key `" + prefix +
-                        std::string(key.str()) + "` (expected one of: " + expected + ")");
-    }
-  }
+  using TomlErrors::TomlErrors;
 
   std::optional<std::string> String(const toml::table& table, std::string_view key,
                                     const std::string& name) {
@@ -122,10 +103,6 @@ class FleetReader {
     return FleetTarget{target_name.value_or(RedactUrl(*url) + " schema " + *schema),
                        WithSearchPath(*url, *schema), *schema};
   }
-
- private:
-  const std::string& path_;
-  std::vector<std::string>& errors_;
 };
 
 }  // namespace
@@ -139,7 +116,7 @@ std::variant<Fleet, FleetErrors> ParseFleet(std::string_view text, const std::st
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& error) {
-    return FleetErrors{{At(path, error.source()) + ": " + std::string(error.description())}, false};
+    return FleetErrors{{TomlAt(path, error.source()) + ": " + std::string(error.description())}, false};
   }
   std::vector<std::string> errors;
   FleetReader reader(path, errors);

@@ -8,14 +8,11 @@
 #include <sstream>
 
 #include "runner/redact.h"
+#include "runner/toml_errors.h"
 #include "runner/throttle.h"
 
 namespace pgshift::runner {
 namespace {
-
-std::string At(const std::string& path, const toml::source_region& where) {
-  return path + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
-}
 
 bool ValidId(std::string_view id) {
   if (id.empty() || id.size() > 63) return false;
@@ -27,25 +24,9 @@ bool ValidId(std::string_view id) {
 }
 
 // Collects errors while reading one table of the plan.
-class Reader {
+class Reader : public TomlErrors {
  public:
-  Reader(const std::string& path, std::vector<std::string>& errors)
-      : path_(path), errors_(errors) {}
-
-  void Error(const toml::node& node, const std::string& key, const std::string& what) {
-    errors_.push_back(At(path_, node.source()) + ": `" + key + "` " + what);
-  }
-
-  void RejectUnknown(const toml::table& table, const std::string& prefix,
-                     std::initializer_list<std::string_view> known) {
-    for (const auto& [key, node] : table) {
-      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
-      std::string expected;
-      for (std::string_view k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
-      errors_.push_back(At(path_, key.source()) + ": unknown key `" + prefix +
-                        std::string(key.str()) + "` (expected one of: " + expected + ")");
-    }
-  }
+  using TomlErrors::TomlErrors;
 
   std::optional<std::string> String(const toml::table& table, std::string_view key,
                                     const std::string& name, bool required,
@@ -98,10 +79,6 @@ class Reader {
   static bool Blank(const std::string& text) {
     return text.find_first_not_of(" \t\r\n;") == std::string::npos;
   }
-
- private:
-  const std::string& path_;
-  std::vector<std::string>& errors_;
 };
 
 void ReadBackfill(Reader& reader, const toml::node& node, const std::string& prefix, Stage& stage) {
@@ -233,7 +210,7 @@ void ReadStandbys(Reader& reader, const toml::table& root, const std::string& pa
   }
   const toml::node* node = root.get("replicas");
   if (node == nullptr) return;
-  standbys.replicas_at = At(path, node->source());
+  standbys.replicas_at = TomlAt(path, node->source());
   const toml::array* array = node->as_array();
   if (array == nullptr || array->empty()) {
     reader.Error(*node, "replicas", "must be a non-empty list of standby connection strings");
@@ -292,7 +269,7 @@ std::variant<Plan, PlanErrors> ParsePlan(std::string_view text, const std::strin
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& error) {
-    return PlanErrors{{At(path, error.source()) + ": " + std::string(error.description())}};
+    return PlanErrors{{TomlAt(path, error.source()) + ": " + std::string(error.description())}};
   }
   std::vector<std::string> errors;
   Reader reader(path, errors);

@@ -179,7 +179,7 @@ constexpr const char* kScript = R"JS(
   var rows = document.querySelectorAll('#timeline .target-row');
   var check = document.getElementById('report-check');
   check.setAttribute('data-rows', String(rows.length));
-  check.textContent = 'rendered ' + rows.length + ' target rows';
+  check.textContent = rows.length + (rows.length === 1 ? ' target' : ' targets') + ' drawn';
   document.body.setAttribute('data-rendered', 'yes');
 })();
 )JS";
