@@ -7,9 +7,9 @@
 
 #include "runner/backfill_key.h"
 #include "runner/executor.h"
-#include "runner/throttle.h"
 #include "runner/interrupt.h"
 #include "runner/session.h"
+#include "runner/throttle.h"
 
 namespace pgshift::runner {
 namespace {
@@ -30,11 +30,8 @@ class BatchSql {
       const std::string alias = "pgshift_k" + std::to_string(i + 1);
       columns_ += (i ? ", " : "") + column;
       aliased_ += (i ? ", " : "") + column + " AS " + alias;
-      aliases_ += (i ? ", " : "") + alias;
-      descending_ += (i ? ", " : "") + alias + " DESC";
       key_descending_ += (i ? ", " : "") + column + " DESC";
-      last_ += std::string(i ? ", " : "") + "(SELECT " + alias + " FROM last)";
-      as_text_ += std::string(i ? ", " : "") + "(SELECT " + alias + "::text FROM last)";
+      as_text_ += (i ? ", " : "") + column + "::text AS " + alias;
     }
   }
 
@@ -51,42 +48,44 @@ class BatchSql {
            key_descending_ + " LIMIT 1) AS bounds";
   }
 
-  // Updates (or deletes) up to `limit` rows after `cursor` (none: from the start) up to `max_key`, advances the
-  // ledger's cursor and counts in the same statement, and returns scanned, changed, last key.
-  std::string Batch(const std::vector<std::string>* cursor, const std::vector<std::string>& max_key,
-                    long limit) const {
-    std::string lower, after;  // the rows after the cursor
-    if (cursor != nullptr) {
-      lower = "(" + columns_ + ") > (" + Literals(*cursor) + ")";
-      after = lower + " AND ";
-    }
-    const std::string condition = spec_.where.empty() ? "" : " AND (" + spec_.where + ")";
-    // The batch's keys come from the index; the UPDATE then takes the key range they span, a
-    // condition the planner answers with the same index (a join with the key list would tempt it
-    // into scanning the whole table). The key query has only a lower bound, and the largest key
-    // at start is applied to the `limit` keys it returns: a range with both bounds is estimated
-    // at 0.5% of the table when the table has no statistics, which makes a bitmap scan and a sort
-    // of every remaining row look cheaper than reading `limit` entries of the index in order.
-    const std::string next = lower.empty() ? "" : " WHERE " + lower;
-    const std::string rows =
-        " WHERE " + after + "(" + columns_ + ") <= (" + last_ + ")" + condition + " RETURNING 1";
-    const std::string change = spec_.delete_rows
-                                   ? "DELETE FROM " + table_ + rows
-                                   : "UPDATE " + table_ + " SET " + spec_.set + rows;
-    return "WITH batch AS MATERIALIZED (SELECT " + aliases_ + " FROM (SELECT " + aliased_ +
-           " FROM " + table_ + next + " ORDER BY " + columns_ + " LIMIT " +
-           std::to_string(limit) + ") AS next WHERE (" + aliases_ + ") <= (" + Literals(max_key) +
-           ")), " +
-           "last AS (SELECT " + aliases_ + " FROM batch ORDER BY " + descending_ + " LIMIT 1), " +
-           "updated AS (" + change + "), " +
-           "counts AS (SELECT (SELECT count(*) FROM batch) AS scanned, "
-           "(SELECT count(*) FROM updated) AS changed), " +
-           "ledger AS (UPDATE pgshift.stages SET cursor = ARRAY[" + as_text_ + "]::text[], " +
-           "rows_done = rows_done + (SELECT changed FROM counts), " +
-           "rows_scanned = rows_scanned + (SELECT scanned FROM counts), batch_size = " +
-           std::to_string(limit) + where_stage_ +
-           " AND EXISTS (SELECT 1 FROM last) RETURNING rows_done) " +
-           "SELECT scanned, changed, (SELECT rows_done FROM ledger), " + as_text_ + " FROM counts";
+  // The key `limit` rows after `cursor` (none: from the start), as text per column, and whether
+  // it lies past `max_key`; no row when fewer are left. Only a lower bound and ORDER BY ... LIMIT:
+  // the planner reads the index in order whatever the statistics say (a range with both bounds
+  // is estimated at 0.5% of a table without statistics, which once made a bitmap scan and a sort
+  // of every remaining row look cheaper than reading `limit` index entries).
+  std::string UpperKey(const std::vector<std::string>* cursor,
+                       const std::vector<std::string>& max_key, long limit) const {
+    // The output columns have names of their own: named after the key, `ORDER BY id` would sort
+    // by the text of `id::text`.
+    return "SELECT " + as_text_ + ", (" + columns_ + ") > (" + Literals(max_key) +
+           ") AS pgshift_past FROM " + table_ +
+           (cursor == nullptr ? "" : " WHERE " + After(*cursor)) + " ORDER BY " + columns_ +
+           " OFFSET " + std::to_string(std::max(0L, limit - 1)) + " LIMIT 1";
+  }
+
+  // The rows after `cursor` up to `upper`: the batch's key range, which the planner answers with
+  // the key's index. A plain UPDATE (or DELETE) without RETURNING: the server reports the count.
+  std::string Change(const std::vector<std::string>* cursor,
+                     const std::vector<std::string>& upper) const {
+    const std::string rows = " WHERE " + Range(cursor, upper) +
+                             (spec_.where.empty() ? "" : " AND (" + spec_.where + ")");
+    return spec_.delete_rows ? "DELETE FROM " + table_ + rows
+                             : "UPDATE " + table_ + " SET " + spec_.set + rows;
+  }
+
+  // How many rows the last batch spans, which has fewer than `limit`.
+  std::string Count(const std::vector<std::string>* cursor,
+                    const std::vector<std::string>& upper) const {
+    return "SELECT count(*) FROM " + table_ + " WHERE " + Range(cursor, upper);
+  }
+
+  // The ledger after a batch: its cursor and counts, in the batch's transaction, which it commits.
+  std::string Advance(const std::vector<std::string>& upper, long long changed, long long scanned,
+                      long limit) const {
+    return "UPDATE pgshift.stages SET cursor = " + TextArrayOf(upper) +
+           ", rows_done = rows_done + " + std::to_string(changed) +
+           ", rows_scanned = rows_scanned + " + std::to_string(scanned) +
+           ", batch_size = " + std::to_string(limit) + where_stage_ + "; COMMIT";
   }
 
   std::string Start(const std::vector<std::string>& max_key, long long total, long batch) const {
@@ -96,6 +95,14 @@ class BatchSql {
   }
 
  private:
+  std::string After(const std::vector<std::string>& cursor) const {
+    return "(" + columns_ + ") > (" + Literals(cursor) + ")";
+  }
+  std::string Range(const std::vector<std::string>* cursor,
+                    const std::vector<std::string>& upper) const {
+    return (cursor == nullptr ? "" : After(*cursor) + " AND ") + "(" + columns_ + ") <= (" +
+           Literals(upper) + ")";
+  }
   std::string Literals(const std::vector<std::string>& values) const {
     std::string out;
     for (std::size_t i = 0; i < key_.size(); ++i) {
@@ -114,8 +121,7 @@ class BatchSql {
   Database& db_;
   const BackfillSpec& spec_;
   std::vector<KeyColumn> key_;
-  std::string table_, where_stage_, columns_, aliased_, aliases_, descending_, key_descending_,
-      last_, as_text_;
+  std::string table_, where_stage_, columns_, aliased_, key_descending_, as_text_;
 };
 
 void WaitWhilePaused(StepContext& context) {
@@ -130,12 +136,12 @@ void WaitWhilePaused(StepContext& context) {
 
 }  // namespace
 
-std::string BackfillBatchStatement(Database& db, const std::string& plan_id,
-                                   const std::string& stage_id, const BackfillSpec& spec,
-                                   const std::vector<KeyColumn>& key,
-                                   const std::vector<std::string>* cursor,
-                                   const std::vector<std::string>& max_key, long limit) {
-  return BatchSql(db, plan_id, stage_id, spec, key).Batch(cursor, max_key, limit);
+BatchStatements BackfillBatchStatements(Database& db, const BackfillSpec& spec,
+                                        const std::vector<KeyColumn>& key,
+                                        const std::vector<std::string>* cursor,
+                                        const std::vector<std::string>& max_key, long limit) {
+  const BatchSql sql(db, "plan", "stage", spec, key);
+  return {sql.UpperKey(cursor, max_key, limit), sql.Change(cursor, max_key)};
 }
 
 long NextBatchSize(long current, Millis took, Millis target, long min, long max) {
@@ -188,31 +194,42 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
     WaitWhilePaused(context);
     if (auto stopped = throttle.Wait()) return stopped;
     long long scanned = 0, changed = 0;
-    std::vector<std::string> last;
+    bool final_batch = false;
+    std::vector<std::string> upper;
     const auto start = Clock::now();
-    const std::string statement = sql.Batch(has_cursor ? &cursor : nullptr, max_key, batch);
-    auto failure = WithLockRetries(context, "a batch of `" + context.stage_id + "`",
-                                   [&]() -> std::optional<DbError> {
-                                     auto result = db.Exec(statement);
-                                     if (const DbError* error = ErrorOf(result)) return *error;
-                                     const Row& row = std::get<Rows>(result).rows.at(0);
-                                     scanned = std::stoll(row[0].value_or("0"));
-                                     changed = std::stoll(row[1].value_or("0"));
-                                     last.clear();
-                                     for (std::size_t i = 0; i < columns.size(); ++i)
-                                       last.push_back(row[3 + i].value_or(""));
-                                     return std::nullopt;
-                                   });
+    const std::vector<std::string>* after = has_cursor ? &cursor : nullptr;
+    // One transaction per batch: find the batch's last key, change the rows up to it, advance
+    // the ledger. A batch is recorded if and only if its rows changed.
+    auto failure = WithLockRetries(
+        context, "a batch of `" + context.stage_id + "`", [&]() -> std::optional<DbError> {
+          auto found =
+              db.Exec(BeginWithTimeouts(settings) + "; " + sql.UpperKey(after, max_key, batch));
+          if (const DbError* error = ErrorOf(found)) return *error;
+          const Rows& key = std::get<Rows>(found);
+          final_batch = key.empty() || key.rows[0][columns.size()].value_or("") == "t";
+          upper.clear();
+          for (std::size_t i = 0; i < columns.size(); ++i)
+            upper.push_back(final_batch ? max_key[i] : key.rows[0][i].value_or(""));
+          scanned = batch;
+          if (final_batch) {
+            auto counted = db.Exec(sql.Count(after, upper));
+            if (const DbError* error = ErrorOf(counted)) return *error;
+            scanned = std::stoll(std::get<Rows>(counted).Scalar());
+          }
+          auto changes = db.Exec(sql.Change(after, upper));
+          if (const DbError* error = ErrorOf(changes)) return *error;
+          changed = std::get<Rows>(changes).affected;
+          return ExecError(db, sql.Advance(upper, changed, scanned, batch));
+        });
     if (failure) return failure;
     const Millis took = std::chrono::duration_cast<Millis>(Clock::now() - start);
-    if (scanned > 0) {
-      cursor = last;
-      has_cursor = true;
-    }
+    cursor = upper;
+    has_cursor = true;
     scanned_total += scanned;
     done_total += changed;
     // Time spent throttled is not the backfill's pace: it would stretch the ETA of every batch.
-    const double seconds = std::chrono::duration<double>(Clock::now() - begun - throttle.Total()).count();
+    const double seconds =
+        std::chrono::duration<double>(Clock::now() - begun - throttle.Total()).count();
     const double rate = seconds > 0 ? (scanned_total - scanned_at_start) / seconds : 0;
     RunEvent event{"batch", context.stage_id, "", took.count()};
     event.detail = {
@@ -228,7 +245,7 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
     // rows_updated stays for readers of earlier journals; a delete names its count rightly too.
     if (spec.delete_rows) event.detail["rows_deleted"] = done_total;
     context.sink.Emit(event);
-    if (scanned < batch) break;  // nothing is left up to the key that was largest at start
+    if (final_batch) break;  // nothing is left up to the key that was largest at start
     batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size,
                           settings.max_batch_size);
     if (settings.throttle.count() > 0) SleepUnlessInterrupted(settings.throttle);

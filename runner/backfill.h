@@ -1,7 +1,7 @@
 // The backfill engine: keyset batches over the table's key up to the largest key at start, each
-// batch one statement that updates (or, with `delete = true`, deletes) the rows and advances the
-// cursor in the ledger together, with
-// the batch size adapting toward a target duration. Resumes from the last committed batch.
+// batch one transaction that finds its last key, updates (or, with `delete = true`, deletes) the
+// rows up to it and advances the cursor in the ledger, with the batch size adapting toward a
+// target duration. Resumes from the last committed batch.
 #pragma once
 
 #include <optional>
@@ -18,13 +18,15 @@ namespace pgshift::runner {
 std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& plan_id,
                                        const BackfillSpec& spec, const StageRecord& record);
 
-// The statement of one batch: up to `limit` rows after `cursor` (null: from the start) up to
-// `max_key`, with the ledger's cursor advanced in the same statement. Exposed for EXPLAIN.
-std::string BackfillBatchStatement(Database& db, const std::string& plan_id,
-                                   const std::string& stage_id, const BackfillSpec& spec,
-                                   const std::vector<KeyColumn>& key,
-                                   const std::vector<std::string>* cursor,
-                                   const std::vector<std::string>& max_key, long limit);
+// The statements of one batch after `cursor` (null: from the start): the query for the key
+// `limit` rows on, and the change of the rows up to a key (here `max_key`). Exposed for EXPLAIN.
+struct BatchStatements {
+  std::string upper_key, change;
+};
+BatchStatements BackfillBatchStatements(Database& db, const BackfillSpec& spec,
+                                        const std::vector<KeyColumn>& key,
+                                        const std::vector<std::string>* cursor,
+                                        const std::vector<std::string>& max_key, long limit);
 
 // The next batch size: scaled toward `target` by the last batch's duration, at most doubling or
 // halving per batch, within [min, max].
