@@ -108,7 +108,7 @@ TEST(GitlabCodeQuality, FingerprintsAndPathsDoNotDependOnHowThePathIsSpelt) {
   const fs::path root = fs::current_path();
   const std::string sql = "DROP TABLE t;\n";
   std::vector<nlohmann::json> reports;
-  for (const std::string path :
+  for (const std::string& path :
        std::vector<std::string>{"db/m.sql", "./db/m.sql", "db/../db/m.sql", (root / "db" / "m.sql").string()}) {
     reports.push_back(nlohmann::json::parse(RenderTo(Format::kGitlab, Lint(path, sql), root)));
   }

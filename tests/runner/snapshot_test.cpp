@@ -91,7 +91,7 @@ class SnapshotCommand : public ::testing::Test {
 TEST_F(SnapshotCommand, RecordsTheSchemaAndSizesWithoutThePassword) {
   const rules::Schema schema = Take();
   const std::string file = ReadBytes(snapshot_);
-  for (const std::string secret : {std::string(kPassword), std::string(kEncoded)}) {
+  for (const std::string& secret : {std::string(kPassword), std::string(kEncoded)}) {
     EXPECT_FALSE(Contains(file, secret)) << file;
     EXPECT_FALSE(Contains(seen_, secret)) << seen_;
   }

@@ -485,7 +485,9 @@ TEST(EvidenceReaders, SqlStringThatIsATablesNameNamesTheTable) {
   EXPECT_FALSE(Has(uses, "created_in_ddl@8"));  // DDL is no use
   for (const Use& use : e.uses) {
     EXPECT_EQ(use.table.find(' '), std::string::npos) << use.table;  // no sentence is a name
-    if (use.line == 5) EXPECT_EQ(use.kind, UseKind::kTableString);
+    if (use.line == 5) {
+      EXPECT_EQ(use.kind, UseKind::kTableString);
+    }
   }
   // The same in SQL held by a string of code.
   const auto in_code = Uses(ReadWith(
