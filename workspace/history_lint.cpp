@@ -21,8 +21,6 @@
 namespace pgshift::workspace {
 namespace {
 
-namespace fs = std::filesystem;
-
 // What a rollback runs against: the schema so far, deployed (else there is nothing to roll back).
 rules::Catalog Deployed(const rules::Catalog* history) {
   rules::Catalog deployed = history != nullptr ? *history : rules::Catalog();
