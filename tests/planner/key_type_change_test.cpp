@@ -179,6 +179,31 @@ TEST(PlannerKeySwap, ForeignKeyActionsAndADumpsSequenceAreCarriedOver) {
   EXPECT_EQ(Stage(plan, "add-check-b-a-id-new-not-null"), nullptr);
 }
 
+// A column with only an index, and a unique key that is not the primary key: the same swap,
+// without a foreign key; a nullable column gets no NOT NULL stages.
+TEST(PlannerKeySwap, IndexedColumnsAndUniqueKeysAreSwappedToo) {
+  const MigrationPlan plan = PlanOn(
+      "CREATE TABLE events (id bigint PRIMARY KEY, code integer UNIQUE, count integer);\n"
+      "CREATE INDEX events_count_idx ON events USING hash (count);",
+      "ALTER TABLE events ALTER COLUMN count TYPE bigint;\n"
+      "ALTER TABLE events ALTER COLUMN code TYPE bigint;");
+  ASSERT_TRUE(plan.not_made_safe.empty()) << Reasons(plan);
+  const PlannedStage* index = Stage(plan, "index-events-count-idx-new");
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->sql[0],
+            "CREATE INDEX CONCURRENTLY events_count_idx_new ON events USING hash (count_new)");
+  const PlannedStage* count = Stage(plan, "swap-events-count");
+  ASSERT_NE(count, nullptr);
+  EXPECT_EQ(count->sql.back(), "ALTER INDEX events_count_idx_new RENAME TO events_count_idx");
+  const PlannedStage* code = Stage(plan, "swap-events-code");
+  ASSERT_NE(code, nullptr);
+  EXPECT_EQ(code->sql.back(),
+            "ALTER TABLE events ADD CONSTRAINT events_code_key UNIQUE USING INDEX "
+            "events_code_new_key");
+  EXPECT_EQ(Stage(plan, "add-check-events-code-new-not-null"), nullptr);
+  EXPECT_EQ(plan.stages.size(), 8u);  // 2 expand, 2 backfill, 2 indexes, 2 swaps
+}
+
 // What the swap does not handle is said plainly, for both statements of the key.
 TEST(PlannerKeySwap, WhatItCannotSwapIsNotMadeSafe) {
   struct Case {
