@@ -56,9 +56,9 @@ int Planner::KeyReferencedBy(const KeyColumn& referencing) const {
   return -1;
 }
 
-// A key's foreign keys must all come from columns the migration changes too: the old foreign
-// key could not stay on the old key, which the swap drops. Then a blocked column blocks every
-// column planned with it.
+// A key's foreign keys must all come from columns the migration changes too, to the same type:
+// the old foreign key could not stay on the old key, which the swap drops. A blocked column then
+// blocks every column planned with it, and they with theirs.
 void Planner::BlockIncompleteKeySwaps() {
   for (KeyColumn& key : key_changes_) {
     if (key.key.empty() || !key.blocker.empty()) continue;
@@ -76,16 +76,27 @@ void Planner::BlockIncompleteKeySwaps() {
       }
     }
   }
-  for (KeyColumn& referencing : key_changes_) {
-    const int key = KeyReferencedBy(referencing);
-    if (key < 0 || !referencing.blocker.empty()) continue;
-    KeyColumn& target = key_changes_[static_cast<std::size_t>(key)];
-    if (!target.blocker.empty()) {
-      referencing.blocker = "it references " + target.table.name + "." + target.column +
-                            ", whose type change is not made safe";
-    } else if (!referencing.blocker.empty()) {
-      target.blocker = referencing.table.name + "." + referencing.column +
-                       " references it, and its type change is not made safe";
+  for (bool spread = true; spread;) {
+    spread = false;
+    for (KeyColumn& referencing : key_changes_) {
+      const int at = KeyReferencedBy(referencing);
+      if (at < 0) continue;
+      KeyColumn& key = key_changes_[static_cast<std::size_t>(at)];
+      const std::string key_name = key.table.name + "." + key.column;
+      const std::string referencing_name = referencing.table.name + "." + referencing.column;
+      if (referencing.blocker.empty() && !key.blocker.empty()) {
+        referencing.blocker = "it references " + key_name + ", whose type change is not made safe";
+      } else if (key.blocker.empty() && !referencing.blocker.empty()) {
+        key.blocker = referencing_name + " references it, and its type change is not made safe";
+      } else if (key.blocker.empty() && key.type != referencing.type) {
+        key.blocker = referencing_name + " references it and becomes " + referencing.type +
+                      ", not " + key.type;
+        referencing.blocker = "it references " + key_name + ", which becomes " + key.type +
+                              ", not " + referencing.type;
+      } else {
+        continue;
+      }
+      spread = true;
     }
   }
 }

@@ -241,6 +241,25 @@ TEST(PlannerKeySwap, WhatItCannotSwapIsNotMadeSafe) {
   ASSERT_EQ(both.not_made_safe.size(), 2u);
   EXPECT_NE(both.not_made_safe[0].reason.find("references a.id"), std::string::npos)
       << both.not_made_safe[0].reason;
+  // Nor is a key one of whose referencing columns cannot be swapped, nor its other referencing
+  // columns, whatever the order of the statements.
+  const MigrationPlan spread = PlanOn(
+      "CREATE TABLE a (id integer PRIMARY KEY);\n"
+      "CREATE TABLE b (a_id integer REFERENCES a (id));\n"
+      "CREATE TABLE c (a_id integer REFERENCES a (id), CONSTRAINT one CHECK (a_id > 0));",
+      "ALTER TABLE b ALTER COLUMN a_id TYPE bigint;\nALTER TABLE a ALTER COLUMN id TYPE bigint;\n"
+      "ALTER TABLE c ALTER COLUMN a_id TYPE bigint;");
+  EXPECT_TRUE(spread.stages.empty());
+  EXPECT_EQ(spread.not_made_safe.size(), 3u) << Reasons(spread);
+  // Nor a key and a referencing column that would get different types.
+  const MigrationPlan mismatch = PlanOn(
+      "CREATE TABLE a (id integer PRIMARY KEY);\nCREATE TABLE b (a_id integer REFERENCES a (id));",
+      "ALTER TABLE b ALTER COLUMN a_id TYPE numeric;\nALTER TABLE a ALTER COLUMN id TYPE bigint;");
+  EXPECT_TRUE(mismatch.stages.empty());
+  ASSERT_EQ(mismatch.not_made_safe.size(), 2u);
+  EXPECT_NE(mismatch.not_made_safe[0].reason.find("which becomes bigint, not numeric"),
+            std::string::npos)
+      << mismatch.not_made_safe[0].reason;
 }
 
 TEST(PlannerKeySwap, KeyFactsNameWhatPostgresNames) {
