@@ -138,7 +138,8 @@ CLI::App* AddPlanNewCommand(CLI::App& plan, int& exit_code) {
       });
   command->add_option("--schema", options->schema,
                       "SQL that creates the database as it is before the migration (a schema "
-                      "dump, a seed); repeatable. A column rename needs the column's type");
+                      "dump, a seed); repeatable. A column rename or type change needs the column's "
+                      "type, keys and indexes");
   command
       ->add_option("--config", options->config,
                    "Use this pgshift.toml instead of searching upward from the output")

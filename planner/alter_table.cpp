@@ -454,7 +454,8 @@ void Planner::AddColumnAndConstraints(const Node* node, std::size_t index,
 
 // NOT NULL without the long scan under ACCESS EXCLUSIVE: a CHECK added NOT VALID, validated
 // under SHARE UPDATE EXCLUSIVE, then SET NOT NULL, which uses it (PostgreSQL 12+).
-void Planner::EnforceNotNull(const parser::QualifiedName& table, const std::string& column) {
+void Planner::EnforceNotNull(const parser::QualifiedName& table, const std::string& column,
+                             bool synced) {
   const std::string table_sql = TableSql(table);
   const std::string check = ChooseName(table.name, {column}, "not_null");
   const std::string add_check = "ALTER TABLE " + table_sql + " ADD CONSTRAINT " + Q(check) +
@@ -462,7 +463,8 @@ void Planner::EnforceNotNull(const parser::QualifiedName& table, const std::stri
   const std::string drop_check = "ALTER TABLE " + table_sql + " DROP CONSTRAINT " + Q(check);
   PlannedStage& add = Add(Phase::kSwitch, "add-check-" + check);
   add.comment = {
-      "Deploy before this stage the release that writes " + column + " on every INSERT;",
+      synced ? "A trigger fills " + column + " on every INSERT, and the backfill the old rows;"
+             : "Deploy before this stage the release that writes " + column + " on every INSERT;",
       "the gate waits for every row to have a value. A stage of its own: a stage is one",
       "transaction, and this brief ACCESS EXCLUSIVE would be held through the next scan."};
   add.gate =

@@ -112,9 +112,9 @@ void Planner::RenameColumn(const parser::QualifiedName& table, const std::string
 }
 
 // A type change that rewrites the table: a new column of the new type kept in step by a
-// trigger, backfilled, and swapped in for the old one at contract. Only for a plain column:
-// indexes, constraints, a default or a USING expression are staged by hand (see
-// migrations-examples/07-change-column-type).
+// trigger, backfilled, and swapped in for the old one at contract. Only for a plain column: one
+// with a key, a foreign key, references or an index is swapped with the columns of its key
+// (key_type_change.cpp); a CHECK, a default or a USING expression is staged by hand.
 void Planner::ChangeType(const parser::QualifiedName& table, const std::string& name,
                          const PgQuery__ColumnDef* def) {
   const parser::TypeSpec new_type = parser::TypeSpecOf(def->type_name);
@@ -141,6 +141,9 @@ void Planner::ChangeType(const parser::QualifiedName& table, const std::string& 
                   "; its safe sequence (a new column kept in step by a trigger, "
                   "swapped in at contract) needs the old column: pass the schema with --schema");
   }
+  if (IsKeyLike(catalog_, facts_, referenced_, table, name)) {
+    return DeferKeyTypeChange(table, name, def);
+  }
   std::string blocker;
   if (def->raw_default != nullptr) blocker = "a USING expression";
   if (column->has_default) blocker = "its default";
@@ -150,10 +153,6 @@ void Planner::ChangeType(const parser::QualifiedName& table, const std::string& 
       blocker = "constraint " + constraint.name;
     }
   }
-  for (const auto& columns : catalog_.IndexedColumns(table)) {
-    if (std::find(columns.begin(), columns.end(), name) != columns.end()) blocker = "an index";
-  }
-  if (referenced_.count(table.name + "." + name) > 0) blocker = "a foreign key referencing it";
   if (!blocker.empty()) {
     return Unsafe(hazard + "; with " + blocker +
                   " on the column, the new column, its indexes "
@@ -172,7 +171,7 @@ void Planner::ChangeType(const parser::QualifiedName& table, const std::string& 
   fill.comment = {"The existing rows, converted in short batches."};
   fill.backfill =
       Backfill{BackfillTable(table), n + " = " + converted, n + " IS DISTINCT FROM " + converted};
-  if (column->not_null) EnforceNotNull(table, fresh);
+  if (column->not_null) EnforceNotNull(table, fresh, true);
   PlannedStage& swap = Add(Phase::kContract, "swap-" + table.name + "-" + name);
   swap.comment = {"Deploy first the release that reads " + name + " as " + type +
                       "; then the new column takes the old one's name,",

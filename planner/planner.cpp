@@ -38,6 +38,7 @@ std::string KindOf(const Node* node) {
 // The database before the migration, and each statement of it once planned.
 void Planner::Learn(const Node* node, bool in_migration) {
   catalog_.Apply(node, in_migration);
+  facts_.Learn(node);
   LearnDefaults(node);
   // Columns other tables' foreign keys reference: the catalog keeps only the referencing side.
   parser::VisitNodes(node, [&](const Node& visited) {
@@ -198,8 +199,9 @@ void Planner::Statement(std::size_t source, const Node* node) {
          ")");
 }
 
-// After the last statement: columns made NOT NULL that nothing fills.
+// After the last statement: the keys' type changes, and columns made NOT NULL that nothing fills.
 void Planner::Finish() {
+  StageKeySwaps();
   for (const auto& [key, pending] : needs_value_) {
     plan_.not_made_safe.push_back(
         {plan_.sources[pending].line, plan_.sources[pending].column, plan_.sources[pending].text,

@@ -5,6 +5,7 @@
 //   planner.cpp      dispatch, pass-through, indexes, creations, drops and renames
 //   alter_table.cpp  ALTER TABLE: constraints, columns, NOT NULL, defaults
 //   column_swap.cpp  a column replaced by another kept in step by a trigger (rename, type change)
+//   key_type_change.cpp  a key's type change, with the columns referencing it, swapped together
 //   data_changes.cpp UPDATE, DELETE, INSERT
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "parser/ast.h"
+#include "planner/key_facts.h"
 #include "planner/migration_plan.h"
 #include "rules/analysis/catalog.h"
 
@@ -64,7 +66,9 @@ class Planner {
   void AddColumnAndConstraints(const parser::Node* node, std::size_t index,
                                const parser::QualifiedName& table,
                                const PgQuery__ColumnDef* column);
-  void EnforceNotNull(const parser::QualifiedName& table, const std::string& column);
+  // `synced`: a trigger fills the column on every INSERT (a swap's new column).
+  void EnforceNotNull(const parser::QualifiedName& table, const std::string& column,
+                      bool synced = false);
   void LearnDefaults(const parser::Node* node);
   // The contract stage that gives an object built under a temporary name the name of the one
   // this migration drops (`rename` is the ALTER ... RENAME statement).
@@ -84,6 +88,18 @@ class Planner {
                               const std::string& type, const std::string& events,
                               const std::string& body, std::vector<std::string> comment);
 
+  // --- a key's type change (key_type_change.cpp) ---
+  void DeferKeyTypeChange(const parser::QualifiedName& table, const std::string& name,
+                          const PgQuery__ColumnDef* def);
+  int KeyReferencedBy(const KeyColumn& referencing) const;
+  void BlockIncompleteKeySwaps();
+  void StageKeySwaps();
+  SyncTrigger ExpandSwapColumn(const KeyColumn& key);
+  void BuildSwapIndexes(const KeyColumn& key);
+  void AddSwapForeignKey(const KeyColumn& referencing);
+  void DropOldForeignKey(const KeyColumn& referencing);
+  void SwapInColumn(const KeyColumn& key, const SyncTrigger& sync);
+
   // --- data (data_changes.cpp) ---
   void Update(const PgQuery__UpdateStmt* update);
   void Delete(const PgQuery__DeleteStmt* remove);
@@ -92,6 +108,9 @@ class Planner {
   MigrationPlan& plan_;
   std::size_t source_ = 0;
   rules::Catalog catalog_;
+  KeyFacts facts_;
+  // Type changes of keys and of the columns referencing them, planned together in Finish.
+  std::vector<KeyColumn> key_changes_;
   std::set<std::string> referenced_;  // "table.column" that a foreign key references
   std::set<std::pair<std::string, std::string>> swapped_;  // table, column a type change swaps
   std::set<std::string> ids_;

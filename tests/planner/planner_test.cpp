@@ -368,14 +368,14 @@ TEST(Planner, TypeChangeThatOnlyTouchesTheCatalogPassesThrough) {
             std::vector<std::string>{"ALTER TABLE users ALTER COLUMN name TYPE varchar(100)"});
 }
 
-TEST(Planner, TypeChangeOfAKeyIsNotMadeSafe) {
+TEST(Planner, TypeChangeOfAKeyWhoseReferencesKeepTheirTypeIsNotMadeSafe) {
   const MigrationPlan plan =
       PlanMigration("ALTER TABLE accounts ALTER COLUMN id TYPE bigint;", "m.sql",
                     {"CREATE TABLE accounts (id serial PRIMARY KEY);\n"
                      "CREATE TABLE transfers (account_id int REFERENCES accounts (id));"});
   EXPECT_TRUE(plan.stages.empty());
   ASSERT_EQ(plan.not_made_safe.size(), 1u);
-  EXPECT_NE(plan.not_made_safe[0].reason.find("staged by hand"), std::string::npos);
+  EXPECT_NE(plan.not_made_safe[0].reason.find("Stage it by hand"), std::string::npos);
 }
 
 TEST(Planner, StatementsOnANewTableJoinItsCreationAndPassTheCheck) {
