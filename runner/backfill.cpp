@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "runner/backfill_copy.h"
 #include "runner/backfill_key.h"
 #include "runner/executor.h"
 #include "runner/throttle.h"
@@ -68,9 +69,11 @@ class BatchSql {
     // at 0.5% of the table when the table has no statistics, which makes a bitmap scan and a sort
     // of every remaining row look cheaper than reading `limit` entries of the index in order.
     const std::string next = lower.empty() ? "" : " WHERE " + lower;
-    const std::string rows =
-        " WHERE " + after + "(" + columns_ + ") <= (" + last_ + ")" + condition + " RETURNING 1";
-    const std::string change = spec_.delete_rows
+    const std::string range =
+        " WHERE " + after + "(" + columns_ + ") <= (" + last_ + ")" + condition;
+    const std::string rows = range + " RETURNING 1";
+    const std::string change = !spec_.insert_into.empty() ? CopyBatchChange(spec_, table_, range)
+                               : spec_.delete_rows
                                    ? "DELETE FROM " + table_ + rows
                                    : "UPDATE " + table_ + " SET " + spec_.set + rows;
     return "WITH batch AS MATERIALIZED (SELECT " + aliases_ + " FROM (SELECT " + aliased_ +
@@ -227,6 +230,7 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
          rate > 0 ? static_cast<long long>(std::max(0.0, (total - scanned_total) / rate)) : -1}};
     // rows_updated stays for readers of earlier journals; a delete names its count rightly too.
     if (spec.delete_rows) event.detail["rows_deleted"] = done_total;
+    if (!spec.insert_into.empty()) event.detail["rows_inserted"] = done_total;
     context.sink.Emit(event);
     if (scanned < batch) break;  // nothing is left up to the key that was largest at start
     batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size,

@@ -1,6 +1,6 @@
 // The backfill engine: keyset batches over the table's key up to the largest key at start, each
-// batch one statement that updates (or, with `delete = true`, deletes) the rows and advances the
-// cursor in the ledger together, with
+// batch one statement that updates (or, with `delete = true`, deletes; with `insert_into`, copies:
+// runner/backfill_copy.h) the rows and advances the cursor in the ledger together, with
 // the batch size adapting toward a target duration. Resumes from the last committed batch.
 #pragma once
 
