@@ -193,7 +193,8 @@ void Planner::CopyRows(const parser::QualifiedName& target, const PgQuery__Inser
   stop.irreversible = true;
 
   const std::size_t pending = copy_triggers_.size();
-  copy_triggers_.push_back({source.name, {forward_trigger, forward_function}, source_, false});
+  copy_triggers_.push_back(
+      {source.name, target.name, {forward_trigger, forward_function}, source_, false});
   for (const auto& moved_column : moved) {
     copied_columns_[source.name + "." + moved_column.first] = pending;
   }
@@ -219,7 +220,8 @@ void Planner::FinishCopies() {
   for (CopyTrigger& trigger : copy_triggers_) {
     if (trigger.dropped) continue;
     trigger.dropped = true;
-    PlannedStage& stop = Add(Phase::kContract, "stop-copying-" + trigger.table);
+    PlannedStage& stop =
+        Add(Phase::kContract, "stop-copying-" + trigger.table + "-to-" + trigger.target);
     stop.comment = {"Deploy first the release that writes only the new table: writes to " +
                         trigger.table + " stop reaching it.",
                     "Runs only with --through contract; cannot be undone."};

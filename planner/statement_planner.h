@@ -119,7 +119,7 @@ class Planner {
   std::map<std::string, std::string> defaults_;
   // The triggers that copy columns of an existing table into a new one, dropped at contract.
   struct CopyTrigger {
-    std::string table;  // the existing table
+    std::string table, target;  // the existing table, the new one
     SyncTrigger drop;
     std::size_t source = 0;
     bool dropped = false;

@@ -97,6 +97,7 @@ TEST(PlannerCopyRows, KeptColumnsLoseTheirTriggerAtContract) {
   ASSERT_TRUE(plan.not_made_safe.empty()) << Reasons(plan);
   ASSERT_EQ(plan.stages.size(), 4u);
   EXPECT_EQ(plan.stages[3].phase, Phase::kContract);
+  EXPECT_EQ(plan.stages[3].id, "stop-copying-users-to-addresses");
   EXPECT_EQ(plan.stages[3].sql,
             (std::vector<std::string>{"DROP TRIGGER users_copy_to_addresses ON users",
                                       "DROP FUNCTION users_copy_to_addresses()"}));
