@@ -153,6 +153,7 @@ void Planner::AlterTable(const Node* node, const PgQuery__AlterTableStmt* alter)
         Contract("drop-column-" + table.name + "-" + column, *sql,
                  "Deploy first the release that no longer reads or writes " + table.name + "." +
                      column + "; the data is gone for good.");
+        DropCopyTrigger(table.name, column, plan_.stages.back());
         break;
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {

@@ -1,5 +1,6 @@
 // Data changes: an UPDATE becomes a batched backfill, a DELETE of many rows a batched delete; an
-// INSERT (or a DELETE) on a table the migration creates joins its creation.
+// INSERT (or a DELETE) on a table the migration creates joins its creation; an INSERT ... SELECT
+// from another table goes to copy_rows.cpp.
 #include "parser/deparse.h"
 #include "planner/planner_sql.h"
 #include "planner/statement_planner.h"
@@ -96,10 +97,7 @@ void Planner::Insert(const PgQuery__InsertStmt* insert) {
   if (insert->select_stmt != nullptr &&
       insert->select_stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
       insert->select_stmt->select_stmt->n_from_clause > 0) {
-    return Unsafe(
-        "copies the rows once, in one long transaction; rows the application writes "
-        "afterwards are not copied. Keep both places in step with triggers and copy "
-        "the rows in a backfill (see migrations-examples/08-move-columns-to-new-table)");
+    return CopyRows(table, insert);
   }
   JoinCreation(table);
 }

@@ -16,6 +16,9 @@ struct Backfill {
   std::string set;    // the SET list
   std::string where;  // optional
   bool delete_rows = false;  // a batched DELETE of the rows matching `where` (`set` is empty)
+  // A batched copy into another table (`set` is empty): "addresses (user_id, city)", "id, city".
+  std::string insert_into;
+  std::string select;
 };
 
 struct PlannedStage {

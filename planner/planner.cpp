@@ -199,9 +199,11 @@ void Planner::Statement(std::size_t source, const Node* node) {
          ")");
 }
 
-// After the last statement: the keys' type changes, and columns made NOT NULL that nothing fills.
+// After the last statement: the keys' type changes, copy triggers left, columns made NOT NULL
+// that nothing fills.
 void Planner::Finish() {
   StageKeySwaps();
+  FinishCopies();
   for (const auto& [key, pending] : needs_value_) {
     plan_.not_made_safe.push_back(
         {plan_.sources[pending].line, plan_.sources[pending].column, plan_.sources[pending].text,

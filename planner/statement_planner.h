@@ -7,6 +7,7 @@
 //   column_swap.cpp  a column replaced by another kept in step by a trigger (rename, type change)
 //   key_type_change.cpp  a key's type change, with the columns referencing it, swapped together
 //   data_changes.cpp UPDATE, DELETE, INSERT
+//   copy_rows.cpp    INSERT ... SELECT of columns into a new table, kept in step by triggers
 #pragma once
 
 #include <map>
@@ -29,7 +30,8 @@ class Planner {
   // The database before the migration, and each statement of it once planned.
   void Learn(const parser::Node* node, bool in_migration);
   void Statement(std::size_t source, const parser::Node* node);
-  // After the last statement: columns made NOT NULL that nothing fills.
+  // After the last statement: copy triggers no DROP COLUMN took, columns made NOT NULL that
+  // nothing fills.
   void Finish();
 
  private:
@@ -105,6 +107,13 @@ class Planner {
   void Delete(const PgQuery__DeleteStmt* remove);
   void Insert(const PgQuery__InsertStmt* insert);
 
+  // --- columns copied into a new table (copy_rows.cpp) ---
+  void CopyRows(const parser::QualifiedName& target, const PgQuery__InsertStmt* insert);
+  // Puts the drop of the trigger that copies `table.column` first in `drop`, once.
+  void DropCopyTrigger(const std::string& table, const std::string& column, PlannedStage& drop);
+  // Copy triggers no DROP COLUMN took: dropped at contract.
+  void FinishCopies();
+
   MigrationPlan& plan_;
   std::size_t source_ = 0;
   rules::Catalog catalog_;
@@ -127,6 +136,15 @@ class Planner {
   std::map<std::string, std::string> renamed_away_;
   // "table.column" → its DEFAULT expression as SQL, as the schema and the migration so far set it.
   std::map<std::string, std::string> defaults_;
+  // The triggers that copy columns of an existing table into a new one, dropped at contract.
+  struct CopyTrigger {
+    std::string table, target;  // the existing table, the new one
+    SyncTrigger drop;
+    std::size_t source = 0;
+    bool dropped = false;
+  };
+  std::vector<CopyTrigger> copy_triggers_;
+  std::map<std::string, std::size_t> copied_columns_;  // "table.column" → its copy trigger
 };
 
 }  // namespace pgshift::planner

@@ -87,6 +87,9 @@ std::string RenderToml(const MigrationPlan& plan) {
       out << "backfill = { table = " << TomlString(stage.backfill->table);
       if (stage.backfill->delete_rows) {
         out << ", delete = true";
+      } else if (!stage.backfill->insert_into.empty()) {
+        out << ", insert_into = " << TomlString(stage.backfill->insert_into)
+            << ", select = " << TomlString(stage.backfill->select);
       } else {
         out << ", set = " << TomlString(stage.backfill->set);
       }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "runner/backfill_copy.h"
 #include "runner/backfill_key.h"
 #include "runner/executor.h"
 #include "runner/interrupt.h"
@@ -64,11 +65,13 @@ class BatchSql {
   }
 
   // The rows after `cursor` up to `upper`: the batch's key range, which the planner answers with
-  // the key's index. A plain UPDATE (or DELETE) without RETURNING: the server reports the count.
+  // the key's index. A plain UPDATE, DELETE or copy without RETURNING: the server reports the
+  // count.
   std::string Change(const std::vector<std::string>* cursor,
                      const std::vector<std::string>& upper) const {
     const std::string rows = " WHERE " + Range(cursor, upper) +
                              (spec_.where.empty() ? "" : " AND (" + spec_.where + ")");
+    if (!spec_.insert_into.empty()) return CopyBatchChange(spec_, table_, rows);
     return spec_.delete_rows ? "DELETE FROM " + table_ + rows
                              : "UPDATE " + table_ + " SET " + spec_.set + rows;
   }
@@ -244,6 +247,7 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
          rate > 0 ? static_cast<long long>(std::max(0.0, (total - scanned_total) / rate)) : -1}};
     // rows_updated stays for readers of earlier journals; a delete names its count rightly too.
     if (spec.delete_rows) event.detail["rows_deleted"] = done_total;
+    if (!spec.insert_into.empty()) event.detail["rows_inserted"] = done_total;
     context.sink.Emit(event);
     if (final_batch) break;  // nothing is left up to the key that was largest at start
     batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size,

@@ -1,7 +1,8 @@
 // The backfill engine: keyset batches over the table's key up to the largest key at start, each
-// batch one transaction that finds its last key, updates (or, with `delete = true`, deletes) the
-// rows up to it and advances the cursor in the ledger, with the batch size adapting toward a
-// target duration. Resumes from the last committed batch.
+// batch one transaction that finds its last key, updates (or, with `delete = true`, deletes; with
+// `insert_into`, copies: runner/backfill_copy.h) the rows up to it and advances the cursor in the
+// ledger, with the batch size adapting toward a target duration. Resumes from the last committed
+// batch.
 #pragma once
 
 #include <optional>

@@ -87,8 +87,9 @@ void ReadBackfill(Reader& reader, const toml::node& node, const std::string& pre
     reader.Error(node, prefix, "must be a table: { table = \"...\", set = \"...\" }");
     return;
   }
-  reader.RejectUnknown(*table, prefix + ".",
-                       {"table", "set", "delete", "where", "key", "batch_size"});
+  reader.RejectUnknown(
+      *table, prefix + ".",
+      {"table", "set", "delete", "insert_into", "select", "where", "key", "batch_size"});
   BackfillSpec spec;
   spec.line = static_cast<int>(node.source().begin.line);
   spec.table = reader.String(*table, "table", prefix + ".table", true, node).value_or("");
@@ -104,7 +105,23 @@ void ReadBackfill(Reader& reader, const toml::node& node, const std::string& pre
     }
     spec.delete_rows = true;
   }
-  spec.set = reader.String(*table, "set", prefix + ".set", remove == nullptr, node).value_or("");
+  // A batched copy walks the table as an update does: `insert_into` and `select` in place of
+  // `set`.
+  const toml::node* insert_into = table->get("insert_into");
+  const toml::node* select = table->get("select");
+  const bool copy = insert_into != nullptr || select != nullptr;
+  if (copy) {
+    if (remove != nullptr || table->get("set") != nullptr) {
+      reader.Error(insert_into != nullptr ? *insert_into : *select, prefix + ".insert_into",
+                   "and `set` or `delete` exclude each other: a backfill updates, deletes or "
+                   "copies");
+    }
+    spec.insert_into =
+        reader.String(*table, "insert_into", prefix + ".insert_into", true, node).value_or("");
+    spec.select = reader.String(*table, "select", prefix + ".select", true, node).value_or("");
+  }
+  spec.set =
+      reader.String(*table, "set", prefix + ".set", remove == nullptr && !copy, node).value_or("");
   spec.where = reader.String(*table, "where", prefix + ".where", false, node).value_or("");
   if (const toml::node* key = table->get("key")) {
     const toml::array* columns = key->as_array();
@@ -253,6 +270,10 @@ std::string Checksum(const Plan& plan) {
       mix(stage.backfill->set);
       // Only a delete adds a field: the checksums of plans written before it stay as they were.
       if (stage.backfill->delete_rows) mix("delete");
+      if (!stage.backfill->insert_into.empty()) {
+        mix(stage.backfill->insert_into);
+        mix(stage.backfill->select);
+      }
       mix(stage.backfill->where);
       for (const std::string& key : stage.backfill->key) mix(key);
     }

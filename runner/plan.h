@@ -15,6 +15,8 @@
 //   phase = "backfill"
 //   backfill = { table = "users", set = "a = b", where = "a IS DISTINCT FROM b", key = ["id"] }
 //   backfill = { table = "sessions", delete = true, where = "expires_at < now()" }  # batched DELETE
+//   backfill = { table = "users", insert_into = "addresses (id, city)", select = "id, city" }
+//     # a batched INSERT INTO addresses (id, city) SELECT id, city FROM users ... ON CONFLICT
 #pragma once
 
 #include <cstddef>
@@ -38,6 +40,10 @@ struct BackfillSpec {
   std::string table;             // as written, possibly schema-qualified
   std::string set;               // the SET list: "email_address = email"
   bool delete_rows = false;      // `delete = true`: the rows matching `where` are deleted instead
+  // `insert_into` and `select`: the rows are copied into another table instead, as
+  // INSERT INTO insert_into SELECT select FROM table ... ON CONFLICT DO NOTHING.
+  std::string insert_into;       // the target and its column list: "addresses (user_id, city)"
+  std::string select;            // the select list over the table's row: "id, city"
   std::string where;             // optional: rows that still need the change
   std::vector<std::string> key;  // key columns; empty: the table's primary key
   long batch_size = 0;           // first batch size; 0: the runner's default

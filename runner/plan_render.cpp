@@ -88,10 +88,19 @@ void RenderPlanText(const Plan& plan, const PlanReview& review, std::ostream& ou
                                      }() +
                                      ")")
           << ", up to the largest key at start:\n     "
-          << (spec.delete_rows ? "DELETE the rows" : "SET " + spec.set) << '\n';
+          << (!spec.insert_into.empty() ? "INSERT INTO " + spec.insert_into + " SELECT " +
+                                              spec.select + " ... ON CONFLICT DO NOTHING"
+              : spec.delete_rows ? "DELETE the rows"
+                                 : "SET " + spec.set)
+          << '\n';
       if (!spec.where.empty()) out << "     WHERE " << spec.where << '\n';
-      out << "       lock: ROW EXCLUSIVE on " << spec.table << " per batch, blocking nothing but "
-          << "writers of the same rows\n";
+      if (!spec.insert_into.empty()) {
+        out << "       lock: ROW EXCLUSIVE on the target per batch, ACCESS SHARE on " << spec.table
+            << ": its rows are only read\n";
+      } else {
+        out << "       lock: ROW EXCLUSIVE on " << spec.table << " per batch, blocking nothing but "
+            << "writers of the same rows\n";
+      }
     } else {
       out << "   sql:\n";
       Statements(out, stage_review.sql, true);
@@ -144,6 +153,10 @@ nlohmann::json PlanJson(const Plan& plan, const PlanReview& review) {
                           {"where", stage.backfill->where},
                           {"key", stage.backfill->key}};
       if (stage.backfill->delete_rows) item["backfill"]["delete"] = true;
+      if (!stage.backfill->insert_into.empty()) {
+        item["backfill"]["insert_into"] = stage.backfill->insert_into;
+        item["backfill"]["select"] = stage.backfill->select;
+      }
     }
     stages.push_back(std::move(item));
   }

@@ -11,6 +11,7 @@
 #include "rules/analysis/lock_model.h"
 #include "rules/analysis/transactions.h"
 #include "rules/engine.h"
+#include "runner/backfill_copy.h"
 #include "runner/database.h"
 #include "runner/statement_objects.h"
 
@@ -250,16 +251,21 @@ PlanReview ReviewHere(const Plan& plan, const rules::LintSettings& settings) {
     if (stage.gate) reviewer.Review(stage, {*stage.gate}, "gate", false, false);
     if (stage.backfill) {
       const BackfillSpec& spec = *stage.backfill;
-      // The backfill's pieces must parse as parts of an UPDATE (or a DELETE), on their own.
+      // The backfill's pieces must parse as parts of an UPDATE (a DELETE, an INSERT ...
+      // SELECT), on their own.
+      const bool copy = !spec.insert_into.empty();
       std::string probe = spec.delete_rows
                               ? "DELETE FROM " + QuotedName(spec.table)
                               : "UPDATE " + QuotedName(spec.table) + " SET " + spec.set;
       if (!spec.where.empty()) probe += " WHERE (" + spec.where + ")";
+      if (copy) probe = CopyProbe(spec, QuotedName(spec.table));
       const auto probed = reviewer.Review(stage, {{probe, spec.line}}, "backfill", false, false);
       if (probed.size() != 1) {
         reviewer.Error(spec.line, "stage `" + stage.id + "` backfill",
-                       spec.delete_rows ? "`where` must be one condition"
-                                        : "`set` must be one SET list and `where` one condition");
+                       copy ? "`insert_into` must be one table and its column list, `select` one "
+                              "select list and `where` one condition"
+                       : spec.delete_rows ? "`where` must be one condition"
+                                          : "`set` must be one SET list and `where` one condition");
       }
       reviewer.AddTable(spec.table);
     }

@@ -6,6 +6,7 @@
 #include "parser/large_stack.h"
 #include "parser/parsed_file.h"
 #include "rules/analysis/catalog.h"
+#include "runner/backfill_copy.h"
 #include "runner/backfill_key.h"
 #include "runner/snapshot.h"
 
@@ -156,9 +157,12 @@ class Checker {
     const std::string where = "stage `" + stage.id + "` backfill (" + plan_.path + ":" +
                               std::to_string(spec.line) + ", table `" + spec.table + "`): ";
     const QualifiedName table = WrittenName(spec.table);
-    // The columns the SET list names must exist; a delete names none but its table's.
-    const std::string probe =
-        spec.delete_rows ? "" : "UPDATE " + QuotedName(spec.table) + " SET " + spec.set;
+    // The columns the SET list names must exist; a delete names none but its table's; a copy
+    // needs its target table and columns.
+    const std::string probe = !spec.insert_into.empty() ? CopyProbe(spec, QuotedName(spec.table))
+                              : spec.delete_rows
+                                  ? ""
+                                  : "UPDATE " + QuotedName(spec.table) + " SET " + spec.set;
     const parser::ParsedFile parsed = parser::ParseSql(probe);
     Needs needs(catalog_);
     std::optional<std::string> missing = needs.Table(table);

@@ -37,7 +37,7 @@ std::string ReadText(const fs::path& path) {
 // may differ from the hand-written plan's, each for a reason: 06's plan also proves
 // email_address NOT NULL with a check it keeps, while the seed's email is nullable, so the
 // generated plan carries over no NOT NULL. 07 (a key's type change, with its sequence, primary
-// and foreign keys) is swapped whole; 08 (a copy of rows by INSERT ... SELECT) is NOT MADE SAFE.
+// and foreign keys) is swapped whole; 08's rows are copied by a batched INSERT ... SELECT.
 struct GeneratedExample {
   std::string name;
   bool made_safe = true;
@@ -379,7 +379,7 @@ INSTANTIATE_TEST_SUITE_P(
                                        {"- constraint users.users_email_address_not_null CHECK "
                                         "((email_address IS NOT NULL))"}},
                       GeneratedExample{"07-change-column-type"},
-                      GeneratedExample{"08-move-columns-to-new-table", false}),
+                      GeneratedExample{"08-move-columns-to-new-table"}),
     [](const auto& info) {
       std::string name = info.param.name;
       for (char& c : name) {

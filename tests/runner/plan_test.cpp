@@ -145,6 +145,39 @@ TEST(Plan, BatchedDeleteKeysAreChecked) {
   EXPECT_NE(checksum("{ table = \"t\", delete = true }"), checksum("{ table = \"t\", set = \"\" }"));
 }
 
+// `insert_into` and `select` make the backfill a batched copy into another table: both, in place
+// of `set` or `delete`, and together one INSERT ... SELECT.
+TEST(Plan, BatchedCopyKeysAreChecked) {
+  const std::string head =
+      "id = \"p\"\n[[stage]]\nid = \"b\"\nphase = \"backfill\"\nrollback = []\n";
+  const auto parsed = ParsePlan(head +
+                                    "backfill = { table = \"users\", insert_into = \"a (user_id, "
+                                    "city)\", select = \"id, city\", where = \"city <> ''\" }\n",
+                                "p.toml");
+  ASSERT_TRUE(std::holds_alternative<Plan>(parsed)) << All(std::get<PlanErrors>(parsed).messages);
+  const BackfillSpec& spec = *std::get<Plan>(parsed).stages.at(0).backfill;
+  EXPECT_EQ(spec.insert_into, "a (user_id, city)");
+  EXPECT_EQ(spec.select, "id, city");
+  EXPECT_TRUE(spec.set.empty());
+  EXPECT_ERROR(head + "backfill = { table = \"t\", insert_into = \"a (x)\" }\n",
+               "`stage[1].backfill.select` is missing");
+  EXPECT_ERROR(head + "backfill = { table = \"t\", select = \"x\" }\n",
+               "`stage[1].backfill.insert_into` is missing");
+  const std::string both = "insert_into = \"a (x)\", select = \"x\", set = \"x = 1\"";
+  EXPECT_ERROR(head + "backfill = { table = \"t\", " + both + " }\n",
+               "`stage[1].backfill.insert_into` and `set` or `delete` exclude each other");
+  EXPECT_ERROR(head + "backfill = { table = \"t\", insert_into = \"a (x\", select = \"x\" }\n",
+               "stage `b` backfill: syntax error");
+  // The same copy into another table is another plan.
+  auto checksum = [&](const std::string& into) {
+    return std::get<Plan>(ParsePlan(head + "backfill = { table = \"t\", insert_into = \"" + into +
+                                        "\", select = \"x\" }\n",
+                                    "p.toml"))
+        .checksum;
+  };
+  EXPECT_NE(checksum("a (x)"), checksum("b (x)"));
+}
+
 TEST(Plan, SqlIsParsedAndLintedInItsPhase) {
   const std::string head = "id = \"p\"\n[[stage]]\nid = \"s\"\nphase = \"expand\"\nrollback = []\n";
   EXPECT_ERROR(head + "sql = [\"SELECT 1\", \"SELEC 2\"]\n",
