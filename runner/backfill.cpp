@@ -32,14 +32,15 @@ class BatchSql {
       columns_ += (i ? ", " : "") + column;
       aliased_ += (i ? ", " : "") + column + " AS " + alias;
       key_descending_ += (i ? ", " : "") + column + " DESC";
-      as_text_ += (i ? ", " : "") + column + "::text AS " + alias;
+      aliases_ += (i ? ", " : "") + alias;
+      as_text_ += (i ? ", " : "") + alias + "::text";
     }
   }
 
   // The largest key now, as text per column, and the number of rows (all of them up to it), in
-  // one snapshot. The count is a plain aggregate the planner may run as a parallel sequential
-  // scan: counted as a window over the backward index scan, it visited the heap row by row and
-  // took ten times as long on a table with dead rows (a second backfill of a table).
+  // one snapshot. The count is a plain aggregate, a sequential scan (without parallel workers:
+  // RunBackfill). Counted as a window over the backward index scan, it visited the heap row by
+  // row and took ten times as long on a table with dead rows (a second backfill of a table).
   std::string Bounds() const {
     std::string cols;
     for (std::size_t i = 0; i < key_.size(); ++i)
@@ -56,12 +57,13 @@ class BatchSql {
   // of every remaining row look cheaper than reading `limit` index entries).
   std::string UpperKey(const std::vector<std::string>* cursor,
                        const std::vector<std::string>& max_key, long limit) const {
-    // The output columns have names of their own: named after the key, `ORDER BY id` would sort
-    // by the text of `id::text`.
-    return "SELECT " + as_text_ + ", (" + columns_ + ") > (" + Literals(max_key) +
-           ") AS pgshift_past FROM " + table_ +
+    // The text and the comparison are computed for the one row kept, not for each row skipped
+    // (a third of the query's time). The inner columns have names of their own: named after the
+    // key, `ORDER BY id` would sort by an output column rather than the table's.
+    return "SELECT " + as_text_ + ", (" + aliases_ + ") > (" + Literals(max_key) +
+           ") AS pgshift_past FROM (SELECT " + aliased_ + " FROM " + table_ +
            (cursor == nullptr ? "" : " WHERE " + After(*cursor)) + " ORDER BY " + columns_ +
-           " OFFSET " + std::to_string(std::max(0L, limit - 1)) + " LIMIT 1";
+           " OFFSET " + std::to_string(std::max(0L, limit - 1)) + " LIMIT 1) AS upper_key";
   }
 
   // The rows after `cursor` up to `upper`: the batch's key range, which the planner answers with
@@ -124,7 +126,7 @@ class BatchSql {
   Database& db_;
   const BackfillSpec& spec_;
   std::vector<KeyColumn> key_;
-  std::string table_, where_stage_, columns_, aliased_, key_descending_, as_text_;
+  std::string table_, where_stage_, columns_, aliased_, aliases_, key_descending_, as_text_;
 };
 
 void WaitWhilePaused(StepContext& context) {
@@ -168,19 +170,26 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
   std::vector<std::string> max_key = record.max_key;
   long long total = record.rows_total.value_or(0);
   if (!record.has_max_key) {
-    auto bounds = db.Exec(sql.Bounds());
+    // The count runs on this backend alone: a parallel scan of a big table took every core from
+    // the application for its duration, the slowest moment of the whole backfill for it.
+    auto bounds = db.Exec(BeginWithTimeouts(settings) +
+                          "; SET LOCAL max_parallel_workers_per_gather = 0; " + sql.Bounds());
+    const auto abandon = [&](const DbError& error, const std::string& what) {
+      if (!error.connection_lost) db.Exec("ROLLBACK");
+      return StepFailure{what + error.message, error.connection_lost};
+    };
     if (const DbError* error = ErrorOf(bounds))
-      return StepFailure{"cannot read the key range: " + error->message, error->connection_lost};
+      return abandon(*error, "cannot read the key range: ");
     const Rows& rows = std::get<Rows>(bounds);
     if (!rows.empty()) {
       for (std::size_t i = 0; i < columns.size(); ++i)
         max_key.push_back(rows.rows[0][i].value_or(""));
       total = std::stoll(rows.rows[0][columns.size()].value_or("0"));
-      if (auto error = ExecError(db, sql.Start(max_key, total, batch))) {
-        return StepFailure{"cannot record the key range: " + error->message,
-                           error->connection_lost};
-      }
     }
+    const std::string record_start =
+        rows.empty() ? "COMMIT" : sql.Start(max_key, total, batch) + "; COMMIT";
+    if (auto error = ExecError(db, record_start))
+      return abandon(*error, "cannot record the key range: ");
   }
   std::vector<std::string> cursor = record.cursor;
   bool has_cursor = record.has_cursor;

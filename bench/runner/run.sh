@@ -8,6 +8,7 @@
 #   bench/runner/run.sh            # SCALE=10 (1,000,000 rows), 8 clients at 400 tps
 #   SCALE=2 CLIENTS=4 RATE=200 bench/runner/run.sh
 #   BATCH_TIME=200ms bench/runner/run.sh  # the backfill's target batch duration (default 50ms)
+#   THROTTLE=25ms bench/runner/run.sh     # a pause after each batch (--throttle; default none)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pgshift=${PGSHIFT:-build/pgshift}
@@ -17,6 +18,7 @@ clients=${CLIENTS:-8}
 rate=${RATE:-400}
 baseline_seconds=${BASELINE_SECONDS:-15}
 batch_time=${BATCH_TIME:-50ms}
+throttle=${THROTTLE:-0ms}
 out=${OUT:-$(mktemp -d /tmp/pgshift-bench-XXXXXX)}
 mkdir -p "$out"
 export XDG_STATE_HOME="$out/state" PGSHIFT_JOURNAL="$out/journal.db"
@@ -51,7 +53,7 @@ done
 for try in 1 2; do
   "$pgshift" run "$plan" --db "$url" --through expand --progress none >"$out/quiet-expand.log"
   start=$(now)
-  "$pgshift" run "$plan" --db "$url" --through backfill --batch-time "$batch_time" --progress none \
+  "$pgshift" run "$plan" --db "$url" --through backfill --batch-time "$batch_time" --throttle "$throttle" --progress none \
     >"$out/quiet-backfill.log"
   mark "quiet-backfill-$try" "$start" "$(now)"
   "$pgshift" rollback "$plan" --db "$url" >"$out/quiet-rollback.log"
@@ -89,7 +91,7 @@ load pgshift 90
 sleep 5
 for through in add-note fill-note add-check validate-check require-note; do
   start=$(now)
-  "$pgshift" run "$plan" --db "$url" --through "$through" --batch-time "$batch_time" --progress json \
+  "$pgshift" run "$plan" --db "$url" --through "$through" --batch-time "$batch_time" --throttle "$throttle" --progress json \
     >>"$out/pgshift-run.log" 2>>"$out/pgshift-progress.jsonl"
   mark "pgshift-$through" "$start" "$(now)"
 done
