@@ -27,10 +27,12 @@ std::string Joined(const std::vector<std::string>& values) {
   return out;
 }
 
-std::string Rows(const runner::StageRecord& s) {
+std::string Rows(const runner::Stage& stage, const runner::StageRecord& s) {
   if (!s.rows_total) return "-";
+  const std::string verb =
+      stage.backfill ? std::string(runner::ChangedRowsVerb(*stage.backfill)) : "updated";
   return runner::Thousands(s.rows_scanned) + "/" + runner::Thousands(*s.rows_total) + " scanned, " +
-         runner::Thousands(s.rows_done) + " updated";
+         runner::Thousands(s.rows_done) + " " + verb;
 }
 
 // What a person should know about a stage that is not simply done or pending.
@@ -137,7 +139,7 @@ int Status(const StatusOptions& options) {
               << rules::PhaseName(stage.phase) << std::setw(13) << s->status << std::setw(27)
               << (s->started_at.empty() ? "-" : s->started_at) << std::setw(10)
               << (took.str().empty() ? "-" : took.str()) << std::setw(18)
-              << (s->fingerprint.empty() ? "-" : s->fingerprint) << Rows(*s) << '\n';
+              << (s->fingerprint.empty() ? "-" : s->fingerprint) << Rows(stage, *s) << '\n';
     const std::string note = Explain(*s, loaded->review.stages[i].sql.size(), !holder.empty());
     if (!note.empty()) notes.push_back("stage `" + stage.id + "` " + note);
   }

@@ -255,8 +255,8 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
         {"eta_seconds",
          rate > 0 ? static_cast<long long>(std::max(0.0, (total - scanned_total) / rate)) : -1}};
     // rows_updated stays for readers of earlier journals; a delete names its count rightly too.
-    if (spec.delete_rows) event.detail["rows_deleted"] = done_total;
-    if (!spec.insert_into.empty()) event.detail["rows_inserted"] = done_total;
+    const std::string_view verb = ChangedRowsVerb(spec);
+    if (verb != "updated") event.detail["rows_" + std::string(verb)] = done_total;
     context.sink.Emit(event);
     if (final_batch) break;  // nothing is left up to the key that was largest at start
     batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size,

@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "runner/redact.h"
-#include "runner/toml_errors.h"
 #include "runner/throttle.h"
+#include "runner/toml_errors.h"
 
 namespace pgshift::runner {
 namespace {
@@ -360,6 +360,11 @@ const Stage* FindStage(const Plan& plan, std::string_view id) {
     if (stage.id == id) return &stage;
   }
   return nullptr;
+}
+
+std::string_view ChangedRowsVerb(const BackfillSpec& spec) {
+  if (!spec.insert_into.empty()) return "inserted";
+  return spec.delete_rows ? "deleted" : "updated";
 }
 
 }  // namespace pgshift::runner

@@ -14,8 +14,9 @@
 //   [[stage]]
 //   phase = "backfill"
 //   backfill = { table = "users", set = "a = b", where = "a IS DISTINCT FROM b", key = ["id"] }
-//   backfill = { table = "sessions", delete = true, where = "expires_at < now()" }  # batched DELETE
-//   backfill = { table = "users", insert_into = "addresses (id, city)", select = "id, city" }
+//   backfill = { table = "sessions", delete = true, where = "expires_at < now()" }  # batched
+//   DELETE backfill = { table = "users", insert_into = "addresses (id, city)", select = "id, city"
+//   }
 //     # a batched INSERT INTO addresses (id, city) SELECT id, city FROM users ... ON CONFLICT
 #pragma once
 
@@ -37,9 +38,9 @@ struct PlanSql {
 };
 
 struct BackfillSpec {
-  std::string table;             // as written, possibly schema-qualified
-  std::string set;               // the SET list: "email_address = email"
-  bool delete_rows = false;      // `delete = true`: the rows matching `where` are deleted instead
+  std::string table;         // as written, possibly schema-qualified
+  std::string set;           // the SET list: "email_address = email"
+  bool delete_rows = false;  // `delete = true`: the rows matching `where` are deleted instead
   // `insert_into` and `select`: the rows are copied into another table instead, as
   // INSERT INTO insert_into SELECT select FROM table ... ON CONFLICT DO NOTHING.
   std::string insert_into;       // the target and its column list: "addresses (user_id, city)"
@@ -92,5 +93,9 @@ inline constexpr std::size_t kMaxPlanBytes = std::size_t{16} << 20;
 std::variant<Plan, PlanErrors> ReadPlanFile(const std::string& path);
 
 const Stage* FindStage(const Plan& plan, std::string_view id);
+
+// What a backfill does to each row it changes, in words: "updated", "deleted" or "inserted" (a
+// copy). Names its count in progress events and in `pgshift status`.
+std::string_view ChangedRowsVerb(const BackfillSpec& spec);
 
 }  // namespace pgshift::runner

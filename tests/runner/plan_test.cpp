@@ -118,6 +118,20 @@ TEST(Plan, BackfillKeysAreChecked) {
       "belongs in a stage with phase = \"backfill\"");
 }
 
+// Progress events and `pgshift status` name what a backfill did to its rows by its form.
+TEST(Plan, ABackfillsRowsAreNamedByWhatItDoes) {
+  const std::string head =
+      "id = \"p\"\n[[stage]]\nid = \"b\"\nphase = \"backfill\"\nrollback = []\n";
+  const auto verb = [&](const std::string& backfill) {
+    auto parsed = ParsePlan(head + "backfill = " + backfill + "\n", "p.toml");
+    if (!std::holds_alternative<Plan>(parsed)) return std::string("(no plan)");
+    return std::string(ChangedRowsVerb(*std::get<Plan>(parsed).stages.at(0).backfill));
+  };
+  EXPECT_EQ(verb("{ table = \"t\", set = \"a = 1\" }"), "updated");
+  EXPECT_EQ(verb("{ table = \"t\", delete = true }"), "deleted");
+  EXPECT_EQ(verb("{ table = \"t\", insert_into = \"u (id)\", select = \"id\" }"), "inserted");
+}
+
 // `delete = true` makes the backfill a batched DELETE: in place of `set`, never beside it.
 TEST(Plan, BatchedDeleteKeysAreChecked) {
   const std::string head =
@@ -136,13 +150,15 @@ TEST(Plan, BatchedDeleteKeysAreChecked) {
                "`stage[1].backfill.delete` must be true");
   EXPECT_ERROR(head + "backfill = { table = \"t\", delete = true, where = \"a = \" }\n",
                "stage `b` backfill: syntax error");
-  EXPECT_ERROR(head + "backfill = { table = \"t\", delete = true, where = \"true; DROP TABLE t\" }\n",
-               "`where` must be one condition");
+  EXPECT_ERROR(
+      head + "backfill = { table = \"t\", delete = true, where = \"true; DROP TABLE t\" }\n",
+      "`where` must be one condition");
   // A delete and an update of the same rows are different plans.
   auto checksum = [&](const std::string& backfill) {
     return std::get<Plan>(ParsePlan(head + "backfill = " + backfill + "\n", "p.toml")).checksum;
   };
-  EXPECT_NE(checksum("{ table = \"t\", delete = true }"), checksum("{ table = \"t\", set = \"\" }"));
+  EXPECT_NE(checksum("{ table = \"t\", delete = true }"),
+            checksum("{ table = \"t\", set = \"\" }"));
 }
 
 // `insert_into` and `select` make the backfill a batched copy into another table: both, in place
