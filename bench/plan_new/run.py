@@ -49,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.parse
 from pathlib import Path
 
@@ -572,13 +573,20 @@ def run_case(case, args, history, env, work):
         result["steps"]["run_switch_exit"] = code
         result["steps"]["run_switch_s"] = round(took, 1)
         if code == 0:
+            # A stage that cannot be undone (a batched DELETE) is as far back as a rollback goes:
+            # to its checkpoint, which `pgshift rollback` proves by fingerprint, not to the seed.
+            to = last_irreversible_before_contract(plan)
             code, out, err, took = run([pgshift, "rollback", str(plan), "--db",
-                                        urls["rehearsal"], "--journal", journal], env=env)
+                                        urls["rehearsal"], "--journal", journal] +
+                                       (["--to", to] if to else []), env=env)
             (case_dir / "rollback.log").write_text(out + err)
             result["steps"]["rollback_exit"] = code
             result["steps"]["rollback_s"] = round(took, 1)
-            diff, order = compare_catalogs(seed_catalog, catalog(urls["rehearsal"]))
-            result["rollback_catalog_diff"] = [s + " " + l for s, l in diff + order]
+            if to:
+                result["rollback_to"] = to
+            else:
+                diff, order = compare_catalogs(seed_catalog, catalog(urls["rehearsal"]))
+                result["rollback_catalog_diff"] = [s + " " + l for s, l in diff + order]
 
         # 6. Through contract, against the migration applied as written.
         code, out, err, took = run([pgshift, "run", str(plan), "--db", urls["planned"],
@@ -625,10 +633,23 @@ def run_case(case, args, history, env, work):
             result.update(verdict="failed", why="; ".join(failures))
         else:
             result.update(verdict="made safe", why="")
+            if result.get("rollback_to"):
+                result["why"] = (f"rolled back to the checkpoint of `{result['rollback_to']}`, "
+                                 "which cannot be undone")
         return result
     finally:
         run([pgshift, "sandbox", "stop", "--name", sandbox], env=env)
         result["seconds"] = round(time.monotonic() - started, 1)
+
+
+def last_irreversible_before_contract(plan):
+    """The id of the last stage before contract whose rollback is "irreversible", or None."""
+    stages = tomllib.loads(plan.read_text()).get("stage", [])
+    last = None
+    for stage in stages:
+        if stage.get("phase") != "contract" and stage.get("rollback") == "irreversible":
+            last = stage.get("id")
+    return last
 
 
 def first_line(text):
