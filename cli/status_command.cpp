@@ -1,4 +1,5 @@
 // `pgshift status PLAN`: each stage's state in the target's ledger, and what to do next.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -119,8 +120,11 @@ int Status(const StatusOptions& options) {
               << (holder.empty() ? "no runner holds the plan's lock" : "in use by " + holder)
               << '\n';
   }
+  // Stage ids written by `plan new` run past 22 characters: the column fits the longest.
+  std::size_t id_width = 22;
+  for (const runner::Stage& stage : plan.stages) id_width = std::max(id_width, stage.id.size() + 2);
   std::cout << '\n'
-            << std::left << std::setw(4) << "#" << std::setw(22) << "stage" << std::setw(10)
+            << std::left << std::setw(4) << "#" << std::setw(id_width) << "stage" << std::setw(10)
             << "phase" << std::setw(13) << "status" << std::setw(27) << "started" << std::setw(10)
             << "took" << std::setw(18) << "checkpoint"
             << "rows\n";
@@ -135,7 +139,7 @@ int Status(const StatusOptions& options) {
                        s->status == "interrupted";
     if (timed && !s->started_at.empty())
       took << std::fixed << std::setprecision(1) << s->seconds << " s";
-    std::cout << std::setw(4) << (i + 1) << std::setw(22) << stage.id << std::setw(10)
+    std::cout << std::setw(4) << (i + 1) << std::setw(id_width) << stage.id << std::setw(10)
               << rules::PhaseName(stage.phase) << std::setw(13) << s->status << std::setw(27)
               << (s->started_at.empty() ? "-" : s->started_at) << std::setw(10)
               << (took.str().empty() ? "-" : took.str()) << std::setw(18)

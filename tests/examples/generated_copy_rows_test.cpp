@@ -5,6 +5,9 @@
 // restores the seed's catalog.
 #include <gtest/gtest.h>
 
+#include <variant>
+
+#include "runner/plan.h"
 #include "tests/examples/catalog_snapshot.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
@@ -68,6 +71,16 @@ TEST_F(GeneratedCopyRows, BothPlacesStayInStepAndContractLeavesNoTrigger) {
                    "a.\"Fax\""),
             "2251");  // 3000 less the 750 without either (i % 4 = 0), and 5001
   EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM contacts"), "2251");
+  // `status` counts the copy's rows as inserted, and its long stage ids keep their own column.
+  const ProcessResult status = workspace_.Pgshift({"status", plan_, "--db", url_});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find(" inserted"), std::string::npos) << status.out;
+  const runner::Plan plan = std::get<runner::Plan>(runner::ReadPlanFile(plan_));
+  for (const runner::Stage& stage : plan.stages) {
+    EXPECT_NE(status.out.find(" " + stage.id + " "), std::string::npos)
+        << "stage `" << stage.id << "` runs into the next column:\n"
+        << status.out;
+  }
   // The new release writes contacts: its writes reach accounts.
   Sql(*db_,
       "UPDATE contacts SET fax = 'moved' WHERE account = 7;"
