@@ -260,7 +260,7 @@ Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
 namespace {
 
 FileReport LintHere(const parser::SourceText& source, const LintSettings& configured,
-                    const Catalog* history, Catalog* after) {
+                    const Catalog* history, Catalog* after, const parser::ParsedTexts* parsed) {
   FileReport report;
   report.path = source.path();
   if (auto error = parser::ValidateText(source.text())) {
@@ -270,8 +270,9 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
     return report;
   }
 
-  const parser::ParsedFile file =
-      parser::ParseSql(source.text(), parser::ParseLimits{configured.max_memory});
+  std::optional<parser::ParsedFile> own;
+  const parser::ParsedFile& file = parser::ParsedOrParse(
+      parsed, source.text(), parser::ParseLimits{configured.max_memory}, own);
   if (file.over_limit) {
     const parser::LineColumn at = source.PositionOf(file.over_limit->offset);
     report.unreadable = source.path() + ":" + std::to_string(at.line) + ":" +
@@ -397,8 +398,8 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
 
 // Rules walk parse trees recursively, as deep as the parser allows (parser/large_stack.h).
 FileReport LintSource(const parser::SourceText& source, const LintSettings& settings,
-                      const Catalog* history, Catalog* after) {
-  return parser::OnLargeStack([&] { return LintHere(source, settings, history, after); });
+                      const Catalog* history, Catalog* after, const parser::ParsedTexts* parsed) {
+  return parser::OnLargeStack([&] { return LintHere(source, settings, history, after, parsed); });
 }
 
 }  // namespace pgshift::rules

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "parser/parsed_texts.h"
 #include "parser/source_text.h"
 #include "rules/analysis/catalog.h"
 #include "rules/finding.h"
@@ -25,9 +26,11 @@ struct FileReport {
 
 // `history` is the catalog replayed from earlier migrations, if any; the file's own statements
 // are applied on top of a copy of it. With `after`, that copy is handed back once the file is
-// checked: the catalog the file leaves, its objects marked new, without parsing it again.
+// checked: the catalog the file leaves, its objects marked new, without parsing it again. The
+// text's parse is taken from `parsed` when it holds one (parsed ahead, parser/parsed_texts.h).
 FileReport LintSource(const parser::SourceText& source, const LintSettings& settings,
-                      const Catalog* history = nullptr, Catalog* after = nullptr);
+                      const Catalog* history = nullptr, Catalog* after = nullptr,
+                      const parser::ParsedTexts* parsed = nullptr);
 
 // Whether a rule runs under these settings.
 bool RuleEnabled(std::string_view id, const LintSettings& settings);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "parser/large_stack.h"
+#include "parser/parsed_texts.h"
 #include "project/generic_tool.h"
 #include "project/recognition.h"
 #include "rules/engine.h"
@@ -16,6 +18,7 @@
 #include "rules/snapshot/schema.h"
 #include "workspace/history_jobs.h"
 #include "workspace/migration_upgrades.h"
+#include "workspace/parse_ahead.h"
 #include "workspace/section_lint.h"
 
 namespace pgshift::workspace {
@@ -59,10 +62,10 @@ struct UpgradeSoFar {
 void ExplainQuieted(const parser::SourceText& source, const project::FileRun& run,
                     const rules::LintSettings& settings, const rules::Catalog& history,
                     const std::string& upgrade, const UpgradeSoFar& so_far, const Job& job,
-                    rules::FileReport& report) {
+                    rules::FileReport& report, const parser::ParsedTexts* parsed) {
   rules::Catalog deployed = history;
   deployed.MarkAllReleased();
-  const rules::FileReport without = LintRun(source, run, settings, &deployed, nullptr);
+  const rules::FileReport without = LintRun(source, run, settings, &deployed, nullptr, parsed);
   const std::string root = job.root + "/";
   const auto shown = [&](const std::string& path) {
     return path.starts_with(root) ? path.substr(root.size()) : path;
@@ -103,15 +106,101 @@ project::FileRun Describe(const Job& job, const Step& step, std::string_view tex
   return job.tool->tool->Describe(step.path, text, Disk());
 }
 
-void RunJob(const Job& job, const std::vector<LintInput>& inputs,
-            const std::vector<rules::LintSettings>& settings, const LintScope& scope,
-            std::vector<std::optional<LintedFile>>& slots) {
+// What the steps of a job are read and replayed with.
+struct JobBasics {
   // A schema snapshot is the database the earlier migrations built: it is the history, and only
   // the files being checked (and the release's own) are replayed onto it.
   const rules::SchemaSnapshot* snapshot = nullptr;
+  // Earlier migrations are read within the limit of the job's inputs.
+  std::size_t max_bytes = parser::ParseLimits{}.FileBytes();
+  // With upgrades: the upgrade of each migration (not with a snapshot).
+  const MigrationUpgrades* upgrades = nullptr;
+};
+
+JobBasics BasicsOf(const Job& job, const std::vector<rules::LintSettings>& settings) {
+  JobBasics basics;
   for (const Step& step : job.steps) {
-    if (step.input && settings[*step.input].schema) snapshot = settings[*step.input].schema.get();
+    if (step.input && settings[*step.input].schema) {
+      basics.snapshot = settings[*step.input].schema.get();
+    }
+    if (step.input) {
+      basics.max_bytes = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
+    }
   }
+  basics.upgrades = basics.snapshot == nullptr ? job.upgrades.get() : nullptr;
+  return basics;
+}
+
+// Whether the step is skipped: with a snapshot, released migrations are in it already.
+bool Skipped(const JobBasics& basics, const Step& step, const LintScope& scope) {
+  return basics.snapshot != nullptr && !step.input && scope.unreleased.count(step.path) == 0;
+}
+
+// Reads a step's text: an input as given (or at the release's commit), an earlier migration from
+// disk, within the limit and at most `cap` bytes.
+bool ReadStep(const Step& step, const JobBasics& basics, const std::vector<LintInput>& inputs,
+              const std::vector<rules::LintSettings>& settings, const LintScope& scope,
+              std::size_t cap, std::string& text, std::string& error) {
+  if (ReadAtCommit(scope.release_texts.get(), step.path, text)) return true;
+  if (!step.input) return ReadPath(step.path, text, error, std::min(cap, basics.max_bytes));
+  const std::size_t limit = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
+  return ReadInput(inputs[*step.input], text, error, std::min(cap, limit));
+}
+
+// A step read and parsed ahead of RunJob (parse_ahead.h): its text, how its tool runs it, and the
+// parses RunJob will ask for.
+struct PreparedStep {
+  std::string text;
+  project::FileRun run;
+  parser::ParsedTexts parsed;
+};
+
+// Larger files are left to RunJob, which parses them when it gets there: parsing ahead holds
+// about 20 times a file's text in parse trees until it is checked.
+constexpr std::size_t kAheadFileBytes = std::size_t{256} << 10;
+
+std::shared_ptr<PreparedStep> PrepareStep(const Job& job, std::size_t s, const JobBasics& basics,
+                                          const std::vector<LintInput>& inputs,
+                                          const std::vector<rules::LintSettings>& settings,
+                                          const LintScope& scope) {
+  const Step& step = job.steps[s];
+  // Standard input can be read only once: by RunJob.
+  if (Skipped(basics, step, scope) || (step.input && inputs[*step.input].from_stdin)) {
+    return nullptr;
+  }
+  auto prepared = std::make_shared<PreparedStep>();
+  std::string error;
+  if (!ReadStep(step, basics, inputs, settings, scope, kAheadFileBytes, prepared->text, error) ||
+      prepared->text.size() > kAheadFileBytes) {
+    return nullptr;
+  }
+  const std::string& text = prepared->text;
+  prepared->run = Describe(job, step, text);
+  const bool history = !job.root.empty() && step.replay;
+  if (step.input) {
+    const parser::ParseLimits limits{settings[*step.input].max_memory};
+    for (std::string& part : LintRunTexts(text, prepared->run)) {
+      prepared->parsed.Add(std::move(part), limits);
+    }
+    // Replayed apart from its check only for a rollback's sake, or after an unreleased file.
+    const bool keep_new = scope.unreleased.count(step.path) > 0 || step.unit_continues ||
+                          basics.upgrades != nullptr;
+    if (history && (step.keep_added || (!keep_new && !scope.unreleased.empty()))) {
+      prepared->parsed.Add(SectionsOnly(text, prepared->run, project::Direction::kUp), {});
+    }
+  } else if (history) {
+    prepared->parsed.Add(SectionsOnly(text, prepared->run, project::Direction::kUp), {});
+  }
+  return prepared;
+}
+
+using StepsAhead = ParseAhead<PreparedStep>;
+
+void RunJob(const Job& job, const std::vector<LintInput>& inputs,
+            const std::vector<rules::LintSettings>& settings, const LintScope& scope,
+            std::vector<std::optional<LintedFile>>& slots, StepsAhead* ahead) {
+  const JobBasics basics = BasicsOf(job, settings);
+  const rules::SchemaSnapshot* snapshot = basics.snapshot;
   rules::Catalog catalog = snapshot != nullptr ? snapshot->catalog : rules::Catalog();
   std::size_t replayed = 0, unreadable = 0;
   bool replayed_unreleased = false;
@@ -120,14 +209,9 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
   std::map<std::size_t, std::shared_ptr<const rules::Catalog>> added_by;
   const project::MigrationTool* tool =
       job.tool != nullptr && job.tool->recognised ? job.tool->tool.get() : nullptr;
-  // Earlier migrations are read within the limit of the job's inputs.
-  std::size_t max_bytes = parser::ParseLimits{}.FileBytes();
-  for (const Step& step : job.steps) {
-    if (step.input) max_bytes = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
-  }
   // With upgrades: the one whose migrations' new objects the catalog holds as new. They are
   // released when a migration of another upgrade (or of none known) comes.
-  const MigrationUpgrades* upgrades = snapshot == nullptr ? job.upgrades.get() : nullptr;
+  const MigrationUpgrades* upgrades = basics.upgrades;
   std::optional<std::string> upgrade;
   UpgradeSoFar so_far;
   // After a migration has been applied to the catalog: what it created stays new while its unit
@@ -148,29 +232,28 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
   };
   for (std::size_t s = 0; s < job.steps.size(); ++s) {
     const Step& step = job.steps[s];
-    if (snapshot != nullptr && !step.input && scope.unreleased.count(step.path) == 0) continue;
+    if (Skipped(basics, step, scope)) continue;
+    // Read and parsed ahead by another thread, or null: then read (and parsed) here.
+    const std::shared_ptr<PreparedStep> prepared = ahead != nullptr ? ahead->Take(s) : nullptr;
+    const parser::ParsedTexts* parsed = prepared != nullptr ? &prepared->parsed : nullptr;
     std::string text;
     std::string error;
-    if (!step.input) {
-      if (!ReadAtCommit(scope.release_texts.get(), step.path, text) &&
-          !ReadPath(step.path, text, error, max_bytes)) {
+    if (prepared != nullptr) {
+      text = std::move(prepared->text);
+    } else if (!ReadStep(step, basics, inputs, settings, scope, SIZE_MAX, text, error)) {
+      if (!step.input) {
         ++unreadable;
         continue;
       }
-    } else {
-      const LintInput& input = inputs[*step.input];
-      const std::size_t limit = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
-      if (!ReadAtCommit(scope.release_texts.get(), step.path, text) &&
-          !ReadInput(input, text, error, limit)) {
-        rules::FileReport report;
-        report.path = input.path.string();
-        report.unreadable = error;
-        slots[*step.input].emplace(
-            LintedFile{parser::SourceText(report.path, ""), std::move(report)});
-        continue;
-      }
+      rules::FileReport report;
+      report.path = inputs[*step.input].path.string();
+      report.unreadable = error;
+      slots[*step.input].emplace(
+          LintedFile{parser::SourceText(report.path, ""), std::move(report)});
+      continue;
     }
-    const project::FileRun run = Describe(job, step, text);
+    const project::FileRun run =
+        prepared != nullptr ? std::move(prepared->run) : Describe(job, step, text);
     const bool unreleased = scope.unreleased.count(step.path) > 0;
     const bool keep_new = unreleased || step.unit_continues || upgrades != nullptr;
     // A migration of another upgrade than the one before it: that one is deployed by now.
@@ -204,10 +287,11 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
       const bool advance = !job.root.empty() && step.replay && (keep_new || !replayed_unreleased);
       rules::Catalog after;
       rules::FileReport report =
-          LintRun(source, run, file_settings, history, advance ? &after : nullptr);
+          LintRun(source, run, file_settings, history, advance ? &after : nullptr, parsed);
       if (scope.verbose && same_upgrade && step.replay && !so_far.steps.empty() &&
           history != nullptr) {
-        ExplainQuieted(source, run, file_settings, *history, *step_upgrade, so_far, job, report);
+        ExplainQuieted(source, run, file_settings, *history, *step_upgrade, so_far, job, report,
+                       parsed);
       }
       if (!step.note.empty()) report.notes.push_back(step.note);
       if (!job.root.empty()) {
@@ -239,7 +323,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
           auto added = std::make_shared<rules::Catalog>(catalog);
           added->MarkAllReleased();
           if (rules::ReplayMigration(SectionsOnly(linted, run, project::Direction::kUp),
-                                     /*unreleased=*/true, *added)) {
+                                     /*unreleased=*/true, *added, parsed)) {
             added_by[s] = added;
           }
         }
@@ -258,9 +342,11 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
       if (step.keep_added) {
         auto added = std::make_shared<rules::Catalog>(catalog);
         if (upgrades != nullptr) added->MarkAllReleased();
-        if (rules::ReplayMigration(up_text, /*unreleased=*/true, *added)) added_by[s] = added;
+        if (rules::ReplayMigration(up_text, /*unreleased=*/true, *added, parsed)) {
+          added_by[s] = added;
+        }
       }
-      if (rules::ReplayMigration(up_text, keep_new, catalog)) {
+      if (rules::ReplayMigration(up_text, keep_new, catalog, parsed)) {
         applied(step, unreleased);
       } else {
         ++unreadable;
@@ -297,16 +383,6 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
     }
   }
   std::vector<std::optional<LintedFile>> slots(inputs.size());
-  std::atomic<std::size_t> next{0};
-  // Each worker runs on one large stack for all its files: parsing and linting need one, and a
-  // thread started for every file cost more than linting a small migration does.
-  auto worker = [&] {
-    parser::RunWithLargeStack([&] {
-      for (std::size_t j = next++; j < planned.size(); j = next++) {
-        RunJob(planned[j], inputs, settings, scope, slots);
-      }
-    });
-  };
   // Standard input can be read by one thread only, and only once.
   const bool has_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
@@ -314,6 +390,52 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
   jobs =
       static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(planned.size(), 1)));
   if (has_stdin) jobs = 1;
+  // A history's files are checked in order by one thread; a thread left without a history to
+  // check parses the next files of those still being checked (parse_ahead.h).
+  AheadSignal signal;
+  std::vector<std::unique_ptr<StepsAhead>> aheads(planned.size());
+  std::vector<JobBasics> basics;
+  if (jobs > 1) {
+    basics.reserve(planned.size());
+    for (std::size_t j = 0; j < planned.size(); ++j) {
+      basics.push_back(BasicsOf(planned[j], settings));
+      if (planned[j].steps.size() < 2) continue;
+      aheads[j] = std::make_unique<StepsAhead>(
+          planned[j].steps.size(),
+          [&, j](std::size_t s) {
+            return PrepareStep(planned[j], s, basics[j], inputs, settings, scope);
+          },
+          [](const PreparedStep& step) { return step.text.size() + step.parsed.bytes(); },
+          AheadLimits{}, &signal);
+    }
+  }
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> finished{0};
+  // Each worker runs on one large stack for all its files: parsing and linting need one, and a
+  // thread started for every file cost more than linting a small migration does.
+  auto worker = [&] {
+    parser::RunWithLargeStack([&] {
+      for (std::size_t j = next++; j < planned.size(); j = next++) {
+        RunJob(planned[j], inputs, settings, scope, slots, aheads[j].get());
+        ++finished;
+        if (aheads[j] != nullptr) {
+          aheads[j]->Close();
+        } else {
+          signal.Changed();
+        }
+      }
+      if (jobs < 2) return;
+      // No job left to start: parse ahead for those still running until they are all done.
+      for (;;) {
+        const std::uint64_t seen = signal.Generation();
+        const bool helped = std::any_of(aheads.begin(), aheads.end(),
+                                        [](const auto& ahead) { return ahead && ahead->Help(); });
+        if (helped) continue;
+        if (finished == planned.size()) return;
+        signal.WaitPast(seen);
+      }
+    });
+  };
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
   worker();

@@ -38,13 +38,13 @@ void SortFindings(rules::FileReport& report) {
 // Lints the rollback sections of a file against `deployed`.
 void LintRollbacks(const parser::SourceText& source, const std::vector<Section>& downs,
                    const rules::LintSettings& settings, const rules::Catalog* deployed,
-                   rules::FileReport& report) {
+                   rules::FileReport& report, const parser::ParsedTexts* parsed) {
   for (const Section& down : downs) {
     rules::LintSettings down_settings = ForSection(settings, down);
     down_settings.release = nullptr;  // a rollback is not what the release runs
     Merge(report, rules::LintSource(
                       parser::SourceText(source.path(), KeepOnly(source.text(), down)),
-                      down_settings, deployed));
+                      down_settings, deployed, nullptr, parsed));
   }
 }
 
@@ -85,34 +85,67 @@ bool OnlyRollsBack(const project::FileRun& run) {
                      [](const Section& s) { return s.direction == Direction::kDown; });
 }
 
+namespace {
+
+// How LintRun takes a file apart: its up sections and its down sections, in order.
+struct Parts {
+  std::vector<Section> ups, downs;
+  bool whole = false;  // the common case: the whole file migrates up, as one piece
+  bool alike = false;  // the up sections are wrapped alike, and linted together
+};
+
+Parts PartsOf(std::string_view text, const project::FileRun& run) {
+  Parts parts;
+  for (const Section& section : run.sections) {
+    (section.direction == Direction::kUp ? parts.ups : parts.downs).push_back(section);
+  }
+  const std::vector<Section>& ups = parts.ups;
+  parts.whole = parts.downs.empty() && ups.size() == 1 && ups[0].begin == 0 &&
+                ups[0].end >= text.size();
+  parts.alike = std::all_of(ups.begin(), ups.end(), [&](const Section& s) {
+    return s.wrapping == ups[0].wrapping;
+  });
+  return parts;
+}
+
+}  // namespace
+
+std::vector<std::string> LintRunTexts(std::string_view text, const project::FileRun& run) {
+  const Parts parts = PartsOf(text, run);
+  if (parts.whole) return {std::string(text)};
+  std::vector<std::string> texts;
+  if (parts.alike && !parts.ups.empty()) {
+    texts.push_back(SectionsOnly(text, run, Direction::kUp));
+  } else {
+    for (const Section& section : parts.ups) texts.push_back(KeepOnly(text, section));
+  }
+  for (const Section& section : parts.downs) texts.push_back(KeepOnly(text, section));
+  return texts;
+}
+
 rules::FileReport LintRun(const parser::SourceText& source, const project::FileRun& run,
                           const rules::LintSettings& settings, const rules::Catalog* history,
-                          rules::Catalog* after_up) {
+                          rules::Catalog* after_up, const parser::ParsedTexts* parsed) {
   const std::string_view text = source.text();
-  std::vector<Section> ups, downs;
-  for (const Section& section : run.sections) {
-    (section.direction == Direction::kUp ? ups : downs).push_back(section);
-  }
-  // The common case: the whole file migrates up, as one piece.
-  if (downs.empty() && ups.size() == 1 && ups[0].begin == 0 && ups[0].end >= text.size()) {
-    return rules::LintSource(source, ForSection(settings, ups[0]), history, after_up);
+  const Parts parts = PartsOf(text, run);
+  const std::vector<Section>& ups = parts.ups;
+  const std::vector<Section>& downs = parts.downs;
+  if (parts.whole) {
+    return rules::LintSource(source, ForSection(settings, ups[0]), history, after_up, parsed);
   }
   rules::FileReport report;
   report.path = source.path();
   if (ups.empty()) {
-    LintRollbacks(source, downs, settings, history, report);
+    LintRollbacks(source, downs, settings, history, report, parsed);
     SortFindings(report);
     return report;
   }
   // Up sections run in order; they are linted together when the tool wraps them alike.
-  const bool alike = std::all_of(ups.begin(), ups.end(), [&](const Section& s) {
-    return s.wrapping == ups[0].wrapping;
-  });
   auto up = std::make_shared<rules::Catalog>();
-  if (alike) {
+  if (parts.alike) {
     report = rules::LintSource(
         parser::SourceText(source.path(), SectionsOnly(text, run, Direction::kUp)),
-        ForSection(settings, ups[0]), history, up.get());
+        ForSection(settings, ups[0]), history, up.get(), parsed);
     if (report.unreadable) return report;
   } else {
     const rules::Catalog* before = history;
@@ -121,7 +154,7 @@ rules::FileReport LintRun(const parser::SourceText& source, const project::FileR
       rules::Catalog next;
       rules::FileReport part = rules::LintSource(
           parser::SourceText(source.path(), KeepOnly(text, section)),
-          ForSection(settings, section), before, &next);
+          ForSection(settings, section), before, &next, parsed);
       if (part.unreadable) return part;
       Merge(report, std::move(part));
       current = std::move(next);
@@ -134,7 +167,7 @@ rules::FileReport LintRun(const parser::SourceText& source, const project::FileR
   deployed.MarkAllReleased();
   rules::LintSettings rollback = settings;
   rollback.rollback_of = up;
-  LintRollbacks(source, downs, rollback, &deployed, report);
+  LintRollbacks(source, downs, rollback, &deployed, report, parsed);
   SortFindings(report);
   return report;
 }

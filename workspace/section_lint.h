@@ -5,7 +5,10 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "parser/parsed_texts.h"
 #include "parser/source_text.h"
 #include "project/migration_tool.h"
 #include "rules/analysis/catalog.h"
@@ -32,9 +35,14 @@ bool OnlyRollsBack(const project::FileRun& run);
 // objects new) unless the file is unreadable. Down sections are judged against that catalog,
 // deployed, not as part of the release, and with `rollback_of` for contract changes. A file that
 // only rolls back is judged against `history` as given, with `rollback_of` from `settings`.
+// Parses found in `parsed` (see LintRunTexts) are used instead of parsing again.
 rules::FileReport LintRun(const parser::SourceText& source, const project::FileRun& run,
                           const rules::LintSettings& settings, const rules::Catalog* history,
-                          rules::Catalog* after_up);
+                          rules::Catalog* after_up, const parser::ParsedTexts* parsed = nullptr);
+
+// The texts LintRun parses for `text` as `run` describes it (each with the settings' limits), for
+// parsing them ahead of it.
+std::vector<std::string> LintRunTexts(std::string_view text, const project::FileRun& run);
 
 // Notes for --verbose about sections the tool runs outside its usual transaction.
 void NoteOptOuts(const parser::SourceText& source, const project::FileRun& run,
