@@ -387,19 +387,19 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
   const bool has_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-  jobs =
-      static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(planned.size(), 1)));
   if (has_stdin) jobs = 1;
   // A history's files are checked in order by one thread; a thread left without a history to
   // check parses the next files of those still being checked (parse_ahead.h).
   AheadSignal signal;
   std::vector<std::unique_ptr<StepsAhead>> aheads(planned.size());
   std::vector<JobBasics> basics;
+  bool ahead = false;
   if (jobs > 1) {
     basics.reserve(planned.size());
     for (std::size_t j = 0; j < planned.size(); ++j) {
       basics.push_back(BasicsOf(planned[j], settings));
       if (planned[j].steps.size() < 2) continue;
+      ahead = true;
       aheads[j] = std::make_unique<StepsAhead>(
           planned[j].steps.size(),
           [&, j](std::size_t s) {
@@ -408,6 +408,11 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
           [](const PreparedStep& step) { return step.text.size() + step.parsed.bytes(); },
           AheadLimits{}, &signal);
     }
+  }
+  // Without histories to parse ahead for, a thread beyond one per job would have nothing to do.
+  if (!ahead) {
+    jobs = static_cast<unsigned>(
+        std::min<std::size_t>(jobs, std::max<std::size_t>(planned.size(), 1)));
   }
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> finished{0};
@@ -424,12 +429,12 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
           signal.Changed();
         }
       }
-      if (jobs < 2) return;
+      if (!ahead) return;
       // No job left to start: parse ahead for those still running until they are all done.
       for (;;) {
         const std::uint64_t seen = signal.Generation();
         const bool helped = std::any_of(aheads.begin(), aheads.end(),
-                                        [](const auto& ahead) { return ahead && ahead->Help(); });
+                                        [](const auto& steps) { return steps && steps->Help(); });
         if (helped) continue;
         if (finished == planned.size()) return;
         signal.WaitPast(seen);

@@ -72,13 +72,14 @@ class ParseAhead {
     {
       std::unique_lock lock(mutex_);
       for (std::size_t k = next_; k < i && k < items_.size(); ++k) Drop(items_[k]);
-      next_ = std::max(next_, i + 1);
+      next_ = std::max(next_, i);
       if (i < items_.size()) {
         Slot& slot = items_[i];
         made_.wait(lock, [&] { return slot.state != State::kMaking; });
         item = std::move(slot.item);
         Drop(slot);
       }
+      next_ = std::max(next_, i + 1);
     }
     if (signal_ != nullptr) signal_->Changed();
     return item;

@@ -124,6 +124,61 @@ TEST_F(HistoryLint, DieselFoldersWithDownFilesCheckedButNotReplayed) {
   EXPECT_EQ(report["summary"]["files"], 4);
 }
 
+// Threads without a history of their own to check parse the next files of one being checked
+// (workspace/parse_ahead.h): what is found must not depend on it, nor on how far ahead they got.
+TEST_F(HistoryLint, ParsingAheadFindsWhatOneThreadFinds) {
+  // A diesel history long enough to parse ahead in, with down files, syntax errors, psql
+  // meta-commands, a body parsed as nested statements and a file too large to parse ahead.
+  for (int i = 0; i < 120; ++i) {
+    char folder[64];
+    std::snprintf(folder, sizeof folder, "migrations/2020-01-01-%06d_m%d/", i, i);
+    const std::string t = "t" + std::to_string(i % 17);
+    std::string up = "CREATE TABLE IF NOT EXISTS " + t + " (id bigint, v text);\n";
+    if (i % 3 == 0) up += "ALTER TABLE " + t + " ADD COLUMN c" + std::to_string(i) + " int NOT NULL;\n";
+    if (i % 5 == 0) up += "CREATE INDEX ON " + t + " (v);\n";
+    if (i % 7 == 0) up += "ALTER TABLE " + t + " ADD COLUMN ;\n";
+    if (i % 11 == 0) up += "\\set x 1\nUPDATE " + t + " SET v = 'x';\n";
+    if (i % 13 == 0) up += "DO $$ BEGIN ALTER TABLE " + t + " ALTER COLUMN v TYPE int; END $$;\n";
+    if (i == 60) {
+      for (int k = 0; k < 6000; ++k) up += "INSERT INTO " + t + " (id, v) VALUES (" + std::to_string(k) + ", 'a fairly long value for the row');\n";
+    }
+    Write(std::string(folder) + "up.sql", up);
+    if (i % 2 == 0) Write(std::string(folder) + "down.sql", "DROP TABLE " + t + ";\n");
+  }
+  // Another history, in dbmate's files of up and down sections.
+  for (int i = 0; i < 30; ++i) {
+    Write("dbmate/2024010100" + std::to_string(1000 + i) + "_m.sql",
+          "-- migrate:up\nCREATE TABLE IF NOT EXISTS d (id int);\nALTER TABLE d ADD COLUMN c" +
+              std::to_string(i) + " int DEFAULT random();\n-- migrate:down\nALTER TABLE d DROP COLUMN c" +
+              std::to_string(i) + ";\n");
+  }
+  ASSERT_GT(fs::file_size(P("migrations/2020-01-01-000060_m60/up.sql")), 256u << 10);
+  const auto same = [&](std::vector<std::string> args) {
+    std::vector<std::string> one = args;
+    one.insert(one.end(), {"-j", "1"});
+    const ProcessResult alone = Lint(one);
+    ASSERT_FALSE(alone.out.empty());
+    for (const char* jobs : {"2", "3"}) {
+      std::vector<std::string> more = args;
+      more.insert(more.end(), {"-j", jobs});
+      for (int run = 0; run < 3; ++run) {
+        const ProcessResult ahead = Lint(more);
+        EXPECT_EQ(ahead.out, alone.out) << "-j " << jobs;
+        EXPECT_EQ(ahead.err, alone.err) << "-j " << jobs;
+        EXPECT_EQ(ahead.exit_code, alone.exit_code) << "-j " << jobs;
+      }
+    }
+  };
+  same({"migrations", "dbmate", "--format", "json"});
+  same({"migrations", "--format", "text", "--color", "never", "--verbose"});
+  // One file checked, the files before it only replayed.
+  same({"migrations/2020-01-01-000119_m119/up.sql", "--format", "json"});
+  same({"migrations/2020-01-01-000118_m118/down.sql", "--format", "text", "--verbose"});
+  same({"dbmate", "--format", "json"});
+  const ProcessResult r = Lint({"migrations", "dbmate", "--format", "json"});
+  EXPECT_FALSE(Rules(r).empty());
+}
+
 TEST_F(HistoryLint, PrismaFolders) {
   Write("prisma/migrations/20230404095503_init/migration.sql", kPartitioned);
   Write("prisma/migrations/20230505085625_index/migration.sql", kConcurrentIndex);

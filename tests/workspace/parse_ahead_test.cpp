@@ -7,6 +7,8 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include <atomic>
+#include <chrono>
+#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -103,7 +105,7 @@ TEST(ParseAhead, AnItemLeftToTheTakerOrFailingIsNotAnError) {
 }
 
 TEST(ParseAhead, ThreadsHelpingWhileTheTakerTakesEveryItemInOrder) {
-  constexpr std::size_t kItems = 5000;
+  constexpr std::size_t kItems = 1000;
   Counting counting(kItems);
   std::atomic<bool> done{false};
   ParseAhead<Made> ahead(
@@ -126,6 +128,7 @@ TEST(ParseAhead, ThreadsHelpingWhileTheTakerTakesEveryItemInOrder) {
       item = counting(i);  // made here, as without helpers
     }
     ASSERT_EQ(item->index, i);
+    std::this_thread::sleep_for(std::chrono::microseconds(50));  // checking it, in order
   }
   ahead.Close();
   done = true;
@@ -203,7 +206,7 @@ TEST(ParsedTexts, AParseFoundIsTheParseOfTheSameTextAndLimits) {
 TEST(ParsedTexts, ALimitReachedIsKeptAsParsingThereAndThenWouldReachIt) {
   std::string big;
   for (int i = 0; i < 2000; ++i) big += "INSERT INTO t VALUES (" + std::to_string(i) + ");\n";
-  const parser::ParseLimits small{std::size_t{4} << 20};
+  const parser::ParseLimits small{std::size_t{1} << 20};
   parser::ParsedTexts parsed;
   parsed.Add(big, small);
   const parser::ParsedFile* found = parsed.Find(big, small);
