@@ -363,7 +363,19 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
                                         const LintScope& scope, bool replay, unsigned jobs,
                                         std::vector<std::string>* notes) {
   std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay, notes);
+  // Standard input can be read by one thread only, and only once.
+  const bool has_stdin =
+      std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  if (has_stdin) jobs = 1;
   if (scope.infer_upgrades) {
+    struct Inference {
+      Job* job;
+      std::vector<std::string> files;
+      const std::string* tags;
+      std::string note;
+    };
+    std::vector<Inference> inferences;
     for (Job& job : planned) {
       if (job.root.empty()) continue;
       // The job's configuration is that of its checked files; a snapshot replaces the history.
@@ -377,17 +389,27 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
         snapshot = snapshot || settings[*step.input].schema != nullptr;
       }
       if (config == nullptr || snapshot || !config->history.upgrades) continue;
-      std::string note;
-      job.upgrades = InferUpgrades(job.root, files, config->history.upgrade_tags, note);
-      if (notes != nullptr) notes->push_back(note);
+      inferences.push_back({&job, std::move(files), &config->history.upgrade_tags, {}});
+    }
+    // Each asks git (a few processes per history): the histories are asked in parallel, and their
+    // notes kept in order.
+    std::atomic<std::size_t> next_inference{0};
+    const auto infer = [&] {
+      for (std::size_t i = next_inference++; i < inferences.size(); i = next_inference++) {
+        Inference& inference = inferences[i];
+        inference.job->upgrades =
+            InferUpgrades(inference.job->root, inference.files, *inference.tags, inference.note);
+      }
+    };
+    std::vector<std::thread> asking;
+    for (unsigned t = 1; t < jobs && t < inferences.size(); ++t) asking.emplace_back(infer);
+    infer();
+    for (std::thread& thread : asking) thread.join();
+    if (notes != nullptr) {
+      for (const Inference& inference : inferences) notes->push_back(inference.note);
     }
   }
   std::vector<std::optional<LintedFile>> slots(inputs.size());
-  // Standard input can be read by one thread only, and only once.
-  const bool has_stdin =
-      std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
-  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-  if (has_stdin) jobs = 1;
   // A history's files are checked in order by one thread; a thread left without a history to
   // check parses the next files of those still being checked (parse_ahead.h).
   AheadSignal signal;

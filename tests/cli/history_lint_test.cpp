@@ -171,6 +171,7 @@ TEST_F(HistoryLint, ParsingAheadFindsWhatOneThreadFinds) {
   };
   same({"migrations", "dbmate", "--format", "json"});
   same({"migrations", "--format", "text", "--color", "never", "--verbose"});
+  same({"dbmate", "migrations", "--format", "text", "--color", "never", "--verbose"});
   // One file checked, the files before it only replayed.
   same({"migrations/2020-01-01-000119_m119/up.sql", "--format", "json"});
   same({"migrations/2020-01-01-000118_m118/down.sql", "--format", "text", "--verbose"});
