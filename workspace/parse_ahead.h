@@ -45,7 +45,7 @@ class AheadSignal {
 };
 
 struct AheadLimits {
-  std::size_t items = 32;             // made ahead of the item taken last
+  std::size_t items = 32;                    // made ahead of the item taken last
   std::size_t bytes = std::size_t{8} << 20;  // held by items made and not taken yet
 };
 

@@ -220,8 +220,7 @@ TEST(ParsedTexts, ALimitReachedIsKeptAsParsingThereAndThenWouldReachIt) {
 std::vector<std::string> Described(const rules::FileReport& report) {
   std::vector<std::string> out;
   for (const rules::Finding& finding : report.findings) {
-    out.push_back(finding.rule + "@" + std::to_string(finding.span.begin) + ": " +
-                  finding.message);
+    out.push_back(finding.rule + "@" + std::to_string(finding.span.begin) + ": " + finding.message);
   }
   out.insert(out.end(), report.notes.begin(), report.notes.end());
   if (report.unreadable) out.push_back("unreadable: " + *report.unreadable);
@@ -252,12 +251,11 @@ TEST(ParseAhead, LintRunTextsAreTheTextsLintRunParses) {
   // The whole file up.
   ExpectLintRunUsesEveryText(text, FileRun{{{0, text.size(), Direction::kUp, std::nullopt, ""}}});
   // A down file.
-  ExpectLintRunUsesEveryText(text,
-                             FileRun{{{0, text.size(), Direction::kDown, std::nullopt, ""}}});
+  ExpectLintRunUsesEveryText(text, FileRun{{{0, text.size(), Direction::kDown, std::nullopt, ""}}});
   // Up and down sections.
-  ExpectLintRunUsesEveryText(text, FileRun{{{0, down, Direction::kUp, std::nullopt, ""},
-                                            {down, text.size(), Direction::kDown, std::nullopt,
-                                             ""}}});
+  ExpectLintRunUsesEveryText(text,
+                             FileRun{{{0, down, Direction::kUp, std::nullopt, ""},
+                                      {down, text.size(), Direction::kDown, std::nullopt, ""}}});
   // Up sections wrapped differently, each linted on its own.
   const std::size_t middle = text.find("DO $$");
   ExpectLintRunUsesEveryText(
