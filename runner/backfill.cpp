@@ -7,6 +7,7 @@
 
 #include "runner/backfill_copy.h"
 #include "runner/backfill_key.h"
+#include "runner/batch_pace.h"
 #include "runner/executor.h"
 #include "runner/interrupt.h"
 #include "runner/session.h"
@@ -84,6 +85,13 @@ class BatchSql {
     return "SELECT count(*) FROM " + table_ + " WHERE " + Range(cursor, upper);
   }
 
+  // Sessions waiting for this transaction, asked just before it commits: every query that ran
+  // into one of the batch's rows is still waiting then. None when it changed nothing.
+  static std::string WaitingSessions() {
+    return "SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted"
+           " AND transactionid::text::bigint = txid_current_if_assigned() % 4294967296";
+  }
+
   // The ledger after a batch: its cursor and counts, in the batch's transaction, which it commits.
   std::string Advance(const std::vector<std::string>& upper, long long changed, long long scanned,
                       long limit) const {
@@ -149,9 +157,10 @@ BatchStatements BackfillBatchStatements(Database& db, const BackfillSpec& spec,
   return {sql.UpperKey(cursor, max_key, limit), sql.Change(cursor, max_key)};
 }
 
-long NextBatchSize(long current, Millis took, Millis target, long min, long max) {
+long NextBatchSize(long current, Millis took, Millis target, long min, long max,
+                   double min_factor) {
   double factor = took.count() <= 0 ? 2.0 : static_cast<double>(target.count()) / took.count();
-  factor = std::clamp(factor, 0.5, 2.0);
+  factor = std::clamp(factor, min_factor, 2.0);
   const long next = static_cast<long>(current * factor);
   return std::clamp(next, min, std::max(min, max));
 }
@@ -202,10 +211,11 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
   const auto begun = Clock::now();
   const long long scanned_at_start = scanned_total;
   Throttle throttle(context);
+  BatchPace pace(settings.batch_time);
   while (!max_key.empty()) {
     WaitWhilePaused(context);
     if (auto stopped = throttle.Wait()) return stopped;
-    long long scanned = 0, changed = 0;
+    long long scanned = 0, changed = 0, waiting = 0;
     bool final_batch = false;
     std::vector<std::string> upper;
     const auto start = Clock::now();
@@ -231,10 +241,16 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
           auto changes = db.Exec(sql.Change(after, upper));
           if (const DbError* error = ErrorOf(changes)) return *error;
           changed = std::get<Rows>(changes).affected;
+          auto waiters = db.Exec(BatchSql::WaitingSessions());
+          if (const DbError* error = ErrorOf(waiters)) return *error;
+          waiting = std::stoll(std::get<Rows>(waiters).Scalar());
           return ExecError(db, sql.Advance(upper, changed, scanned, batch));
         });
     if (failure) return failure;
     const Millis took = std::chrono::duration_cast<Millis>(Clock::now() - start);
+    const Millis target_before = pace.Target(Clock::now());
+    pace.Observe(waiting, Clock::now());
+    const Millis target = pace.Target(Clock::now());
     cursor = upper;
     has_cursor = true;
     scanned_total += scanned;
@@ -250,6 +266,9 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
         {"rows_updated", done_total},
         {"batch_rows", scanned},
         {"batch_size", batch},
+        {"waiting_sessions", waiting},
+        {"next_batch_ms", static_cast<long long>(target.count())},
+        {"contended", pace.Contended(Clock::now())},
         {"rows_per_second", static_cast<long long>(rate)},
         {"throttled_ms", static_cast<long long>(throttle.Total().count())},
         {"eta_seconds",
@@ -259,8 +278,8 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
     if (verb != "updated") event.detail["rows_" + std::string(verb)] = done_total;
     context.sink.Emit(event);
     if (final_batch) break;  // nothing is left up to the key that was largest at start
-    batch = NextBatchSize(batch, took, settings.batch_time, settings.min_batch_size,
-                          settings.max_batch_size);
+    batch = NextBatchSize(batch, took, target, settings.min_batch_size, settings.max_batch_size,
+                          target < target_before ? 0.0 : 0.5);
     if (settings.throttle.count() > 0) SleepUnlessInterrupted(settings.throttle);
   }
   return WithLockRetries(

@@ -31,6 +31,9 @@ BatchStatements BackfillBatchStatements(Database& db, const BackfillSpec& spec,
 
 // The next batch size: scaled toward `target` by the last batch's duration, at most doubling or
 // halving per batch, within [min, max].
-long NextBatchSize(long current, Millis took, Millis target, long min, long max);
+// `min_factor`: how far one step may shrink it (a batch that made the application wait is cut
+// down at once, not halved batch by batch).
+long NextBatchSize(long current, Millis took, Millis target, long min, long max,
+                   double min_factor = 0.5);
 
 }  // namespace pgshift::runner

@@ -35,6 +35,10 @@ std::string ProgressLine(const std::string& stage, const nlohmann::json& detail,
   line += eta < 0 ? std::string("?") : FormatDuration(Millis(eta * 1000));
   const long long throttled = detail.value("throttled_ms", 0ll);
   if (throttled > 0) line += "  throttled " + FormatDuration(Millis(throttled));
+  if (detail.value("contended", false)) {
+    line += "  short batches of " + std::to_string(detail.value("next_batch_ms", 0ll)) +
+            " ms: the application waited on one";
+  }
   return line;
 }
 

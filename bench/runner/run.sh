@@ -36,6 +36,12 @@ now() { date +%s.%N; }
 mark() { echo "$1 $2 $3" >>"$out/phases"; }  # name start end
 : >"$out/phases"
 
+# Every lock wait of 1 ms or more goes to the server's log ("acquired ... after N ms"): exact,
+# where the sampler below sees only waits that span one of its ticks.
+"${psql[@]}" -c "ALTER SYSTEM SET log_lock_waits = on" -c "ALTER SYSTEM SET deadlock_timeout = '1ms'" \
+  -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] %a '" -c "SELECT pg_reload_conf()" >/dev/null
+server_log="$("${psql[@]}" -At -c "SELECT current_setting('data_directory')")/../server.log"
+
 echo "bench: initialising $((scale * 100000)) rows" >&2
 "$bin/pgbench" -i -q -s "$scale" -I dtgvp "$url" >"$out/init.log" 2>&1
 
@@ -66,7 +72,9 @@ printf '%s\n' "SELECT extract(epoch FROM clock_timestamp()), coalesce(max(extrac
 sampler=$!
 
 load() {  # load NAME SECONDS: the application, in the background
-  "$bin/pgbench" -n -f bench/runner/app.sql -c "$clients" -j 2 -R "$rate" -T "$2" \
+  # -s: a custom script's :scale is 1 unless given, and the application would touch only the
+  # first 100,000 rows (runs before 2026-12-06 late did: see bench/RESULTS.md).
+  "$bin/pgbench" -n -f bench/runner/app.sql -s "$scale" -c "$clients" -j 2 -R "$rate" -T "$2" \
     -l --log-prefix="$out/$1" "$url" >"$out/$1.pgbench" 2>&1 &
   load_pid=$!
 }
@@ -76,6 +84,16 @@ start=$(now)
 load baseline "$baseline_seconds"
 wait "$load_pid"
 mark baseline "$start" "$(now)"
+
+# The control: one session busy on the CPU for as long as a backfill, with no I/O and no locks.
+# On a machine with few cores, what it costs the application is what any busy session costs.
+echo "bench: one CPU-bound session under load" >&2
+load busy 20
+sleep 5
+start=$(now)
+"${psql[@]}" -c "DO \$\$ DECLARE t timestamptz := clock_timestamp(); BEGIN WHILE clock_timestamp() < t + interval '${BUSY_SECONDS:-8} s' LOOP END LOOP; END \$\$"
+mark busy "$start" "$(now)"
+wait "$load_pid"
 
 echo "bench: naive change under load" >&2
 load naive 40
@@ -100,5 +118,6 @@ kill "$sampler" 2>/dev/null || true
 sampler=
 
 "${psql[@]}" -At -c "SELECT count(*) FROM pgbench_accounts WHERE note IS DISTINCT FROM filler" >"$out/mismatches"
+cp "$server_log" "$out/server.log" 2>/dev/null || true
 python3 bench/runner/analyze.py "$out" "$scale" "$batch_time"
 echo "bench: raw logs in $out" >&2

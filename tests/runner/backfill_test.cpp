@@ -1,6 +1,7 @@
 // The backfill engine against a real server: exact results, keys, bounds, pause, adaptation.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -228,6 +229,71 @@ TEST_F(Backfill, APauseFileHoldsTheNextBatch) {
   EXPECT_TRUE(events_.Has("note", "paused"));
   EXPECT_EQ(scanned_while_paused, 500) << "a batch ran while the pause file existed";
   EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE n = 1"), "2000");
+}
+
+// A batch holds the locks of the rows it changed until it commits. An application session that
+// runs into one waits; the batch counts it before committing, and the next batches aim at a fifth
+// of the batch time. Rows are slowed by a sleeping function so batch 2 is still running when the
+// session reaches its row 1,500.
+TEST_F(Backfill, ABatchTheApplicationWaitedOnMakesTheNextOnesShort) {
+  Sql(*db_,
+      "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0, m int NOT NULL DEFAULT 0);"
+      "INSERT INTO t (id) SELECT i FROM generate_series(1, 4000) i;"
+      "CREATE FUNCTION slow(int) RETURNS int LANGUAGE sql AS 'SELECT $1 FROM pg_sleep(0.0002)'");
+  runner::RunSettings settings = QuickSettings();
+  settings.batch_size = 1000;
+  settings.min_batch_size = 10;
+  settings.max_batch_size = 2000;
+  settings.batch_time = runner::Millis(1000);
+  std::atomic<int> batches{0};
+  std::atomic<long long> application_updates{0};
+  std::thread application;
+  events_.on_event = [&](const runner::RunEvent& e) {
+    if (e.kind != "batch" || ++batches != 1) return;
+    application = std::thread([&] {
+      auto session = ConnectTo(url_);
+      while (batches < 2) {  // until batch 2 has committed
+        Sql(*session, "UPDATE t SET m = m + 1 WHERE id = 1500");
+        ++application_updates;
+      }
+    });
+  };
+  const runner::Outcome outcome = Run("{ table = \"t\", set = \"n = slow(n + 1)\" }", settings);
+  if (application.joinable()) application.join();
+  ASSERT_TRUE(outcome.ok) << outcome.message;
+  EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM t WHERE n = 1"), "4000");
+  EXPECT_GT(application_updates.load(), 0);
+  std::vector<nlohmann::json> details;
+  for (const auto& e : events_.events) {
+    if (e.kind == "batch") details.push_back(e.detail);
+  }
+  ASSERT_GE(details.size(), 3u);
+  EXPECT_EQ(details[0]["waiting_sessions"], 0);
+  EXPECT_EQ(details[0]["contended"], false);
+  EXPECT_EQ(details[0]["next_batch_ms"], 1000);
+  EXPECT_GE(details[1]["waiting_sessions"], 1) << "the session waiting on row 1,500 was not seen";
+  EXPECT_EQ(details[1]["contended"], true);
+  EXPECT_EQ(details[1]["next_batch_ms"], 200);
+  EXPECT_LT(details[2]["batch_size"], details[1]["batch_size"]) << "not cut down after the wait";
+}
+
+TEST_F(Backfill, BatchesNobodyWaitsOnKeepTheFullBatchTime) {
+  Sql(*db_,
+      "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0);"
+      "INSERT INTO t (id) SELECT i FROM generate_series(1, 3000) i");
+  runner::RunSettings settings = QuickSettings();
+  settings.batch_size = 500;
+  settings.min_batch_size = settings.max_batch_size = 500;
+  ASSERT_TRUE(Run("{ table = \"t\", set = \"n = n + 1\" }", settings).ok);
+  int batches = 0;
+  for (const auto& e : events_.events) {
+    if (e.kind != "batch") continue;
+    ++batches;
+    EXPECT_EQ(e.detail["waiting_sessions"], 0);
+    EXPECT_EQ(e.detail["contended"], false);
+    EXPECT_EQ(e.detail["next_batch_ms"], settings.batch_time.count());
+  }
+  EXPECT_GE(batches, 6);  // 3,000 rows in batches of 500 (and one that finds none left)
 }
 
 }  // namespace
