@@ -93,7 +93,22 @@ INSTANTIATE_TEST_SUITE_P(
                     "INSERT INTO accounts SELECT FROM generate_series(1, 100);\n"
                     "INSERT INTO transfers SELECT i, 1 + i % 100 FROM generate_series(1, 500) i;\n",
                     "ALTER TABLE transfers ALTER COLUMN account_id TYPE bigint;\n",
-                    {}}),
+                    {}},
+        // A table referencing itself (a tree): the key and the column referencing it on one
+        // table, two new columns, their foreign key from the table to itself.
+        KeySwapCase{"SelfReferencingTree",
+                    "CREATE TABLE categories (id serial PRIMARY KEY, parent_id integer "
+                    "REFERENCES categories (id), name text NOT NULL);\n"
+                    "CREATE INDEX categories_parent_id_idx ON categories (parent_id);\n"
+                    "INSERT INTO categories (name) SELECT 'root ' || i FROM generate_series(1, "
+                    "50) i;\n"
+                    "INSERT INTO categories (parent_id, name) SELECT 1 + i % 50, 'child ' || i "
+                    "FROM generate_series(1, 500) i;\n",
+                    "ALTER TABLE categories ALTER COLUMN parent_id TYPE bigint;\n"
+                    "ALTER TABLE categories ALTER COLUMN id TYPE bigint;\n",
+                    {"- sequence categories_id_seq integer 1..2147483647 owned by categories.id",
+                     "+ sequence categories_id_seq bigint 1..9223372036854775807 owned by "
+                     "categories.id"}}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace
