@@ -104,6 +104,10 @@ void KeyFacts::LearnAlter(const PgQuery__AlterTableStmt* alter) {
       LearnConstraint(table, "", cmd->def->constraint);
     } else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity) {
       identity_.insert(Key(table, name));
+    } else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint) {
+      for (ForeignKeyFact& fk : foreign_keys_) {
+        if (fk.table.Matches(table) && fk.name == name) fk.valid = true;
+      }
     } else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint) {
       std::erase_if(foreign_keys_, [&](const ForeignKeyFact& fk) {
         return fk.table.Matches(table) && fk.name == name;
@@ -145,6 +149,7 @@ void KeyFacts::LearnConstraint(const QualifiedName& table, const std::string& co
   if (const std::string remove = Action(constraint->fk_del_action); !remove.empty()) {
     fk.actions += " ON DELETE " + remove;
   }
+  fk.valid = !constraint->skip_validation;
   fk.plain = !constraint->deferrable && constraint->n_fk_del_set_cols == 0 &&
              (Str(constraint->fk_matchtype).empty() || constraint->fk_matchtype[0] == 's');
   foreign_keys_.push_back(std::move(fk));

@@ -23,6 +23,7 @@ struct ForeignKeyFact {
   std::vector<std::string> referenced;  // empty: the referenced table's primary key
   std::string actions;                  // " ON DELETE CASCADE": SQL after REFERENCES t (c)
   bool plain = true;                    // neither DEFERRABLE nor MATCH FULL
+  bool valid = true;                    // false: added NOT VALID and not validated since
 };
 
 struct IndexFact {

@@ -197,6 +197,13 @@ void Planner::AddSwapForeignKey(const KeyColumn& referencing) {
                    "tables for a catalog change only; rows written from now on are checked."};
   stage.sql.push_back(add);
   stage.rollback.push_back(drop);
+  if (!fk.valid) {
+    // Validating it would check rows the old one never did, and fail the plan on any that
+    // breaks it: it stays NOT VALID, as the old one is.
+    stage.comment.push_back("Left NOT VALID like " + fk.name + " in the schema: rows written " +
+                            "before it may break it; validate it once they are fixed.");
+    return;
+  }
   PlannedStage& validate = Add(Phase::kSwitch, "validate-" + name);
   validate.comment = {"The scan of the old rows, under SHARE UPDATE EXCLUSIVE (ROW SHARE on " +
                           fk.references.name + ").",
@@ -222,7 +229,8 @@ void Planner::DropOldForeignKey(const KeyColumn& referencing) {
       "Deploy first the release that reads " + referencing.column + " as " + referencing.type +
           "; no running release may need the old columns.",
       "ACCESS EXCLUSIVE on " + referencing.table.name + " and " + fk.references.name +
-          ", for a catalog change only: the validated foreign key of the new columns holds.",
+          ", for a catalog change only: the " + (fk.valid ? "validated " : "NOT VALID ") +
+          "foreign key of the new columns holds.",
       "Runs only with --through contract; cannot be undone."};
   stage.sql.push_back("ALTER TABLE " + TableSql(referencing.table) + " DROP CONSTRAINT " +
                       Q(fk.name));

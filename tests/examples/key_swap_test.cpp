@@ -94,6 +94,21 @@ INSTANTIATE_TEST_SUITE_P(
                     "INSERT INTO transfers SELECT i, 1 + i % 100 FROM generate_series(1, 500) i;\n",
                     "ALTER TABLE transfers ALTER COLUMN account_id TYPE bigint;\n",
                     {}},
+        // A foreign key added NOT VALID, with a row that breaks it: the plan's stays NOT VALID
+        // too (validating it would fail on that row), as ALTER COLUMN TYPE keeps it.
+        KeySwapCase{"NotValidForeignKeyStaysNotValid",
+                    "CREATE TABLE accounts (id serial PRIMARY KEY);\n"
+                    "CREATE TABLE transfers (id bigint PRIMARY KEY, account_id integer);\n"
+                    "INSERT INTO accounts SELECT FROM generate_series(1, 100);\n"
+                    "INSERT INTO transfers SELECT i, 1 + i % 100 FROM generate_series(1, 500) i;\n"
+                    "INSERT INTO transfers VALUES (501, 7777);\n"
+                    "ALTER TABLE transfers ADD CONSTRAINT transfers_account_id_fkey FOREIGN KEY "
+                    "(account_id) REFERENCES accounts (id) NOT VALID;\n",
+                    "ALTER TABLE transfers ALTER COLUMN account_id TYPE bigint;\n"
+                    "ALTER TABLE accounts ALTER COLUMN id TYPE bigint;\n",
+                    {"- sequence accounts_id_seq integer 1..2147483647 owned by accounts.id",
+                     "+ sequence accounts_id_seq bigint 1..9223372036854775807 owned by "
+                     "accounts.id"}},
         // A table referencing itself (a tree): the key and the column referencing it on one
         // table, two new columns, their foreign key from the table to itself.
         KeySwapCase{"SelfReferencingTree",
