@@ -362,12 +362,12 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
                                         const std::vector<const Config*>& configs,
                                         const LintScope& scope, bool replay, unsigned jobs,
                                         std::vector<std::string>* notes) {
-  std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay, notes);
   // Standard input can be read by one thread only, and only once.
   const bool has_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
   if (has_stdin) jobs = 1;
+  std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay, notes, jobs);
   if (scope.infer_upgrades) {
     struct Inference {
       Job* job;
