@@ -1,5 +1,9 @@
 #include "workspace/git.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
 #include <map>
 #include <optional>
 
@@ -32,7 +36,74 @@ std::vector<ChangedPath> ParseNameStatus(std::string_view out) {
   return changes;
 }
 
+GitLocator::Answer AskGit(const std::filesystem::path& directory) {
+  const runner::ProcessResult run = runner::RunProcess(
+      {"git", "-C", directory.string(), "rev-parse", "--show-toplevel"}, {.env = kGitEnvironment});
+  return {run.started, run.exit_code, run.out, run.err};
+}
+
+bool Exists(const std::filesystem::path& path) {
+  struct stat info;
+  // Anything but a plain "no such entry" (a permission refused, a loop) stops the walk: git
+  // answers.
+  return ::lstat(path.c_str(), &info) == 0 || errno != ENOENT;
+}
+
+// Where git's search for the repository of `directory` gives the same answer as from `directory`:
+// git goes up from the directory's real path until a directory holds `.git` or is a repository
+// itself, or until the file system changes. Nothing when git should be asked from `directory`
+// itself (the environment steers the search, or the directory is not one).
+std::optional<std::filesystem::path> SameAnswerAs(const std::filesystem::path& directory) {
+  for (const char* steering : {"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR",
+                               "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM"}) {
+    if (std::getenv(steering) != nullptr) return std::nullopt;
+  }
+  std::error_code error;
+  std::filesystem::path here = std::filesystem::canonical(directory, error);
+  if (error || !std::filesystem::is_directory(here, error) || error) return std::nullopt;
+  struct stat info;
+  if (::stat(here.c_str(), &info) != 0) return std::nullopt;
+  const dev_t device = info.st_dev;
+  while (true) {
+    // `.git` (a directory or a file), or HEAD: a repository, or a place git looks at closely.
+    if (Exists(here / ".git") || Exists(here / "HEAD")) return here;
+    const std::filesystem::path parent = here.parent_path();
+    if (parent == here) return here;
+    if (::stat(parent.c_str(), &info) != 0 || info.st_dev != device) return here;
+    here = parent;
+  }
+}
+
 }  // namespace
+
+GitLocator::Answer GitLocator::Ask(const std::filesystem::path& directory) {
+  const std::optional<std::filesystem::path> place = SameAnswerAs(directory);
+  if (!place) {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      ++asked_;
+    }
+    return AskGit(directory);
+  }
+  std::shared_ptr<Entry> entry;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    std::shared_ptr<Entry>& slot = entries_[*place];
+    if (slot == nullptr) slot = std::make_shared<Entry>();
+    entry = slot;
+  }
+  std::call_once(entry->once, [&] {
+    entry->answer = AskGit(*place);
+    const std::lock_guard<std::mutex> lock(mutex_);
+    ++asked_;
+  });
+  return entry->answer;
+}
+
+std::size_t GitLocator::asked() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return asked_;
+}
 
 GitResult<std::string> Git::Run(const std::vector<std::string>& args,
                                 std::string stdin_data) const {
@@ -48,8 +119,15 @@ GitResult<std::string> Git::Run(const std::vector<std::string>& args,
 }
 
 GitResult<Git> Git::Open(const std::filesystem::path& directory) {
-  const runner::ProcessResult run = runner::RunProcess(
-      {"git", "-C", directory.string(), "rev-parse", "--show-toplevel"}, {.env = kGitEnvironment});
+  return FromAnswer(directory, AskGit(directory));
+}
+
+GitResult<Git> Git::Open(const std::filesystem::path& directory, GitLocator& locator) {
+  return FromAnswer(directory, locator.Ask(directory));
+}
+
+GitResult<Git> Git::FromAnswer(const std::filesystem::path& directory,
+                               const GitLocator::Answer& run) {
   if (!run.started) return GitError{"git is not installed (or not on PATH)", true};
   if (run.exit_code != 0) {
     return GitError{directory.string() + " is not in a git work tree (" + FirstLine(run.err) + ")",
@@ -185,7 +263,8 @@ std::optional<GitError> Git::ReadBlobs(
     // One git process per batch keeps the output held in memory bounded.
     const std::size_t first = next;
     std::string request;
-    for (std::size_t bytes = 0; next < blobs.size() && (next == first || bytes < kBatchBytes); ++next) {
+    for (std::size_t bytes = 0; next < blobs.size() && (next == first || bytes < kBatchBytes);
+         ++next) {
       request += blobs[next].blob + "\n";
       bytes += blobs[next].size;
     }

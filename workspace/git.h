@@ -5,6 +5,9 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,10 +38,39 @@ struct TreeFile {
   std::size_t size = 0;
 };
 
+// Asks git for the repository that holds a directory once per place where git's own search could
+// end differently: a directory without a `.git` (and that is no repository itself) has the answer
+// of its parent on the same file system, so many folders of one repository, or none, cost one git
+// process. Meant for one run: a repository created later is not seen. Safe across threads.
+class GitLocator {
+ public:
+  struct Answer {
+    bool started = false;
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+  };
+  // What `git -C directory rev-parse --show-toplevel` answers.
+  Answer Ask(const std::filesystem::path& directory);
+  // How many git processes were started (for tests).
+  std::size_t asked() const;
+
+ private:
+  struct Entry {
+    std::once_flag once;
+    Answer answer;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::filesystem::path, std::shared_ptr<Entry>> entries_;
+  std::size_t asked_ = 0;
+};
+
 class Git {
  public:
   // The repository that holds `directory`.
   static GitResult<Git> Open(const std::filesystem::path& directory);
+  // The same, with the answers of one run shared between its directories (GitLocator).
+  static GitResult<Git> Open(const std::filesystem::path& directory, GitLocator& locator);
 
   const std::filesystem::path& top() const { return top_; }
 
@@ -49,7 +81,7 @@ class Git {
   // The files renamed from `base`'s tree to `head`'s (git's rename detection): former path and
   // new path, relative to the top level.
   GitResult<std::vector<std::pair<std::string, std::string>>> Renames(std::string_view base,
-                                                                     std::string_view head) const;
+                                                                      std::string_view head) const;
   // What changed in the working tree (staged or not, and untracked files) since the merge base
   // of `ref` and HEAD.
   GitResult<std::vector<ChangedPath>> ChangedSince(std::string_view ref) const;
@@ -69,6 +101,8 @@ class Git {
 
  private:
   explicit Git(std::filesystem::path top) : top_(std::move(top)) {}
+  static GitResult<Git> FromAnswer(const std::filesystem::path& directory,
+                                   const GitLocator::Answer& run);
   GitResult<std::string> Run(const std::vector<std::string>& args,
                              std::string stdin_data = {}) const;
 

@@ -1,8 +1,11 @@
 #include "workspace/history_jobs.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <thread>
 
 #include "workspace/path_glob.h"
 #include "workspace/release_paths.h"
@@ -47,25 +50,133 @@ std::pair<std::string, bool> RootOf(const std::string& path, const Config& confi
   return {project::HistoryRootOf(path, Disk()), false};
 }
 
-// Recognises the tool of each history once, and says so for --verbose.
+// Calls `work(i)` for i in [0, n), on up to `threads` threads (this one among them).
+void ForEach(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& work) {
+  std::atomic<std::size_t> next{0};
+  const auto run = [&] {
+    for (std::size_t i = next++; i < n; i = next++) work(i);
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads && t < n; ++t) helpers.emplace_back(run);
+  run();
+  for (std::thread& helper : helpers) helper.join();
+}
+
+// Recognises the tool of each history once, and says so for --verbose: the histories are asked
+// for first, in the order of the notes, then recognised side by side (each reads its own folder).
 class ToolChoices {
  public:
   explicit ToolChoices(std::vector<std::string>* notes) : notes_(notes) {}
-  std::shared_ptr<const project::ToolChoice> For(const std::string& root, const Config& config) {
+  std::size_t Request(const std::string& root, const Config& config) {
     const auto key = std::make_pair(root, config.path);
-    auto found = choices_.find(key);
-    if (found != choices_.end()) return found->second;
-    auto choice = std::make_shared<const project::ToolChoice>(
-        project::ChooseTool(root, Disk(), config.history.tool, config.history.order));
-    if (notes_ != nullptr) notes_->push_back(root + ": " + choice->Describe());
-    return choices_.emplace(key, std::move(choice)).first->second;
+    auto found = slots_.find(key);
+    if (found != slots_.end()) return found->second;
+    requests_.push_back({root, &config, nullptr});
+    return slots_.emplace(key, requests_.size() - 1).first->second;
+  }
+  void Recognise(unsigned threads) {
+    ForEach(requests_.size(), threads, [&](std::size_t i) {
+      Asked& request = requests_[i];
+      request.choice = std::make_shared<const project::ToolChoice>(project::ChooseTool(
+          request.root, Disk(), request.config->history.tool, request.config->history.order));
+    });
+    if (notes_ == nullptr) return;
+    for (const Asked& request : requests_) {
+      notes_->push_back(request.root + ": " + request.choice->Describe());
+    }
+  }
+  const std::shared_ptr<const project::ToolChoice>& At(std::size_t slot) const {
+    return requests_[slot].choice;
   }
 
  private:
+  struct Asked {
+    std::string root;
+    const Config* config;
+    std::shared_ptr<const project::ToolChoice> choice;
+  };
   std::vector<std::string>* notes_;
-  std::map<std::pair<std::string, std::string>, std::shared_ptr<const project::ToolChoice>>
-      choices_;
+  std::map<std::pair<std::string, std::string>, std::size_t> slots_;
+  std::vector<Asked> requests_;
 };
+
+// The jobs of one history: the files given that are not part of it, each on its own, then the
+// history itself from its first migration to the last one given.
+std::vector<Job> PlanHistory(const std::string& root, bool recursive,
+                             const std::vector<std::size_t>& members,
+                             const std::vector<LintInput>& inputs,
+                             const std::vector<std::string>& canonical, const Config& config,
+                             const std::shared_ptr<const project::ToolChoice>& tool) {
+  std::vector<Job> jobs;
+  const ReleasePaths paths(ConfigBase(config, root), {}, {});
+  const GlobSet excluded(config.history.exclude);
+  std::vector<std::string> files;
+  for (std::string& file : recursive ? ListRecursive(root) : tool->tool->List(root, Disk())) {
+    const std::string relative = paths.Relative(file);
+    if (relative.empty() || !excluded.Matches(relative)) files.push_back(std::move(file));
+  }
+  // An editor's buffer not saved yet is no file to list: it takes its place in the history.
+  for (std::size_t i : members) {
+    if (inputs[i].text == nullptr || fs::exists(canonical[i])) continue;
+    if (std::find(files.begin(), files.end(), canonical[i]) == files.end()) {
+      files.insert(std::upper_bound(files.begin(), files.end(), canonical[i]), canonical[i]);
+    }
+  }
+  const project::HistoryPlan plan = tool->tool->Plan(files, Disk());
+  std::map<std::string, std::size_t> position;
+  for (std::size_t p = 0; p < plan.files.size(); ++p) position[plan.files[p]] = p;
+  std::map<std::string, const project::Rollback*> rollbacks;
+  for (const project::Rollback& rollback : plan.rollbacks) rollbacks[rollback.path] = &rollback;
+  std::map<std::string, std::string> not_migrations;
+  for (const project::NotMigration& skipped : plan.skipped) {
+    not_migrations[skipped.path] = skipped.reason;
+  }
+  std::size_t last = 0;
+  std::map<std::size_t, std::size_t> input_at;  // position -> input
+  std::multimap<std::size_t, std::pair<std::size_t, const project::Rollback*>> down_after;
+  for (std::size_t i : members) {
+    const auto found = position.find(canonical[i]);
+    const auto down = rollbacks.find(canonical[i]);
+    if (found != position.end() && input_at.count(found->second) == 0) {
+      input_at[found->second] = i;
+      last = std::max(last, found->second + 1);
+    } else if (down != rollbacks.end()) {
+      down_after.emplace(down->second->after, std::make_pair(i, down->second));
+      last = std::max(last, down->second->after);
+    } else {
+      // Not part of the history (or given twice): checked on its own.
+      const auto why = not_migrations.find(canonical[i]);
+      Step step{canonical[i], i};
+      if (why != not_migrations.end()) {
+        step.note = canonical[i] + ": not part of the history in " + root + " (" + why->second +
+                    "): checked on its own";
+      }
+      jobs.push_back({{}, tool, {std::move(step)}});
+    }
+  }
+  Job job{root, tool, {}};
+  std::vector<std::size_t> step_of(plan.files.size());
+  for (std::size_t p = 0; p <= last; ++p) {
+    for (auto [it, end] = down_after.equal_range(p); it != end; ++it) {
+      Step step{canonical[it->second.first], it->second.first, /*replay=*/false};
+      if (const auto undone = it->second.second->rolls_back; undone && *undone < p) {
+        step.rolls_back = step_of[*undone];
+        job.steps[step_of[*undone]].keep_added = true;
+      }
+      job.steps.push_back(std::move(step));
+    }
+    if (p == last) break;
+    const auto found = input_at.find(p);
+    Step step{plan.files[p],
+              found == input_at.end() ? std::nullopt : std::optional<std::size_t>(found->second)};
+    step.unit_continues = p + 1 < plan.files.size() && p + 1 < plan.units.size() &&
+                          plan.units[p + 1] == plan.units[p];
+    step_of[p] = job.steps.size();
+    job.steps.push_back(std::move(step));
+  }
+  if (!input_at.empty() || !down_after.empty()) jobs.push_back(std::move(job));
+  return jobs;
+}
 
 }  // namespace
 
@@ -76,97 +187,52 @@ const project::DiskFileSource& Disk() {
 
 std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
                           const std::vector<const Config*>& configs, const LintScope& scope,
-                          bool replay, std::vector<std::string>* notes) {
+                          bool replay, std::vector<std::string>* notes, unsigned threads) {
+  // Resolving the paths and recognising the tools reads the disk folder by folder: side by side,
+  // each history on one thread; the jobs and the notes keep the order of one thread.
+  std::vector<std::string> canonical(inputs.size());
+  std::vector<std::pair<std::string, bool>> roots(inputs.size());
+  ForEach(inputs.size(), threads, [&](std::size_t i) {
+    if (!scope.selected[i]) return;
+    canonical[i] = CanonicalPath(inputs[i].path);
+    if (inputs[i].from_stdin && inputs[i].path == "<stdin>") return;
+    roots[i] = RootOf(canonical[i], *configs[i]);
+  });
   std::vector<Job> jobs;
   ToolChoices tools(notes);
+  std::vector<std::pair<std::size_t, std::size_t>> alone;  // job -> tool slot
   std::map<std::pair<std::string, bool>, std::vector<std::size_t>> groups;
-  std::vector<std::string> canonical(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!scope.selected[i]) continue;
-    canonical[i] = CanonicalPath(inputs[i].path);
     // Standard input without a file name has no place in any history.
     if (inputs[i].from_stdin && inputs[i].path == "<stdin>") {
       jobs.push_back({{}, nullptr, {{canonical[i], i}}});
       continue;
     }
-    const auto root = RootOf(canonical[i], *configs[i]);
     if (!replay || !configs[i]->history.replay) {
-      jobs.push_back({{}, tools.For(root.first, *configs[i]), {{canonical[i], i}}});
+      alone.emplace_back(jobs.size(), tools.Request(roots[i].first, *configs[i]));
+      jobs.push_back({{}, nullptr, {{canonical[i], i}}});
       continue;
     }
-    groups[root].push_back(i);
+    groups[roots[i]].push_back(i);
   }
+  std::vector<std::pair<const std::pair<std::string, bool>*, const std::vector<std::size_t>*>>
+      histories;
+  std::vector<std::size_t> history_tool;
   for (const auto& [key, members] : groups) {
-    const auto& [root, recursive] = key;
-    const Config& config = *configs[members.front()];
-    const auto tool = tools.For(root, config);
-    const ReleasePaths paths(ConfigBase(config, root), {}, {});
-    const GlobSet excluded(config.history.exclude);
-    std::vector<std::string> files;
-    for (std::string& file : recursive ? ListRecursive(root) : tool->tool->List(root, Disk())) {
-      const std::string relative = paths.Relative(file);
-      if (relative.empty() || !excluded.Matches(relative)) files.push_back(std::move(file));
-    }
-    // An editor's buffer not saved yet is no file to list: it takes its place in the history.
-    for (std::size_t i : members) {
-      if (inputs[i].text == nullptr || fs::exists(canonical[i])) continue;
-      if (std::find(files.begin(), files.end(), canonical[i]) == files.end()) {
-        files.insert(std::upper_bound(files.begin(), files.end(), canonical[i]), canonical[i]);
-      }
-    }
-    const project::HistoryPlan plan = tool->tool->Plan(files, Disk());
-    std::map<std::string, std::size_t> position;
-    for (std::size_t p = 0; p < plan.files.size(); ++p) position[plan.files[p]] = p;
-    std::map<std::string, const project::Rollback*> rollbacks;
-    for (const project::Rollback& rollback : plan.rollbacks) rollbacks[rollback.path] = &rollback;
-    std::map<std::string, std::string> not_migrations;
-    for (const project::NotMigration& skipped : plan.skipped) {
-      not_migrations[skipped.path] = skipped.reason;
-    }
-    std::size_t last = 0;
-    std::map<std::size_t, std::size_t> input_at;  // position -> input
-    std::multimap<std::size_t, std::pair<std::size_t, const project::Rollback*>> down_after;
-    for (std::size_t i : members) {
-      const auto found = position.find(canonical[i]);
-      const auto down = rollbacks.find(canonical[i]);
-      if (found != position.end() && input_at.count(found->second) == 0) {
-        input_at[found->second] = i;
-        last = std::max(last, found->second + 1);
-      } else if (down != rollbacks.end()) {
-        down_after.emplace(down->second->after, std::make_pair(i, down->second));
-        last = std::max(last, down->second->after);
-      } else {
-        // Not part of the history (or given twice): checked on its own.
-        const auto why = not_migrations.find(canonical[i]);
-        Step step{canonical[i], i};
-        if (why != not_migrations.end()) {
-          step.note = canonical[i] + ": not part of the history in " + root + " (" + why->second +
-                      "): checked on its own";
-        }
-        jobs.push_back({{}, tool, {std::move(step)}});
-      }
-    }
-    Job job{root, tool, {}};
-    std::vector<std::size_t> step_of(plan.files.size());
-    for (std::size_t p = 0; p <= last; ++p) {
-      for (auto [it, end] = down_after.equal_range(p); it != end; ++it) {
-        Step step{canonical[it->second.first], it->second.first, /*replay=*/false};
-        if (const auto undone = it->second.second->rolls_back; undone && *undone < p) {
-          step.rolls_back = step_of[*undone];
-          job.steps[step_of[*undone]].keep_added = true;
-        }
-        job.steps.push_back(std::move(step));
-      }
-      if (p == last) break;
-      const auto found = input_at.find(p);
-      Step step{plan.files[p],
-                found == input_at.end() ? std::nullopt : std::optional<std::size_t>(found->second)};
-      step.unit_continues = p + 1 < plan.files.size() && p + 1 < plan.units.size() &&
-                            plan.units[p + 1] == plan.units[p];
-      step_of[p] = job.steps.size();
-      job.steps.push_back(std::move(step));
-    }
-    if (!input_at.empty() || !down_after.empty()) jobs.push_back(std::move(job));
+    histories.emplace_back(&key, &members);
+    history_tool.push_back(tools.Request(key.first, *configs[members.front()]));
+  }
+  tools.Recognise(threads);
+  for (const auto& [job, slot] : alone) jobs[job].tool = tools.At(slot);
+  std::vector<std::vector<Job>> planned(histories.size());
+  ForEach(histories.size(), threads, [&](std::size_t h) {
+    const auto& [key, members] = histories[h];
+    planned[h] = PlanHistory(key->first, key->second, *members, inputs, canonical,
+                             *configs[members->front()], tools.At(history_tool[h]));
+  });
+  for (std::vector<Job>& some : planned) {
+    for (Job& job : some) jobs.push_back(std::move(job));
   }
   return jobs;
 }

@@ -39,9 +39,10 @@ struct Job {
 };
 
 // The jobs for the selected inputs; `notes`, when given, receives which tool each history was
-// recognised as, and why.
+// recognised as, and why. Folders are read on up to `threads` threads; the jobs and the notes are
+// the same for any number.
 std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
                           const std::vector<const Config*>& configs, const LintScope& scope,
-                          bool replay, std::vector<std::string>* notes);
+                          bool replay, std::vector<std::string>* notes, unsigned threads = 1);
 
 }  // namespace pgshift::workspace

@@ -183,8 +183,8 @@ std::shared_ptr<PreparedStep> PrepareStep(const Job& job, std::size_t s, const J
       prepared->parsed.Add(std::move(part), limits);
     }
     // Replayed apart from its check only for a rollback's sake, or after an unreleased file.
-    const bool keep_new = scope.unreleased.count(step.path) > 0 || step.unit_continues ||
-                          basics.upgrades != nullptr;
+    const bool keep_new =
+        scope.unreleased.count(step.path) > 0 || step.unit_continues || basics.upgrades != nullptr;
     if (history && (step.keep_added || (!keep_new && !scope.unreleased.empty()))) {
       prepared->parsed.Add(SectionsOnly(text, prepared->run, project::Direction::kUp), {});
     }
@@ -362,12 +362,12 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
                                         const std::vector<const Config*>& configs,
                                         const LintScope& scope, bool replay, unsigned jobs,
                                         std::vector<std::string>* notes) {
-  std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay, notes);
   // Standard input can be read by one thread only, and only once.
   const bool has_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
   if (has_stdin) jobs = 1;
+  std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay, notes, jobs);
   if (scope.infer_upgrades) {
     struct Inference {
       Job* job;
@@ -394,11 +394,12 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
     // Each asks git (a few processes per history): the histories are asked in parallel, and their
     // notes kept in order.
     std::atomic<std::size_t> next_inference{0};
+    GitLocator locator;  // histories in one repository (or in none) share one git process
     const auto infer = [&] {
       for (std::size_t i = next_inference++; i < inferences.size(); i = next_inference++) {
         Inference& inference = inferences[i];
-        inference.job->upgrades =
-            InferUpgrades(inference.job->root, inference.files, *inference.tags, inference.note);
+        inference.job->upgrades = InferUpgrades(inference.job->root, inference.files,
+                                                *inference.tags, locator, inference.note);
       }
     };
     std::vector<std::thread> asking;

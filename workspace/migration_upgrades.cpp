@@ -1,9 +1,9 @@
 #include "workspace/migration_upgrades.h"
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 #include <map>
-#include <cctype>
 #include <regex>
 #include <set>
 #include <utility>
@@ -34,7 +34,8 @@ Version ParseVersion(std::string_view tag) {
                                             1ULL << 60);
     }
     version.numbers.push_back(number);
-    if (i + 1 < tag.size() && tag[i] == '.' && std::isdigit(static_cast<unsigned char>(tag[i + 1]))) {
+    if (i + 1 < tag.size() && tag[i] == '.' &&
+        std::isdigit(static_cast<unsigned char>(tag[i + 1]))) {
       ++i;
     } else {
       break;
@@ -252,9 +253,10 @@ bool VersionLess(std::string_view a, std::string_view b) {
 std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
                                                        const std::vector<std::string>& files,
                                                        const std::string& tag_pattern,
-                                                       std::string& note) {
-  const std::string off = root + ": upgrades not inferred (each migration judged as deployed "
-                                 "before the next): ";
+                                                       GitLocator& locator, std::string& note) {
+  const std::string off = root +
+                          ": upgrades not inferred (each migration judged as deployed "
+                          "before the next): ";
   std::regex pattern;
   try {
     pattern = std::regex(tag_pattern);
@@ -262,7 +264,7 @@ std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
     note = off + "`" + tag_pattern + "` is no regular expression";
     return nullptr;
   }
-  auto opened = Git::Open(root);
+  auto opened = Git::Open(root, locator);
   if (auto* error = std::get_if<GitError>(&opened)) {
     note = off + error->message;
     return nullptr;
@@ -290,9 +292,8 @@ std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
     note = off + "no tag matches `" + tag_pattern + "` (history.upgrade_tags)";
     return nullptr;
   }
-  std::sort(tags.begin(), tags.end(), [](const std::string& a, const std::string& b) {
-    return VersionLess(a, b);
-  });
+  std::sort(tags.begin(), tags.end(),
+            [](const std::string& a, const std::string& b) { return VersionLess(a, b); });
 
   const std::string top = CanonicalPath(git.top());
   if (root != top && !root.starts_with(top + "/")) {
@@ -315,7 +316,8 @@ std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
   const std::vector<std::string>& roots = std::get<std::vector<std::string>>(ids);
   // Tags of another part of the repository (a monorepo's app releases) say nothing of this
   // directory's upgrades: without one that holds it, every file would look unreleased.
-  if (std::all_of(roots.begin(), roots.end() - 1, [](const std::string& id) { return id.empty(); })) {
+  if (std::all_of(roots.begin(), roots.end() - 1,
+                  [](const std::string& id) { return id.empty(); })) {
     note = off + "no tag matching `" + tag_pattern + "` holds " +
            (relative_root.empty() ? "the repository's top" : relative_root);
     return nullptr;

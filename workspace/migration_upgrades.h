@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "workspace/git.h"
+
 namespace pgshift::workspace {
 
 // The default of `history.upgrade_tags`: final versions (v1.2.3, 1.2); pre-releases
@@ -37,10 +39,11 @@ bool VersionLess(std::string_view a, std::string_view b);
 // The upgrades of `files` (canonical paths below the history directory `root`), from the tags
 // that match `tag_pattern` (a regular expression the whole tag name must match). Null when git
 // cannot tell them (no git, no repository, a shallow clone, no matching tag): findings are then
-// judged as without upgrades. `note` says what was used, or why nothing was.
+// judged as without upgrades. `note` says what was used, or why nothing was. The repository is
+// found through `locator` (shared by the histories of one run).
 std::shared_ptr<const MigrationUpgrades> InferUpgrades(const std::string& root,
                                                        const std::vector<std::string>& files,
                                                        const std::string& tag_pattern,
-                                                       std::string& note);
+                                                       GitLocator& locator, std::string& note);
 
 }  // namespace pgshift::workspace

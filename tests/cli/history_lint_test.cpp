@@ -180,6 +180,62 @@ TEST_F(HistoryLint, ParsingAheadFindsWhatOneThreadFinds) {
   EXPECT_FALSE(Rules(r).empty());
 }
 
+// Many histories are planned side by side (their folders listed, their tools recognised): the
+// jobs, the notes naming each history's tool and the files left out of a history must come in
+// the order one thread gives them.
+TEST_F(HistoryLint, PlanningSideBySideKeepsTheOrderOfOneThread) {
+  std::vector<std::string> args;
+  for (int h = 0; h < 12; ++h) {
+    const std::string n = std::to_string(h);
+    if (h % 3 == 0) {
+      Write("h" + n + "/V1__a.sql", "CREATE TABLE a" + n + " (id int);\n");
+      Write("h" + n + "/V2__b.sql", "CREATE INDEX ON a" + n + " (id);\n");
+      Write("h" + n + "/notes.sql", "SELECT 1;\n");
+      args.push_back("h" + n + "/notes.sql");  // not named as a migration: checked on its own
+    } else if (h % 3 == 1) {
+      Write("h" + n + "/20240101000000_a.sql", "-- migrate:up\nCREATE TABLE d" + n +
+                                                   " (id int);\n-- migrate:down\nDROP TABLE d" + n +
+                                                   ";\n");
+      Write("h" + n + "/20240102000000_b.sql",
+            "-- migrate:up\nALTER TABLE d" + n + " ADD COLUMN c int NOT NULL;\n");
+    } else {
+      Write("h" + n + "/2020-01-01-000000_m/up.sql", "CREATE TABLE m" + n + " (id int);\n");
+      Write("h" + n + "/2020-01-01-000000_m/down.sql", "DROP TABLE m" + n + ";\n");
+      Write("h" + n + "/2020-01-02-000000_n/up.sql", "CREATE INDEX ON m" + n + " (id);\n");
+    }
+    args.insert(args.begin(), "h" + n);  // given last to first
+  }
+  for (const std::vector<std::string>& format :
+       {std::vector<std::string>{"--format", "text", "--color", "never", "--verbose"},
+        std::vector<std::string>{"--format", "json", "--verbose"}}) {
+    std::vector<std::string> one = args;
+    one.insert(one.end(), format.begin(), format.end());
+    one.insert(one.end(), {"-j", "1"});
+    const ProcessResult alone = Lint(one);
+    // Each history's tool is named, in the order of the histories' folders.
+    std::size_t at = 0;
+    for (int h : {0, 1, 10, 11, 2, 3, 4, 5, 6, 7, 8, 9}) {
+      const char* tool = h % 3 == 0 ? "flyway (" : h % 3 == 1 ? "dbmate (" : "diesel (";
+      const std::size_t found = alone.err.find(P("h" + std::to_string(h)) + ": " + tool, at);
+      ASSERT_NE(found, std::string::npos) << "h" << h << "\n" << alone.err;
+      at = found + 1;
+    }
+    if (format[1] == "text") {
+      EXPECT_NE(alone.out.find("notes.sql: not part of the history"), std::string::npos)
+          << alone.out;
+    }
+    for (const char* jobs : {"2", "4"}) {
+      std::vector<std::string> more = args;
+      more.insert(more.end(), format.begin(), format.end());
+      more.insert(more.end(), {"-j", jobs});
+      const ProcessResult side_by_side = Lint(more);
+      EXPECT_EQ(side_by_side.out, alone.out) << "-j " << jobs;
+      EXPECT_EQ(side_by_side.err, alone.err) << "-j " << jobs;
+      EXPECT_EQ(side_by_side.exit_code, alone.exit_code) << "-j " << jobs;
+    }
+  }
+}
+
 TEST_F(HistoryLint, PrismaFolders) {
   Write("prisma/migrations/20230404095503_init/migration.sql", kPartitioned);
   Write("prisma/migrations/20230505085625_index/migration.sql", kConcurrentIndex);
