@@ -35,7 +35,7 @@ export XDG_STATE_HOME="$out/state" PGSHIFT_JOURNAL="$out/journal.db"
 plan=bench/runner/plan.toml
 
 cleanup() {
-  [ -n "${mover:-}" ] && kill "$mover" 2>/dev/null
+  if [ -n "${mover:-}" ]; then kill "$mover" 2>/dev/null || true; fi
   "$pgshift" sandbox stop --name latency >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
