@@ -1,12 +1,10 @@
 #include "workspace/history_jobs.h"
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
-#include <functional>
 #include <map>
-#include <thread>
 
+#include "workspace/parallel_for.h"
 #include "workspace/path_glob.h"
 #include "workspace/release_paths.h"
 
@@ -50,18 +48,6 @@ std::pair<std::string, bool> RootOf(const std::string& path, const Config& confi
   return {project::HistoryRootOf(path, Disk()), false};
 }
 
-// Calls `work(i)` for i in [0, n), on up to `threads` threads (this one among them).
-void ForEach(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& work) {
-  std::atomic<std::size_t> next{0};
-  const auto run = [&] {
-    for (std::size_t i = next++; i < n; i = next++) work(i);
-  };
-  std::vector<std::thread> helpers;
-  for (unsigned t = 1; t < threads && t < n; ++t) helpers.emplace_back(run);
-  run();
-  for (std::thread& helper : helpers) helper.join();
-}
-
 // Recognises the tool of each history once, and says so for --verbose: the histories are asked
 // for first, in the order of the notes, then recognised side by side (each reads its own folder).
 class ToolChoices {
@@ -75,7 +61,7 @@ class ToolChoices {
     return slots_.emplace(key, requests_.size() - 1).first->second;
   }
   void Recognise(unsigned threads) {
-    ForEach(requests_.size(), threads, [&](std::size_t i) {
+    ParallelFor(requests_.size(), threads, [&](std::size_t i) {
       Asked& request = requests_[i];
       request.choice = std::make_shared<const project::ToolChoice>(project::ChooseTool(
           request.root, Disk(), request.config->history.tool, request.config->history.order));
@@ -192,7 +178,7 @@ std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
   // each history on one thread; the jobs and the notes keep the order of one thread.
   std::vector<std::string> canonical(inputs.size());
   std::vector<std::pair<std::string, bool>> roots(inputs.size());
-  ForEach(inputs.size(), threads, [&](std::size_t i) {
+  ParallelFor(inputs.size(), threads, [&](std::size_t i) {
     if (!scope.selected[i]) return;
     canonical[i] = CanonicalPath(inputs[i].path);
     if (inputs[i].from_stdin && inputs[i].path == "<stdin>") return;
@@ -226,7 +212,7 @@ std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
   tools.Recognise(threads);
   for (const auto& [job, slot] : alone) jobs[job].tool = tools.At(slot);
   std::vector<std::vector<Job>> planned(histories.size());
-  ForEach(histories.size(), threads, [&](std::size_t h) {
+  ParallelFor(histories.size(), threads, [&](std::size_t h) {
     const auto& [key, members] = histories[h];
     planned[h] = PlanHistory(key->first, key->second, *members, inputs, canonical,
                              *configs[members->front()], tools.At(history_tool[h]));

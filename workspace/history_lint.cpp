@@ -18,6 +18,7 @@
 #include "rules/snapshot/schema.h"
 #include "workspace/history_jobs.h"
 #include "workspace/migration_upgrades.h"
+#include "workspace/parallel_for.h"
 #include "workspace/parse_ahead.h"
 #include "workspace/section_lint.h"
 
@@ -393,19 +394,12 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
     }
     // Each asks git (a few processes per history): the histories are asked in parallel, and their
     // notes kept in order.
-    std::atomic<std::size_t> next_inference{0};
     GitLocator locator;  // histories in one repository (or in none) share one git process
-    const auto infer = [&] {
-      for (std::size_t i = next_inference++; i < inferences.size(); i = next_inference++) {
-        Inference& inference = inferences[i];
-        inference.job->upgrades = InferUpgrades(inference.job->root, inference.files,
-                                                *inference.tags, locator, inference.note);
-      }
-    };
-    std::vector<std::thread> asking;
-    for (unsigned t = 1; t < jobs && t < inferences.size(); ++t) asking.emplace_back(infer);
-    infer();
-    for (std::thread& thread : asking) thread.join();
+    ParallelFor(inferences.size(), jobs, [&](std::size_t i) {
+      Inference& inference = inferences[i];
+      inference.job->upgrades = InferUpgrades(inference.job->root, inference.files,
+                                              *inference.tags, locator, inference.note);
+    });
     if (notes != nullptr) {
       for (const Inference& inference : inferences) notes->push_back(inference.note);
     }
