@@ -397,8 +397,8 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
     GitLocator locator;  // histories in one repository (or in none) share one git process
     ParallelFor(inferences.size(), jobs, [&](std::size_t i) {
       Inference& inference = inferences[i];
-      inference.job->upgrades = InferUpgrades(inference.job->root, inference.files,
-                                              *inference.tags, locator, inference.note);
+      inference.job->upgrades = InferUpgrades(inference.job->root, inference.files, *inference.tags,
+                                              locator, inference.note);
     });
     if (notes != nullptr) {
       for (const Inference& inference : inferences) notes->push_back(inference.note);
