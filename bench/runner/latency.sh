@@ -21,11 +21,7 @@
 # application (row locks, WAL, buffers), not the machine's share of CPU.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-pgshift=${PGSHIFT:-build/pgshift}
-bin=${PGSHIFT_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
-scale=${SCALE:-10}
-clients=${CLIENTS:-8}
-rate=${RATE:-400}
+source bench/runner/common.sh
 rounds=${ROUNDS:-3}
 batch_times=${BATCH_TIMES:-50ms 25ms 10ms}
 baseline_seconds=${BASELINE_SECONDS:-6}
@@ -43,11 +39,9 @@ url=$("$pgshift" sandbox start --name latency 2>/dev/null)
 psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1 "$url")
 now() { date +%s.%N; }
 : >"$out/phases"
-"${psql[@]}" -c "ALTER SYSTEM SET log_lock_waits = on" -c "ALTER SYSTEM SET deadlock_timeout = '1ms'" \
-  -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] %a '" -c "SELECT pg_reload_conf()" >/dev/null
-server_log="$("${psql[@]}" -At -c "SELECT current_setting('data_directory')")/../server.log"
+log_lock_waits
 
-app_cpu=() other_cpu=()
+other_cpu=()
 if [ "${PIN:-0}" = 1 ]; then
   postmaster=$(head -1 "$("${psql[@]}" -At -c "SELECT current_setting('data_directory')")/postmaster.pid")
   for pid in $postmaster $(pgrep -P "$postmaster"); do taskset -p 1 "$pid" >/dev/null; done
@@ -75,27 +69,22 @@ for round in $(seq "$rounds"); do
     IFS=: read -r label binary batch_time <<<"$variant"
     echo "bench: round $round, $label ($binary, batch time $batch_time)" >&2
     [ "$label" = busy ] || "$binary" run "$plan" --db "$url" --through add-note --progress none >>"$out/run.log"
-    # -s: a custom script's :scale is 1 unless given (the application would touch 100,000 rows).
-    "${app_cpu[@]}" "$bin/pgbench" -n -f bench/runner/app.sql -s "$scale" -c "$clients" -j 2 -R "$rate" \
-      -T $((baseline_seconds + 18)) -l --log-prefix="$out/app-$round-$label" "$url" \
-      >"$out/app-$round-$label.pgbench" 2>&1 &
-    load=$!
+    application "app-$round-$label" $((baseline_seconds + 18))
     sleep 2
     start=$(now)
     sleep "$baseline_seconds"
     echo "baseline $label $round $start $(now)" >>"$out/phases"
     start=$(now)
     if [ "$label" = busy ]; then
-      PGAPPNAME=busy "${other_cpu[@]}" "${psql[@]}" -c "DO \$\$ DECLARE t timestamptz := clock_timestamp();
-        BEGIN WHILE clock_timestamp() < t + interval '${BUSY_SECONDS:-4} s' LOOP END LOOP; END \$\$"
+      busy_session "${BUSY_SECONDS:-4}" "${other_cpu[@]}"
       echo "backfill $label $round $start $(now)" >>"$out/phases"
-      wait "$load"
+      wait "$app_pid"
       continue
     fi
     "${other_cpu[@]}" "$binary" run "$plan" --db "$url" --through fill-note --batch-time "$batch_time" --progress json \
       >>"$out/run.log" 2>"$out/progress-$round-$label.jsonl"
     echo "backfill $label $round $start $(now)" >>"$out/phases"
-    wait "$load"
+    wait "$app_pid"
     "$binary" rollback "$plan" --db "$url" >>"$out/run.log"
     "${psql[@]}" -c "VACUUM FULL ANALYZE pgbench_accounts"
   done

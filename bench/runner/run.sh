@@ -11,11 +11,7 @@
 #   THROTTLE=25ms bench/runner/run.sh     # a pause after each batch (--throttle; default none)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-pgshift=${PGSHIFT:-build/pgshift}
-bin=${PGSHIFT_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
-scale=${SCALE:-10}
-clients=${CLIENTS:-8}
-rate=${RATE:-400}
+source bench/runner/common.sh
 baseline_seconds=${BASELINE_SECONDS:-15}
 batch_time=${BATCH_TIME:-50ms}
 throttle=${THROTTLE:-0ms}
@@ -36,11 +32,7 @@ now() { date +%s.%N; }
 mark() { echo "$1 $2 $3" >>"$out/phases"; }  # name start end
 : >"$out/phases"
 
-# Every lock wait of 1 ms or more goes to the server's log ("acquired ... after N ms"): exact,
-# where the sampler below sees only waits that span one of its ticks.
-"${psql[@]}" -c "ALTER SYSTEM SET log_lock_waits = on" -c "ALTER SYSTEM SET deadlock_timeout = '1ms'" \
-  -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] %a '" -c "SELECT pg_reload_conf()" >/dev/null
-server_log="$("${psql[@]}" -At -c "SELECT current_setting('data_directory')")/../server.log"
+log_lock_waits
 
 echo "bench: initialising $((scale * 100000)) rows" >&2
 "$bin/pgbench" -i -q -s "$scale" -I dtgvp "$url" >"$out/init.log" 2>&1
@@ -71,41 +63,32 @@ printf '%s\n' "SELECT extract(epoch FROM clock_timestamp()), coalesce(max(extrac
   '\watch 0.1' | "$bin/psql" -X -A -t -q -F ' ' "$url" >"$out/lockwait" 2>/dev/null &
 sampler=$!
 
-load() {  # load NAME SECONDS: the application, in the background
-  # -s: a custom script's :scale is 1 unless given, and the application would touch only the
-  # first 100,000 rows (runs before 2026-12-06 late did: see bench/RESULTS.md).
-  "$bin/pgbench" -n -f bench/runner/app.sql -s "$scale" -c "$clients" -j 2 -R "$rate" -T "$2" \
-    -l --log-prefix="$out/$1" "$url" >"$out/$1.pgbench" 2>&1 &
-  load_pid=$!
-}
 
 echo "bench: baseline (${baseline_seconds} s)" >&2
 start=$(now)
-load baseline "$baseline_seconds"
-wait "$load_pid"
+application baseline "$baseline_seconds"
+wait "$app_pid"
 mark baseline "$start" "$(now)"
 
-# The control: one session busy on the CPU for as long as a backfill, with no I/O and no locks.
-# On a machine with few cores, what it costs the application is what any busy session costs.
-echo "bench: one CPU-bound session under load" >&2
-load busy 20
+echo "bench: one CPU-bound session under load (the control)" >&2
+application busy 20
 sleep 5
 start=$(now)
-"${psql[@]}" -c "DO \$\$ DECLARE t timestamptz := clock_timestamp(); BEGIN WHILE clock_timestamp() < t + interval '${BUSY_SECONDS:-8} s' LOOP END LOOP; END \$\$"
+busy_session "${BUSY_SECONDS:-8}"
 mark busy "$start" "$(now)"
-wait "$load_pid"
+wait "$app_pid"
 
 echo "bench: naive change under load" >&2
-load naive 40
+application naive 40
 sleep 5
 start=$(now)
 "${psql[@]}" -f bench/runner/naive.sql
 mark naive "$start" "$(now)"
-wait "$load_pid"
+wait "$app_pid"
 "${psql[@]}" -c "ALTER TABLE pgbench_accounts DROP COLUMN note" -c "VACUUM FULL ANALYZE pgbench_accounts"
 
 echo "bench: pgshift plan under load" >&2
-load pgshift 90
+application pgshift 90
 sleep 5
 for through in add-note fill-note add-check validate-check require-note; do
   start=$(now)
@@ -113,7 +96,7 @@ for through in add-note fill-note add-check validate-check require-note; do
     >>"$out/pgshift-run.log" 2>>"$out/pgshift-progress.jsonl"
   mark "pgshift-$through" "$start" "$(now)"
 done
-wait "$load_pid"
+wait "$app_pid"
 kill "$sampler" 2>/dev/null || true
 sampler=
 
