@@ -2,7 +2,43 @@
 # the files of the installed Debian packages PACKAGE... and everything they depend on, and
 # nothing else: no compiler, no -dev package, no library pgshift was linked against statically.
 # Built from dpkg's own lists, so it needs no network; `chroot DIR` runs programs in it (root only).
+# A root missing a file of a PACKAGE named is built again (CI once ran a root without libpq5's
+# library right after PackageDeb's apt run); after three tries the function fails and says which
+# package and file, with dpkg's status of it.
 make_clean_root() {
+  local root=$1 attempt missing
+  shift
+  for attempt in 1 2 3; do
+    rm -rf "$root"
+    copy_package_closure "$root" "$@"
+    missing=$(missing_package_files "$root" "$@") && return 0
+    echo "make_clean_root: try $attempt: $missing" >&2
+    sleep 2
+  done
+  echo "make_clean_root: the root in $root lacks files of the packages named: $missing" >&2
+  return 1
+}
+
+# The first file of PACKAGE... (each must be in the closure) that the root lacks, with dpkg's
+# status of its package; prints nothing and succeeds when none is missing.
+missing_package_files() {
+  local root=$1 package f
+  shift
+  for package in "$@"; do
+    if ! grep -qw -- "$package" <<<"$CLEAN_ROOT_PACKAGES"; then
+      echo "$package is not in the closure (dpkg: $(dpkg-query -W -f='${db:Status-Abbrev}${Version}' "$package" 2>&1))"
+      return 1
+    fi
+    while read -r f; do
+      if { [ -L "$f" ] || [ -f "$f" ]; } && ! { [ -L "$root$f" ] || [ -e "$root$f" ]; }; then
+        echo "$root$f of $package is missing (dpkg: $(dpkg-query -W -f='${db:Status-Abbrev}${Version}' "$package" 2>&1))"
+        return 1
+      fi
+    done < <(dpkg-query -L "$package" 2>/dev/null | grep -v -e '^/usr/share/doc' -e '^/usr/share/man' -e '^/usr/share/locale')
+  done
+}
+
+copy_package_closure() {
   local root=$1; shift
   # One read of dpkg's database, and the closure over Pre-Depends and Depends in awk
   # ("libc6 (>= 2.34), libssl3 | libssl1" -> libc6 libssl3: the first of alternatives).

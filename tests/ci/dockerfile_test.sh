@@ -11,6 +11,12 @@ dockerfile=$source_dir/Dockerfile
 context=$build_dir/package
 source "$source_dir/tests/ci/clean_root.sh"
 fail() { echo "FAIL: $*"; exit 1; }
+# What a failed step had to work with: the root's packages and libpq's files in it and on the host.
+root_report() {
+  echo "root of: $CLEAN_ROOT_PACKAGES"
+  ls -la "$root"/usr/lib/x86_64-linux-gnu/libpq* /usr/lib/x86_64-linux-gnu/libpq.so* 2>&1 || true
+  dpkg-query -W -f='libpq5: ${db:Status-Abbrev}${Version}\n' libpq5 2>&1 || true
+}
 grep -qx 'FROM debian:12-slim' "$dockerfile" || fail "the image is not built FROM debian:12-slim"
 grep -Ev '^(#|$|FROM |RUN |COPY |WORKDIR |ENTRYPOINT |CMD )' "$dockerfile" &&
   fail "the Dockerfile has an instruction this test does not check"
@@ -31,7 +37,7 @@ while IFS= read -r line; do
       [ "$(grep -o 'install -y --no-install-recommends [a-z0-9 ]*' <<<"$line")" = \
         "install -y --no-install-recommends libpq5 " ] || fail "apt-get installs more than libpq5: $line" ;;
     RUN\ *) chroot "$root" /bin/sh -ec "${line#RUN }" >"$work/run.log" 2>&1 ||
-              { cat "$work/run.log"; fail "$line"; } ;;
+              { cat "$work/run.log"; root_report; fail "$line"; } ;;
   esac
 done < <(grep -E '^(COPY|RUN) ' "$dockerfile")
 printf 'CREATE INDEX users_name_idx ON users (name);\n' >"$root/tmp/unsafe.sql"
