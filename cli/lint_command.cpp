@@ -272,7 +272,7 @@ void AddInputOptions(CLI::App* command, const std::shared_ptr<LintOptions>& opti
                       "larger files are refused");
   command->add_flag("-v,--verbose", options->verbose,
                     "Also say which migration tool each history was recognised as and why, what was "
-                    "skipped, what history and release each file was judged against, and why "
+                    "skipped or read as a name (template placeholders), what history and release each file was judged against, and why "
                     "release rules are off");
 }
 

@@ -134,11 +134,11 @@ bool InsideFunction(const ParsedFile& file, std::size_t index) {
 
 }  // namespace
 
-void AddEmbeddedStatements(ParsedFile& file, std::size_t index) {
+void AddEmbeddedStatements(ParsedFile& file, std::size_t index, std::string_view parsed) {
   const std::optional<BodyClause> clause = FindBodyClause(file.statements[index].node);
   if (!clause || Depth(file, index) >= kMaxDepth) return;
   const Statement& owner = file.statements[index];
-  const std::string_view owner_text = owner.text;
+  const std::string_view owner_text = parsed.data() != nullptr ? parsed : owner.text;
   const bool queries_count = !InsideFunction(file, index);
 
   // Where the body is: a DO block's string starts at the DefElem, a function's follows AS.

@@ -18,6 +18,8 @@ namespace pgshift::parser {
 
 // Appends the statements written inside the body of file.statements[index], each followed by
 // its own nested statements. A body that cannot be analysed leaves a note instead.
-void AddEmbeddedStatements(ParsedFile& file, std::size_t index);
+// `parsed`, when given, is the statement's text as the parser read it, where that differs from its
+// text in the file (template placeholders stood in for): the body is read from it.
+void AddEmbeddedStatements(ParsedFile& file, std::size_t index, std::string_view parsed = {});
 
 }  // namespace pgshift::parser

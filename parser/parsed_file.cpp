@@ -15,6 +15,7 @@
 #include "parser/embedded_sql.h"
 #include "parser/json_tree.h"
 #include "parser/large_stack.h"
+#include "parser/template_placeholders.h"
 #include "parser/unnamed_subquery.h"
 
 namespace pgshift::parser {
@@ -221,8 +222,10 @@ std::optional<std::pair<StatementParse, RewrittenText>> ParseNamingSubqueries(
   return std::nullopt;
 }
 
-void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_semicolon,
-                  std::size_t terminator_end, StatementParse parse,
+// `text` is the file's, `parsed` the same bytes as the parser read them (template placeholders
+// stood in for), which a body in the statement is read from.
+void AddStatement(ParsedFile& file, std::string_view text, std::string_view parsed, Span span,
+                  bool has_semicolon, std::size_t terminator_end, StatementParse parse,
                   RewrittenText rewritten = {}) {
   Statement statement;
   statement.span = span;
@@ -239,8 +242,10 @@ void AddStatement(ParsedFile& file, std::string_view text, Span span, bool has_s
     file.tree_bytes += parse.tree->bytes();
     file.trees.push_back(std::move(parse.tree));
   }
+  const bool stood_in = !rewritten.text && parsed.data() != text.data();
   file.statements.push_back(std::move(statement));
-  AddEmbeddedStatements(file, file.statements.size() - 1);
+  AddEmbeddedStatements(file, file.statements.size() - 1,
+                        stood_in ? parsed.substr(span.begin, span.size()) : std::string_view());
 }
 
 // Whether the file now holds more than its limit allows, with room left for parsing one more
@@ -274,6 +279,20 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
       blanked.replace(meta.begin, meta.size(), meta.size(), ' ');
     text = blanked;
   }
+  // Template placeholders are read as the names they hold.
+  TemplateStandIns stand_ins = StandInForPlaceholders(text);
+  if (!stand_ins.spans.empty()) {
+    blanked = std::move(stand_ins.text);
+    text = blanked;
+    file.placeholders = std::move(stand_ins.spans);
+    const Span first = file.placeholders.front();
+    file.notes.push_back(
+        {first.begin, std::to_string(file.placeholders.size()) +
+                          " template placeholder(s), such as `" +
+                          std::string(original.substr(first.begin, std::min<std::size_t>(
+                                                                       first.size(), 60))) +
+                          "`, read as the names they hold; no automatic fix for their statements"});
+  }
 
   const std::size_t text_bytes = original.size() + blanked.size();
   for (const RawStatement& raw : split.statements) {
@@ -287,7 +306,7 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
             {raw.span.begin,
              "parsed as PostgreSQL 16 and later parse it: a subquery in FROM without an alias "
              "(PostgreSQL 15 and earlier reject the statement)"});
-        AddStatement(file, original, raw.span, raw.has_semicolon, raw.terminator_end,
+        AddStatement(file, original, text, raw.span, raw.has_semicolon, raw.terminator_end,
                      std::move(named->first), std::move(named->second));
         continue;
       }
@@ -298,12 +317,12 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
       const std::vector<Piece> pieces = PiecesAt(text, raw);
       for (std::size_t i = 0; i < pieces.size(); ++i) {
         const bool last = i + 1 == pieces.size();
-        AddStatement(file, original, pieces[i].span, last ? raw.has_semicolon : true,
+        AddStatement(file, original, text, pieces[i].span, last ? raw.has_semicolon : true,
                      pieces[i].terminator_end, ParseSpan(file, text, pieces[i].span));
       }
       continue;
     }
-    AddStatement(file, original, raw.span, raw.has_semicolon, raw.terminator_end,
+    AddStatement(file, original, text, raw.span, raw.has_semicolon, raw.terminator_end,
                  std::move(outcome));
   }
   if (!file.over_limit) OverLimit(file, text_bytes, original.size());
@@ -314,6 +333,12 @@ ParsedFile ParseSqlHere(std::string_view original, const ParseLimits& limits) {
 }
 
 }  // namespace
+
+bool ParsedFile::HoldsPlaceholder(const Span& span) const {
+  return std::any_of(placeholders.begin(), placeholders.end(), [&](const Span& p) {
+    return p.begin < span.end && span.begin < p.end;
+  });
+}
 
 ParsedFile ParseSql(std::string_view text, const ParseLimits& limits) {
   return OnLargeStack([&] { return ParseSqlHere(text, limits); });

@@ -82,6 +82,9 @@ struct ParsedFile {
   std::vector<Statement> statements;
   std::vector<Comment> comments;  // including those inside analysed bodies, by position
   std::vector<Span> meta_commands;
+  // Template placeholders (`${schema}`, `{{ .Namespace }}`) the parser read as the names they
+  // hold (parser/template_placeholders.h).
+  std::vector<Span> placeholders;
   std::vector<ParseNote> notes;
   // The statements' parse trees: those decoded from JSON in one arena for the file (a tree's own
   // arena would cost more than many a tree), the rare ones unpacked from protobuf in `trees`.
@@ -99,6 +102,9 @@ struct ParsedFile {
   // Whether statement `index` runs when its top-level statement runs: a top-level statement, or
   // one written in a DO block. A function's body runs only when the function is called.
   bool RunsWithTopLevel(std::size_t index) const;
+  // Whether `span` holds a template placeholder: its parse tree then has a stand-in name where
+  // the file has the placeholder, and no edit built from it may be written into the file.
+  bool HoldsPlaceholder(const Span& span) const;
 };
 
 // One statement's SQL parsed on its own; a syntax error's offset is relative to `sql`.

@@ -11,6 +11,10 @@
 
 namespace pgshift::rules {
 
+// How help says that `pgshift lint --fix` makes the change it shows; the engine takes it out of a
+// finding whose edits it withholds.
+inline constexpr std::string_view kFixDoesThis = " (pgshift lint --fix does this)";
+
 enum class Severity { kInfo = 0, kWarning = 1, kError = 2 };
 
 std::string_view SeverityName(Severity severity);

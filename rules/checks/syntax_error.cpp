@@ -14,7 +14,9 @@ constexpr RuleDoc kDoc{
         "or suppress the finding with a reason; one exception: a subquery in FROM without an "
         "alias, which PostgreSQL 16 accepts, is named as 16 names it and the statement analysed "
         "(`lint -v` says so). So is a statement too large or too deeply "
-        "nested for pgshift to analyse (see max_memory in docs/configuration.md).",
+        "nested for pgshift to analyse (see max_memory in docs/configuration.md). Template "
+        "placeholders such as `${schema}` and `{{ .Namespace }}` are not reported: they are read "
+        "as the names they hold (docs/history-and-releases.md).",
     .bad = "ALTER TABLE users ADD COLUMN email text NOT NUL;",
     .good = "ALTER TABLE users ADD COLUMN email text;",
     .severity = Severity::kError,

@@ -306,3 +306,23 @@ TEST(Engine, BackfillHelpForASetThatReadsItsOwnColumnSaysHowToMakeItIdempotent) 
 
 }  // namespace
 }  // namespace pgshift::rules
+
+namespace pgshift::rules {
+namespace {
+
+TEST(Engine, TemplatePlaceholdersAreLintedThroughWithoutAutomaticFixes) {
+  const FileReport templated =
+      Lint("CREATE INDEX users_email_idx ON {{ index .Options \"Namespace\" }}.users (email);");
+  ASSERT_EQ(Rules(templated), std::vector<std::string>{"non-concurrent-index-creation"});
+  // The fix would be written into the file; its parse tree has a stand-in name.
+  EXPECT_TRUE(templated.findings[0].fix.empty());
+  EXPECT_EQ(templated.findings[0].help.find("--fix"), std::string::npos);
+  EXPECT_NE(templated.findings[0].help.find("CONCURRENTLY"), std::string::npos);
+  const FileReport plain = Lint("CREATE INDEX users_email_idx ON auth.users (email);");
+  ASSERT_EQ(Rules(plain), std::vector<std::string>{"non-concurrent-index-creation"});
+  EXPECT_FALSE(plain.findings[0].fix.empty());
+  EXPECT_NE(plain.findings[0].help.find(kFixDoesThis), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pgshift::rules
