@@ -15,8 +15,14 @@ class CachingFileSource : public FileSource {
   explicit CachingFileSource(const FileSource& source) : source_(source) {}
   std::vector<DirectoryEntry> List(const std::string& directory) const override;
   std::optional<std::string> Read(const std::string& path, std::size_t limit) const override;
+  // From the held listing, without copying it as List does.
+  bool IsFile(const std::string& path) const override;
+  bool IsDirectory(const std::string& path) const override;
 
  private:
+  const std::vector<DirectoryEntry>& Listing(const std::string& directory) const;
+  const DirectoryEntry* Entry(const std::string& path) const;
+
   struct Head {
     std::size_t limit = 0;             // the most bytes asked for so far
     std::optional<std::string> bytes;  // what that read gave

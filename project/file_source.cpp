@@ -43,10 +43,22 @@ std::vector<DirectoryEntry> DiskFileSource::List(const std::string& directory) c
 std::optional<std::string> DiskFileSource::Read(const std::string& path, std::size_t limit) const {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  std::string text(limit, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(limit));
+  // Sized to the file (one byte more, to meet its end) rather than to `limit`: filling 64 KiB
+  // for every head of a few KiB cost more than reading it. A file that is longer than it was
+  // said to be is read on up to `limit`.
+  std::size_t size = limit;
+  std::error_code error;
+  if (const auto bytes = fs::file_size(path, error); !error) size = std::min(limit, bytes + 1);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  std::size_t got = static_cast<std::size_t>(in.gcount());
+  if (got == size && size < limit && !in.bad()) {
+    text.resize(limit);
+    in.read(text.data() + size, static_cast<std::streamsize>(limit - size));
+    got += static_cast<std::size_t>(in.gcount());
+  }
   if (in.bad()) return std::nullopt;
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  text.resize(got);
   return text;
 }
 
@@ -88,8 +100,13 @@ std::string_view DirName(std::string_view path) {
 
 std::string JoinPath(std::string_view directory, std::string_view name) {
   if (directory.empty()) return std::string(name);
-  if (directory.back() == '/') return std::string(directory) + std::string(name);
-  return std::string(directory) + "/" + std::string(name);
+  // One allocation: paths are joined for every file of every listing.
+  std::string path;
+  path.reserve(directory.size() + 1 + name.size());
+  path += directory;
+  if (directory.back() != '/') path += '/';
+  path += name;
+  return path;
 }
 
 }  // namespace pgshift::project

@@ -1,6 +1,8 @@
 // The caching source answers as the source it wraps, asking it once per directory and file.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -56,6 +58,38 @@ TEST(CachingFileSource, MissingStaysMissing) {
   EXPECT_FALSE(cached.Read("b.sql", 10));
   EXPECT_EQ(files.reads, 1);
   EXPECT_TRUE(cached.List("nowhere").empty());
+}
+
+// Whether a path is a file or a directory is answered from the listing held, without asking
+// again (and without copying the listing, which recognition once did a dozen times per folder).
+TEST(CachingFileSource, KnowsFilesAndDirectoriesFromOneListing) {
+  const CountingSource files({{"db/1_a.sql", "x"}, {"db/sub/2_b.sql", "y"}});
+  const CachingFileSource cached(files);
+  EXPECT_TRUE(cached.IsFile("db/1_a.sql"));
+  EXPECT_FALSE(cached.IsDirectory("db/1_a.sql"));
+  EXPECT_TRUE(cached.IsDirectory("db/sub"));
+  EXPECT_FALSE(cached.IsFile("db/sub"));
+  EXPECT_FALSE(cached.IsFile("db/missing.sql"));
+  EXPECT_FALSE(cached.IsDirectory("db/missing"));
+  EXPECT_EQ(files.lists, 1);
+  EXPECT_TRUE(cached.IsFile("db/sub/2_b.sql"));
+  EXPECT_EQ(files.lists, 2);
+}
+
+// The disk's heads are read into a string the size of the file, and give the same bytes as
+// before whatever the limit.
+TEST(DiskFileSource, ReadsAsManyBytesAsTheLimitAllows) {
+  const std::string path = ::testing::TempDir() + "/pgshift_disk_source_read.sql";
+  std::string bytes;
+  for (int i = 0; i < 300; ++i) bytes += static_cast<char>('a' + i % 26);
+  std::ofstream(path, std::ios::binary) << bytes;
+  const DiskFileSource disk;
+  for (std::size_t limit : {std::size_t{0}, std::size_t{1}, std::size_t{299}, std::size_t{300},
+                            std::size_t{301}, std::size_t{64 * 1024}}) {
+    EXPECT_EQ(disk.Read(path, limit), bytes.substr(0, limit)) << limit;
+  }
+  EXPECT_FALSE(disk.Read(path + ".missing", 10));
+  std::remove(path.c_str());
 }
 
 }  // namespace
