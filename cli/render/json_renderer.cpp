@@ -5,6 +5,10 @@
 // nlohmann::json's dump(2, ' ', false, error_handler_t::replace) prints for that document (keys
 // in alphabetical order, two-space indent, the same escapes, bytes that are not UTF-8 replaced
 // by U+FFFD); render_test holds it to that.
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -16,23 +20,48 @@ namespace {
 // Collects the text and hands it to the stream in large pieces.
 class JsonWriter {
  public:
-  explicit JsonWriter(std::ostream& out) : out_(out) {}
+  explicit JsonWriter(std::ostream& out) : out_(out) { buffer_.reserve(kFlushAt + 4096); }
   ~JsonWriter() { Flush(); }
 
   JsonWriter& Raw(std::string_view text) {
     buffer_ += text;
-    if (buffer_.size() > (1 << 16)) Flush();
-    return *this;
+    return Spill();
   }
-  JsonWriter& Number(long long value) { return Raw(std::to_string(value)); }
-  JsonWriter& String(std::string_view text);
-  // `"key": ` at the given depth, after a line break.
+  JsonWriter& Number(long long value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    buffer_.append(digits, end);
+    return Spill();
+  }
+  JsonWriter& String(std::string_view text) { return Quote().Escaped(text).Quote(); }
+  // A rule's RuleDocUrl, without making the string.
+  JsonWriter& DocUrl(std::string_view rule) {
+    return Quote().Escaped(RuleDocBase()).Escaped(rule).Quote();
+  }
+  // `"key": ` at the given depth, after a line break. Keys are this file's own plain names,
+  // which need no escaping.
   JsonWriter& Key(int depth, std::string_view key) {
-    Raw("\n").Raw(std::string(2 * depth, ' '));
-    return String(key).Raw(": ");
+    buffer_ += '\n';
+    buffer_.append(static_cast<std::size_t>(2 * depth), ' ');
+    buffer_ += '"';
+    buffer_ += key;
+    buffer_ += "\": ";
+    return *this;
   }
 
  private:
+  static constexpr std::size_t kFlushAt = 1 << 16;
+  JsonWriter& Quote() {
+    buffer_ += '"';
+    return *this;
+  }
+  // `text` as it goes between quotes. Pieces of one string may be escaped one after the other
+  // when none ends inside a UTF-8 sequence.
+  JsonWriter& Escaped(std::string_view text);
+  JsonWriter& Spill() {
+    if (buffer_.size() > kFlushAt) Flush();
+    return *this;
+  }
   void Flush() {
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     buffer_.clear();
@@ -41,6 +70,23 @@ class JsonWriter {
   std::ostream& out_;
   std::string buffer_;
 };
+
+// Whether any of the eight bytes of `word` is below 0x20, 0x80 or above, '"' or '\\': then
+// the run of bytes that go in unchanged ends among them. Never false when one is; rarely true
+// when none is (the byte by byte check then decides).
+bool AnyNeedsCare(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  const auto has_zero = [&](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  return ((word - kOnes * 0x20) & ~word & kHigh) | (word & kHigh) |
+         has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'));
+}
+
+// Printable ASCII but for '"' and '\\': goes in as it is.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
 
 // How a UTF-8 sequence may continue after lead byte `c`: the number of continuation bytes (0 when
 // `c` cannot lead one) and the range of the first, which rules out overlong forms, surrogates
@@ -61,18 +107,19 @@ Lead LeadOf(unsigned char c) {
   return {};
 }
 
-JsonWriter& JsonWriter::String(std::string_view text) {
+JsonWriter& JsonWriter::Escaped(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  buffer_ += '"';
   std::size_t i = 0;
   while (i < text.size()) {
-    // Printable ASCII, the bulk of every report, goes in as a run.
+    // Printable ASCII, the bulk of every report, goes in as a run, found eight bytes at a time.
     std::size_t plain = i;
-    while (plain < text.size() && static_cast<unsigned char>(text[plain]) >= 0x20 &&
-           static_cast<unsigned char>(text[plain]) < 0x80 && text[plain] != '"' &&
-           text[plain] != '\\') {
-      ++plain;
+    std::uint64_t word;
+    while (plain + 8 <= text.size()) {
+      std::memcpy(&word, text.data() + plain, 8);
+      if (AnyNeedsCare(word)) break;
+      plain += 8;
     }
+    while (plain < text.size() && kPlain[static_cast<unsigned char>(text[plain])]) ++plain;
     buffer_.append(text.substr(i, plain - i));
     if ((i = plain) == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
@@ -126,9 +173,7 @@ JsonWriter& JsonWriter::String(std::string_view text) {
     }
     i = end;
   }
-  buffer_ += '"';
-  if (buffer_.size() > (1 << 16)) Flush();
-  return *this;
+  return Spill();
 }
 
 }  // namespace
@@ -142,7 +187,7 @@ void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
       json.Raw(first ? "[\n    {" : ",\n    {");
       first = false;
       json.Key(3, "column").Number(f.start.column).Raw(",");
-      json.Key(3, "docs").String(RuleDocUrl(f.rule)).Raw(",");
+      json.Key(3, "docs").DocUrl(f.rule).Raw(",");
       json.Key(3, "end_column").Number(f.end.column).Raw(",");
       json.Key(3, "end_line").Number(f.end.line).Raw(",");
       json.Key(3, "file").String(f.file).Raw(",");
