@@ -1,10 +1,15 @@
 // The caching source answers as the source it wraps, asking it once per directory and file.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "project/caching_file_source.h"
 
@@ -90,6 +95,31 @@ TEST(DiskFileSource, ReadsAsManyBytesAsTheLimitAllows) {
   }
   EXPECT_FALSE(disk.Read(path + ".missing", 10));
   std::remove(path.c_str());
+}
+
+// The disk lists regular files and directories, links as what they point to, sorted by name;
+// anything else (a fifo, a dangling link) is left out, and a missing directory lists nothing.
+TEST(DiskFileSource, ListsFilesAndDirectoriesFollowingLinks) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "pgshift_disk_source_list";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "b_folder");
+  std::ofstream(dir / "c.sql") << "select 1;";
+  fs::create_symlink(dir / "c.sql", dir / "a_link.sql");
+  fs::create_directory_symlink(dir / "b_folder", dir / "d_folder_link");
+  fs::create_symlink(dir / "missing.sql", dir / "e_dangling.sql");
+  ASSERT_EQ(mkfifo((dir / "f_fifo").c_str(), 0600), 0);
+  const DiskFileSource disk;
+  std::vector<std::pair<std::string, bool>> listed;
+  for (const DirectoryEntry& entry : disk.List(dir.string())) {
+    listed.emplace_back(entry.name, entry.is_directory);
+  }
+  const std::vector<std::pair<std::string, bool>> expected = {
+      {"a_link.sql", false}, {"b_folder", true}, {"c.sql", false}, {"d_folder_link", true}};
+  EXPECT_EQ(listed, expected);
+  EXPECT_TRUE(disk.List((dir / "nowhere").string()).empty());
+  EXPECT_TRUE(disk.List((dir / "c.sql").string()).empty());
+  fs::remove_all(dir);
 }
 
 }  // namespace
