@@ -30,6 +30,12 @@ bool CachingFileSource::IsDirectory(const std::string& path) const {
   return entry != nullptr && entry->is_directory;
 }
 
+std::vector<std::string> CachingFileSource::FlatSqlFiles(const std::string& root) const {
+  auto found = flat_.find(root);
+  if (found == flat_.end()) found = flat_.emplace(root, FileSource::FlatSqlFiles(root)).first;
+  return found->second;
+}
+
 std::optional<std::string> CachingFileSource::Read(const std::string& path,
                                                    std::size_t limit) const {
   auto found = heads_.find(path);

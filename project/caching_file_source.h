@@ -18,6 +18,8 @@ class CachingFileSource : public FileSource {
   // From the held listing, without copying it as List does.
   bool IsFile(const std::string& path) const override;
   bool IsDirectory(const std::string& path) const override;
+  // Listed once per root, as listings are.
+  std::vector<std::string> FlatSqlFiles(const std::string& root) const override;
 
  private:
   const std::vector<DirectoryEntry>& Listing(const std::string& directory) const;
@@ -30,6 +32,7 @@ class CachingFileSource : public FileSource {
   const FileSource& source_;
   mutable std::map<std::string, std::vector<DirectoryEntry>> listings_;
   mutable std::map<std::string, Head> heads_;
+  mutable std::map<std::string, std::vector<std::string>> flat_;
 };
 
 }  // namespace pgshift::project

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <set>
 
+#include "project/tool_helpers.h"
+
 namespace pgshift::project {
 
 namespace fs = std::filesystem;
@@ -18,6 +20,10 @@ bool FileSource::IsFile(const std::string& path) const {
     if (entry.name == base) return !entry.is_directory;
   }
   return false;
+}
+
+std::vector<std::string> FileSource::FlatSqlFiles(const std::string& root) const {
+  return ListFlat(root, *this);
 }
 
 bool FileSource::IsDirectory(const std::string& path) const {

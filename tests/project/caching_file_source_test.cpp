@@ -81,6 +81,37 @@ TEST(CachingFileSource, KnowsFilesAndDirectoriesFromOneListing) {
   EXPECT_EQ(files.lists, 2);
 }
 
+// Every tool lists the history's .sql files the same way: made once per root (from the listings
+// held), and the same as the source's own answer.
+TEST(CachingFileSource, ListsAHistorysSqlFilesOnce) {
+  // Counts the listings asked of the cache itself, as ListFlat asks them.
+  class CountingCache : public CachingFileSource {
+   public:
+    using CachingFileSource::CachingFileSource;
+    std::vector<DirectoryEntry> List(const std::string& directory) const override {
+      ++lists;
+      return CachingFileSource::List(directory);
+    }
+    mutable int lists = 0;
+  };
+  const MemoryFileSource files({{"db/2_b.sql", "x"},
+                                {"db/1_a.sql", "y"},
+                                {"db/3_c/up.sql", "z"},
+                                {"db/notes/x.sql", "w"},
+                                {"db/readme.md", "v"}});
+  const CountingCache cached(files);
+  const std::vector<std::string> expected = {"db/1_a.sql", "db/2_b.sql", "db/3_c/up.sql"};
+  EXPECT_EQ(files.FlatSqlFiles("db"), expected);
+  EXPECT_EQ(cached.FlatSqlFiles("db"), expected);
+  const int lists = cached.lists;
+  EXPECT_GT(lists, 0);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(cached.FlatSqlFiles("db"), expected);
+  EXPECT_EQ(cached.lists, lists);
+  // Kept per root.
+  EXPECT_EQ(cached.FlatSqlFiles("db/3_c"), std::vector<std::string>{"db/3_c/up.sql"});
+  EXPECT_GT(cached.lists, lists);
+}
+
 // The disk's heads are read into a string the size of the file, and give the same bytes as
 // before whatever the limit.
 TEST(DiskFileSource, ReadsAsManyBytesAsTheLimitAllows) {
