@@ -14,7 +14,9 @@ namespace {
 // before it was written the same way.
 class Text {
  public:
-  Text(std::ostream& out, bool colour) : out_(out), colour_(colour) { buffer_.reserve(kFlushAt + 4096); }
+  Text(std::ostream& out, bool colour) : out_(out), colour_(colour) {
+    buffer_.reserve(kFlushAt + 4096);
+  }
   ~Text() { Flush(); }
 
   Text& operator<<(std::string_view text) {
@@ -134,7 +136,8 @@ void RenderFinding(const LintedFile& file, const rules::Finding& f, Text& out) {
   out.Close() << ' ' << std::string_view(f.message) << '\n';
 
   char digits[16];
-  const std::string_view number(digits, std::to_chars(digits, digits + sizeof digits, f.start.line).ptr);
+  const std::string_view number(digits,
+                                std::to_chars(digits, digits + sizeof digits, f.start.line).ptr);
   const std::size_t gutter = number.size() + 2;
   const Snippet snippet = SnippetAt(file.source.text(), f.span.begin);
   const std::string_view line = snippet.text;

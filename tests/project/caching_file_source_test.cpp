@@ -1,6 +1,5 @@
 // The caching source answers as the source it wraps, asking it once per directory and file.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <cstdio>

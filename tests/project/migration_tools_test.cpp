@@ -311,15 +311,37 @@ TEST(MigrationToolRecognition, MarkersMatchAsTheToolsPatterns) {
   const Tool tools[] = {
       {"node-pg-migrate", std::regex(R"(^\s*--[\s-]*up\s+migration)", std::regex::icase),
        std::regex(R"(^\s*--[\s-]*down\s+migration)", std::regex::icase)},
-      {"dbmate", std::regex(R"(^--\s*migrate:up(\s|$))"), std::regex(R"(^--\s*migrate:down(\s|$))")},
+      {"dbmate", std::regex(R"(^--\s*migrate:up(\s|$))"),
+       std::regex(R"(^--\s*migrate:down(\s|$))")},
   };
-  const std::vector<std::string> lines = {
-      "-- Up Migration", "--up migration", " \t-- - UP \t MIGRATION", "---up migration",
-      "-- Up Migrations", "\v--\fup\rmigration", "-- upmigration", "-- up", "- up migration",
-      "x-- up migration", "-- up migratio", "-- \xc3\xbap migration", "-- Down Migration",
-      " --  - down  Migration here", "-- down", "-- migrate:up", "--migrate:up", "--\t migrate:up ",
-      "-- migrate:up transaction:false", "-- migrate:upx", "-- Migrate:up", " -- migrate:up",
-      "-- migrate :up", "-- migrate:down", "--migrate:down\t", "-- migrate:downs", "", "--"};
+  const std::vector<std::string> lines = {"-- Up Migration",
+                                          "--up migration",
+                                          " \t-- - UP \t MIGRATION",
+                                          "---up migration",
+                                          "-- Up Migrations",
+                                          "\v--\fup\rmigration",
+                                          "-- upmigration",
+                                          "-- up",
+                                          "- up migration",
+                                          "x-- up migration",
+                                          "-- up migratio",
+                                          "-- \xc3\xbap migration",
+                                          "-- Down Migration",
+                                          " --  - down  Migration here",
+                                          "-- down",
+                                          "-- migrate:up",
+                                          "--migrate:up",
+                                          "--\t migrate:up ",
+                                          "-- migrate:up transaction:false",
+                                          "-- migrate:upx",
+                                          "-- Migrate:up",
+                                          " -- migrate:up",
+                                          "-- migrate :up",
+                                          "-- migrate:down",
+                                          "--migrate:down\t",
+                                          "-- migrate:downs",
+                                          "",
+                                          "--"};
   const MemoryFileSource none(std::map<std::string, std::string>{});
   for (const Tool& tool : tools) {
     for (const std::string& line : lines) {
@@ -334,8 +356,9 @@ TEST(MigrationToolRecognition, MarkersMatchAsTheToolsPatterns) {
       const std::string up = tool.name == "dbmate" ? "-- migrate:up" : "-- Up Migration";
       const std::string text = up + "\nSELECT 1;\n" + line + "\nSELECT 2;\n";
       const FileRun run = FindTool(tool.name)->Describe("db/1_a.sql", text, none);
-      const bool down = std::any_of(run.sections.begin(), run.sections.end(),
-                                    [](const Section& s) { return s.direction == Direction::kDown; });
+      const bool down = std::any_of(run.sections.begin(), run.sections.end(), [](const Section& s) {
+        return s.direction == Direction::kDown;
+      });
       EXPECT_EQ(down, matches(tool.down) && !matches(tool.up)) << tool.name << " down: " << line;
     }
   }
