@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -113,13 +114,29 @@ std::optional<std::string> MemoryFileSource::Read(const std::string& path,
   return found->second.substr(0, limit);
 }
 
+namespace {
+
+// Where the last '/' of `path` is. glibc's memrchr looks at many bytes a step; string_view's
+// rfind at one, which made splitting paths a noticeable part of recognising a folder's tool.
+std::size_t LastSlash(std::string_view path) {
+#if defined(__GLIBC__)
+  const void* slash = path.empty() ? nullptr : memrchr(path.data(), '/', path.size());
+  return slash == nullptr ? std::string_view::npos
+                          : static_cast<std::size_t>(static_cast<const char*>(slash) - path.data());
+#else
+  return path.rfind('/');
+#endif
+}
+
+}  // namespace
+
 std::string_view BaseName(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
+  const std::size_t slash = LastSlash(path);
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 std::string_view DirName(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
+  const std::size_t slash = LastSlash(path);
   if (slash == std::string_view::npos) return {};
   return slash == 0 ? path.substr(0, 1) : path.substr(0, slash);
 }

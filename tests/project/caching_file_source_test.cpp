@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -125,6 +126,26 @@ TEST(DiskFileSource, ReadsAsManyBytesAsTheLimitAllows) {
   }
   EXPECT_FALSE(disk.Read(path + ".missing", 10));
   std::remove(path.c_str());
+}
+
+// Paths split at their last '/', whatever its place (found many bytes a step on glibc).
+TEST(FileSourcePaths, BaseNameAndDirNameSplitAtTheLastSlash) {
+  const std::string long_name(100, 'n');
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"a/b/c.sql", "c.sql", "a/b"},
+      {"c.sql", "c.sql", ""},
+      {"", "", ""},
+      {"/c.sql", "c.sql", "/"},
+      {"a/", "", "a"},
+      {"/", "", "/"},
+      {"a/" + long_name + "/" + long_name + ".sql", long_name + ".sql", "a/" + long_name},
+      {long_name + "/x", "x", long_name},
+      {long_name, long_name, ""},
+  };
+  for (const auto& [path, base, dir] : cases) {
+    EXPECT_EQ(BaseName(path), base) << path;
+    EXPECT_EQ(DirName(path), dir) << path;
+  }
 }
 
 // The disk lists regular files and directories, links as what they point to, sorted by name;
