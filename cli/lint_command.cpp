@@ -110,6 +110,15 @@ std::size_t FixAll(const std::vector<LintedFile>& files, bool& ok) {
   return changed;
 }
 
+// The process exits once the report is out: the files' texts and findings are left for it to
+// drop at once, rather than freed one by one (half a percent of a lint run). A pointer that lives
+// as long as the process holds them, so that leak checkers see them reachable; they are kept
+// whole even if lint were run twice.
+void KeepUntilExit(std::vector<LintedFile> files) {
+  static auto* const kept = new std::vector<std::vector<LintedFile>>();
+  kept->push_back(std::move(files));
+}
+
 int RunLint(const LintOptions& options) {
   const std::optional<Format> format = ParseFormat(options.format);
   std::optional<rules::Severity> fail_on;
@@ -227,6 +236,7 @@ int RunLint(const LintOptions& options) {
       if (fail_on && finding.severity >= *fail_on) failing = true;
     }
   }
+  KeepUntilExit(std::move(files));
   if (unreadable) return ToInt(ExitCode::kUnreadable);
   return ToInt(failing ? ExitCode::kFindings : ExitCode::kClean);
 }

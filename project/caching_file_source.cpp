@@ -2,9 +2,37 @@
 
 namespace pgshift::project {
 
-std::vector<DirectoryEntry> CachingFileSource::List(const std::string& directory) const {
+const std::vector<DirectoryEntry>& CachingFileSource::Listing(const std::string& directory) const {
   auto found = listings_.find(directory);
   if (found == listings_.end()) found = listings_.emplace(directory, source_.List(directory)).first;
+  return found->second;
+}
+
+std::vector<DirectoryEntry> CachingFileSource::List(const std::string& directory) const {
+  return Listing(directory);
+}
+
+const DirectoryEntry* CachingFileSource::Entry(const std::string& path) const {
+  const std::string_view base = BaseName(path);
+  for (const DirectoryEntry& entry : Listing(std::string(DirName(path)))) {
+    if (entry.name == base) return &entry;
+  }
+  return nullptr;
+}
+
+bool CachingFileSource::IsFile(const std::string& path) const {
+  const DirectoryEntry* entry = Entry(path);
+  return entry != nullptr && !entry->is_directory;
+}
+
+bool CachingFileSource::IsDirectory(const std::string& path) const {
+  const DirectoryEntry* entry = Entry(path);
+  return entry != nullptr && entry->is_directory;
+}
+
+std::vector<std::string> CachingFileSource::FlatSqlFiles(const std::string& root) const {
+  auto found = flat_.find(root);
+  if (found == flat_.end()) found = flat_.emplace(root, FileSource::FlatSqlFiles(root)).first;
   return found->second;
 }
 

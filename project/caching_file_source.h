@@ -15,8 +15,16 @@ class CachingFileSource : public FileSource {
   explicit CachingFileSource(const FileSource& source) : source_(source) {}
   std::vector<DirectoryEntry> List(const std::string& directory) const override;
   std::optional<std::string> Read(const std::string& path, std::size_t limit) const override;
+  // From the held listing, without copying it as List does.
+  bool IsFile(const std::string& path) const override;
+  bool IsDirectory(const std::string& path) const override;
+  // Listed once per root, as listings are.
+  std::vector<std::string> FlatSqlFiles(const std::string& root) const override;
 
  private:
+  const std::vector<DirectoryEntry>& Listing(const std::string& directory) const;
+  const DirectoryEntry* Entry(const std::string& path) const;
+
   struct Head {
     std::size_t limit = 0;             // the most bytes asked for so far
     std::optional<std::string> bytes;  // what that read gave
@@ -24,6 +32,7 @@ class CachingFileSource : public FileSource {
   const FileSource& source_;
   mutable std::map<std::string, std::vector<DirectoryEntry>> listings_;
   mutable std::map<std::string, Head> heads_;
+  mutable std::map<std::string, std::vector<std::string>> flat_;
 };
 
 }  // namespace pgshift::project

@@ -25,8 +25,12 @@ class FileSource {
   // At most the first `limit` bytes of a file; nullopt when it is missing or unreadable.
   virtual std::optional<std::string> Read(const std::string& path, std::size_t limit) const = 0;
 
-  bool IsFile(const std::string& path) const;
-  bool IsDirectory(const std::string& path) const;
+  // Whether `path` is listed in its directory as a file, or as a directory.
+  virtual bool IsFile(const std::string& path) const;
+  virtual bool IsDirectory(const std::string& path) const;
+  // What ListFlat (project/tool_helpers.h) finds under `root`, which is what it gives here. A
+  // source that keeps its listings keeps this too: recognition asks it of every tool.
+  virtual std::vector<std::string> FlatSqlFiles(const std::string& root) const;
 };
 
 // The file system.

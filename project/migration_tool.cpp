@@ -20,7 +20,7 @@ std::optional<std::string> MigrationTool::RootOf(const std::string&, const FileS
 
 std::vector<std::string> MigrationTool::List(const std::string& root,
                                              const FileSource& source) const {
-  return ListFlat(root, source);
+  return source.FlatSqlFiles(root);
 }
 
 ToolRegistration::ToolRegistration(std::unique_ptr<MigrationTool> tool) {

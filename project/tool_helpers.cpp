@@ -23,7 +23,8 @@ std::vector<std::string> ListFlat(const std::string& root, const FileSource& sou
       }
     }
   }
-  std::sort(files.begin(), files.end());
+  // Listings come sorted, so files alone are in order already: checking is cheaper than sorting.
+  if (!std::is_sorted(files.begin(), files.end())) std::sort(files.begin(), files.end());
   return files;
 }
 
@@ -56,18 +57,20 @@ bool AnyFileHasLine(const std::vector<std::string>& files, const FileSource& sou
     if (read++ == kFilesToSniff) break;
     const std::optional<std::string> text = source.Read(file, kHeadBytes);
     if (!text) continue;
-    for (const Line& line : Lines(*text)) {
-      if (!test(line.text)) continue;
+    // Line by line as Lines() splits them, without holding them all.
+    const std::string_view head = *text;
+    for (std::size_t begin = 0; begin < head.size();) {
+      std::size_t end = head.find('\n', begin);
+      if (end == std::string_view::npos) end = head.size();
+      std::string_view line = head.substr(begin, end - begin);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      begin = end + 1;
+      if (!test(line)) continue;
       if (which != nullptr) *which = std::string(BaseName(file));
       return true;
     }
   }
   return false;
-}
-
-bool MarkerLine(std::string_view line, const std::regex& marker) {
-  return std::regex_search(line.begin(), line.end(), marker,
-                           std::regex_constants::match_continuous);
 }
 
 std::optional<std::string> RecogniseByLine(const std::vector<std::string>& files,

@@ -4,7 +4,6 @@
 
 #include <functional>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,10 +33,6 @@ struct Line {
 };
 std::vector<Line> Lines(std::string_view text);
 std::string_view TrimSpace(std::string_view text);
-// Whether `line` matches the anchored `marker` from its first character. Only that position is
-// tried: a plain regex_search tries every one, which made recognising a folder's tool cost a
-// tenth of linting it.
-bool MarkerLine(std::string_view line, const std::regex& marker);
 // For a tool recognised by a marker line in its files: `reason` when one of `files` has such a
 // line (see AnyFileHasLine), else nothing.
 std::optional<std::string> RecogniseByLine(const std::vector<std::string>& files,

@@ -5,8 +5,16 @@
 // nlohmann::json's dump(2, ' ', false, error_handler_t::replace) prints for that document (keys
 // in alphabetical order, two-space indent, the same escapes, bytes that are not UTF-8 replaced
 // by U+FFFD); render_test holds it to that.
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
 #include <string>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "cli/render/renderer.h"
 
@@ -16,23 +24,53 @@ namespace {
 // Collects the text and hands it to the stream in large pieces.
 class JsonWriter {
  public:
-  explicit JsonWriter(std::ostream& out) : out_(out) {}
+  explicit JsonWriter(std::ostream& out) : out_(out) { buffer_.reserve(kFlushAt + 4096); }
   ~JsonWriter() { Flush(); }
 
   JsonWriter& Raw(std::string_view text) {
     buffer_ += text;
-    if (buffer_.size() > (1 << 16)) Flush();
-    return *this;
+    return Spill();
   }
-  JsonWriter& Number(long long value) { return Raw(std::to_string(value)); }
-  JsonWriter& String(std::string_view text);
-  // `"key": ` at the given depth, after a line break.
+  JsonWriter& Number(long long value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    buffer_.append(digits, end);
+    return Spill();
+  }
+  JsonWriter& String(std::string_view text) { return Quote().Escaped(text).Quote(); }
+  // A rule's RuleDocUrl, without making the string.
+  JsonWriter& DocUrl(std::string_view rule) {
+    return Quote().Escaped(RuleDocBase()).Escaped(rule).Quote();
+  }
+  // `"key": ` at the given depth, after a line break. Keys are this file's own plain names,
+  // which need no escaping.
   JsonWriter& Key(int depth, std::string_view key) {
-    Raw("\n").Raw(std::string(2 * depth, ' '));
-    return String(key).Raw(": ");
+    // Made in place at once: piece by piece cost more than the key's text.
+    const auto indent = static_cast<std::size_t>(2 * depth);
+    const std::size_t at = buffer_.size();
+    buffer_.resize(at + indent + key.size() + 5);
+    char* out = buffer_.data() + at;
+    *out++ = '\n';
+    out = std::fill_n(out, indent, ' ');
+    *out++ = '"';
+    out = std::copy(key.begin(), key.end(), out);
+    std::memcpy(out, "\": ", 3);
+    return *this;
   }
 
  private:
+  static constexpr std::size_t kFlushAt = 1 << 16;
+  JsonWriter& Quote() {
+    buffer_ += '"';
+    return *this;
+  }
+  // `text` as it goes between quotes. Pieces of one string may be escaped one after the other
+  // when none ends inside a UTF-8 sequence.
+  JsonWriter& Escaped(std::string_view text);
+  JsonWriter& Spill() {
+    if (buffer_.size() > kFlushAt) Flush();
+    return *this;
+  }
   void Flush() {
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     buffer_.clear();
@@ -41,6 +79,34 @@ class JsonWriter {
   std::ostream& out_;
   std::string buffer_;
 };
+
+// Printable ASCII but for '"' and '\\': goes in as it is.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
+// Where the run of bytes from `begin` that go in unchanged ends: sixteen bytes at a time where
+// SSE2 is there (every x86-64), else byte by byte.
+std::size_t PlainRunEnd(std::string_view text, std::size_t begin) {
+  std::size_t end = begin;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                backslash = _mm_set1_epi8('\\');
+  while (end + 16 <= text.size()) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + end));
+    // A signed compare: below 0x20 takes in the control bytes and 0x80 and up alike.
+    const __m128i care =
+        _mm_or_si128(_mm_cmplt_epi8(bytes, space),
+                     _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+    if (const int mask = _mm_movemask_epi8(care); mask != 0) return end + __builtin_ctz(mask);
+    end += 16;
+  }
+#endif
+  while (end < text.size() && kPlain[static_cast<unsigned char>(text[end])]) ++end;
+  return end;
+}
 
 // How a UTF-8 sequence may continue after lead byte `c`: the number of continuation bytes (0 when
 // `c` cannot lead one) and the range of the first, which rules out overlong forms, surrogates
@@ -61,18 +127,12 @@ Lead LeadOf(unsigned char c) {
   return {};
 }
 
-JsonWriter& JsonWriter::String(std::string_view text) {
+JsonWriter& JsonWriter::Escaped(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  buffer_ += '"';
   std::size_t i = 0;
   while (i < text.size()) {
     // Printable ASCII, the bulk of every report, goes in as a run.
-    std::size_t plain = i;
-    while (plain < text.size() && static_cast<unsigned char>(text[plain]) >= 0x20 &&
-           static_cast<unsigned char>(text[plain]) < 0x80 && text[plain] != '"' &&
-           text[plain] != '\\') {
-      ++plain;
-    }
+    const std::size_t plain = PlainRunEnd(text, i);
     buffer_.append(text.substr(i, plain - i));
     if ((i = plain) == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
@@ -126,9 +186,7 @@ JsonWriter& JsonWriter::String(std::string_view text) {
     }
     i = end;
   }
-  buffer_ += '"';
-  if (buffer_.size() > (1 << 16)) Flush();
-  return *this;
+  return Spill();
 }
 
 }  // namespace
@@ -142,7 +200,7 @@ void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
       json.Raw(first ? "[\n    {" : ",\n    {");
       first = false;
       json.Key(3, "column").Number(f.start.column).Raw(",");
-      json.Key(3, "docs").String(RuleDocUrl(f.rule)).Raw(",");
+      json.Key(3, "docs").DocUrl(f.rule).Raw(",");
       json.Key(3, "end_column").Number(f.end.column).Raw(",");
       json.Key(3, "end_line").Number(f.end.line).Raw(",");
       json.Key(3, "file").String(f.file).Raw(",");

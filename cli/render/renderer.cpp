@@ -25,10 +25,15 @@ Totals CountTotals(const std::vector<LintedFile>& files) {
   return totals;
 }
 
-std::string RuleDocUrl(std::string_view rule) {
+std::string_view RuleDocBase() {
   // docs/rules.md gives each rule a `## rule-id` heading, which is its anchor.
-  return "https://github.com/pgshift/pgshift/blob/v" PGSHIFT_VERSION "/docs/rules.md#" +
-         std::string(rule);
+  return "https://github.com/pgshift/pgshift/blob/v" PGSHIFT_VERSION "/docs/rules.md#";
+}
+
+std::string RuleDocUrl(std::string_view rule) {
+  std::string url(RuleDocBase());
+  url += rule;
+  return url;
 }
 
 std::optional<Format> ParseFormat(std::string_view name) {

@@ -37,6 +37,8 @@ std::optional<Format> ParseFormat(std::string_view name);
 
 // Where a rule is documented: its section of docs/rules.md, at the release this binary is.
 std::string RuleDocUrl(std::string_view rule);
+// What RuleDocUrl puts before the rule's name.
+std::string_view RuleDocBase();
 
 void Render(Format format, const std::vector<LintedFile>& files, const RenderOptions& options,
             std::ostream& out);

@@ -129,5 +129,22 @@ TEST(JsonRenderer, ArbitraryBytesAreTheSameText) {
   EXPECT_EQ(Rendered(files), Reference(files));
 }
 
+// Plain text is taken sixteen bytes at a time: a byte that needs care must be seen wherever it
+// falls in such a block, and at the ends of runs of every length.
+TEST(JsonRenderer, EveryByteAtEveryPlaceOfALongRunIsTheSameText) {
+  std::vector<rules::Finding> findings;
+  const std::string plain = "create index concurrently on t (column_name);";
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t at = 0; at <= 40; ++at) {
+      std::string text = plain.substr(0, 4 + at % 9) + plain;
+      text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), static_cast<char>(byte));
+      findings.push_back(FindingWith(text, rules::Severity::kWarning));
+    }
+  }
+  std::vector<LintedFile> files;
+  files.push_back(File("runs.sql", std::move(findings)));
+  EXPECT_EQ(Rendered(files), Reference(files));
+}
+
 }  // namespace
 }  // namespace pgshift::cli

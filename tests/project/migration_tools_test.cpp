@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -298,6 +299,69 @@ TEST(MigrationToolRecognition, ConfiguredToolWinsAndNoneFallsBack) {
   // Nothing recognisable: the generic order by version numbers.
   const MemoryFileSource plain(std::map<std::string, std::string>{{"sql/001_a.sql", "SELECT 1;\n"}});
   EXPECT_FALSE(ChooseTool("sql", plain, "", rules::MigrationOrderStyle::kAuto).recognised);
+}
+
+// node-pg-migrate's and dbmate's markers are matched by hand: line for line, as the patterns the
+// tools use (node-pg-migrate's with /i, both tried from the line's first character).
+TEST(MigrationToolRecognition, MarkersMatchAsTheToolsPatterns) {
+  struct Tool {
+    std::string name;
+    std::regex up, down;
+  };
+  const Tool tools[] = {
+      {"node-pg-migrate", std::regex(R"(^\s*--[\s-]*up\s+migration)", std::regex::icase),
+       std::regex(R"(^\s*--[\s-]*down\s+migration)", std::regex::icase)},
+      {"dbmate", std::regex(R"(^--\s*migrate:up(\s|$))"),
+       std::regex(R"(^--\s*migrate:down(\s|$))")},
+  };
+  const std::vector<std::string> lines = {"-- Up Migration",
+                                          "--up migration",
+                                          " \t-- - UP \t MIGRATION",
+                                          "---up migration",
+                                          "-- Up Migrations",
+                                          "\v--\fup\rmigration",
+                                          "-- upmigration",
+                                          "-- up",
+                                          "- up migration",
+                                          "x-- up migration",
+                                          "-- up migratio",
+                                          "-- \xc3\xbap migration",
+                                          "-- Down Migration",
+                                          " --  - down  Migration here",
+                                          "-- down",
+                                          "-- migrate:up",
+                                          "--migrate:up",
+                                          "--\t migrate:up ",
+                                          "-- migrate:up transaction:false",
+                                          "-- migrate:upx",
+                                          "-- Migrate:up",
+                                          " -- migrate:up",
+                                          "-- migrate :up",
+                                          "-- migrate:down",
+                                          "--migrate:down\t",
+                                          "-- migrate:downs",
+                                          "",
+                                          "--"};
+  const MemoryFileSource none(std::map<std::string, std::string>{});
+  for (const Tool& tool : tools) {
+    for (const std::string& line : lines) {
+      const auto matches = [&](const std::regex& marker) {
+        return std::regex_search(line, marker, std::regex_constants::match_continuous);
+      };
+      const MemoryFileSource repo({{"db/1_a.sql", "SELECT 1;\n" + line + "\nSELECT 2;\n"}});
+      const ToolChoice choice = ChooseTool("db", repo, "", rules::MigrationOrderStyle::kAuto);
+      EXPECT_EQ(choice.recognised && choice.tool->Name() == tool.name, matches(tool.up))
+          << tool.name << " up: " << line;
+      // A down marker after an up one starts a section of its own.
+      const std::string up = tool.name == "dbmate" ? "-- migrate:up" : "-- Up Migration";
+      const std::string text = up + "\nSELECT 1;\n" + line + "\nSELECT 2;\n";
+      const FileRun run = FindTool(tool.name)->Describe("db/1_a.sql", text, none);
+      const bool down = std::any_of(run.sections.begin(), run.sections.end(), [](const Section& s) {
+        return s.direction == Direction::kDown;
+      });
+      EXPECT_EQ(down, matches(tool.down) && !matches(tool.up)) << tool.name << " down: " << line;
+    }
+  }
 }
 
 }  // namespace
