@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "parser/reserved_words.h"
 #include "parser/scan_wire.h"
 
 namespace pgshift::parser {
@@ -43,33 +44,11 @@ std::vector<WrittenIdentifier> WrittenIdentifiers(std::string_view text) {
   return out;
 }
 
-namespace {
-
-// Whether `word` is a keyword that cannot stand bare as a column or table name.
-bool IsReservedWord(const std::string& word) {
-  bool reserved = false;
-  PgQueryScanResult result = pg_query_scan(word.c_str());
-  if (result.error == nullptr) {
-    PgQuery__ScanResult* scan = pg_query__scan_result__unpack(
-        nullptr, result.pbuf.len, reinterpret_cast<const uint8_t*>(result.pbuf.data));
-    if (scan != nullptr && scan->n_tokens == 1) {
-      const PgQuery__KeywordKind kind = scan->tokens[0]->keyword_kind;
-      reserved = kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD &&
-                 kind != PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD;
-    }
-    if (scan != nullptr) pg_query__scan_result__free_unpacked(scan, nullptr);
-  }
-  pg_query_free_scan_result(result);
-  return reserved;
-}
-
-}  // namespace
-
 std::string QuoteIdentifier(std::string_view name) {
   auto lower = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
   bool bare = !name.empty() && lower(name.front());
   for (const char c : name) bare = bare && (lower(c) || (c >= '0' && c <= '9'));
-  if (bare && !IsReservedWord(std::string(name))) return std::string(name);
+  if (bare && !IsReservedWord(name)) return std::string(name);
   std::string out = "\"";
   for (const char c : name) {
     if (c == '"') out += '"';
