@@ -50,7 +50,7 @@ class Decoder {
       : pos_(json.data()), end_(json.data() + json.size()), sql_(sql), arena_(arena) {}
 
   JsonTree Run() {
-    ProtobufCMessage* result = Message(&pg_query__parse_result__descriptor);
+    ProtobufCMessage* result = Message(MessageFields::Of(&pg_query__parse_result__descriptor));
     SkipSpace();
     if (too_deep_) return {.too_deep = true};
     if (!ok_ || pos_ != end_) return {};
@@ -76,7 +76,8 @@ class Decoder {
   bool Expect(char c) { return Consume(c) || Fail(); }
 
   // An object, as the message `descriptor` describes, with protobuf-c's defaults for absent fields.
-  ProtobufCMessage* Message(const MessageDescriptor* descriptor) {
+  ProtobufCMessage* Message(const MessageFields& fields) {
+    const MessageDescriptor* descriptor = fields.descriptor();
     auto* message = static_cast<ProtobufCMessage*>(arena_.Allocate(descriptor->sizeof_message));
     protobuf_c_message_init(descriptor, message);
     if (++depth_ > kMaxJsonTreeDepth) too_deep_ = true;
@@ -86,8 +87,8 @@ class Decoder {
       do {
         std::string_view key;
         if (!Consume('"') || !RawString(key) || !Expect(':')) return nullptr;
-        const FieldDescriptor* field = FindField(descriptor, key, next_field);
-        if (field == nullptr || !Field(reinterpret_cast<char*>(message), *field)) {
+        const FieldDescriptor* field = fields.Find(key, next_field);
+        if (field == nullptr || !Field(reinterpret_cast<char*>(message), fields, *field)) {
           return Fail(), nullptr;
         }
       } while (Consume(','));
@@ -122,7 +123,7 @@ class Decoder {
     return true;
   }
 
-  bool Field(char* message, const FieldDescriptor& field) {
+  bool Field(char* message, const MessageFields& fields, const FieldDescriptor& field) {
     if (field.label != PROTOBUF_C_LABEL_REPEATED) {
       if (field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
         *reinterpret_cast<uint32_t*>(message + field.quantifier_offset) = field.id;
@@ -130,7 +131,7 @@ class Decoder {
                  field.type != PROTOBUF_C_TYPE_MESSAGE) {
         *reinterpret_cast<protobuf_c_boolean*>(message + field.quantifier_offset) = 1;
       }
-      return Value(field, message + field.offset);
+      return Value(fields, field, message + field.offset);
     }
     // Elements go to a shared scratch stack (lists nest), then to one array in the arena.
     if (!Expect('[')) return false;
@@ -143,7 +144,7 @@ class Decoder {
       do {
         // Decoded aside: a nested list may reallocate the scratch stack meanwhile.
         alignas(8) unsigned char element[sizeof(ProtobufCBinaryData)];
-        if (!Value(field, element)) return false;
+        if (!Value(fields, field, element)) return false;
         scratch_.insert(scratch_.end(), element, element + size);
         ++count;
       } while (Consume(','));
@@ -161,11 +162,12 @@ class Decoder {
     return true;
   }
 
-  bool Value(const FieldDescriptor& field, void* out) {
+  // `fields`: those of the message holding `field`.
+  bool Value(const MessageFields& fields, const FieldDescriptor& field, void* out) {
     SkipSpace();
     switch (field.type) {
       case PROTOBUF_C_TYPE_MESSAGE: {
-        ProtobufCMessage* child = Message(static_cast<const MessageDescriptor*>(field.descriptor));
+        ProtobufCMessage* child = Message(fields.Nested(field));
         std::memcpy(out, &child, sizeof child);
         return child != nullptr;
       }
