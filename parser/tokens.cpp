@@ -62,4 +62,20 @@ std::optional<std::vector<Token>> ScanTokens(std::string_view sql) {
   return tokens;
 }
 
+std::optional<std::vector<Token>> ScanTokensFrom(std::string_view sql, std::size_t begin) {
+  // From a token's start on, the scanner reads the rest as it reads it alone: it starts afresh
+  // after each token. Anywhere else (inside a token or a comment) the rest is scanned alone.
+  const std::optional<std::vector<Token>> all = ScanTokens(sql);
+  if (all) {
+    const auto first = std::lower_bound(all->begin(), all->end(), begin,
+                                        [](const Token& t, std::size_t at) { return t.begin < at; });
+    if (first != all->end() && first->begin == begin) {
+      std::vector<Token> rest(first, all->end());
+      for (Token& token : rest) token.begin -= begin, token.end -= begin;
+      return rest;
+    }
+  }
+  return ScanTokens(sql.substr(std::min(begin, sql.size())));
+}
+
 }  // namespace pgshift::parser

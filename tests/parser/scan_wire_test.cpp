@@ -90,5 +90,32 @@ TEST(ScanTokens, LeavesOutCommentsAndFailsOnScannerErrors) {
   EXPECT_FALSE(ScanTokens("SELECT $$ unterminated").has_value());
 }
 
+// From any byte, ScanTokensFrom gives what scanning the rest alone gives, whether it answers from
+// the whole text's tokens (at a token's start) or scans the rest (inside a comment, a string).
+TEST(ScanTokens, FromAnyByteAsTheRestAlone) {
+  const std::string text =
+      "ALTER TABLE t ADD a int /* x, y) */, ADD b text DEFAULT 'p, q''r', -- z,\n"
+      "ADD \"c,d\" int DEFAULT $$ , $$ || E'\\\\', f(1, 2)); SELECT 1";
+  ASSERT_TRUE(ScanTokens(text).has_value());
+  for (std::size_t begin = 0; begin <= text.size(); ++begin) {
+    const auto from = ScanTokensFrom(text, begin);
+    const auto alone = ScanTokens(text.substr(begin));
+    ASSERT_EQ(from.has_value(), alone.has_value()) << begin;
+    if (!from) continue;
+    ASSERT_EQ(from->size(), alone->size()) << begin;
+    for (std::size_t i = 0; i < from->size(); ++i) {
+      EXPECT_EQ((*from)[i].begin, (*alone)[i].begin) << begin;
+      EXPECT_EQ((*from)[i].end, (*alone)[i].end) << begin;
+      EXPECT_EQ((*from)[i].kind, (*alone)[i].kind) << begin;
+    }
+  }
+  // Inside the comment, the rest alone reads "y)" as tokens the whole text has not.
+  const std::size_t inside = text.find("y)");
+  const auto rest = ScanTokensFrom(text, inside);
+  ASSERT_TRUE(rest.has_value());
+  EXPECT_EQ((*rest)[0].kind, PG_QUERY__TOKEN__IDENT);
+  EXPECT_EQ((*rest)[0].begin, 0u);
+}
+
 }  // namespace
 }  // namespace pgshift::parser
