@@ -63,27 +63,29 @@ uint64_t SpellingHash(std::string_view key) {
   return ((head * 0x9E3779B97F4A7C15ULL) ^ (tail * 0xC2B2AE3D27D4EB4FULL) ^ key.size()) >> 20;
 }
 
-// Whether two keys are the same bytes: most are 4 to 16 bytes, compared in two loads each.
-inline bool SameKey(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
+// Whether n bytes are the same: most keys are 4 to 16 bytes, compared in two loads each.
+inline bool SameBytes(const char* a, const char* b, std::size_t n) {
   if (n >= 8 && n <= 16) {
     uint64_t a1, a2, b1, b2;
-    std::memcpy(&a1, a.data(), 8);
-    std::memcpy(&b1, b.data(), 8);
-    std::memcpy(&a2, a.data() + n - 8, 8);
-    std::memcpy(&b2, b.data() + n - 8, 8);
+    std::memcpy(&a1, a, 8);
+    std::memcpy(&b1, b, 8);
+    std::memcpy(&a2, a + n - 8, 8);
+    std::memcpy(&b2, b + n - 8, 8);
     return ((a1 ^ b1) | (a2 ^ b2)) == 0;
   }
   if (n >= 4 && n < 8) {
     uint32_t a1, a2, b1, b2;
-    std::memcpy(&a1, a.data(), 4);
-    std::memcpy(&b1, b.data(), 4);
-    std::memcpy(&a2, a.data() + n - 4, 4);
-    std::memcpy(&b2, b.data() + n - 4, 4);
+    std::memcpy(&a1, a, 4);
+    std::memcpy(&b1, b, 4);
+    std::memcpy(&a2, a + n - 4, 4);
+    std::memcpy(&b2, b + n - 4, 4);
     return ((a1 ^ b1) | (a2 ^ b2)) == 0;
   }
-  return std::memcmp(a.data(), b.data(), n) == 0;
+  return std::memcmp(a, b, n) == 0;
+}
+
+inline bool SameKey(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && SameBytes(a.data(), b.data(), a.size());
 }
 
 // Whether a JSON key names the field: the same once underscores and case are dropped.
@@ -155,17 +157,20 @@ class Schema {
   static void AddSpellings(MessageFields& fields) {
     const MessageDescriptor* message = fields.descriptor_;
     const bool small = message->n_fields <= kScanLimit;
+    // The scan from `next` takes the first field that matches: no other may. Two fields a key
+    // names alike normalise alike, so distinct normalised names settle that for every key.
+    std::vector<std::string> normalized_names;
+    for (unsigned i = 0; i < message->n_fields; ++i) {
+      normalized_names.push_back(Normalized(message->fields[i].name));
+    }
+    std::sort(normalized_names.begin(), normalized_names.end());
+    const bool distinct = std::adjacent_find(normalized_names.begin(), normalized_names.end()) ==
+                          normalized_names.end();
     auto settles = [&](const std::string& key, unsigned i) {
       if (key.empty() || key.size() > kMaxJsonKey) return false;
-      if (!small) {
-        const auto found = fields.normalized_.find(Normalized(key));
-        return found != fields.normalized_.end() && found->second == &message->fields[i];
-      }
-      // The scan from `next` takes the first field that matches: no other may.
-      for (unsigned j = 0; j < message->n_fields; ++j) {
-        if (KeyNamesField(key, message->fields[j].name) != (j == i)) return false;
-      }
-      return true;
+      if (small) return distinct && KeyNamesField(key, message->fields[i].name);
+      const auto found = fields.normalized_.find(Normalized(key));
+      return found != fields.normalized_.end() && found->second == &message->fields[i];
     };
     for (unsigned i = 0; i < message->n_fields; ++i) {
       const FieldDescriptor& field = message->fields[i];
@@ -228,6 +233,22 @@ const FieldDescriptor* MessageFields::Find(std::string_view key, unsigned& next)
     }
   }
   return FindByNormalizedKey(key, next);
+}
+
+const FieldDescriptor* MessageFields::FindAt(const char*& pos, const char* end,
+                                             unsigned& next) const {
+  if (!slots_.empty() || next >= descriptor_->n_fields) return nullptr;
+  const std::size_t left = end - pos;
+  for (auto spelling = spellings_.begin() + first_spelling_[next]; spelling != spellings_.end();
+       ++spelling) {
+    const std::size_t n = spelling->text.size();
+    if (n < left && pos[n] == '"' && SameBytes(pos, spelling->text.data(), n)) {
+      pos += n + 1;
+      next = spelling->field + 1;
+      return &descriptor_->fields[spelling->field];
+    }
+  }
+  return nullptr;
 }
 
 // Any spelling: the scan from `next`, then the index, which also holds renamed fields and Node's

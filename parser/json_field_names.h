@@ -31,6 +31,11 @@ class MessageFields {
   // search starts past the previous field (`next`, updated).
   const ProtobufCFieldDescriptor* Find(std::string_view key, unsigned& next) const;
 
+  // The field whose key starts at `pos`, just past its opening quote, if it is one of the
+  // likely spellings, with `pos` moved past the closing quote; else null, `pos` unmoved, and the
+  // key is for Find. Saves reading the key twice in messages that scan from `next`.
+  const ProtobufCFieldDescriptor* FindAt(const char*& pos, const char* end, unsigned& next) const;
+
   // The fields of the message that `field`, one of these of message type, holds.
   const MessageFields& Nested(const ProtobufCFieldDescriptor& field) const {
     return *nested_[&field - descriptor_->fields];

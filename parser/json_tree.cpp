@@ -85,9 +85,14 @@ class Decoder {
     if (!Consume('}')) {
       unsigned next_field = 0;
       do {
-        std::string_view key;
-        if (!Consume('"') || !RawString(key) || !Expect(':')) return nullptr;
-        const FieldDescriptor* field = fields.Find(key, next_field);
+        if (!Consume('"')) return nullptr;
+        const FieldDescriptor* field = fields.FindAt(pos_, end_, next_field);
+        if (field == nullptr) {
+          std::string_view key;
+          if (!RawString(key)) return nullptr;
+          field = fields.Find(key, next_field);
+        }
+        if (!Expect(':')) return nullptr;
         if (field == nullptr || !Field(reinterpret_cast<char*>(message), fields, *field)) {
           return Fail(), nullptr;
         }
@@ -280,7 +285,9 @@ class Decoder {
     std::string value;
     while (pos_ < end_ && *pos_ != '"') {
       if (*pos_ != '\\') {
-        value += *pos_++;
+        const char* run = pos_;
+        while (pos_ < end_ && *pos_ != '"' && *pos_ != '\\') ++pos_;
+        value.append(run, pos_ - run);
         continue;
       }
       if (++pos_ == end_) return Fail(), nullptr;

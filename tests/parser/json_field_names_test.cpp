@@ -75,6 +75,7 @@ TEST(JsonFieldNames, FindNamesTheFieldThePlainSearchNames) {
   Collect(&pg_query__parse_result__descriptor, messages);
   ASSERT_GT(messages.size(), 200u);
   std::size_t checked = 0;
+  std::size_t found_at = 0;
   for (const ProtobufCMessageDescriptor* message : messages) {
     const MessageFields& fields = MessageFields::Of(message);
     ASSERT_EQ(fields.descriptor(), message);
@@ -97,18 +98,42 @@ TEST(JsonFieldNames, FindNamesTheFieldThePlainSearchNames) {
           if (want != nullptr) {
             EXPECT_EQ(got_next, want_next) << message->name << " " << key;
           }
+          // FindAt reads the key in place: the same field, or none and the key left unread.
+          const std::string json = key + "\":1}";
+          const char* pos = json.data();
+          unsigned at_next = start;
+          const ProtobufCFieldDescriptor* at = fields.FindAt(pos, json.data() + json.size(), at_next);
+          if (at != nullptr) {
+            EXPECT_EQ(at, want) << message->name << " key " << key << " from " << start;
+            EXPECT_EQ(at_next, want_next);
+            EXPECT_EQ(pos, json.data() + key.size() + 1);
+            ++found_at;
+          } else {
+            EXPECT_EQ(pos, json.data());
+            EXPECT_EQ(at_next, start);
+          }
           ++checked;
         }
       }
     }
   }
   EXPECT_GT(checked, 10000u);
+  EXPECT_GT(found_at, checked / 20);
   // The spellings pg_query prints.
   unsigned next = 0;
   EXPECT_STREQ(FindField(&pg_query__node__descriptor, "A_Const", next)->name, "a_const");
   next = 0;
   EXPECT_STREQ(FindField(&pg_query__column_def__descriptor, "typeName", next)->name, "type_name");
   EXPECT_STREQ(FindField(&pg_query__column_def__descriptor, "is_local", next)->name, "is_local");
+  const std::string json = "typeName\":{";
+  const char* pos = json.data();
+  next = 0;
+  const auto& column_def = MessageFields::Of(&pg_query__column_def__descriptor);
+  ASSERT_NE(column_def.FindAt(pos, json.data() + json.size(), next), nullptr);
+  EXPECT_EQ(*pos, ':');
+  pos = json.data();
+  next = 0;
+  EXPECT_EQ(column_def.FindAt(pos, json.data() + 5, next), nullptr);  // cut short
 }
 
 }  // namespace
