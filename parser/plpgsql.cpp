@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "parser/plain_json.h"
+
 namespace pgshift::parser {
 namespace {
 
@@ -136,9 +138,16 @@ PlpgsqlBody ParsePlpgsqlBody(std::string_view statement_sql) {
   if (result.error != nullptr) {
     body.error = result.error->message != nullptr ? result.error->message : "PL/pgSQL parse error";
   } else if (result.plpgsql_funcs != nullptr) {
+    const std::string_view json(result.plpgsql_funcs);
     std::vector<PlpgsqlStatement> statements;
-    StatementCollector collector(statements);
-    if (Json::sax_parse(result.plpgsql_funcs, &collector)) {
+    StatementCollector plain(statements);
+    bool read = ReadPlainJson(json, plain);
+    if (!read) {  // beyond the plain reader: nlohmann decides, from a clean slate
+      statements.clear();
+      StatementCollector collector(statements);
+      read = Json::sax_parse(json, &collector);
+    }
+    if (read) {
       body.statements = std::move(statements);
     } else {
       body.error = "unreadable PL/pgSQL parse tree";
