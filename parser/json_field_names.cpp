@@ -102,6 +102,33 @@ bool KeyNamesField(std::string_view key, const char* name) {
 
 }  // namespace
 
+// An enum's value names in an open-addressing table by SpellingHash.
+struct MessageFields::EnumNames {
+  explicit EnumNames(const ProtobufCEnumDescriptor* descriptor) : enum_(descriptor) {
+    std::size_t size = 1;
+    while (size < 4 * descriptor->n_value_names) size *= 2;
+    slots.assign(size, 0);
+    // By name, as protobuf_c_enum_descriptor_get_value_by_name looks (aliases included).
+    for (unsigned v = 0; v < descriptor->n_value_names; ++v) {
+      std::size_t slot = SpellingHash(descriptor->values_by_name[v].name) & (size - 1);
+      while (slots[slot] != 0) slot = (slot + 1) & (size - 1);
+      slots[slot] = v + 1;
+    }
+  }
+
+  const ProtobufCEnumValue* Find(std::string_view name) const {
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t slot = SpellingHash(name) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+      const ProtobufCEnumValueIndex& entry = enum_->values_by_name[slots[slot] - 1];
+      if (SameKey(entry.name, name)) return &enum_->values[entry.index];
+    }
+    return nullptr;
+  }
+
+  const ProtobufCEnumDescriptor* enum_;
+  std::vector<uint32_t> slots;  // 1 + index into enum_->values_by_name, 0 when free
+};
+
 // Builds the fields of every message the parse tree can hold.
 class Schema {
  public:
@@ -122,10 +149,14 @@ class Schema {
                                                    alias.message, alias.field.data()));
     }
     for (auto& [descriptor, fields] : messages_) {
+      fields.enums_.assign(descriptor->n_fields, nullptr);
       for (unsigned i = 0; i < descriptor->n_fields; ++i) {
         const FieldDescriptor& field = descriptor->fields[i];
         if (field.type == PROTOBUF_C_TYPE_MESSAGE) {
           fields.nested_[i] = &messages_.at(static_cast<const MessageDescriptor*>(field.descriptor));
+        } else if (field.type == PROTOBUF_C_TYPE_ENUM) {
+          const auto* type = static_cast<const ProtobufCEnumDescriptor*>(field.descriptor);
+          fields.enums_[i] = &enums_.try_emplace(type, type).first->second;
         }
       }
     }
@@ -207,6 +238,7 @@ class Schema {
   }
 
   std::unordered_map<const MessageDescriptor*, MessageFields> messages_;
+  std::unordered_map<const ProtobufCEnumDescriptor*, MessageFields::EnumNames> enums_;
 };
 
 const MessageFields& MessageFields::Of(const MessageDescriptor* message) {
@@ -233,6 +265,11 @@ const FieldDescriptor* MessageFields::Find(std::string_view key, unsigned& next)
     }
   }
   return FindByNormalizedKey(key, next);
+}
+
+const ProtobufCEnumValue* MessageFields::EnumValue(const FieldDescriptor& field,
+                                                   std::string_view name) const {
+  return enums_[&field - descriptor_->fields]->Find(name);
 }
 
 const FieldDescriptor* MessageFields::FindAt(const char*& pos, const char* end,

@@ -36,6 +36,11 @@ class MessageFields {
   // key is for Find. Saves reading the key twice in messages that scan from `next`.
   const ProtobufCFieldDescriptor* FindAt(const char*& pos, const char* end, unsigned& next) const;
 
+  // The value of enum-typed `field` (one of these) that `name` names, or null: what
+  // protobuf_c_enum_descriptor_get_value_by_name answers, by hash rather than binary search.
+  const ProtobufCEnumValue* EnumValue(const ProtobufCFieldDescriptor& field,
+                                      std::string_view name) const;
+
   // The fields of the message that `field`, one of these of message type, holds.
   const MessageFields& Nested(const ProtobufCFieldDescriptor& field) const {
     return *nested_[&field - descriptor_->fields];
@@ -56,7 +61,9 @@ class MessageFields {
   const ProtobufCFieldDescriptor* FindByNormalizedKey(std::string_view key, unsigned& next) const;
 
   const ProtobufCMessageDescriptor* descriptor_ = nullptr;
+  struct EnumNames;
   std::vector<const MessageFields*> nested_;  // by field index; null for other types
+  std::vector<const EnumNames*> enums_;       // by field index; null for other types
   // Field by key with underscores dropped and lower-cased: settles any spelling.
   std::unordered_map<std::string, const ProtobufCFieldDescriptor*, StringHash, std::equal_to<>>
       normalized_;

@@ -193,7 +193,7 @@ class Decoder {
         return true;
       }
       case PROTOBUF_C_TYPE_ENUM:
-        return Enum(static_cast<const ProtobufCEnumDescriptor*>(field.descriptor), out);
+        return Enum(fields, field, out);
       case PROTOBUF_C_TYPE_INT32:
       case PROTOBUF_C_TYPE_SINT32:
       case PROTOBUF_C_TYPE_SFIXED32:
@@ -237,21 +237,18 @@ class Decoder {
   }
 
   // Enums are printed by name ("AT_AddColumn"); protobuf-c stores their number as an int.
-  [[gnu::noinline]] bool Enum(const ProtobufCEnumDescriptor* descriptor, void* out) {
-    int number = 0;
+  [[gnu::noinline]] bool Enum(const MessageFields& fields, const FieldDescriptor& field,
+                               void* out) {
     if (pos_ < end_ && *pos_ != '"') return Number<int>(out);
     std::string_view name;
-    char buffer[kMaxJsonKey + 1];
     if (!Expect('"') || !RawString(name) || name.size() > kMaxJsonKey) return Fail();
-    std::memcpy(buffer, name.data(), name.size());
-    buffer[name.size()] = '\0';
-    const ProtobufCEnumValue* value =
-        protobuf_c_enum_descriptor_get_value_by_name(descriptor, buffer);
+    const ProtobufCEnumValue* value = fields.EnumValue(field, name);
     if (value == nullptr) return Fail();
-    number = value->value;
+    const int number = value->value;
     std::memcpy(out, &number, sizeof number);
     return true;
   }
+
 
   // A string without escapes (keys, enum names), after its opening quote.
   bool RawString(std::string_view& out) {

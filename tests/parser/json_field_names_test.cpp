@@ -118,6 +118,29 @@ TEST(JsonFieldNames, FindNamesTheFieldThePlainSearchNames) {
     }
   }
   EXPECT_GT(checked, 10000u);
+  // Every enum field's every value name, and some that name none, as protobuf-c looks them up.
+  std::size_t enum_names = 0;
+  for (const ProtobufCMessageDescriptor* message : messages) {
+    const MessageFields& fields = MessageFields::Of(message);
+    for (unsigned i = 0; i < message->n_fields; ++i) {
+      const ProtobufCFieldDescriptor& field = message->fields[i];
+      if (field.type != PROTOBUF_C_TYPE_ENUM) continue;
+      const auto* type = static_cast<const ProtobufCEnumDescriptor*>(field.descriptor);
+      std::vector<std::string> names = {"", "NO_SUCH_VALUE", "x"};
+      for (unsigned v = 0; v < type->n_value_names; ++v) {
+        names.push_back(type->values_by_name[v].name);
+        names.push_back(std::string(type->values_by_name[v].name) + "_");
+        names.push_back(std::string(type->values_by_name[v].name).substr(1));
+      }
+      for (const std::string& name : names) {
+        EXPECT_EQ(fields.EnumValue(field, name),
+                  protobuf_c_enum_descriptor_get_value_by_name(type, name.c_str()))
+            << type->name << " " << name;
+        ++enum_names;
+      }
+    }
+  }
+  EXPECT_GT(enum_names, 1000u);
   EXPECT_GT(found_at, checked / 20);
   // The spellings pg_query prints.
   unsigned next = 0;
