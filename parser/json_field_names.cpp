@@ -153,7 +153,8 @@ class Schema {
       for (unsigned i = 0; i < descriptor->n_fields; ++i) {
         const FieldDescriptor& field = descriptor->fields[i];
         if (field.type == PROTOBUF_C_TYPE_MESSAGE) {
-          fields.nested_[i] = &messages_.at(static_cast<const MessageDescriptor*>(field.descriptor));
+          fields.nested_[i] =
+              &messages_.at(static_cast<const MessageDescriptor*>(field.descriptor));
         } else if (field.type == PROTOBUF_C_TYPE_ENUM) {
           const auto* type = static_cast<const ProtobufCEnumDescriptor*>(field.descriptor);
           fields.enums_[i] = &enums_.try_emplace(type, type).first->second;
@@ -212,7 +213,8 @@ class Schema {
       }
       std::vector<std::string> kept;
       for (std::string& candidate : candidates) {
-        if (!settles(candidate, i) || std::find(kept.begin(), kept.end(), candidate) != kept.end()) {
+        if (!settles(candidate, i) ||
+            std::find(kept.begin(), kept.end(), candidate) != kept.end()) {
           continue;
         }
         kept.push_back(candidate);
@@ -224,7 +226,8 @@ class Schema {
       fields.first_spelling_[fields.spellings_[s].field] = static_cast<uint32_t>(s);
     }
     for (unsigned i = message->n_fields; i-- > 0;) {  // fields without spellings: the next one's
-      fields.first_spelling_[i] = std::min(fields.first_spelling_[i], fields.first_spelling_[i + 1]);
+      fields.first_spelling_[i] =
+          std::min(fields.first_spelling_[i], fields.first_spelling_[i + 1]);
     }
     if (message->n_fields <= kScanLimit) return;
     std::size_t size = 1;

@@ -238,7 +238,7 @@ class Decoder {
 
   // Enums are printed by name ("AT_AddColumn"); protobuf-c stores their number as an int.
   [[gnu::noinline]] bool Enum(const MessageFields& fields, const FieldDescriptor& field,
-                               void* out) {
+                              void* out) {
     if (pos_ < end_ && *pos_ != '"') return Number<int>(out);
     std::string_view name;
     if (!Expect('"') || !RawString(name) || name.size() > kMaxJsonKey) return Fail();
@@ -248,7 +248,6 @@ class Decoder {
     std::memcpy(out, &number, sizeof number);
     return true;
   }
-
 
   // A string without escapes (keys, enum names), after its opening quote.
   bool RawString(std::string_view& out) {

@@ -20,7 +20,8 @@ std::vector<std::string> LoadReservedWords() {
   std::string text;
   for (unsigned i = 0; i < pg_query__token__descriptor.n_values; ++i) {
     std::string word = pg_query__token__descriptor.values[i].name;
-    if (word.size() > 2 && word.compare(word.size() - 2, 2, "_P") == 0) word.resize(word.size() - 2);
+    if (word.size() > 2 && word.compare(word.size() - 2, 2, "_P") == 0)
+      word.resize(word.size() - 2);
     const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
       return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     });

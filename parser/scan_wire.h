@@ -85,8 +85,10 @@ inline bool ReadToken(WireReader reader, ScanTokenFields& token) {
       const std::optional<uint64_t> value = reader.Varint();
       if (!value) return false;
       const auto narrowed = static_cast<int32_t>(*value);
-      (field == 1 ? token.start : field == 2 ? token.end : field == 4 ? token.token
-                                                                    : token.keyword_kind) = narrowed;
+      (field == 1   ? token.start
+       : field == 2 ? token.end
+       : field == 4 ? token.token
+                    : token.keyword_kind) = narrowed;
     } else if (!reader.Skip(wire_type)) {
       return false;
     }

@@ -67,8 +67,9 @@ std::optional<std::vector<Token>> ScanTokensFrom(std::string_view sql, std::size
   // after each token. Anywhere else (inside a token or a comment) the rest is scanned alone.
   const std::optional<std::vector<Token>> all = ScanTokens(sql);
   if (all) {
-    const auto first = std::lower_bound(all->begin(), all->end(), begin,
-                                        [](const Token& t, std::size_t at) { return t.begin < at; });
+    const auto first =
+        std::lower_bound(all->begin(), all->end(), begin,
+                         [](const Token& t, std::size_t at) { return t.begin < at; });
     if (first != all->end() && first->begin == begin) {
       std::vector<Token> rest(first, all->end());
       for (Token& token : rest) token.begin -= begin, token.end -= begin;

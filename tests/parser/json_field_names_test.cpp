@@ -81,8 +81,8 @@ TEST(JsonFieldNames, FindNamesTheFieldThePlainSearchNames) {
     ASSERT_EQ(fields.descriptor(), message);
     for (unsigned i = 0; i < message->n_fields; ++i) {
       const ProtobufCFieldDescriptor& field = message->fields[i];
-      std::vector<std::string> keys = {field.name, Camel(field.name, false),
-                                       Camel(field.name, true), "base", "nosuchfield", ""};
+      std::vector<std::string> keys = {
+          field.name, Camel(field.name, false), Camel(field.name, true), "base", "nosuchfield", ""};
       if (field.type == PROTOBUF_C_TYPE_MESSAGE) {
         const auto* nested = static_cast<const ProtobufCMessageDescriptor*>(field.descriptor);
         keys.push_back(nested->short_name);
@@ -102,7 +102,8 @@ TEST(JsonFieldNames, FindNamesTheFieldThePlainSearchNames) {
           const std::string json = key + "\":1}";
           const char* pos = json.data();
           unsigned at_next = start;
-          const ProtobufCFieldDescriptor* at = fields.FindAt(pos, json.data() + json.size(), at_next);
+          const ProtobufCFieldDescriptor* at =
+              fields.FindAt(pos, json.data() + json.size(), at_next);
           if (at != nullptr) {
             EXPECT_EQ(at, want) << message->name << " key " << key << " from " << start;
             EXPECT_EQ(at_next, want_next);

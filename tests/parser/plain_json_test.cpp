@@ -47,7 +47,8 @@ TEST(PlainJson, ReadsWhatNlohmannReadsTheSameWay) {
       " {\"a\" : [1, -2, 0, -0, 123456789, true, false, null, \"x\"] , \"b\":{}}\n",
       "[\n{\"PLpgSQL_function\":{\"datums\":[{\"PLpgSQL_var\":{\"refname\":\"found\"}}],"
       "\"action\":{\"PLpgSQL_stmt_block\":{\"lineno\":1,\"body\":[{\"PLpgSQL_stmt_execsql\":"
-      "{\"lineno\":3,\"sqlstmt\":{\"PLpgSQL_expr\":{\"query\":\"UPDATE t SET a = 'q\\\"\\\\'\"}}}}]}}}}\n]",
+      "{\"lineno\":3,\"sqlstmt\":{\"PLpgSQL_expr\":{\"query\":\"UPDATE t SET a = "
+      "'q\\\"\\\\'\"}}}}]}}}}\n]",
       R"({"s":"tab\there \/ \b\f\n\r \" \\ end","":""})",
   };
   for (const char* text : kRead) {
@@ -62,21 +63,21 @@ TEST(PlainJson, ReadsWhatNlohmannReadsTheSameWay) {
 
 TEST(PlainJson, DeclinesTheRest) {
   const char* const kDeclined[] = {
-      R"(["\u00e9"])",          // \u escape
-      "[\"\xc3\xa9\"]",         // non-ASCII
-      "[\"a\tb\"]",             // a raw control character (invalid JSON)
-      R"([1.5])",               // a fraction
-      R"([1e3])",               // an exponent
-      R"([1234567890])",        // ten digits
-      R"([01])",                // a leading zero (invalid JSON)
-      R"([1,])",                // a trailing comma (invalid JSON)
-      R"({"a" 1})",             // no colon
-      R"([tru])",               // cut literal
-      R"([] x)",                // trailing text
-      R"(["unterminated)",      // cut string
-      "",                       // nothing
-      R"({"a":1)",              // unclosed
-      R"([-])",                 // a lone minus
+      R"(["\u00e9"])",      // \u escape
+      "[\"\xc3\xa9\"]",     // non-ASCII
+      "[\"a\tb\"]",         // a raw control character (invalid JSON)
+      R"([1.5])",           // a fraction
+      R"([1e3])",           // an exponent
+      R"([1234567890])",    // ten digits
+      R"([01])",            // a leading zero (invalid JSON)
+      R"([1,])",            // a trailing comma (invalid JSON)
+      R"({"a" 1})",         // no colon
+      R"([tru])",           // cut literal
+      R"([] x)",            // trailing text
+      R"(["unterminated)",  // cut string
+      "",                   // nothing
+      R"({"a":1)",          // unclosed
+      R"([-])",             // a lone minus
   };
   for (const char* text : kDeclined) {
     Recorder plain;

@@ -69,13 +69,15 @@ TEST(Plpgsql, FindsTheStatementsADocumentWalkFinds) {
   const char* const kBodies[] = {
       "DO $$ BEGIN UPDATE t SET a = 1; END $$",
       "DO $$\nDECLARE n int; r record;\nBEGIN\n  IF n > 0 THEN\n    UPDATE t SET a = 'q\"\\';\n"
-      "  ELSIF n < 0 THEN DELETE FROM t;\n  ELSE\n    INSERT INTO u VALUES (1) RETURNING id INTO n;\n"
+      "  ELSIF n < 0 THEN DELETE FROM t;\n  ELSE\n    INSERT INTO u VALUES (1) RETURNING id INTO "
+      "n;\n"
       "  END IF;\n  EXECUTE 'DROP TABLE x';\n  FOR r IN SELECT 1 AS a LOOP\n"
       "    ALTER TABLE t ADD COLUMN \"é😀\" int;\n  END LOOP;\n"
       "  BEGIN\n    CREATE INDEX i ON t (a);\n  EXCEPTION WHEN others THEN\n"
       "    RAISE NOTICE 'x';\n    DROP INDEX i;\n  END;\n  PERFORM 1;\nEND $$",
       "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $body$\nBEGIN\n"
-      "  WHILE false LOOP TRUNCATE t; END LOOP;\n  CASE WHEN true THEN VACUUM; ELSE ANALYZE t; END CASE;\n"
+      "  WHILE false LOOP TRUNCATE t; END LOOP;\n  CASE WHEN true THEN VACUUM; ELSE ANALYZE t; END "
+      "CASE;\n"
       "  RETURN NEW;\nEND $body$",
       "DO $$ BEGIN RETURN; END $$",
       "DO $$ BEGIN SELEC 1; END $$",  // does not parse

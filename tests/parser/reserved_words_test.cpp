@@ -31,8 +31,9 @@ bool ScannerSaysReserved(const std::string& word) {
 }
 
 TEST(ReservedWords, AgreeWithTheScanner) {
-  std::vector<std::string> words = {"users", "name", "select_", "id", "x", "user_id", "data",
-                                    std::string(70, 'a'), "selectx", "nulls_la", "ascii_40"};
+  std::vector<std::string> words = {"users",   "name",     "select_", "id",
+                                    "x",       "user_id",  "data",    std::string(70, 'a'),
+                                    "selectx", "nulls_la", "ascii_40"};
   // Every token name, as it is and without a "_P" suffix, lower-cased.
   for (unsigned i = 0; i < pg_query__token__descriptor.n_values; ++i) {
     std::string name = pg_query__token__descriptor.values[i].name;

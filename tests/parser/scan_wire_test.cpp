@@ -71,8 +71,8 @@ TEST(ScanWire, RejectsTruncatedBytes) {
   EXPECT_GT(visited, 0u);
   // A field of an unknown wire type.
   const char bad[] = {static_cast<char>((2 << 3) | 7), 0};
-  EXPECT_FALSE(ForEachScanToken(PgQueryProtobuf{1, const_cast<char*>(bad)},
-                                [&](const ScanTokenFields&) {}));
+  EXPECT_FALSE(
+      ForEachScanToken(PgQueryProtobuf{1, const_cast<char*>(bad)}, [&](const ScanTokenFields&) {}));
   pg_query_free_scan_result(result);
 }
 
