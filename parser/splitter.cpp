@@ -9,15 +9,27 @@ namespace {
 
 // ASCII classes, as <cctype> gives them in the "C" locale pgshift runs in, without a call per
 // byte.
-bool IsAsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
-bool IsAsciiDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+constexpr bool IsAsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+constexpr bool IsAsciiDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 bool IsSpace(char c) { return c == ' ' || static_cast<unsigned char>(c - '\t') < 5; }  // \t to \r
 char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool IsIdentStart(char c) {
-  return IsAsciiLetter(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-}
-bool IsIdentContinue(char c) { return IsIdentStart(c) || IsAsciiDigit(c) || c == '$'; }
+// Identifier bytes, by table: the splitter tests one per byte of every word.
+struct IdentClasses {
+  bool start[256] = {};
+  bool next[256] = {};
+  constexpr IdentClasses() {
+    for (int b = 0; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      start[b] = IsAsciiLetter(c) || c == '_' || b >= 0x80;
+      next[b] = start[b] || IsAsciiDigit(c) || c == '$';
+    }
+  }
+};
+constexpr IdentClasses kIdent;
+
+bool IsIdentStart(char c) { return kIdent.start[static_cast<unsigned char>(c)]; }
+bool IsIdentContinue(char c) { return kIdent.next[static_cast<unsigned char>(c)]; }
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -102,6 +114,8 @@ class OperatorChainTracker {
     static constexpr std::string_view kStructural[] = {"union", "intersect", "except", "join"};
     static constexpr std::string_view kBoundaries[] = {"and", "or", "when", "then", "else"};
     if (word.size() < 2 || word.size() > 9) return;
+    // Every word listed starts with one of these letters: most words need no comparison.
+    if (std::string_view("abceijlnostuw").find(ToLower(word[0])) == std::string_view::npos) return;
     char buffer[9];
     for (std::size_t i = 0; i < word.size(); ++i) buffer[i] = ToLower(word[i]);
     const std::string_view lower(buffer, word.size());
