@@ -32,7 +32,8 @@ class Arena {
  private:
   static constexpr std::size_t kAlign = alignof(std::max_align_t);
 
-  void Grow(std::size_t size) {
+  // Out of line, so that Allocate's common path inlines where it is called.
+  [[gnu::noinline]] void Grow(std::size_t size) {
     const std::size_t block = std::max(size, next_block_);
     blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(block));
     bytes_ += block;

@@ -50,7 +50,7 @@ class Decoder {
       : pos_(json.data()), end_(json.data() + json.size()), sql_(sql), arena_(arena) {}
 
   JsonTree Run() {
-    ProtobufCMessage* result = Message(&pg_query__parse_result__descriptor);
+    ProtobufCMessage* result = Message(MessageFields::Of(&pg_query__parse_result__descriptor));
     SkipSpace();
     if (too_deep_) return {.too_deep = true};
     if (!ok_ || pos_ != end_) return {};
@@ -76,7 +76,8 @@ class Decoder {
   bool Expect(char c) { return Consume(c) || Fail(); }
 
   // An object, as the message `descriptor` describes, with protobuf-c's defaults for absent fields.
-  ProtobufCMessage* Message(const MessageDescriptor* descriptor) {
+  ProtobufCMessage* Message(const MessageFields& fields) {
+    const MessageDescriptor* descriptor = fields.descriptor();
     auto* message = static_cast<ProtobufCMessage*>(arena_.Allocate(descriptor->sizeof_message));
     protobuf_c_message_init(descriptor, message);
     if (++depth_ > kMaxJsonTreeDepth) too_deep_ = true;
@@ -84,10 +85,15 @@ class Decoder {
     if (!Consume('}')) {
       unsigned next_field = 0;
       do {
-        std::string_view key;
-        if (!Consume('"') || !RawString(key) || !Expect(':')) return nullptr;
-        const FieldDescriptor* field = FindField(descriptor, key, next_field);
-        if (field == nullptr || !Field(reinterpret_cast<char*>(message), *field)) {
+        if (!Consume('"')) return nullptr;
+        const FieldDescriptor* field = fields.FindAt(pos_, end_, next_field);
+        if (field == nullptr) {
+          std::string_view key;
+          if (!RawString(key)) return nullptr;
+          field = fields.Find(key, next_field);
+        }
+        if (!Expect(':')) return nullptr;
+        if (field == nullptr || !Field(reinterpret_cast<char*>(message), fields, *field)) {
           return Fail(), nullptr;
         }
       } while (Consume(','));
@@ -122,7 +128,7 @@ class Decoder {
     return true;
   }
 
-  bool Field(char* message, const FieldDescriptor& field) {
+  bool Field(char* message, const MessageFields& fields, const FieldDescriptor& field) {
     if (field.label != PROTOBUF_C_LABEL_REPEATED) {
       if (field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
         *reinterpret_cast<uint32_t*>(message + field.quantifier_offset) = field.id;
@@ -130,7 +136,7 @@ class Decoder {
                  field.type != PROTOBUF_C_TYPE_MESSAGE) {
         *reinterpret_cast<protobuf_c_boolean*>(message + field.quantifier_offset) = 1;
       }
-      return Value(field, message + field.offset);
+      return Value(fields, field, message + field.offset);
     }
     // Elements go to a shared scratch stack (lists nest), then to one array in the arena.
     if (!Expect('[')) return false;
@@ -143,7 +149,7 @@ class Decoder {
       do {
         // Decoded aside: a nested list may reallocate the scratch stack meanwhile.
         alignas(8) unsigned char element[sizeof(ProtobufCBinaryData)];
-        if (!Value(field, element)) return false;
+        if (!Value(fields, field, element)) return false;
         scratch_.insert(scratch_.end(), element, element + size);
         ++count;
       } while (Consume(','));
@@ -161,11 +167,12 @@ class Decoder {
     return true;
   }
 
-  bool Value(const FieldDescriptor& field, void* out) {
+  // `fields`: those of the message holding `field`.
+  bool Value(const MessageFields& fields, const FieldDescriptor& field, void* out) {
     SkipSpace();
     switch (field.type) {
       case PROTOBUF_C_TYPE_MESSAGE: {
-        ProtobufCMessage* child = Message(static_cast<const MessageDescriptor*>(field.descriptor));
+        ProtobufCMessage* child = Message(fields.Nested(field));
         std::memcpy(out, &child, sizeof child);
         return child != nullptr;
       }
@@ -186,7 +193,7 @@ class Decoder {
         return true;
       }
       case PROTOBUF_C_TYPE_ENUM:
-        return Enum(static_cast<const ProtobufCEnumDescriptor*>(field.descriptor), out);
+        return Enum(fields, field, out);
       case PROTOBUF_C_TYPE_INT32:
       case PROTOBUF_C_TYPE_SINT32:
       case PROTOBUF_C_TYPE_SFIXED32:
@@ -230,18 +237,14 @@ class Decoder {
   }
 
   // Enums are printed by name ("AT_AddColumn"); protobuf-c stores their number as an int.
-  [[gnu::noinline]] bool Enum(const ProtobufCEnumDescriptor* descriptor, void* out) {
-    int number = 0;
+  [[gnu::noinline]] bool Enum(const MessageFields& fields, const FieldDescriptor& field,
+                              void* out) {
     if (pos_ < end_ && *pos_ != '"') return Number<int>(out);
     std::string_view name;
-    char buffer[kMaxJsonKey + 1];
     if (!Expect('"') || !RawString(name) || name.size() > kMaxJsonKey) return Fail();
-    std::memcpy(buffer, name.data(), name.size());
-    buffer[name.size()] = '\0';
-    const ProtobufCEnumValue* value =
-        protobuf_c_enum_descriptor_get_value_by_name(descriptor, buffer);
+    const ProtobufCEnumValue* value = fields.EnumValue(field, name);
     if (value == nullptr) return Fail();
-    number = value->value;
+    const int number = value->value;
     std::memcpy(out, &number, sizeof number);
     return true;
   }
@@ -278,7 +281,9 @@ class Decoder {
     std::string value;
     while (pos_ < end_ && *pos_ != '"') {
       if (*pos_ != '\\') {
-        value += *pos_++;
+        const char* run = pos_;
+        while (pos_ < end_ && *pos_ != '"' && *pos_ != '\\') ++pos_;
+        value.append(run, pos_ - run);
         continue;
       }
       if (++pos_ == end_) return Fail(), nullptr;

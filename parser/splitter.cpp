@@ -1,24 +1,39 @@
 #include "parser/splitter.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <vector>
 
 namespace pgshift::parser {
 namespace {
 
-bool IsIdentStart(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return std::isalpha(u) || c == '_' || u >= 0x80;
-}
-bool IsIdentContinue(char c) {
-  return IsIdentStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
-}
+// ASCII classes, as <cctype> gives them in the "C" locale pgshift runs in, without a call per
+// byte.
+constexpr bool IsAsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+constexpr bool IsAsciiDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+bool IsSpace(char c) { return c == ' ' || static_cast<unsigned char>(c - '\t') < 5; }  // \t to \r
+char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Identifier bytes, by table: the splitter tests one per byte of every word.
+struct IdentClasses {
+  bool start[256] = {};
+  bool next[256] = {};
+  constexpr IdentClasses() {
+    for (int b = 0; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      start[b] = IsAsciiLetter(c) || c == '_' || b >= 0x80;
+      next[b] = start[b] || IsAsciiDigit(c) || c == '$';
+    }
+  }
+};
+constexpr IdentClasses kIdent;
+
+bool IsIdentStart(char c) { return kIdent.start[static_cast<unsigned char>(c)]; }
+bool IsIdentContinue(char c) { return kIdent.next[static_cast<unsigned char>(c)]; }
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
+    if (ToLower(a[i]) != b[i]) return false;
   }
   return true;
 }
@@ -99,14 +114,19 @@ class OperatorChainTracker {
     static constexpr std::string_view kStructural[] = {"union", "intersect", "except", "join"};
     static constexpr std::string_view kBoundaries[] = {"and", "or", "when", "then", "else"};
     if (word.size() < 2 || word.size() > 9) return;
+    // Every word listed starts with one of these letters: most words need no comparison.
+    if (std::string_view("abceijlnostuw").find(ToLower(word[0])) == std::string_view::npos) return;
+    char buffer[9];
+    for (std::size_t i = 0; i < word.size(); ++i) buffer[i] = ToLower(word[i]);
+    const std::string_view lower(buffer, word.size());
     for (std::string_view op : kOperators) {
-      if (EqualsIgnoreCase(word, op)) return Link(false);
+      if (lower == op) return Link(false);
     }
     for (std::string_view op : kStructural) {
-      if (EqualsIgnoreCase(word, op)) return Link(true);
+      if (lower == op) return Link(true);
     }
     for (std::string_view op : kBoundaries) {
-      if (EqualsIgnoreCase(word, op)) levels_.back().operators = 0;
+      if (lower == op) levels_.back().operators = 0;
     }
   }
 
@@ -141,7 +161,7 @@ class Splitter {
 
   void Step() {
     const char c = text_[pos_];
-    if (std::isspace(static_cast<unsigned char>(c))) {
+    if (IsSpace(c)) {
       ++pos_;
     } else if (c == '-' && At(pos_ + 1) == '-') {
       LineComment();

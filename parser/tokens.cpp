@@ -6,6 +6,8 @@
 #include <array>
 #include <string>
 
+#include "parser/scan_wire.h"
+
 namespace pgshift::parser {
 namespace {
 
@@ -13,19 +15,13 @@ std::optional<std::vector<Token>> Scan(const std::string& text) {
   PgQueryScanResult result = pg_query_scan(text.c_str());
   std::optional<std::vector<Token>> tokens;
   if (result.error == nullptr) {
-    auto* scan = pg_query__scan_result__unpack(nullptr, result.pbuf.len,
-                                               reinterpret_cast<const uint8_t*>(result.pbuf.data));
-    if (scan != nullptr) {
-      tokens.emplace();
-      for (std::size_t i = 0; i < scan->n_tokens; ++i) {
-        const PgQuery__ScanToken& t = *scan->tokens[i];
-        if (t.token == PG_QUERY__TOKEN__SQL_COMMENT || t.token == PG_QUERY__TOKEN__C_COMMENT)
-          continue;
-        tokens->push_back(
-            {static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end), t.token});
-      }
-      pg_query__scan_result__free_unpacked(scan, nullptr);
-    }
+    tokens.emplace();
+    const bool read = ForEachScanToken(result.pbuf, [&](const ScanTokenFields& t) {
+      if (t.token == PG_QUERY__TOKEN__SQL_COMMENT || t.token == PG_QUERY__TOKEN__C_COMMENT) return;
+      tokens->push_back({static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end),
+                         static_cast<PgQuery__Token>(t.token)});
+    });
+    if (!read) tokens.reset();
   }
   pg_query_free_scan_result(result);
   return tokens;
@@ -64,6 +60,23 @@ std::optional<std::vector<Token>> ScanTokens(std::string_view sql) {
     memo.used = std::max(memo.used, memo.next == 0 ? Memo::kEntries : memo.next);
   }
   return tokens;
+}
+
+std::optional<std::vector<Token>> ScanTokensFrom(std::string_view sql, std::size_t begin) {
+  // From a token's start on, the scanner reads the rest as it reads it alone: it starts afresh
+  // after each token. Anywhere else (inside a token or a comment) the rest is scanned alone.
+  const std::optional<std::vector<Token>> all = ScanTokens(sql);
+  if (all) {
+    const auto first =
+        std::lower_bound(all->begin(), all->end(), begin,
+                         [](const Token& t, std::size_t at) { return t.begin < at; });
+    if (first != all->end() && first->begin == begin) {
+      std::vector<Token> rest(first, all->end());
+      for (Token& token : rest) token.begin -= begin, token.end -= begin;
+      return rest;
+    }
+  }
+  return ScanTokens(sql.substr(std::min(begin, sql.size())));
 }
 
 }  // namespace pgshift::parser

@@ -20,4 +20,8 @@ struct Token {
 // The tokens of `sql`, comments left out; nullopt when the scanner rejects the text.
 std::optional<std::vector<Token>> ScanTokens(std::string_view sql);
 
+// ScanTokens(sql.substr(begin)), positions from `begin`, taken from the tokens of all of `sql`
+// (which the memo may hold already) when a token starts at `begin`.
+std::optional<std::vector<Token>> ScanTokensFrom(std::string_view sql, std::size_t begin);
+
 }  // namespace pgshift::parser

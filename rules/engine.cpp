@@ -28,7 +28,7 @@ std::size_t ItemEnd(std::string_view sql, std::size_t begin) {
   for (const std::size_t window : {std::size_t{512}, std::size_t{16} << 10}) {
     const std::string_view rest = sql.substr(begin, window);
     const bool whole = rest.size() == sql.size() - begin;
-    const auto tokens = parser::ScanTokens(rest);
+    const auto tokens = whole ? parser::ScanTokensFrom(sql, begin) : parser::ScanTokens(rest);
     if (!tokens) {
       if (whole) return sql.size();
       continue;  // cut inside a string or a quoted name: a larger window

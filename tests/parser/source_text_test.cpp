@@ -101,6 +101,23 @@ TEST(ValidateText, RejectsInvalidUtf8) {
   }
 }
 
+// ASCII is read eight bytes at a time: a bad byte is found at its offset wherever it falls.
+TEST(ValidateText, FindsABadByteAtAnyOffset) {
+  const std::string ascii(41, 'a');
+  for (std::size_t at = 0; at < ascii.size(); ++at) {
+    for (const std::string& bad :
+         {std::string(1, '\0'), std::string("\xff"), std::string("\xe2\x9c")}) {
+      const std::string text = ascii.substr(0, at) + bad + ascii.substr(at + 1);
+      const auto error = ValidateText(text);
+      ASSERT_TRUE(error.has_value()) << at;
+      EXPECT_EQ(error->offset, at);
+    }
+    const std::string good = ascii.substr(0, at) + "\xe2\x9c\x93" + ascii.substr(at);
+    EXPECT_FALSE(ValidateText(good).has_value()) << at;
+    EXPECT_FALSE(ValidateText(ascii.substr(0, at)).has_value()) << at;
+  }
+}
+
 TEST(ByteOffsetOfCodePoint, CountsCodePoints) {
   EXPECT_EQ(ByteOffsetOfCodePoint("aé b", 2), 3u);
   EXPECT_EQ(ByteOffsetOfCodePoint("ab", 9), 2u);

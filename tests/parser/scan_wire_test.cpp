@@ -1,0 +1,121 @@
+// The wire-format reader must give exactly the tokens protobuf-c unpacks from pg_query_scan.
+#include "parser/scan_wire.h"
+
+#include <gtest/gtest.h>
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "parser/tokens.h"
+
+namespace pgshift::parser {
+namespace {
+
+using Fields = std::tuple<int, int, int, int>;  // start, end, token, keyword kind
+
+std::vector<Fields> Unpacked(const PgQueryProtobuf& packed) {
+  std::vector<Fields> out;
+  PgQuery__ScanResult* scan = pg_query__scan_result__unpack(
+      nullptr, packed.len, reinterpret_cast<const uint8_t*>(packed.data));
+  EXPECT_NE(scan, nullptr);
+  for (std::size_t i = 0; scan != nullptr && i < scan->n_tokens; ++i) {
+    const PgQuery__ScanToken& t = *scan->tokens[i];
+    out.emplace_back(t.start, t.end, t.token, t.keyword_kind);
+  }
+  if (scan != nullptr) pg_query__scan_result__free_unpacked(scan, nullptr);
+  return out;
+}
+
+const std::string kTexts[] = {
+    "",
+    "SELECT 1",
+    "CREATE TABLE \"Mixed\"\"Case\" (id bigint PRIMARY KEY, \"x y\" text DEFAULT 'a''b');",
+    "-- a comment\nSELECT /* nested /* comment */ */ a, b FROM t; -- trailing",
+    "DO $body$ BEGIN PERFORM 1; END $body$; SELECT $$dollar ' quoted$$, $1::int",
+    "SELECT 'héllo wörld', \"ünïcode\", U&'\\0041', E'\\n', B'101', X'ff', 1.5e10, 12345678901",
+    "ALTER TABLE a ADD COLUMN b int NOT NULL, ALTER c TYPE text USING c::text; <> >= != ||",
+    "CREATE INDEX CONCURRENTLY i ON t ((lower(name))) WHERE deleted_at IS NULL",
+    // A text long enough that positions take more than one varint byte.
+    "SELECT 1 /* " + std::string(400, 'x') + " */ , 2, 'after'",
+};
+
+TEST(ScanWire, ReadsTheTokensProtobufCUnpacks) {
+  for (const std::string& text : kTexts) {
+    PgQueryScanResult result = pg_query_scan(text.c_str());
+    ASSERT_EQ(result.error, nullptr) << text;
+    std::vector<Fields> read;
+    EXPECT_TRUE(ForEachScanToken(result.pbuf, [&](const ScanTokenFields& t) {
+      read.emplace_back(t.start, t.end, t.token, t.keyword_kind);
+    }));
+    const std::vector<Fields> unpacked = Unpacked(result.pbuf);
+    EXPECT_EQ(read, unpacked) << text;
+    if (!text.empty()) {
+      EXPECT_FALSE(read.empty()) << text;
+    }
+    pg_query_free_scan_result(result);
+  }
+}
+
+TEST(ScanWire, RejectsTruncatedBytes) {
+  const std::string text = "SELECT a, 'b' FROM c -- d";
+  PgQueryScanResult result = pg_query_scan(text.c_str());
+  ASSERT_EQ(result.error, nullptr);
+  ASSERT_GT(result.pbuf.len, 2u);
+  // Cut inside the last token's message: its declared length overruns the data.
+  PgQueryProtobuf cut{result.pbuf.len - 1, result.pbuf.data};
+  std::size_t visited = 0;
+  EXPECT_FALSE(ForEachScanToken(cut, [&](const ScanTokenFields&) { ++visited; }));
+  EXPECT_GT(visited, 0u);
+  // A field of an unknown wire type.
+  const char bad[] = {static_cast<char>((2 << 3) | 7), 0};
+  EXPECT_FALSE(
+      ForEachScanToken(PgQueryProtobuf{1, const_cast<char*>(bad)}, [&](const ScanTokenFields&) {}));
+  pg_query_free_scan_result(result);
+}
+
+TEST(ScanTokens, LeavesOutCommentsAndFailsOnScannerErrors) {
+  const std::string text = "SELECT /* c */ 1 -- d\n, 'x'";
+  const auto tokens = ScanTokens(text);
+  ASSERT_TRUE(tokens.has_value());
+  std::vector<std::string> written;
+  for (const Token& token : *tokens) {
+    written.push_back(text.substr(token.begin, token.end - token.begin));
+  }
+  EXPECT_EQ(written, (std::vector<std::string>{"SELECT", "1", ",", "'x'"}));
+  EXPECT_EQ((*tokens)[2].kind, PG_QUERY__TOKEN__ASCII_44);
+  EXPECT_FALSE(ScanTokens("SELECT 'unterminated").has_value());
+  EXPECT_FALSE(ScanTokens("SELECT $$ unterminated").has_value());
+}
+
+// From any byte, ScanTokensFrom gives what scanning the rest alone gives, whether it answers from
+// the whole text's tokens (at a token's start) or scans the rest (inside a comment, a string).
+TEST(ScanTokens, FromAnyByteAsTheRestAlone) {
+  const std::string text =
+      "ALTER TABLE t ADD a int /* x, y) */, ADD b text DEFAULT 'p, q''r', -- z,\n"
+      "ADD \"c,d\" int DEFAULT $$ , $$ || E'\\\\', f(1, 2)); SELECT 1";
+  ASSERT_TRUE(ScanTokens(text).has_value());
+  for (std::size_t begin = 0; begin <= text.size(); ++begin) {
+    const auto from = ScanTokensFrom(text, begin);
+    const auto alone = ScanTokens(text.substr(begin));
+    ASSERT_EQ(from.has_value(), alone.has_value()) << begin;
+    if (!from) continue;
+    ASSERT_EQ(from->size(), alone->size()) << begin;
+    for (std::size_t i = 0; i < from->size(); ++i) {
+      EXPECT_EQ((*from)[i].begin, (*alone)[i].begin) << begin;
+      EXPECT_EQ((*from)[i].end, (*alone)[i].end) << begin;
+      EXPECT_EQ((*from)[i].kind, (*alone)[i].kind) << begin;
+    }
+  }
+  // Inside the comment, the rest alone reads "y)" as tokens the whole text has not.
+  const std::size_t inside = text.find("y)");
+  const auto rest = ScanTokensFrom(text, inside);
+  ASSERT_TRUE(rest.has_value());
+  EXPECT_EQ((*rest)[0].kind, PG_QUERY__TOKEN__IDENT);
+  EXPECT_EQ((*rest)[0].begin, 0u);
+}
+
+}  // namespace
+}  // namespace pgshift::parser
