@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "parser/large_stack.h"
@@ -234,13 +235,18 @@ void DropDeferred(std::vector<PendingFinding>& pending, const FileFacts& facts,
   }
 }
 
+// Whether `set` names the rule; the rule id is copied into a key only when there is a set to
+// look in (mostly there is none, and most ids are too long to copy without allocating).
+bool Names(const std::set<std::string>& set, std::string_view id) {
+  return !set.empty() && set.count(std::string(id)) > 0;
+}
+
 bool Enabled(const RuleDefinition& rule, const LintSettings& settings) {
-  const std::string key(rule.doc->id);
-  if (settings.disabled.count(key) > 0) return false;
+  if (Names(settings.disabled, rule.doc->id)) return false;
   if (settings.pg_version < rule.doc->min_pg_version) return false;
   if (rule.doc->contract_change && settings.ContractExpected()) return false;
   if (rule.doc->needs_release && settings.release == nullptr) return false;
-  return rule.doc->enabled_by_default || settings.enabled.count(key) > 0;
+  return rule.doc->enabled_by_default || Names(settings.enabled, rule.doc->id);
 }
 
 }  // namespace
@@ -251,8 +257,10 @@ bool RuleEnabled(std::string_view id, const LintSettings& settings) {
 }
 
 Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
-  const auto it = settings.severity.find(std::string(id));
-  if (it != settings.severity.end()) return it->second;
+  if (!settings.severity.empty()) {
+    const auto it = settings.severity.find(std::string(id));
+    if (it != settings.severity.end()) return it->second;
+  }
   const RuleDefinition* rule = FindRule(id);
   return rule != nullptr ? rule->doc->severity : Severity::kError;
 }
