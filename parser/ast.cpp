@@ -68,12 +68,6 @@ std::string TypeSpec::ToString() const {
   return out;
 }
 
-void VisitNodes(const ProtobufCMessage* message, const std::function<void(const Node&)>& visit) {
-  VisitMessages(message, [&](const ProtobufCMessage& m) {
-    if (m.descriptor == &pg_query__node__descriptor) visit(reinterpret_cast<const Node&>(m));
-  });
-}
-
 std::vector<std::string> FunctionsCalled(const Node* expression) {
   std::vector<std::string> names;
   VisitNodes(expression, [&](const Node& node) {
