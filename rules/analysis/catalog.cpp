@@ -48,13 +48,14 @@ void Prune(CopyOnWrite<CatalogNameIndex>& shared, const std::vector<CopyOnWrite<
   if (ids.empty()) index.ids.erase(found);
 }
 
+// A new index in place of the old one: copying a shared one to clear it would be wasted.
 template <class T, class Key>
 void Rebuild(CopyOnWrite<CatalogNameIndex>& shared, const std::vector<CopyOnWrite<T>>& items,
              Key key) {
-  CatalogNameIndex& index = shared.Mutable();
-  index.ids.clear();
-  index.stale = 0;
+  CatalogNameIndex index;
+  index.ids.reserve(items.size());
   for (const CopyOnWrite<T>& item : items) index.ids[key(*item)].push_back(item->id);
+  shared = std::move(index);
 }
 
 // Gives the objects appended since the last time their ids; returns where they start.
@@ -176,8 +177,7 @@ bool Catalog::IsNew(const QualifiedName& name) const {
 
 bool Catalog::WasDropped(const QualifiedName& name) const {
   if (FindTable(name) != nullptr || FindIndex(name) != nullptr) return false;
-  return std::any_of(dropped_->begin(), dropped_->end(),
-                     [&](const QualifiedName& gone) { return gone.Matches(name); });
+  return dropped_.AnyOf([&](const QualifiedName& gone) { return gone.Matches(name); });
 }
 
 std::vector<const CatalogTable*> Catalog::PartitionsOf(const QualifiedName& parent) const {

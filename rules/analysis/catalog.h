@@ -13,6 +13,7 @@
 
 #include "parser/ast.h"
 #include "rules/analysis/copy_on_write.h"
+#include "rules/analysis/shared_list.h"
 
 namespace pgshift::rules {
 
@@ -176,7 +177,7 @@ class Catalog {
   std::vector<CatalogType> types_;
   std::vector<Schema> schemas_;
   // Tables and indexes, as their DROP named them; only ever added to, and shared like the rest.
-  CopyOnWrite<std::vector<parser::QualifiedName>> dropped_ = std::vector<parser::QualifiedName>{};
+  SharedList<parser::QualifiedName> dropped_;
 };
 
 // CHECK (col IS NOT NULL): the column name, or empty for any other expression.

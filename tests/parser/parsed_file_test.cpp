@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 
 #include "parser/ast.h"
 #include "parser/source_text.h"
@@ -153,6 +155,30 @@ TEST(ParseSql, LongButShallowStatementsStillParse) {
     ASSERT_EQ(file.statements.size(), 1u);
     EXPECT_FALSE(file.statements[0].error.has_value()) << file.statements[0].error->message;
     EXPECT_NE(file.statements[0].node, nullptr);
+  }
+}
+
+// VisitNodes finds a Node's set member by its number in the descriptor's field array: the walk
+// must reach, in order, every node of the tree, whatever member is set.
+TEST(VisitNodes, ReachesEveryNodeDepthFirst) {
+  const ParsedFile file =
+      ParseSql("ALTER TABLE t ADD COLUMN b int CONSTRAINT fk REFERENCES u (id) DEFAULT 1");
+  ASSERT_EQ(file.statements.size(), 1u);
+  std::vector<PgQuery__Node__NodeCase> kinds;
+  VisitNodes(file.statements[0].node, [&](const Node& node) { kinds.push_back(node.node_case); });
+  const std::vector<PgQuery__Node__NodeCase> expected = {
+      PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, PG_QUERY__NODE__NODE_ALTER_TABLE_CMD,
+      PG_QUERY__NODE__NODE_COLUMN_DEF,       PG_QUERY__NODE__NODE_STRING,
+      PG_QUERY__NODE__NODE_CONSTRAINT,       PG_QUERY__NODE__NODE_STRING,
+      PG_QUERY__NODE__NODE_CONSTRAINT,       PG_QUERY__NODE__NODE_A_CONST};
+  EXPECT_EQ(kinds, expected);
+}
+
+// The direct lookup agrees with protobuf-c's search for every member of a Node.
+TEST(VisitNodes, NodeMembersAreNumberedInOrder) {
+  const ProtobufCMessageDescriptor& node = pg_query__node__descriptor;
+  for (unsigned i = 0; i < node.n_fields; ++i) {
+    EXPECT_EQ(protobuf_c_message_descriptor_get_field(&node, node.fields[i].id), &node.fields[i]);
   }
 }
 
