@@ -168,7 +168,9 @@ TEST(VisitNodes, ReachesEveryNodeDepthFirst) {
   VisitNodes(file.statements[0].node, [&](const Node& node) { kinds.push_back(node.node_case); });
   const std::vector<PgQuery__Node__NodeCase> expected = {
       PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, PG_QUERY__NODE__NODE_ALTER_TABLE_CMD,
-      PG_QUERY__NODE__NODE_COLUMN_DEF,       PG_QUERY__NODE__NODE_STRING,
+      PG_QUERY__NODE__NODE_COLUMN_DEF,
+      PG_QUERY__NODE__NODE_STRING,  // the type's name: pg_catalog.int4, in a bare TypeName
+      PG_QUERY__NODE__NODE_STRING,
       PG_QUERY__NODE__NODE_CONSTRAINT,       PG_QUERY__NODE__NODE_STRING,
       PG_QUERY__NODE__NODE_CONSTRAINT,       PG_QUERY__NODE__NODE_A_CONST};
   EXPECT_EQ(kinds, expected);
@@ -180,6 +182,25 @@ TEST(VisitNodes, NodeMembersAreNumberedInOrder) {
   for (unsigned i = 0; i < node.n_fields; ++i) {
     EXPECT_EQ(protobuf_c_message_descriptor_get_field(&node, node.fields[i].id), &node.fields[i]);
   }
+}
+
+// LocationOf takes the smallest location of the messages the subtree's Nodes hold (a bare
+// message such as the ALTER's RangeVar is not one), found through a table made once.
+TEST(LocationOf, SmallestLocationOfTheNodesMessages) {
+  const std::string text = "ALTER TABLE t ADD COLUMN b int DEFAULT 1";
+  const ParsedFile file = ParseSql(text);
+  ASSERT_EQ(file.statements.size(), 1u);
+  const Node* statement = file.statements[0].node;
+  ASSERT_NE(statement, nullptr);
+  const PgQuery__AlterTableStmt& alter = *statement->alter_table_stmt;
+  ASSERT_EQ(alter.n_cmds, 1u);
+  const Node* def = alter.cmds[0]->alter_table_cmd->def;
+  EXPECT_EQ(LocationOf(def), static_cast<int>(text.find(" b ") + 1));
+  EXPECT_EQ(LocationOf(statement), static_cast<int>(text.find(" b ") + 1));
+  const PgQuery__ColumnDef& column = *def->column_def;
+  ASSERT_EQ(column.n_constraints, 1u);
+  EXPECT_EQ(LocationOf(column.constraints[0]), static_cast<int>(text.find("DEFAULT")));
+  EXPECT_EQ(LocationOf(nullptr), -1);
 }
 
 }  // namespace
