@@ -268,15 +268,21 @@ void Catalog::Reindex(const Node& statement, std::size_t tables_before,
   const std::size_t indexes_gone =
       indexes_before > indexes_.size() ? indexes_before - indexes_.size() : 0;
   if (statement.node_case == PG_QUERY__NODE__NODE_RENAME_STMT) {
-    // Names changed in place; a column's or a constraint's name is not in these indexes.
-    const auto renamed = statement.rename_stmt->rename_type;
-    if (renamed == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN ||
-        renamed == PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT) {
-      return;
+    // Names changed in place (ApplyRename): only the indexes keyed by a name the rename can
+    // change are rebuilt. A column's, a constraint's, a schema's or a type's name is in none.
+    switch (statement.rename_stmt->rename_type) {
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+        Rebuild(tables_by_name_, tables_, TableKey);
+        Rebuild(indexes_by_table_, indexes_, IndexTableKey);
+        break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+        Rebuild(indexes_by_name_, indexes_, IndexKey);
+        break;
+      default:
+        break;
     }
-    Rebuild(tables_by_name_, tables_, TableKey);
-    Rebuild(indexes_by_name_, indexes_, IndexKey);
-    Rebuild(indexes_by_table_, indexes_, IndexTableKey);
     return;
   }
   if (tables_gone > 0) tables_by_name_.Mutable().stale += tables_gone;
