@@ -53,7 +53,7 @@ std::size_t ItemEnd(std::string_view sql, std::size_t begin) {
 }
 
 struct PendingFinding {
-  std::string rule;
+  std::string_view rule;  // a registered rule's id or a literal: static, so not copied
   Report report;
   bool suppressed = false;
   bool small_table = false;  // every table it locks is small by the snapshot: a note
@@ -62,7 +62,7 @@ struct PendingFinding {
 Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& file,
                     const parser::SourceText& source, const LintSettings& settings) {
   Finding finding;
-  finding.rule = pending.rule;
+  finding.rule = std::string(pending.rule);
   finding.severity =
       pending.small_table ? Severity::kInfo : EffectiveSeverity(pending.rule, settings);
   finding.message = pending.report.message;
@@ -145,7 +145,7 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
                     std::string help) {
     if (!RuleEnabled(rule, settings)) return;
     Report r{std::move(message), std::move(help), {}, -1, 0, comment};
-    about_suppressions.push_back({std::string(rule), std::move(r)});
+    about_suppressions.push_back({rule, std::move(r)});
   };
   SuppressionTargets targets(file, pending);
   for (const Suppression& suppression : FindSuppressions(file)) {
@@ -376,7 +376,7 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
       Reporter reporter(i);
       rule->check(context, reporter);
       for (Report& r : reporter.reports()) {
-        PendingFinding finding{std::string(rule->doc->id), std::move(r)};
+        PendingFinding finding{rule->doc->id, std::move(r)};
         MarkSmallTable(finding, facts, settings);
         pending.push_back(std::move(finding));
       }
