@@ -87,10 +87,8 @@ std::vector<std::string_view> LongDefinedNames(const parser::Node& node) {
   }
   // Columns and constraints, wherever the statement defines them.
   parser::VisitNodes(&node, [&](const parser::Node& n) {
-    if (n.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-      add(parser::Str(n.column_def->colname));
-    if (n.node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-      add(parser::Str(n.constraint->conname));
+    if (n.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) add(parser::Str(n.column_def->colname));
+    if (n.node_case == PG_QUERY__NODE__NODE_CONSTRAINT) add(parser::Str(n.constraint->conname));
   });
   return names;
 }
@@ -111,7 +109,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (defined.empty()) return;
   std::set<std::string> reported;
   for (const parser::WrittenIdentifier& id : parser::WrittenIdentifiers(ctx.statement().text)) {
-    if (id.name.size() <= kMaxBytes || std::find(defined.begin(), defined.end(), Truncated(id.name)) == defined.end() ||
+    if (id.name.size() <= kMaxBytes ||
+        std::find(defined.begin(), defined.end(), Truncated(id.name)) == defined.end() ||
         !reported.insert(id.name).second) {
       continue;
     }
