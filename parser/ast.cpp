@@ -1,7 +1,9 @@
 #include "parser/ast.h"
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
+#include <vector>
 
 namespace pgshift::parser {
 
@@ -68,12 +70,6 @@ std::string TypeSpec::ToString() const {
   return out;
 }
 
-void VisitNodes(const ProtobufCMessage* message, const std::function<void(const Node&)>& visit) {
-  VisitMessages(message, [&](const ProtobufCMessage& m) {
-    if (m.descriptor == &pg_query__node__descriptor) visit(reinterpret_cast<const Node&>(m));
-  });
-}
-
 std::vector<std::string> FunctionsCalled(const Node* expression) {
   std::vector<std::string> names;
   VisitNodes(expression, [&](const Node& node) {
@@ -89,22 +85,50 @@ std::vector<std::string> FunctionsCalled(const Node* expression) {
   return names;
 }
 
+namespace {
+
+// For each member of a Node (by its number): where the Node holds the member's message, and
+// where that message keeps its int32 "location" (-1: it has none). Looked up once, not by name
+// at every node.
+struct MemberLocation {
+  std::size_t member_offset = 0;
+  long location_offset = -1;
+};
+
+const std::vector<MemberLocation>& MemberLocations() {
+  static const std::vector<MemberLocation> table = [] {
+    const ProtobufCMessageDescriptor& node = pg_query__node__descriptor;
+    unsigned last = 0;
+    for (unsigned i = 0; i < node.n_fields; ++i) last = std::max(last, node.fields[i].id);
+    std::vector<MemberLocation> out(last + 1);
+    for (unsigned i = 0; i < node.n_fields; ++i) {
+      const ProtobufCFieldDescriptor& member = node.fields[i];
+      if (member.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+      const ProtobufCFieldDescriptor* field = protobuf_c_message_descriptor_get_field_by_name(
+          static_cast<const ProtobufCMessageDescriptor*>(member.descriptor), "location");
+      if (field == nullptr || field->type != PROTOBUF_C_TYPE_INT32) continue;
+      out[member.id] = {member.offset, static_cast<long>(field->offset)};
+    }
+    return out;
+  }();
+  return table;
+}
+
+}  // namespace
+
 int LocationOf(const Node* node) {
   if (node == nullptr) return -1;
   int found = -1;
   // Most node messages carry an int32 field named "location"; take the smallest one set.
+  const std::vector<MemberLocation>& members = MemberLocations();
   VisitNodes(node, [&](const Node& n) {
-    const ProtobufCFieldDescriptor* member =
-        protobuf_c_message_descriptor_get_field(n.base.descriptor, n.node_case);
-    if (member == nullptr || member->type != PROTOBUF_C_TYPE_MESSAGE) return;
+    const auto which = static_cast<std::size_t>(n.node_case);
+    if (which >= members.size() || members[which].location_offset < 0) return;
     const auto* inner = *reinterpret_cast<ProtobufCMessage* const*>(
-        reinterpret_cast<const char*>(&n) + member->offset);
+        reinterpret_cast<const char*>(&n) + members[which].member_offset);
     if (inner == nullptr) return;
-    const auto* field = protobuf_c_message_descriptor_get_field_by_name(inner->descriptor,
-                                                                         "location");
-    if (field == nullptr || field->type != PROTOBUF_C_TYPE_INT32) return;
-    const int location = *reinterpret_cast<const int32_t*>(
-        reinterpret_cast<const char*>(inner) + field->offset);
+    const int location = *reinterpret_cast<const int32_t*>(reinterpret_cast<const char*>(inner) +
+                                                           members[which].location_offset);
     if (location >= 0 && (found < 0 || location < found)) found = location;
   });
   return found;

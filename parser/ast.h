@@ -66,8 +66,13 @@ void VisitMessages(const ProtobufCMessage* message, Visit&& visit) {
   if (descriptor == &pg_query__node__descriptor) {
     // A Node is a oneof over some 250 node types: go straight to the one that is set rather than
     // look at every field.
-    const ProtobufCFieldDescriptor* field = protobuf_c_message_descriptor_get_field(
-        descriptor, reinterpret_cast<const Node*>(message)->node_case);
+    const auto which = static_cast<unsigned>(reinterpret_cast<const Node*>(message)->node_case);
+    // The descriptor lists the fields by number, 1 up: the field is at which - 1, unless the
+    // numbering has gaps (then the descriptor searches).
+    const ProtobufCFieldDescriptor* field =
+        which >= 1 && which <= descriptor->n_fields && descriptor->fields[which - 1].id == which
+            ? &descriptor->fields[which - 1]
+            : protobuf_c_message_descriptor_get_field(descriptor, which);
     if (field != nullptr) {
       VisitMessages(*reinterpret_cast<ProtobufCMessage* const*>(base + field->offset), visit);
     }
@@ -92,9 +97,15 @@ void VisitMessages(const ProtobufCMessage* message, Visit&& visit) {
 }
 
 // Calls `visit` for every Node in the subtree rooted at `message`, depth first, including the
-// root when it is a Node.
-void VisitNodes(const ProtobufCMessage* message, const std::function<void(const Node&)>& visit);
-inline void VisitNodes(const Node* node, const std::function<void(const Node&)>& visit) {
+// root when it is a Node. A template, so that the callback is called directly, once per node.
+template <class Visit>
+void VisitNodes(const ProtobufCMessage* message, Visit&& visit) {
+  VisitMessages(message, [&](const ProtobufCMessage& m) {
+    if (m.descriptor == &pg_query__node__descriptor) visit(reinterpret_cast<const Node&>(m));
+  });
+}
+template <class Visit>
+void VisitNodes(const Node* node, Visit&& visit) {
   if (node != nullptr) VisitNodes(&node->base, visit);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "parser/large_stack.h"
@@ -52,7 +53,7 @@ std::size_t ItemEnd(std::string_view sql, std::size_t begin) {
 }
 
 struct PendingFinding {
-  std::string rule;
+  std::string_view rule;  // a registered rule's id or a literal: static, so not copied
   Report report;
   bool suppressed = false;
   bool small_table = false;  // every table it locks is small by the snapshot: a note
@@ -61,7 +62,7 @@ struct PendingFinding {
 Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& file,
                     const parser::SourceText& source, const LintSettings& settings) {
   Finding finding;
-  finding.rule = pending.rule;
+  finding.rule = std::string(pending.rule);
   finding.severity =
       pending.small_table ? Severity::kInfo : EffectiveSeverity(pending.rule, settings);
   finding.message = pending.report.message;
@@ -151,7 +152,7 @@ void ApplySuppressions(const parser::ParsedFile& file, const LintSettings& setti
                     std::string help) {
     if (!RuleEnabled(rule, settings)) return;
     Report r{std::move(message), std::move(help), {}, -1, 0, comment};
-    about_suppressions.push_back({std::string(rule), std::move(r)});
+    about_suppressions.push_back({rule, std::move(r)});
   };
   SuppressionTargets targets(file, pending);
   for (const Suppression& suppression : FindSuppressions(file)) {
@@ -241,13 +242,18 @@ void DropDeferred(std::vector<PendingFinding>& pending, const FileFacts& facts,
   }
 }
 
+// Whether `set` names the rule; the rule id is copied into a key only when there is a set to
+// look in (mostly there is none, and most ids are too long to copy without allocating).
+bool Names(const std::set<std::string>& set, std::string_view id) {
+  return !set.empty() && set.count(std::string(id)) > 0;
+}
+
 bool Enabled(const RuleDefinition& rule, const LintSettings& settings) {
-  const std::string key(rule.doc->id);
-  if (settings.disabled.count(key) > 0) return false;
+  if (Names(settings.disabled, rule.doc->id)) return false;
   if (settings.pg_version < rule.doc->min_pg_version) return false;
   if (rule.doc->contract_change && settings.ContractExpected()) return false;
   if (rule.doc->needs_release && settings.release == nullptr) return false;
-  return rule.doc->enabled_by_default || settings.enabled.count(key) > 0;
+  return rule.doc->enabled_by_default || Names(settings.enabled, rule.doc->id);
 }
 
 }  // namespace
@@ -258,8 +264,10 @@ bool RuleEnabled(std::string_view id, const LintSettings& settings) {
 }
 
 Severity EffectiveSeverity(std::string_view id, const LintSettings& settings) {
-  const auto it = settings.severity.find(std::string(id));
-  if (it != settings.severity.end()) return it->second;
+  if (!settings.severity.empty()) {
+    const auto it = settings.severity.find(std::string(id));
+    if (it != settings.severity.end()) return it->second;
+  }
   const RuleDefinition* rule = FindRule(id);
   return rule != nullptr ? rule->doc->severity : Severity::kError;
 }
@@ -375,7 +383,7 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
       Reporter reporter(i);
       rule->check(context, reporter);
       for (Report& r : reporter.reports()) {
-        PendingFinding finding{std::string(rule->doc->id), std::move(r)};
+        PendingFinding finding{rule->doc->id, std::move(r)};
         MarkSmallTable(finding, facts, settings);
         pending.push_back(std::move(finding));
       }

@@ -29,10 +29,12 @@ const std::vector<RuleDefinition>& AllRules() {
 }
 
 const RuleDefinition* FindRule(std::string_view id) {
-  for (const RuleDefinition& rule : AllRules()) {
-    if (rule.doc->id == id) return &rule;
-  }
-  return nullptr;
+  // AllRules is sorted by id.
+  const std::vector<RuleDefinition>& rules = AllRules();
+  const auto at = std::lower_bound(
+      rules.begin(), rules.end(), id,
+      [](const RuleDefinition& rule, std::string_view key) { return rule.doc->id < key; });
+  return at != rules.end() && at->doc->id == id ? &*at : nullptr;
 }
 
 }  // namespace pgshift::rules

@@ -9,9 +9,44 @@ namespace pgshift::rules {
 using parser::Node;
 using parser::QualifiedName;
 
-const std::vector<std::uint64_t>* CatalogNameIndex::Find(std::string_view name) const {
-  const auto found = ids.find(name);
-  return found == ids.end() ? nullptr : &found->second;
+const CatalogNameIndex::Ids* CatalogNameIndex::Find(std::string_view name) const {
+  if (const auto found = own.find(name); found != own.end())
+    return found->second.empty() ? nullptr : &found->second;
+  if (base == nullptr) return nullptr;
+  const auto found = base->find(name);
+  return found == base->end() ? nullptr : &found->second;
+}
+
+CatalogNameIndex::Ids& CatalogNameIndex::Entry(std::string_view name) {
+  if (own.size() >= (base == nullptr ? 0 : base->size()) / 4 + 64) {
+    // Merge the layers, so that copies of this index copy little again.
+    if (base == nullptr) {
+      base = std::make_shared<const Map>(std::move(own));
+    } else {
+      Map merged = *base;
+      for (auto& [key, ids] : own) {
+        if (ids.empty()) {
+          merged.erase(key);
+        } else {
+          merged[key] = std::move(ids);
+        }
+      }
+      base = std::make_shared<const Map>(std::move(merged));
+    }
+    own.clear();
+  }
+  const auto [at, added] = own.try_emplace(std::string(name));
+  if (added && base != nullptr) {
+    if (const auto found = base->find(name); found != base->end()) at->second = found->second;
+  }
+  return at->second;
+}
+
+void CatalogNameIndex::Erase(std::string_view name) {
+  // An empty entry hides base's; without one in base there is nothing to hide.
+  if (base == nullptr || base->find(name) == base->end()) {
+    if (const auto found = own.find(name); found != own.end()) own.erase(found);
+  }
 }
 
 namespace {
@@ -37,24 +72,26 @@ void Prune(CopyOnWrite<CatalogNameIndex>& shared, const std::vector<CopyOnWrite<
            const std::string& name, Key key) {
   if (shared->Find(name) == nullptr) return;
   CatalogNameIndex& index = shared.Mutable();
-  const auto found = index.ids.find(name);
-  std::vector<std::uint64_t>& ids = found->second;
+  std::vector<std::uint64_t>& ids = index.Entry(name);
   const std::size_t before = ids.size();
   std::erase_if(ids, [&](std::uint64_t id) {
     const T* item = WithId(items, id);
     return item == nullptr || key(*item) != name;
   });
   index.stale -= std::min(index.stale, before - ids.size());
-  if (ids.empty()) index.ids.erase(found);
+  if (ids.empty()) index.Erase(name);
 }
 
+// A new index in place of the old one: copying a shared one to clear it would be wasted.
 template <class T, class Key>
 void Rebuild(CopyOnWrite<CatalogNameIndex>& shared, const std::vector<CopyOnWrite<T>>& items,
              Key key) {
-  CatalogNameIndex& index = shared.Mutable();
-  index.ids.clear();
-  index.stale = 0;
-  for (const CopyOnWrite<T>& item : items) index.ids[key(*item)].push_back(item->id);
+  CatalogNameIndex::Map ids;
+  ids.reserve(items.size());
+  for (const CopyOnWrite<T>& item : items) ids[key(*item)].push_back(item->id);
+  CatalogNameIndex index;
+  index.base = std::make_shared<const CatalogNameIndex::Map>(std::move(ids));
+  shared = std::move(index);
 }
 
 // Gives the objects appended since the last time their ids; returns where they start.
@@ -176,8 +213,7 @@ bool Catalog::IsNew(const QualifiedName& name) const {
 
 bool Catalog::WasDropped(const QualifiedName& name) const {
   if (FindTable(name) != nullptr || FindIndex(name) != nullptr) return false;
-  return std::any_of(dropped_->begin(), dropped_->end(),
-                     [&](const QualifiedName& gone) { return gone.Matches(name); });
+  return dropped_.AnyOf([&](const QualifiedName& gone) { return gone.Matches(name); });
 }
 
 std::vector<const CatalogTable*> Catalog::PartitionsOf(const QualifiedName& parent) const {
@@ -257,26 +293,32 @@ void Catalog::Reindex(const Node& statement, std::size_t tables_before,
   // New objects are appended: give them ids, in order, and index them.
   const std::size_t new_tables = TakeIn(tables_, next_id_);
   for (std::size_t i = new_tables; i < tables_.size(); ++i)
-    tables_by_name_.Mutable().ids[TableKey(*tables_[i])].push_back(tables_[i]->id);
+    tables_by_name_.Mutable().Entry(TableKey(*tables_[i])).push_back(tables_[i]->id);
   const std::size_t new_indexes = TakeIn(indexes_, next_id_);
   for (std::size_t i = new_indexes; i < indexes_.size(); ++i) {
-    indexes_by_name_.Mutable().ids[IndexKey(*indexes_[i])].push_back(indexes_[i]->id);
-    indexes_by_table_.Mutable().ids[IndexTableKey(*indexes_[i])].push_back(indexes_[i]->id);
+    indexes_by_name_.Mutable().Entry(IndexKey(*indexes_[i])).push_back(indexes_[i]->id);
+    indexes_by_table_.Mutable().Entry(IndexTableKey(*indexes_[i])).push_back(indexes_[i]->id);
   }
   const std::size_t tables_gone =
       tables_before > tables_.size() ? tables_before - tables_.size() : 0;
   const std::size_t indexes_gone =
       indexes_before > indexes_.size() ? indexes_before - indexes_.size() : 0;
   if (statement.node_case == PG_QUERY__NODE__NODE_RENAME_STMT) {
-    // Names changed in place; a column's or a constraint's name is not in these indexes.
-    const auto renamed = statement.rename_stmt->rename_type;
-    if (renamed == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN ||
-        renamed == PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT) {
-      return;
+    // Names changed in place (ApplyRename): only the indexes keyed by a name the rename can
+    // change are rebuilt. A column's, a constraint's, a schema's or a type's name is in none.
+    switch (statement.rename_stmt->rename_type) {
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+        Rebuild(tables_by_name_, tables_, TableKey);
+        Rebuild(indexes_by_table_, indexes_, IndexTableKey);
+        break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+        Rebuild(indexes_by_name_, indexes_, IndexKey);
+        break;
+      default:
+        break;
     }
-    Rebuild(tables_by_name_, tables_, TableKey);
-    Rebuild(indexes_by_name_, indexes_, IndexKey);
-    Rebuild(indexes_by_table_, indexes_, IndexTableKey);
     return;
   }
   if (tables_gone > 0) tables_by_name_.Mutable().stale += tables_gone;

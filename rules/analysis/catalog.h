@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 
 #include "parser/ast.h"
 #include "rules/analysis/copy_on_write.h"
+#include "rules/analysis/shared_list.h"
 
 namespace pgshift::rules {
 
@@ -100,13 +102,25 @@ struct CatalogType {
 // Each table and index gets an id when the index takes it in (ids rise along the catalog's
 // vectors, which only ever append at the end and erase), so erasing an object leaves the others'
 // entries valid: a lookup skips ids that are gone, and stale ids are pruned for the names a DROP
-// names, and wholesale once they outnumber the live ones. Renames rebuild the index.
+// names, and wholesale once they outnumber the live ones. A rename rebuilds the indexes keyed by
+// the names it changes.
+//
+// In two layers, so that copying the index (each migration's catalog is a copy of the one
+// before it) copies only what changed lately: a `base` that copies share, never changed, and the
+// copy's `own` entries, which replace base's for their names (an empty one hides base's). Once
+// `own` outgrows a quarter of `base`, the two are merged into a new base.
 struct CatalogNameIndex {
-  std::unordered_map<std::string, std::vector<std::uint64_t>, CatalogTable::NameHash,
-                     std::equal_to<>>
-      ids;
+  using Ids = std::vector<std::uint64_t>;
+  using Map = std::unordered_map<std::string, Ids, CatalogTable::NameHash, std::equal_to<>>;
+  std::shared_ptr<const Map> base;
+  Map own;
   std::size_t stale = 0;
-  const std::vector<std::uint64_t>* Find(std::string_view name) const;
+
+  const Ids* Find(std::string_view name) const;
+  // This layer's entry for `name`, which starts as base's: for changing it.
+  Ids& Entry(std::string_view name);
+  // Forgets `name`, whose entry is empty.
+  void Erase(std::string_view name);
 };
 
 class Catalog {
@@ -176,7 +190,7 @@ class Catalog {
   std::vector<CatalogType> types_;
   std::vector<Schema> schemas_;
   // Tables and indexes, as their DROP named them; only ever added to, and shared like the rest.
-  CopyOnWrite<std::vector<parser::QualifiedName>> dropped_ = std::vector<parser::QualifiedName>{};
+  SharedList<parser::QualifiedName> dropped_;
 };
 
 // CHECK (col IS NOT NULL): the column name, or empty for any other expression.

@@ -264,7 +264,7 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
               std::find(x->columns.begin(), x->columns.end(), name) == x->columns.end()) {
             return false;
           }
-          dropped_.Mutable().push_back({x->table.schema, x->name});
+          dropped_.Push({x->table.schema, x->name});
           return true;
         });
         std::erase_if(table->constraints, [&](const CatalogConstraint& c) {
@@ -414,17 +414,17 @@ void Catalog::ApplyDrop(const PgQuery__DropStmt& drop) {
       case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
       case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
         if (std::erase_if(tables_, [&](const auto& t) { return t->name.Matches(name); }) > 0) {
-          dropped_.Mutable().push_back(name);
+          dropped_.Push(name);
         }
         std::erase_if(indexes_, [&](const auto& x) {
           if (!x->table.Matches(name)) return false;
-          dropped_.Mutable().push_back({x->table.schema, x->name});
+          dropped_.Push({x->table.schema, x->name});
           return true;
         });
         break;
       case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
         if (std::erase_if(indexes_, [&](const auto& x) { return x->name == name.name; }) > 0) {
-          dropped_.Mutable().push_back(name);
+          dropped_.Push(name);
         }
         break;
       default:

@@ -140,11 +140,15 @@ const LockEntry& LockFor(Form form, int pg_version) {
 
 std::vector<TableLock> LocksOf(const parser::Node* statement, int pg_version,
                                const Catalog& catalog) {
+  std::vector<ClassifiedForm> forms = ClassifyStatement(statement, pg_version, catalog);
   std::vector<TableLock> locks;
-  for (const ClassifiedForm& classified : ClassifyStatement(statement, pg_version, catalog)) {
+  locks.reserve(forms.size());
+  for (ClassifiedForm& classified : forms) {
     const LockEntry& entry = LockFor(classified.form, pg_version);
-    TableLock lock{classified.form, classified.table, entry.mode, entry.work, classified.location,
-                   catalog.IsNew(classified.table), entry.also, classified.named_by_index};
+    const bool is_new = catalog.IsNew(classified.table);
+    // The name moves from the form, which is not used again.
+    TableLock lock{classified.form, std::move(classified.table), entry.mode, entry.work,
+                   classified.location, is_new, entry.also, classified.named_by_index};
     if (classified.mode_override) lock.mode = *classified.mode_override;
     locks.push_back(std::move(lock));
   }

@@ -1,6 +1,7 @@
 // A name defined longer than 63 bytes, which PostgreSQL silently truncates.
 #include <algorithm>
 #include <set>
+#include <vector>
 
 #include "parser/identifiers.h"
 #include "rules/rule.h"
@@ -29,14 +30,19 @@ constexpr RuleDoc kDoc{
 
 constexpr std::size_t kMaxBytes = 63;  // NAMEDATALEN - 1
 
-// The names a statement defines (not those it only refers to), as the parser truncated them.
-std::set<std::string_view> DefinedNames(const parser::Node& node) {
-  std::set<std::string_view> names;
+// The names a statement defines (not those it only refers to), as the parser truncated them,
+// that may be a truncated name: those of 60 bytes or more (63 cut back to a character boundary).
+// Most statements have none, so the list is mostly empty and never allocated.
+std::vector<std::string_view> LongDefinedNames(const parser::Node& node) {
+  std::vector<std::string_view> names;
+  const auto add = [&](std::string_view name) {
+    if (name.size() + 3 >= kMaxBytes) names.push_back(name);
+  };
   const auto relation = [&](const PgQuery__RangeVar* rv) {
-    if (rv != nullptr) names.insert(parser::Str(rv->relname));
+    if (rv != nullptr) add(parser::Str(rv->relname));
   };
   const auto last = [&](parser::Node* const* items, std::size_t count) {
-    if (count > 0) names.insert(parser::StringValue(items[count - 1]));
+    if (count > 0) add(parser::StringValue(items[count - 1]));
   };
   switch (node.node_case) {
     case PG_QUERY__NODE__NODE_CREATE_STMT:
@@ -56,16 +62,16 @@ std::set<std::string_view> DefinedNames(const parser::Node& node) {
       relation(node.composite_type_stmt->typevar);
       break;
     case PG_QUERY__NODE__NODE_INDEX_STMT:
-      names.insert(parser::Str(node.index_stmt->idxname));
+      add(parser::Str(node.index_stmt->idxname));
       break;
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
-      names.insert(parser::Str(node.create_schema_stmt->schemaname));
+      add(parser::Str(node.create_schema_stmt->schemaname));
       break;
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
-      names.insert(parser::Str(node.create_trig_stmt->trigname));
+      add(parser::Str(node.create_trig_stmt->trigname));
       break;
     case PG_QUERY__NODE__NODE_RENAME_STMT:
-      names.insert(parser::Str(node.rename_stmt->newname));
+      add(parser::Str(node.rename_stmt->newname));
       break;
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
       last(node.create_enum_stmt->type_name, node.create_enum_stmt->n_type_name);
@@ -81,10 +87,8 @@ std::set<std::string_view> DefinedNames(const parser::Node& node) {
   }
   // Columns and constraints, wherever the statement defines them.
   parser::VisitNodes(&node, [&](const parser::Node& n) {
-    if (n.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-      names.insert(parser::Str(n.column_def->colname));
-    if (n.node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-      names.insert(parser::Str(n.constraint->conname));
+    if (n.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) add(parser::Str(n.column_def->colname));
+    if (n.node_case == PG_QUERY__NODE__NODE_CONSTRAINT) add(parser::Str(n.constraint->conname));
   });
   return names;
 }
@@ -99,16 +103,14 @@ std::string_view Truncated(std::string_view name) {
 
 void Check(const StatementContext& ctx, Reporter& report) {
   if (ctx.node() == nullptr) return;
-  const std::set<std::string_view> defined = DefinedNames(*ctx.node());
   // The tree holds names as PostgreSQL keeps them: a name written longer than 63 bytes is there
   // cut to 60 to 63 (at a character boundary). Without such a name, scanning the text is wasted.
-  if (std::none_of(defined.begin(), defined.end(),
-                   [](std::string_view name) { return name.size() + 3 >= kMaxBytes; })) {
-    return;
-  }
+  const std::vector<std::string_view> defined = LongDefinedNames(*ctx.node());
+  if (defined.empty()) return;
   std::set<std::string> reported;
   for (const parser::WrittenIdentifier& id : parser::WrittenIdentifiers(ctx.statement().text)) {
-    if (id.name.size() <= kMaxBytes || defined.count(Truncated(id.name)) == 0 ||
+    if (id.name.size() <= kMaxBytes ||
+        std::find(defined.begin(), defined.end(), Truncated(id.name)) == defined.end() ||
         !reported.insert(id.name).second) {
       continue;
     }

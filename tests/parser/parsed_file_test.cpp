@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 
 #include "parser/ast.h"
 #include "parser/source_text.h"
@@ -154,6 +156,51 @@ TEST(ParseSql, LongButShallowStatementsStillParse) {
     EXPECT_FALSE(file.statements[0].error.has_value()) << file.statements[0].error->message;
     EXPECT_NE(file.statements[0].node, nullptr);
   }
+}
+
+// VisitNodes finds a Node's set member by its number in the descriptor's field array: the walk
+// must reach, in order, every node of the tree, whatever member is set.
+TEST(VisitNodes, ReachesEveryNodeDepthFirst) {
+  const ParsedFile file =
+      ParseSql("ALTER TABLE t ADD COLUMN b int CONSTRAINT fk REFERENCES u (id) DEFAULT 1");
+  ASSERT_EQ(file.statements.size(), 1u);
+  std::vector<PgQuery__Node__NodeCase> kinds;
+  VisitNodes(file.statements[0].node, [&](const Node& node) { kinds.push_back(node.node_case); });
+  const std::vector<PgQuery__Node__NodeCase> expected = {
+      PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, PG_QUERY__NODE__NODE_ALTER_TABLE_CMD,
+      PG_QUERY__NODE__NODE_COLUMN_DEF,
+      PG_QUERY__NODE__NODE_STRING,  // the type's name: pg_catalog.int4, in a bare TypeName
+      PG_QUERY__NODE__NODE_STRING,           PG_QUERY__NODE__NODE_CONSTRAINT,
+      PG_QUERY__NODE__NODE_STRING,           PG_QUERY__NODE__NODE_CONSTRAINT,
+      PG_QUERY__NODE__NODE_A_CONST};
+  EXPECT_EQ(kinds, expected);
+}
+
+// The direct lookup agrees with protobuf-c's search for every member of a Node.
+TEST(VisitNodes, NodeMembersAreNumberedInOrder) {
+  const ProtobufCMessageDescriptor& node = pg_query__node__descriptor;
+  for (unsigned i = 0; i < node.n_fields; ++i) {
+    EXPECT_EQ(protobuf_c_message_descriptor_get_field(&node, node.fields[i].id), &node.fields[i]);
+  }
+}
+
+// LocationOf takes the smallest location of the messages the subtree's Nodes hold (a bare
+// message such as the ALTER's RangeVar is not one), found through a table made once.
+TEST(LocationOf, SmallestLocationOfTheNodesMessages) {
+  const std::string text = "ALTER TABLE t ADD COLUMN b int DEFAULT 1";
+  const ParsedFile file = ParseSql(text);
+  ASSERT_EQ(file.statements.size(), 1u);
+  const Node* statement = file.statements[0].node;
+  ASSERT_NE(statement, nullptr);
+  const PgQuery__AlterTableStmt& alter = *statement->alter_table_stmt;
+  ASSERT_EQ(alter.n_cmds, 1u);
+  const Node* def = alter.cmds[0]->alter_table_cmd->def;
+  EXPECT_EQ(LocationOf(def), static_cast<int>(text.find(" b ") + 1));
+  EXPECT_EQ(LocationOf(statement), static_cast<int>(text.find(" b ") + 1));
+  const PgQuery__ColumnDef& column = *def->column_def;
+  ASSERT_EQ(column.n_constraints, 1u);
+  EXPECT_EQ(LocationOf(column.constraints[0]), static_cast<int>(text.find("DEFAULT")));
+  EXPECT_EQ(LocationOf(nullptr), -1);
 }
 
 }  // namespace

@@ -126,5 +126,66 @@ TEST(CatalogIndex, LookupsMatchAModelOfRandomScripts) {
   }
 }
 
+// The name indexes are in layers (a base that copies share, and each copy's own entries, merged
+// into a new base as they grow): each migration a copy of the catalog before it, some kept and
+// some thrown away, with enough names that the layers merge many times. Every copy must find
+// exactly its own tables, and the catalog it was copied from must not change.
+TEST(CatalogIndex, CopiesKeepTheirOwnNamesAcrossLayerMerges) {
+  std::mt19937 random(7);
+  auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+  constexpr int kNames = 300;
+  auto name = [](int n) { return "t" + std::to_string(n); };
+  const auto matches = [&](const Catalog& catalog, const std::set<std::string>& model) {
+    for (int n = 0; n < kNames; ++n) {
+      if ((catalog.FindTable({"", name(n)}) != nullptr) != (model.count(name(n)) > 0)) return false;
+    }
+    return true;
+  };
+  Catalog history;
+  std::set<std::string> history_model;
+  for (int migration = 0; migration < 60; ++migration) {
+    Catalog copy = history;
+    std::set<std::string> model = history_model;
+    for (int step = 0; step < 40; ++step) {
+      const std::string t = name(pick(kNames));
+      const std::string u = name(pick(kNames));
+      std::string sql;
+      // Renames only in every tenth migration: each rebuilds the index into one layer, and the
+      // layers must grow to merge.
+      switch (migration % 10 == 9 ? pick(10) : pick(9)) {
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+        case 4:
+          if (model.count(t)) continue;
+          sql = "CREATE TABLE " + t + " (id int)";
+          model.insert(t);
+          break;
+        case 5:
+        case 6:
+        case 7:
+        case 8:
+          sql = "DROP TABLE IF EXISTS " + t;
+          model.erase(t);
+          break;
+        default:
+          if (!model.count(t) || model.count(u)) continue;
+          sql = "ALTER TABLE " + t + " RENAME TO " + u;
+          model.erase(t);
+          model.insert(u);
+          break;
+      }
+      Apply(copy, sql);
+      ASSERT_TRUE(matches(copy, model)) << "migration " << migration << " after " << sql;
+    }
+    ASSERT_TRUE(matches(history, history_model)) << "migration " << migration;
+    if (pick(3) != 0) {
+      history = copy;
+      history_model = model;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pgshift::rules
