@@ -44,12 +44,12 @@ void Check(const StatementContext& ctx, Reporter& report) {
     help = "Build it concurrently, in a migration of its own outside any transaction block:\n  " +
            safe + ";\n" + OutsideTransactionAdvice(ctx);
   } else if (leaves_transaction) {
-    help = "Build it concurrently (pgshift lint --fix does this):\n  " + safe +
+    help = "Build it concurrently" + std::string(kFixDoesThis) + ":\n  " + safe +
            ";\nIts migration tool (" + ctx.settings.migration_tool + ")" +
            " runs a script whose every statement is a concurrent index build or drop outside a "
            "transaction.";
   } else {
-    help = "Build it concurrently (pgshift lint --fix does this):\n  " + safe + ";";
+    help = "Build it concurrently" + std::string(kFixDoesThis) + ":\n  " + safe + ";";
   }
   Report& r = report.Add("CREATE INDEX on existing table " + table.ToString() +
                              " without CONCURRENTLY blocks writes for the whole build",

@@ -52,8 +52,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   // Flyway runs a script of concurrent index builds and drops outside a transaction by itself.
   const bool leaves_transaction = ConcurrentlyTakesFileOutOfTransaction(ctx);
   const bool in_block = ctx.transaction().in_block && !leaves_transaction;
-  const bool exact = drop.n_objects == 1 &&
-                     drop.behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE && !in_block;
+  const bool exact =
+      drop.n_objects == 1 && drop.behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE && !in_block;
   const std::optional<Edit> edit =
       drop.n_objects == 1
           ? InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY")
@@ -69,17 +69,16 @@ void Check(const StatementContext& ctx, Reporter& report) {
   Report& r = report.Add(
       "DROP INDEX " + NameList(names) + " without CONCURRENTLY takes ACCESS EXCLUSIVE on " +
           (one ? "its table" : "their tables"),
-      std::string(exact ? "Drop it concurrently (pgshift lint --fix does this):\n"
-                        : std::string("Drop ") + (one ? "it" : "them") +
-                              " concurrently, one index per statement, without CASCADE, "
-                              "outside a transaction block:\n") +
+      (exact ? "Drop it concurrently" + std::string(kFixDoesThis) + ":\n"
+             : std::string("Drop ") + (one ? "it" : "them") +
+                   " concurrently, one index per statement, without CASCADE, "
+                   "outside a transaction block:\n") +
           safe +
-          (in_block ? "\n" + OutsideTransactionAdvice(ctx)
-                    : leaves_transaction
-                          ? "\nIts migration tool (" + ctx.settings.migration_tool + ")" +
-                                " runs a script whose every statement is a concurrent index "
-                                "build or drop outside a transaction."
-                          : ""),
+          (in_block             ? "\n" + OutsideTransactionAdvice(ctx)
+           : leaves_transaction ? "\nIts migration tool (" + ctx.settings.migration_tool + ")" +
+                                      " runs a script whose every statement is a concurrent index "
+                                      "build or drop outside a transaction."
+                                : ""),
       LockTexts(ctx, tables));
   if (exact && edit) r.fix = {*edit};
 }

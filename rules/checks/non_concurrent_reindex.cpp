@@ -77,7 +77,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   } else {
     help = std::string(ctx.transaction().in_block
                            ? "Rebuild it concurrently, outside any transaction block:\n  "
-                           : "Rebuild it concurrently (pgshift lint --fix does this):\n  ") +
+                           : "Rebuild it concurrently" + std::string(kFixDoesThis) + ":\n  ") +
            (edit ? StatementWith(ctx.statement(), *edit) : what + " CONCURRENTLY") + ";" +
            (ctx.transaction().in_block ? "\n" + OutsideTransactionAdvice(ctx) : "");
   }
