@@ -10,6 +10,8 @@ namespace {
 // A Go template action longer than this is taken for text, not an action: `{{` without its `}}`
 // must not swallow the rest of the file.
 constexpr std::size_t kLongestAction = 1024;
+// Nor is `${` a property without its `}` within this many bytes.
+constexpr std::size_t kLongestProperty = 256;
 constexpr std::size_t kLongestName = 63;  // PostgreSQL's NAMEDATALEN - 1
 
 bool IsNameByte(char c) {
@@ -103,12 +105,23 @@ class Scanner {
     if (c == '\'') return SkipQuoted('\'', EscapesBackslash());
     if (c == '"' && QuotedPlaceholder()) return;
     if (c == '"') return SkipQuoted('"', false);
-    if (c == '$' && At(pos_ + 1) == '{' && Placeholder(text_.find('}', pos_ + 2), 2, 1, false))
+    if (c == '$' && At(pos_ + 1) == '{' &&
+        Placeholder(FindNear("}", pos_ + 2, kLongestProperty), 2, 1, false))
       return;
-    if (c == '{' && At(pos_ + 1) == '{' && Placeholder(text_.find("}}", pos_ + 2), 2, 2, true))
+    if (c == '{' && At(pos_ + 1) == '{' &&
+        Placeholder(FindNear("}}", pos_ + 2, kLongestAction), 2, 2, true))
       return;
     // Dollar quotes are read through: a function body is SQL, and its placeholders count too.
     ++pos_;
+  }
+
+  // Where `needle` starts within `limit` bytes from `from`, else npos: an opening without its
+  // close is looked past in bounded time, so that a file of them takes linear time.
+  std::size_t FindNear(std::string_view needle, std::size_t from, std::size_t limit) const {
+    if (from >= text_.size()) return std::string_view::npos;
+    const std::string_view window = text_.substr(from, limit + needle.size());
+    const std::size_t at = window.find(needle);
+    return at == std::string_view::npos ? at : from + at;
   }
 
   // An E'' string, where a backslash escapes the next byte.
@@ -156,12 +169,12 @@ class Scanner {
   bool QuotedPlaceholder() {
     const std::string_view opening = text_.substr(pos_ + 1, 2);
     if (opening == "{{") {
-      const std::size_t close = text_.find("}}", pos_ + 3);
+      const std::size_t close = FindNear("}}", pos_ + 3, kLongestAction);
       return close != std::string_view::npos && At(close + 2) == '"' &&
              Placeholder(close, 3, 3, true);
     }
     if (opening == "${") {
-      const std::size_t close = text_.find('}', pos_ + 3);
+      const std::size_t close = FindNear("}", pos_ + 3, kLongestProperty);
       return close != std::string_view::npos && At(close + 1) == '"' &&
              Placeholder(close, 3, 2, false);
     }

@@ -86,6 +86,15 @@ TEST(TemplatePlaceholders, UnclosedOrMalformedOnesAreNotPlaceholders) {
   EXPECT_TRUE(StandInForPlaceholders("SELECT $1, $$ {x} $$;").spans.empty());
 }
 
+TEST(TemplatePlaceholders, OpeningsWithoutTheirCloseAreLookedPastInLinearTime) {
+  // Searching each opening's close to the end of the text would take hours here.
+  std::string openings;
+  for (int i = 0; i < (1 << 19); ++i) openings += "{{${";
+  const TemplateStandIns out = StandInForPlaceholders(openings);
+  EXPECT_TRUE(out.spans.empty());
+  EXPECT_TRUE(StandInForPlaceholders("\"" + openings).spans.empty());
+}
+
 TEST(TemplatePlaceholders, AnyTextKeepsItsLengthLineBreaksAndOrderedSpans) {
   // Texts drawn from the bytes that open and close placeholders, quotes and comments.
   const std::string alphabet = "{}$\"'-/*\n aE\\.x";
