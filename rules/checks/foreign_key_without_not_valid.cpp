@@ -34,20 +34,28 @@ constexpr RuleDoc kDoc{
     .severity = Severity::kError,
 };
 
+// "orders and users": the tables whose writes a validating foreign key blocks; one name when the
+// key refers to its own table (a tree's parent_id).
+std::string BlockedTables(const parser::QualifiedName& table, const std::string& table_text,
+                          const PgQuery__RangeVar* referenced, const std::string& referenced_text) {
+  return parser::NameOf(referenced).Matches(table) ? table_text
+                                                   : table_text + " and " + referenced_text;
+}
+
 void AddForeignKey(const StatementContext& ctx, Reporter& report,
                    const parser::QualifiedName& table, const PgQuery__Constraint& c) {
   const std::string t = SqlName(table);
-  const std::string referenced = parser::NameOf(c.pktable).ToString();
+  const std::string referenced = SqlName(parser::NameOf(c.pktable));
   NotValidAdvice advice = AddNotValidThenValidate(ctx, table, c);
   // A table this file created and filled is seen by nobody else; the referenced one is.
   const std::string message =
-      ctx.IsNew(table) ? "Adding a foreign key on " + t +
-                             ", new but filled from other tables in this file, validates every "
-                             "row while blocking writes to " +
-                             referenced
-                       : "Adding a foreign key on " + t +
-                             " validates every row while blocking writes to " + t + " and " +
-                             referenced;
+      ctx.IsNew(table)
+          ? "Adding a foreign key on " + t +
+                ", new but filled from other tables in this file, validates every "
+                "row while blocking writes to " +
+                referenced
+          : "Adding a foreign key on " + t + " validates every row while blocking writes to " +
+                BlockedTables(table, t, c.pktable, referenced);
   Report& r = report.Add(message, std::move(advice.help), LockText(ctx, table), c.location);
   r.whole_item = true;
   r.fix = std::move(advice.fix);
@@ -65,19 +73,22 @@ void AddColumnReferences(const StatementContext& ctx, Reporter& report,
           : QuoteIdent(table.name + "_" + std::string(parser::Str(column.colname)) + "_fkey");
   const std::string references =
       TextThroughParentheses(ctx.statement(), c.location).value_or("REFERENCES " + target);
-  report.Add(
-      "ADD COLUMN " + col + " with a default and REFERENCES " + target +
-          " validates every row while blocking writes to " + t + " and " + target,
-      "Add the column, then the foreign key NOT VALID, then validate it in a later transaction:\n"
-      "  ALTER TABLE " +
-          t + " ADD COLUMN " + col + " " + parser::TypeSpecOf(column.type_name).ToString() +
-          " DEFAULT ...;\n"
-          "  ALTER TABLE " +
-          t + " ADD CONSTRAINT " + name + " FOREIGN KEY (" + col + ") " + references +
-          " NOT VALID;\n"
-          "  ALTER TABLE " +
-          t + " VALIDATE CONSTRAINT " + name + ";",
-      LockText(ctx, table), c.location).whole_item = true;
+  report
+      .Add("ADD COLUMN " + col + " with a default and REFERENCES " + target +
+               " validates every row while blocking writes to " +
+               BlockedTables(table, t, c.pktable, target),
+           "Add the column, then the foreign key NOT VALID, then validate it in a later "
+           "transaction:\n"
+           "  ALTER TABLE " +
+               t + " ADD COLUMN " + col + " " + parser::TypeSpecOf(column.type_name).ToString() +
+               " DEFAULT ...;\n"
+               "  ALTER TABLE " +
+               t + " ADD CONSTRAINT " + name + " FOREIGN KEY (" + col + ") " + references +
+               " NOT VALID;\n"
+               "  ALTER TABLE " +
+               t + " VALIDATE CONSTRAINT " + name + ";",
+           LockText(ctx, table), c.location)
+      .whole_item = true;
 }
 
 // A new table already holding rows read from other tables: validating a foreign key on it takes

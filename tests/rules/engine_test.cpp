@@ -326,3 +326,19 @@ TEST(Engine, TemplatePlaceholdersAreLintedThroughWithoutAutomaticFixes) {
 
 }  // namespace
 }  // namespace pgshift::rules
+
+namespace pgshift::rules {
+namespace {
+
+TEST(Engine, AForeignKeyToItsOwnTableNamesTheTableOnce) {
+  const FileReport report = Lint(
+      "ALTER TABLE categories ADD CONSTRAINT categories_parent_fk FOREIGN KEY (parent_id) "
+      "REFERENCES categories (id);");
+  ASSERT_EQ(Rules(report), std::vector<std::string>{"foreign-key-without-not-valid"});
+  EXPECT_EQ(report.findings[0].message,
+            "Adding a foreign key on categories validates every row while blocking writes to "
+            "categories");
+}
+
+}  // namespace
+}  // namespace pgshift::rules
