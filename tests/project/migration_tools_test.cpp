@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,13 +22,13 @@ namespace {
 using rules::TransactionWrapping;
 
 struct ToolCase {
-  std::string tool;  // the tool's name, and the fixture repository's folder
-  std::string root;  // the history, under the fixture repository
-  std::vector<std::string> order;                  // the ups, as paths under root
-  std::map<std::string, std::string> rollbacks;    // down -> the up it undoes
-  std::string plain;                               // a file run as the tool runs every file
-  TransactionWrapping plain_wrapping;              // how it runs it
-  std::string opted_out;                           // a file carrying the tool's marker, or ""
+  std::string tool;                // the tool's name, and the fixture repository's folder
+  std::string root;                // the history, under the fixture repository
+  std::vector<std::string> order;  // the ups, as paths under root
+  std::map<std::string, std::string> rollbacks;  // down -> the up it undoes
+  std::string plain;                             // a file run as the tool runs every file
+  TransactionWrapping plain_wrapping;            // how it runs it
+  std::string opted_out;                         // a file carrying the tool's marker, or ""
   TransactionWrapping opted_out_wrapping = TransactionWrapping::kNone;
 };
 
@@ -71,6 +71,16 @@ const std::vector<ToolCase>& Cases() {
        TransactionWrapping::kPerFile,
        "20240103000000_index.sql",
        TransactionWrapping::kOneQuery},
+      {"pop",
+       "migrations",
+       {"20240101000000_events.up.sql", "20240102000000_kind.up.sql",
+        "20240103000000_index.postgres.up.sql"},
+       {{"20240101000000_events.down.sql", "20240101000000_events.up.sql"},
+        {"20240102000000_kind.down.sql", "20240102000000_kind.up.sql"},
+        {"20240103000000_index.down.sql", "20240103000000_index.postgres.up.sql"}},
+       "20240101000000_events.up.sql",
+       TransactionWrapping::kPerFile,
+       ""},
       {"sqlx",
        "migrations",
        {"20240101000000_events.up.sql", "20240102000000_kind.up.sql",
@@ -285,6 +295,32 @@ TEST(MigrationToolSections, UpAndDownSectionsOfOneFile) {
   for (const Section& section : p.sections) EXPECT_EQ(section.direction, Direction::kUp);
 }
 
+TEST(MigrationToolPlans, PopRunsThePostgresFileOfAVersionAndNoOtherDialects) {
+  const MemoryFileSource repo({{"app/go.mod", "require github.com/gobuffalo/pop/v6 v6.1.1\n"},
+                               {"app/m/1_a.up.sql", "SELECT 1;\n"},
+                               {"app/m/1_a.pg.up.sql", "SELECT 1;\n"},
+                               {"app/m/1_a.mysql.up.sql", "SELECT 1;\n"},
+                               {"app/m/2_b.up.sql", "SELECT 1;\n"},
+                               {"app/m/2_b.sqlite3.up.sql", "SELECT 1;\n"}});
+  const ToolChoice choice = ChooseTool("app/m", repo, "", rules::MigrationOrderStyle::kAuto);
+  ASSERT_TRUE(choice.recognised) << choice.Describe();
+  ASSERT_EQ(choice.tool->Name(), "pop");
+  const HistoryPlan plan = choice.tool->Plan(choice.tool->List("app/m", repo), repo);
+  EXPECT_EQ(plan.files, (std::vector<std::string>{"app/m/1_a.pg.up.sql", "app/m/2_b.up.sql"}));
+  std::map<std::string, std::string> skipped;
+  for (const NotMigration& s : plan.skipped) skipped[s.path] = s.reason;
+  EXPECT_EQ(skipped,
+            (std::map<std::string, std::string>{
+                {"app/m/1_a.up.sql", "its version has a file for postgres, which pop runs instead"},
+                {"app/m/1_a.mysql.up.sql", "for mysql"},
+                {"app/m/2_b.sqlite3.up.sql", "for sqlite3"}}));
+  // Without pop in go.mod the same files are golang-migrate's.
+  const MemoryFileSource plain(
+      {{"app/go.mod", "require github.com/jackc/pgx/v5 v5.5.0\n"}, {"app/m/1_a.up.sql", "SELECT 1;\n"}});
+  EXPECT_EQ(ChooseTool("app/m", plain, "", rules::MigrationOrderStyle::kAuto).tool->Name(),
+            "golang-migrate");
+}
+
 TEST(MigrationToolRecognition, ConfiguredToolWinsAndNoneFallsBack) {
   const MemoryFileSource repo({{"db/V1__a.sql", "SELECT 1;\n"}, {"db/V2__b.sql", "SELECT 1;\n"}});
   const ToolChoice found = ChooseTool("db", repo, "", rules::MigrationOrderStyle::kAuto);
@@ -297,7 +333,8 @@ TEST(MigrationToolRecognition, ConfiguredToolWinsAndNoneFallsBack) {
   EXPECT_FALSE(none.recognised);
   EXPECT_EQ(none.tool->Name(), "none");
   // Nothing recognisable: the generic order by version numbers.
-  const MemoryFileSource plain(std::map<std::string, std::string>{{"sql/001_a.sql", "SELECT 1;\n"}});
+  const MemoryFileSource plain(
+      std::map<std::string, std::string>{{"sql/001_a.sql", "SELECT 1;\n"}});
   EXPECT_FALSE(ChooseTool("sql", plain, "", rules::MigrationOrderStyle::kAuto).recognised);
 }
 
