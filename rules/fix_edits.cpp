@@ -98,7 +98,7 @@ std::optional<parser::Token> FirstToken(std::string_view sql, PgQuery__Token kin
   // more is the whole text's token (a cut inside a string, quoted name or comment fails instead).
   constexpr std::size_t kPrefix = 64;
   if (sql.size() > kPrefix) {
-    if (const auto tokens = parser::ScanTokens(sql.substr(0, kPrefix))) {
+    if (const auto tokens = parser::ScanTokens(parser::ScannablePrefix(sql, kPrefix))) {
       for (std::size_t i = 0; i + 2 < tokens->size(); ++i) {
         if ((*tokens)[i].kind == kind) return (*tokens)[i];
       }
