@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -115,6 +117,60 @@ const std::vector<MemberLocation>& MemberLocations() {
 }
 
 }  // namespace
+
+namespace {
+
+// The message fields of `root`'s type and of every type reachable from it.
+using FieldTable =
+    std::unordered_map<const ProtobufCMessageDescriptor*, std::unique_ptr<MessageFields>>;
+
+void AddReachable(FieldTable& table, const ProtobufCMessageDescriptor* root) {
+  std::vector<const ProtobufCMessageDescriptor*> added;
+  std::vector<const ProtobufCMessageDescriptor*> todo{root};
+  while (!todo.empty()) {
+    const ProtobufCMessageDescriptor* d = todo.back();
+    todo.pop_back();
+    if (!table.emplace(d, std::make_unique<MessageFields>()).second) continue;
+    added.push_back(d);
+    for (unsigned i = 0; i < d->n_fields; ++i) {
+      if (d->fields[i].type == PROTOBUF_C_TYPE_MESSAGE) {
+        todo.push_back(static_cast<const ProtobufCMessageDescriptor*>(d->fields[i].descriptor));
+      }
+    }
+  }
+  for (const ProtobufCMessageDescriptor* d : added) {
+    MessageFields& type = *table.at(d);
+    type.node = d == &pg_query__node__descriptor;
+    for (unsigned i = 0; i < d->n_fields; ++i) {
+      const ProtobufCFieldDescriptor& field = d->fields[i];
+      if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+      const MessageField entry{
+          &field, table.at(static_cast<const ProtobufCMessageDescriptor*>(field.descriptor)).get()};
+      if (!type.node) {
+        type.fields.push_back(entry);
+        continue;
+      }
+      if (type.fields.size() <= field.id) type.fields.resize(field.id + 1);
+      type.fields[field.id] = entry;
+    }
+  }
+}
+
+}  // namespace
+
+const MessageFields& MessageFieldsOf(const ProtobufCMessageDescriptor* descriptor) {
+  static const FieldTable nodes = [] {
+    FieldTable table;
+    AddReachable(table, &pg_query__node__descriptor);
+    return table;
+  }();
+  if (const auto found = nodes.find(descriptor); found != nodes.end()) return *found->second;
+  // A type no Node reaches (a parse result): kept per thread, a few types at most.
+  thread_local FieldTable others;
+  if (const auto found = others.find(descriptor); found != others.end()) return *found->second;
+  AddReachable(others, descriptor);
+  return *others.at(descriptor);
+}
 
 int LocationOf(const Node* node) {
   if (node == nullptr) return -1;

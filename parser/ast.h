@@ -54,46 +54,62 @@ struct TypeSpec {
 };
 TypeSpec TypeSpecOf(const PgQuery__TypeName* type);
 
-// Calls `visit` for every message in the subtree rooted at `message`, depth first, the root
-// first: Node wrappers and the bare messages some fields hold (IndexStmt.relation is a RangeVar,
-// not a Node). Uses the protobuf descriptors, so it reaches every field of every kind.
+// The fields of a message type that hold messages, each with the list of the type it holds, so
+// that a walk of the tree never looks at a scalar field. For a Node (a oneof over some 250 node
+// types), `fields` is indexed by member number, so that the member set is reached at once.
+struct MessageFields;
+struct MessageField {
+  const ProtobufCFieldDescriptor* field = nullptr;  // null: no message member of that number
+  const MessageFields* holds = nullptr;
+};
+struct MessageFields {
+  bool node = false;
+  std::vector<MessageField> fields;
+};
+// Built once per message type reachable from a Node (and on first use for any other), thread-safe.
+const MessageFields& MessageFieldsOf(const ProtobufCMessageDescriptor* descriptor);
+
+namespace detail {
 template <class Visit>
-void VisitMessages(const ProtobufCMessage* message, Visit&& visit) {
+void VisitMessages(const ProtobufCMessage* message, const MessageFields& type, Visit& visit) {
   if (message == nullptr) return;
   visit(*message);
-  const ProtobufCMessageDescriptor* descriptor = message->descriptor;
   const auto* base = reinterpret_cast<const char*>(message);
-  if (descriptor == &pg_query__node__descriptor) {
-    // A Node is a oneof over some 250 node types: go straight to the one that is set rather than
-    // look at every field.
-    const auto which = static_cast<unsigned>(reinterpret_cast<const Node*>(message)->node_case);
-    // The descriptor lists the fields by number, 1 up: the field is at which - 1, unless the
-    // numbering has gaps (then the descriptor searches).
-    const ProtobufCFieldDescriptor* field =
-        which >= 1 && which <= descriptor->n_fields && descriptor->fields[which - 1].id == which
-            ? &descriptor->fields[which - 1]
-            : protobuf_c_message_descriptor_get_field(descriptor, which);
-    if (field != nullptr) {
-      VisitMessages(*reinterpret_cast<ProtobufCMessage* const*>(base + field->offset), visit);
+  if (type.node) {
+    const auto which = static_cast<std::size_t>(reinterpret_cast<const Node*>(message)->node_case);
+    if (which < type.fields.size() && type.fields[which].field != nullptr) {
+      const MessageField& member = type.fields[which];
+      VisitMessages(*reinterpret_cast<ProtobufCMessage* const*>(base + member.field->offset),
+                    *member.holds, visit);
     }
     return;
   }
-  for (unsigned i = 0; i < descriptor->n_fields; ++i) {
-    const ProtobufCFieldDescriptor& field = descriptor->fields[i];
-    if (field.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+  for (const MessageField& f : type.fields) {
+    const ProtobufCFieldDescriptor& field = *f.field;
     if (field.label == PROTOBUF_C_LABEL_REPEATED) {
       const auto count = *reinterpret_cast<const std::size_t*>(base + field.quantifier_offset);
       const auto* items = *reinterpret_cast<ProtobufCMessage* const* const*>(base + field.offset);
-      for (std::size_t k = 0; k < count; ++k) VisitMessages(items[k], visit);
+      for (std::size_t k = 0; k < count; ++k) VisitMessages(items[k], *f.holds, visit);
     } else {
       // A member of a oneof is only set when the oneof's case names it.
       if (field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
         const auto which = *reinterpret_cast<const uint32_t*>(base + field.quantifier_offset);
         if (which != field.id) continue;
       }
-      VisitMessages(*reinterpret_cast<ProtobufCMessage* const*>(base + field.offset), visit);
+      VisitMessages(*reinterpret_cast<ProtobufCMessage* const*>(base + field.offset), *f.holds,
+                    visit);
     }
   }
+}
+}  // namespace detail
+
+// Calls `visit` for every message in the subtree rooted at `message`, depth first, the root
+// first: Node wrappers and the bare messages some fields hold (IndexStmt.relation is a RangeVar,
+// not a Node). Uses the protobuf descriptors, so it reaches every field of every kind.
+template <class Visit>
+void VisitMessages(const ProtobufCMessage* message, Visit&& visit) {
+  if (message == nullptr) return;
+  detail::VisitMessages(message, MessageFieldsOf(message->descriptor), visit);
 }
 
 // Calls `visit` for every Node in the subtree rooted at `message`, depth first, including the

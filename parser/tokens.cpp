@@ -79,4 +79,14 @@ std::optional<std::vector<Token>> ScanTokensFrom(std::string_view sql, std::size
   return ScanTokens(sql.substr(std::min(begin, sql.size())));
 }
 
+std::string_view ScannablePrefix(std::string_view sql, std::size_t size) {
+  std::string_view prefix = sql.substr(0, size);
+  for (const char quote : {'"', '\''}) {
+    if (std::count(prefix.begin(), prefix.end(), quote) % 2 != 0) {
+      prefix = prefix.substr(0, prefix.rfind(quote));
+    }
+  }
+  return prefix;
+}
+
 }  // namespace pgshift::parser

@@ -24,4 +24,9 @@ std::optional<std::vector<Token>> ScanTokens(std::string_view sql);
 // (which the memo may hold already) when a token starts at `begin`.
 std::optional<std::vector<Token>> ScanTokensFrom(std::string_view sql, std::size_t begin);
 
+// The first `size` bytes of `sql`, cut back before the last quote when the quotes there do not
+// pair: a quoted name or string cut in two would fail the scan of a prefix, which callers scan
+// to read a statement's first tokens without scanning all of it.
+std::string_view ScannablePrefix(std::string_view sql, std::size_t size);
+
 }  // namespace pgshift::parser

@@ -160,8 +160,10 @@ MigrationOrder OrderMigrations(const std::vector<std::string>& paths, MigrationO
       return style == MigrationOrderStyle::kAuto ? CompareKeys(k, down) <= 0
                                                  : k.path <= down.path;
     };
-    skipped.after =
-        static_cast<std::size_t>(std::count_if(keys.begin(), keys.end(), applied_before));
+    // The keys are sorted, so the ones applied before are a prefix: found by halving, not by
+    // comparing every key with every down migration.
+    skipped.after = static_cast<std::size_t>(
+        std::partition_point(keys.begin(), keys.end(), applied_before) - keys.begin());
     skipped.paired = style == MigrationOrderStyle::kAuto && skipped.after > 0 &&
                      down.group == kVersioned && CompareKeys(keys[skipped.after - 1], down) == 0;
   }

@@ -184,6 +184,42 @@ TEST(VisitNodes, NodeMembersAreNumberedInOrder) {
   }
 }
 
+// A walk looks only at the fields that hold messages: the lists made once per type hold each of
+// them, no scalar, and name the list of the type each field holds; a Node's by member number.
+TEST(VisitNodes, MessageFieldsAreTheMessageTypedFieldsOfEachType) {
+  for (const ProtobufCMessageDescriptor* type :
+       {&pg_query__range_var__descriptor, &pg_query__column_def__descriptor,
+        &pg_query__select_stmt__descriptor, &pg_query__parse_result__descriptor}) {
+    const MessageFields& fields = MessageFieldsOf(type);
+    EXPECT_FALSE(fields.node);
+    std::vector<const ProtobufCFieldDescriptor*> expected;
+    for (unsigned i = 0; i < type->n_fields; ++i) {
+      if (type->fields[i].type == PROTOBUF_C_TYPE_MESSAGE) expected.push_back(&type->fields[i]);
+    }
+    std::vector<const ProtobufCFieldDescriptor*> listed;
+    for (const MessageField& field : fields.fields) {
+      listed.push_back(field.field);
+      // The same list (for a type no Node reaches, such as the parse result, an equal copy).
+      const MessageFields& held =
+          MessageFieldsOf(static_cast<const ProtobufCMessageDescriptor*>(field.field->descriptor));
+      ASSERT_NE(field.holds, nullptr);
+      ASSERT_EQ(field.holds->fields.size(), held.fields.size()) << field.field->name;
+      for (std::size_t i = 0; i < held.fields.size(); ++i) {
+        EXPECT_EQ(field.holds->fields[i].field, held.fields[i].field) << field.field->name;
+      }
+    }
+    EXPECT_EQ(listed, expected) << type->name;
+    EXPECT_EQ(&MessageFieldsOf(type), &fields);  // made once
+  }
+  const MessageFields& node = MessageFieldsOf(&pg_query__node__descriptor);
+  EXPECT_TRUE(node.node);
+  const ProtobufCMessageDescriptor& members = pg_query__node__descriptor;
+  for (unsigned i = 0; i < members.n_fields; ++i) {
+    ASSERT_LT(members.fields[i].id, node.fields.size());
+    EXPECT_EQ(node.fields[members.fields[i].id].field, &members.fields[i]);
+  }
+}
+
 // LocationOf takes the smallest location of the messages the subtree's Nodes hold (a bare
 // message such as the ALTER's RangeVar is not one), found through a table made once.
 TEST(LocationOf, SmallestLocationOfTheNodesMessages) {

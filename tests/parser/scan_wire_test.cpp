@@ -117,5 +117,17 @@ TEST(ScanTokens, FromAnyByteAsTheRestAlone) {
   EXPECT_EQ((*rest)[0].begin, 0u);
 }
 
+// A prefix cut inside a quoted name or a string ends before its opening quote, so it scans.
+TEST(ScanTokens, ScannablePrefixEndsBeforeAQuoteItCuts) {
+  const std::string text = "CREATE INDEX \"a_idx\" ON \"T\"(\"column name\") WHERE b = 'x y'";
+  EXPECT_EQ(ScannablePrefix(text, 12), "CREATE INDEX");
+  EXPECT_EQ(ScannablePrefix(text, 36), "CREATE INDEX \"a_idx\" ON \"T\"(");
+  EXPECT_EQ(ScannablePrefix(text, text.size() - 2), text.substr(0, text.find('\'')));
+  EXPECT_EQ(ScannablePrefix(text, 1000), text);
+  for (std::size_t size = 0; size <= text.size(); ++size) {
+    EXPECT_TRUE(ScanTokens(ScannablePrefix(text, size)).has_value()) << size;
+  }
+}
+
 }  // namespace
 }  // namespace pgshift::parser

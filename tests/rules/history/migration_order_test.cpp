@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace pgshift::rules {
 namespace {
 
@@ -46,6 +48,37 @@ TEST(MigrationOrder, ADownMigrationRollsBackFromItsUpMigration) {
       {"d/2019-01-01-000000_a/up.sql", "d/2019-01-01-000000_a/down.sql", "d/2019-02-01-000000_b/up.sql"},
       MigrationOrderStyle::kAuto);
   EXPECT_EQ(diesel.skipped.at(0).after, 1u);
+}
+
+TEST(MigrationOrder, EveryDownMigrationOfManyFollowsItsVersionInBothStyles) {
+  // Versions out of order, some with two up files, and an unversioned file that sorts last.
+  std::vector<std::string> paths{"m/zz_setup.sql"};
+  for (int v : {7, 3, 12, 1, 9, 5, 10, 2, 8, 4, 11, 6}) {
+    paths.push_back("m/" + std::to_string(v) + "_x.down.sql");
+    paths.push_back("m/" + std::to_string(v) + "_x.up.sql");
+    if (v % 3 == 0) paths.push_back("m/" + std::to_string(v) + "_y.up.sql");
+  }
+  const MigrationOrder order = OrderMigrations(paths, MigrationOrderStyle::kAuto);
+  ASSERT_EQ(order.skipped.size(), 12u);
+  for (const SkippedMigration& down : order.skipped) {
+    const std::string version = down.path.substr(2, down.path.find('_') - 2);
+    // After the last up file of its version: the files before are exactly those of versions
+    // up to its own.
+    std::size_t expected = 0;
+    for (const std::string& file : order.files) {
+      const std::string v = file.substr(2, file.find('_') - 2);
+      if (v != "zz" && std::stoi(v) <= std::stoi(version)) ++expected;
+    }
+    EXPECT_EQ(down.after, expected) << down.path;
+    EXPECT_TRUE(down.paired) << down.path;
+  }
+  // By name: a down file follows the files whose paths sort before or at its own.
+  const MigrationOrder by_name = OrderMigrations(paths, MigrationOrderStyle::kName);
+  for (const SkippedMigration& down : by_name.skipped) {
+    std::size_t expected = 0;
+    for (const std::string& file : by_name.files) expected += file <= down.path ? 1 : 0;
+    EXPECT_EQ(down.after, expected) << down.path;
+  }
 }
 
 TEST(MigrationOrder, DieselAndPrismaFoldersCarryTheVersion) {
