@@ -266,6 +266,8 @@ std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedNam
 }
 
 void Catalog::MarkAllReleased() {
+  if (released_) return;
+  released_ = true;
   // Only what is new is changed, so that the tables stay shared with the catalog copied from.
   for (CopyOnWrite<CatalogTable>& table : tables_) {
     if (!table->is_new && std::none_of(table->columns.begin(), table->columns.end(),

@@ -191,6 +191,9 @@ class Catalog {
   std::vector<Schema> schemas_;
   // Tables and indexes, as their DROP named them; only ever added to, and shared like the rest.
   SharedList<parser::QualifiedName> dropped_;
+  // Nothing applied since the last MarkAllReleased (or ever): releasing again would walk every
+  // table and column to change nothing, as each rollback's copy of the history did.
+  bool released_ = true;
 };
 
 // CHECK (col IS NOT NULL): the column name, or empty for any other expression.

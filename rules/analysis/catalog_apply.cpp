@@ -112,6 +112,7 @@ CatalogTable Named(QualifiedName name, bool is_new) {
 
 void Catalog::Apply(const Node* statement, bool is_new) {
   if (statement == nullptr) return;
+  released_ = false;
   const std::size_t tables = tables_.size(), indexes = indexes_.size();
   ApplyStatement(*statement, is_new);
   Reindex(*statement, tables, indexes);

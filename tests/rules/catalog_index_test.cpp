@@ -187,5 +187,29 @@ TEST(CatalogIndex, CopiesKeepTheirOwnNamesAcrossLayerMerges) {
   }
 }
 
+// Releasing an already released catalog is skipped; what is applied after, to it or to a copy,
+// is still released by the next MarkAllReleased.
+TEST(CatalogIndex, ReleasesWhatIsAppliedAfterAnEarlierRelease) {
+  const parser::QualifiedName a{"", "a"}, b{"", "b"};
+  Catalog catalog;
+  catalog.MarkAllReleased();
+  Apply(catalog, "CREATE TABLE a (id int)");
+  ASSERT_TRUE(catalog.IsNew(a));
+  catalog.MarkAllReleased();
+  EXPECT_FALSE(catalog.IsNew(a));
+  catalog.MarkAllReleased();
+  Catalog copy = catalog;
+  Apply(copy, "CREATE TABLE b (id int)");
+  Apply(copy, "ALTER TABLE a ADD COLUMN note text");
+  ASSERT_TRUE(copy.IsNew(b));
+  ASSERT_NE(copy.FindTable(a), nullptr);
+  ASSERT_NE(copy.FindTable(a)->FindColumn("note"), nullptr);
+  ASSERT_TRUE(copy.FindTable(a)->FindColumn("note")->is_new);
+  copy.MarkAllReleased();
+  EXPECT_FALSE(copy.IsNew(b));
+  EXPECT_FALSE(copy.FindTable(a)->FindColumn("note")->is_new);
+  EXPECT_EQ(catalog.FindTable(b), nullptr);
+}
+
 }  // namespace
 }  // namespace pgshift::rules
