@@ -94,6 +94,14 @@ std::optional<std::string> FindUpward(const std::string& directory, std::string_
   return std::nullopt;
 }
 
+bool ManifestMentions(const std::string& directory, std::string_view name,
+                      std::string_view dependency, const FileSource& source) {
+  const std::optional<std::string> manifest = FindUpward(directory, name, source, 4);
+  if (!manifest) return false;
+  const std::optional<std::string> text = source.Read(*manifest, kHeadBytes);
+  return text && text->find(dependency) != std::string::npos;
+}
+
 FileRun WholeFile(std::string_view text, Direction direction,
                   std::optional<rules::TransactionWrapping> wrapping, std::string opted_out) {
   FileRun run;

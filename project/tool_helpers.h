@@ -42,6 +42,10 @@ std::optional<std::string> RecogniseByLine(const std::vector<std::string>& files
 // `name` found in `directory` or one of the `levels` directories above it: its path.
 std::optional<std::string> FindUpward(const std::string& directory, std::string_view name,
                                       const FileSource& source, int levels);
+// Whether the manifest `name` (Cargo.toml, go.mod) in `directory` or one of the four above it
+// mentions `dependency` in its first kHeadBytes.
+bool ManifestMentions(const std::string& directory, std::string_view name,
+                      std::string_view dependency, const FileSource& source);
 
 // A file the tool runs whole, in one direction.
 FileRun WholeFile(std::string_view text, Direction direction,

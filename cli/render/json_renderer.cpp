@@ -7,7 +7,6 @@
 // by U+FFFD); render_test holds it to that.
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -16,25 +15,23 @@
 #include <emmintrin.h>
 #endif
 
+#include "cli/render/output_buffer.h"
 #include "cli/render/renderer.h"
 
 namespace pgshift::cli {
 namespace {
 
-// Collects the text and hands it to the stream in large pieces.
+// The report's JSON text.
 class JsonWriter {
  public:
-  explicit JsonWriter(std::ostream& out) : out_(out) { buffer_.reserve(kFlushAt + 4096); }
-  ~JsonWriter() { Flush(); }
+  explicit JsonWriter(std::ostream& out) : out_(out) {}
 
   JsonWriter& Raw(std::string_view text) {
     buffer_ += text;
     return Spill();
   }
   JsonWriter& Number(long long value) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    buffer_.append(digits, end);
+    out_.AppendDecimal(value);
     return Spill();
   }
   JsonWriter& String(std::string_view text) { return Quote().Escaped(text).Quote(); }
@@ -59,7 +56,6 @@ class JsonWriter {
   }
 
  private:
-  static constexpr std::size_t kFlushAt = 1 << 16;
   JsonWriter& Quote() {
     buffer_ += '"';
     return *this;
@@ -68,16 +64,12 @@ class JsonWriter {
   // when none ends inside a UTF-8 sequence.
   JsonWriter& Escaped(std::string_view text);
   JsonWriter& Spill() {
-    if (buffer_.size() > kFlushAt) Flush();
+    out_.Spill();
     return *this;
   }
-  void Flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-  }
 
-  std::ostream& out_;
-  std::string buffer_;
+  OutputBuffer out_;
+  std::string& buffer_ = out_.text();
 };
 
 // Printable ASCII but for '"' and '\\': goes in as it is.

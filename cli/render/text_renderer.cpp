@@ -4,20 +4,16 @@
 #include <string>
 #include <string_view>
 
+#include "cli/render/output_buffer.h"
 #include "cli/render/renderer.h"
 
 namespace pgshift::cli {
 namespace {
 
-// Collects the report and hands it to the stream in large pieces: written to the stream piece
-// by piece, with a string made for each coloured piece, it cost as much as the JSON report did
-// before it was written the same way.
+// The report's text, with colours when they are on.
 class Text {
  public:
-  Text(std::ostream& out, bool colour) : out_(out), colour_(colour) {
-    buffer_.reserve(kFlushAt + 4096);
-  }
-  ~Text() { Flush(); }
+  Text(std::ostream& out, bool colour) : out_(out), colour_(colour) {}
 
   Text& operator<<(std::string_view text) {
     buffer_ += text;
@@ -48,25 +44,19 @@ class Text {
   }
 
  private:
-  static constexpr std::size_t kFlushAt = 1 << 16;
   template <typename Number>
   Text& Decimal(Number n) {
-    char digits[24];
-    buffer_.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+    out_.AppendDecimal(n);
     return *this;
   }
   Text& Spill() {
-    if (buffer_.size() > kFlushAt) Flush();
+    out_.Spill();
     return *this;
   }
-  void Flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-  }
 
-  std::ostream& out_;
+  OutputBuffer out_;
   bool colour_;
-  std::string buffer_;
+  std::string& buffer_ = out_.text();
 };
 
 std::string_view SeverityColour(rules::Severity severity) {

@@ -30,13 +30,6 @@ std::optional<Direction> DirectionOf(std::string_view base) {
   return std::nullopt;
 }
 
-bool UsesSqlx(const std::string& root, const FileSource& source) {
-  const auto manifest = FindUpward(root, "Cargo.toml", source, 4);
-  if (!manifest) return false;
-  const auto text = source.Read(*manifest, kHeadBytes);
-  return text && text->find("sqlx") != std::string::npos;
-}
-
 class GolangMigrate : public MigrationTool {
  public:
   const ToolDoc& Doc() const override {
@@ -60,7 +53,7 @@ class GolangMigrate : public MigrationTool {
     for (const std::string& file : List(root, source)) {
       up = up || DirectionOf(BaseName(file)) == Direction::kUp;
     }
-    if (!up || UsesSqlx(root, source)) return std::nullopt;
+    if (!up || ManifestMentions(root, "Cargo.toml", "sqlx", source)) return std::nullopt;
     return "files named `<version>_<title>.up.sql`";
   }
 

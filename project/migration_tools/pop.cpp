@@ -60,13 +60,6 @@ bool IsPostgres(std::string_view dialect) {
   return dialect == "postgres" || dialect == "postgresql" || dialect == "pg" || dialect == "pgx";
 }
 
-bool RequiresPop(const std::string& root, const FileSource& source) {
-  const auto module = FindUpward(root, "go.mod", source, 4);
-  if (!module) return false;
-  const auto text = source.Read(*module, kHeadBytes);
-  return text && text->find("github.com/gobuffalo/pop") != std::string::npos;
-}
-
 class Pop : public MigrationTool {
  public:
   const ToolDoc& Doc() const override {
@@ -89,7 +82,9 @@ class Pop : public MigrationTool {
     for (const std::string& file : List(root, source)) {
       named = named || ParseName(BaseName(file)).has_value();
     }
-    if (!named || !RequiresPop(root, source)) return std::nullopt;
+    if (!named || !ManifestMentions(root, "go.mod", "github.com/gobuffalo/pop", source)) {
+      return std::nullopt;
+    }
     return "go.mod requires gobuffalo/pop; files named `<version>_<name>.up.sql`";
   }
 

@@ -39,10 +39,7 @@ class Sqlx : public MigrationTool {
 
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
-    const auto manifest = FindUpward(root, "Cargo.toml", source, 4);
-    if (!manifest) return std::nullopt;
-    const auto text = source.Read(*manifest, kHeadBytes);
-    if (!text || text->find("sqlx") == std::string::npos) return std::nullopt;
+    if (!ManifestMentions(root, "Cargo.toml", "sqlx", source)) return std::nullopt;
     bool named = false;
     for (const std::string& file : List(root, source)) {
       const std::string_view base = BaseName(file);
