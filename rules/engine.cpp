@@ -74,12 +74,11 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
                                            : nullptr;
   // Edits are exact only on the file's own statements, not inside a DO block or function body,
   // and not where a template placeholder was read as a name.
-  if (statement != nullptr && !statement->nested()) {
-    if (!file.HoldsPlaceholder(statement->span)) {
-      finding.fix = pending.report.fix;
-    } else if (const std::size_t at = finding.help.find(kFixDoesThis); at != std::string::npos) {
-      finding.help.erase(at, kFixDoesThis.size());
-    }
+  // Help then does not promise that --fix makes the change.
+  if (statement != nullptr && !statement->nested() && !file.HoldsPlaceholder(statement->span)) {
+    finding.fix = pending.report.fix;
+  } else if (const std::size_t at = finding.help.find(kFixDoesThis); at != std::string::npos) {
+    finding.help.erase(at, kFixDoesThis.size());
   }
   finding.file = source.path();
   if (pending.report.span) {

@@ -239,7 +239,8 @@ NotValidAdvice AddNotValidThenValidate(const StatementContext& ctx,
   const std::optional<Edit> later = InsertStatementAfterCommit(ctx, validate);
   NotValidAdvice advice;
   advice.help = "Add it NOT VALID, then validate it in a later transaction";
-  advice.help += later && !name.empty() ? " (pgshift lint --fix does this):\n  " : ":\n  ";
+  if (later && !name.empty()) advice.help += kFixDoesThis;
+  advice.help += ":\n  ";
   advice.help += (not_valid ? StatementWith(ctx.statement(), *not_valid) : "... NOT VALID") +
                  ";\n  " + validate + ";";
   if (!later) advice.help += "  -- in a later migration, or after COMMIT";
