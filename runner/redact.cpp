@@ -10,6 +10,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "runner/libpq/loader.h"
+
 namespace pgshift::runner {
 namespace {
 
@@ -140,7 +142,11 @@ void ReplaceAll(std::string& text, std::string_view what, std::string_view with)
 
 }  // namespace
 
+// libpq reads connection strings for the two functions below. Without it (lint never needs it,
+// and it may not be installed) a string is taken as readable, since connecting reports the missing
+// library, and its passwords are found by SpansOf alone.
 bool ReadableConnectionString(std::string_view url) {
+  if (!LoadLibpq().empty()) return true;
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
   if (error != nullptr) PQfreemem(error);
@@ -151,6 +157,7 @@ bool ReadableConnectionString(std::string_view url) {
 
 std::vector<std::string> PasswordsIn(std::string_view url) {
   std::vector<std::string> out;
+  if (!LoadLibpq().empty()) return out;
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
   if (error != nullptr) PQfreemem(error);
