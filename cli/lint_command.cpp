@@ -197,19 +197,8 @@ int RunLint(const LintOptions& options) {
   workspace::PreparedLint& run = std::get<workspace::PreparedLint>(prepared);
   for (const std::string& error : run.input_errors()) std::cerr << "pgshift lint: " << error << '\n';
 
-  std::vector<LintedFile> files = run.Lint();
-  bool written = true;
-  // The report after --fix is of the rewritten files, judged again with their history.
-  if (options.fix && FixAll(files, written) > 0) files = run.Lint();
-  run.NoteBaseline();
-  for (const std::string& warning : run.warnings()) std::cerr << "pgshift lint: warning: " << warning << '\n';
-  if (options.verbose) {
-    for (const std::string& note : run.notes()) std::cerr << "pgshift lint: note: " << note << '\n';
-  }
-  if (!options.write_baseline.empty()) return WriteBaseline(files, options.write_baseline);
-
   std::ofstream file_out;
-  if (!options.output.empty()) {
+  if (options.write_baseline.empty() && !options.output.empty()) {
     file_out.open(options.output, std::ios::binary);
     if (!file_out) {
       std::cerr << "pgshift lint: cannot write " << options.output << '\n';
@@ -222,21 +211,64 @@ int RunLint(const LintOptions& options) {
   if (*format == Format::kSarif || *format == Format::kGithub || *format == Format::kGitlab) {
     render.root = ReportRoot();
   }
-  Render(*format, files, render, out);
-  out.flush();
 
-  bool unreadable = !run.input_errors().empty() || !written;
+  // Warnings and (with --verbose) notes not shown yet: those of the plan before the report, the
+  // baseline's after the run.
+  std::size_t warnings_shown = 0, notes_shown = 0;
+  const auto tell = [&] {
+    for (; warnings_shown < run.warnings().size(); ++warnings_shown) {
+      std::cerr << "pgshift lint: warning: " << run.warnings()[warnings_shown] << '\n';
+    }
+    for (; options.verbose && notes_shown < run.notes().size(); ++notes_shown) {
+      std::cerr << "pgshift lint: note: " << run.notes()[notes_shown] << '\n';
+    }
+  };
+  bool unreadable = !run.input_errors().empty();
   bool failing = false;
-  for (const LintedFile& file : files) {
+  std::vector<std::string> unreadable_messages;  // told after the report, but in text
+  const auto judge = [&](const LintedFile& file) {
     if (file.report.unreadable) {
       unreadable = true;
-      if (*format != Format::kText) std::cerr << "pgshift lint: " << *file.report.unreadable << '\n';
+      if (*format != Format::kText) unreadable_messages.push_back(*file.report.unreadable);
     }
     for (const rules::Finding& finding : file.report.findings) {
       if (fail_on && finding.severity >= *fail_on) failing = true;
     }
+  };
+
+  // Text, compact and JSON are written as the files are done, each file let go once written;
+  // --fix and the baseline need every file first, and SARIF, GitHub and GitLab reports are
+  // written from all of them.
+  std::unique_ptr<ReportWriter> writer;
+  if (!options.fix && options.write_baseline.empty()) writer = MakeReportWriter(*format, render, out);
+  if (writer) {
+    run.LintEach(
+        [&](LintedFile&& file) {
+          judge(file);
+          writer->File(file);
+        },
+        tell);
+    run.NoteBaseline();
+    writer->Finish();
+    out.flush();
+    tell();
+  } else {
+    std::vector<LintedFile> files = run.Lint();
+    bool written = true;
+    // The report after --fix is of the rewritten files, judged again with their history.
+    if (options.fix && FixAll(files, written) > 0) files = run.Lint();
+    unreadable = unreadable || !written;
+    run.NoteBaseline();
+    tell();
+    if (!options.write_baseline.empty()) return WriteBaseline(files, options.write_baseline);
+    Render(*format, files, render, out);
+    out.flush();
+    for (const LintedFile& file : files) judge(file);
+    KeepUntilExit(std::move(files));
   }
-  KeepUntilExit(std::move(files));
+  for (const std::string& message : unreadable_messages) {
+    std::cerr << "pgshift lint: " << message << '\n';
+  }
   if (unreadable) return ToInt(ExitCode::kUnreadable);
   return ToInt(failing ? ExitCode::kFindings : ExitCode::kClean);
 }

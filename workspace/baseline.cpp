@@ -64,8 +64,6 @@ std::string RelativeTo(const std::string& file, const std::filesystem::path& bas
   return std::filesystem::path(CanonicalPath(file)).lexically_relative(directory).generic_string();
 }
 
-using Key = std::tuple<std::string, std::string, std::string>;  // rule, file, fingerprint
-
 std::string PositionIn(std::string_view text, std::size_t offset) {
   const parser::LineColumn at = parser::PositionIn(text, offset);
   return std::to_string(at.line) + ":" + std::to_string(at.column);
@@ -160,39 +158,49 @@ std::variant<std::vector<BaselineEntry>, std::string> ReadBaseline(
   return entries;
 }
 
+BaselineFilter::BaselineFilter(const std::vector<BaselineEntry>& baseline,
+                               std::filesystem::path baseline_file)
+    : baseline_(baseline), baseline_file_(std::move(baseline_file)) {
+  for (const BaselineEntry& e : baseline_) ++accepted_[{e.rule, e.file, e.fingerprint}];
+}
+
+void BaselineFilter::Apply(LintedFile& file) {
+  const std::string relative = RelativeTo(file.report.path, baseline_file_);
+  // An unreadable file has no findings to compare: its entries are not known to be stale.
+  if (!file.report.unreadable) linted_.insert(relative);
+  if (file.report.findings.empty()) return;
+  const parser::SplitResult split = parser::SplitStatements(file.source.text());
+  std::erase_if(file.report.findings, [&](const rules::Finding& finding) {
+    auto it = accepted_.find(
+        {finding.rule, relative, FingerprintIn(file.source.text(), split, finding.span)});
+    if (it == accepted_.end() || it->second == 0) return false;
+    --it->second;
+    ++removed_;
+    return true;
+  });
+}
+
+std::vector<BaselineEntry> BaselineFilter::Stale() const {
+  std::map<Key, std::size_t> left = accepted_;
+  std::vector<BaselineEntry> stale;
+  for (const BaselineEntry& e : baseline_) {
+    if (linted_.count(e.file) == 0) continue;
+    auto it = left.find({e.rule, e.file, e.fingerprint});
+    if (it == left.end() || it->second == 0) continue;
+    --it->second;  // one left-over count, one stale entry
+    stale.push_back(e);
+  }
+  return stale;
+}
+
 std::size_t ApplyBaseline(std::vector<LintedFile>& files,
                           const std::vector<BaselineEntry>& baseline,
                           const std::filesystem::path& baseline_file,
                           std::vector<BaselineEntry>* stale) {
-  std::map<Key, std::size_t> accepted;
-  for (const BaselineEntry& e : baseline) ++accepted[{e.rule, e.file, e.fingerprint}];
-  std::size_t removed = 0;
-  std::set<std::string> linted;  // relative to the baseline, as its entries name files
-  for (LintedFile& file : files) {
-    const std::string relative = RelativeTo(file.report.path, baseline_file);
-    // An unreadable file has no findings to compare: its entries are not known to be stale.
-    if (!file.report.unreadable) linted.insert(relative);
-    const parser::SplitResult split = parser::SplitStatements(file.source.text());
-    std::erase_if(file.report.findings, [&](const rules::Finding& finding) {
-      auto it = accepted.find(
-          {finding.rule, relative, FingerprintIn(file.source.text(), split, finding.span)});
-      if (it == accepted.end() || it->second == 0) return false;
-      --it->second;
-      ++removed;
-      return true;
-    });
-  }
-  if (stale != nullptr) {
-    stale->clear();
-    for (const BaselineEntry& e : baseline) {
-      if (linted.count(e.file) == 0) continue;
-      auto it = accepted.find({e.rule, e.file, e.fingerprint});
-      if (it == accepted.end() || it->second == 0) continue;
-      --it->second;  // one left-over count, one stale entry
-      stale->push_back(e);
-    }
-  }
-  return removed;
+  BaselineFilter filter(baseline, baseline_file);
+  for (LintedFile& file : files) filter.Apply(file);
+  if (stale != nullptr) *stale = filter.Stale();
+  return filter.removed();
 }
 
 }  // namespace pgshift::workspace

@@ -8,8 +8,11 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -40,9 +43,29 @@ std::string BaselineJson(const std::vector<BaselineEntry>& entries);
 std::variant<std::vector<BaselineEntry>, std::string> ReadBaseline(
     const std::filesystem::path& baseline_file);
 
+// Removes the findings a baseline holds, file by file, as a lint run hands them over.
+class BaselineFilter {
+ public:
+  BaselineFilter(const std::vector<BaselineEntry>& baseline, std::filesystem::path baseline_file);
+  // Removes the findings of `file` that the baseline holds (each entry matches one finding).
+  void Apply(LintedFile& file);
+  // How many findings Apply removed so far.
+  std::size_t removed() const { return removed_; }
+  // The entries about the files applied to that matched no finding: fixed, or their statement
+  // changed (entries about files not linted this time say nothing either way).
+  std::vector<BaselineEntry> Stale() const;
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string>;  // rule, file, fingerprint
+  const std::vector<BaselineEntry>& baseline_;
+  std::filesystem::path baseline_file_;
+  std::map<Key, std::size_t> accepted_;
+  std::set<std::string> linted_;  // relative to the baseline, as its entries name files
+  std::size_t removed_ = 0;
+};
+
 // Removes the findings the baseline holds; returns how many it removed. With `stale`, sets it to
-// the entries about the files linted that matched no finding: fixed, or their statement changed
-// (entries about files not linted this time say nothing either way).
+// BaselineFilter::Stale().
 std::size_t ApplyBaseline(std::vector<LintedFile>& files,
                           const std::vector<BaselineEntry>& baseline,
                           const std::filesystem::path& baseline_file,

@@ -16,6 +16,7 @@
 #include "rules/engine.h"
 #include "rules/history/replay.h"
 #include "rules/snapshot/schema.h"
+#include "workspace/files_in_order.h"
 #include "workspace/history_jobs.h"
 #include "workspace/migration_upgrades.h"
 #include "workspace/parallel_for.h"
@@ -199,7 +200,7 @@ using StepsAhead = ParseAhead<PreparedStep>;
 
 void RunJob(const Job& job, const std::vector<LintInput>& inputs,
             const std::vector<rules::LintSettings>& settings, const LintScope& scope,
-            std::vector<std::optional<LintedFile>>& slots, StepsAhead* ahead) {
+            FilesInOrder& order, StepsAhead* ahead) {
   const JobBasics basics = BasicsOf(job, settings);
   const rules::SchemaSnapshot* snapshot = basics.snapshot;
   rules::Catalog catalog = snapshot != nullptr ? snapshot->catalog : rules::Catalog();
@@ -233,6 +234,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
   };
   for (std::size_t s = 0; s < job.steps.size(); ++s) {
     const Step& step = job.steps[s];
+    const StepDone done(order, step.input);  // its file may be handed over once this step ends
     if (Skipped(basics, step, scope)) continue;
     // Read and parsed ahead by another thread, or null: then read (and parsed) here.
     const std::shared_ptr<PreparedStep> prepared = ahead != nullptr ? ahead->Take(s) : nullptr;
@@ -249,7 +251,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
       rules::FileReport report;
       report.path = inputs[*step.input].path.string();
       report.unreadable = error;
-      slots[*step.input].emplace(
+      order.slot(*step.input).emplace(
           LintedFile{parser::SourceText(report.path, ""), std::move(report)});
       continue;
     }
@@ -311,7 +313,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
       }
       if (tool != nullptr) NoteOptOuts(source, run, tool->Name(), report);
       const bool readable = !report.unreadable;
-      const std::string_view linted = slots[*step.input]
+      const std::string_view linted = order.slot(*step.input)
                                           .emplace(LintedFile{std::move(source), std::move(report)})
                                           .source.text();
       if (advance) {
@@ -358,11 +360,11 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
 
 }  // namespace
 
-std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
-                                        const std::vector<rules::LintSettings>& settings,
-                                        const std::vector<const Config*>& configs,
-                                        const LintScope& scope, bool replay, unsigned jobs,
-                                        std::vector<std::string>* notes) {
+void LintWithHistory(const std::vector<LintInput>& inputs,
+                     const std::vector<rules::LintSettings>& settings,
+                     const std::vector<const Config*>& configs, const LintScope& scope,
+                     bool replay, unsigned jobs, std::vector<std::string>* notes,
+                     const std::function<void()>& on_planned, const FileSink& take) {
   // Standard input can be read by one thread only, and only once.
   const bool has_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
@@ -404,7 +406,14 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
       for (const Inference& inference : inferences) notes->push_back(inference.note);
     }
   }
-  std::vector<std::optional<LintedFile>> slots(inputs.size());
+  std::vector<std::size_t> steps(inputs.size(), 0);
+  for (const Job& job : planned) {
+    for (const Step& step : job.steps) {
+      if (step.input) ++steps[*step.input];
+    }
+  }
+  FilesInOrder order(std::move(steps), take);
+  if (on_planned) on_planned();
   // A history's files are checked in order by one thread; a thread left without a history to
   // check parses the next files of those still being checked (parse_ahead.h).
   AheadSignal signal;
@@ -438,7 +447,7 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
   auto worker = [&] {
     parser::RunWithLargeStack([&] {
       for (std::size_t j = next++; j < planned.size(); j = next++) {
-        RunJob(planned[j], inputs, settings, scope, slots, aheads[j].get());
+        RunJob(planned[j], inputs, settings, scope, order, aheads[j].get());
         ++finished;
         if (aheads[j] != nullptr) {
           aheads[j]->Close();
@@ -462,11 +471,17 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
   for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
   worker();
   for (std::thread& thread : threads) thread.join();
+  order.Finish();
+}
 
+std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
+                                        const std::vector<rules::LintSettings>& settings,
+                                        const std::vector<const Config*>& configs,
+                                        const LintScope& scope, bool replay, unsigned jobs,
+                                        std::vector<std::string>* notes) {
   std::vector<LintedFile> results;
-  for (auto& slot : slots) {
-    if (slot) results.push_back(std::move(*slot));
-  }
+  LintWithHistory(inputs, settings, configs, scope, replay, jobs, notes, {},
+                  [&](LintedFile&& file) { results.push_back(std::move(file)); });
   return results;
 }
 

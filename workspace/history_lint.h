@@ -5,9 +5,12 @@
 // one, run in parallel.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "workspace/config.h"
+#include "workspace/files_in_order.h"
 #include "workspace/lint_inputs.h"
 #include "workspace/lint_scope.h"
 #include "workspace/linted_file.h"
@@ -23,5 +26,14 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
                                         const std::vector<const Config*>& configs,
                                         const LintScope& scope, bool replay, unsigned jobs,
                                         std::vector<std::string>* notes = nullptr);
+
+// The same, handing each file to `take` in input order as soon as it and every input before it
+// are done, while the rest are checked (files_in_order.h); nothing is kept. `on_planned`, when set,
+// is called once the histories are planned (and `notes` written), before any file is checked.
+void LintWithHistory(const std::vector<LintInput>& inputs,
+                     const std::vector<rules::LintSettings>& settings,
+                     const std::vector<const Config*>& configs, const LintScope& scope,
+                     bool replay, unsigned jobs, std::vector<std::string>* notes,
+                     const std::function<void()>& on_planned, const FileSink& take);
 
 }  // namespace pgshift::workspace

@@ -130,15 +130,23 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
 }
 
 std::vector<LintedFile> PreparedLint::Lint() {
-  std::vector<LintedFile> linted =
-      LintWithHistory(inputs_, settings_, configs_, scope_, request_.history, request_.jobs,
-                      first_run_ ? &scope_.notes : nullptr);
-  first_run_ = false;
-  stale_.clear();
-  hidden_ = 0;
-  // Accepted findings are neither reported nor fixed.
-  if (accepted_) hidden_ = ApplyBaseline(linted, *accepted_, baseline_path_, &stale_);
+  std::vector<LintedFile> linted;
+  LintEach([&](LintedFile&& file) { linted.push_back(std::move(file)); });
   return linted;
+}
+
+void PreparedLint::LintEach(const FileSink& take, const std::function<void()>& planned) {
+  // Accepted findings are neither reported nor fixed.
+  std::optional<BaselineFilter> baseline;
+  if (accepted_) baseline.emplace(*accepted_, baseline_path_);
+  LintWithHistory(inputs_, settings_, configs_, scope_, request_.history, request_.jobs,
+                  first_run_ ? &scope_.notes : nullptr, planned, [&](LintedFile&& file) {
+                    if (baseline) baseline->Apply(file);
+                    take(std::move(file));
+                  });
+  first_run_ = false;
+  hidden_ = baseline ? baseline->removed() : 0;
+  stale_ = baseline ? baseline->Stale() : std::vector<BaselineEntry>();
 }
 
 void PreparedLint::NoteBaseline() {

@@ -12,20 +12,37 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
-}  // namespace
+class CompactWriter : public ReportWriter {
+ public:
+  explicit CompactWriter(std::ostream& out) : out_(out) {}
 
-void RenderCompact(const std::vector<LintedFile>& files, std::ostream& out) {
-  for (const LintedFile& file : files) {
+  void File(const LintedFile& file) override {
     if (file.report.unreadable) {
-      out << OneLine(file.report.path) << ":1:1: error[unreadable] "
-          << OneLine(*file.report.unreadable) << '\n';
-      continue;
+      out_ << OneLine(file.report.path) << ":1:1: error[unreadable] "
+           << OneLine(*file.report.unreadable) << '\n';
+      return;
     }
     for (const rules::Finding& f : file.report.findings) {
-      out << OneLine(f.file) << ':' << f.start.line << ':' << f.start.column << ": "
-          << rules::SeverityName(f.severity) << '[' << f.rule << "] " << OneLine(f.message) << '\n';
+      out_ << OneLine(f.file) << ':' << f.start.line << ':' << f.start.column << ": "
+           << rules::SeverityName(f.severity) << '[' << f.rule << "] " << OneLine(f.message) << '\n';
     }
   }
+  void Finish() override {}
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> MakeCompactWriter(std::ostream& out) {
+  return std::make_unique<CompactWriter>(out);
+}
+
+void RenderCompact(const std::vector<LintedFile>& files, std::ostream& out) {
+  CompactWriter writer(out);
+  for (const LintedFile& file : files) writer.File(file);
+  writer.Finish();
 }
 
 }  // namespace pgshift::cli

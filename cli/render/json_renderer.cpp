@@ -10,6 +10,8 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -54,6 +56,8 @@ class JsonWriter {
     std::memcpy(out, "\": ", 3);
     return *this;
   }
+  // Hands everything written so far to the stream.
+  void Flush() { out_.Flush(); }
 
  private:
   JsonWriter& Quote() {
@@ -181,41 +185,60 @@ JsonWriter& JsonWriter::Escaped(std::string_view text) {
   return Spill();
 }
 
-}  // namespace
 
-void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
-  JsonWriter json(out);
-  json.Raw("{").Key(1, "findings");
-  bool first = true;
-  for (const LintedFile& file : files) {
-    for (const rules::Finding& f : file.report.findings) {
-      json.Raw(first ? "[\n    {" : ",\n    {");
-      first = false;
-      json.Key(3, "column").Number(f.start.column).Raw(",");
-      json.Key(3, "docs").DocUrl(f.rule).Raw(",");
-      json.Key(3, "end_column").Number(f.end.column).Raw(",");
-      json.Key(3, "end_line").Number(f.end.line).Raw(",");
-      json.Key(3, "file").String(f.file).Raw(",");
-      json.Key(3, "fix").Raw("[");
-      for (std::size_t i = 0; i < f.fix.size(); ++i) {
-        const rules::Edit& edit = f.fix[i];
-        json.Raw(i == 0 ? "\n        {" : ",\n        {");
-        json.Key(5, "begin").Number(static_cast<long long>(edit.span.begin)).Raw(",");
-        json.Key(5, "end").Number(static_cast<long long>(edit.span.end)).Raw(",");
-        json.Key(5, "replacement").String(edit.replacement).Raw("\n        }");
-      }
-      json.Raw(f.fix.empty() ? "]," : "\n      ],");
-      json.Key(3, "help").String(f.help).Raw(",");
-      json.Key(3, "line").Number(f.start.line).Raw(",");
-      json.Key(3, "lock").String(f.lock).Raw(",");
-      json.Key(3, "message").String(f.message).Raw(",");
-      json.Key(3, "rule").String(f.rule).Raw(",");
-      json.Key(3, "severity").String(rules::SeverityName(f.severity)).Raw("\n    }");
-    }
+// The findings' array is written as the files come; the totals and the unreadable inputs, which
+// follow it, at the end.
+class JsonReportWriter : public ReportWriter {
+ public:
+  explicit JsonReportWriter(std::ostream& out) : json_(out) { json_.Raw("{").Key(1, "findings"); }
+
+  void File(const LintedFile& file) override {
+    totals_.Add(file);
+    if (file.report.unreadable) unreadable_.push_back({file.report.path, *file.report.unreadable});
+    for (const rules::Finding& f : file.report.findings) Finding(f);
   }
-  json.Raw(first ? "[]," : "\n  ],");
+  void Finish() override;
 
-  const Totals t = CountTotals(files);
+ private:
+  void Finding(const rules::Finding& f);
+
+  JsonWriter json_;
+  bool first_ = true;
+  Totals totals_;
+  std::vector<std::pair<std::string, std::string>> unreadable_;  // path, message
+};
+
+void JsonReportWriter::Finding(const rules::Finding& f) {
+  JsonWriter& json = json_;
+  json.Raw(first_ ? "[\n    {" : ",\n    {");
+  first_ = false;
+  json.Key(3, "column").Number(f.start.column).Raw(",");
+  json.Key(3, "docs").DocUrl(f.rule).Raw(",");
+  json.Key(3, "end_column").Number(f.end.column).Raw(",");
+  json.Key(3, "end_line").Number(f.end.line).Raw(",");
+  json.Key(3, "file").String(f.file).Raw(",");
+  json.Key(3, "fix").Raw("[");
+  for (std::size_t i = 0; i < f.fix.size(); ++i) {
+    const rules::Edit& edit = f.fix[i];
+    json.Raw(i == 0 ? "\n        {" : ",\n        {");
+    json.Key(5, "begin").Number(static_cast<long long>(edit.span.begin)).Raw(",");
+    json.Key(5, "end").Number(static_cast<long long>(edit.span.end)).Raw(",");
+    json.Key(5, "replacement").String(edit.replacement).Raw("\n        }");
+  }
+  json.Raw(f.fix.empty() ? "]," : "\n      ],");
+  json.Key(3, "help").String(f.help).Raw(",");
+  json.Key(3, "line").Number(f.start.line).Raw(",");
+  json.Key(3, "lock").String(f.lock).Raw(",");
+  json.Key(3, "message").String(f.message).Raw(",");
+  json.Key(3, "rule").String(f.rule).Raw(",");
+  json.Key(3, "severity").String(rules::SeverityName(f.severity)).Raw("\n    }");
+}
+
+void JsonReportWriter::Finish() {
+  JsonWriter& json = json_;
+  json.Raw(first_ ? "[]," : "\n  ],");
+
+  const Totals& t = totals_;
   json.Key(1, "summary").Raw("{");
   json.Key(2, "errors").Number(t.errors).Raw(",");
   json.Key(2, "files").Number(t.files).Raw(",");
@@ -225,16 +248,28 @@ void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
   json.Key(2, "warnings").Number(t.warnings).Raw("\n  },");
 
   json.Key(1, "unreadable");
-  first = true;
-  for (const LintedFile& file : files) {
-    if (!file.report.unreadable) continue;
+  bool first = true;
+  for (const auto& [path, message] : unreadable_) {
     json.Raw(first ? "[\n    {" : ",\n    {");
     first = false;
-    json.Key(3, "file").String(file.report.path).Raw(",");
-    json.Key(3, "message").String(*file.report.unreadable).Raw("\n    }");
+    json.Key(3, "file").String(path).Raw(",");
+    json.Key(3, "message").String(message).Raw("\n    }");
   }
   json.Raw(first ? "[]," : "\n  ],");
   json.Key(1, "version").Number(1).Raw("\n}\n");
+  json.Flush();
+}
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> MakeJsonWriter(std::ostream& out) {
+  return std::make_unique<JsonReportWriter>(out);
+}
+
+void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
+  JsonReportWriter writer(out);
+  for (const LintedFile& file : files) writer.File(file);
+  writer.Finish();
 }
 
 }  // namespace pgshift::cli

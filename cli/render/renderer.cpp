@@ -2,26 +2,28 @@
 
 namespace pgshift::cli {
 
-Totals CountTotals(const std::vector<LintedFile>& files) {
-  Totals totals;
-  for (const LintedFile& file : files) {
-    ++totals.files;
-    totals.statements += file.report.statements;
-    if (file.report.unreadable) ++totals.unreadable;
-    for (const rules::Finding& finding : file.report.findings) {
-      switch (finding.severity) {
-        case rules::Severity::kError:
-          ++totals.errors;
-          break;
-        case rules::Severity::kWarning:
-          ++totals.warnings;
-          break;
-        case rules::Severity::kInfo:
-          ++totals.infos;
-          break;
-      }
+void Totals::Add(const LintedFile& file) {
+  ++files;
+  statements += file.report.statements;
+  if (file.report.unreadable) ++unreadable;
+  for (const rules::Finding& finding : file.report.findings) {
+    switch (finding.severity) {
+      case rules::Severity::kError:
+        ++errors;
+        break;
+      case rules::Severity::kWarning:
+        ++warnings;
+        break;
+      case rules::Severity::kInfo:
+        ++infos;
+        break;
     }
   }
+}
+
+Totals CountTotals(const std::vector<LintedFile>& files) {
+  Totals totals;
+  for (const LintedFile& file : files) totals.Add(file);
   return totals;
 }
 
@@ -44,6 +46,23 @@ std::optional<Format> ParseFormat(std::string_view name) {
   if (name == "github") return Format::kGithub;
   if (name == "gitlab") return Format::kGitlab;
   return std::nullopt;
+}
+
+std::unique_ptr<ReportWriter> MakeReportWriter(Format format, const RenderOptions& options,
+                                               std::ostream& out) {
+  switch (format) {
+    case Format::kText:
+      return MakeTextWriter(options, out);
+    case Format::kCompact:
+      return MakeCompactWriter(out);
+    case Format::kJson:
+      return MakeJsonWriter(out);
+    case Format::kSarif:
+    case Format::kGithub:
+    case Format::kGitlab:
+      return nullptr;
+  }
+  return nullptr;
 }
 
 void Render(Format format, const std::vector<LintedFile>& files, const RenderOptions& options,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string_view>
@@ -30,6 +31,8 @@ struct Totals {
   std::size_t errors = 0;
   std::size_t warnings = 0;
   std::size_t infos = 0;
+
+  void Add(const LintedFile& file);
 };
 Totals CountTotals(const std::vector<LintedFile>& files);
 
@@ -42,6 +45,25 @@ std::string_view RuleDocBase();
 
 void Render(Format format, const std::vector<LintedFile>& files, const RenderOptions& options,
             std::ostream& out);
+
+// A report written file by file, in the files' order, so that a lint run need not keep every
+// file until the end: text, compact and JSON, where a file's part needs nothing of the files
+// after it but the totals, which come last.
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  // The next file's part of the report.
+  virtual void File(const LintedFile& file) = 0;
+  // What follows the last file (totals, the unreadable inputs); once, after every File.
+  virtual void Finish() = 0;
+};
+// The writer of `format`, or null for a format written from all the files at once (SARIF, GitHub
+// and GitLab, which sort or group them).
+std::unique_ptr<ReportWriter> MakeReportWriter(Format format, const RenderOptions& options,
+                                               std::ostream& out);
+std::unique_ptr<ReportWriter> MakeTextWriter(const RenderOptions& options, std::ostream& out);
+std::unique_ptr<ReportWriter> MakeCompactWriter(std::ostream& out);
+std::unique_ptr<ReportWriter> MakeJsonWriter(std::ostream& out);
 
 void RenderText(const std::vector<LintedFile>& files, const RenderOptions& options, std::ostream& out);
 void RenderCompact(const std::vector<LintedFile>& files, std::ostream& out);

@@ -42,6 +42,8 @@ class Text {
     Open(code) << text;
     return Close();
   }
+  // Hands everything written so far to the stream.
+  void Flush() { out_.Flush(); }
 
  private:
   template <typename Number>
@@ -165,25 +167,36 @@ void Plural(Text& out, std::size_t n, std::string_view word) {
   out << n << ' ' << word << (n == 1 ? "" : "s");
 }
 
-}  // namespace
+class TextWriter : public ReportWriter {
+ public:
+  TextWriter(const RenderOptions& options, std::ostream& stream)
+      : out_(stream, options.color), verbose_(options.verbose) {}
 
-void RenderText(const std::vector<LintedFile>& files, const RenderOptions& options,
-                std::ostream& stream) {
-  Text out(stream, options.color);
-  for (const LintedFile& file : files) {
-    if (options.verbose) {
+  void File(const LintedFile& file) override {
+    totals_.Add(file);
+    if (verbose_) {
       for (const std::string& note : file.report.notes) {
-        out.Open("2") << "note: " << std::string_view(note);
-        out.Close() << '\n';
+        out_.Open("2") << "note: " << std::string_view(note);
+        out_.Close() << '\n';
       }
     }
     if (file.report.unreadable) {
-      out.Wrap("1", *file.report.unreadable) << " (file not checked)\n\n";
-      continue;
+      out_.Wrap("1", *file.report.unreadable) << " (file not checked)\n\n";
+      return;
     }
-    for (const rules::Finding& finding : file.report.findings) RenderFinding(file, finding, out);
+    for (const rules::Finding& finding : file.report.findings) RenderFinding(file, finding, out_);
   }
-  const Totals t = CountTotals(files);
+  void Finish() override;
+
+ private:
+  Text out_;
+  bool verbose_;
+  Totals totals_;
+};
+
+void TextWriter::Finish() {
+  Text& out = out_;
+  const Totals& t = totals_;
   const std::size_t found = t.errors + t.warnings + t.infos;
   if (found == 0) {
     out.Wrap("1;32", "No findings");
@@ -206,6 +219,20 @@ void RenderText(const std::vector<LintedFile>& files, const RenderOptions& optio
     out << " could not be read";
   }
   out << ".\n";
+  out.Flush();
+}
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> MakeTextWriter(const RenderOptions& options, std::ostream& out) {
+  return std::make_unique<TextWriter>(options, out);
+}
+
+void RenderText(const std::vector<LintedFile>& files, const RenderOptions& options,
+                std::ostream& stream) {
+  TextWriter writer(options, stream);
+  for (const LintedFile& file : files) writer.File(file);
+  writer.Finish();
 }
 
 }  // namespace pgshift::cli

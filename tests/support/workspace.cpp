@@ -31,6 +31,7 @@ Workspace::~Workspace() {
 
 std::string Workspace::Write(const std::string& name, const std::string& text) const {
   const fs::path path = dir_ / name;
+  fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }

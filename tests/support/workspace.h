@@ -21,7 +21,7 @@ class Workspace {
   Workspace& operator=(const Workspace&) = delete;
 
   const std::filesystem::path& dir() const { return dir_; }
-  // Writes `text` to the file `name` in the directory; its path.
+  // Writes `text` to the file `name` in the directory (making its folders); its path.
   std::string Write(const std::string& name, const std::string& text) const;
   // The pgshift binary run with `options`.
   ProcessResult Pgshift(const std::vector<std::string>& args) const;

@@ -1,0 +1,72 @@
+// Hands a lint run's files over in input order as soon as each and every input before it are
+// done, while the threads go on with the rest: a report can be written, and each file let go, as
+// the run goes, rather than every file kept until the last is done.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "workspace/linted_file.h"
+
+namespace pgshift::workspace {
+
+// Takes each file, in input order; called on one thread at a time (whichever finished it).
+using FileSink = std::function<void(LintedFile&&)>;
+
+class FilesInOrder {
+ public:
+  // `steps[i]`: how many steps of the run will report input i done (zero: it is done already).
+  FilesInOrder(std::vector<std::size_t> steps, FileSink take)
+      : slots_(steps.size()), steps_(std::move(steps)), take_(std::move(take)) {}
+
+  // Where input i's file goes; written by the one step that checks it, before it says Done.
+  std::optional<LintedFile>& slot(std::size_t input) { return slots_[input]; }
+
+  // One step of input i is over (its file in its slot, or no file for it).
+  void Done(std::size_t input) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    --steps_[input];
+    HandOver(false);
+  }
+  // After every step: hands over what is left.
+  void Finish() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    HandOver(true);
+  }
+
+ private:
+  void HandOver(bool all) {
+    for (; next_ < slots_.size() && (all || steps_[next_] == 0); ++next_) {
+      if (!slots_[next_]) continue;
+      take_(std::move(*slots_[next_]));
+      slots_[next_].reset();
+    }
+  }
+
+  std::mutex mutex_;
+  std::vector<std::optional<LintedFile>> slots_;
+  std::vector<std::size_t> steps_;  // steps not yet over, per input
+  std::size_t next_ = 0;            // the first input not handed over
+  FileSink take_;
+};
+
+// Says input `input` done when the step that checks it ends, however it ends.
+class StepDone {
+ public:
+  StepDone(FilesInOrder& order, std::optional<std::size_t> input) : order_(order), input_(input) {}
+  ~StepDone() {
+    if (input_) order_.Done(*input_);
+  }
+  StepDone(const StepDone&) = delete;
+  StepDone& operator=(const StepDone&) = delete;
+
+ private:
+  FilesInOrder& order_;
+  std::optional<std::size_t> input_;
+};
+
+}  // namespace pgshift::workspace
