@@ -77,7 +77,8 @@ int RunFleetCommand(const LoadedPlan& loaded, const runner::RunSettings& setting
   if (outcome.interrupted != 0) {
     sink.Emit({"run-interrupted", "", message});
     if (journal) journal->FinishRun(false, message, "interrupted");
-    std::cerr << "pgshift run: " << message << "\npgshift run: to resume, run `pgshift run "
+    TellFailure(sink, "run", message);
+    std::cerr << "pgshift run: to resume, run `pgshift run "
               << console.plan_path << " --fleet " << fleet.path
               << "` again; each target resumes where its ledger stands\n";
     return ToInt(outcome.interrupted == SIGTERM ? ExitCode::kTerminated : ExitCode::kInterrupted);
@@ -85,7 +86,8 @@ int RunFleetCommand(const LoadedPlan& loaded, const runner::RunSettings& setting
   sink.Emit({outcome.ok ? "run-finished" : "run-failed", "", message});
   if (journal) journal->FinishRun(outcome.ok, message);
   if (!outcome.ok) {
-    std::cerr << "pgshift run: " << message << "\npgshift run: every target stopped at a "
+    TellFailure(sink, "run", message);
+    std::cerr << "pgshift run: every target stopped at a "
               << "checkpoint; `pgshift status --fleet " << fleet.path << "` shows where, "
               << "`pgshift rollback --fleet " << fleet.path << "` undoes it\n";
   }

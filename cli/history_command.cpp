@@ -10,7 +10,7 @@ namespace pgshift::cli {
 namespace {
 
 struct HistoryOptions {
-  std::string journal, plan;
+  std::string journal, plan, format = "text";
   int limit = 20;
   bool json = false, batches = false;
 };
@@ -25,7 +25,7 @@ int History(const HistoryOptions& options) {
     std::cerr << "pgshift history: cannot read the journal: " << e.what() << '\n';
     return ToInt(ExitCode::kUnreadable);
   }
-  if (options.json) {
+  if (options.json || options.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const runner::JournalRun& run : runs) {
       out.push_back({{"id", run.id},
@@ -84,7 +84,10 @@ void AddHistoryCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<HistoryOptions>();
   CLI::App* history = app.add_subcommand(
       "history", "Show the local journal: every run and rollback, on every target");
-  history->add_flag("--json", options->json, "Print the runs and their events as JSON");
+  history->add_flag("--json", options->json, "Print the runs and their events as JSON (as --format json)");
+  history->add_option("--format", options->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   history->add_option("--plan", options->plan, "Only runs of this plan id");
   history->add_option("--limit", options->limit, "Most recent runs to show")
       ->check(CLI::Range(1, 100000))

@@ -55,7 +55,7 @@ int Rollback(const RollbackOptions& options) {
     const std::string message = "cannot connect to " + target + ": " + error->message;
     sink.Emit({"rollback-failed", "", message});
     if (journal) journal->FinishRun(false, message);
-    std::cerr << "pgshift rollback: " << message << '\n';
+    TellFailure(sink, "rollback", message);
     return ToInt(ExitCode::kUnreadable);
   }
   auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);
@@ -69,7 +69,7 @@ int Rollback(const RollbackOptions& options) {
                                                        {options.to, options.force, options.accept_drift}, sink);
   const std::string message = redact(outcome.message);
   if (journal) journal->FinishRun(outcome.ok, message);
-  if (!outcome.ok) std::cerr << "pgshift rollback: " << message << '\n';
+  if (!outcome.ok) TellFailure(sink, "rollback", message);
   return ToInt(outcome.ok ? ExitCode::kClean : ExitCode::kUnreadable);
 }
 

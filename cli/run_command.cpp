@@ -2,12 +2,16 @@
 // asked for more, resuming where the ledger says the last run stopped.
 #include <signal.h>
 
+#include <chrono>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/fleet_support.h"
 #include "cli/runner_support.h"
+#include "cli/stage_report.h"
+#include "runner/ledger.h"
 #include "runner/executor.h"
 #include "runner/interrupt.h"
 #include "runner/plan_render.h"
@@ -17,8 +21,32 @@
 namespace pgshift::cli {
 namespace {
 
+// `--format json`: what standard output holds instead of the run's events, one object at the end.
+nlohmann::json ResultJson(const LoadedPlan& loaded, const std::string& target, std::size_t through,
+                          const std::string& outcome, const std::string& message,
+                          std::chrono::steady_clock::time_point started, runner::Database* db) {
+  nlohmann::json result = {
+      {"plan", loaded.plan.id},
+      {"target", target},
+      {"through", loaded.plan.stages[through - 1].id},
+      {"outcome", outcome},
+      {"message", message},
+      {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count()},
+      {"stages", nullptr}};
+  if (db == nullptr) return result;
+  auto read = runner::ReadPlanRecord(*db, loaded.plan.id);
+  if (const auto* error = runner::ErrorOf(read)) {
+    result["stages_error"] = "cannot read the ledger: " + error->message;
+  } else {
+    result["stages"] = StagesJson(loaded.plan, std::get<std::optional<runner::PlanRecord>>(read));
+  }
+  return result;
+}
+
 struct RunOptions {
-  std::string path, config, through, progress = "auto", journal, fleet;
+  std::string path, config, through, progress = "auto", journal, fleet, format = "text";
   int pg_version = 0, parallel = 1;
   bool force = false, dry_run = false, accept_drift = false;
   TargetOptions target;
@@ -60,8 +88,15 @@ int Run(const RunOptions& options) {
                            {{count, options.force, options.accept_drift}, options.parallel},
                            {options.journal, options.progress, options.path});
   }
+  if (options.format == "json" && !options.fleet.empty()) {
+    std::cerr << "pgshift run: --format json is for a single target; a fleet's rollout is in its "
+                 "journal (pgshift history --format json)\n";
+    return ToInt(ExitCode::kUsage);
+  }
   const auto url = ResolveTarget(options.target, "run", exit_code);
   if (!url) return exit_code;
+  const auto started = std::chrono::steady_clock::now();
+  const bool json = options.format == "json";
   runner::InstallInterruptHandlers();
   const std::string target = runner::RedactUrl(*url);
   // The standbys' passwords are secrets too, wherever a message might carry them.
@@ -70,6 +105,14 @@ int Run(const RunOptions& options) {
   auto journal = OpenJournal(options.journal, loaded->config);
   if (journal) journal->StartRun("run", loaded->plan.id, target, runner::RunnerIdentity());
   ConsoleSink sink(ProgressMode(options.progress), journal.get(), redact);
+  sink.set_quiet(json);
+  const auto result = [&](const std::string& outcome, const std::string& message,
+                          runner::Database* db) {
+    if (json) {
+      std::cout << ResultJson(*loaded, target, count, outcome, redact(message), started, db).dump(2)
+                << '\n';
+    }
+  };
   sink.Emit({"run-started", "",
              "running plan `" + loaded->plan.id + "` on " + target + " through `" +
                  loaded->plan.stages[count - 1].id + "`"});
@@ -78,7 +121,8 @@ int Run(const RunOptions& options) {
     const std::string message = "cannot connect to " + target + ": " + error->message;
     sink.Emit({"run-failed", "", message});
     if (journal) journal->FinishRun(false, message);
-    std::cerr << "pgshift run: " << message << '\n';
+    result("failed", message, nullptr);
+    TellFailure(sink, "run", message);
     return ToInt(ExitCode::kUnreadable);
   }
   auto& db = *std::get<std::unique_ptr<runner::Database>>(connected);
@@ -86,6 +130,7 @@ int Run(const RunOptions& options) {
     const std::string message = redact(*refused);
     sink.Emit({"run-failed", "", message});
     if (journal) journal->FinishRun(false, message);
+    result("refused", message, nullptr);
     std::cerr << "pgshift run: refused: " << message << '\n';
     return ToInt(ExitCode::kUsage);
   }
@@ -95,14 +140,16 @@ int Run(const RunOptions& options) {
   if (outcome.interrupted != 0) {
     sink.Emit({"run-interrupted", "", message});
     if (journal) journal->FinishRun(false, message, "interrupted");
-    std::cerr << "pgshift run: " << message << "\npgshift run: to resume, run `pgshift run "
-              << options.path << "` again with the same target; `pgshift status` shows where "
-              << "it stopped\n";
+    result("interrupted", message, &db);
+    TellFailure(sink, "run", message);
+    std::cerr << "pgshift run: to resume, run `pgshift run " << options.path
+              << "` again with the same target; `pgshift status` shows where it stopped\n";
     return ToInt(outcome.interrupted == SIGTERM ? ExitCode::kTerminated : ExitCode::kInterrupted);
   }
   sink.Emit({outcome.ok ? "run-finished" : "run-failed", "", message});
   if (journal) journal->FinishRun(outcome.ok, message);
-  if (!outcome.ok) std::cerr << "pgshift run: " << message << '\n';
+  result(outcome.ok ? "done" : outcome.preflight ? "preflight failed" : "failed", message, &db);
+  if (!outcome.ok) TellFailure(sink, "run", message);
   if (outcome.preflight) return ToInt(ExitCode::kUsage);
   return ToInt(outcome.ok ? ExitCode::kClean : ExitCode::kUnreadable);
 }
@@ -135,6 +182,12 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
                   "Backfill progress on stderr: auto (a bar on a terminal, JSON lines otherwise), "
                   "bar, json, none")
       ->check(CLI::IsMember({"auto", "bar", "json", "none"}))
+      ->capture_default_str();
+  run->add_option("--format", options->format,
+                  "text (the run's events as they happen) or json (standard output holds only a "
+                  "result object at the end: outcome, message, and each stage's status, "
+                  "duration and rows from the ledger)")
+      ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   run->add_option("--journal", options->journal,
                   "SQLite journal (default: $XDG_STATE_HOME/pgshift/journal.db)");

@@ -1,9 +1,11 @@
 #include "cli/runner_support.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include "cli/exit_code.h"
 #include "runner/progress.h"
@@ -204,7 +206,14 @@ bool ApplySettingsFlags(const SettingsFlags& flags, runner::RunSettings& setting
 ConsoleSink::ConsoleSink(std::string progress, runner::Journal* journal, runner::Redactor redact)
     : progress_(std::move(progress)), journal_(journal), redact_(std::move(redact)) {}
 
-ConsoleSink::~ConsoleSink() { EndBar(); }
+ConsoleSink::~ConsoleSink() {
+  EndBar();
+  Print(std::exchange(held_failure_, ""));
+}
+
+void ConsoleSink::Print(const std::string& line) {
+  if (!line.empty() && !quiet_) std::cout << line << '\n' << std::flush;
+}
 
 void ConsoleSink::EndBar() {
   if (bar_open_) std::cerr << '\n';
@@ -233,8 +242,39 @@ void ConsoleSink::Emit(const runner::RunEvent& raw) {
   if (event.kind == "statement") return;  // the journal keeps them; the console stays short
   EndBar();
   if (event.message.empty()) return;
-  std::cout << (event.stage.empty() ? std::string() : event.stage + ": ") << event.message << '\n'
-            << std::flush;
+  const std::string line = (event.stage.empty() ? std::string() : event.stage + ": ") + event.message;
+  const bool failure = event.kind == "stage-failed" || event.kind == "rollback-failed" ||
+                       event.kind == "run-failed" || event.kind == "run-interrupted";
+  // A stage's failure is said again by the run's (or the command's), which follows at once: it is
+  // held until then, and shown once, there.
+  const std::string held = std::exchange(held_failure_, "");
+  if (failure && !event.stage.empty()) {
+    Print(held);
+    held_failure_ = line;
+    held_detail_ = event.message;
+    return;
+  }
+  if (!(failure && event.message.find(held_detail_) != std::string::npos)) Print(held);
+  Print(line);
+  shown_failure_ = failure ? event.message : "";
+}
+
+bool ConsoleSink::Tell(const std::string& message) {
+  const std::string shown = redact_(message);
+  const bool together = ErrorsGoWithOutput();
+  const std::string held = std::exchange(held_failure_, "");
+  if (!(together && shown.find(held_detail_) != std::string::npos)) Print(held);
+  return quiet_ || !together || shown_failure_ != shown;
+}
+
+void TellFailure(ConsoleSink& sink, const std::string& command, const std::string& message) {
+  if (sink.Tell(message)) std::cerr << "pgshift " << command << ": " << message << '\n';
+}
+
+bool ErrorsGoWithOutput() {
+  struct stat out {}, err {};
+  if (fstat(STDOUT_FILENO, &out) != 0 || fstat(STDERR_FILENO, &err) != 0) return false;
+  return out.st_dev == err.st_dev && out.st_ino == err.st_ino;
 }
 
 std::unique_ptr<runner::Journal> OpenJournal(const std::string& flag, const workspace::Config& config) {

@@ -67,9 +67,22 @@ class ConsoleSink final : public runner::EventSink {
   ConsoleSink(std::string progress, runner::Journal* journal, runner::Redactor redact);
   ~ConsoleSink() override;
   void Emit(const runner::RunEvent& event) override;
+  // Before the command says its failure `message` on standard error: whether it should, which it
+  // should not when standard error goes where standard output does (a terminal, or 2>&1) and
+  // the run's last event there said just that. A stage's failure held back is shown first,
+  // unless `message` says it and goes to the same place.
+  bool Tell(const std::string& message);
+  // Quiet: no event on standard output (`run --format json` keeps it for its result); progress,
+  // the journal and the command's errors on standard error are as before.
+  void set_quiet(bool quiet) { quiet_ = quiet; }
 
  private:
   void EndBar();
+  void Print(const std::string& line);
+  bool quiet_ = false;
+  std::string held_failure_;   // a stage's failure, shown unless the run's repeats it
+  std::string held_detail_;    // that failure's message
+  std::string shown_failure_;  // the run's or rollback's failure, when it was the last shown
   std::string progress_;  // bar, json or none
   runner::Journal* journal_;
   runner::Redactor redact_;
@@ -79,6 +92,13 @@ class ConsoleSink final : public runner::EventSink {
 // Opens the journal (--journal, the config's, or the default), or warns and returns null: a run
 // does not depend on its local journal.
 std::unique_ptr<runner::Journal> OpenJournal(const std::string& flag, const workspace::Config& config);
+
+// Whether standard error is the file standard output is (one terminal, or 2>&1).
+bool ErrorsGoWithOutput();
+
+// "pgshift COMMAND: message" on standard error, unless `sink` has just shown that message on
+// standard output and standard error goes to the same place: each error is printed once.
+void TellFailure(ConsoleSink& sink, const std::string& command, const std::string& message);
 
 // "auto" → "bar" on a terminal, "json" otherwise.
 std::string ProgressMode(const std::string& requested);

@@ -8,6 +8,7 @@
 #include "cli/exit_code.h"
 #include "cli/fleet_support.h"
 #include "cli/runner_support.h"
+#include "cli/stage_report.h"
 #include "runner/ledger.h"
 #include "runner/progress.h"
 #include "runner/redact.h"
@@ -81,32 +82,12 @@ int Status(const StatusOptions& options) {
   const std::string holder = record ? runner::PlanLockHolder(db, loaded->plan.id) : "";
   const runner::Plan& plan = loaded->plan;
   if (options.json || options.format == "json") {
-    nlohmann::json out = {
+    const nlohmann::json out = {
         {"plan", plan.id},           {"target", runner::RedactUrl(*url)},
         {"checksum", plan.checksum}, {"recorded_checksum", record ? record->checksum : ""},
-        {"lock_holder", holder},     {"stages", nlohmann::json::array()}};
-    for (std::size_t i = 0; i < plan.stages.size(); ++i) {
-      const runner::StageRecord* s = record ? record->Find(plan.stages[i].id) : nullptr;
-      runner::StageRecord empty;
-      if (s == nullptr) s = &empty;
-      out["stages"].push_back(
-          {{"id", plan.stages[i].id},
-           {"phase", rules::PhaseName(plan.stages[i].phase)},
-           {"status", s->status},
-           {"started_at", s->started_at},
-           {"finished_at", s->finished_at},
-           {"seconds", s->seconds},
-           {"attempts", s->attempts},
-           {"steps_done", s->steps_done},
-           {"rows_done", s->rows_done},
-           {"rows_scanned", s->rows_scanned},
-           {"rows_total", s->rows_total ? nlohmann::json(*s->rows_total) : nlohmann::json(nullptr)},
-           {"cursor", s->cursor},
-           {"checkpoint", s->fingerprint},
-           {"error", s->error}});
-    }
+        {"lock_holder", holder},     {"stages", StagesJson(plan, record)}};
     std::cout << out.dump(2) << '\n';
-    return ToInt(ExitCode::kClean);
+    return ToInt(StatusExitCode(record));
   }
   std::cout << "plan " << plan.id << " on " << runner::RedactUrl(*url) << '\n';
   if (!record) {
@@ -137,8 +118,8 @@ int Status(const StatusOptions& options) {
     std::ostringstream took;
     const bool timed = s->status == "done" || s->status == "running" || s->status == "failed" ||
                        s->status == "interrupted";
-    if (timed && !s->started_at.empty())
-      took << std::fixed << std::setprecision(1) << s->seconds << " s";
+    // As `run` said it: the same duration, written the same way.
+    if (timed && !s->started_at.empty()) took << runner::FormatDuration(StageDuration(*s));
     std::cout << std::setw(4) << (i + 1) << std::setw(id_width) << stage.id << std::setw(10)
               << rules::PhaseName(stage.phase) << std::setw(13) << s->status << std::setw(27)
               << (s->started_at.empty() ? "-" : s->started_at) << std::setw(10)
@@ -148,7 +129,7 @@ int Status(const StatusOptions& options) {
     if (!note.empty()) notes.push_back("stage `" + stage.id + "` " + note);
   }
   for (const std::string& note : notes) std::cout << '\n' << note << '\n';
-  return ToInt(ExitCode::kClean);
+  return ToInt(StatusExitCode(record));
 }
 
 }  // namespace
@@ -172,8 +153,8 @@ void AddStatusCommand(CLI::App& app, int& exit_code) {
       ->add_option("--config", options->config, "Use this pgshift.toml instead of searching upward")
       ->check(CLI::ExistingFile);
   status->footer(
-      "Exit codes: 0 shown, 2 bad plan, fleet file or usage, 3 the database (with --fleet: any\n"
-      "target) could not be read; the others are still shown.");
+      "Exit codes: 0 shown, 1 shown and a stage has failed, 2 bad plan, fleet file or usage,\n"
+      "3 the database (with --fleet: any target) could not be read; the others are still shown.");
   status->callback([options, &exit_code] { exit_code = Status(*options); });
 }
 

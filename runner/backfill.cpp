@@ -10,6 +10,7 @@
 #include "runner/batch_pace.h"
 #include "runner/executor.h"
 #include "runner/interrupt.h"
+#include "runner/rate_window.h"
 #include "runner/session.h"
 #include "runner/throttle.h"
 
@@ -208,9 +209,10 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
                        std::to_string(total) + " rows up to the largest key at start"};
   started.detail = {{"rows_total", total}, {"rows_scanned", scanned_total}, {"batch_size", batch}};
   context.sink.Emit(started);
-  const auto begun = Clock::now();
-  const long long scanned_at_start = scanned_total;
   Throttle throttle(context);
+  // Time spent throttled is not the backfill's pace: the window's clock stops while it waits.
+  RateWindow window;
+  window.Add(Clock::now(), scanned_total);
   BatchPace pace(settings.batch_time);
   while (!max_key.empty()) {
     WaitWhilePaused(context);
@@ -255,10 +257,8 @@ std::optional<StepFailure> RunBackfill(StepContext& context, const std::string& 
     has_cursor = true;
     scanned_total += scanned;
     done_total += changed;
-    // Time spent throttled is not the backfill's pace: it would stretch the ETA of every batch.
-    const double seconds =
-        std::chrono::duration<double>(Clock::now() - begun - throttle.Total()).count();
-    const double rate = seconds > 0 ? (scanned_total - scanned_at_start) / seconds : 0;
+    window.Add(Clock::now() - throttle.Total(), scanned_total);
+    const double rate = window.PerSecond();
     RunEvent event{"batch", context.stage_id, "", took.count()};
     event.detail = {
         {"rows_scanned", scanned_total},

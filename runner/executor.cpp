@@ -1,6 +1,7 @@
 #include "runner/executor.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "runner/backfill.h"
 #include "runner/drift.h"
@@ -159,7 +160,8 @@ class Runner {
         if (!failure->connection_lost) {
           ExecError(
               db_, StageUpdate(db_, plan_.id, stage.id,
-                               "status = 'failed', error = " + db_.QuoteLiteral(failure->message)));
+                               "status = 'failed', finished_at = now(), error = " +
+                                   db_.QuoteLiteral(failure->message)));
         }
         sink_.Emit({"stage-failed", stage.id, failure->message});
         return Fail("stage `" + stage.id + "` failed: " + failure->message);
@@ -167,6 +169,11 @@ class Runner {
       auto after = ReadRecord();
       if (const auto* failure = std::get_if<StepFailure>(&after)) return Fail(failure->message);
       const StageRecord* done = std::get<std::optional<PlanRecord>>(after)->Find(stage.id);
+      // Its duration as the ledger has it (`pgshift status` shows the same): from its first
+      // start, if it resumed, to its end.
+      const long long took =
+          done != nullptr ? std::llround(done->seconds * 1000) : 0;
+      sink_.Emit({"stage-done", stage.id, "done in " + FormatDuration(Millis(took)), took});
       checkpoint = {"the checkpoint of stage `" + stage.id + "`",
                     done != nullptr ? done->fingerprint_detail : ""};
     }
@@ -202,7 +209,6 @@ class Runner {
 
   std::optional<StepFailure> RunStage(std::size_t index, const StageRecord& before) {
     const Stage& stage = plan_.stages[index];
-    const auto start = Clock::now();
     StepContext context{db_, settings_, sink_, review_.objects, stage.id};
     if (stage.gate) {
       auto gate = QueryWithLockRetries<Rows>(context, "its gate",
@@ -257,8 +263,6 @@ class Runner {
           resuming);
     }
     if (failure) return failure;
-    const long long took = std::chrono::duration_cast<Millis>(Clock::now() - start).count();
-    sink_.Emit({"stage-done", stage.id, "done in " + FormatDuration(Millis(took)), took});
     return std::nullopt;
   }
 
@@ -284,7 +288,8 @@ class Runner {
     SetCancelTarget(nullptr);
     const std::string update =
         StageUpdate(db_, plan_.id, stage.id,
-                    "status = 'interrupted', error = " + db_.QuoteLiteral(message)) +
+                    "status = 'interrupted', finished_at = now(), error = " +
+                        db_.QuoteLiteral(message)) +
         " AND status = 'running'";
     std::optional<DbError> error;
     for (int attempt = 0; attempt < kInterruptionRecordAttempts; ++attempt) {

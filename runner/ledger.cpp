@@ -139,7 +139,7 @@ DbResult<std::optional<PlanRecord>> ReadPlanRecord(Database& db, const std::stri
   const std::string id = db.QuoteLiteral(plan_id);
   auto plan = db.Exec(
       "SELECT plan_id, checksum, coalesce(baseline_fingerprint, ''), "
-      "coalesce(baseline_detail, ''), to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), "
+      "coalesce(baseline_detail, ''), to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), "
       "coalesce(runner, '') FROM pgshift.plans WHERE plan_id = " +
       id);
   if (const DbError* error = ErrorOf(plan)) return *error;
@@ -155,8 +155,8 @@ DbResult<std::optional<PlanRecord>> ReadPlanRecord(Database& db, const std::stri
   record.runner = p[5].value_or("");
   auto stages = db.Exec(
       "SELECT stage_id, position, phase, status, "
-      "  coalesce(to_char(started_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), ''), "
-      "  coalesce(to_char(finished_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), ''), "
+      "  coalesce(to_char(started_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), ''), "
+      "  coalesce(to_char(finished_at, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), ''), "
       "  coalesce(extract(epoch FROM coalesce(finished_at, now()) - started_at), 0), "
       "  attempts, steps_done, rows_done, rows_scanned, rows_total, cursor, max_key, "
       "  coalesce(batch_size, 0), coalesce(fingerprint, ''), coalesce(fingerprint_detail, ''), "

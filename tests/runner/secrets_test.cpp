@@ -280,7 +280,8 @@ TEST_F(Secrets, AStandbyThatCannotBeReachedNeverShowsItsPassword) {
   EXPECT_TRUE(Contains(seen_, "password authentication failed for user \"pgshift_secret\""))
       << seen_;
   EXPECT_EQ(Pgshift({"history", "--json"}).exit_code, 0);
-  EXPECT_EQ(Pgshift({"status", plan_, "--db", target}).exit_code, 0);
+  // The stage failed on its standby: status shows it, and exits 1 for it.
+  EXPECT_EQ(Pgshift({"status", plan_, "--db", target}).exit_code, 1);
   for (const std::string& secret : {closed, wrong, keyword, unencoded, std::string("St4ndby"),
                                     std::string("atpiece"), std::string("St4ndby%20query"), named})
     ExpectNoSecretAnywhere(secret);

@@ -14,5 +14,9 @@ using runner::ProcessResult;
 using runner::RunProcess;
 
 ProcessResult RunPgshift(const std::vector<std::string>& args, const ProcessOptions& options = {});
+// The same with its standard error sent where its standard output goes, as on a terminal or with
+// 2>&1: both are in `out`.
+ProcessResult RunPgshiftMerged(const std::vector<std::string>& args,
+                               const ProcessOptions& options = {});
 
 }  // namespace pgshift::testing

@@ -40,4 +40,8 @@ ProcessResult Workspace::Pgshift(const std::vector<std::string>& args) const {
   return RunPgshift(args, options);
 }
 
+ProcessResult Workspace::PgshiftMerged(const std::vector<std::string>& args) const {
+  return RunPgshiftMerged(args, options);
+}
+
 }  // namespace pgshift::testing

@@ -25,6 +25,8 @@ class Workspace {
   std::string Write(const std::string& name, const std::string& text) const;
   // The pgshift binary run with `options`.
   ProcessResult Pgshift(const std::vector<std::string>& args) const;
+  // The same, its standard error where its standard output goes (RunPgshiftMerged).
+  ProcessResult PgshiftMerged(const std::vector<std::string>& args) const;
 
   // What pgshift runs with: PGSHIFT_JOURNAL and XDG_STATE_HOME point into the directory; a test
   // may add to the environment.
