@@ -13,6 +13,16 @@ bool LostConnectionState(const std::string& sqlstate) {
          sqlstate == "57P03";
 }
 
+// A connection lost under a statement: libpqxx may report it by what it tried next ("Could not
+// obtain client encoding: not connected."), which tells an operator nothing.
+std::string LostConnection(std::string message) {
+  if (message.empty() || message.find("client encoding") != std::string::npos ||
+      message.find("not connected") != std::string::npos) {
+    return "the server closed the connection (it shut down or restarted, or ended this session)";
+  }
+  return message;
+}
+
 std::string Trimmed(std::string message) {
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return message;
@@ -44,11 +54,12 @@ class PqDatabase final : public Database {
     } catch (const pqxx::sql_error& e) {
       return DbError{e.sqlstate(), Message(e), LostConnectionState(e.sqlstate())};
     } catch (const pqxx::broken_connection& e) {
-      return DbError{"", Message(e), true};
+      return DbError{"", LostConnection(Message(e)), true};
     } catch (const pqxx::in_doubt_error& e) {
-      return DbError{"", Message(e), true};
+      return DbError{"", LostConnection(Message(e)), true};
     } catch (const std::exception& e) {
-      return DbError{"", Message(e), !connection_.is_open()};
+      const bool lost = !connection_.is_open();
+      return DbError{"", lost ? LostConnection(Message(e)) : Message(e), lost};
     }
   }
 

@@ -1,11 +1,14 @@
 // What an operator reads of a run, end to end with the real binary and a real server: an error
 // printed once, whether the two outputs meet (a terminal, 2>&1) or not; `status` saying the
 // duration `run` said, with RFC 3339 times, and exiting 1 after a failed stage; `run --format json`
-// ending with one result object; `history --format json` as `--json`.
+// ending with one result object; `history --format json` as `--json`; a connection lost under a
+// statement named as such.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
@@ -107,6 +110,36 @@ TEST_F(OperatorOutput, RunFormatJsonIsOneResultObject) {
   EXPECT_EQ(flag.exit_code, 0) << flag.err;
   EXPECT_EQ(format.out, flag.out);
   EXPECT_EQ(nlohmann::json::parse(format.out)[0]["outcome"], "failed");
+}
+
+TEST_F(OperatorOutput, ALostConnectionSaysTheServerClosedIt) {
+  const std::string plan = workspace_.Write("slow.toml", R"toml(
+id = "slow"
+[[stage]]
+id = "sleep"
+phase = "expand"
+sql = "SELECT pg_sleep(60)"
+rollback = []
+)toml");
+  ProcessResult run;
+  std::thread runner([&] { run = workspace_.Pgshift({"run", plan, "--db", url_}); });
+  // The run's session, once it sleeps, is ended from outside (as a restart or an operator would).
+  auto db = ConnectTo(url_);
+  ASSERT_TRUE(db);
+  std::string ended = "0";
+  for (int i = 0; i < 200 && ended == "0"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ended = Scalar(*db,
+                   "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = "
+                   "'SELECT pg_sleep(60)' AND datname = current_database()");
+  }
+  runner.join();
+  ASSERT_EQ(ended, "1");
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_NE(run.err.find("lost the connection to the server during statement 1 of stage `sleep`"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.err.find("client encoding"), std::string::npos) << run.err;
 }
 
 }  // namespace
