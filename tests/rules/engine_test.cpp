@@ -154,12 +154,6 @@ TEST(Engine, MetaCommandsAreNotedForVerbose) {
   EXPECT_TRUE(report.findings.empty());
 }
 
-}  // namespace
-}  // namespace pgshift::rules
-
-namespace pgshift::rules {
-namespace {
-
 TEST(Engine, ContractChangesAreExpectedInAContractPhase) {
   const std::string sql = "ALTER TABLE users DROP COLUMN a;\nCREATE INDEX i ON users (b);";
   LintSettings contract = Quiet();
@@ -170,12 +164,6 @@ TEST(Engine, ContractChangesAreExpectedInAContractPhase) {
   EXPECT_EQ(Rules(Lint(sql, expand)),
             (std::vector<std::string>{"drop-column", "non-concurrent-index-creation"}));
 }
-
-}  // namespace
-}  // namespace pgshift::rules
-
-namespace pgshift::rules {
-namespace {
 
 TEST(Engine, StatementsInsideBodiesAreCheckedAtTheirPlaceInTheFile) {
   const FileReport report = Lint(
@@ -304,12 +292,6 @@ TEST(Engine, BackfillHelpForASetThatReadsItsOwnColumnSaysHowToMakeItIdempotent) 
       << other.findings[0].help;
 }
 
-}  // namespace
-}  // namespace pgshift::rules
-
-namespace pgshift::rules {
-namespace {
-
 TEST(Engine, TemplatePlaceholdersAreLintedThroughWithoutAutomaticFixes) {
   const FileReport templated =
       Lint("CREATE INDEX users_email_idx ON {{ index .Options \"Namespace\" }}.users (email);");
@@ -323,12 +305,6 @@ TEST(Engine, TemplatePlaceholdersAreLintedThroughWithoutAutomaticFixes) {
   EXPECT_FALSE(plain.findings[0].fix.empty());
   EXPECT_NE(plain.findings[0].help.find(kFixDoesThis), std::string::npos);
 }
-
-}  // namespace
-}  // namespace pgshift::rules
-
-namespace pgshift::rules {
-namespace {
 
 TEST(Engine, AForeignKeyToItsOwnTableNamesTheTableOnce) {
   const FileReport report = Lint(
