@@ -80,8 +80,8 @@ void AddRollbackCommand(CLI::App& app, int& exit_code) {
   CLI::App* rollback = app.add_subcommand(
       "rollback",
       "Undo a plan's completed stages in reverse and prove the catalog is back at the checkpoint");
-  rollback->add_option("plan", options->path, "The plan file (TOML)")->required();
-  AddTargetOptions(*rollback, options->target);
+  CLI::Option* plan = rollback->add_option("plan", options->path, "The plan file (TOML)")->required();
+  AddTargetOptions(*rollback, options->target, plan);
   rollback->add_option("--to", options->to,
                        "Keep this stage and those before it (default: undo every stage)");
   rollback->add_option("--fleet", options->fleet,

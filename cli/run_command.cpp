@@ -160,8 +160,8 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* run = app.add_subcommand(
       "run", "Apply a plan's stages to a database, resumably, through the switch phase by default");
-  run->add_option("plan", options->path, "The plan file (TOML)")->required();
-  AddTargetOptions(*run, options->target);
+  CLI::Option* plan = run->add_option("plan", options->path, "The plan file (TOML)")->required();
+  AddTargetOptions(*run, options->target, plan);
   run->add_option(
       "--through", options->through,
       "Last phase (expand, backfill, switch, contract) or stage id to run (default: switch; "

@@ -56,7 +56,7 @@ std::optional<LoadedPlan> LoadCheckedPlan(const std::string& path, const std::st
   return loaded;
 }
 
-void AddTargetOptions(CLI::App& command, TargetOptions& target) {
+void AddTargetOptions(CLI::App& command, TargetOptions& target, CLI::Option* plan) {
   command.add_option(
       "--db", target.db,
       "Target database: a URL, key=value string or service=NAME, as libpq reads "
@@ -66,7 +66,21 @@ void AddTargetOptions(CLI::App& command, TargetOptions& target) {
       .add_option("--sandbox", target.sandbox,
                   "Use the sandbox started by `pgshift sandbox start` (optionally its --name)")
       ->expected(0, 1)
-      ->default_str("default");
+      ->default_str("default")
+      ->check(CLI::Validator(
+          [plan](std::string& word) -> std::string {
+            if (word.empty() || runner::ValidSandboxName(word)) return "";
+            if (plan != nullptr && plan->count() == 0) {
+              // Validation runs before CLI11 checks required options, so the plan still counts.
+              plan->add_result(word);
+              plan->run_callback();
+              word.clear();  // the default sandbox
+              return "";
+            }
+            return "`" + word + "` is not a sandbox name (letters, digits, - and _)" +
+                   (plan != nullptr ? ", and the plan is already given" : "");
+          },
+          "[NAME]"));
 }
 
 std::optional<std::string> ResolveTarget(const TargetOptions& target, const std::string& command,

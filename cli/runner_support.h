@@ -33,7 +33,10 @@ struct TargetOptions {
   std::string db;
   std::optional<std::string> sandbox;  // --sandbox [NAME]
 };
-void AddTargetOptions(CLI::App& command, TargetOptions& target);
+// `plan`, when the command takes a plan file: `--sandbox` takes the word after it as its name,
+// so `run --sandbox plan.toml` would leave no plan; a word that cannot be a sandbox's name goes
+// to `plan` when that is still empty, and is refused otherwise.
+void AddTargetOptions(CLI::App& command, TargetOptions& target, CLI::Option* plan = nullptr);
 
 // The URL to connect to, or nullopt after printing why (exit code 2).
 std::optional<std::string> ResolveTarget(const TargetOptions& target, const std::string& command,

@@ -140,8 +140,8 @@ void AddStatusCommand(CLI::App& app, int& exit_code) {
       "status",
       "Show each stage of a plan on a database: pending, running, done, failed, interrupted, "
       "rolled back");
-  status->add_option("plan", options->path, "The plan file (TOML)")->required();
-  AddTargetOptions(*status, options->target);
+  CLI::Option* plan = status->add_option("plan", options->path, "The plan file (TOML)")->required();
+  AddTargetOptions(*status, options->target, plan);
   status->add_flag("--json", options->json, "Print the status as JSON (as --format json)");
   status->add_option("--format", options->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))

@@ -13,7 +13,9 @@ std::filesystem::path StatePath(const std::string& name) {
   return StateDirectory() / "sandboxes" / (name + ".json");
 }
 
-bool ValidName(const std::string& name) {
+}  // namespace
+
+bool ValidSandboxName(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
@@ -21,10 +23,8 @@ bool ValidName(const std::string& name) {
   return true;
 }
 
-}  // namespace
-
 std::optional<SandboxError> SaveSandboxState(const std::string& name, const SandboxInfo& info) {
-  if (!ValidName(name)) return SandboxError{"sandbox names use letters, digits, - and _"};
+  if (!ValidSandboxName(name)) return SandboxError{"sandbox names use letters, digits, - and _"};
   const nlohmann::json state = {{"engine", info.engine},      {"url", info.url},
                                 {"port", info.port},          {"directory", info.directory},
                                 {"bin_dir", info.bin_dir},    {"user", info.user},
@@ -39,7 +39,7 @@ std::optional<SandboxError> SaveSandboxState(const std::string& name, const Sand
 }
 
 std::variant<SandboxInfo, SandboxError> LoadSandboxState(const std::string& name) {
-  if (!ValidName(name)) return SandboxError{"sandbox names use letters, digits, - and _"};
+  if (!ValidSandboxName(name)) return SandboxError{"sandbox names use letters, digits, - and _"};
   const std::filesystem::path path = StatePath(name);
   std::ifstream in(path);
   if (!in) {
@@ -64,7 +64,7 @@ std::variant<SandboxInfo, SandboxError> LoadSandboxState(const std::string& name
 }
 
 void ForgetSandboxState(const std::string& name) {
-  if (!ValidName(name)) return;
+  if (!ValidSandboxName(name)) return;
   std::error_code ignored;
   std::filesystem::remove(StatePath(name), ignored);
 }

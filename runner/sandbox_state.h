@@ -10,6 +10,8 @@
 
 namespace pgshift::runner {
 
+// Letters, digits, - and _, at most 64 bytes: a name that can never be mistaken for a path.
+bool ValidSandboxName(const std::string& name);
 std::optional<SandboxError> SaveSandboxState(const std::string& name, const SandboxInfo& info);
 // The remembered sandbox, or an error saying none is running under that name.
 std::variant<SandboxInfo, SandboxError> LoadSandboxState(const std::string& name);

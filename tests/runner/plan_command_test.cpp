@@ -103,5 +103,22 @@ TEST_F(PlanCommand, ContainerEnginesThatDoNotRunAreReported) {
       << podman.err;
 }
 
+TEST_F(PlanCommand, APlanAfterSandboxIsThePlanNotTheSandboxsName) {
+  // `--sandbox [NAME]` takes the next word; a path cannot be a sandbox's name, so it is the plan.
+  ProcessOptions state;
+  state.env["XDG_STATE_HOME"] = dir_.string();
+  for (const char* command : {"run", "status", "rollback"}) {
+    const ProcessResult after = RunPgshift({command, "--sandbox", kExample}, state);
+    EXPECT_EQ(after.exit_code, 2) << command;
+    EXPECT_NE(after.err.find("no sandbox `default` is running"), std::string::npos)
+        << command << ": " << after.err;
+  }
+  const ProcessResult named = RunPgshift({"run", "--sandbox", "blue", kExample}, state);
+  EXPECT_NE(named.err.find("no sandbox `blue` is running"), std::string::npos) << named.err;
+  const ProcessResult both = RunPgshift({"run", kExample, "--sandbox", "other.toml"}, state);
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("`other.toml` is not a sandbox name"), std::string::npos) << both.err;
+}
+
 }  // namespace
 }  // namespace pgshift::testing
