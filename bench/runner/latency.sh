@@ -10,6 +10,9 @@
 #   bench/runner/latency.sh                        # ROUNDS=3, BATCH_TIMES="50ms 25ms 10ms"
 #   ROUNDS=5 BATCH_TIMES="50ms 20ms" bench/runner/latency.sh
 #   OTHER=/tmp/pgshift-old bench/runner/latency.sh   # each batch time with that binary too
+#   BATCH_TIMES="50ms 50ms+150ms" bench/runner/latency.sh  # +150ms: --throttle 150ms, a pause
+#                                                          # after each batch (a duty cycle);
+#                                                          # BACKFILL_SECONDS=45: load long enough
 #
 # Each round also has a control: in place of a backfill, one session busy on the CPU for
 # BUSY_SECONDS (no I/O, no locks), which shows what any busy session costs the application on
@@ -69,7 +72,7 @@ for round in $(seq "$rounds"); do
     IFS=: read -r label binary batch_time <<<"$variant"
     echo "bench: round $round, $label ($binary, batch time $batch_time)" >&2
     [ "$label" = busy ] || "$binary" run "$plan" --db "$url" --through add-note --progress none >>"$out/run.log"
-    application "app-$round-$label" $((baseline_seconds + 18))
+    application "app-$round-$label" $((baseline_seconds + ${BACKFILL_SECONDS:-18}))
     sleep 2
     start=$(now)
     sleep "$baseline_seconds"
@@ -81,7 +84,10 @@ for round in $(seq "$rounds"); do
       wait "$app_pid"
       continue
     fi
-    "${other_cpu[@]}" "$binary" run "$plan" --db "$url" --through fill-note --batch-time "$batch_time" --progress json \
+    pause=0ms
+    case $batch_time in *+*) pause=${batch_time#*+} batch_time=${batch_time%%+*} ;; esac
+    "${other_cpu[@]}" "$binary" run "$plan" --db "$url" --through fill-note --batch-time "$batch_time" \
+      --throttle "$pause" --progress json \
       >>"$out/run.log" 2>"$out/progress-$round-$label.jsonl"
     echo "backfill $label $round $start $(now)" >>"$out/phases"
     wait "$app_pid"
