@@ -65,6 +65,7 @@ void AddTargetOptions(CLI::App& command, TargetOptions& target, CLI::Option* pla
   command
       .add_option("--sandbox", target.sandbox,
                   "Use the sandbox started by `pgshift sandbox start` (optionally its --name)")
+      ->type_name("[NAME]")
       ->expected(0, 1)
       ->default_str("default")
       ->check(CLI::Validator(
@@ -80,7 +81,7 @@ void AddTargetOptions(CLI::App& command, TargetOptions& target, CLI::Option* pla
             return "`" + word + "` is not a sandbox name (letters, digits, - and _)" +
                    (plan != nullptr ? ", and the plan is already given" : "");
           },
-          "[NAME]"));
+          ""));
 }
 
 std::optional<std::string> ResolveTarget(const TargetOptions& target, const std::string& command,
