@@ -39,10 +39,4 @@ std::unique_ptr<ReportWriter> MakeCompactWriter(std::ostream& out) {
   return std::make_unique<CompactWriter>(out);
 }
 
-void RenderCompact(const std::vector<LintedFile>& files, std::ostream& out) {
-  CompactWriter writer(out);
-  for (const LintedFile& file : files) writer.File(file);
-  writer.Finish();
-}
-
 }  // namespace pgshift::cli

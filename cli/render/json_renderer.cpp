@@ -266,10 +266,4 @@ std::unique_ptr<ReportWriter> MakeJsonWriter(std::ostream& out) {
   return std::make_unique<JsonReportWriter>(out);
 }
 
-void RenderJson(const std::vector<LintedFile>& files, std::ostream& out) {
-  JsonReportWriter writer(out);
-  for (const LintedFile& file : files) writer.File(file);
-  writer.Finish();
-}
-
 }  // namespace pgshift::cli

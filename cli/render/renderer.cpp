@@ -67,13 +67,15 @@ std::unique_ptr<ReportWriter> MakeReportWriter(Format format, const RenderOption
 
 void Render(Format format, const std::vector<LintedFile>& files, const RenderOptions& options,
             std::ostream& out) {
+  if (auto writer = MakeReportWriter(format, options, out)) {
+    for (const LintedFile& file : files) writer->File(file);
+    return writer->Finish();
+  }
   switch (format) {
     case Format::kText:
-      return RenderText(files, options, out);
     case Format::kCompact:
-      return RenderCompact(files, out);
     case Format::kJson:
-      return RenderJson(files, out);
+      return;  // written above
     case Format::kSarif:
       return RenderSarif(files, options, out);
     case Format::kGithub:

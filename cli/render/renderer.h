@@ -65,9 +65,6 @@ std::unique_ptr<ReportWriter> MakeTextWriter(const RenderOptions& options, std::
 std::unique_ptr<ReportWriter> MakeCompactWriter(std::ostream& out);
 std::unique_ptr<ReportWriter> MakeJsonWriter(std::ostream& out);
 
-void RenderText(const std::vector<LintedFile>& files, const RenderOptions& options, std::ostream& out);
-void RenderCompact(const std::vector<LintedFile>& files, std::ostream& out);
-void RenderJson(const std::vector<LintedFile>& files, std::ostream& out);
 void RenderSarif(const std::vector<LintedFile>& files, const RenderOptions& options,
                  std::ostream& out);
 void RenderGithub(const std::vector<LintedFile>& files, const RenderOptions& options,

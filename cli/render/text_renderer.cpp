@@ -228,11 +228,4 @@ std::unique_ptr<ReportWriter> MakeTextWriter(const RenderOptions& options, std::
   return std::make_unique<TextWriter>(options, out);
 }
 
-void RenderText(const std::vector<LintedFile>& files, const RenderOptions& options,
-                std::ostream& stream) {
-  TextWriter writer(options, stream);
-  for (const LintedFile& file : files) writer.File(file);
-  writer.Finish();
-}
-
 }  // namespace pgshift::cli

@@ -58,7 +58,7 @@ std::string Reference(const std::vector<LintedFile>& files) {
 
 std::string Rendered(const std::vector<LintedFile>& files) {
   std::ostringstream out;
-  RenderJson(files, out);
+  Render(Format::kJson, files, {}, out);
   return out.str();
 }
 
