@@ -1,7 +1,7 @@
-// Runs work on a thread with a large stack. libpg_query turns a parse tree into its output
-// recursively, as the tree decoder and the rules walk it, so the deepest statements the parser
-// accepts (parser/parsed_file.cpp, json_tree.h) need stack to spare, the more so in a sanitizer
-// build, whose frames are several times larger.
+// Runs work on a thread with a large stack. The parse tree is copied out of the parser
+// recursively (parser/raw_tree.c), and the rules walk it so, so the deepest statements the parser
+// accepts (parser/parsed_file.cpp) need stack to spare, the more so in a sanitizer build, whose
+// frames are several times larger.
 #pragma once
 
 #include <cstddef>

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "parser/embedded_sql.h"
-#include "parser/json_tree.h"
 #include "parser/large_stack.h"
+#include "parser/raw_tree.h"
 #include "parser/template_placeholders.h"
 #include "parser/unnamed_subquery.h"
 
@@ -22,11 +22,6 @@ namespace pgshift::parser {
 
 ParseTree::ParseTree(std::unique_ptr<Arena> arena, PgQuery__ParseResult* result)
     : arena_(std::move(arena)), result_(result) {}
-
-ParseTree::~ParseTree() {
-  // A tree in an arena goes with it; an unpacked one is freed node by node.
-  if (!arena_) pg_query__parse_result__free_unpacked(result_, nullptr);
-}
 
 std::size_t ParseTree::size() const { return result_->n_stmts; }
 
@@ -51,12 +46,15 @@ bool ParsedFile::RunsWithTopLevel(std::size_t index) const {
 
 namespace {
 
-// libpg_query prints a tree recursively, about 130 bytes of stack per level: an expression of
-// 65,000 chained operators overflows an 8 MB stack. Longer runs are not handed to it.
+// A chain of operators longer than this is not handed to the parser: its tree would be far deeper
+// than kMaxTreeDepth anyway, and finding that out costs a whole parse.
 constexpr std::size_t kMaxOperatorChain = 20000;
 
-// protobuf-c packs, unpacks and frees recursively, with frames about four times the decoder's.
-constexpr int kMaxProtobufDepth = 2000;
+// The converter and the rules after it recurse once or more per level of the tree; a thread's
+// large stack (large_stack.h) holds this many levels with room to spare, in sanitizer builds too.
+constexpr int kMaxTreeDepth = 5000;
+
+void* AllocateIn(void* arena, std::size_t size) { return static_cast<Arena*>(arena)->Allocate(size); }
 
 SyntaxError ErrorAt(const PgQueryError& error, const std::string& sql) {
   // cursorpos is 1-based and counts characters; 0 means no position.
@@ -85,26 +83,6 @@ void SetTree(StatementParse& parse, std::shared_ptr<ParseTree> tree) {
   if (parse.tree->size() > 0) parse.node = parse.tree->statement(0);
 }
 
-// The protobuf route: slower (see json_tree.h), kept for a tree the JSON decoder declines.
-StatementParse ParseWithProtobuf(const std::string& sql) {
-  PgQueryProtobufParseResult result = pg_query_parse_protobuf(sql.c_str());
-  StatementParse parse;
-  if (result.error != nullptr) {
-    parse.error = ErrorAt(*result.error, sql);
-  } else {
-    auto* unpacked = pg_query__parse_result__unpack(
-        nullptr, result.parse_tree.len, reinterpret_cast<const uint8_t*>(result.parse_tree.data));
-    if (unpacked == nullptr) {
-      parse.error = SyntaxError{"parser returned an unreadable tree", 0};
-    } else {
-      // The unpacked structs take about four times their wire format.
-      SetTree(parse, std::make_shared<ParseTree>(unpacked, 4 * result.parse_tree.len));
-    }
-  }
-  pg_query_free_protobuf_parse_result(result);
-  return parse;
-}
-
 std::size_t LongestOperatorChain(std::string_view sql) {
   std::size_t longest = 0;
   for (const RawStatement& raw : SplitStatements(sql).statements) {
@@ -128,28 +106,25 @@ StatementParse ParseStatementText(std::string_view text, const ParseLimits& limi
     return StatementParse{.error = TooDeep()};
   }
   const std::string sql(text);
-  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  // A file's statements share its arena; a statement parsed on its own gets one sized for it (the
+  // structs take about eight times the bytes of their SQL: one block usually holds them).
+  std::unique_ptr<Arena> own;
+  if (shared == nullptr) own = std::make_unique<Arena>(8 * text.size() + 256);
+  PgshiftRawParse raw =
+      pgshift_raw_parse(sql.c_str(), &AllocateIn, shared != nullptr ? shared : own.get(), kMaxTreeDepth);
   StatementParse parse;
-  if (result.error != nullptr) {
-    parse.error = ErrorAt(*result.error, sql);
-  } else {
-    const std::string_view json(result.parse_tree);
-    // The structs take a little less than twice the bytes of their JSON: one block usually
-    // holds them (a second one would double the arena; a file's trees all stay in memory).
-    std::unique_ptr<Arena> own;
-    if (shared == nullptr) own = std::make_unique<Arena>(2 * json.size() + 256);
-    const JsonTree decoded = DecodeJsonParseTree(json, sql, shared != nullptr ? *shared : *own);
-    if (decoded.tree != nullptr && own != nullptr) {
-      SetTree(parse, std::make_shared<ParseTree>(std::move(own), decoded.tree));
-    } else if (decoded.tree != nullptr) {
-      if (decoded.tree->n_stmts > 0) parse.node = decoded.tree->stmts[0]->stmt;
-    } else if (decoded.too_deep || JsonNestingDepth(json) > kMaxProtobufDepth) {
-      parse.error = TooDeep();
-    } else {
-      parse = ParseWithProtobuf(sql);
-    }
+  if (raw.error != nullptr) {
+    parse.error = ErrorAt(*raw.error, sql);
+  } else if (raw.too_deep) {
+    parse.error = TooDeep();
+  } else if (raw.tree == nullptr) {
+    parse.error = SyntaxError{"the parser returned a node pgshift cannot read; check it by hand", 0};
+  } else if (own != nullptr) {
+    SetTree(parse, std::make_shared<ParseTree>(std::move(own), raw.tree));
+  } else if (raw.tree->n_stmts > 0) {
+    parse.node = raw.tree->stmts[0]->stmt;
   }
-  pg_query_free_parse_result(result);
+  pgshift_raw_parse_free(&raw);
   return parse;
 }
 

@@ -26,13 +26,10 @@ struct SyntaxError {
   std::string help;        // what to do, when it is not simply fixing the SQL
 };
 
-// Owns one statement's protobuf-c parse tree: unpacked by protobuf-c, or built in an arena.
+// Owns one statement's protobuf-c parse tree, built in an arena of its own.
 class ParseTree {
  public:
-  // `bytes`: what an unpacked tree holds, as estimated by its caller.
-  ParseTree(PgQuery__ParseResult* result, std::size_t bytes) : result_(result), bytes_(bytes) {}
   ParseTree(std::unique_ptr<Arena> arena, PgQuery__ParseResult* result);
-  ~ParseTree();
   ParseTree(const ParseTree&) = delete;
   ParseTree& operator=(const ParseTree&) = delete;
 
@@ -40,12 +37,11 @@ class ParseTree {
   std::size_t size() const;
   const PgQuery__Node* statement(std::size_t i) const;
   // The memory the tree holds.
-  std::size_t bytes() const { return arena_ ? arena_->bytes() : bytes_; }
+  std::size_t bytes() const { return arena_->bytes(); }
 
  private:
-  std::unique_ptr<Arena> arena_;  // when set, holds every node of result_
+  std::unique_ptr<Arena> arena_;  // holds every node of result_
   PgQuery__ParseResult* result_;
-  std::size_t bytes_ = 0;
 };
 
 struct Statement {
@@ -86,8 +82,8 @@ struct ParsedFile {
   // hold (parser/template_placeholders.h).
   std::vector<Span> placeholders;
   std::vector<ParseNote> notes;
-  // The statements' parse trees: those decoded from JSON in one arena for the file (a tree's own
-  // arena would cost more than many a tree), the rare ones unpacked from protobuf in `trees`.
+  // The statements' parse trees, in one arena for the file (a tree's own arena would cost more
+  // than many a tree); `trees` holds any parsed apart from it.
   std::shared_ptr<Arena> arena;
   std::vector<std::shared_ptr<ParseTree>> trees;
   std::vector<std::unique_ptr<const std::string>> texts;  // owners of nested statements' text
@@ -115,9 +111,9 @@ struct StatementParse {
 };
 // `operator_chain` is the statement's RawStatement::operator_chain when the caller has split it;
 // otherwise it is measured here. A statement that would nest too deeply to analyse (see
-// splitter.h and json_tree.h), or that is longer than limits.StatementBytes(), gets an error
-// instead of a tree. With `arena`, the tree is built in it (unless it has to be unpacked from
-// protobuf) and lives as long as the arena.
+// splitter.h and parsed_file.cpp's kMaxTreeDepth), or that is longer than limits.StatementBytes(),
+// gets an error instead of a tree. With `arena`, the tree is built in it and lives as long as the
+// arena.
 StatementParse ParseStatementText(std::string_view sql, const ParseLimits& limits = {},
                                   std::optional<std::size_t> operator_chain = std::nullopt,
                                   Arena* arena = nullptr);

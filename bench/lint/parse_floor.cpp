@@ -1,11 +1,10 @@
 // The floor under `pgshift lint`: reads every *.sql file under the given folders, splits each into
-// statements with pgshift's splitter and hands each statement to libpg_query's pg_query_parse, as
-// pgshift does, then frees the result. No tree is decoded, no rule runs, nothing is printed but a
-// count. Files are shared among JOBS threads the way lint shares them (default: one per core).
+// statements with pgshift's splitter and parses each as pgshift does (parser/raw_tree.h: libpg_query's
+// raw parse, the tree copied into the file's arena), then frees the file's trees. No rule runs,
+// nothing is printed but a count. Files are shared among JOBS threads the way lint shares them
+// (default: one per core).
 //
 //   pgshift_parse_floor [-j JOBS] FOLDER...
-#include <pg_query.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -16,9 +15,15 @@
 #include <thread>
 #include <vector>
 
+#include "parser/arena.h"
+#include "parser/raw_tree.h"
 #include "parser/splitter.h"
 
 namespace {
+
+void* AllocateIn(void* arena, std::size_t size) {
+  return static_cast<pgshift::parser::Arena*>(arena)->Allocate(size);
+}
 
 std::vector<std::string> SqlFiles(const std::vector<std::string>& folders) {
   std::vector<std::string> files;
@@ -56,12 +61,13 @@ int main(int argc, char** argv) {
       std::ostringstream bytes;
       bytes << in.rdbuf();
       const std::string text = bytes.str();
+      pgshift::parser::Arena arena(64 * 1024);  // as ParseSql's per file
       for (const auto& raw : pgshift::parser::SplitStatements(text).statements) {
         const std::string sql = text.substr(raw.span.begin, raw.span.size());
-        PgQueryParseResult result = pg_query_parse(sql.c_str());
-        if (result.error != nullptr) ++errors;
+        PgshiftRawParse parse = pgshift_raw_parse(sql.c_str(), &AllocateIn, &arena, 1 << 30);
+        if (parse.error != nullptr) ++errors;
         ++statements;
-        pg_query_free_parse_result(result);
+        pgshift_raw_parse_free(&parse);
       }
     }
   };
