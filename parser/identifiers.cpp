@@ -1,25 +1,20 @@
 #include "parser/identifiers.h"
 
-#include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
 #include <cctype>
 
 #include "parser/reserved_words.h"
-#include "parser/scan_wire.h"
+#include "parser/raw_scan.h"
 
 namespace pgshift::parser {
 
 std::vector<WrittenIdentifier> WrittenIdentifiers(std::string_view text) {
   std::vector<WrittenIdentifier> out;
   const std::string sql(text);
-  PgQueryScanResult result = pg_query_scan(sql.c_str());
-  if (result.error == nullptr) {
-    std::vector<ScanTokenFields> tokens;
-    if (!ForEachScanToken(result.pbuf, [&](const ScanTokenFields& t) { tokens.push_back(t); })) {
-      tokens.clear();
-    }
-    for (const ScanTokenFields& token : tokens) {
+  std::vector<PgshiftScanToken> tokens;
+  if (ForEachScanToken(sql, [&](const PgshiftScanToken& t) { tokens.push_back(t); })) {
+    for (const PgshiftScanToken& token : tokens) {
       if (token.token != PG_QUERY__TOKEN__IDENT || token.start < 0 ||
           token.end > static_cast<int>(sql.size())) {
         continue;
@@ -40,7 +35,6 @@ std::vector<WrittenIdentifier> WrittenIdentifiers(std::string_view text) {
       out.push_back(std::move(identifier));
     }
   }
-  pg_query_free_scan_result(result);
   return out;
 }
 

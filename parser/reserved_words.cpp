@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "parser/scan_wire.h"
+#include "parser/raw_scan.h"
 
 namespace pgshift::parser {
 namespace {
@@ -31,17 +31,13 @@ std::vector<std::string> LoadReservedWords() {
     text += ' ';
   }
   std::vector<std::string> words;
-  PgQueryScanResult result = pg_query_scan(text.c_str());
-  if (result.error == nullptr) {
-    ForEachScanToken(result.pbuf, [&](const ScanTokenFields& token) {
-      if (token.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD &&
-          token.keyword_kind != PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD && token.start >= 0 &&
-          token.start <= token.end && static_cast<std::size_t>(token.end) <= text.size()) {
-        words.push_back(text.substr(token.start, token.end - token.start));
-      }
-    });
-  }
-  pg_query_free_scan_result(result);
+  ForEachScanToken(text, [&](const PgshiftScanToken& token) {
+    if (token.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD &&
+        token.keyword_kind != PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD && token.start >= 0 &&
+        token.start <= token.end && static_cast<std::size_t>(token.end) <= text.size()) {
+      words.push_back(text.substr(token.start, token.end - token.start));
+    }
+  });
   std::sort(words.begin(), words.end());
   return words;
 }

@@ -1,29 +1,22 @@
 #include "parser/tokens.h"
 
-#include <pg_query.h>
-
 #include <algorithm>
 #include <array>
 #include <string>
 
-#include "parser/scan_wire.h"
+#include "parser/raw_scan.h"
 
 namespace pgshift::parser {
 namespace {
 
 std::optional<std::vector<Token>> Scan(const std::string& text) {
-  PgQueryScanResult result = pg_query_scan(text.c_str());
-  std::optional<std::vector<Token>> tokens;
-  if (result.error == nullptr) {
-    tokens.emplace();
-    const bool read = ForEachScanToken(result.pbuf, [&](const ScanTokenFields& t) {
-      if (t.token == PG_QUERY__TOKEN__SQL_COMMENT || t.token == PG_QUERY__TOKEN__C_COMMENT) return;
-      tokens->push_back({static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end),
-                         static_cast<PgQuery__Token>(t.token)});
-    });
-    if (!read) tokens.reset();
-  }
-  pg_query_free_scan_result(result);
+  std::optional<std::vector<Token>> tokens(std::in_place);
+  const bool read = ForEachScanToken(text, [&](const PgshiftScanToken& t) {
+    if (t.token == PG_QUERY__TOKEN__SQL_COMMENT || t.token == PG_QUERY__TOKEN__C_COMMENT) return;
+    tokens->push_back({static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end),
+                       static_cast<PgQuery__Token>(t.token)});
+  });
+  if (!read) tokens.reset();
   return tokens;
 }
 

@@ -1,11 +1,18 @@
-// The wire-format reader must give exactly the tokens protobuf-c unpacks from pg_query_scan.
-#include "parser/scan_wire.h"
+// The scanner called directly (parser/raw_scan.c) must give exactly the tokens libpg_query's
+// pg_query_scan gives, as protobuf-c unpacks them.
+#include "parser/raw_scan.h"
 
 #include <gtest/gtest.h>
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -42,38 +49,87 @@ const std::string kTexts[] = {
     "SELECT 1 /* " + std::string(400, 'x') + " */ , 2, 'after'",
 };
 
-TEST(ScanWire, ReadsTheTokensProtobufCUnpacks) {
+// The tokens of `text` as pgshift_scan gives them; nullopt when it rejects the text.
+std::optional<std::vector<Fields>> Scanned(const std::string& text) {
+  std::vector<Fields> out;
+  if (!ForEachScanToken(text, [&](const PgshiftScanToken& t) {
+        out.emplace_back(t.start, t.end, t.token, t.keyword_kind);
+      })) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+// The same from libpg_query's pg_query_scan, unpacked by protobuf-c.
+std::optional<std::vector<Fields>> FromPgQueryScan(const std::string& text) {
+  PgQueryScanResult result = pg_query_scan(text.c_str());
+  std::optional<std::vector<Fields>> out;
+  if (result.error == nullptr) out = Unpacked(result.pbuf);
+  pg_query_free_scan_result(result);
+  return out;
+}
+
+TEST(RawScan, GivesTheTokensPgQueryScanGives) {
   for (const std::string& text : kTexts) {
-    PgQueryScanResult result = pg_query_scan(text.c_str());
-    ASSERT_EQ(result.error, nullptr) << text;
-    std::vector<Fields> read;
-    EXPECT_TRUE(ForEachScanToken(result.pbuf, [&](const ScanTokenFields& t) {
-      read.emplace_back(t.start, t.end, t.token, t.keyword_kind);
-    }));
-    const std::vector<Fields> unpacked = Unpacked(result.pbuf);
-    EXPECT_EQ(read, unpacked) << text;
+    const auto scanned = Scanned(text);
+    ASSERT_TRUE(scanned.has_value()) << text;
+    EXPECT_EQ(scanned, FromPgQueryScan(text)) << text;
     if (!text.empty()) {
-      EXPECT_FALSE(read.empty()) << text;
+      EXPECT_FALSE(scanned->empty()) << text;
     }
-    pg_query_free_scan_result(result);
   }
 }
 
-TEST(ScanWire, RejectsTruncatedBytes) {
-  const std::string text = "SELECT a, 'b' FROM c -- d";
-  PgQueryScanResult result = pg_query_scan(text.c_str());
-  ASSERT_EQ(result.error, nullptr);
-  ASSERT_GT(result.pbuf.len, 2u);
-  // Cut inside the last token's message: its declared length overruns the data.
-  PgQueryProtobuf cut{result.pbuf.len - 1, result.pbuf.data};
-  std::size_t visited = 0;
-  EXPECT_FALSE(ForEachScanToken(cut, [&](const ScanTokenFields&) { ++visited; }));
-  EXPECT_GT(visited, 0u);
-  // A field of an unknown wire type.
-  const char bad[] = {static_cast<char>((2 << 3) | 7), 0};
-  EXPECT_FALSE(
-      ForEachScanToken(PgQueryProtobuf{1, const_cast<char*>(bad)}, [&](const ScanTokenFields&) {}));
-  pg_query_free_scan_result(result);
+// Every file of the fixtures and examples (and of PGSHIFT_CORPUS when set), whole: statements,
+// comments, meta-commands and syntax errors alike.
+TEST(RawScan, GivesTheTokensPgQueryScanGivesOnFixturesExamplesAndACorpus) {
+  std::vector<std::filesystem::path> roots = {
+      std::filesystem::path(PGSHIFT_SOURCE_DIR) / "tests/fixtures",
+      std::filesystem::path(PGSHIFT_SOURCE_DIR) / "migrations-examples"};
+  if (const char* corpus = std::getenv("PGSHIFT_CORPUS")) roots.emplace_back(corpus);
+  std::size_t files = 0, rejected = 0;
+  for (const auto& root : roots) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".sql") continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      const std::string text = buffer.str();
+      const auto scanned = Scanned(text);
+      EXPECT_EQ(scanned, FromPgQueryScan(text)) << entry.path();
+      ++files;
+      if (!scanned) ++rejected;
+    }
+  }
+  EXPECT_GT(files, 100u);
+  EXPECT_LT(rejected, files / 10);
+}
+
+TEST(RawScan, RejectsWhatPgQueryScanRejectsAndScansOnAfter) {
+  for (const std::string text : {"SELECT 'unterminated", "SELECT $$ unterminated",
+                                 "SELECT \"open", "SELECT /* open", "SELECT E'\\"}) {
+    EXPECT_FALSE(Scanned(text).has_value()) << text;
+    EXPECT_FALSE(FromPgQueryScan(text).has_value()) << text;
+  }
+  EXPECT_EQ(Scanned("SELECT 1"), FromPgQueryScan("SELECT 1"));
+}
+
+// The scanner's state is per call and per thread: threads scanning at once get their own tokens.
+TEST(RawScan, ThreadsScanningAtOnceGetTheirOwnTokens) {
+  std::vector<std::optional<std::vector<Fields>>> expected;
+  for (const std::string& text : kTexts) expected.push_back(FromPgQueryScan(text));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < mismatches.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 100; ++round) {
+        const std::size_t i = (t + round) % expected.size();
+        if (Scanned(kTexts[i]) != expected[i]) ++mismatches[t];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const int count : mismatches) EXPECT_EQ(count, 0);
 }
 
 TEST(ScanTokens, LeavesOutCommentsAndFailsOnScannerErrors) {
