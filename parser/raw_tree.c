@@ -160,41 +160,24 @@ static void _outBitString(PgQuery__BitString* out, const BitString* node) {
   out->bsval = CopyString(node->bsval);
 }
 
+// A constant's value, in the member of the oneof its type names.
+#define A_CONST_VALUE(member, typename_c, typename_underscore, value_case, node_member) \
+  out->member = Allocate(sizeof(PgQuery__##typename_c));                              \
+  pg_query__##typename_underscore##__init(out->member);                                \
+  _out##typename_c(out->member, &node->val.node_member);                               \
+  out->val_case = PG_QUERY__A__CONST__VAL_##value_case;                                \
+  break;
+
 static void _outAConst(PgQuery__AConst* out, const A_Const* node) {
   out->isnull = node->isnull;
   out->location = node->location;
   if (node->isnull) return;
   switch (nodeTag(&node->val.node)) {
-    case T_Integer:
-      out->ival = Allocate(sizeof(PgQuery__Integer));
-      pg_query__integer__init(out->ival);
-      out->ival->ival = node->val.ival.ival;
-      out->val_case = PG_QUERY__A__CONST__VAL_IVAL;
-      break;
-    case T_Float:
-      out->fval = Allocate(sizeof(PgQuery__Float));
-      pg_query__float__init(out->fval);
-      out->fval->fval = CopyString(node->val.fval.fval);
-      out->val_case = PG_QUERY__A__CONST__VAL_FVAL;
-      break;
-    case T_Boolean:
-      out->boolval = Allocate(sizeof(PgQuery__Boolean));
-      pg_query__boolean__init(out->boolval);
-      out->boolval->boolval = node->val.boolval.boolval;
-      out->val_case = PG_QUERY__A__CONST__VAL_BOOLVAL;
-      break;
-    case T_String:
-      out->sval = Allocate(sizeof(PgQuery__String));
-      pg_query__string__init(out->sval);
-      out->sval->sval = CopyString(node->val.sval.sval);
-      out->val_case = PG_QUERY__A__CONST__VAL_SVAL;
-      break;
-    case T_BitString:
-      out->bsval = Allocate(sizeof(PgQuery__BitString));
-      pg_query__bit_string__init(out->bsval);
-      out->bsval->bsval = CopyString(node->val.bsval.bsval);
-      out->val_case = PG_QUERY__A__CONST__VAL_BSVAL;
-      break;
+    case T_Integer: A_CONST_VALUE(ival, Integer, integer, IVAL, ival)
+    case T_Float: A_CONST_VALUE(fval, Float, float, FVAL, fval)
+    case T_Boolean: A_CONST_VALUE(boolval, Boolean, boolean, BOOLVAL, boolval)
+    case T_String: A_CONST_VALUE(sval, String, string, SVAL, sval)
+    case T_BitString: A_CONST_VALUE(bsval, BitString, bit_string, BSVAL, bsval)
     default:
       unknown_node_ = 1;
   }
