@@ -34,7 +34,7 @@ InputsResult CollectInputs(const std::vector<std::string>& paths, const std::str
       result.inputs.push_back({fs::path(arg), false});
       continue;
     }
-    std::vector<fs::path> found;
+    std::vector<std::string> found;
     fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, error);
     for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
       const fs::path& path = it->path();
@@ -42,14 +42,26 @@ InputsResult CollectInputs(const std::vector<std::string>& paths, const std::str
         it.disable_recursion_pending();  // .git and friends
         continue;
       }
-      if (it->is_regular_file() && path.extension() == ".sql") found.push_back(path);
+      if (it->is_regular_file() && path.extension() == ".sql") found.push_back(path.native());
     }
     if (error) result.errors.push_back(arg + ": " + error.message());
     if (!error && found.empty()) result.without_sql.push_back(arg);
-    std::sort(found.begin(), found.end());
-    for (fs::path& path : found) result.inputs.push_back({std::move(path), false});
+    std::sort(found.begin(), found.end(), PathLess);
+    for (std::string& path : found) result.inputs.push_back({fs::path(std::move(path)), false});
   }
   return result;
+}
+
+bool PathLess(std::string_view a, std::string_view b) {
+  const std::size_t common = std::min(a.size(), b.size());
+  std::size_t i = 0;
+  while (i < common && a[i] == b[i]) ++i;
+  if (i == common) return a.size() < b.size();
+  // Where one element ends (at a slash) and the other goes on, the shorter element comes first;
+  // otherwise the bytes decide, unsigned, as std::string's compare does.
+  if (a[i] == '/') return true;
+  if (b[i] == '/') return false;
+  return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
 }
 
 namespace {

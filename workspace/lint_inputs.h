@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pgshift::workspace {
@@ -25,6 +26,11 @@ struct InputsResult {
 };
 
 InputsResult CollectInputs(const std::vector<std::string>& paths, const std::string& stdin_name);
+
+// std::filesystem::path's order (element by element) for two paths that share their start and
+// separate their elements with single slashes, as a folder's walk gives them; without taking
+// each path apart, which made sorting the files of a large tree a tenth of linting it.
+bool PathLess(std::string_view a, std::string_view b);
 
 // Reads a file (or standard input) whole; false with a message when it cannot be read, or when
 // it holds more than `max_bytes` (which is then not read: see max_memory).
