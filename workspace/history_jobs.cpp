@@ -174,13 +174,12 @@ const project::DiskFileSource& Disk() {
 std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
                           const std::vector<const Config*>& configs, const LintScope& scope,
                           bool replay, std::vector<std::string>* notes, unsigned threads) {
-  // Resolving the paths and recognising the tools reads the disk folder by folder: side by side,
+  // Finding the history roots and recognising the tools reads the disk folder by folder: side by side,
   // each history on one thread; the jobs and the notes keep the order of one thread.
-  std::vector<std::string> canonical(inputs.size());
+  const std::vector<std::string>& canonical = scope.canonical;
   std::vector<std::pair<std::string, bool>> roots(inputs.size());
   ParallelFor(inputs.size(), threads, [&](std::size_t i) {
     if (!scope.selected[i]) return;
-    canonical[i] = CanonicalPath(inputs[i].path);
     if (inputs[i].from_stdin && inputs[i].path == "<stdin>") return;
     roots[i] = RootOf(canonical[i], *configs[i]);
   });

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "rules/closest_name.h"
 #include "workspace/history_lint.h"
@@ -102,7 +103,8 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
   }
 
   auto scoped =
-      ScopeLint({request.release, request.changed_files, request.changed_since, request.paths},
+      ScopeLint({request.release, request.changed_files, request.changed_since, request.paths,
+                 request.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : request.jobs},
                 run.inputs_, run.configs_, run.settings_);
   if (const auto* error = std::get_if<ScopeError>(&scoped)) return LintRunError{{error->message}};
   run.scope_ = std::get<LintScope>(std::move(scoped));

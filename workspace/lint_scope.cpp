@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "workspace/git.h"
+#include "workspace/parallel_for.h"
 #include "workspace/path_glob.h"
 #include "workspace/release_evidence.h"
 #include "workspace/release_paths.h"
@@ -274,8 +275,10 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
                                               std::vector<rules::LintSettings>& settings) {
   LintScope scope;
   scope.selected.assign(inputs.size(), true);
-  std::vector<std::string> canonical;
-  for (const LintInput& input : inputs) canonical.push_back(CanonicalPath(input.path));
+  scope.canonical.resize(inputs.size());
+  ParallelFor(inputs.size(), request.threads,
+              [&](std::size_t i) { scope.canonical[i] = CanonicalPath(inputs[i].path); });
+  const std::vector<std::string>& canonical = scope.canonical;
   std::vector<std::string> lint_roots;
   for (const std::string& path : request.paths) {
     if (path != "-") lint_roots.push_back(CanonicalPath(path));

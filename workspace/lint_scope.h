@@ -20,11 +20,14 @@ struct ScopeRequest {
   std::string changed_files;       // --changed-files FILE
   std::string changed_since;       // --changed-since REF
   std::vector<std::string> paths;  // the files and directories given to `pgshift lint`
+  unsigned threads = 1;            // for resolving the inputs' paths side by side
 };
 
 struct LintScope {
   // Per input: whether it is checked. Inputs not checked are still replayed as history.
   std::vector<bool> selected;
+  // Per input: its canonical path (CanonicalPath), resolved once for the scope and the plan.
+  std::vector<std::string> canonical;
   // Canonical paths of the files the release adds: migrations among them are not released yet,
   // so what they create counts as new. A migration the release only modifies was deployed.
   std::set<std::string> unreleased;
