@@ -18,7 +18,7 @@ const CatalogNameIndex::Ids* CatalogNameIndex::Find(std::string_view name) const
 }
 
 CatalogNameIndex::Ids& CatalogNameIndex::Entry(std::string_view name) {
-  if (own.size() >= (base == nullptr ? 0 : base->size()) / 4 + 64) {
+  if (own.size() >= (base == nullptr ? 0 : base->size()) / 16 + 16) {
     // Merge the layers, so that copies of this index copy little again.
     if (base == nullptr) {
       base = std::make_shared<const Map>(std::move(own));
@@ -227,14 +227,14 @@ std::vector<const CatalogTable*> Catalog::PartitionsOf(const QualifiedName& pare
 }
 
 const CatalogType* Catalog::FindType(const QualifiedName& name) const {
-  for (auto it = types_.rbegin(); it != types_.rend(); ++it) {
+  for (auto it = types_->rbegin(); it != types_->rend(); ++it) {
     if (it->name.Matches(name)) return &*it;
   }
   return nullptr;
 }
 
 bool Catalog::IsNewSchema(std::string_view name) const {
-  for (auto it = schemas_.rbegin(); it != schemas_.rend(); ++it) {
+  for (auto it = schemas_->rbegin(); it != schemas_->rend(); ++it) {
     if (it->name == name) return it->is_new;
   }
   return false;
@@ -286,8 +286,13 @@ void Catalog::MarkAllReleased() {
   for (CopyOnWrite<CatalogIndex>& index : indexes_) {
     if (index->is_new) index.Mutable().is_new = false;
   }
-  for (CatalogType& type : types_) type.is_new = false;
-  for (Schema& schema : schemas_) schema.is_new = false;
+  auto is_new = [](const auto& object) { return object.is_new; };
+  if (std::any_of(types_->begin(), types_->end(), is_new)) {
+    for (CatalogType& type : types_.Mutable()) type.is_new = false;
+  }
+  if (std::any_of(schemas_->begin(), schemas_->end(), is_new)) {
+    for (Schema& schema : schemas_.Mutable()) schema.is_new = false;
+  }
 }
 
 void Catalog::Reindex(const Node& statement, std::size_t tables_before,

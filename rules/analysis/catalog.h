@@ -108,7 +108,9 @@ struct CatalogType {
 // In two layers, so that copying the index (each migration's catalog is a copy of the one
 // before it) copies only what changed lately: a `base` that copies share, never changed, and the
 // copy's `own` entries, which replace base's for their names (an empty one hides base's). Once
-// `own` outgrows a quarter of `base`, the two are merged into a new base.
+// `own` outgrows a sixteenth of `base` (and 16 entries), the two are merged into a new base: a
+// merge copies base, but every copy of the catalog copies `own` (on the corpus a sixteenth
+// executes 1.7% fewer instructions in all than a quarter, an eighth or a thirty-second).
 struct CatalogNameIndex {
   using Ids = std::vector<std::uint64_t>;
   using Map = std::unordered_map<std::string, Ids, CatalogTable::NameHash, std::equal_to<>>;
@@ -187,8 +189,8 @@ class Catalog {
   std::vector<CopyOnWrite<CatalogIndex>> indexes_;
   CopyOnWrite<CatalogNameIndex> indexes_by_name_ = CatalogNameIndex{};
   CopyOnWrite<CatalogNameIndex> indexes_by_table_ = CatalogNameIndex{};
-  std::vector<CatalogType> types_;
-  std::vector<Schema> schemas_;
+  CopyOnWrite<std::vector<CatalogType>> types_ = std::vector<CatalogType>{};
+  CopyOnWrite<std::vector<Schema>> schemas_ = std::vector<Schema>{};
   // Tables and indexes, as their DROP named them; only ever added to, and shared like the rest.
   SharedList<parser::QualifiedName> dropped_;
   // Nothing applied since the last MarkAllReleased (or ever): releasing again would walk every

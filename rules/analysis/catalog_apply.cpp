@@ -164,11 +164,11 @@ void Catalog::ApplyStatement(const Node& node, bool is_new) {
       break;
     }
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
-      schemas_.push_back({std::string(Str(statement->create_schema_stmt->schemaname)), is_new});
+      schemas_.Mutable().push_back({std::string(Str(statement->create_schema_stmt->schemaname)), is_new});
       break;
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT: {
       const auto* create = statement->create_enum_stmt;
-      types_.push_back(
+      types_.Mutable().push_back(
           {parser::NameOfList(parser::StringList(create->type_name, create->n_type_name)),
            parser::StringList(create->vals, create->n_vals), is_new});
       break;
@@ -329,10 +329,11 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
 void Catalog::ApplyEnum(const PgQuery__AlterEnumStmt& alter) {
   const QualifiedName name =
       parser::NameOfList(parser::StringList(alter.type_name, alter.n_type_name));
-  auto it = std::find_if(types_.rbegin(), types_.rend(),
-                         [&](const CatalogType& t) { return t.name.Matches(name); });
-  if (it == types_.rend()) return;
-  std::vector<std::string>& labels = it->labels;
+  const auto found = std::find_if(types_->rbegin(), types_->rend(),
+                                  [&](const CatalogType& t) { return t.name.Matches(name); });
+  if (found == types_->rend()) return;
+  const std::size_t at_type = static_cast<std::size_t>(types_->rend() - found) - 1;
+  std::vector<std::string>& labels = types_.Mutable()[at_type].labels;
   const std::string value(Str(alter.new_val));
   if (alter.old_val != nullptr && *alter.old_val != '\0') {  // RENAME VALUE
     std::replace(labels.begin(), labels.end(), std::string(Str(alter.old_val)), value);
@@ -383,14 +384,14 @@ void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
       }
       break;
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
-      for (Schema& schema : schemas_) {
+      for (Schema& schema : schemas_.Mutable()) {
         if (schema.name == Str(rename.subname)) schema.name = new_name;
       }
       break;
     case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
       if (rename.object != nullptr && rename.object->node_case == PG_QUERY__NODE__NODE_LIST) {
         const QualifiedName type = parser::NameOfList(parser::StringList(rename.object->list));
-        for (CatalogType& t : types_) {
+        for (CatalogType& t : types_.Mutable()) {
           if (t.name.Matches(type)) t.name.name = new_name;
         }
       }
@@ -438,13 +439,13 @@ void Catalog::ApplyDrop(const PgQuery__DropStmt& drop) {
       if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_TYPE_NAME) continue;
       const auto* type = drop.objects[i]->type_name;
       const QualifiedName name = parser::NameOfList(parser::StringList(type->names, type->n_names));
-      std::erase_if(types_, [&](const CatalogType& t) { return t.name.Matches(name); });
+      std::erase_if(types_.Mutable(), [&](const CatalogType& t) { return t.name.Matches(name); });
     }
   }
   // DROP SCHEMA names plain strings, not lists.
   if (drop.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
     for (const std::string& schema : parser::StringList(drop.objects, drop.n_objects)) {
-      std::erase_if(schemas_, [&](const Schema& s) { return s.name == schema; });
+      std::erase_if(schemas_.Mutable(), [&](const Schema& s) { return s.name == schema; });
     }
   }
 }
