@@ -10,7 +10,7 @@ namespace pgshift::rules {
 
 void ForEachAlterCommand(
     const StatementContext& ctx,
-    const std::function<void(const parser::QualifiedName&, const PgQuery__AlterTableCmd&)>& visit) {
+    FunctionRef<void(const parser::QualifiedName&, const PgQuery__AlterTableCmd&)> visit) {
   if (!ctx.Is(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)) return;
   const auto& alter = *ctx.node()->alter_table_stmt;
   const parser::QualifiedName table = parser::NameOf(alter.relation);
@@ -22,7 +22,7 @@ void ForEachAlterCommand(
 }
 
 void ForEachColumnDefinition(const StatementContext& ctx,
-                             const std::function<void(const ColumnDefinition&)>& visit) {
+                             FunctionRef<void(const ColumnDefinition&)> visit) {
   const auto column = [&](const parser::QualifiedName& table, const PgQuery__ColumnDef& def,
                           std::string_view name, bool type_change, int location) {
     visit({table, name, &def, parser::TypeSpecOf(def.type_name), type_change, location});

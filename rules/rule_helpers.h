@@ -1,12 +1,12 @@
 // Shared helpers for rule checks: walking ALTER TABLE commands and describing locks.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "parser/ast.h"
 #include "rules/context.h"
+#include "rules/function_ref.h"
 
 namespace pgshift::rules {
 
@@ -14,8 +14,7 @@ namespace pgshift::rules {
 // Does nothing for other statements.
 void ForEachAlterCommand(
     const StatementContext& ctx,
-    const std::function<void(const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd)>&
-        visit);
+    FunctionRef<void(const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd)> visit);
 
 // A column defined by this statement: a CREATE TABLE column, ADD COLUMN, or ALTER COLUMN TYPE
 // (where `def` holds only the new type).
@@ -28,7 +27,7 @@ struct ColumnDefinition {
   int location = -1;  // in the statement text
 };
 void ForEachColumnDefinition(const StatementContext& ctx,
-                             const std::function<void(const ColumnDefinition& column)>& visit);
+                             FunctionRef<void(const ColumnDefinition& column)> visit);
 
 // The lock-model description of what this statement takes on `table`, for a finding's lock
 // field ("takes ACCESS EXCLUSIVE on users, blocking reads and writes; rewrites the table").
