@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -53,8 +55,21 @@ InputsResult CollectInputs(const std::vector<std::string>& paths, const std::str
 }
 
 bool PathLess(std::string_view a, std::string_view b) {
+  // The first byte where they differ, eight bytes at a time: paths under one folder share a long
+  // start.
   const std::size_t common = std::min(a.size(), b.size());
   std::size_t i = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; i + 8 <= common; i += 8) {
+      std::uint64_t x, y;
+      std::memcpy(&x, a.data() + i, 8);
+      std::memcpy(&y, b.data() + i, 8);
+      if (x != y) {
+        i += static_cast<std::size_t>(std::countr_zero(x ^ y)) / 8;
+        break;
+      }
+    }
+  }
   while (i < common && a[i] == b[i]) ++i;
   if (i == common) return a.size() < b.size();
   // Where one element ends (at a slash) and the other goes on, the shorter element comes first;

@@ -62,19 +62,18 @@ rules::LintSettings SettingsForTool(const rules::LintSettings& base,
 
 std::string SectionsOnly(std::string_view text, const project::FileRun& run,
                          Direction direction) {
-  std::string out(text);
-  std::vector<bool> keep(text.size(), false);
+  // Blank everything but the line breaks, then copy the kept sections back over it.
+  std::string out(text.size(), ' ');
+  for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1)) {
+    out[at] = '\n';
+  }
   for (const Section& section : run.sections) {
     if (section.direction != direction) continue;
     // A section out of order or past the end keeps nothing beyond the text.
     const std::size_t begin = std::min(section.begin, text.size());
     const std::size_t end = std::min(section.end, text.size());
     if (begin >= end) continue;
-    std::fill(keep.begin() + static_cast<std::ptrdiff_t>(begin),
-              keep.begin() + static_cast<std::ptrdiff_t>(end), true);
-  }
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (!keep[i] && out[i] != '\n') out[i] = ' ';
+    out.replace(begin, end - begin, text.substr(begin, end - begin));
   }
   return out;
 }
