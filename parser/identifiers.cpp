@@ -4,8 +4,8 @@
 
 #include <cctype>
 
-#include "parser/reserved_words.h"
 #include "parser/raw_scan.h"
+#include "parser/reserved_words.h"
 
 namespace pgshift::parser {
 

@@ -54,7 +54,9 @@ constexpr std::size_t kMaxOperatorChain = 20000;
 // large stack (large_stack.h) holds this many levels with room to spare, in sanitizer builds too.
 constexpr int kMaxTreeDepth = 5000;
 
-void* AllocateIn(void* arena, std::size_t size) { return static_cast<Arena*>(arena)->Allocate(size); }
+void* AllocateIn(void* arena, std::size_t size) {
+  return static_cast<Arena*>(arena)->Allocate(size);
+}
 
 SyntaxError ErrorAt(const PgQueryError& error, const std::string& sql) {
   // cursorpos is 1-based and counts characters; 0 means no position.
@@ -110,15 +112,16 @@ StatementParse ParseStatementText(std::string_view text, const ParseLimits& limi
   // structs take about eight times the bytes of their SQL: one block usually holds them).
   std::unique_ptr<Arena> own;
   if (shared == nullptr) own = std::make_unique<Arena>(8 * text.size() + 256);
-  PgshiftRawParse raw =
-      pgshift_raw_parse(sql.c_str(), &AllocateIn, shared != nullptr ? shared : own.get(), kMaxTreeDepth);
+  PgshiftRawParse raw = pgshift_raw_parse(sql.c_str(), &AllocateIn,
+                                          shared != nullptr ? shared : own.get(), kMaxTreeDepth);
   StatementParse parse;
   if (raw.error != nullptr) {
     parse.error = ErrorAt(*raw.error, sql);
   } else if (raw.too_deep) {
     parse.error = TooDeep();
   } else if (raw.tree == nullptr) {
-    parse.error = SyntaxError{"the parser returned a node pgshift cannot read; check it by hand", 0};
+    parse.error =
+        SyntaxError{"the parser returned a node pgshift cannot read; check it by hand", 0};
   } else if (own != nullptr) {
     SetTree(parse, std::make_shared<ParseTree>(std::move(own), raw.tree));
   } else if (raw.tree->n_stmts > 0) {

@@ -7,6 +7,8 @@
 // and keyword kinds as pg_query_scan (tests/parser/raw_scan_test.cpp compares the two).
 //
 // C, with PostgreSQL's headers as libpg_query was built with them: see raw_tree.c.
+// PostgreSQL's headers need postgres.h before the rest.
+// clang-format off
 #include <pg_query.h>
 
 #include "postgres.h"
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 
 #include "parser/raw_scan.h"
+// clang-format on
 
 #if PG_VERSION_NUM != 150001
 #error "third_party/libpg_query/include must be the PostgreSQL headers libpg_query was built with"
@@ -95,9 +98,7 @@ PgshiftScan pgshift_scan(const char* sql) {
   MemoryContext context = pg_query_enter_memory_context();
   MemoryContext scan_context = CurrentMemoryContext;
   PG_TRY();
-  {
-    ScanInto(sql, &scan);
-  }
+  { ScanInto(sql, &scan); }
   PG_CATCH();
   {
     MemoryContextSwitchTo(scan_context);

@@ -10,7 +10,7 @@ extern "C" {
 
 // One token as libpg_query's pg_query_scan reports it.
 typedef struct PgshiftScanToken {
-  int start;         // byte offsets in the text
+  int start;  // byte offsets in the text
   int end;
   int token;         // PgQuery__Token (the grammar's token number)
   int keyword_kind;  // PgQuery__KeywordKind: 0 for no keyword
@@ -37,11 +37,12 @@ namespace pgshift::parser {
 // false (and no call) when the scanner rejects the text.
 template <typename Visit>
 bool ForEachScanToken(const std::string& sql, Visit&& visit) {
-  PgshiftScan scan = pgshift_scan(sql.c_str());
-  for (size_t i = 0; i < scan.count; ++i) visit(scan.tokens[i]);
-  const bool ok = scan.ok != 0;
-  pgshift_scan_free(&scan);
-  return ok;
+  struct Owned {  // frees the tokens however the visits end
+    PgshiftScan scan;
+    ~Owned() { pgshift_scan_free(&scan); }
+  } owned{pgshift_scan(sql.c_str())};
+  for (size_t i = 0; i < owned.scan.count; ++i) visit(owned.scan.tokens[i]);
+  return owned.scan.ok != 0;
 }
 
 }  // namespace pgshift::parser

@@ -11,6 +11,8 @@
 // C, not C++: PostgreSQL's node headers are C. They come from third_party/libpg_query/include,
 // the copy libpg_query 15-4.0.0 was built with, because the node structs must match the library
 // byte for byte (PostgreSQL's later 15.x headers moved an enum value and added a field).
+// PostgreSQL's headers need postgres.h before the rest.
+// clang-format off
 #include <pg_query.h>
 
 #include "postgres.h"
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #include "parser/raw_tree.h"
+// clang-format on
 
 #if PG_VERSION_NUM != 150001
 #error "third_party/libpg_query/include must be the PostgreSQL headers libpg_query was built with"
@@ -63,13 +66,13 @@ static char* CopyString(const char* text) {
 #define OUT_TYPE(typename, typename_c) PgQuery__##typename_c*
 
 #define OUT_NODE(typename, typename_c, typename_underscore, typename_underscore_upcase, \
-                 typename_cast, fldname)                                                 \
-  {                                                                                      \
-    PgQuery__##typename_c* __node = Allocate(sizeof(PgQuery__##typename_c));             \
-    pg_query__##typename_underscore##__init(__node);                                     \
-    _out##typename_c(__node, (const typename_cast*)obj);                                 \
-    out->fldname = __node;                                                               \
-    out->node_case = PG_QUERY__NODE__NODE_##typename_underscore_upcase;                  \
+                 typename_cast, fldname)                                                \
+  {                                                                                     \
+    PgQuery__##typename_c* __node = Allocate(sizeof(PgQuery__##typename_c));            \
+    pg_query__##typename_underscore##__init(__node);                                    \
+    _out##typename_c(__node, (const typename_cast*)obj);                                \
+    out->fldname = __node;                                                              \
+    out->node_case = PG_QUERY__NODE__NODE_##typename_underscore_upcase;                 \
   }
 
 #define WRITE_INT_FIELD(outname, outname_json, fldname) out->outname = node->fldname;
@@ -98,18 +101,17 @@ static char* CopyString(const char* text) {
 #define WRITE_BITMAPSET_FIELD(outname, outname_json, fldname) \
   if (!bms_is_empty(node->fldname)) unknown_node_ = 1;
 
-#define WRITE_NODE_FIELD(outname, outname_json, fldname) \
-  out->outname = NewNode(&node->fldname);
+#define WRITE_NODE_FIELD(outname, outname_json, fldname) out->outname = NewNode(&node->fldname);
 
 #define WRITE_NODE_PTR_FIELD(outname, outname_json, fldname) \
   if (node->fldname != NULL) out->outname = NewNode(node->fldname);
 
 #define WRITE_SPECIFIC_NODE_FIELD(typename, typename_underscore, outname, outname_json, fldname) \
-  {                                                                                             \
-    PgQuery__##typename* __node = Allocate(sizeof(PgQuery__##typename));                        \
-    pg_query__##typename_underscore##__init(__node);                                            \
-    _out##typename(__node, &node->fldname);                                                     \
-    out->outname = __node;                                                                      \
+  {                                                                                              \
+    PgQuery__##typename* __node = Allocate(sizeof(PgQuery__##typename));                         \
+    pg_query__##typename_underscore##__init(__node);                                             \
+    _out##typename(__node, &node->fldname);                                                      \
+    out->outname = __node;                                                                       \
   }
 
 #define WRITE_SPECIFIC_NODE_PTR_FIELD(typename, typename_underscore, outname, outname_json, \
@@ -149,7 +151,9 @@ static void _outOidList(PgQuery__OidList* out, const List* node) {
 }
 
 static void _outInteger(PgQuery__Integer* out, const Integer* node) { out->ival = node->ival; }
-static void _outFloat(PgQuery__Float* out, const Float* node) { out->fval = CopyString(node->fval); }
+static void _outFloat(PgQuery__Float* out, const Float* node) {
+  out->fval = CopyString(node->fval);
+}
 static void _outBoolean(PgQuery__Boolean* out, const Boolean* node) {
   out->boolval = node->boolval;
 }
@@ -162,10 +166,10 @@ static void _outBitString(PgQuery__BitString* out, const BitString* node) {
 
 // A constant's value, in the member of the oneof its type names.
 #define A_CONST_VALUE(member, typename_c, typename_underscore, value_case, node_member) \
-  out->member = Allocate(sizeof(PgQuery__##typename_c));                              \
-  pg_query__##typename_underscore##__init(out->member);                                \
-  _out##typename_c(out->member, &node->val.node_member);                               \
-  out->val_case = PG_QUERY__A__CONST__VAL_##value_case;                                \
+  out->member = Allocate(sizeof(PgQuery__##typename_c));                                \
+  pg_query__##typename_underscore##__init(out->member);                                 \
+  _out##typename_c(out->member, &node->val.node_member);                                \
+  out->val_case = PG_QUERY__A__CONST__VAL_##value_case;                                 \
   break;
 
 static void _outAConst(PgQuery__AConst* out, const A_Const* node) {
@@ -173,11 +177,16 @@ static void _outAConst(PgQuery__AConst* out, const A_Const* node) {
   out->location = node->location;
   if (node->isnull) return;
   switch (nodeTag(&node->val.node)) {
-    case T_Integer: A_CONST_VALUE(ival, Integer, integer, IVAL, ival)
-    case T_Float: A_CONST_VALUE(fval, Float, float, FVAL, fval)
-    case T_Boolean: A_CONST_VALUE(boolval, Boolean, boolean, BOOLVAL, boolval)
-    case T_String: A_CONST_VALUE(sval, String, string, SVAL, sval)
-    case T_BitString: A_CONST_VALUE(bsval, BitString, bit_string, BSVAL, bsval)
+    case T_Integer:
+      A_CONST_VALUE(ival, Integer, integer, IVAL, ival)
+    case T_Float:
+      A_CONST_VALUE(fval, Float, float, FVAL, fval)
+    case T_Boolean:
+      A_CONST_VALUE(boolval, Boolean, boolean, BOOLVAL, boolval)
+    case T_String:
+      A_CONST_VALUE(sval, String, string, SVAL, sval)
+    case T_BitString:
+      A_CONST_VALUE(bsval, BitString, bit_string, BSVAL, bsval)
     default:
       unknown_node_ = 1;
   }

@@ -174,8 +174,8 @@ const project::DiskFileSource& Disk() {
 std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
                           const std::vector<const Config*>& configs, const LintScope& scope,
                           bool replay, std::vector<std::string>* notes, unsigned threads) {
-  // Finding the history roots and recognising the tools reads the disk folder by folder: side by side,
-  // each history on one thread; the jobs and the notes keep the order of one thread.
+  // Finding the history roots and recognising the tools reads the disk folder by folder: side by
+  // side, each history on one thread; the jobs and the notes keep the order of one thread.
   const std::vector<std::string>& canonical = scope.canonical;
   std::vector<std::pair<std::string, bool>> roots(inputs.size());
   ParallelFor(inputs.size(), threads, [&](std::size_t i) {

@@ -102,10 +102,10 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
     return error;
   }
 
-  auto scoped =
-      ScopeLint({request.release, request.changed_files, request.changed_since, request.paths,
-                 request.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : request.jobs},
-                run.inputs_, run.configs_, run.settings_);
+  auto scoped = ScopeLint(
+      {request.release, request.changed_files, request.changed_since, request.paths,
+       request.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : request.jobs},
+      run.inputs_, run.configs_, run.settings_);
   if (const auto* error = std::get_if<ScopeError>(&scoped)) return LintRunError{{error->message}};
   run.scope_ = std::get<LintScope>(std::move(scoped));
   run.scope_.verbose = request.verbose;

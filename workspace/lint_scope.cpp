@@ -7,13 +7,13 @@
 #include <memory>
 #include <sstream>
 
+#include "rules/history/migration_order.h"
+#include "rules/rule.h"
 #include "workspace/git.h"
 #include "workspace/parallel_for.h"
 #include "workspace/path_glob.h"
 #include "workspace/release_evidence.h"
 #include "workspace/release_paths.h"
-#include "rules/history/migration_order.h"
-#include "rules/rule.h"
 
 namespace pgshift::workspace {
 namespace {

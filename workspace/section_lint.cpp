@@ -64,7 +64,8 @@ std::string SectionsOnly(std::string_view text, const project::FileRun& run,
                          Direction direction) {
   // Blank everything but the line breaks, then copy the kept sections back over it.
   std::string out(text.size(), ' ');
-  for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1)) {
+  for (std::size_t at = text.find('\n'); at != std::string_view::npos;
+       at = text.find('\n', at + 1)) {
     out[at] = '\n';
   }
   for (const Section& section : run.sections) {

@@ -1,8 +1,8 @@
 // The floor under `pgshift lint`: reads every *.sql file under the given folders, splits each into
-// statements with pgshift's splitter and parses each as pgshift does (parser/raw_tree.h: libpg_query's
-// raw parse, the tree copied into the file's arena), then frees the file's trees. No rule runs,
-// nothing is printed but a count. Files are shared among JOBS threads the way lint shares them
-// (default: one per core).
+// statements with pgshift's splitter and parses each as pgshift does (parser/raw_tree.h:
+// libpg_query's raw parse, the tree copied into the file's arena), then frees the file's trees. No
+// rule runs, nothing is printed but a count. Files are shared among JOBS threads the way lint
+// shares them (default: one per core).
 //
 //   pgshift_parse_floor [-j JOBS] FOLDER...
 #include <atomic>

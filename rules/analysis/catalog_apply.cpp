@@ -164,7 +164,8 @@ void Catalog::ApplyStatement(const Node& node, bool is_new) {
       break;
     }
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
-      schemas_.Mutable().push_back({std::string(Str(statement->create_schema_stmt->schemaname)), is_new});
+      schemas_.Mutable().push_back(
+          {std::string(Str(statement->create_schema_stmt->schemaname)), is_new});
       break;
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT: {
       const auto* create = statement->create_enum_stmt;

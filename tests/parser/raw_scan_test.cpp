@@ -106,8 +106,8 @@ TEST(RawScan, GivesTheTokensPgQueryScanGivesOnFixturesExamplesAndACorpus) {
 }
 
 TEST(RawScan, RejectsWhatPgQueryScanRejectsAndScansOnAfter) {
-  for (const std::string text : {"SELECT 'unterminated", "SELECT $$ unterminated",
-                                 "SELECT \"open", "SELECT /* open", "SELECT E'\\"}) {
+  for (const std::string text : {"SELECT 'unterminated", "SELECT $$ unterminated", "SELECT \"open",
+                                 "SELECT /* open", "SELECT E'\\"}) {
     EXPECT_FALSE(Scanned(text).has_value()) << text;
     EXPECT_FALSE(FromPgQueryScan(text).has_value()) << text;
   }

@@ -28,7 +28,9 @@ namespace {
 
 constexpr int kNoDepthLimit = 1 << 30;
 
-void* AllocateIn(void* arena, std::size_t size) { return static_cast<Arena*>(arena)->Allocate(size); }
+void* AllocateIn(void* arena, std::size_t size) {
+  return static_cast<Arena*>(arena)->Allocate(size);
+}
 
 std::string Packed(const PgQuery__ParseResult* tree) {
   std::string bytes(pg_query__parse_result__get_packed_size(tree), '\0');
@@ -58,11 +60,10 @@ std::string RawRoute(const std::string& sql, int max_depth = kNoDepthLimit) {
 // The same from libpg_query's protobuf output.
 std::string ProtobufRoute(const std::string& sql) {
   PgQueryProtobufParseResult result = pg_query_parse_protobuf(sql.c_str());
-  std::string packed =
-      result.error != nullptr
-          ? std::string("error: ") + result.error->message + " at " +
-                std::to_string(result.error->cursorpos)
-          : std::string(result.parse_tree.data, result.parse_tree.len);
+  std::string packed = result.error != nullptr
+                           ? std::string("error: ") + result.error->message + " at " +
+                                 std::to_string(result.error->cursorpos)
+                           : std::string(result.parse_tree.data, result.parse_tree.len);
   pg_query_free_protobuf_parse_result(result);
   return packed;
 }
@@ -71,9 +72,9 @@ std::string ProtobufRoute(const std::string& sql) {
   const std::string raw = RawRoute(sql);
   const std::string protobuf = ProtobufRoute(sql);
   if (raw == protobuf) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "the trees differ (" << raw.size() << " against "
-                                       << protobuf.size() << " bytes packed) for "
-                                       << sql.substr(0, 200);
+  return ::testing::AssertionFailure()
+         << "the trees differ (" << raw.size() << " against " << protobuf.size()
+         << " bytes packed) for " << sql.substr(0, 200);
 }
 
 std::vector<std::filesystem::path> SqlFiles(const std::filesystem::path& root) {

@@ -15,11 +15,22 @@ namespace {
 
 // Paths as a walk of `root` gives them: the root, then elements joined by single slashes.
 std::vector<std::string> Paths(const std::string& root) {
-  std::vector<std::string> paths = {
-      root + "/a", root + "/a-b", root + "/a/b", root + "/a.sql", root + "/a/b.sql",
-      root + "/ab/c.sql", root + "/a b/c", root + "/A/b", root + "/a_/b", root + "/a0/b",
-      root + "/\xc3\xa9t\xc3\xa9/up.sql", root + "/z/a", root + "/a/b/c/d.sql",
-      root + "/2024-01-01_x/up.sql", root + "/2024-01-01/up.sql", root + "/2024-01-01.sql"};
+  std::vector<std::string> paths = {root + "/a",
+                                    root + "/a-b",
+                                    root + "/a/b",
+                                    root + "/a.sql",
+                                    root + "/a/b.sql",
+                                    root + "/ab/c.sql",
+                                    root + "/a b/c",
+                                    root + "/A/b",
+                                    root + "/a_/b",
+                                    root + "/a0/b",
+                                    root + "/\xc3\xa9t\xc3\xa9/up.sql",
+                                    root + "/z/a",
+                                    root + "/a/b/c/d.sql",
+                                    root + "/2024-01-01_x/up.sql",
+                                    root + "/2024-01-01/up.sql",
+                                    root + "/2024-01-01.sql"};
   // And random ones over the characters that order around the slash.
   std::mt19937 random(7);
   const std::string alphabet = "-./0Aa_~\x7f\x80\xff";
