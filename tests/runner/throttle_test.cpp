@@ -235,8 +235,12 @@ class ReplicaLag : public Throttle {
   void TearDown() override {
     if (standby_db_) standby_db_->Exec("SELECT pg_wal_replay_resume()");
   }
-  // Waits until the standby has replayed everything the primary has written so far.
+  // Waits until the standby has replayed everything the primary has committed so far. The
+  // sandbox commits asynchronously (synchronous_commit=off), so the last commits' WAL may not be
+  // written yet, and pg_current_wal_lsn() may stop short of them: a transaction committed
+  // synchronously writes and flushes all WAL before its own first.
   void WaitForReplay() {
+    Sql(*admin_, "BEGIN; SET LOCAL synchronous_commit = on; SELECT txid_current(); COMMIT");
     const std::string lsn = Scalar(*admin_, "SELECT pg_current_wal_lsn()");
     for (int i = 0; i < 500; ++i) {
       if (Scalar(*standby_db_, "SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'") == "t") return;
