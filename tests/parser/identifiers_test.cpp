@@ -5,10 +5,10 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/sql_files.h"
 
 namespace pgshift::parser {
 namespace {
@@ -46,17 +46,13 @@ std::vector<std::pair<int, int>> UnpackedIdentifierSpans(const std::string& sql)
 TEST(WrittenIdentifiers, ReadsTheSameTokensAsProtobufC) {
   std::size_t identifiers = 0;
   const auto root = std::filesystem::path(PGSHIFT_SOURCE_DIR) / "tests/fixtures";
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".sql") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string sql = buffer.str();
+  for (const testing::SqlFile& file : testing::SqlFilesUnder(root)) {
+    const std::string& sql = file.text;
     std::vector<std::pair<int, int>> spans;
     for (const WrittenIdentifier& id : WrittenIdentifiers(sql)) {
       spans.emplace_back(static_cast<int>(id.span.begin), static_cast<int>(id.span.end));
     }
-    EXPECT_EQ(spans, UnpackedIdentifierSpans(sql)) << entry.path();
+    EXPECT_EQ(spans, UnpackedIdentifierSpans(sql)) << file.path;
     identifiers += spans.size();
   }
   EXPECT_GT(identifiers, 500u);

@@ -7,13 +7,12 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "parser/splitter.h"
+#include "tests/support/sql_files.h"
 
 namespace pgshift::parser {
 namespace {
@@ -99,16 +98,12 @@ TEST(Plpgsql, FindsTheStatementsADocumentWalkFindsInACorpusWhenGiven) {
     GTEST_SKIP() << "set PGSHIFT_CORPUS to a folder of migrations to compare them too";
   }
   int parsed = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(corpus)) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".sql") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+  for (const testing::SqlFile& file : testing::SqlFilesUnder(corpus)) {
+    const std::string& text = file.text;
     for (const RawStatement& statement : SplitStatements(text).statements) {
       const std::string sql = text.substr(statement.span.begin, statement.span.size());
       if (sql.find("$") == std::string::npos) continue;  // no body to read
-      parsed += ExpectSameStatements(sql, entry.path().string()) ? 1 : 0;
+      parsed += ExpectSameStatements(sql, file.path.string()) ? 1 : 0;
     }
   }
   EXPECT_GT(parsed, 0);

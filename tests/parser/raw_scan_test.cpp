@@ -8,15 +8,14 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <tuple>
 #include <vector>
 
 #include "parser/tokens.h"
+#include "tests/support/sql_files.h"
 
 namespace pgshift::parser {
 namespace {
@@ -89,14 +88,9 @@ TEST(RawScan, GivesTheTokensPgQueryScanGivesOnFixturesExamplesAndACorpus) {
   if (const char* corpus = std::getenv("PGSHIFT_CORPUS")) roots.emplace_back(corpus);
   std::size_t files = 0, rejected = 0;
   for (const auto& root : roots) {
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-      if (!entry.is_regular_file() || entry.path().extension() != ".sql") continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::stringstream buffer;
-      buffer << in.rdbuf();
-      const std::string text = buffer.str();
-      const auto scanned = Scanned(text);
-      EXPECT_EQ(scanned, FromPgQueryScan(text)) << entry.path();
+    for (const testing::SqlFile& file : testing::SqlFilesUnder(root)) {
+      const auto scanned = Scanned(file.text);
+      EXPECT_EQ(scanned, FromPgQueryScan(file.text)) << file.path;
       ++files;
       if (!scanned) ++rejected;
     }

@@ -11,9 +11,7 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +20,7 @@
 #include "parser/large_stack.h"
 #include "parser/parsed_file.h"
 #include "parser/splitter.h"
+#include "tests/support/sql_files.h"
 
 namespace pgshift::parser {
 namespace {
@@ -77,28 +76,16 @@ std::string ProtobufRoute(const std::string& sql) {
          << " bytes packed) for " << sql.substr(0, 200);
 }
 
-std::vector<std::filesystem::path> SqlFiles(const std::filesystem::path& root) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".sql")
-      files.push_back(entry.path());
-  }
-  return files;
-}
-
 // Compares every statement of every file; returns how many parsed.
 std::size_t CompareStatementsIn(const std::filesystem::path& folder) {
   std::size_t parsed = 0;
-  for (const auto& file : SqlFiles(folder)) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+  for (const testing::SqlFile& file : testing::SqlFilesUnder(folder)) {
+    const std::string& text = file.text;
     for (const RawStatement& statement : SplitStatements(text).statements) {
       const std::string sql = text.substr(statement.span.begin, statement.span.size());
       if (statement.operator_chain > 20000) continue;  // pgshift does not parse these
       const std::string raw = OnLargeStack([&] { return RawRoute(sql); });
-      EXPECT_EQ(raw, ProtobufRoute(sql)) << file << " at byte " << statement.span.begin;
+      EXPECT_EQ(raw, ProtobufRoute(sql)) << file.path << " at byte " << statement.span.begin;
       if (raw.rfind("error: ", 0) != 0) ++parsed;
     }
   }
