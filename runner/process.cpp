@@ -5,6 +5,8 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,6 +114,39 @@ class SigpipeBlocked {
   bool was_pending_ = false;
 };
 
+// Whether the child could change into `directory`.
+bool Enterable(const std::string& directory) {
+  struct stat info {};
+  return stat(directory.c_str(), &info) == 0 && S_ISDIR(info.st_mode) &&
+         access(directory.c_str(), X_OK) == 0;
+}
+
+// Starts `args` with standard input, output and error on the given pipe ends, SIGPIPE back at
+// its default, in `cwd` when not empty; what fork and exec below do, in one call. Returns 0 or
+// the error (of the exec or of a step before it).
+int Spawn(std::vector<char*>& args, char** envp, int in, int out, int err, const std::string& cwd,
+          pid_t& pid) {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attributes);
+  // dup2 clears close-on-exec on 0, 1 and 2; every other descriptor closes at exec.
+  posix_spawn_file_actions_adddup2(&actions, in, 0);
+  posix_spawn_file_actions_adddup2(&actions, out, 1);
+  posix_spawn_file_actions_adddup2(&actions, err, 2);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+  const int error = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), envp);
+  posix_spawnattr_destroy(&attributes);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) pid = -1;
+  return error;
+}
+
 }  // namespace
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options) {
@@ -150,11 +185,29 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
     result.error = "cannot run " + argv[0] + ": no pipe (" + Reason(error) + ")";
     return result;
   }
-  const pid_t pid = fork();
-  if (pid < 0) {
-    const int error = errno;
+  // posix_spawn starts the program without copying this process's page tables (glibc clones with
+  // CLONE_VM and CLONE_VFORK), which fork does: 2 to 5 ms before git started, against 0.3 ms, in
+  // a lint run that waits for it. Running as another user, or with another PATH to search,
+  // takes fork and exec.
+  const bool spawn = !identity && !overrides.count("PATH");
+  pid_t pid = -1;
+  int spawn_error = 0;
+  if (spawn) {
+    spawn_error =
+        Spawn(args, envp.empty() ? environ : envp.data(), in[0], out[1], err[1], options.cwd, pid);
+  } else {
+    pid = fork();
+    if (pid < 0) spawn_error = errno;
+  }
+  if (pid < 0 || spawn_error != 0) {
     CloseAll({in[0], in[1], out[0], out[1], err[0], err[1], report[0], report[1]});
-    result.error = "cannot run " + argv[0] + ": " + Reason(error);
+    // posix_spawn gives one error for a directory it could not enter or a program it could not
+    // run: which it was, the directory tells.
+    if (spawn && !options.cwd.empty() && !Enterable(options.cwd)) {
+      result.error = "cannot run " + argv[0] + " in " + options.cwd + ": " + Reason(spawn_error);
+    } else {
+      result.error = "cannot run " + argv[0] + ": " + Reason(spawn_error);
+    }
     return result;
   }
   if (pid == 0) {

@@ -5,7 +5,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <thread>
 
 namespace pgshift::runner {
@@ -98,6 +101,42 @@ TEST(RunProcess, RunsAsAnotherUserOnlyWhenRoot) {
   } else {
     EXPECT_EQ(r.out.substr(0, r.out.find(' ')), std::to_string(geteuid()));
   }
+}
+
+// Both ways of starting a program (posix_spawn, and fork and exec when PATH is set anew) give it
+// SIGPIPE at its default though we ignore it, the directory asked for, and the same errors.
+TEST(RunProcess, BothWaysOfStartingGiveTheSameChild) {
+  const char* path = std::getenv("PATH");
+  ASSERT_NE(path, nullptr);
+  struct sigaction ignore {
+  }, was{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &was);
+  const fs::path file =
+      fs::temp_directory_path() / ("pgshift-process-file-" + std::to_string(getpid()));
+  { std::ofstream(file) << "not a directory"; }
+  for (const bool fork_and_exec : {false, true}) {
+    std::map<std::string, std::string> env;
+    if (fork_and_exec) env["PATH"] = path;
+    // SigIgn: the ignored signals, in hexadecimal; SIGPIPE (13) is bit 12.
+    const ProcessResult r =
+        RunProcess({"sh", "-c", "grep SigIgn /proc/self/status; pwd"}, {.env = env, .cwd = "/"});
+    ASSERT_TRUE(r.started) << r.error;
+    const std::string mask =
+        r.out.substr(r.out.find(':') + 1, r.out.find('\n') - r.out.find(':') - 1);
+    EXPECT_EQ(std::stoull(mask, nullptr, 16) & (1ull << (SIGPIPE - 1)), 0u) << fork_and_exec;
+    EXPECT_EQ(r.out.substr(r.out.find('\n') + 1), "/\n") << fork_and_exec;
+
+    const ProcessResult not_directory = RunProcess({"true"}, {.env = env, .cwd = file.string()});
+    EXPECT_FALSE(not_directory.started);
+    EXPECT_EQ(not_directory.error, "cannot run true in " + file.string() + ": Not a directory")
+        << fork_and_exec;
+    const ProcessResult missing = RunProcess({"pgshift-no-such-program"}, {.env = env});
+    EXPECT_EQ(missing.error, "cannot run pgshift-no-such-program: No such file or directory")
+        << fork_and_exec;
+  }
+  sigaction(SIGPIPE, &was, nullptr);
+  fs::remove(file);
 }
 
 TEST(RunProcess, SeveralThreadsAtOnce) {
