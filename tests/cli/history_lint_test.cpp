@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -178,6 +179,40 @@ TEST_F(HistoryLint, ParsingAheadFindsWhatOneThreadFinds) {
   same({"dbmate", "--format", "json"});
   const ProcessResult r = Lint({"migrations", "dbmate", "--format", "json"});
   EXPECT_FALSE(Rules(r).empty());
+}
+
+// Which repository holds the inputs is asked of git while the jobs are planned: once for
+// histories outside any repository, and never when no upgrade is inferred.
+TEST_F(HistoryLint, AsksGitOnlyWhenUpgradesAreInferredAndOnceForOneFolder) {
+  for (const char* history : {"a", "b"}) {
+    for (int i = 1; i <= 3; ++i) {
+      Write(std::string(history) + "/V" + std::to_string(i) + "__m.sql",
+            "CREATE TABLE IF NOT EXISTS t" + std::to_string(i) + " (id int);\n");
+    }
+  }
+  // A git that notes each time it runs, then runs the real one.
+  const std::string real = RunProcess({"sh", "-c", "command -v git"}).out;
+  ASSERT_FALSE(real.empty()) << "git is needed";
+  const fs::path log = dir_ / "git.log";
+  Write("bin/git", "#!/bin/sh\necho \"$*\" >> '" + log.string() + "'\nexec " +
+                       real.substr(0, real.find('\n')) + " \"$@\"\n");
+  fs::permissions(P("bin/git"), fs::perms::owner_all);
+  const std::string path = P("bin") + ":" + std::getenv("PATH");
+  const auto git_runs = [&](std::vector<std::string> args) {
+    fs::remove(log);
+    args.insert(args.begin(), "lint");
+    const ProcessResult r = RunPgshift(args, {.env = {{"PATH", path}}, .cwd = dir_.string()});
+    EXPECT_LE(r.exit_code, 1) << r.err;  // clean or findings, not a usage or configuration error
+    std::ifstream in(log);
+    std::size_t lines = 0;
+    for (std::string line; std::getline(in, line);) ++lines;
+    return lines;
+  };
+  EXPECT_EQ(git_runs({"a", "b", "--format", "json"}), 1u);
+  EXPECT_EQ(git_runs({"a/V3__m.sql", "--format", "json"}), 1u);
+  EXPECT_EQ(git_runs({"a", "b", "--no-history", "--format", "json"}), 0u);
+  Write("pgshift.toml", "[history]\nupgrades = \"off\"\n");
+  EXPECT_EQ(git_runs({"a", "b", "--format", "json"}), 0u);
 }
 
 // Many histories are planned side by side (their folders listed, their tools recognised): the
