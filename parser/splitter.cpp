@@ -84,6 +84,20 @@ class BeginAtomicTracker {
 // parser's own stack limits), and libpg_query recurses once per level when it prints the tree.
 // Commas, AND, OR and CASE arms start a new run: lists and flattened AND/OR do not nest. The count
 // errs high (every operator character counts), never low.
+// Bytes the tracker looks at, by table: it sees every byte and word of every statement.
+struct ChainByteClasses {
+  bool operator_char[256] = {};
+  bool word_start[256] = {};  // the first letters of the words Classify knows, either case
+  constexpr ChainByteClasses() {
+    for (const char c : std::string_view("+-*/<>=~!@#%^&|`?:")) operator_char[static_cast<unsigned char>(c)] = true;
+    for (const char c : std::string_view("abceijlnostuw")) {
+      word_start[static_cast<unsigned char>(c)] = true;
+      word_start[static_cast<unsigned char>(c - 'a' + 'A')] = true;
+    }
+  }
+};
+constexpr ChainByteClasses kByteClasses;
+
 class OperatorChainTracker {
  public:
   void Reset() { levels_.assign(1, Level{}), longest_ = 0; }
@@ -103,34 +117,61 @@ class OperatorChainTracker {
         levels_.back().operators = 0;
         return;
       default:
-        if (std::string_view("+-*/<>=~!@#%^&|`?:").find(c) != std::string_view::npos) Link(false);
+        if (kByteClasses.operator_char[static_cast<unsigned char>(c)]) Link(false);
     }
   }
 
   void OnWord(std::string_view word) {
-    static constexpr std::string_view kOperators[] = {
-        "is", "in", "at", "like", "ilike", "isnull", "similar", "between", "collate", "notnull",
-        "operator", "overlaps"};
-    static constexpr std::string_view kStructural[] = {"union", "intersect", "except", "join"};
-    static constexpr std::string_view kBoundaries[] = {"and", "or", "when", "then", "else"};
-    if (word.size() < 2 || word.size() > 9) return;
-    // Every word listed starts with one of these letters: most words need no comparison.
-    if (std::string_view("abceijlnostuw").find(ToLower(word[0])) == std::string_view::npos) return;
+    if (word.size() < 2 || word.size() > 9 || !kByteClasses.word_start[static_cast<unsigned char>(word[0])]) {
+      return;
+    }
     char buffer[9];
     for (std::size_t i = 0; i < word.size(); ++i) buffer[i] = ToLower(word[i]);
-    const std::string_view lower(buffer, word.size());
-    for (std::string_view op : kOperators) {
-      if (lower == op) return Link(false);
-    }
-    for (std::string_view op : kStructural) {
-      if (lower == op) return Link(true);
-    }
-    for (std::string_view op : kBoundaries) {
-      if (lower == op) levels_.back().operators = 0;
+    switch (Classify(std::string_view(buffer, word.size()))) {
+      case WordRole::kOperator:
+        return Link(false);
+      case WordRole::kStructural:
+        return Link(true);
+      case WordRole::kBoundary:
+        levels_.back().operators = 0;
+        return;
+      case WordRole::kNone:
+        return;
     }
   }
 
  private:
+  enum class WordRole { kNone, kOperator, kStructural, kBoundary };
+
+  // Operators (IS, LIKE, BETWEEN, ...), set operations and joins, and the words that start a new
+  // run (AND, OR, CASE arms); by length first, since the splitter asks for every word.
+  static WordRole Classify(std::string_view w) {
+    using R = WordRole;
+    switch (w.size()) {
+      case 2:
+        return w == "is" || w == "in" || w == "at" ? R::kOperator : w == "or" ? R::kBoundary : R::kNone;
+      case 3:
+        return w == "and" ? R::kBoundary : R::kNone;
+      case 4:
+        if (w == "like") return R::kOperator;
+        if (w == "join") return R::kStructural;
+        return w == "when" || w == "then" || w == "else" ? R::kBoundary : R::kNone;
+      case 5:
+        return w == "ilike" ? R::kOperator : w == "union" ? R::kStructural : R::kNone;
+      case 6:
+        return w == "isnull" ? R::kOperator : w == "except" ? R::kStructural : R::kNone;
+      case 7:
+        return w == "similar" || w == "between" || w == "collate" || w == "notnull" ? R::kOperator
+                                                                                     : R::kNone;
+      case 8:
+        return w == "operator" || w == "overlaps" ? R::kOperator : R::kNone;
+      case 9:
+        return w == "intersect" ? R::kStructural : R::kNone;
+      default:
+        return R::kNone;
+    }
+  }
+
   struct Level {
     std::size_t operators = 0;   // since the last comma or boundary
     std::size_t structural = 0;  // set operations and joins, for the whole level
