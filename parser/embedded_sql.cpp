@@ -172,7 +172,7 @@ void AddEmbeddedStatements(ParsedFile& file, std::size_t index, std::string_view
           {std::string_view(body).substr(raw.span.begin, raw.span.size()), raw.span.begin});
     }
   } else {
-    PlpgsqlBody plpgsql = ParsePlpgsqlBody(owner_text);
+    PlpgsqlBody plpgsql = ParsePlpgsqlBody(*owner.node);
     if (plpgsql.error) {
       file.notes.push_back(
           {body_to_file[0], "body of " + clause->what + " not analysed: " + *plpgsql.error});

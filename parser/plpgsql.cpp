@@ -1,158 +1,107 @@
 #include "parser/plpgsql.h"
 
-#include <pg_query.h>
-
-#include <cstdint>
-#include <nlohmann/json.hpp>
-#include <optional>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "parser/plain_json.h"
+#include "parser/ast.h"
+#include "parser/raw_plpgsql.h"
 
 namespace pgshift::parser {
 namespace {
 
-using Json = nlohmann::json;
+// A String node's value as the parser left it (NUL-terminated), or null.
+const char* StringOf(const Node* node) {
+  return node != nullptr && node->node_case == PG_QUERY__NODE__NODE_STRING ? node->string->sval
+                                                                           : nullptr;
+}
 
-// Collects the statements from libpg_query's JSON as it is read, without building a document:
-// each PLpgSQL_stmt_execsql object's sqlstmt.PLpgSQL_expr.query and lineno, in the order printed
-// (an IF's then-branch before its else-branch). Nothing inside such an object is searched further.
-// A repeated key counts with its last value, as in a parsed document.
-class StatementCollector : public nlohmann::json_sax<Json> {
- public:
-  explicit StatementCollector(std::vector<PlpgsqlStatement>& out) : out_(out) {}
-
-  bool null() override { return Scalar(); }
-  bool boolean(bool) override { return Scalar(); }
-  bool number_integer(number_integer_t value) override { return Integer(static_cast<int>(value)); }
-  bool number_unsigned(number_unsigned_t value) override {
-    return Integer(static_cast<int>(value));
-  }
-  bool number_float(number_float_t, const string_t&) override { return Scalar(); }
-  bool binary(binary_t&) override { return Scalar(); }
-  bool string(string_t& value) override {
-    if (Current() == Role::kExpr && key_ == Key::kQuery) query_ = value;
-    return Scalar();
-  }
-
-  bool start_object(std::size_t) override { return Open(true); }
-  bool end_object() override {
-    if (stack_.back() == Role::kExecsql && query_ && line_) {
-      out_.push_back({std::move(*query_), *line_});
-    }
-    return Close();
-  }
-  bool start_array(std::size_t) override { return Open(false); }
-  bool end_array() override { return Close(); }
-
-  bool key(string_t& name) override {
-    key_ = Key::kOther;
-    switch (Current()) {
-      case Role::kOther:
-        if (name == "PLpgSQL_stmt_execsql") key_ = Key::kExecsql;
-        break;
-      case Role::kExecsql:
-        if (name == "sqlstmt") {
-          key_ = Key::kSqlstmt;
-          query_.reset();
-        } else if (name == "lineno") {
-          key_ = Key::kLineno;
-          line_.reset();
-        }
-        break;
-      case Role::kSqlstmt:
-        if (name == "PLpgSQL_expr") {
-          key_ = Key::kExpr;
-          query_.reset();
-        }
-        break;
-      case Role::kExpr:
-        if (name == "query") {
-          key_ = Key::kQuery;
-          query_.reset();
-        }
-        break;
-      case Role::kIgnored:
-        break;
-    }
-    return true;
-  }
-
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    return false;
-  }
-
- private:
-  // What an open object or array is to the search.
-  enum class Role : uint8_t { kOther, kExecsql, kSqlstmt, kExpr, kIgnored };
-  // What the last key of the innermost object names.
-  enum class Key : uint8_t { kOther, kExecsql, kSqlstmt, kExpr, kQuery, kLineno };
-
-  Role Current() const { return stack_.empty() ? Role::kOther : stack_.back(); }
-
-  bool Open(bool object) {
-    const Role outer = Current();
-    Role role = outer == Role::kOther ? Role::kOther : Role::kIgnored;
-    if (object && outer == Role::kOther && key_ == Key::kExecsql) {
-      role = Role::kExecsql;
-      query_.reset();
-      line_.reset();
-    } else if (object && outer == Role::kExecsql && key_ == Key::kSqlstmt) {
-      role = Role::kSqlstmt;
-    } else if (object && outer == Role::kSqlstmt && key_ == Key::kExpr) {
-      role = Role::kExpr;
-    }
-    stack_.push_back(role);
-    key_ = Key::kOther;
-    return true;
-  }
-  bool Close() {
-    stack_.pop_back();
-    key_ = Key::kOther;
-    return true;
-  }
-  bool Integer(int value) {
-    if (Current() == Role::kExecsql && key_ == Key::kLineno) line_ = value;
-    return Scalar();
-  }
-  bool Scalar() {
-    key_ = Key::kOther;
-    return true;
-  }
-
-  std::vector<PlpgsqlStatement>& out_;
-  std::vector<Role> stack_;
-  Key key_ = Key::kOther;
-  std::optional<std::string> query_;  // of the PLpgSQL_stmt_execsql being read
-  std::optional<int> line_;
+// What libpg_query's compile_do_stmt and compile_create_function_stmt read from the statement:
+// the last AS and LANGUAGE items, the function's first name item, its parameters' names, and
+// whether any name item of its return type is "trigger" and whether it returns a set.
+struct Source {
+  PgshiftPlpgsqlSource source{};
+  std::vector<const char*> parameter_names;
 };
+
+void ReadOptions(Node* const* items, std::size_t count, bool body_is_list, Source& out) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (items[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM) continue;
+    const PgQuery__DefElem& def = *items[i]->def_elem;
+    if (std::strcmp(def.defname, "language") == 0) {
+      out.source.language = StringOf(def.arg);
+    } else if (std::strcmp(def.defname, "as") == 0 && def.arg != nullptr) {
+      if (!body_is_list) {
+        out.source.body = StringOf(def.arg);
+      } else if (def.arg->node_case == PG_QUERY__NODE__NODE_LIST && def.arg->list->n_items > 0) {
+        const PgQuery__List& list = *def.arg->list;
+        out.source.body = StringOf(list.items[list.n_items - 1]);
+      }
+    }
+  }
+}
+
+void ReadSource(const Node& statement, Source& out) {
+  if (statement.node_case == PG_QUERY__NODE__NODE_DO_STMT) {
+    out.source.is_do = 1;
+    ReadOptions(statement.do_stmt->args, statement.do_stmt->n_args, false, out);
+  } else if (statement.node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
+    const PgQuery__CreateFunctionStmt& function = *statement.create_function_stmt;
+    ReadOptions(function.options, function.n_options, true, out);
+    out.source.name = function.n_funcname > 0 ? StringOf(function.funcname[0]) : nullptr;
+    if (out.source.name == nullptr) out.source.name = "";
+    for (std::size_t i = 0; i < function.n_parameters; ++i) {
+      const Node* item = function.parameters[i];
+      const char* name = nullptr;
+      // The copy leaves an absent name empty; the parser never gives an empty one.
+      if (item->node_case == PG_QUERY__NODE__NODE_FUNCTION_PARAMETER &&
+          item->function_parameter->name != nullptr && item->function_parameter->name[0] != '\0')
+        name = item->function_parameter->name;
+      out.parameter_names.push_back(name);
+    }
+    out.source.parameter_names = out.parameter_names.data();  // `out` is not moved after this
+    out.source.n_parameters = out.parameter_names.size();
+    if (const PgQuery__TypeName* type = function.return_type; type != nullptr) {
+      for (std::size_t i = 0; i < type->n_names; ++i) {
+        const char* name = StringOf(type->names[i]);
+        if (name != nullptr && std::strcmp(name, "trigger") == 0) out.source.returns_trigger = 1;
+      }
+      out.source.returns_set = type->setof ? 1 : 0;
+    }
+  }
+}
+
+struct Collected {
+  std::vector<PlpgsqlStatement>* statements;
+  std::exception_ptr failure;  // thrown once the compiler's memory is released
+};
+
+void Found(void* context, const char* sql, int line) noexcept {
+  auto& collected = *static_cast<Collected*>(context);
+  if (collected.failure) return;
+  try {
+    collected.statements->push_back({sql, line});
+  } catch (...) {
+    collected.failure = std::current_exception();
+  }
+}
 
 }  // namespace
 
-PlpgsqlBody ParsePlpgsqlBody(std::string_view statement_sql) {
+PlpgsqlBody ParsePlpgsqlBody(const PgQuery__Node& statement) {
   PlpgsqlBody body;
-  const std::string sql(statement_sql);
-  PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(sql.c_str());
-  if (result.error != nullptr) {
-    body.error = result.error->message != nullptr ? result.error->message : "PL/pgSQL parse error";
-  } else if (result.plpgsql_funcs != nullptr) {
-    const std::string_view json(result.plpgsql_funcs);
-    std::vector<PlpgsqlStatement> statements;
-    StatementCollector plain(statements);
-    bool read = ReadPlainJson(json, plain);
-    if (!read) {  // beyond the plain reader: nlohmann decides, from a clean slate
-      statements.clear();
-      StatementCollector collector(statements);
-      read = Json::sax_parse(json, &collector);
-    }
-    if (read) {
-      body.statements = std::move(statements);
-    } else {
-      body.error = "unreadable PL/pgSQL parse tree";
-    }
-  }
-  pg_query_free_plpgsql_parse_result(result);
+  Source source;
+  ReadSource(statement, source);
+  if (source.source.body == nullptr) return body;
+  Collected collected{&body.statements, nullptr};
+  char* message = nullptr;
+  const int failed = pgshift_plpgsql_statements(&source.source, &Found, &collected, &message);
+  const std::unique_ptr<char, decltype(&std::free)> owned(message, &std::free);
+  if (failed != 0) body.error = message != nullptr ? message : "PL/pgSQL parse error";
+  if (collected.failure) std::rethrow_exception(collected.failure);
   return body;
 }
 

@@ -1,10 +1,11 @@
-// The SQL statements that a PL/pgSQL body writes out, from libpg_query's PL/pgSQL parser.
+// The SQL statements that a PL/pgSQL body writes out, from PostgreSQL's PL/pgSQL compiler.
 #pragma once
 
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
+
+struct PgQuery__Node;
 
 namespace pgshift::parser {
 
@@ -22,7 +23,11 @@ struct PlpgsqlBody {
 };
 
 // The SQL statements written out (PLpgSQL_stmt_execsql, not EXECUTE of a string) in the body of
-// the single DO or CREATE FUNCTION statement `statement_sql`, which must be PL/pgSQL.
-PlpgsqlBody ParsePlpgsqlBody(std::string_view statement_sql);
+// `statement`, a DO or CREATE FUNCTION statement's tree with a body (an AS item) in PL/pgSQL,
+// found as libpg_query's pg_query_parse_plpgsql finds them in the statement's text. The one
+// difference: that route's JSON could not be read, and so gave an error, where a compiled string
+// was not UTF-8; parsed from text that passed ValidateText (parsed_file.h), none is (the scanner
+// checks every escape, and names are cut at a character's boundary).
+PlpgsqlBody ParsePlpgsqlBody(const PgQuery__Node& statement);
 
 }  // namespace pgshift::parser
