@@ -30,7 +30,7 @@ bool CachingFileSource::IsDirectory(const std::string& path) const {
   return entry != nullptr && entry->is_directory;
 }
 
-std::vector<std::string> CachingFileSource::FlatSqlFiles(const std::string& root) const {
+SqlFiles CachingFileSource::FlatSqlFiles(const std::string& root) const {
   auto found = flat_.find(root);
   if (found == flat_.end()) found = flat_.emplace(root, FileSource::FlatSqlFiles(root)).first;
   return found->second;

@@ -19,7 +19,7 @@ class CachingFileSource : public FileSource {
   bool IsFile(const std::string& path) const override;
   bool IsDirectory(const std::string& path) const override;
   // Listed once per root, as listings are.
-  std::vector<std::string> FlatSqlFiles(const std::string& root) const override;
+  SqlFiles FlatSqlFiles(const std::string& root) const override;
 
  private:
   const std::vector<DirectoryEntry>& Listing(const std::string& directory) const;
@@ -32,7 +32,7 @@ class CachingFileSource : public FileSource {
   const FileSource& source_;
   mutable std::map<std::string, std::vector<DirectoryEntry>> listings_;
   mutable std::map<std::string, Head> heads_;
-  mutable std::map<std::string, std::vector<std::string>> flat_;
+  mutable std::map<std::string, SqlFiles> flat_;
 };
 
 }  // namespace pgshift::project

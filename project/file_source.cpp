@@ -23,8 +23,8 @@ bool FileSource::IsFile(const std::string& path) const {
   return false;
 }
 
-std::vector<std::string> FileSource::FlatSqlFiles(const std::string& root) const {
-  return ListFlat(root, *this);
+SqlFiles FileSource::FlatSqlFiles(const std::string& root) const {
+  return std::make_shared<const std::vector<std::string>>(ListFlat(root, *this));
 }
 
 bool FileSource::IsDirectory(const std::string& path) const {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@ struct DirectoryEntry {
   std::string name;
   bool is_directory = false;
 };
+
+// The .sql files of a history, shared rather than copied: recognition hands one listing to
+// every tool, and copying its paths for each cost more than the tools' own tests.
+using SqlFiles = std::shared_ptr<const std::vector<std::string>>;
 
 class FileSource {
  public:
@@ -30,7 +35,7 @@ class FileSource {
   virtual bool IsDirectory(const std::string& path) const;
   // What ListFlat (project/tool_helpers.h) finds under `root`, which is what it gives here. A
   // source that keeps its listings keeps this too: recognition asks it of every tool.
-  virtual std::vector<std::string> FlatSqlFiles(const std::string& root) const;
+  virtual SqlFiles FlatSqlFiles(const std::string& root) const;
 };
 
 // The file system.

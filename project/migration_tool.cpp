@@ -18,8 +18,7 @@ std::optional<std::string> MigrationTool::RootOf(const std::string&, const FileS
   return std::nullopt;
 }
 
-std::vector<std::string> MigrationTool::List(const std::string& root,
-                                             const FileSource& source) const {
+SqlFiles MigrationTool::List(const std::string& root, const FileSource& source) const {
   return source.FlatSqlFiles(root);
 }
 

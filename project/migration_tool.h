@@ -94,7 +94,7 @@ class MigrationTool {
                                             const FileSource& source) const;
   // The .sql files of the history under `root` (a flat directory plus folder-per-migration
   // folders unless the tool keeps them elsewhere), as paths under root.
-  virtual std::vector<std::string> List(const std::string& root, const FileSource& source) const;
+  virtual SqlFiles List(const std::string& root, const FileSource& source) const;
   // `files` (a listing of the history, perhaps filtered) in the order the tool applies them.
   virtual HistoryPlan Plan(const std::vector<std::string>& files,
                            const FileSource& source) const = 0;

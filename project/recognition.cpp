@@ -27,7 +27,7 @@ class NameOrdered : public MigrationTool {
                                     const FileSource& source) const override {
     return tool_.RootOf(path, source);
   }
-  std::vector<std::string> List(const std::string& root, const FileSource& source) const override {
+  SqlFiles List(const std::string& root, const FileSource& source) const override {
     return tool_.List(root, source);
   }
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource& source) const override {

@@ -97,7 +97,7 @@ std::vector<Job> PlanHistory(const std::string& root, bool recursive,
   const ReleasePaths paths(ConfigBase(config, root), {}, {});
   const GlobSet excluded(config.history.exclude);
   std::vector<std::string> files;
-  for (std::string& file : recursive ? ListRecursive(root) : tool->tool->List(root, Disk())) {
+  for (std::string file : recursive ? ListRecursive(root) : *tool->tool->List(root, Disk())) {
     const std::string relative = paths.Relative(file);
     if (relative.empty() || !excluded.Matches(relative)) files.push_back(std::move(file));
   }

@@ -51,14 +51,14 @@ class Atlas : public MigrationTool {
     return "atlas.sum";
   }
 
-  std::vector<std::string> List(const std::string& root, const FileSource& source) const override {
+  SqlFiles List(const std::string& root, const FileSource& source) const override {
     std::vector<std::string> files;
     for (const DirectoryEntry& entry : source.List(root)) {
       if (!entry.is_directory && entry.name.ends_with(".sql")) {
         files.push_back(JoinPath(root, entry.name));
       }
     }
-    return files;
+    return std::make_shared<const std::vector<std::string>>(std::move(files));
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {

@@ -53,7 +53,7 @@ class Dbmate : public MigrationTool {
 
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
-    return RecogniseByLine(List(root, source), source, UpMarker, "files carry `-- migrate:up`");
+    return RecogniseByLine(*List(root, source), source, UpMarker, "files carry `-- migrate:up`");
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {

@@ -59,7 +59,8 @@ class Diesel : public MigrationTool {
 
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
-    for (const std::string& file : List(root, source)) {
+    const SqlFiles files = List(root, source);
+    for (const std::string& file : *files) {
       const std::string_view folder = BaseName(DirName(file));
       if (BaseName(file) == "up.sql" && !folder.empty() && IsDigit(folder[0]) &&
           DirName(DirName(file)) == root) {

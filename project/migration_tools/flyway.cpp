@@ -133,7 +133,8 @@ class Flyway : public MigrationTool {
 
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
-    for (const std::string& file : List(root, source)) {
+    const SqlFiles files = List(root, source);
+    for (const std::string& file : *files) {
       if (Parse(BaseName(file)).kind == Kind::kVersioned) {
         return "files named `V<version>__<description>.sql`";
       }

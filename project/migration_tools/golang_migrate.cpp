@@ -50,7 +50,8 @@ class GolangMigrate : public MigrationTool {
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
     bool up = false;
-    for (const std::string& file : List(root, source)) {
+    const SqlFiles files = List(root, source);
+    for (const std::string& file : *files) {
       up = up || DirectionOf(BaseName(file)) == Direction::kUp;
     }
     if (!up || ManifestMentions(root, "Cargo.toml", "sqlx", source)) return std::nullopt;

@@ -44,7 +44,7 @@ class Goose : public MigrationTool {
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
     const auto up = [](std::string_view line) { return Annotation(line) == "+goose Up"; };
-    return RecogniseByLine(List(root, source), source, up, "files carry `-- +goose Up`");
+    return RecogniseByLine(*List(root, source), source, up, "files carry `-- +goose Up`");
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {

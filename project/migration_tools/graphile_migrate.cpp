@@ -76,7 +76,7 @@ class GraphileMigrate : public MigrationTool {
     return root;
   }
 
-  std::vector<std::string> List(const std::string& root, const FileSource& source) const override {
+  SqlFiles List(const std::string& root, const FileSource& source) const override {
     std::vector<std::string> files;
     for (const char* folder : {"committed", "current"}) {
       const std::string dir = JoinPath(root, folder);
@@ -87,7 +87,7 @@ class GraphileMigrate : public MigrationTool {
       }
     }
     if (source.IsFile(JoinPath(root, "current.sql"))) files.push_back(JoinPath(root, "current.sql"));
-    return files;
+    return std::make_shared<const std::vector<std::string>>(std::move(files));
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {

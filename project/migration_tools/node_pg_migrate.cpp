@@ -68,7 +68,7 @@ class NodePgMigrate : public MigrationTool {
 
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
-    return RecogniseByLine(List(root, source), source, UpMarker, "files carry `-- Up Migration`");
+    return RecogniseByLine(*List(root, source), source, UpMarker, "files carry `-- Up Migration`");
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource&) const override {

@@ -79,7 +79,8 @@ class Pop : public MigrationTool {
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
     bool named = false;
-    for (const std::string& file : List(root, source)) {
+    const SqlFiles files = List(root, source);
+    for (const std::string& file : *files) {
       named = named || ParseName(BaseName(file)).has_value();
     }
     if (!named || !ManifestMentions(root, "go.mod", "github.com/gobuffalo/pop", source)) {

@@ -36,7 +36,8 @@ class Prisma : public MigrationTool {
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
     if (source.IsFile(JoinPath(root, "migration_lock.toml"))) return "migration_lock.toml";
-    for (const std::string& file : List(root, source)) {
+    const SqlFiles files = List(root, source);
+    for (const std::string& file : *files) {
       if (BaseName(file) == "migration.sql" && DirName(DirName(file)) == root) {
         return "folders `<timestamp>_<name>/` holding migration.sql";
       }

@@ -84,7 +84,7 @@ class Sqitch : public MigrationTool {
     return root;
   }
 
-  std::vector<std::string> List(const std::string& root, const FileSource& source) const override {
+  SqlFiles List(const std::string& root, const FileSource& source) const override {
     std::vector<std::string> files;
     for (const char* folder : {"deploy", "revert", "verify"}) {
       const std::string dir = JoinPath(root, folder);
@@ -94,7 +94,7 @@ class Sqitch : public MigrationTool {
         }
       }
     }
-    return files;
+    return std::make_shared<const std::vector<std::string>>(std::move(files));
   }
 
   HistoryPlan Plan(const std::vector<std::string>& files, const FileSource& source) const override {

@@ -41,7 +41,8 @@ class Sqlx : public MigrationTool {
                                        const FileSource& source) const override {
     if (!ManifestMentions(root, "Cargo.toml", "sqlx", source)) return std::nullopt;
     bool named = false;
-    for (const std::string& file : List(root, source)) {
+    const SqlFiles files = List(root, source);
+    for (const std::string& file : *files) {
       const std::string_view base = BaseName(file);
       named = named || (!rules::LeadingVersion(base, "").empty() &&
                         base.find('_') != std::string_view::npos);

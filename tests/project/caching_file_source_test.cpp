@@ -101,14 +101,14 @@ TEST(CachingFileSource, ListsAHistorysSqlFilesOnce) {
                                 {"db/readme.md", "v"}});
   const CountingCache cached(files);
   const std::vector<std::string> expected = {"db/1_a.sql", "db/2_b.sql", "db/3_c/up.sql"};
-  EXPECT_EQ(files.FlatSqlFiles("db"), expected);
-  EXPECT_EQ(cached.FlatSqlFiles("db"), expected);
+  EXPECT_EQ(*files.FlatSqlFiles("db"), expected);
+  EXPECT_EQ(*cached.FlatSqlFiles("db"), expected);
   const int lists = cached.lists;
   EXPECT_GT(lists, 0);
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(cached.FlatSqlFiles("db"), expected);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(*cached.FlatSqlFiles("db"), expected);
   EXPECT_EQ(cached.lists, lists);
   // Kept per root.
-  EXPECT_EQ(cached.FlatSqlFiles("db/3_c"), std::vector<std::string>{"db/3_c/up.sql"});
+  EXPECT_EQ(*cached.FlatSqlFiles("db/3_c"), std::vector<std::string>{"db/3_c/up.sql"});
   EXPECT_GT(cached.lists, lists);
 }
 

@@ -172,7 +172,8 @@ TEST_P(MigrationTools, RecognisedFromWhatIsOnDisk) {
   EXPECT_EQ(choice.tool->Name(), GetParam().tool) << choice.Describe();
   EXPECT_FALSE(choice.why.empty());
   // Every file of the history places it at the root, wherever the tool keeps it.
-  for (const std::string& file : choice.tool->List(Root(), disk_)) {
+  const SqlFiles files = choice.tool->List(Root(), disk_);
+  for (const std::string& file : *files) {
     EXPECT_EQ(HistoryRootOf(file, disk_), Root()) << file;
   }
 }
@@ -180,7 +181,7 @@ TEST_P(MigrationTools, RecognisedFromWhatIsOnDisk) {
 TEST_P(MigrationTools, OrderAndPairing) {
   const MigrationTool* tool = FindTool(GetParam().tool);
   ASSERT_NE(tool, nullptr);
-  const HistoryPlan plan = tool->Plan(tool->List(Root(), disk_), disk_);
+  const HistoryPlan plan = tool->Plan(*tool->List(Root(), disk_), disk_);
   std::vector<std::string> order;
   for (const std::string& file : plan.files) order.push_back(Relative(file));
   EXPECT_EQ(order, GetParam().order);
@@ -305,7 +306,7 @@ TEST(MigrationToolPlans, PopRunsThePostgresFileOfAVersionAndNoOtherDialects) {
   const ToolChoice choice = ChooseTool("app/m", repo, "", rules::MigrationOrderStyle::kAuto);
   ASSERT_TRUE(choice.recognised) << choice.Describe();
   ASSERT_EQ(choice.tool->Name(), "pop");
-  const HistoryPlan plan = choice.tool->Plan(choice.tool->List("app/m", repo), repo);
+  const HistoryPlan plan = choice.tool->Plan(*choice.tool->List("app/m", repo), repo);
   EXPECT_EQ(plan.files, (std::vector<std::string>{"app/m/1_a.pg.up.sql", "app/m/2_b.up.sql"}));
   std::map<std::string, std::string> skipped;
   for (const NotMigration& s : plan.skipped) skipped[s.path] = s.reason;
