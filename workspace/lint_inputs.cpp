@@ -29,7 +29,8 @@ bool IsSqlName(std::string_view name) { return name.size() > 4 && name.ends_with
 // opendir and readdir, whose entries say their type, instead of a path object taken apart and
 // put together for every entry (half the instructions of collecting a large tree's inputs).
 // Paths are `top`, a slash unless it ends with one, then the names below it.
-void FindSqlFiles(const std::string& top, std::vector<std::string>& found, std::error_code& error) {
+void FindSqlFiles(const std::string& top, std::vector<std::pair<std::string, bool>>& found,
+                  std::error_code& error) {
   std::vector<std::string> folders{top};
   while (!folders.empty() && !error) {
     std::string folder = std::move(folders.back());
@@ -56,7 +57,7 @@ void FindSqlFiles(const std::string& top, std::vector<std::string>& found, std::
       if (type == DT_DIR) {
         if (!name.starts_with('.')) folders.push_back(path());
       } else if (type == DT_REG && IsSqlName(name)) {
-        found.push_back(path());
+        found.emplace_back(path(), entry->d_type == DT_REG);
       }
     }
     if (errno != 0) error = std::error_code(errno, std::generic_category());
@@ -85,12 +86,15 @@ InputsResult CollectInputs(const std::vector<std::string>& paths, const std::str
       result.inputs.push_back({fs::path(arg), false});
       continue;
     }
-    std::vector<std::string> found;
+    std::vector<std::pair<std::string, bool>> found;  // path, listed as a regular file
     FindSqlFiles(arg, found, error);
     if (error) result.errors.push_back(arg + ": " + error.message());
     if (!error && found.empty()) result.without_sql.push_back(arg);
-    std::sort(found.begin(), found.end(), PathLess);
-    for (std::string& path : found) result.inputs.push_back({fs::path(std::move(path)), false});
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return PathLess(a.first, b.first); });
+    for (auto& [path, regular] : found) {
+      result.inputs.push_back({fs::path(std::move(path)), false, nullptr, regular});
+    }
   }
   return result;
 }

@@ -15,6 +15,8 @@ struct LintInput {
   bool from_stdin = false;
   // An editor's buffer: read instead of the file, which may be older or not exist yet.
   std::shared_ptr<const std::string> text = nullptr;
+  // Listed by its folder as a regular file, not a link: resolving its path needs no lstat.
+  bool regular_file = false;
 };
 
 struct InputsResult {

@@ -276,8 +276,10 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
   LintScope scope;
   scope.selected.assign(inputs.size(), true);
   scope.canonical.resize(inputs.size());
-  ParallelFor(inputs.size(), request.threads,
-              [&](std::size_t i) { scope.canonical[i] = CanonicalPath(inputs[i].path); });
+  ParallelFor(inputs.size(), request.threads, [&](std::size_t i) {
+    scope.canonical[i] =
+        inputs[i].regular_file ? CanonicalFilePath(inputs[i].path) : CanonicalPath(inputs[i].path);
+  });
   const std::vector<std::string>& canonical = scope.canonical;
   std::vector<std::string> lint_roots;
   for (const std::string& path : request.paths) {

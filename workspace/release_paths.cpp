@@ -1,6 +1,5 @@
 #include "workspace/release_paths.h"
 
-#include <mutex>
 #include <unordered_map>
 
 namespace pgshift::workspace {
@@ -24,26 +23,34 @@ std::string ResolvedPath(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string CanonicalPath(const std::filesystem::path& path) {
-  // Resolving a path reads every link on the way (a dozen system calls for a migration file,
-  // a tenth of linting a large tree), so a plain file's folder is resolved once and remembered.
-  static std::mutex mutex;
-  static std::unordered_map<std::string, std::string> folders;
+namespace {
+
+// A plain file's path: its folder resolved (and remembered), then its name. Resolving a path
+// reads every link on the way (a dozen system calls for a migration file, a tenth of linting a
+// large tree), so each folder is resolved once per thread; one cache for all threads made the
+// `--jobs` threads wait on each other's lock for every file.
+std::string InResolvedFolder(const std::filesystem::path& path) {
+  thread_local std::unordered_map<std::string, std::string> folders;
   std::error_code error;
-  const std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
-  if (error || !std::filesystem::is_regular_file(status)) return ResolvedPath(path);
   const std::filesystem::path absolute = std::filesystem::absolute(path, error);
   if (error) return ResolvedPath(path);
   const std::string parent = absolute.parent_path().string();
-  std::string folder;
-  {
-    const std::lock_guard<std::mutex> lock(mutex);
-    auto found = folders.find(parent);
-    if (found == folders.end()) found = folders.emplace(parent, ResolvedPath(parent)).first;
-    folder = found->second;
-  }
+  auto found = folders.find(parent);
+  if (found == folders.end()) found = folders.emplace(parent, ResolvedPath(parent)).first;
+  const std::string& folder = found->second;
   return folder + (folder.ends_with('/') ? "" : "/") + absolute.filename().generic_string();
 }
+
+}  // namespace
+
+std::string CanonicalPath(const std::filesystem::path& path) {
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
+  if (error || !std::filesystem::is_regular_file(status)) return ResolvedPath(path);
+  return InResolvedFolder(path);
+}
+
+std::string CanonicalFilePath(const std::filesystem::path& path) { return InResolvedFolder(path); }
 
 ReleasePaths::ReleasePaths(const std::string& base, const ReleaseConfig& config,
                            std::vector<std::string> lint_roots)

@@ -17,6 +17,8 @@ namespace pgshift::workspace {
 // An absolute path with symbolic links resolved, '/' separated: how paths from git, from the
 // command line and from the file system are compared.
 std::string CanonicalPath(const std::filesystem::path& path);
+// The same for a path known to name a regular file, not a link (its folder's listing said so).
+std::string CanonicalFilePath(const std::filesystem::path& path);
 
 class ReleasePaths {
  public:

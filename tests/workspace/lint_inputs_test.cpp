@@ -123,6 +123,10 @@ TEST(CollectInputs, FindsTheFilesStdFilesystemFinds) {
     EXPECT_EQ(Collected(top), want) << top;
     EXPECT_GE(want.size(), 3u) << top;
   }
+  // Only what the folder lists as a regular file is marked so: a link is resolved as a path.
+  for (const LintInput& input : CollectInputs({root.string()}, "").inputs) {
+    EXPECT_EQ(input.regular_file, !fs::is_symlink(input.path)) << input.path;
+  }
   // The same from a relative top.
   const fs::path was = fs::current_path();
   fs::current_path(root);
