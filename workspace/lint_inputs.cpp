@@ -28,7 +28,8 @@ bool IsSqlName(std::string_view name) { return name.size() > 4 && name.ends_with
 // as std::filesystem's recursive_directory_iterator with skip_permission_denied does; with
 // opendir and readdir, whose entries say their type, instead of a path object taken apart and
 // put together for every entry (half the instructions of collecting a large tree's inputs).
-// Paths are `top`, a slash unless it ends with one, then the names below it.
+// Paths are `top`, a slash unless it ends with one, then the names below it; each comes with
+// whether its folder listed it as a regular file (not a link).
 void FindSqlFiles(const std::string& top, std::vector<std::pair<std::string, bool>>& found,
                   std::error_code& error) {
   std::vector<std::string> folders{top};
@@ -193,21 +194,24 @@ bool ReadBounded(int fd, const std::string& name, std::string& contents, std::st
 
 bool ReadPath(const std::filesystem::path& path, std::string& contents, std::string& error,
               std::size_t max_bytes) {
-  std::error_code ignored;
-  const std::uintmax_t size = std::filesystem::file_size(path, ignored);
-  if (!ignored && size > max_bytes) {
-    error = TooLarge(path.string(), size, max_bytes);
-    return false;
-  }
   // The file descriptor straight into the string: an ifstream allocated and freed an 8 KB
-  // buffer per file, which cost more than reading most migrations.
+  // buffer per file, which cost more than reading most migrations. Its size from the open file
+  // (fstat), not the path: looking a long path up again cost as much as reading a small file.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = path.string() + ": cannot read: " + std::strerror(errno);
     return false;
   }
+  struct stat info {};
+  const bool sized = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
+  const auto size = sized ? static_cast<std::uintmax_t>(info.st_size) : 0;
+  if (sized && size > max_bytes) {
+    ::close(fd);
+    error = TooLarge(path.string(), size, max_bytes);
+    return false;
+  }
   const bool read = ReadBounded(fd, path.string(), contents, error, max_bytes,
-                                ignored ? 0 : static_cast<std::size_t>(size));
+                                static_cast<std::size_t>(size));
   ::close(fd);
   return read;
 }
