@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cstdint>
 #include <fstream>
-#include <future>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -19,8 +18,8 @@
 #include "rules/snapshot/schema.h"
 #include "workspace/files_in_order.h"
 #include "workspace/history_jobs.h"
+#include "workspace/job_upgrades.h"
 #include "workspace/migration_upgrades.h"
-#include "workspace/parallel_for.h"
 #include "workspace/parse_ahead.h"
 #include "workspace/section_lint.h"
 
@@ -359,34 +358,6 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
   }
 }
 
-// The folder that holds every input's folder, when they are files on disk and some history of
-// theirs may have its upgrades inferred from git. Relative folders are taken from ".".
-std::optional<std::string> CommonFolder(const std::vector<LintInput>& inputs,
-                                        const std::vector<const Config*>& configs,
-                                        const std::vector<rules::LintSettings>& settings) {
-  std::optional<std::string> common;
-  bool inferred = false;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].from_stdin) return std::nullopt;
-    inferred = inferred || (configs[i]->history.upgrades && settings[i].schema == nullptr);
-    const std::string parent = inputs[i].path.parent_path().native();
-    const std::string folder = parent.starts_with('/') ? parent : "./" + parent;
-    if (!common) {
-      common = folder;
-      continue;
-    }
-    if (common->front() != folder.front()) return std::nullopt;  // absolute and relative
-    // The longest start the two share that ends where a folder's name ends.
-    std::size_t same = 0;
-    while (same < common->size() && same < folder.size() && (*common)[same] == folder[same]) ++same;
-    if (same == common->size() && (same == folder.size() || folder[same] == '/')) continue;
-    const std::size_t slash = common->rfind('/', same);
-    common->resize(slash == 0 ? 1 : slash);  // "/" or "." at the least
-  }
-  if (!inferred || !common) return std::nullopt;
-  return common;
-}
-
 }  // namespace
 
 void LintWithHistory(const std::vector<LintInput>& inputs,
@@ -399,53 +370,9 @@ void LintWithHistory(const std::vector<LintInput>& inputs,
       std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
   if (has_stdin) jobs = 1;
-  GitLocator locator;  // histories in one repository (or in none) share one git process
-  // Which repository holds the inputs is asked while the jobs are planned: git takes a few
-  // milliseconds to answer, and the histories under their common folder (usually all) share the
-  // answer, which the inference below then finds ready.
-  std::future<void> located;
-  if (scope.infer_upgrades && replay) {
-    if (std::optional<std::string> folder = CommonFolder(inputs, configs, settings)) {
-      located = std::async(std::launch::async,
-                           [&locator, folder = std::move(*folder)] { locator.Ask(folder); });
-    }
-  }
+  JobUpgrades upgrades(inputs, configs, settings, scope.infer_upgrades && replay);
   std::vector<Job> planned = PlanJobs(inputs, configs, scope, replay, notes, jobs);
-  if (located.valid()) located.get();
-  if (scope.infer_upgrades) {
-    struct Inference {
-      Job* job;
-      std::vector<std::string> files;
-      const std::string* tags;
-      std::string note;
-    };
-    std::vector<Inference> inferences;
-    for (Job& job : planned) {
-      if (job.root.empty()) continue;
-      // The job's configuration is that of its checked files; a snapshot replaces the history.
-      const Config* config = nullptr;
-      bool snapshot = false;
-      std::vector<std::string> files;
-      for (const Step& step : job.steps) {
-        files.push_back(step.path);
-        if (!step.input) continue;
-        config = configs[*step.input];
-        snapshot = snapshot || settings[*step.input].schema != nullptr;
-      }
-      if (config == nullptr || snapshot || !config->history.upgrades) continue;
-      inferences.push_back({&job, std::move(files), &config->history.upgrade_tags, {}});
-    }
-    // Each asks git (a few processes per history): the histories are asked in parallel, and their
-    // notes kept in order.
-    ParallelFor(inferences.size(), jobs, [&](std::size_t i) {
-      Inference& inference = inferences[i];
-      inference.job->upgrades = InferUpgrades(inference.job->root, inference.files, *inference.tags,
-                                              locator, inference.note);
-    });
-    if (notes != nullptr) {
-      for (const Inference& inference : inferences) notes->push_back(inference.note);
-    }
-  }
+  upgrades.Infer(planned, jobs, notes);
   std::vector<std::size_t> steps(inputs.size(), 0);
   for (const Job& job : planned) {
     for (const Step& step : job.steps) {
