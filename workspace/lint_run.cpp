@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "rules/closest_name.h"
@@ -80,18 +81,40 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
   run.resolver_ = std::make_unique<ConfigResolver>(
       request.config.empty() ? std::nullopt : std::optional<std::filesystem::path>(request.config));
   std::vector<const ConfigError*> config_errors;  // every bad configuration, each once
+  run.configs_.reserve(run.inputs_.size());
+  run.settings_.reserve(run.inputs_.size());
+  // Inputs come folder by folder: a file in the folder of the one before has its configuration
+  // (and settings), without a path object split and looked up again for each of thousands.
+  std::string_view folder_before;
+  const ConfigResult* config_before = nullptr;
   for (const LintInput& input : run.inputs_) {
-    const std::filesystem::path directory =
-        input.from_stdin ? std::filesystem::current_path() : input.path.parent_path();
-    const ConfigResult& config = run.resolver_->For(directory.empty() ? "." : directory);
-    if (const auto* error = std::get_if<ConfigError>(&config)) {
+    const std::string& path = input.path.native();
+    const std::size_t slash = path.rfind('/');
+    const std::string_view folder = slash == std::string::npos
+                                        ? std::string_view()
+                                        : std::string_view(path).substr(0, slash + 1);
+    const bool same_folder =
+        config_before != nullptr && !input.from_stdin && !folder.empty() && folder == folder_before;
+    const ConfigResult* config = config_before;
+    if (!same_folder) {
+      const std::filesystem::path directory =
+          input.from_stdin ? std::filesystem::current_path() : input.path.parent_path();
+      config = &run.resolver_->For(directory.empty() ? "." : directory);
+    }
+    folder_before = input.from_stdin ? std::string_view() : folder;
+    config_before = config;
+    if (const auto* error = std::get_if<ConfigError>(config)) {
       if (std::find(config_errors.begin(), config_errors.end(), error) == config_errors.end()) {
         config_errors.push_back(error);
       }
       continue;
     }
-    run.configs_.push_back(&std::get<Config>(config));
-    run.settings_.push_back(SettingsFor(std::get<Config>(config), request));
+    const Config* found = &std::get<Config>(*config);
+    // Settings follow from the configuration: the one before's, when it has the same.
+    run.settings_.push_back(!run.configs_.empty() && run.configs_.back() == found
+                                ? rules::LintSettings(run.settings_.back())
+                                : SettingsFor(*found, request));
+    run.configs_.push_back(found);
   }
   if (!config_errors.empty()) {
     LintRunError error{{}, /*configuration=*/true};

@@ -276,9 +276,12 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
   LintScope scope;
   scope.selected.assign(inputs.size(), true);
   scope.canonical.resize(inputs.size());
+  std::error_code no_working_directory;
+  const std::string working_directory = fs::current_path(no_working_directory).native();
   ParallelFor(inputs.size(), request.threads, [&](std::size_t i) {
-    scope.canonical[i] =
-        inputs[i].regular_file ? CanonicalFilePath(inputs[i].path) : CanonicalPath(inputs[i].path);
+    scope.canonical[i] = inputs[i].regular_file && !no_working_directory
+                             ? CanonicalFilePath(inputs[i].path.native(), working_directory)
+                             : CanonicalPath(inputs[i].path);
   });
   const std::vector<std::string>& canonical = scope.canonical;
   std::vector<std::string> lint_roots;

@@ -1,5 +1,7 @@
 #include "workspace/release_paths.h"
 
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 
 namespace pgshift::workspace {
@@ -25,20 +27,29 @@ std::string ResolvedPath(const std::filesystem::path& path) {
 
 namespace {
 
-// A plain file's path: its folder resolved (and remembered), then its name. Resolving a path
-// reads every link on the way (a dozen system calls for a migration file, a tenth of linting a
-// large tree), so each folder is resolved once per thread; one cache for all threads made the
-// `--jobs` threads wait on each other's lock for every file.
-std::string InResolvedFolder(const std::filesystem::path& path) {
-  thread_local std::unordered_map<std::string, std::string> folders;
-  std::error_code error;
-  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
-  if (error) return ResolvedPath(path);
-  const std::string parent = absolute.parent_path().string();
+// A plain file's path, given absolute: its folder resolved (and remembered), then its name.
+// Resolving a path reads every link on the way (a dozen system calls for a migration file, a
+// tenth of linting a large tree), so each folder is resolved once per thread; one cache for all
+// threads made the `--jobs` threads wait on each other's lock for every file.
+std::string InResolvedFolder(std::string_view absolute) {
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  thread_local std::unordered_map<std::string, std::string, Hash, std::equal_to<>> folders;
+  const std::size_t slash = absolute.rfind('/');
+  const std::string_view parent = slash == 0 ? absolute.substr(0, 1) : absolute.substr(0, slash);
   auto found = folders.find(parent);
-  if (found == folders.end()) found = folders.emplace(parent, ResolvedPath(parent)).first;
+  if (found == folders.end()) {
+    found = folders.emplace(std::string(parent), ResolvedPath(std::string(parent))).first;
+  }
   const std::string& folder = found->second;
-  return folder + (folder.ends_with('/') ? "" : "/") + absolute.filename().generic_string();
+  std::string path;
+  path.reserve(folder.size() + 1 + absolute.size() - slash - 1);
+  path += folder;
+  if (!folder.ends_with('/')) path += '/';
+  path += absolute.substr(slash + 1);
+  return path;
 }
 
 }  // namespace
@@ -47,10 +58,22 @@ std::string CanonicalPath(const std::filesystem::path& path) {
   std::error_code error;
   const std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
   if (error || !std::filesystem::is_regular_file(status)) return ResolvedPath(path);
-  return InResolvedFolder(path);
+  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  if (error) return ResolvedPath(path);
+  return InResolvedFolder(absolute.native());
 }
 
-std::string CanonicalFilePath(const std::filesystem::path& path) { return InResolvedFolder(path); }
+std::string CanonicalFilePath(const std::string& path, const std::string& working_directory) {
+  if (path.starts_with('/')) return InResolvedFolder(path);
+  // Joined as strings: std::filesystem::absolute asks the kernel for the working directory each
+  // time, and a path object splits itself into components, for every one of thousands of files.
+  std::string absolute;
+  absolute.reserve(working_directory.size() + 1 + path.size());
+  absolute += working_directory;
+  if (!working_directory.ends_with('/')) absolute += '/';
+  absolute += path;
+  return InResolvedFolder(absolute);
+}
 
 ReleasePaths::ReleasePaths(const std::string& base, const ReleaseConfig& config,
                            std::vector<std::string> lint_roots)

@@ -17,8 +17,9 @@ namespace pgshift::workspace {
 // An absolute path with symbolic links resolved, '/' separated: how paths from git, from the
 // command line and from the file system are compared.
 std::string CanonicalPath(const std::filesystem::path& path);
-// The same for a path known to name a regular file, not a link (its folder's listing said so).
-std::string CanonicalFilePath(const std::filesystem::path& path);
+// The same for a path known to name a regular file, not a link (its folder's listing said so),
+// made absolute against `working_directory` (absolute itself) when it is relative.
+std::string CanonicalFilePath(const std::string& path, const std::string& working_directory);
 
 class ReleasePaths {
  public:

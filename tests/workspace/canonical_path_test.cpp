@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "workspace/release_paths.h"
 
@@ -32,6 +34,32 @@ TEST(CanonicalPath, ResolvesLinkedFoldersAndFilesAsTheWholePathWould) {
   const fs::path was = fs::current_path();
   fs::current_path(dir / "linked");
   EXPECT_EQ(CanonicalPath("a.sql"), real);  // relative to the current folder
+  fs::current_path(was);
+  fs::remove_all(dir);
+}
+
+// CanonicalFilePath joins the working directory as a string: it must give what CanonicalPath
+// gives, whatever shape the path has.
+TEST(CanonicalFilePath, GivesWhatCanonicalPathGives) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("pgshift-canonical-file-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "real" / "sub");
+  std::ofstream(dir / "real" / "a.sql") << "SELECT 1;";
+  std::ofstream(dir / "real" / "sub" / "b.sql") << "SELECT 1;";
+  fs::create_directory_symlink(dir / "real", dir / "linked");
+  const fs::path was = fs::current_path();
+  fs::current_path(dir / "linked");
+  const std::string working_directory = fs::current_path().native();
+  for (const std::string& path : std::vector<std::string>{
+           "a.sql", "./a.sql", "sub/b.sql", "./sub//b.sql", "sub/../a.sql", "../linked/a.sql",
+           (dir / "linked" / "a.sql").native(), (dir / "real" / "sub" / "b.sql").native(),
+           dir.native() + "//linked/./sub/b.sql"}) {
+    EXPECT_EQ(CanonicalFilePath(path, working_directory), CanonicalPath(path)) << path;
+  }
+  EXPECT_EQ(CanonicalFilePath("a.sql", working_directory),
+            fs::canonical(dir / "real" / "a.sql").generic_string());
+  EXPECT_EQ(CanonicalFilePath("x.sql", "/"), "/x.sql");  // a file at the root
   fs::current_path(was);
   fs::remove_all(dir);
 }
