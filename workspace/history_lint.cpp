@@ -198,6 +198,87 @@ std::shared_ptr<PreparedStep> PrepareStep(const Job& job, std::size_t s, const J
 
 using StepsAhead = ParseAhead<PreparedStep>;
 
+// The step's text: as prepared ahead, else read now. An input that cannot be read gets a report
+// saying so; either way there is no text then.
+bool TextOf(const Step& step, PreparedStep* prepared, const JobBasics& basics,
+            const std::vector<LintInput>& inputs, const std::vector<rules::LintSettings>& settings,
+            const LintScope& scope, FilesInOrder& order, std::string& text) {
+  if (prepared != nullptr) {
+    text = std::move(prepared->text);
+    return true;
+  }
+  std::string error;
+  if (ReadStep(step, basics, inputs, settings, scope, SIZE_MAX, text, error)) return true;
+  if (step.input) {
+    rules::FileReport report;
+    report.path = inputs[*step.input].path.string();
+    report.unreadable = error;
+    order.slot(*step.input)
+        .emplace(LintedFile{parser::SourceText(report.path, ""), std::move(report)});
+  }
+  return false;
+}
+
+// The notes of a checked file: why it stands alone, what it was judged against, a down section
+// it holds, and the tool's opt-outs it uses.
+void AddStepNotes(const Job& job, const Step& step, const parser::SourceText& source,
+                  const project::FileRun& run, std::size_t replayed, std::size_t unreadable,
+                  rules::FileReport& report) {
+  const std::string& path = source.path();
+  if (!step.note.empty()) report.notes.push_back(step.note);
+  if (!job.root.empty()) {
+    report.notes.push_back(
+        path + ": judged against " + std::to_string(replayed) + " earlier migration(s) in " +
+        job.root +
+        (unreadable > 0 ? " (" + std::to_string(unreadable) + " unreadable, skipped)" : ""));
+  }
+  for (const project::Section& section : run.sections) {
+    if (section.direction == project::Direction::kDown && section.begin > 0) {
+      report.notes.push_back(path + ":" + std::to_string(source.PositionOf(section.begin).line) +
+                             ": down section: checked, not replayed into the history");
+      break;
+    }
+  }
+  if (job.tool != nullptr && job.tool->recognised) {
+    NoteOptOuts(source, run, job.tool->tool->Name(), report);
+  }
+}
+
+// A rollback (down) migration to check: against the schema its history has so far, deployed, and
+// what the migration it undoes added. Nothing the history's next files see depends on it: it is
+// not replayed, and what migrates up in it is not cut out for a replay.
+struct RollbackCheck {
+  std::size_t step = 0;
+  std::shared_ptr<PreparedStep> prepared;  // read and parsed ahead, or null
+  rules::Catalog deployed;
+  std::shared_ptr<const rules::Catalog> rollback_of;  // null when its up migration is not known
+  std::size_t replayed = 0;                           // for its note: the migrations before it
+  std::size_t unreadable = 0;
+};
+
+void CheckRollback(const Job& job, const RollbackCheck& check, const JobBasics& basics,
+                   const std::vector<LintInput>& inputs,
+                   const std::vector<rules::LintSettings>& settings, const LintScope& scope,
+                   FilesInOrder& order) {
+  const Step& step = job.steps[check.step];
+  const StepDone done(order, step.input);  // its file may be handed over once the check ends
+  std::string text;
+  if (!TextOf(step, check.prepared.get(), basics, inputs, settings, scope, order, text)) return;
+  const project::FileRun run =
+      check.prepared != nullptr ? std::move(check.prepared->run) : Describe(job, step, text);
+  parser::SourceText source(inputs[*step.input].path.string(), std::move(text));
+  const project::MigrationTool* tool =
+      job.tool != nullptr && job.tool->recognised ? job.tool->tool.get() : nullptr;
+  rules::LintSettings file_settings = SettingsForTool(settings[*step.input], tool, step.path);
+  // A rollback does not ship as a step of the release; it rolls back what is deployed.
+  file_settings.release = nullptr;
+  if (check.rollback_of != nullptr) file_settings.rollback_of = check.rollback_of;
+  rules::FileReport report = LintRun(source, run, file_settings, &check.deployed, nullptr,
+                                     check.prepared != nullptr ? &check.prepared->parsed : nullptr);
+  AddStepNotes(job, step, source, run, check.replayed, check.unreadable, report);
+  order.slot(*step.input).emplace(LintedFile{std::move(source), std::move(report)});
+}
+
 void RunJob(const Job& job, const std::vector<LintInput>& inputs,
             const std::vector<rules::LintSettings>& settings, const LintScope& scope,
             FilesInOrder& order, StepsAhead* ahead) {
@@ -234,25 +315,28 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
   };
   for (std::size_t s = 0; s < job.steps.size(); ++s) {
     const Step& step = job.steps[s];
+    if (!step.replay) {
+      RollbackCheck check{s,
+                          ahead != nullptr ? ahead->Take(s) : nullptr,
+                          Deployed(&catalog),
+                          nullptr,
+                          replayed,
+                          unreadable};
+      if (step.rolls_back) {
+        const auto added = added_by.find(*step.rolls_back);
+        if (added != added_by.end()) check.rollback_of = added->second;
+      }
+      CheckRollback(job, check, basics, inputs, settings, scope, order);
+      continue;
+    }
     const StepDone done(order, step.input);  // its file may be handed over once this step ends
     if (Skipped(basics, step, scope)) continue;
     // Read and parsed ahead by another thread, or null: then read (and parsed) here.
     const std::shared_ptr<PreparedStep> prepared = ahead != nullptr ? ahead->Take(s) : nullptr;
     const parser::ParsedTexts* parsed = prepared != nullptr ? &prepared->parsed : nullptr;
     std::string text;
-    std::string error;
-    if (prepared != nullptr) {
-      text = std::move(prepared->text);
-    } else if (!ReadStep(step, basics, inputs, settings, scope, SIZE_MAX, text, error)) {
-      if (!step.input) {
-        ++unreadable;
-        continue;
-      }
-      rules::FileReport report;
-      report.path = inputs[*step.input].path.string();
-      report.unreadable = error;
-      order.slot(*step.input).emplace(
-          LintedFile{parser::SourceText(report.path, ""), std::move(report)});
+    if (!TextOf(step, prepared.get(), basics, inputs, settings, scope, order, text)) {
+      if (!step.input) ++unreadable;
       continue;
     }
     const project::FileRun run =
@@ -262,7 +346,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     // A migration of another upgrade than the one before it: that one is deployed by now.
     const std::string* step_upgrade = upgrades != nullptr ? upgrades->Find(step.path) : nullptr;
     const bool same_upgrade = step_upgrade != nullptr && upgrade && *upgrade == *step_upgrade;
-    if (upgrades != nullptr && step.replay) {
+    if (upgrades != nullptr) {
       if (!same_upgrade && !unit_open) {
         catalog.MarkAllReleased();
         so_far.steps.clear();
@@ -271,47 +355,23 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     }
     std::string up_text;  // what migrates up, for the replay
     if (step.input) {
-      const std::string path = inputs[*step.input].path.string();
-      parser::SourceText source(path, std::move(text));
+      parser::SourceText source(inputs[*step.input].path.string(), std::move(text));
       rules::LintSettings file_settings = SettingsForTool(settings[*step.input], tool, step.path);
       // A rollback does not ship as a step of the release; it rolls back what is deployed.
-      const bool rollback = !step.replay || OnlyRollsBack(run);
-      if (rollback) file_settings.release = nullptr;
-      if (step.rolls_back) {
-        const auto added = added_by.find(*step.rolls_back);
-        if (added != added_by.end()) file_settings.rollback_of = added->second;
-      }
-      const rules::Catalog deployed = step.replay ? rules::Catalog() : Deployed(&catalog);
-      const rules::Catalog* history =
-          job.root.empty() ? nullptr : (step.replay ? &catalog : &deployed);
+      if (OnlyRollsBack(run)) file_settings.release = nullptr;
+      const rules::Catalog* history = job.root.empty() ? nullptr : &catalog;
       // Checking a migration applies it to a copy of the history: that copy becomes the history
       // for the next file, which saves parsing it again. Not when a released file follows an
       // unreleased one, whose objects must stay new while this file's are released.
-      const bool advance = !job.root.empty() && step.replay && (keep_new || !replayed_unreleased);
+      const bool advance = !job.root.empty() && (keep_new || !replayed_unreleased);
       rules::Catalog after;
       rules::FileReport report =
           LintRun(source, run, file_settings, history, advance ? &after : nullptr, parsed);
-      if (scope.verbose && same_upgrade && step.replay && !so_far.steps.empty() &&
-          history != nullptr) {
+      if (scope.verbose && same_upgrade && !so_far.steps.empty() && history != nullptr) {
         ExplainQuieted(source, run, file_settings, *history, *step_upgrade, so_far, job, report,
                        parsed);
       }
-      if (!step.note.empty()) report.notes.push_back(step.note);
-      if (!job.root.empty()) {
-        report.notes.push_back(
-            path + ": judged against " + std::to_string(replayed) + " earlier migration(s) in " +
-            job.root +
-            (unreadable > 0 ? " (" + std::to_string(unreadable) + " unreadable, skipped)" : ""));
-      }
-      for (const project::Section& section : run.sections) {
-        if (section.direction == project::Direction::kDown && section.begin > 0) {
-          report.notes.push_back(path + ":" +
-                                 std::to_string(source.PositionOf(section.begin).line) +
-                                 ": down section: checked, not replayed into the history");
-          break;
-        }
-      }
-      if (tool != nullptr) NoteOptOuts(source, run, tool->Name(), report);
+      AddStepNotes(job, step, source, run, replayed, unreadable, report);
       const bool readable = !report.unreadable;
       const std::string_view linted = order.slot(*step.input)
                                           .emplace(LintedFile{std::move(source), std::move(report)})
@@ -341,7 +401,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
     } else {
       up_text = SectionsOnly(text, run, project::Direction::kUp);
     }
-    if (!job.root.empty() && step.replay) {
+    if (!job.root.empty()) {
       if (step.keep_added) {
         auto added = std::make_shared<rules::Catalog>(catalog);
         if (upgrades != nullptr) added->MarkAllReleased();
