@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -23,8 +24,13 @@ class FilesInOrder {
   FilesInOrder(std::vector<std::size_t> steps, FileSink take)
       : slots_(steps.size()), steps_(std::move(steps)), take_(std::move(take)) {}
 
-  // Where input i's file goes; written by the one step that checks it, before it says Done.
-  std::optional<LintedFile>& slot(std::size_t input) { return slots_[input]; }
+  // Puts input i's file in its place: by the one step that checks it, before it says Done.
+  LintedFile& Put(std::size_t input, LintedFile file) {
+    slots_[input] = std::make_unique<LintedFile>(std::move(file));
+    return *slots_[input];
+  }
+  // Whether input i's file waits in its place (it is not handed over yet).
+  bool Holds(std::size_t input) const { return slots_[input] != nullptr; }
 
   // One step of input i is over (its file in its slot, or no file for it).
   void Done(std::size_t input) {
@@ -48,7 +54,9 @@ class FilesInOrder {
   }
 
   std::mutex mutex_;
-  std::vector<std::optional<LintedFile>> slots_;
+  // A pointer per input, not the file: most inputs are handed over soon after they are put,
+  // and a slot as large as a file for each of thousands would be held the whole run.
+  std::vector<std::unique_ptr<LintedFile>> slots_;
   std::vector<std::size_t> steps_;  // steps not yet over, per input
   std::size_t next_ = 0;            // the first input not handed over
   FileSink take_;

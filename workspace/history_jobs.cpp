@@ -141,6 +141,7 @@ std::vector<Job> PlanHistory(const std::string& root, bool recursive,
     }
   }
   Job job{root, tool, {}};
+  job.steps.reserve(last + down_after.size());
   std::vector<std::size_t> step_of(plan.files.size());
   for (std::size_t p = 0; p <= last; ++p) {
     for (auto [it, end] = down_after.equal_range(p); it != end; ++it) {

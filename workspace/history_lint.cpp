@@ -213,8 +213,7 @@ bool TextOf(const Step& step, PreparedStep* prepared, const JobBasics& basics,
     rules::FileReport report;
     report.path = inputs[*step.input].path.string();
     report.unreadable = error;
-    order.slot(*step.input)
-        .emplace(LintedFile{parser::SourceText(report.path, ""), std::move(report)});
+    order.Put(*step.input, LintedFile{parser::SourceText(report.path, ""), std::move(report)});
   }
   return false;
 }
@@ -276,7 +275,7 @@ void CheckRollback(const Job& job, const RollbackCheck& check, const JobBasics& 
   rules::FileReport report = LintRun(source, run, file_settings, &check.deployed, nullptr,
                                      check.prepared != nullptr ? &check.prepared->parsed : nullptr);
   AddStepNotes(job, step, source, run, check.replayed, check.unreadable, report);
-  order.slot(*step.input).emplace(LintedFile{std::move(source), std::move(report)});
+  order.Put(*step.input, LintedFile{std::move(source), std::move(report)});
 }
 
 void RunJob(const Job& job, const std::vector<LintInput>& inputs,
@@ -373,9 +372,8 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
       }
       AddStepNotes(job, step, source, run, replayed, unreadable, report);
       const bool readable = !report.unreadable;
-      const std::string_view linted = order.slot(*step.input)
-                                          .emplace(LintedFile{std::move(source), std::move(report)})
-                                          .source.text();
+      const std::string_view linted =
+          order.Put(*step.input, LintedFile{std::move(source), std::move(report)}).source.text();
       if (advance) {
         if (!readable) {
           ++unreadable;

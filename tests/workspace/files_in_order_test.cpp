@@ -27,24 +27,24 @@ std::vector<std::string> Paths(const std::vector<LintedFile>& files) {
 TEST(FilesInOrder, HoldsAFileUntilEveryInputBeforeItIsDone) {
   std::vector<LintedFile> taken;
   FilesInOrder order({1, 1, 1}, [&](LintedFile&& f) { taken.push_back(std::move(f)); });
-  order.slot(2).emplace(FileNamed("c"));
+  order.Put(2, FileNamed("c"));
   order.Done(2);
-  order.slot(1).emplace(FileNamed("b"));
+  order.Put(1, FileNamed("b"));
   order.Done(1);
   EXPECT_TRUE(taken.empty());  // "a" is not done: nothing may go before it
-  order.slot(0).emplace(FileNamed("a"));
+  order.Put(0, FileNamed("a"));
   order.Done(0);
   EXPECT_EQ(Paths(taken), (std::vector<std::string>{"a", "b", "c"}));
   // Handed over files are let go: their slots are empty.
-  EXPECT_FALSE(order.slot(0).has_value());
-  EXPECT_FALSE(order.slot(2).has_value());
+  EXPECT_FALSE(order.Holds(0));
+  EXPECT_FALSE(order.Holds(2));
 }
 
 TEST(FilesInOrder, SkipsInputsWithoutAFileAndWaitsForEveryStepOfOne) {
   std::vector<LintedFile> taken;
   // Input 0 has no step (done from the start), input 1 two steps, input 2 one that gives no file.
   FilesInOrder order({0, 2, 1}, [&](LintedFile&& f) { taken.push_back(std::move(f)); });
-  order.slot(1).emplace(FileNamed("b"));
+  order.Put(1, FileNamed("b"));
   order.Done(1);
   EXPECT_TRUE(taken.empty());  // one step of "b" is still to come
   order.Done(2);
@@ -57,8 +57,8 @@ TEST(FilesInOrder, SkipsInputsWithoutAFileAndWaitsForEveryStepOfOne) {
 TEST(FilesInOrder, FinishHandsOverWhatIsLeftInOrder) {
   std::vector<LintedFile> taken;
   FilesInOrder order({1, 1}, [&](LintedFile&& f) { taken.push_back(std::move(f)); });
-  order.slot(1).emplace(FileNamed("b"));
-  order.slot(0).emplace(FileNamed("a"));
+  order.Put(1, FileNamed("b"));
+  order.Put(0, FileNamed("a"));
   order.Finish();
   EXPECT_EQ(Paths(taken), (std::vector<std::string>{"a", "b"}));
 }
@@ -76,7 +76,7 @@ TEST(FilesInOrder, ThreadsFinishingInAnyOrderHandOverInInputOrder) {
     threads.emplace_back([&, t] {
       for (std::size_t k = t; k < kInputs; k += 4) {
         const std::size_t input = shuffled[k];
-        if (input % 10 != 3) order.slot(input).emplace(FileNamed(std::to_string(input)));
+        if (input % 10 != 3) order.Put(input, FileNamed(std::to_string(input)));
         const StepDone done(order, input);
       }
     });
