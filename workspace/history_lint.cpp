@@ -119,7 +119,7 @@ struct JobBasics {
   const MigrationUpgrades* upgrades = nullptr;
 };
 
-JobBasics BasicsOf(const Job& job, const std::vector<rules::LintSettings>& settings) {
+JobBasics BasicsOf(const Job& job, const InputSettings& settings) {
   JobBasics basics;
   for (const Step& step : job.steps) {
     if (step.input && settings[*step.input].schema) {
@@ -141,8 +141,8 @@ bool Skipped(const JobBasics& basics, const Step& step, const LintScope& scope) 
 // Reads a step's text: an input as given (or at the release's commit), an earlier migration from
 // disk, within the limit and at most `cap` bytes.
 bool ReadStep(const Step& step, const JobBasics& basics, const std::vector<LintInput>& inputs,
-              const std::vector<rules::LintSettings>& settings, const LintScope& scope,
-              std::size_t cap, std::string& text, std::string& error) {
+              const InputSettings& settings, const LintScope& scope, std::size_t cap,
+              std::string& text, std::string& error) {
   if (ReadAtCommit(scope.release_texts.get(), step.path, text)) return true;
   if (!step.input) return ReadPath(step.path, text, error, std::min(cap, basics.max_bytes));
   const std::size_t limit = parser::ParseLimits{settings[*step.input].max_memory}.FileBytes();
@@ -163,8 +163,7 @@ constexpr std::size_t kAheadFileBytes = std::size_t{256} << 10;
 
 std::shared_ptr<PreparedStep> PrepareStep(const Job& job, std::size_t s, const JobBasics& basics,
                                           const std::vector<LintInput>& inputs,
-                                          const std::vector<rules::LintSettings>& settings,
-                                          const LintScope& scope) {
+                                          const InputSettings& settings, const LintScope& scope) {
   const Step& step = job.steps[s];
   // Standard input can be read only once: by RunJob.
   if (Skipped(basics, step, scope) || (step.input && inputs[*step.input].from_stdin)) {
@@ -201,7 +200,7 @@ using StepsAhead = ParseAhead<PreparedStep>;
 // The step's text: as prepared ahead, else read now. An input that cannot be read gets a report
 // saying so; either way there is no text then.
 bool TextOf(const Step& step, PreparedStep* prepared, const JobBasics& basics,
-            const std::vector<LintInput>& inputs, const std::vector<rules::LintSettings>& settings,
+            const std::vector<LintInput>& inputs, const InputSettings& settings,
             const LintScope& scope, FilesInOrder& order, std::string& text) {
   if (prepared != nullptr) {
     text = std::move(prepared->text);
@@ -256,9 +255,8 @@ struct RollbackCheck {
 };
 
 void CheckRollback(const Job& job, const RollbackCheck& check, const JobBasics& basics,
-                   const std::vector<LintInput>& inputs,
-                   const std::vector<rules::LintSettings>& settings, const LintScope& scope,
-                   FilesInOrder& order) {
+                   const std::vector<LintInput>& inputs, const InputSettings& settings,
+                   const LintScope& scope, FilesInOrder& order) {
   const Step& step = job.steps[check.step];
   const StepDone done(order, step.input);  // its file may be handed over once the check ends
   std::string text;
@@ -278,9 +276,8 @@ void CheckRollback(const Job& job, const RollbackCheck& check, const JobBasics& 
   order.Put(*step.input, LintedFile{std::move(source), std::move(report)});
 }
 
-void RunJob(const Job& job, const std::vector<LintInput>& inputs,
-            const std::vector<rules::LintSettings>& settings, const LintScope& scope,
-            FilesInOrder& order, StepsAhead* ahead) {
+void RunJob(const Job& job, const std::vector<LintInput>& inputs, const InputSettings& settings,
+            const LintScope& scope, FilesInOrder& order, StepsAhead* ahead) {
   const JobBasics basics = BasicsOf(job, settings);
   const rules::SchemaSnapshot* snapshot = basics.snapshot;
   rules::Catalog catalog = snapshot != nullptr ? snapshot->catalog : rules::Catalog();
@@ -418,10 +415,9 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs,
 
 }  // namespace
 
-void LintWithHistory(const std::vector<LintInput>& inputs,
-                     const std::vector<rules::LintSettings>& settings,
-                     const std::vector<const Config*>& configs, const LintScope& scope,
-                     bool replay, unsigned jobs, std::vector<std::string>* notes,
+void LintWithHistory(const std::vector<LintInput>& inputs, const InputSettings& settings,
+                     const std::vector<const Config*>& configs, const LintScope& scope, bool replay,
+                     unsigned jobs, std::vector<std::string>* notes,
                      const std::function<void()>& on_planned, const FileSink& take) {
   // Standard input can be read by one thread only, and only once.
   const bool has_stdin =
@@ -500,7 +496,7 @@ void LintWithHistory(const std::vector<LintInput>& inputs,
 }
 
 std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
-                                        const std::vector<rules::LintSettings>& settings,
+                                        const InputSettings& settings,
                                         const std::vector<const Config*>& configs,
                                         const LintScope& scope, bool replay, unsigned jobs,
                                         std::vector<std::string>* notes) {

@@ -9,12 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "rules/lint_settings.h"
 #include "workspace/config.h"
 #include "workspace/files_in_order.h"
+#include "workspace/input_settings.h"
 #include "workspace/lint_inputs.h"
 #include "workspace/lint_scope.h"
 #include "workspace/linted_file.h"
-#include "rules/lint_settings.h"
 
 namespace pgshift::workspace {
 
@@ -22,7 +23,7 @@ namespace pgshift::workspace {
 // file is run as the migration tool of its history runs it (project/migration_tool.h);
 // `notes`, when given, receives which tool each history was recognised as, and why.
 std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
-                                        const std::vector<rules::LintSettings>& settings,
+                                        const InputSettings& settings,
                                         const std::vector<const Config*>& configs,
                                         const LintScope& scope, bool replay, unsigned jobs,
                                         std::vector<std::string>* notes = nullptr);
@@ -30,10 +31,9 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
 // The same, handing each file to `take` in input order as soon as it and every input before it
 // are done, while the rest are checked (files_in_order.h); nothing is kept. `on_planned`, when set,
 // is called once the histories are planned (and `notes` written), before any file is checked.
-void LintWithHistory(const std::vector<LintInput>& inputs,
-                     const std::vector<rules::LintSettings>& settings,
-                     const std::vector<const Config*>& configs, const LintScope& scope,
-                     bool replay, unsigned jobs, std::vector<std::string>* notes,
+void LintWithHistory(const std::vector<LintInput>& inputs, const InputSettings& settings,
+                     const std::vector<const Config*>& configs, const LintScope& scope, bool replay,
+                     unsigned jobs, std::vector<std::string>* notes,
                      const std::function<void()>& on_planned, const FileSink& take);
 
 }  // namespace pgshift::workspace

@@ -13,7 +13,7 @@ namespace {
 // theirs may have its upgrades inferred from git. Relative folders are taken from ".".
 std::optional<std::string> CommonFolder(const std::vector<LintInput>& inputs,
                                         const std::vector<const Config*>& configs,
-                                        const std::vector<rules::LintSettings>& settings) {
+                                        const InputSettings& settings) {
   std::optional<std::string> common;
   bool inferred = false;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -40,8 +40,8 @@ std::optional<std::string> CommonFolder(const std::vector<LintInput>& inputs,
 }  // namespace
 
 JobUpgrades::JobUpgrades(const std::vector<LintInput>& inputs,
-                         const std::vector<const Config*>& configs,
-                         const std::vector<rules::LintSettings>& settings, bool infer)
+                         const std::vector<const Config*>& configs, const InputSettings& settings,
+                         bool infer)
     : configs_(configs), settings_(settings), infer_(infer) {
   if (!infer_) return;
   if (std::optional<std::string> folder = CommonFolder(inputs, configs, settings)) {

@@ -11,6 +11,7 @@
 #include "workspace/config.h"
 #include "workspace/git.h"
 #include "workspace/history_jobs.h"
+#include "workspace/input_settings.h"
 #include "workspace/lint_inputs.h"
 
 namespace pgshift::workspace {
@@ -21,7 +22,7 @@ class JobUpgrades {
   // few milliseconds; the histories under that folder, usually all, share its answer), when some
   // input's history may infer its upgrades.
   JobUpgrades(const std::vector<LintInput>& inputs, const std::vector<const Config*>& configs,
-              const std::vector<rules::LintSettings>& settings, bool infer);
+              const InputSettings& settings, bool infer);
   JobUpgrades(const JobUpgrades&) = delete;
   JobUpgrades& operator=(const JobUpgrades&) = delete;
 
@@ -31,7 +32,7 @@ class JobUpgrades {
 
  private:
   const std::vector<const Config*>& configs_;
-  const std::vector<rules::LintSettings>& settings_;
+  const InputSettings& settings_;
   bool infer_;
   GitLocator locator_;  // histories in one repository (or in none) share one git process
   std::future<void> located_;  // the common folder's answer, asked ahead

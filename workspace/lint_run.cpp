@@ -110,10 +110,12 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
       continue;
     }
     const Config* found = &std::get<Config>(*config);
-    // Settings follow from the configuration: the one before's, when it has the same.
-    run.settings_.push_back(!run.configs_.empty() && run.configs_.back() == found
-                                ? rules::LintSettings(run.settings_.back())
-                                : SettingsFor(*found, request));
+    // Settings follow from the configuration: shared with the file before, when it has the same.
+    if (!run.configs_.empty() && run.configs_.back() == found) {
+      run.settings_.AddSameAsLast();
+    } else {
+      run.settings_.Add(SettingsFor(*found, request));
+    }
     run.configs_.push_back(found);
   }
   if (!config_errors.empty()) {

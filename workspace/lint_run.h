@@ -16,6 +16,7 @@
 #include "workspace/baseline.h"
 #include "workspace/config.h"
 #include "workspace/files_in_order.h"
+#include "workspace/input_settings.h"
 #include "workspace/lint_inputs.h"
 #include "workspace/lint_scope.h"
 #include "workspace/linted_file.h"
@@ -82,7 +83,7 @@ class PreparedLint {
   std::vector<LintInput> inputs_;
   std::vector<std::string> input_errors_;
   std::unique_ptr<ConfigResolver> resolver_;  // owns the configurations `configs_` points to
-  std::vector<rules::LintSettings> settings_;
+  InputSettings settings_;
   std::vector<const Config*> configs_;
   LintScope scope_;
   std::string baseline_path_;

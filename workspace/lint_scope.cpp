@@ -175,14 +175,14 @@ std::set<std::string> ChangedSince(const std::string& ref, const fs::path& where
 // A directory convention ([phases]) sets the phase; a marker in the file will override it.
 void ApplyPhaseConventions(const std::vector<std::string>& canonical,
                            const std::vector<const Config*>& configs, const std::string& cwd,
-                           std::vector<rules::LintSettings>& settings) {
+                           InputSettings& settings) {
   for (std::size_t i = 0; i < canonical.size(); ++i) {
     const Config& config = *configs[i];
     if (config.phases.empty()) continue;
     const std::string relative =
         ReleasePaths(ConfigBase(config, cwd), {}, {}).Relative(canonical[i]);
     for (const auto& [phase, globs] : config.phases) {
-      if (!relative.empty() && GlobSet(globs).Matches(relative)) settings[i].phase = phase;
+      if (!relative.empty() && GlobSet(globs).Matches(relative)) settings.Own(i).phase = phase;
     }
   }
 }
@@ -211,8 +211,7 @@ std::optional<ScopeError> SelectRelease(const ReleaseSource& source,
                                         const std::vector<std::string>& canonical,
                                         const std::vector<const Config*>& configs,
                                         const std::vector<std::string>& lint_roots,
-                                        std::vector<rules::LintSettings>& settings,
-                                        LintScope& scope) {
+                                        InputSettings& settings, LintScope& scope) {
   // Only the migrations the release adds are its steps. One it modifies was deployed before in
   // its earlier text (migration tools do not run a migration twice): history, like the rest.
   std::set<std::string> modified;
@@ -247,7 +246,7 @@ std::optional<ScopeError> SelectRelease(const ReleaseSource& source,
       if (failure) return failure;
       known = by_config.emplace(configs[i]->path, std::move(facts)).first;
     }
-    settings[i].release = known->second;
+    settings.Own(i).release = known->second;
   }
   scope.notes.push_back(source.label + ": " + std::to_string(in_release) + " of " +
                         std::to_string(inputs.size()) +
@@ -272,7 +271,7 @@ std::string ConfigBase(const Config& config, const std::string& fallback) {
 std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
                                               const std::vector<LintInput>& inputs,
                                               const std::vector<const Config*>& configs,
-                                              std::vector<rules::LintSettings>& settings) {
+                                              InputSettings& settings) {
   LintScope scope;
   scope.selected.assign(inputs.size(), true);
   scope.canonical.resize(inputs.size());
@@ -327,8 +326,8 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
   }
   if (source.git) {
     std::size_t max_bytes = 0;
-    for (const rules::LintSettings& s : settings) {
-      max_bytes = std::max(max_bytes, parser::ParseLimits{s.max_memory}.FileBytes());
+    for (std::size_t i = 0; i < settings.size(); ++i) {
+      max_bytes = std::max(max_bytes, parser::ParseLimits{settings[i].max_memory}.FileBytes());
     }
     auto texts = SqlAtCommit(*source.git, source.head, lint_roots, max_bytes);
     if (auto* error = std::get_if<GitError>(&texts)) return ScopeError{error->message};

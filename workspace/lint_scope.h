@@ -8,10 +8,11 @@
 #include <variant>
 #include <vector>
 
+#include "rules/lint_settings.h"
 #include "workspace/config.h"
+#include "workspace/input_settings.h"
 #include "workspace/lint_inputs.h"
 #include "workspace/release_migrations.h"
-#include "rules/lint_settings.h"
 
 namespace pgshift::workspace {
 
@@ -53,7 +54,7 @@ struct ScopeError {
 std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
                                               const std::vector<LintInput>& inputs,
                                               const std::vector<const Config*>& configs,
-                                              std::vector<rules::LintSettings>& settings);
+                                              InputSettings& settings);
 
 // The directory a configuration's globs are relative to: the one holding pgshift.toml, else
 // `fallback`.
