@@ -210,7 +210,7 @@ bool TextOf(const Step& step, PreparedStep* prepared, const JobBasics& basics,
   if (ReadStep(step, basics, inputs, settings, scope, SIZE_MAX, text, error)) return true;
   if (step.input) {
     rules::FileReport report;
-    report.path = inputs[*step.input].path.string();
+    report.path = inputs[*step.input].path;
     report.unreadable = error;
     order.Put(*step.input, LintedFile{parser::SourceText(report.path, ""), std::move(report)});
   }
@@ -263,7 +263,7 @@ void CheckRollback(const Job& job, const RollbackCheck& check, const JobBasics& 
   if (!TextOf(step, check.prepared.get(), basics, inputs, settings, scope, order, text)) return;
   const project::FileRun run =
       check.prepared != nullptr ? std::move(check.prepared->run) : Describe(job, step, text);
-  parser::SourceText source(inputs[*step.input].path.string(), std::move(text));
+  parser::SourceText source(inputs[*step.input].path, std::move(text));
   const project::MigrationTool* tool =
       job.tool != nullptr && job.tool->recognised ? job.tool->tool.get() : nullptr;
   rules::LintSettings file_settings = SettingsForTool(settings[*step.input], tool, step.path);
@@ -351,7 +351,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs, const InputSet
     }
     std::string up_text;  // what migrates up, for the replay
     if (step.input) {
-      parser::SourceText source(inputs[*step.input].path.string(), std::move(text));
+      parser::SourceText source(inputs[*step.input].path, std::move(text));
       rules::LintSettings file_settings = SettingsForTool(settings[*step.input], tool, step.path);
       // A rollback does not ship as a step of the release; it rolls back what is deployed.
       if (OnlyRollsBack(run)) file_settings.release = nullptr;

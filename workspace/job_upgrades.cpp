@@ -19,7 +19,7 @@ std::optional<std::string> CommonFolder(const std::vector<LintInput>& inputs,
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].from_stdin) return std::nullopt;
     inferred = inferred || (configs[i]->history.upgrades && settings[i].schema == nullptr);
-    const std::string parent = inputs[i].path.parent_path().native();
+    const std::string parent = std::filesystem::path(inputs[i].path).parent_path().native();
     const std::string folder = parent.starts_with('/') ? parent : "./" + parent;
     if (!common) {
       common = folder;

@@ -84,7 +84,7 @@ InputsResult CollectInputs(const std::vector<std::string>& paths, const std::str
       continue;
     }
     if (!fs::is_directory(status)) {
-      result.inputs.push_back({fs::path(arg), false});
+      result.inputs.push_back({arg, false});
       continue;
     }
     std::vector<std::pair<std::string, bool>> found;  // path, listed as a regular file
@@ -94,7 +94,7 @@ InputsResult CollectInputs(const std::vector<std::string>& paths, const std::str
     std::sort(found.begin(), found.end(),
               [](const auto& a, const auto& b) { return PathLess(a.first, b.first); });
     for (auto& [path, regular] : found) {
-      result.inputs.push_back({fs::path(std::move(path)), false, nullptr, regular});
+      result.inputs.push_back({std::move(path), false, nullptr, regular});
     }
   }
   return result;
@@ -192,14 +192,14 @@ bool ReadBounded(int fd, const std::string& name, std::string& contents, std::st
 
 }  // namespace
 
-bool ReadPath(const std::filesystem::path& path, std::string& contents, std::string& error,
+bool ReadPath(const std::string& path, std::string& contents, std::string& error,
               std::size_t max_bytes) {
   // The file descriptor straight into the string: an ifstream allocated and freed an 8 KB
   // buffer per file, which cost more than reading most migrations. Its size from the open file
   // (fstat), not the path: looking a long path up again cost as much as reading a small file.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    error = path.string() + ": cannot read: " + std::strerror(errno);
+    error = path + ": cannot read: " + std::strerror(errno);
     return false;
   }
   struct stat info {};
@@ -207,11 +207,11 @@ bool ReadPath(const std::filesystem::path& path, std::string& contents, std::str
   const auto size = sized ? static_cast<std::uintmax_t>(info.st_size) : 0;
   if (sized && size > max_bytes) {
     ::close(fd);
-    error = TooLarge(path.string(), size, max_bytes);
+    error = TooLarge(path, size, max_bytes);
     return false;
   }
-  const bool read = ReadBounded(fd, path.string(), contents, error, max_bytes,
-                                static_cast<std::size_t>(size));
+  const bool read =
+      ReadBounded(fd, path, contents, error, max_bytes, static_cast<std::size_t>(size));
   ::close(fd);
   return read;
 }
@@ -220,14 +220,13 @@ bool ReadInput(const LintInput& input, std::string& contents, std::string& error
                std::size_t max_bytes) {
   if (input.text != nullptr) {
     if (input.text->size() > max_bytes) {
-      error = TooLarge(input.path.string(), input.text->size(), max_bytes);
+      error = TooLarge(input.path, input.text->size(), max_bytes);
       return false;
     }
     contents = *input.text;
     return true;
   }
-  if (input.from_stdin)
-    return ReadBounded(std::cin, input.path.string(), contents, error, max_bytes);
+  if (input.from_stdin) return ReadBounded(std::cin, input.path, contents, error, max_bytes);
   return ReadPath(input.path, contents, error, max_bytes);
 }
 

@@ -54,7 +54,7 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
     const std::filesystem::path path(request.paths[p]);
     bool found = false;
     for (LintInput& input : collected.inputs) {
-      if (input.path == path) {
+      if (std::filesystem::path(input.path) == path) {
         input.text = request.texts[p];
         found = true;
       }
@@ -62,7 +62,7 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
     if (!found) {
       // A buffer not saved yet: no file on disk, which is no error.
       std::erase(collected.errors, request.paths[p] + ": no such file or directory");
-      collected.inputs.push_back({path, false, request.texts[p]});
+      collected.inputs.push_back({path.string(), false, request.texts[p]});
     }
   }
   // A release is judged on what its head commit holds, whatever the working tree has checked out.
@@ -88,7 +88,7 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
   std::string_view folder_before;
   const ConfigResult* config_before = nullptr;
   for (const LintInput& input : run.inputs_) {
-    const std::string& path = input.path.native();
+    const std::string& path = input.path;
     const std::size_t slash = path.rfind('/');
     const std::string_view folder = slash == std::string::npos
                                         ? std::string_view()
@@ -97,8 +97,9 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
         config_before != nullptr && !input.from_stdin && !folder.empty() && folder == folder_before;
     const ConfigResult* config = config_before;
     if (!same_folder) {
-      const std::filesystem::path directory =
-          input.from_stdin ? std::filesystem::current_path() : input.path.parent_path();
+      const std::filesystem::path directory = input.from_stdin
+                                                  ? std::filesystem::current_path()
+                                                  : std::filesystem::path(input.path).parent_path();
       config = &run.resolver_->For(directory.empty() ? "." : directory);
     }
     folder_before = input.from_stdin ? std::string_view() : folder;

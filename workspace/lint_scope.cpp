@@ -238,7 +238,7 @@ std::optional<ScopeError> SelectRelease(const ReleaseSource& source,
     if (!scope.selected[i]) continue;
     ++in_release;
     // A down migration does not ship as a step of the release: it is judged as before.
-    if (rules::IsDownMigration(inputs[i].path.generic_string())) continue;
+    if (rules::IsDownMigration(inputs[i].path)) continue;
     auto known = by_config.find(configs[i]->path);
     if (known == by_config.end()) {
       std::optional<ScopeError> failure;
@@ -279,7 +279,7 @@ std::variant<LintScope, ScopeError> ScopeLint(const ScopeRequest& request,
   const std::string working_directory = fs::current_path(no_working_directory).native();
   ParallelFor(inputs.size(), request.threads, [&](std::size_t i) {
     scope.canonical[i] = inputs[i].regular_file && !no_working_directory
-                             ? CanonicalFilePath(inputs[i].path.native(), working_directory)
+                             ? CanonicalFilePath(inputs[i].path, working_directory)
                              : CanonicalPath(inputs[i].path);
   });
   const std::vector<std::string>& canonical = scope.canonical;

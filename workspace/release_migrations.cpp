@@ -96,7 +96,9 @@ void AddMigrationsOnlyAtHead(const std::string& release, const std::vector<std::
                                       [](const LintInput& input) { return input.from_stdin; });
   if (added && !from_stdin) {
     std::sort(result.inputs.begin(), result.inputs.end(),
-              [](const LintInput& a, const LintInput& b) { return a.path < b.path; });
+              [](const LintInput& a, const LintInput& b) {
+                return std::filesystem::path(a.path) < std::filesystem::path(b.path);
+              });
   }
 }
 

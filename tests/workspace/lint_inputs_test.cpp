@@ -92,7 +92,7 @@ std::vector<std::string> Collected(const std::string& top) {
   InputsResult result = CollectInputs({top}, "");
   EXPECT_TRUE(result.errors.empty()) << top;
   std::vector<std::string> paths;
-  for (const LintInput& input : result.inputs) paths.push_back(input.path.native());
+  for (const LintInput& input : result.inputs) paths.push_back(input.path);
   return paths;
 }
 
