@@ -23,6 +23,26 @@ class FilesInOrder {
   // `steps[i]`: how many steps of the run will report input i done (zero: it is done already).
   FilesInOrder(std::vector<std::size_t> steps, FileSink take)
       : slots_(steps.size()), steps_(std::move(steps)), take_(std::move(take)) {}
+  // For a run planned while it goes: each input's steps are counted as its part is planned
+  // (AddSteps), and nothing is handed over until every part is (Release).
+  static std::unique_ptr<FilesInOrder> Held(std::size_t inputs, FileSink take) {
+    auto order =
+        std::make_unique<FilesInOrder>(std::vector<std::size_t>(inputs, 0), std::move(take));
+    order->held_ = true;
+    return order;
+  }
+
+  // Input i has `steps` more steps to be over; before any of them can be.
+  void AddSteps(std::size_t input, std::size_t steps) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    steps_[input] += steps;
+  }
+  // Every input's steps are counted: hands over what is done.
+  void Release() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    held_ = false;
+    HandOver(false);
+  }
 
   // Puts input i's file in its place: by the one step that checks it, before it says Done.
   LintedFile& Put(std::size_t input, LintedFile file) {
@@ -46,6 +66,7 @@ class FilesInOrder {
 
  private:
   void HandOver(bool all) {
+    if (held_ && !all) return;
     for (; next_ < slots_.size() && (all || steps_[next_] == 0); ++next_) {
       if (!slots_[next_]) continue;
       take_(std::move(*slots_[next_]));
@@ -59,6 +80,7 @@ class FilesInOrder {
   std::vector<std::unique_ptr<LintedFile>> slots_;
   std::vector<std::size_t> steps_;  // steps not yet over, per input
   std::size_t next_ = 0;            // the first input not handed over
+  bool held_ = false;               // some inputs' steps are not counted yet
   FileSink take_;
 };
 

@@ -48,44 +48,6 @@ std::pair<std::string, bool> RootOf(const std::string& path, const Config& confi
   return {project::HistoryRootOf(path, Disk()), false};
 }
 
-// Recognises the tool of each history once, and says so for --verbose: the histories are asked
-// for first, in the order of the notes, then recognised side by side (each reads its own folder).
-class ToolChoices {
- public:
-  explicit ToolChoices(std::vector<std::string>* notes) : notes_(notes) {}
-  std::size_t Request(const std::string& root, const Config& config) {
-    const auto key = std::make_pair(root, config.path);
-    auto found = slots_.find(key);
-    if (found != slots_.end()) return found->second;
-    requests_.push_back({root, &config, nullptr});
-    return slots_.emplace(key, requests_.size() - 1).first->second;
-  }
-  void Recognise(unsigned threads) {
-    ParallelFor(requests_.size(), threads, [&](std::size_t i) {
-      Asked& request = requests_[i];
-      request.choice = std::make_shared<const project::ToolChoice>(project::ChooseTool(
-          request.root, Disk(), request.config->history.tool, request.config->history.order));
-    });
-    if (notes_ == nullptr) return;
-    for (const Asked& request : requests_) {
-      notes_->push_back(request.root + ": " + request.choice->Describe());
-    }
-  }
-  const std::shared_ptr<const project::ToolChoice>& At(std::size_t slot) const {
-    return requests_[slot].choice;
-  }
-
- private:
-  struct Asked {
-    std::string root;
-    const Config* config;
-    std::shared_ptr<const project::ToolChoice> choice;
-  };
-  std::vector<std::string>* notes_;
-  std::map<std::pair<std::string, std::string>, std::size_t> slots_;
-  std::vector<Asked> requests_;
-};
-
 // The jobs of one history: the files given that are not part of it, each on its own, then the
 // history itself from its first migration to the last one given.
 std::vector<Job> PlanHistory(const std::string& root, bool recursive,
@@ -172,55 +134,89 @@ const project::DiskFileSource& Disk() {
   return disk;
 }
 
-std::vector<Job> PlanJobs(const std::vector<LintInput>& inputs,
-                          const std::vector<const Config*>& configs, const LintScope& scope,
-                          bool replay, std::vector<std::string>* notes, unsigned threads) {
-  // Finding the history roots and recognising the tools reads the disk folder by folder: side by
-  // side, each history on one thread; the jobs and the notes keep the order of one thread.
-  const std::vector<std::string>& canonical = scope.canonical;
+JobPlanner::JobPlanner(const std::vector<LintInput>& inputs,
+                       const std::vector<const Config*>& configs, const LintScope& scope,
+                       bool replay, unsigned threads)
+    : inputs_(inputs), configs_(configs), canonical_(scope.canonical) {
+  // Finding the history roots reads the disk folder by folder: side by side.
   std::vector<std::pair<std::string, bool>> roots(inputs.size());
   ParallelFor(inputs.size(), threads, [&](std::size_t i) {
     if (!scope.selected[i]) return;
     if (inputs[i].from_stdin && inputs[i].path == "<stdin>") return;
-    roots[i] = RootOf(canonical[i], *configs[i]);
+    roots[i] = RootOf(canonical_[i], *configs[i]);
   });
-  std::vector<Job> jobs;
-  ToolChoices tools(notes);
-  std::vector<std::pair<std::size_t, std::size_t>> alone;  // job -> tool slot
   std::map<std::pair<std::string, bool>, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!scope.selected[i]) continue;
     // Standard input without a file name has no place in any history.
     if (inputs[i].from_stdin && inputs[i].path == "<stdin>") {
-      jobs.push_back({{}, nullptr, {{canonical[i], i}}});
+      parts_.push_back({i, {}, false, kNoTool});
       continue;
     }
     if (!replay || !configs[i]->history.replay) {
-      alone.emplace_back(jobs.size(), tools.Request(roots[i].first, *configs[i]));
-      jobs.push_back({{}, nullptr, {{canonical[i], i}}});
+      parts_.push_back({i, {}, false, Request(roots[i].first, *configs[i])});
       continue;
     }
     groups[roots[i]].push_back(i);
   }
-  std::vector<std::pair<const std::pair<std::string, bool>*, const std::vector<std::size_t>*>>
-      histories;
-  std::vector<std::size_t> history_tool;
-  for (const auto& [key, members] : groups) {
-    histories.emplace_back(&key, &members);
-    history_tool.push_back(tools.Request(key.first, *configs[members.front()]));
+  for (auto& [key, members] : groups) {
+    const std::size_t tool = Request(key.first, *configs[members.front()]);
+    parts_.push_back({0, key.first, key.second, tool, std::move(members)});
   }
-  tools.Recognise(threads);
-  for (const auto& [job, slot] : alone) jobs[job].tool = tools.At(slot);
-  std::vector<std::vector<Job>> planned(histories.size());
-  ParallelFor(histories.size(), threads, [&](std::size_t h) {
-    const auto& [key, members] = histories[h];
-    planned[h] = PlanHistory(key->first, key->second, *members, inputs, canonical,
-                             *configs[members->front()], tools.At(history_tool[h]));
+}
+
+std::size_t JobPlanner::Largest() const {
+  std::size_t largest = 0;
+  for (std::size_t p = 1; p < parts_.size(); ++p) {
+    if (parts_[p].members.size() > parts_[largest].members.size()) largest = p;
+  }
+  return largest;
+}
+
+bool JobPlanner::HasHistory() const {
+  return std::any_of(parts_.begin(), parts_.end(),
+                     [](const Part& part) { return !part.members.empty(); });
+}
+
+std::size_t JobPlanner::Request(const std::string& root, const Config& config) {
+  const auto key = std::make_pair(root, config.path);
+  const auto found = tool_slots_.find(key);
+  if (found != tool_slots_.end()) return found->second;
+  auto tool = std::make_unique<Tool>();
+  tool->root = root;
+  tool->config = &config;
+  tools_.push_back(std::move(tool));
+  return tool_slots_.emplace(key, tools_.size() - 1).first->second;
+}
+
+const std::shared_ptr<const project::ToolChoice>& JobPlanner::ToolOf(std::size_t slot) {
+  Tool& tool = *tools_[slot];
+  std::call_once(tool.once, [&] {
+    tool.choice = std::make_shared<const project::ToolChoice>(project::ChooseTool(
+        tool.root, Disk(), tool.config->history.tool, tool.config->history.order));
   });
-  for (std::vector<Job>& some : planned) {
-    for (Job& job : some) jobs.push_back(std::move(job));
+  return tool.choice;
+}
+
+std::vector<Job> JobPlanner::Plan(std::size_t p) {
+  const Part& part = parts_[p];
+  if (part.root.empty() && part.members.empty()) {
+    // A file checked on its own.
+    Job job{{},
+            part.tool == kNoTool ? nullptr : ToolOf(part.tool),
+            {{canonical_[part.input], part.input}}};
+    std::vector<Job> jobs;
+    jobs.push_back(std::move(job));
+    return jobs;
   }
-  return jobs;
+  return PlanHistory(part.root, part.recursive, part.members, inputs_, canonical_,
+                     *configs_[part.members.front()], ToolOf(part.tool));
+}
+
+void JobPlanner::Notes(std::vector<std::string>& notes) {
+  for (std::size_t slot = 0; slot < tools_.size(); ++slot) {
+    notes.push_back(tools_[slot]->root + ": " + ToolOf(slot)->Describe());
+  }
 }
 
 }  // namespace pgshift::workspace

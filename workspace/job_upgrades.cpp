@@ -45,14 +45,18 @@ JobUpgrades::JobUpgrades(const std::vector<LintInput>& inputs,
     : configs_(configs), settings_(settings), infer_(infer) {
   if (!infer_) return;
   if (std::optional<std::string> folder = CommonFolder(inputs, configs, settings)) {
-    located_ = std::async(std::launch::async,
-                          [this, folder = std::move(*folder)] { locator_.Ask(folder); });
+    located_ = std::async(std::launch::async, [this, folder = std::move(*folder)] {
+                 locator_.Ask(folder);
+               }).share();
   }
 }
 
 void JobUpgrades::Infer(std::vector<Job>& jobs, unsigned threads, std::vector<std::string>* notes) {
-  if (located_.valid()) located_.get();
   if (!infer_) return;
+  if (located_.valid()) {
+    const std::shared_future<void> located = located_;  // a copy per caller, as threads may wait
+    located.get();
+  }
   struct Inference {
     Job* job;
     std::vector<std::string> files;

@@ -1,6 +1,6 @@
 // Which upgrade the migrations of each planned history ship in (migration_upgrades.h), for one
 // lint run: the repository is asked of git as soon as the inputs are known, while the jobs are
-// planned, and the histories' upgrades are inferred side by side once they are.
+// planned, and each history's upgrades are inferred once it is planned, on its planning thread.
 #pragma once
 
 #include <future>
@@ -27,7 +27,8 @@ class JobUpgrades {
   JobUpgrades& operator=(const JobUpgrades&) = delete;
 
   // Sets the upgrades of each job that keeps a history and infers them, on up to `threads`
-  // threads; adds one note per such job (for --verbose), in the jobs' order.
+  // threads; adds one note per such job (for --verbose), in the jobs' order. Threads may infer
+  // the upgrades of different jobs at the same time.
   void Infer(std::vector<Job>& jobs, unsigned threads, std::vector<std::string>* notes);
 
  private:
@@ -35,7 +36,7 @@ class JobUpgrades {
   const InputSettings& settings_;
   bool infer_;
   GitLocator locator_;  // histories in one repository (or in none) share one git process
-  std::future<void> located_;  // the common folder's answer, asked ahead
+  std::shared_future<void> located_;  // the common folder's answer, asked ahead
 };
 
 }  // namespace pgshift::workspace

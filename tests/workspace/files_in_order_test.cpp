@@ -63,6 +63,29 @@ TEST(FilesInOrder, FinishHandsOverWhatIsLeftInOrder) {
   EXPECT_EQ(Paths(taken), (std::vector<std::string>{"a", "b"}));
 }
 
+TEST(FilesInOrder, HeldHandsNothingOverUntilReleasedAndCountsStepsAsTheyArePlanned) {
+  std::vector<LintedFile> taken;
+  const auto order = FilesInOrder::Held(3, [&](LintedFile&& f) { taken.push_back(std::move(f)); });
+  // Input 1's part is planned and checked first; inputs 0 and 2 are not counted yet.
+  order->AddSteps(1, 2);
+  order->Put(1, FileNamed("b"));
+  order->Done(1);
+  order->Done(1);
+  EXPECT_TRUE(taken.empty());
+  // Input 0's part: planned and done while the plan goes on; still nothing goes.
+  order->AddSteps(0, 1);
+  order->Put(0, FileNamed("a"));
+  order->Done(0);
+  EXPECT_TRUE(taken.empty());
+  EXPECT_TRUE(order->Holds(0));
+  order->AddSteps(2, 1);
+  order->Release();  // every part planned: "a" and "b" go, "c" waits for its step
+  EXPECT_EQ(Paths(taken), (std::vector<std::string>{"a", "b"}));
+  order->Put(2, FileNamed("c"));
+  order->Done(2);
+  EXPECT_EQ(Paths(taken), (std::vector<std::string>{"a", "b", "c"}));
+}
+
 TEST(FilesInOrder, ThreadsFinishingInAnyOrderHandOverInInputOrder) {
   constexpr std::size_t kInputs = 2000;
   std::vector<std::size_t> shuffled(kInputs);

@@ -118,7 +118,7 @@ TEST(CollectInputs, FindsTheFilesStdFilesystemFinds) {
   fs::create_symlink(root / "missing.sql", root / "dangling.sql");    // to nothing
   fs::create_symlink(root / "b.txt", root / "txt.sql");               // to a file of another name
 
-  for (const std::string top : {root.string(), root.string() + "/", (root / "sub").string()}) {
+  for (const std::string& top : {root.string(), root.string() + "/", (root / "sub").string()}) {
     const std::vector<std::string> want = FilesystemWalk(top);
     EXPECT_EQ(Collected(top), want) << top;
     EXPECT_GE(want.size(), 3u) << top;
