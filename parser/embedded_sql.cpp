@@ -209,6 +209,7 @@ void AddEmbeddedStatements(ParsedFile& file, std::size_t index, std::string_view
     statement.has_semicolon = true;
     statement.text = piece.text;
     statement.node = parse.node;
+    statement.longest_field = parse.longest_field;
     statement.error = std::move(parse.error);
     if (statement.error)
       statement.error->offset = (*offsets)[std::min(statement.error->offset, piece.text.size())];

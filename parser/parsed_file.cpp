@@ -124,8 +124,10 @@ StatementParse ParseStatementText(std::string_view text, const ParseLimits& limi
         SyntaxError{"the parser returned a node pgshift cannot read; check it by hand", 0};
   } else if (own != nullptr) {
     SetTree(parse, std::make_shared<ParseTree>(std::move(own), raw.tree));
+    parse.longest_field = raw.longest_field;
   } else if (raw.tree->n_stmts > 0) {
     parse.node = raw.tree->stmts[0]->stmt;
+    parse.longest_field = raw.longest_field;
   }
   pgshift_raw_parse_free(&raw);
   return parse;
@@ -216,6 +218,7 @@ void AddStatement(ParsedFile& file, std::string_view text, std::string_view pars
   }
   statement.error = std::move(parse.error);
   statement.node = parse.node;
+  statement.longest_field = parse.longest_field;
   if (parse.tree) {
     file.tree_bytes += parse.tree->bytes();
     file.trees.push_back(std::move(parse.tree));

@@ -46,6 +46,7 @@ class ParseTree {
 
 struct Statement {
   static constexpr std::size_t kTopLevel = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kUnknownLength = static_cast<std::size_t>(-1);
 
   Span span;  // first token to last token, without the semicolon
   bool has_semicolon = false;
@@ -54,6 +55,9 @@ struct Statement {
   // Node locations are byte offsets in `text`; FileOffset maps them into the file.
   const PgQuery__Node* node = nullptr;  // null when the statement does not parse
   std::optional<SyntaxError> error;
+  // The bytes of the longest name-like string in `node`'s tree (PgshiftRawParse::longest_field),
+  // or more: a rule looking for long column or constraint names need not walk a tree without one.
+  std::size_t longest_field = kUnknownLength;
 
   // A nested statement is written inside the body of the statement at index `parent` (a DO
   // block, a LANGUAGE sql or plpgsql function). Its text is the body's SQL, which need not be
@@ -108,6 +112,7 @@ struct StatementParse {
   std::shared_ptr<ParseTree> tree;  // null when the tree is in the arena the caller gave
   const PgQuery__Node* node = nullptr;
   std::optional<SyntaxError> error;
+  std::size_t longest_field = Statement::kUnknownLength;  // as Statement::longest_field
 };
 // `operator_chain` is the statement's RawStatement::operator_chain when the caller has split it;
 // otherwise it is measured here. A statement that would nest too deeply to analyse (see

@@ -51,6 +51,7 @@ static __thread int depth_;
 static __thread int max_depth_;
 static __thread int too_deep_;
 static __thread int unknown_node_;
+static __thread size_t longest_field_;
 
 static void* Allocate(size_t size) { return allocate_(arena_, size); }
 
@@ -58,6 +59,15 @@ static char* CopyString(const char* text) {
   const size_t size = strlen(text) + 1;
   char* copy = Allocate(size);
   memcpy(copy, text, size);
+  return copy;
+}
+
+// A node's own string field, mostly a name (a column's, a constraint's): the longest is kept.
+static char* CopyField(const char* text) {
+  const size_t length = strlen(text);
+  if (length > longest_field_) longest_field_ = length;
+  char* copy = Allocate(length + 1);
+  memcpy(copy, text, length + 1);
   return copy;
 }
 
@@ -89,7 +99,7 @@ static char* CopyString(const char* text) {
   }
 
 #define WRITE_STRING_FIELD(outname, outname_json, fldname) \
-  if (node->fldname != NULL) out->outname = CopyString(node->fldname);
+  if (node->fldname != NULL) out->outname = CopyField(node->fldname);
 
 #define WRITE_ENUM_FIELD(typename, outname, outname_json, fldname) \
   out->outname = _enumToInt##typename(node->fldname);
@@ -231,6 +241,7 @@ PgshiftRawParse pgshift_raw_parse(const char* sql, PgshiftAllocate allocate, voi
     max_depth_ = max_depth;
     too_deep_ = 0;
     unknown_node_ = 0;
+    longest_field_ = 0;
     PgQuery__ParseResult* result = Allocate(sizeof(PgQuery__ParseResult));
     pg_query__parse_result__init(result);
     result->version = PG_VERSION_NUM;
@@ -243,6 +254,7 @@ PgshiftRawParse pgshift_raw_parse(const char* sql, PgshiftAllocate allocate, voi
     }
     parse.too_deep = too_deep_;
     parse.unknown = unknown_node_;
+    parse.longest_field = longest_field_;
     if (!too_deep_ && !unknown_node_) parse.tree = result;
   }
   pg_query_exit_memory_context(context);

@@ -19,6 +19,9 @@ typedef struct PgshiftRawParse {
   PgQueryError* error;                // the parser's error; free with pgshift_raw_parse_free
   int too_deep;                       // the tree nests more than max_depth nodes deep
   int unknown;                        // the tree holds a node the protobuf schema lacks
+  // The bytes of the longest string a node holds in a string field of its own (a column's,
+  // a constraint's, a table's name...; not a String node nor a constant's value).
+  size_t longest_field;
 } PgshiftRawParse;
 
 // Parses `sql` (NUL-terminated). Every node, list and string of the tree is allocated with

@@ -32,8 +32,10 @@ constexpr std::size_t kMaxBytes = 63;  // NAMEDATALEN - 1
 
 // The names a statement defines (not those it only refers to), as the parser truncated them,
 // that may be a truncated name: those of 60 bytes or more (63 cut back to a character boundary).
-// Most statements have none, so the list is mostly empty and never allocated.
-std::vector<std::string_view> LongDefinedNames(const parser::Node& node) {
+// Most statements have none, so the list is mostly empty and never allocated. The tree is walked
+// for columns and constraints only when some name-like field is that long (`longest_field`).
+std::vector<std::string_view> LongDefinedNames(const parser::Node& node,
+                                               std::size_t longest_field) {
   std::vector<std::string_view> names;
   const auto add = [&](std::string_view name) {
     if (name.size() + 3 >= kMaxBytes) names.push_back(name);
@@ -86,6 +88,7 @@ std::vector<std::string_view> LongDefinedNames(const parser::Node& node) {
       break;
   }
   // Columns and constraints, wherever the statement defines them.
+  if (longest_field + 3 < kMaxBytes) return names;
   parser::VisitNodes(&node, [&](const parser::Node& n) {
     if (n.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) add(parser::Str(n.column_def->colname));
     if (n.node_case == PG_QUERY__NODE__NODE_CONSTRAINT) add(parser::Str(n.constraint->conname));
@@ -105,7 +108,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (ctx.node() == nullptr) return;
   // The tree holds names as PostgreSQL keeps them: a name written longer than 63 bytes is there
   // cut to 60 to 63 (at a character boundary). Without such a name, scanning the text is wasted.
-  const std::vector<std::string_view> defined = LongDefinedNames(*ctx.node());
+  const std::vector<std::string_view> defined =
+      LongDefinedNames(*ctx.node(), ctx.statement().longest_field);
   if (defined.empty()) return;
   std::set<std::string> reported;
   for (const parser::WrittenIdentifier& id : parser::WrittenIdentifiers(ctx.statement().text)) {

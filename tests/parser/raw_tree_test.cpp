@@ -9,7 +9,9 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -37,7 +39,44 @@ std::string Packed(const PgQuery__ParseResult* tree) {
   return bytes;
 }
 
-// The packed tree of `sql` copied from the raw tree, or why there is none.
+// The bytes of the longest string a node of the message's tree holds in a field of its own (the
+// value nodes aside: String, Float, BitString), walked field by field.
+std::size_t LongestFieldIn(const ProtobufCMessage* message) {
+  std::size_t longest = 0;
+  const char* base = reinterpret_cast<const char*>(message);
+  const ProtobufCMessageDescriptor* type = message->descriptor;
+  const bool value_node = type == &pg_query__string__descriptor ||
+                          type == &pg_query__float__descriptor ||
+                          type == &pg_query__bit_string__descriptor;
+  for (unsigned f = 0; f < type->n_fields; ++f) {
+    const ProtobufCFieldDescriptor& field = type->fields[f];
+    if (field.type != PROTOBUF_C_TYPE_MESSAGE &&
+        (field.type != PROTOBUF_C_TYPE_STRING || value_node)) {
+      continue;
+    }
+    if ((field.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
+        *reinterpret_cast<const uint32_t*>(base + field.quantifier_offset) != field.id) {
+      continue;  // another member of the oneof is set
+    }
+    std::size_t count = 1;
+    const void* const* values = reinterpret_cast<const void* const*>(base + field.offset);
+    if (field.label == PROTOBUF_C_LABEL_REPEATED) {
+      count = *reinterpret_cast<const std::size_t*>(base + field.quantifier_offset);
+      values = *reinterpret_cast<const void* const* const*>(base + field.offset);
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+      if (values[k] == nullptr) continue;
+      longest =
+          std::max(longest, field.type == PROTOBUF_C_TYPE_STRING
+                                ? std::strlen(static_cast<const char*>(values[k]))
+                                : LongestFieldIn(static_cast<const ProtobufCMessage*>(values[k])));
+    }
+  }
+  return longest;
+}
+
+// The packed tree of `sql` copied from the raw tree, or why there is none. Checks on the way that
+// the conversion measured the longest string field (a one-byte `char` field is not measured).
 std::string RawRoute(const std::string& sql, int max_depth = kNoDepthLimit) {
   Arena arena;
   PgshiftRawParse parse = pgshift_raw_parse(sql.c_str(), &AllocateIn, &arena, max_depth);
@@ -51,6 +90,9 @@ std::string RawRoute(const std::string& sql, int max_depth = kNoDepthLimit) {
     packed = "unknown node";
   } else {
     packed = Packed(parse.tree);
+    EXPECT_EQ(std::max<std::size_t>(parse.longest_field, 1),
+              std::max<std::size_t>(LongestFieldIn(&parse.tree->base), 1))
+        << sql.substr(0, 200);
   }
   pgshift_raw_parse_free(&parse);
   return packed;
@@ -128,6 +170,8 @@ TEST(RawTree, MatchesOnEnumsValuesAndStrings) {
            "MERGE INTO t USING u ON t.a = u.a WHEN MATCHED THEN UPDATE SET b = u.b "
            "WHEN NOT MATCHED THEN INSERT VALUES (u.a, u.b)",
            "CREATE FUNCTION f() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 1 $$",
+           // A column defined in a query, with a name long enough to count (longest_field).
+           "SELECT * FROM f() x(a_column_defined_in_a_select_list_with_a_name_of_sixty_bytes int)",
            "DO $$ BEGIN PERFORM 1; END $$",
            "SELECT 1; SELECT 2; CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2)",
            "",
