@@ -45,6 +45,12 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "-j" && i + 1 < argc) {
       jobs = static_cast<unsigned>(std::max(1, std::atoi(argv[++i])));
+    } else if (!arg.empty() && arg[0] == '-') {
+      folders.clear();  // -h, --help, or an option it does not know: the usage
+      break;
+    } else if (!std::filesystem::is_directory(arg)) {
+      std::fprintf(stderr, "pgshift_parse_floor: %s is not a folder\n", arg.c_str());
+      return 2;
     } else {
       folders.push_back(arg);
     }

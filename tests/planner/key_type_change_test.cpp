@@ -104,7 +104,9 @@ TEST(PlannerKeySwap, EveryStageBeforeContractHasItsRollback) {
       continue;
     }
     EXPECT_FALSE(stage.irreversible);
-    if (!stage.backfill) EXPECT_FALSE(stage.rollback.empty());
+    if (!stage.backfill) {
+      EXPECT_FALSE(stage.rollback.empty());
+    }
   }
   const PlannedStage* validate = Stage(plan, "validate-transfers-account-id-new-fkey");
   ASSERT_NE(validate, nullptr);
