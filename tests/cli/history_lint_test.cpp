@@ -144,7 +144,12 @@ TEST_F(HistoryLint, ParsingAheadFindsWhatOneThreadFinds) {
       for (int k = 0; k < 6000; ++k) up += "INSERT INTO " + t + " (id, v) VALUES (" + std::to_string(k) + ", 'a fairly long value for the row');\n";
     }
     Write(std::string(folder) + "up.sql", up);
-    if (i % 2 == 0) Write(std::string(folder) + "down.sql", "DROP TABLE " + t + ";\n");
+    // Rollbacks judged against the history so far and against what their own up added.
+    std::string down = "DROP TABLE " + t + ";\n";
+    if (i % 3 == 0) down = "ALTER TABLE " + t + " DROP COLUMN c" + std::to_string(i) + ";\n";
+    if (i % 4 == 0)
+      down += "ALTER TABLE t" + std::to_string((i + 1) % 17) + " ALTER COLUMN v TYPE int;\n";
+    if (i % 2 == 0) Write(std::string(folder) + "down.sql", down);
   }
   // Another history, in dbmate's files of up and down sections.
   for (int i = 0; i < 30; ++i) {
