@@ -1,6 +1,7 @@
 #include "workspace/section_lint.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace pgshift::workspace {
 namespace {
@@ -14,17 +15,29 @@ rules::LintSettings ForSection(const rules::LintSettings& base, const Section& s
   return settings;
 }
 
+// Whether the section is the whole text: kept as it is.
+bool Whole(std::string_view text, const Section& section) {
+  return section.begin == 0 && section.end >= text.size();
+}
+
 std::string KeepOnly(std::string_view text, const Section& section) {
   std::string out(text);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if ((i < section.begin || i >= section.end) && out[i] != '\n') out[i] = ' ';
-  }
+  // Only what lies outside the section is blanked, line breaks kept.
+  const auto blank = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (out[i] != '\n') out[i] = ' ';
+    }
+  };
+  blank(0, std::min(section.begin, out.size()));
+  blank(std::min(std::max(section.begin, section.end), out.size()), out.size());
   return out;
 }
 
 void Merge(rules::FileReport& into, rules::FileReport&& part) {
-  into.findings.insert(into.findings.end(), part.findings.begin(), part.findings.end());
-  into.notes.insert(into.notes.end(), part.notes.begin(), part.notes.end());
+  into.findings.insert(into.findings.end(), std::make_move_iterator(part.findings.begin()),
+                       std::make_move_iterator(part.findings.end()));
+  into.notes.insert(into.notes.end(), std::make_move_iterator(part.notes.begin()),
+                    std::make_move_iterator(part.notes.end()));
   into.statements += part.statements;
 }
 
@@ -42,6 +55,11 @@ void LintRollbacks(const parser::SourceText& source, const std::vector<Section>&
   for (const Section& down : downs) {
     rules::LintSettings down_settings = ForSection(settings, down);
     down_settings.release = nullptr;  // a rollback is not what the release runs
+    // A down file is one section: its own text, not a copy.
+    if (Whole(source.text(), down)) {
+      Merge(report, rules::LintSource(source, down_settings, deployed, nullptr, parsed));
+      continue;
+    }
     Merge(report, rules::LintSource(
                       parser::SourceText(source.path(), KeepOnly(source.text(), down)),
                       down_settings, deployed, nullptr, parsed));

@@ -30,5 +30,18 @@ TEST(SectionLint, ASectionOutOfOrderOrPastTheEndKeepsNothingBeyondTheText) {
   EXPECT_EQ(SectionsOnly(text, past, Direction::kUp), "         \nSELECT 2;\n");
 }
 
+// The texts parsed ahead of a file's check: its up sections together, each down section on its
+// own, blanked outside it (all of it when out of order, nothing when it is the whole file).
+TEST(SectionLint, EachDownSectionIsItsOwnText) {
+  const std::string text = "SELECT 1;\nSELECT 2;\n";
+  const FileRun run{{{0, 10, Direction::kUp, std::nullopt, ""},
+                     {10, 1000, Direction::kDown, std::nullopt, ""},
+                     {15, 3, Direction::kDown, std::nullopt, ""},
+                     {0, text.size(), Direction::kDown, std::nullopt, ""}}};
+  EXPECT_EQ(LintRunTexts(text, run),
+            (std::vector<std::string>{"SELECT 1;\n         \n", "         \nSELECT 2;\n",
+                                      "         \n         \n", text}));
+}
+
 }  // namespace
 }  // namespace pgshift::workspace
