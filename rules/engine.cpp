@@ -59,15 +59,16 @@ struct PendingFinding {
   bool small_table = false;  // every table it locks is small by the snapshot: a note
 };
 
-Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& file,
+// Takes the report's texts and edits: a pending finding is not used after.
+Finding Materialize(PendingFinding&& pending, const parser::ParsedFile& file,
                     const parser::SourceText& source, const LintSettings& settings) {
   Finding finding;
   finding.rule = std::string(pending.rule);
   finding.severity =
       pending.small_table ? Severity::kInfo : EffectiveSeverity(pending.rule, settings);
-  finding.message = pending.report.message;
-  finding.help = pending.report.help;
-  finding.lock = pending.report.lock;
+  finding.message = std::move(pending.report.message);
+  finding.help = std::move(pending.report.help);
+  finding.lock = std::move(pending.report.lock);
   // A report about a comment (a suppression) may come from a file without statements.
   const parser::Statement* statement = pending.report.statement < file.statements.size()
                                            ? &file.statements[pending.report.statement]
@@ -76,7 +77,7 @@ Finding Materialize(const PendingFinding& pending, const parser::ParsedFile& fil
   // and not where a template placeholder was read as a name.
   // Help then does not promise that --fix makes the change.
   if (statement != nullptr && !statement->nested() && !file.HoldsPlaceholder(statement->span)) {
-    finding.fix = pending.report.fix;
+    finding.fix = std::move(pending.report.fix);
   } else if (const std::size_t at = finding.help.find(kFixDoesThis); at != std::string::npos) {
     finding.help.erase(at, kFixDoesThis.size());
   }
@@ -397,8 +398,9 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
   ApplySuppressions(file, settings, pending);
   DropDeferred(pending, facts, settings);
 
-  for (const PendingFinding& p : pending) {
-    if (!p.suppressed) report.findings.push_back(Materialize(p, file, source, settings));
+  report.findings.reserve(pending.size());
+  for (PendingFinding& p : pending) {
+    if (!p.suppressed) report.findings.push_back(Materialize(std::move(p), file, source, settings));
   }
   std::stable_sort(report.findings.begin(), report.findings.end(),
                    [](const Finding& a, const Finding& b) {
