@@ -169,8 +169,10 @@ void AddStepNotes(const Job& job, const Step& step, const parser::SourceText& so
 struct RollbackCheck {
   std::size_t step = 0;
   std::shared_ptr<PreparedStep> prepared;  // read and parsed ahead, or null
-  rules::Catalog deployed;
-  std::shared_ptr<const rules::Catalog> rollback_of;  // null when its up migration is not known
+  // What it rolls back: the schema its up migration left, with what that added marked new; null
+  // when that migration is not known, and the rollback runs against the history deployed.
+  std::shared_ptr<const rules::Catalog> rollback_of;
+  rules::Catalog deployed;                            // only without rollback_of
   std::size_t replayed = 0;                           // for its note: the migrations before it
   std::size_t unreadable = 0;
 };
@@ -191,7 +193,8 @@ void CheckRollback(const Job& job, const RollbackCheck& check, const JobBasics& 
   // A rollback does not ship as a step of the release; it rolls back what is deployed.
   file_settings.release = nullptr;
   if (check.rollback_of != nullptr) file_settings.rollback_of = check.rollback_of;
-  rules::FileReport report = LintRun(source, run, file_settings, &check.deployed, nullptr,
+  const rules::Catalog* history = check.rollback_of != nullptr ? nullptr : &check.deployed;
+  rules::FileReport report = LintRun(source, run, file_settings, history, nullptr,
                                      check.prepared != nullptr ? &check.prepared->parsed : nullptr);
   AddStepNotes(job, step, source, run, check.replayed, check.unreadable, report);
   order.Put(*step.input, LintedFile{std::move(source), std::move(report)});
@@ -283,16 +286,15 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs, const InputSet
   for (std::size_t s = 0; s < job.steps.size(); ++s) {
     const Step& step = job.steps[s];
     if (!step.replay) {
-      RollbackCheck check{s,
-                          ahead != nullptr ? ahead->Take(s) : nullptr,
-                          Deployed(&catalog),
-                          nullptr,
-                          replayed,
-                          unreadable};
+      RollbackCheck check{s, ahead != nullptr ? ahead->Take(s) : nullptr};
+      check.replayed = replayed;
+      check.unreadable = unreadable;
       if (step.rolls_back) {
         const auto added = added_by.find(*step.rolls_back);
         if (added != added_by.end()) check.rollback_of = added->second;
       }
+      // A copy of the history only when the rollback is judged against it.
+      if (check.rollback_of == nullptr) check.deployed = Deployed(&catalog);
       CheckRollback(job, check, basics, inputs, settings, scope, order);
       continue;
     }
