@@ -2,7 +2,11 @@
 #include "rules/analysis/catalog.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace pgshift::rules {
 
@@ -92,6 +96,35 @@ void Rebuild(CopyOnWrite<CatalogNameIndex>& shared, const std::vector<CopyOnWrit
   CatalogNameIndex index;
   index.base = std::make_shared<const CatalogNameIndex::Map>(std::move(ids));
   shared = std::move(index);
+}
+
+// Objects renamed from `from` to `to`: their ids move to the new name's entry, kept in rising
+// order. Rebuilding the whole index instead cost every object per rename, so a history's renames
+// times its objects.
+template <class T, class Key>
+void Rekey(CopyOnWrite<CatalogNameIndex>& shared, const std::vector<CopyOnWrite<T>>& items,
+           const std::string& from, const std::string& to, Key key) {
+  if (from == to) return;
+  const CatalogNameIndex::Ids* ids = shared->Find(from);
+  if (ids == nullptr) return;
+  std::vector<std::uint64_t> moved;
+  for (const std::uint64_t id : *ids) {
+    const T* item = WithId(items, id);
+    if (item != nullptr && key(*item) == to) moved.push_back(id);
+  }
+  if (moved.empty()) return;
+  CatalogNameIndex& index = shared.Mutable();
+  {
+    CatalogNameIndex::Ids& left = index.Entry(from);
+    std::erase_if(
+        left, [&](std::uint64_t id) { return std::binary_search(moved.begin(), moved.end(), id); });
+    if (left.empty()) index.Erase(from);
+  }
+  // Entry may merge the layers: the entry of `from` is not held across it.
+  CatalogNameIndex::Ids& target = index.Entry(to);
+  const auto middle = static_cast<std::ptrdiff_t>(target.size());
+  target.insert(target.end(), moved.begin(), moved.end());
+  std::inplace_merge(target.begin(), target.begin() + middle, target.end());
 }
 
 // Gives the objects appended since the last time their ids; returns where they start.
@@ -311,17 +344,22 @@ void Catalog::Reindex(const Node& statement, std::size_t tables_before,
   const std::size_t indexes_gone =
       indexes_before > indexes_.size() ? indexes_before - indexes_.size() : 0;
   if (statement.node_case == PG_QUERY__NODE__NODE_RENAME_STMT) {
-    // Names changed in place (ApplyRename): only the indexes keyed by a name the rename can
-    // change are rebuilt. A column's, a constraint's, a schema's or a type's name is in none.
-    switch (statement.rename_stmt->rename_type) {
+    // Names changed in place (ApplyRename): the objects renamed move to their new name's entry
+    // in the indexes keyed by it. A column's, a constraint's, a schema's or a type's name is in
+    // none.
+    const PgQuery__RenameStmt& rename = *statement.rename_stmt;
+    if (rename.relation == nullptr) return;
+    const std::string from = parser::NameOf(rename.relation).name;
+    const std::string to(parser::Str(rename.newname));
+    switch (rename.rename_type) {
       case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
       case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
       case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-        Rebuild(tables_by_name_, tables_, TableKey);
-        Rebuild(indexes_by_table_, indexes_, IndexTableKey);
+        Rekey(tables_by_name_, tables_, from, to, TableKey);
+        Rekey(indexes_by_table_, indexes_, from, to, IndexTableKey);
         break;
       case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
-        Rebuild(indexes_by_name_, indexes_, IndexKey);
+        Rekey(indexes_by_name_, indexes_, from, to, IndexKey);
         break;
       default:
         break;

@@ -1,6 +1,6 @@
 // The catalog's name indexes (tables, indexes, a wide table's columns) against a plain model of
-// what the statements leave: random scripts of creates, drops, renames and column changes, with
-// a lookup of every name after every statement.
+// what the statements leave: random scripts of creates, drops, renames (of tables and indexes) and
+// column changes, with a lookup of every name after every statement.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -40,8 +40,9 @@ TEST(CatalogIndex, LookupsMatchAModelOfRandomScripts) {
       const std::string u = "t" + std::to_string(pick(6));
       const std::string c = "c" + std::to_string(pick(60));
       const std::string i = "i" + std::to_string(pick(5));
+      const std::string j = "i" + std::to_string(pick(5));
       std::string sql;
-      switch (pick(8)) {
+      switch (pick(9)) {
         case 0:
           if (model.tables.count(t)) continue;  // PostgreSQL refuses; the catalog would append
           sql = "CREATE TABLE " + t + " (id int, " + c + " int)";
@@ -96,6 +97,12 @@ TEST(CatalogIndex, LookupsMatchAModelOfRandomScripts) {
             sql = "CREATE INDEX " + i + " ON " + t + " (id)";
             model.indexes[i] = t;
           }
+          break;
+        case 8:
+          if (!model.indexes.count(i) || model.indexes.count(j)) continue;
+          sql = "ALTER INDEX " + i + " RENAME TO " + j;
+          model.indexes[j] = model.indexes[i];
+          model.indexes.erase(i);
           break;
       }
       Apply(catalog, sql);
