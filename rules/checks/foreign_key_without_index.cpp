@@ -64,10 +64,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
       create ? ctx.node()->create_stmt->relation : ctx.node()->alter_table_stmt->relation);
   const CatalogTable* known = ctx.catalog.FindTable(table);
   if (!create && (known == nullptr || known->partial)) return;  // its indexes are unknown
+  // Most statements add no foreign key: the table's indexes are looked up only for one that does.
+  const std::vector<ForeignKey> keys = ForeignKeysOf(*ctx.node());
+  if (keys.empty()) return;
 
   const std::vector<std::vector<std::string>> indexes =
       create ? std::vector<std::vector<std::string>>{} : ctx.catalog.IndexedColumns(table);
-  for (const ForeignKey& key : ForeignKeysOf(*ctx.node())) {
+  for (const ForeignKey& key : keys) {
     if (std::any_of(indexes.begin(), indexes.end(),
                     [&](const auto& index) { return Covers(index, key.columns); }) ||
         ctx.facts.built_indexes.LeadsWith(table, key.columns, ctx.index)) {
