@@ -55,20 +55,20 @@ static __thread size_t longest_field_;
 
 static void* Allocate(size_t size) { return allocate_(arena_, size); }
 
-static char* CopyString(const char* text) {
-  const size_t size = strlen(text) + 1;
-  char* copy = Allocate(size);
-  memcpy(copy, text, size);
+// `length` bytes of `text` and its terminating NUL.
+static char* CopyBytes(const char* text, size_t length) {
+  char* copy = Allocate(length + 1);
+  memcpy(copy, text, length + 1);
   return copy;
 }
+
+static char* CopyString(const char* text) { return CopyBytes(text, strlen(text)); }
 
 // A node's own string field, mostly a name (a column's, a constraint's): the longest is kept.
 static char* CopyField(const char* text) {
   const size_t length = strlen(text);
   if (length > longest_field_) longest_field_ = length;
-  char* copy = Allocate(length + 1);
-  memcpy(copy, text, length + 1);
-  return copy;
+  return CopyBytes(text, length);
 }
 
 // The macros the generated functions are written in, as libpg_query's protobuf printer defines

@@ -98,7 +98,7 @@ void LintWithHistory(const std::vector<LintInput>& inputs, const InputSettings& 
   const auto plan = [&](std::size_t p, std::optional<std::size_t>* keep) {
     PlannedPart& part = planned[p];
     part.jobs = planner.Plan(p);
-    upgrades.Infer(part.jobs, 1, notes != nullptr ? &part.notes : nullptr);
+    upgrades.Infer(part.jobs, notes != nullptr ? &part.notes : nullptr);
     for (const Job& job : part.jobs) {
       for (const Step& step : job.steps) {
         if (step.input) order->AddSteps(*step.input, 1);

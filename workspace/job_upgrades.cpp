@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "workspace/migration_upgrades.h"
-#include "workspace/parallel_for.h"
 
 namespace pgshift::workspace {
 namespace {
@@ -51,19 +50,12 @@ JobUpgrades::JobUpgrades(const std::vector<LintInput>& inputs,
   }
 }
 
-void JobUpgrades::Infer(std::vector<Job>& jobs, unsigned threads, std::vector<std::string>* notes) {
+void JobUpgrades::Infer(std::vector<Job>& jobs, std::vector<std::string>* notes) {
   if (!infer_) return;
   if (located_.valid()) {
     const std::shared_future<void> located = located_;  // a copy per caller, as threads may wait
     located.get();
   }
-  struct Inference {
-    Job* job;
-    std::vector<std::string> files;
-    const std::string* tags;
-    std::string note;
-  };
-  std::vector<Inference> inferences;
   for (Job& job : jobs) {
     if (job.root.empty()) continue;
     // The job's configuration is that of its checked files; a snapshot replaces the history.
@@ -77,17 +69,10 @@ void JobUpgrades::Infer(std::vector<Job>& jobs, unsigned threads, std::vector<st
       snapshot = snapshot || settings_[*step.input].schema != nullptr;
     }
     if (config == nullptr || snapshot || !config->history.upgrades) continue;
-    inferences.push_back({&job, std::move(files), &config->history.upgrade_tags, {}});
-  }
-  // Each asks git (a few processes per history): the histories are asked in parallel, and their
-  // notes kept in order.
-  ParallelFor(inferences.size(), threads, [&](std::size_t i) {
-    Inference& inference = inferences[i];
-    inference.job->upgrades = InferUpgrades(inference.job->root, inference.files, *inference.tags,
-                                            locator_, inference.note);
-  });
-  if (notes != nullptr) {
-    for (const Inference& inference : inferences) notes->push_back(inference.note);
+    // Asks git (a few processes per history).
+    std::string note;
+    job.upgrades = InferUpgrades(job.root, files, config->history.upgrade_tags, locator_, note);
+    if (notes != nullptr) notes->push_back(std::move(note));
   }
 }
 

@@ -26,10 +26,10 @@ class JobUpgrades {
   JobUpgrades(const JobUpgrades&) = delete;
   JobUpgrades& operator=(const JobUpgrades&) = delete;
 
-  // Sets the upgrades of each job that keeps a history and infers them, on up to `threads`
-  // threads; adds one note per such job (for --verbose), in the jobs' order. Threads may infer
-  // the upgrades of different jobs at the same time.
-  void Infer(std::vector<Job>& jobs, unsigned threads, std::vector<std::string>* notes);
+  // Sets the upgrades of each job that keeps a history and infers them; adds one note per such
+  // job (for --verbose), in the jobs' order. Threads may infer the upgrades of different jobs at
+  // the same time.
+  void Infer(std::vector<Job>& jobs, std::vector<std::string>* notes);
 
  private:
   const std::vector<const Config*>& configs_;
