@@ -50,6 +50,13 @@ TypeSpec TypeSpecOf(const PgQuery__TypeName* type) {
   return spec;
 }
 
+std::string CollationOf(const PgQuery__ColumnDef& def) {
+  if (def.coll_clause == nullptr || def.coll_clause->n_collname == 0) return {};
+  const std::string_view name =
+      StringValue(def.coll_clause->collname[def.coll_clause->n_collname - 1]);
+  return name == "default" ? std::string() : std::string(name);
+}
+
 std::string TypeSpec::ToString() const {
   // The parser stores internal names; show the ones people write.
   static constexpr std::pair<std::string_view, std::string_view> kSqlNames[] = {

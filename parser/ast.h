@@ -54,6 +54,10 @@ struct TypeSpec {
 };
 TypeSpec TypeSpecOf(const PgQuery__TypeName* type);
 
+// The collation a column definition names (COLLATE "C" gives "C"), without schema; empty when it
+// names none or "default": the column then takes its type's default collation.
+std::string CollationOf(const PgQuery__ColumnDef& def);
+
 // The fields of a message type that hold messages, each with the list of the type it holds, so
 // that a walk of the tree never looks at a scalar field. For a Node (a oneof over some 250 node
 // types), `fields` is indexed by member number, so that the member set is reached at once.

@@ -21,6 +21,18 @@ void ForEachAlterCommand(
   }
 }
 
+void ForEachTypeChange(
+    const StatementContext& ctx,
+    FunctionRef<void(const parser::QualifiedName&, const PgQuery__AlterTableCmd&)> visit) {
+  ForEachAlterCommand(
+      ctx, [&](const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd) {
+        if (cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType && cmd.def != nullptr &&
+            cmd.def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && !ctx.IsNew(table)) {
+          visit(table, cmd);
+        }
+      });
+}
+
 void ForEachColumnDefinition(const StatementContext& ctx,
                              FunctionRef<void(const ColumnDefinition&)> visit) {
   const auto column = [&](const parser::QualifiedName& table, const PgQuery__ColumnDef& def,

@@ -16,6 +16,12 @@ void ForEachAlterCommand(
     const StatementContext& ctx,
     FunctionRef<void(const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd)> visit);
 
+// Calls `visit` for each ALTER COLUMN ... TYPE of an ALTER TABLE statement on a table that is not
+// new (a table the file creates is empty and used by nobody); `cmd.def` is its ColumnDef.
+void ForEachTypeChange(
+    const StatementContext& ctx,
+    FunctionRef<void(const parser::QualifiedName& table, const PgQuery__AlterTableCmd& cmd)> visit);
+
 // A column defined by this statement: a CREATE TABLE column, ADD COLUMN, or ALTER COLUMN TYPE
 // (where `def` holds only the new type).
 struct ColumnDefinition {

@@ -273,28 +273,38 @@ bool Catalog::IsNewSchema(std::string_view name) const {
   return false;
 }
 
-std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedName& name) const {
-  std::vector<std::vector<std::string>> out;
+std::vector<TableIndex> Catalog::IndexesOf(const QualifiedName& name) const {
+  std::vector<TableIndex> out;
+  const auto add = [&](const CatalogIndex& index) {
+    if (index.table.Matches(name)) {
+      out.push_back({index.name, index.unique, false, index.columns, index.collations,
+                     index.opclasses, index.plain});
+    }
+  };
   if (Indexed(indexes_)) {
     if (const std::vector<std::uint64_t>* ids = indexes_by_table_->Find(name.name)) {
       for (const std::uint64_t id : *ids) {
-        const CatalogIndex* index = WithId(indexes_, id);
-        if (index != nullptr && index->table.Matches(name)) out.push_back(index->columns);
+        if (const CatalogIndex* index = WithId(indexes_, id)) add(*index);
       }
     }
   } else {
-    for (const CopyOnWrite<CatalogIndex>& index : indexes_) {
-      if (index->table.Matches(name)) out.push_back(index->columns);
-    }
+    for (const CopyOnWrite<CatalogIndex>& index : indexes_) add(*index);
   }
   if (const CatalogTable* table = FindTable(name)) {
     for (const CatalogConstraint& c : table->constraints) {
       if (c.kind == ConstraintKind::kPrimaryKey || c.kind == ConstraintKind::kUnique ||
           c.kind == ConstraintKind::kExclusion) {
-        out.push_back(c.columns);
+        out.push_back(
+            {c.name, c.kind != ConstraintKind::kExclusion, true, c.columns, {}, {}, false});
       }
     }
   }
+  return out;
+}
+
+std::vector<std::vector<std::string>> Catalog::IndexedColumns(const QualifiedName& name) const {
+  std::vector<std::vector<std::string>> out;
+  for (TableIndex& index : IndexesOf(name)) out.push_back(std::move(index.columns));
   return out;
 }
 

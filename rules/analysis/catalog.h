@@ -21,6 +21,7 @@ namespace pgshift::rules {
 struct CatalogColumn {
   std::string name;
   parser::TypeSpec type;
+  std::string collation;  // as COLLATE named it; empty: its type's default
   bool not_null = false;
   bool has_default = false;
   bool is_new = false;  // added in the file being checked: no deployed code knows it
@@ -48,6 +49,26 @@ struct CatalogIndex {
   bool is_new = false;
   std::vector<std::string> columns;  // in index order; empty string for an expression
   std::uint64_t id = 0;              // set by the catalog's name index
+  // Per column, what decides whether a change of the column's type builds the index again
+  // (type_change.h): the collation and the operator class the definition names ("" for none).
+  // Both empty when it names none, as most do.
+  std::vector<std::string> collations;
+  std::vector<std::string> opclasses;
+  // A btree on columns named bare, without INCLUDE, WHERE, WITH, NULLS NOT DISTINCT or a table
+  // space: what is kept here writes its definition again.
+  bool plain = false;
+};
+
+// An index on a table as a change to its columns meets it: a CREATE INDEX's, or the one behind a
+// PRIMARY KEY, UNIQUE or EXCLUDE constraint.
+struct TableIndex {
+  std::string name;  // the index's, or the constraint's (empty when the constraint is unnamed)
+  bool unique = false;
+  bool constraint = false;
+  std::vector<std::string> columns;     // in index order; empty string for an expression
+  std::vector<std::string> collations;  // as CatalogIndex's (a constraint's name none)
+  std::vector<std::string> opclasses;
+  bool plain = false;  // as CatalogIndex's
 };
 
 struct CatalogTable {
@@ -156,6 +177,8 @@ class Catalog {
   const CatalogType* FindType(const parser::QualifiedName& name) const;
   bool IsNewSchema(std::string_view name) const;
   // Indexes on a table, including those behind its primary key and unique constraints.
+  std::vector<TableIndex> IndexesOf(const parser::QualifiedName& table) const;
+  // Their columns.
   std::vector<std::vector<std::string>> IndexedColumns(const parser::QualifiedName& table) const;
 
   // Marks every object as released (no longer new): used after replaying earlier files.
@@ -202,6 +225,9 @@ class Catalog {
 std::string NotNullCheckColumn(const parser::Node* expression);
 // The column names of an index definition, in order; empty strings for expressions.
 std::vector<std::string> IndexColumns(const PgQuery__IndexStmt& index);
+// What an index definition names for its columns (COLLATE, operator class) and whether it is
+// plain, as CatalogIndex keeps them.
+void RecordIndexKeys(const PgQuery__IndexStmt& index, CatalogIndex& out);
 // Whether a column definition says NOT NULL or PRIMARY KEY, and whether it has a default.
 bool ColumnIsNotNull(const PgQuery__ColumnDef& column);
 const parser::Node* ColumnDefault(const PgQuery__ColumnDef& column);

@@ -71,6 +71,7 @@ CatalogColumn ColumnFrom(const PgQuery__ColumnDef& def, bool is_new) {
   column.is_new = is_new;
   column.name = Str(def.colname);
   column.type = parser::TypeSpecOf(def.type_name);
+  column.collation = parser::CollationOf(def);
   column.not_null = ColumnIsNotNull(def);
   column.has_default = ColumnDefault(def) != nullptr;
   return column;
@@ -158,9 +159,10 @@ void Catalog::ApplyStatement(const Node& node, bool is_new) {
       const auto* index = statement->index_stmt;
       const QualifiedName table = parser::NameOf(index->relation);
       // An index on a new table is as new as its table.
-      indexes_.push_back(CatalogIndex{std::string(Str(index->idxname)), table,
-                                      static_cast<bool>(index->unique), is_new || IsNew(table),
-                                      IndexColumns(*index)});
+      CatalogIndex built{std::string(Str(index->idxname)), table, static_cast<bool>(index->unique),
+                         is_new || IsNew(table), IndexColumns(*index)};
+      RecordIndexKeys(*index, built);
+      indexes_.push_back(std::move(built));
       break;
     }
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
@@ -285,6 +287,8 @@ void Catalog::ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new) {
             column->released_type = column->type;
           }
           column->type = parser::TypeSpecOf(cmd.def->column_def->type_name);
+          // Without COLLATE the column takes the new type's default collation.
+          column->collation = parser::CollationOf(*cmd.def->column_def);
         }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:

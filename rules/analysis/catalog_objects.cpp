@@ -21,6 +21,45 @@ std::vector<std::string> IndexColumns(const PgQuery__IndexStmt& index) {
   return columns;
 }
 
+namespace {
+
+// The last name of a qualified list: pg_catalog."C" gives "C".
+std::string LastName(Node* const* names, std::size_t count) {
+  return count == 0 ? std::string() : std::string(parser::StringValue(names[count - 1]));
+}
+
+}  // namespace
+
+void RecordIndexKeys(const PgQuery__IndexStmt& index, CatalogIndex& out) {
+  const std::string_view method = Str(index.access_method);
+  out.plain = (method.empty() || method == "btree") && index.n_index_including_params == 0 &&
+              index.where_clause == nullptr && index.n_options == 0 && !index.nulls_not_distinct &&
+              Str(index.table_space).empty();
+  bool names_any = false;
+  for (std::size_t i = 0; i < index.n_index_params; ++i) {
+    const Node* param = index.index_params[i];
+    if (param->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM) {
+      out.plain = false;
+      continue;
+    }
+    const PgQuery__IndexElem& elem = *param->index_elem;
+    names_any = names_any || elem.n_collation > 0 || elem.n_opclass > 0;
+    out.plain = out.plain && !Str(elem.name).empty() &&
+                elem.ordering == PG_QUERY__SORT_BY_DIR__SORTBY_DEFAULT &&
+                elem.nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_DEFAULT;
+  }
+  if (!names_any) return;
+  out.plain = false;
+  for (std::size_t i = 0; i < index.n_index_params; ++i) {
+    const Node* param = index.index_params[i];
+    const bool elem = param->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM;
+    out.collations.push_back(
+        elem ? LastName(param->index_elem->collation, param->index_elem->n_collation) : "");
+    out.opclasses.push_back(
+        elem ? LastName(param->index_elem->opclass, param->index_elem->n_opclass) : "");
+  }
+}
+
 std::string NotNullCheckColumn(const Node* expression) {
   if (expression == nullptr || expression->node_case != PG_QUERY__NODE__NODE_NULL_TEST) return {};
   const auto* test = expression->null_test;

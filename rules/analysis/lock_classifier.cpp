@@ -359,16 +359,18 @@ class Classifier {
     if (cmd.def == nullptr || cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) return;
     const auto& def = *cmd.def->column_def;
     parser::TypeSpec old_type;
-    if (const CatalogTable* known = catalog_.FindTable(table)) {
+    const CatalogTable* known = catalog_.FindTable(table);
+    if (known != nullptr) {
       if (const CatalogColumn* c = known->FindColumn(column)) old_type = c->type;
     }
     const TypeChangeVerdict verdict =
         ClassifyTypeChange(old_type, parser::TypeSpecOf(def.type_name), def.raw_default, column);
     const bool catalog_only = verdict.effect == TypeChangeEffect::kCatalogOnly;
-    Add(catalog_only ? Form::kAlterColumnTypeCatalogOnly : Form::kAlterColumnTypeRewrite, table,
-        location);
+    Add(!catalog_only                                    ? Form::kAlterColumnTypeRewrite
+        : IndexesRebuiltBy(catalog_, table, column, def) ? Form::kAlterColumnTypeRebuildsIndexes
+                                                         : Form::kAlterColumnTypeCatalogOnly,
+        table, location);
     // A foreign key on the column is dropped and added again: its referenced table is locked too.
-    const CatalogTable* known = catalog_.FindTable(table);
     if (known == nullptr) return;
     for (const CatalogConstraint& c : known->constraints) {
       if (c.kind != ConstraintKind::kForeignKey || c.references.empty() || c.references.Matches(table) ||

@@ -42,6 +42,8 @@ const std::vector<LockEntry> kLockTable = {
     {Form::kDropColumn, "DROP COLUMN", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kAlterColumnTypeCatalogOnly, "ALTER COLUMN TYPE (binary-coercible)", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kAlterColumnTypeRewrite, "ALTER COLUMN TYPE", kAccessExclusive, kRewrite, 0, 0},
+    {Form::kAlterColumnTypeRebuildsIndexes, "ALTER COLUMN TYPE (catalog-only, new collation or operator class)", kAccessExclusive, kScan, 0, 0,
+     "as each index on the column is built again"},
     {Form::kAlterColumnTypeForeignKeyReferenced, "ALTER COLUMN TYPE of a foreign-key column (the referenced table)", kAccessExclusive, kScan, 0, 0,
      "as its foreign key is dropped, added and validated again"},
     {Form::kAlterColumnTypeCatalogOnlyForeignKeyReferenced, "ALTER COLUMN TYPE (binary-coercible) of a foreign-key column (the referenced table)", kAccessExclusive, kCatalogOnly, 0, 0,

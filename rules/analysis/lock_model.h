@@ -39,16 +39,19 @@ enum class Form {
   kDropIndexConcurrently,
   kReindex,
   kReindexConcurrently,
-  kAddColumn,                    // nullable, no default
-  kAddColumnConstantDefault,     // non-volatile default
-  kAddColumnVolatileDefault,     // volatile default, serial, identity, GENERATED ... STORED
+  kAddColumn,                 // nullable, no default
+  kAddColumnConstantDefault,  // non-volatile default
+  kAddColumnVolatileDefault,  // volatile default, serial, identity, GENERATED ... STORED
   kAddColumnNotNullNoDefault,
-  kAddColumnWithCheck,           // inline CHECK on a new column: validated against every row
-  kAddColumnReferences,          // inline REFERENCES on a new column without default: the
-                                 // referenced table's lock (with a default it is kAddForeignKey)
+  kAddColumnWithCheck,   // inline CHECK on a new column: validated against every row
+  kAddColumnReferences,  // inline REFERENCES on a new column without default: the
+                         // referenced table's lock (with a default it is kAddForeignKey)
   kDropColumn,
-  kAlterColumnTypeCatalogOnly,   // binary-coercible change
+  kAlterColumnTypeCatalogOnly,  // binary-coercible change
   kAlterColumnTypeRewrite,
+  // Catalog-only for the table, but the column's collation or operator class changes: each
+  // index on the column is built again (type_change.h's IndexRebuildOf).
+  kAlterColumnTypeRebuildsIndexes,
   // The referenced table of a foreign key on the column: the key is dropped and added again,
   // and validated again unless the change is binary-coercible.
   kAlterColumnTypeForeignKeyReferenced,
@@ -71,12 +74,12 @@ enum class Form {
   kValidateConstraint,
   kValidateForeignKeyReferenced,  // the referenced table while a foreign key is validated
   kDropConstraint,
-  kDropForeignKeyReferenced,      // the referenced table when a foreign key goes (also DROP TABLE)
-  kReferencedByNewTable,          // the referenced table of a foreign key on a new table
+  kDropForeignKeyReferenced,  // the referenced table when a foreign key goes (also DROP TABLE)
+  kReferencedByNewTable,      // the referenced table of a foreign key on a new table
   kRenameTable,
   kRenameColumn,
   kRenameConstraint,
-  kSetSchema,                     // ALTER TABLE ... SET SCHEMA
+  kSetSchema,  // ALTER TABLE ... SET SCHEMA
   kDropTable,
   kTruncate,
   kEnableDisableTrigger,
@@ -87,12 +90,12 @@ enum class Form {
   kSetAccessMethod,
   kSetStorageParameters,
   kClusterOn,
-  kAttachPartition,                // the partitioned parent
-  kAttachedPartition,              // the table being attached: scanned to prove the bound
-  kAttachedPartitionWithCheck,     // ... unless a validated CHECK already proves it (or it is new)
+  kAttachPartition,             // the partitioned parent
+  kAttachedPartition,           // the table being attached: scanned to prove the bound
+  kAttachedPartitionWithCheck,  // ... unless a validated CHECK already proves it (or it is new)
   kDetachPartition,
   kDetachPartitionConcurrently,
-  kDetachedPartition,              // the partition being detached
+  kDetachedPartition,  // the partition being detached
   kCreatePartitionOf,
   kAlterDomainAddConstraint,       // every table with a column of the domain
   kAlterDomainValidateConstraint,  // ... and when its NOT VALID constraint is validated
@@ -109,12 +112,12 @@ enum class Form {
   kInheritance,
   kAddIdentity,
   kCreateRule,
-  kPolicy,            // CREATE / ALTER / DROP POLICY
+  kPolicy,  // CREATE / ALTER / DROP POLICY
   kCreateStatistics,
   kComment,
   kInsert,
-  kUpdate,              // with a WHERE clause
-  kDelete,              // with a WHERE clause
+  kUpdate,  // with a WHERE clause
+  kDelete,  // with a WHERE clause
   kUpdateWithoutWhere,
   kDeleteWithoutWhere,
   kOtherAlterTable,

@@ -10,21 +10,14 @@ const std::vector<std::string_view>& SizeBoundRules() {
   // Not here: rules about waiting for a lock (a queue forms behind any lock, however small the
   // table), about what the running application sees (drops, renames), or about data loss.
   static const std::vector<std::string_view> kRules = {
-      "add-column-volatile-default",
-      "add-constraint-builds-index",
-      "add-serial-or-generated-column",
-      "alter-column-type-rewrite",
-      "attach-partition-without-check",
-      "backfill-in-ddl-transaction",
-      "check-without-not-valid",
-      "delete-without-where",
-      "domain-constraint-scans-tables",
-      "foreign-key-without-not-valid",
-      "non-concurrent-index-creation",
-      "non-concurrent-reindex",
-      "set-not-null",
-      "table-rewriting-command",
-      "update-without-where",
+      "add-column-volatile-default",    "add-constraint-builds-index",
+      "add-serial-or-generated-column", "alter-column-type-rebuilds-index",
+      "alter-column-type-rewrite",      "attach-partition-without-check",
+      "backfill-in-ddl-transaction",    "check-without-not-valid",
+      "delete-without-where",           "domain-constraint-scans-tables",
+      "foreign-key-without-not-valid",  "non-concurrent-index-creation",
+      "non-concurrent-reindex",         "set-not-null",
+      "table-rewriting-command",        "update-without-where",
       "validate-in-same-transaction",
   };
   return kRules;

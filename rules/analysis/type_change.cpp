@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <vector>
 
 namespace pgshift::rules {
 namespace {
@@ -65,7 +66,7 @@ bool UsingIsTheColumn(const parser::Node* expr, const TypeSpec& new_type, std::s
   return ref.n_fields == 1 && parser::StringValue(ref.fields[0]) == column;
 }
 
-TypeChangeVerdict Catalog(std::string reason) {
+TypeChangeVerdict CatalogOnly(std::string reason) {
   return {TypeChangeEffect::kCatalogOnly, std::move(reason)};
 }
 TypeChangeVerdict Rewrite(std::string reason) {
@@ -87,22 +88,22 @@ TypeChangeVerdict WithoutOldType(const TypeSpec& new_type) {
 TypeChangeVerdict ChangeOfLimit(const TypeSpec& from, const TypeSpec& to) {
   const std::optional<long> old_limit = Limit(from);
   const std::optional<long> new_limit = Limit(to);
-  if (!new_limit) return Catalog("removes the limit of " + from.ToString());
+  if (!new_limit) return CatalogOnly("removes the limit of " + from.ToString());
   if (old_limit && *new_limit >= *old_limit)
-    return Catalog("widens the limit of " + from.ToString());
+    return CatalogOnly("widens the limit of " + from.ToString());
   return Rewrite(old_limit ? from.ToString() + " to " + to.ToString() +
                                  " lowers the limit: every row is converted"
                            : "adds a limit that every row is converted to");
 }
 
 TypeChangeVerdict ChangeOfNumeric(const TypeSpec& from, const TypeSpec& to) {
-  if (to.modifiers.empty()) return Catalog("removes the precision limit of numeric");
+  if (to.modifiers.empty()) return CatalogOnly("removes the precision limit of numeric");
   if (from.modifiers.empty())
     return Rewrite("adds a precision limit that every row is converted to");
   const long old_scale = from.modifiers.size() > 1 ? from.modifiers[1] : 0;
   const long new_scale = to.modifiers.size() > 1 ? to.modifiers[1] : 0;
   if (old_scale == new_scale && to.modifiers[0] >= from.modifiers[0]) {
-    return Catalog("raises the precision with the same scale");
+    return CatalogOnly("raises the precision with the same scale");
   }
   return Rewrite(from.ToString() + " to " + to.ToString() +
                  " changes the scale or lowers the precision: every row is converted");
@@ -118,7 +119,16 @@ TypeChangeVerdict ClassifyTypeChange(const TypeSpec& old_type, const TypeSpec& n
   if (old_type.empty()) return WithoutOldType(new_type);
   if (old_type.array != new_type.array)
     return Rewrite("changes between array and scalar: every row is converted");
-  if (old_type.ToString() == new_type.ToString()) return Catalog("the type does not change");
+  if (old_type.ToString() == new_type.ToString()) return CatalogOnly("the type does not change");
+  if (old_type.array) {
+    // An array is converted element by element, limits and binary-coercible types alike; only
+    // dropping the limit of the same type leaves the rows as they are.
+    if (old_type.name == new_type.name && new_type.modifiers.empty()) {
+      return CatalogOnly("removes the limit of " + old_type.ToString());
+    }
+    return Rewrite(old_type.ToString() + " to " + new_type.ToString() +
+                   " converts every element of every row");
+  }
 
   const std::string& from = old_type.name;
   const std::string& to = new_type.name;
@@ -129,11 +139,13 @@ TypeChangeVerdict ClassifyTypeChange(const TypeSpec& old_type, const TypeSpec& n
                    " adds a length limit that every row is checked against (a rewrite)");
   }
   if (strings)
-    return Catalog(old_type.ToString() + " and " + new_type.ToString() + " are binary-coercible");
+    return CatalogOnly(old_type.ToString() + " and " + new_type.ToString() +
+                       " are binary-coercible");
   if (from == to && HasWideningLimit(to)) return ChangeOfLimit(old_type, new_type);
   if (from == "numeric" && to == "numeric") return ChangeOfNumeric(old_type, new_type);
   if (BinaryCoercible(from, to) && new_type.modifiers.empty()) {
-    return Catalog(old_type.ToString() + " and " + new_type.ToString() + " are binary-coercible");
+    return CatalogOnly(old_type.ToString() + " and " + new_type.ToString() +
+                       " are binary-coercible");
   }
   if ((from == "timestamp" && to == "timestamptz") ||
       (from == "timestamptz" && to == "timestamp")) {
@@ -142,6 +154,72 @@ TypeChangeVerdict ClassifyTypeChange(const TypeSpec& old_type, const TypeSpec& n
         " converts every row (from PostgreSQL 12 it does not when the session TimeZone is UTC)");
   }
   return Rewrite(old_type.ToString() + " to " + new_type.ToString() + " converts every row");
+}
+
+std::optional<IndexRebuild> IndexRebuildOf(const TypeSpec& old_type, std::string_view old_collation,
+                                           const TypeSpec& new_type,
+                                           std::string_view new_collation) {
+  const auto named = [](std::string_view collation) {
+    return collation.empty() ? std::string("the default") : "\"" + std::string(collation) + "\"";
+  };
+  if (old_collation != new_collation) {
+    return IndexRebuild{
+        true, "the collation changes from " + named(old_collation) + " to " + named(new_collation),
+        "COLLATE " + (new_collation.empty() ? std::string("\"default\"") : named(new_collation))};
+  }
+  // Binary-coercible pairs whose types index with different operator classes.
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kNewOpclass = {
+      {{"int4", "oid"},
+       {"oid", "int4"},
+       {"text", "bpchar"},
+       {"varchar", "bpchar"},
+       {"bit", "varbit"}}};
+  for (const auto& [from, to] : kNewOpclass) {
+    if (old_type.name == from && new_type.name == to && !old_type.array && !new_type.array) {
+      return IndexRebuild{false,
+                          old_type.ToString() + " and " + new_type.ToString() +
+                              " index with different operator classes",
+                          std::string(to) + "_ops", std::string(from) + "_ops"};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<IndexesRebuilt> IndexesRebuiltBy(const Catalog& catalog,
+                                               const parser::QualifiedName& table,
+                                               std::string_view column,
+                                               const PgQuery__ColumnDef& def) {
+  const CatalogTable* known = catalog.FindTable(table);
+  const CatalogColumn* old = known != nullptr ? known->FindColumn(column) : nullptr;
+  if (old == nullptr) return std::nullopt;
+  const TypeSpec new_type = parser::TypeSpecOf(def.type_name);
+  if (ClassifyTypeChange(old->type, new_type, def.raw_default, column).effect !=
+      TypeChangeEffect::kCatalogOnly) {
+    return std::nullopt;
+  }
+  std::optional<IndexRebuild> why =
+      IndexRebuildOf(old->type, old->collation, new_type, parser::CollationOf(def));
+  if (!why) return std::nullopt;
+  IndexesRebuilt out{std::move(*why), {}};
+  for (TableIndex& index : catalog.IndexesOf(table)) {
+    for (std::size_t i = 0; i < index.columns.size(); ++i) {
+      if (index.columns[i] != column) continue;
+      // An index names the column's collation when it names none; "default" is the type's.
+      std::string_view named = i < index.collations.size() ? index.collations[i] : "";
+      const bool names_none = named.empty();
+      if (named == "default") named = "";
+      const std::string_view opclass = i < index.opclasses.size() ? index.opclasses[i] : "";
+      const bool rebuilt = out.why.new_collation
+                               ? names_none || named == old->collation
+                               : opclass.empty() || opclass == out.why.old_opclass;
+      if (rebuilt) {
+        out.indexes.push_back(std::move(index));
+        break;
+      }
+    }
+  }
+  if (out.indexes.empty()) return std::nullopt;
+  return out;
 }
 
 }  // namespace pgshift::rules

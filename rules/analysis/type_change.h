@@ -4,10 +4,12 @@
 // tests/fixtures/lock_model/cases.sql).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "parser/ast.h"
+#include "rules/analysis/catalog.h"
 
 namespace pgshift::rules {
 
@@ -25,5 +27,41 @@ struct TypeChangeVerdict {
 TypeChangeVerdict ClassifyTypeChange(const parser::TypeSpec& old_type,
                                      const parser::TypeSpec& new_type,
                                      const parser::Node* using_expr, std::string_view column);
+
+// A change that leaves the table as it is can still build each index on the column again, under
+// the same ACCESS EXCLUSIVE: PostgreSQL keeps an index only when its collation and operator class
+// stay those of the column (checked against PostgreSQL 15: a new collation, and int4 to oid, oid
+// to int4, text or varchar to bpchar, bit to varbit, rebuild; varchar to text, a wider limit and
+// cidr to inet keep the index).
+struct IndexRebuild {
+  bool new_collation = false;  // else a new operator class
+  std::string reason;          // "the collation changes from the default to \"C\""
+  // How the column is written in an index that the change keeps: `COLLATE "C"`, `oid_ops`.
+  std::string column_in_index;
+  // For a new operator class, the old type's default: an index that names it is built again.
+  std::string old_opclass;
+};
+
+// Why the indexes on the column are built again, for a change ClassifyTypeChange finds
+// catalog-only; nullopt when they are kept. Collations as CatalogColumn keeps them (empty: the
+// type's default).
+std::optional<IndexRebuild> IndexRebuildOf(const parser::TypeSpec& old_type,
+                                           std::string_view old_collation,
+                                           const parser::TypeSpec& new_type,
+                                           std::string_view new_collation);
+
+// The indexes ALTER COLUMN `column` TYPE `def` of `table` builds again although the table is not
+// rewritten (ClassifyTypeChange finds it catalog-only), and why; nullopt when it builds none. For
+// a new collation those whose collation is the column's (an index that names another keeps it);
+// for a new operator class those that name none or the old type's default. Only the column's
+// indexes the catalog knows count: not one on an expression of it.
+struct IndexesRebuilt {
+  IndexRebuild why;
+  std::vector<TableIndex> indexes;
+};
+std::optional<IndexesRebuilt> IndexesRebuiltBy(const Catalog& catalog,
+                                               const parser::QualifiedName& table,
+                                               std::string_view column,
+                                               const PgQuery__ColumnDef& def);
 
 }  // namespace pgshift::rules

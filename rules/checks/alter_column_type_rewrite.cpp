@@ -20,7 +20,10 @@ constexpr RuleDoc kDoc{
         "varchar(n) to a larger limit, to varchar or to text; numeric(p,s) to a larger p with "
         "the same s, or to numeric; a larger or dropped precision of timestamp or time; cidr to "
         "inet; USING the column itself. int to bigint, text to varchar(n), a smaller limit and "
-        "any other USING are rewrites (checked against PostgreSQL 15). One statement that "
+        "any other USING are rewrites (checked against PostgreSQL 15). An array is converted "
+        "element by element: any change of its element type or limit rewrites, but for dropping "
+        "the limit. A change that needs no rewrite can still build the column's indexes again "
+        "(alter-column-type-rebuilds-index). One statement that "
         "changes several columns rewrites the table once: one finding names them all. When the "
         "old type is not known (the table was created outside the linted files), a change that "
         "could go either way is reported as a possible rewrite. The online way is a new column: "
@@ -44,12 +47,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   parser::QualifiedName table;
   std::vector<Changed> changed;
   int location = -1;
-  ForEachAlterCommand(
+  ForEachTypeChange(
       ctx, [&](const parser::QualifiedName& altered, const PgQuery__AlterTableCmd& cmd) {
-        if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType || cmd.def == nullptr ||
-            cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || ctx.IsNew(altered)) {
-          return;
-        }
         const std::string column(parser::Str(cmd.name));
         const auto& def = *cmd.def->column_def;
         parser::TypeSpec old_type;

@@ -107,12 +107,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   parser::QualifiedName table;
   std::vector<Changed> changed;
   int location = -1;
-  ForEachAlterCommand(ctx, [&](const parser::QualifiedName& altered,
-                               const PgQuery__AlterTableCmd& cmd) {
-    if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType || cmd.def == nullptr ||
-        cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || ctx.IsNew(altered)) {
-      return;
-    }
+  ForEachTypeChange(ctx, [&](const parser::QualifiedName& altered,
+                             const PgQuery__AlterTableCmd& cmd) {
     const std::string column(parser::Str(cmd.name));
     if (IsNewColumn(ctx, altered, column)) return;
     const CatalogTable* known = ctx.catalog.FindTable(altered);

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+
 #include "parser/parsed_file.h"
 
 namespace pgshift::rules {
@@ -53,6 +56,19 @@ TEST(TypeChange, BinaryCoercibleChangesAreCatalogOnly) {
   EXPECT_EQ(Effect("int", "int"), kCatalog);
 }
 
+// Checked against PostgreSQL 15: an array is converted element by element (ArrayCoerceExpr).
+TEST(TypeChange, ArraysRewriteUnlessOnlyTheLimitGoes) {
+  EXPECT_EQ(Effect("varchar[]", "text[]"), kRewrite);
+  EXPECT_EQ(Effect("text[]", "varchar[]"), kRewrite);
+  EXPECT_EQ(Effect("varchar(10)[]", "varchar(20)[]"), kRewrite);
+  EXPECT_EQ(Effect("timestamp(3)[]", "timestamp(6)[]"), kRewrite);
+  EXPECT_EQ(Effect("cidr[]", "inet[]"), kRewrite);
+  EXPECT_EQ(Effect("int[]", "oid[]"), kRewrite);
+  EXPECT_EQ(Effect("numeric(10,2)[]", "numeric[]"), kCatalog);
+  EXPECT_EQ(Effect("varchar(20)[]", "varchar[]"), kCatalog);
+  EXPECT_EQ(Effect("int[]", "int[]"), kCatalog);
+}
+
 TEST(TypeChange, ConversionsRewrite) {
   EXPECT_EQ(Effect("int", "bigint"), kRewrite);
   EXPECT_EQ(Effect("varchar(100)", "varchar(50)"), kRewrite);
@@ -94,6 +110,46 @@ TEST(TypeChange, ReasonsNameTheTypes) {
   const TypeChangeVerdict verdict =
       ClassifyTypeChange(TypeOf("int"), parser::TypeSpecOf(change.def->type_name), nullptr, "c");
   EXPECT_EQ(verdict.reason, "integer to bigint converts every row");
+}
+
+// IndexRebuildOf for `ALTER ... TYPE <to>` of a column of type `from` with collation
+// `from_collation` (empty: the default); the reason, or "" when the indexes are kept.
+std::string Rebuild(const std::string& from, const std::string& from_collation,
+                    const std::string& to) {
+  const Change change = Parse(to);
+  const std::optional<IndexRebuild> rebuild =
+      IndexRebuildOf(TypeOf(from), from_collation, parser::TypeSpecOf(change.def->type_name),
+                     parser::CollationOf(*change.def));
+  return rebuild ? rebuild->reason + " | " + rebuild->column_in_index : "";
+}
+
+// Each against PostgreSQL 15: pg_class.relfilenode of an index on the column, before and after.
+TEST(TypeChange, ANewCollationOrOperatorClassBuildsTheIndexesAgain) {
+  EXPECT_EQ(Rebuild("text", "", "text COLLATE \"C\""),
+            "the collation changes from the default to \"C\" | COLLATE \"C\"");
+  EXPECT_EQ(Rebuild("varchar", "C", "varchar"),
+            "the collation changes from \"C\" to the default | COLLATE \"default\"");
+  EXPECT_EQ(Rebuild("int", "", "oid"),
+            "integer and oid index with different operator classes | oid_ops");
+  EXPECT_EQ(Rebuild("oid", "", "int"),
+            "oid and integer index with different operator classes | int4_ops");
+  EXPECT_EQ(Rebuild("text", "", "bpchar"),
+            "text and char index with different operator classes | bpchar_ops");
+  EXPECT_EQ(Rebuild("varchar", "", "bpchar"),
+            "varchar and char index with different operator classes | bpchar_ops");
+  EXPECT_EQ(Rebuild("bit(8)", "", "varbit"),
+            "bit(8) and varbit index with different operator classes | varbit_ops");
+}
+
+TEST(TypeChange, TheSameCollationAndOperatorClassKeepTheIndexes) {
+  EXPECT_EQ(Rebuild("text", "C", "text COLLATE \"C\""), "");
+  EXPECT_EQ(Rebuild("text", "", "text COLLATE \"default\""), "");
+  EXPECT_EQ(Rebuild("text", "", "text COLLATE pg_catalog.\"default\""), "");
+  EXPECT_EQ(Rebuild("varchar(10)", "", "varchar(20)"), "");
+  EXPECT_EQ(Rebuild("varchar", "", "text"), "");
+  EXPECT_EQ(Rebuild("text", "", "varchar"), "");
+  EXPECT_EQ(Rebuild("cidr", "", "inet"), "");
+  EXPECT_EQ(Rebuild("numeric(10,2)", "", "numeric"), "");
 }
 
 }  // namespace
