@@ -23,8 +23,8 @@ constexpr RuleDoc kDoc{
         "COLLATE rebuilds the indexes that follow the column's collation (ALTER COLUMN ... TYPE "
         "without COLLATE also goes back to the type's default); int4 to oid, oid to int4, text or "
         "varchar to bpchar (char without a length), and bit to varbit rebuild those that name no "
-        "operator class (checked "
-        "against PostgreSQL 15). The way without blocking: build each index again concurrently "
+        "operator class (checked against PostgreSQL 15). The way without blocking: build each "
+        "index again concurrently "
         "with the column as it will be (`name COLLATE \"C\"`, `id oid_ops`), drop the old one "
         "concurrently, and then the change keeps the new index and touches only the catalog. Only "
         "the indexes the history or the file built are known: an index on an expression of the "
@@ -45,9 +45,11 @@ constexpr RuleDoc kDoc{
 std::string IndexLabel(const TableIndex& index) {
   if (!index.name.empty())
     return (index.constraint ? "the index of constraint " : "index ") + index.name;
-  std::vector<std::string> columns;
-  for (const std::string& column : index.columns) columns.push_back(QuoteIdent(column));
-  return "the index of the constraint on (" + NameList(columns) + ")";
+  std::string columns;
+  for (const std::string& column : index.columns) {
+    columns += (columns.empty() ? "" : ", ") + QuoteIdent(column);
+  }
+  return "the index of the constraint on (" + columns + ")";
 }
 
 // The index built again with the column as the change leaves it, when the catalog can write its
