@@ -57,15 +57,22 @@ struct PendingFinding {
   Report report;
   bool suppressed = false;
   bool small_table = false;  // every table it locks is small by the snapshot: a note
+  const RuleDoc* doc = nullptr;  // its rule's, when a rule's check reported it
 };
+
+// The finding's severity: its rule's own unless the configuration sets one, found without a
+// lookup by id when the rule is known.
+Severity SeverityOf(const PendingFinding& pending, const LintSettings& settings) {
+  if (pending.doc != nullptr && settings.severity.empty()) return pending.doc->severity;
+  return EffectiveSeverity(pending.rule, settings);
+}
 
 // Takes the report's texts and edits: a pending finding is not used after.
 Finding Materialize(PendingFinding&& pending, const parser::ParsedFile& file,
                     const parser::SourceText& source, const LintSettings& settings) {
   Finding finding;
   finding.rule = std::string(pending.rule);
-  finding.severity =
-      pending.small_table ? Severity::kInfo : EffectiveSeverity(pending.rule, settings);
+  finding.severity = pending.small_table ? Severity::kInfo : SeverityOf(pending, settings);
   finding.message = std::move(pending.report.message);
   finding.help = std::move(pending.report.help);
   finding.lock = std::move(pending.report.lock);
@@ -229,7 +236,7 @@ void DropDeferred(std::vector<PendingFinding>& pending, const FileFacts& facts,
   std::unordered_map<std::size_t, bool> reported;  // statement -> a lock hazard is reported
   for (const PendingFinding& p : pending) {
     if (p.small_table || !IsLockHazard(p.rule)) continue;
-    if (EffectiveSeverity(p.rule, settings) == Severity::kInfo) continue;
+    if (SeverityOf(p, settings) == Severity::kInfo) continue;
     if (reported.count(p.report.statement) == 0) {
       reported[p.report.statement] = closes_a_table(p.report.statement);
     }
@@ -237,8 +244,14 @@ void DropDeferred(std::vector<PendingFinding>& pending, const FileFacts& facts,
   for (PendingFinding& p : pending) {
     const auto found = reported.find(p.report.statement);
     if (p.suppressed || found == reported.end() || !found->second) continue;
-    const RuleDefinition* rule = FindRule(p.rule);
-    if (rule != nullptr && rule->doc->defers_to_other_findings) p.suppressed = true;
+    if (p.doc != nullptr && p.doc->defers_to_other_findings) p.suppressed = true;
+  }
+  // A rule that names another for the same hazard (RuleDoc::defers_to) leaves it the statement.
+  for (PendingFinding& p : pending) {
+    if (p.suppressed || p.doc == nullptr || p.doc->defers_to.empty()) continue;
+    p.suppressed = std::any_of(pending.begin(), pending.end(), [&](const PendingFinding& other) {
+      return other.rule == p.doc->defers_to && other.report.statement == p.report.statement;
+    });
   }
 }
 
@@ -384,6 +397,7 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
       rule->check(context, reporter);
       for (Report& r : reporter.reports()) {
         PendingFinding finding{rule->doc->id, std::move(r)};
+        finding.doc = rule->doc;
         MarkSmallTable(finding, facts, settings);
         pending.push_back(std::move(finding));
       }

@@ -35,6 +35,9 @@ struct RuleDoc {
   // and already carries an error or warning, suppressed or not, of such a rule (LockHazardRules
   // in rules/analysis/lock_hazard_rules.h): that finding already says reads and writes wait.
   bool defers_to_other_findings = false;
+  // Another rule that names the same hazard: where that rule reports on the same statement
+  // (suppressed or not), this rule's finding goes, so that one hazard gets one finding.
+  std::string_view defers_to = {};
 };
 
 using CheckFunction = void (*)(const StatementContext& ctx, Reporter& report);

@@ -13,8 +13,9 @@ constexpr RuleDoc kDoc{
         "TRIGGER takes ACCESS EXCLUSIVE (reads wait too; checked against PostgreSQL 15). The "
         "change itself is instant, but the lock request queues behind running queries and "
         "everything after it queues behind the request. Set a short lock_timeout and retry: "
-        "with one in effect (or set by pgshift run) this rule is quiet. "
-        "DISABLE TRIGGER ALL also switches off foreign key enforcement on the table.",
+        "with one in effect (or set by pgshift run) this rule is quiet. On the statement where "
+        "missing-lock-timeout reports the file's missing lock_timeout, that finding says it for "
+        "both. DISABLE TRIGGER ALL also switches off foreign key enforcement on the table.",
     .bad =
         "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();",
     .good =
@@ -22,6 +23,7 @@ constexpr RuleDoc kDoc{
         "-- pgshift-ignore trigger-change-on-existing-table: lock_timeout bounds the wait\n"
         "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();",
     .severity = Severity::kWarning,
+    .defers_to = "missing-lock-timeout",
 };
 
 void Check(const StatementContext& ctx, Reporter& report) {

@@ -59,6 +59,27 @@ TEST(Engine, TablesCreatedEarlierInTheFileNeverTriggerLockRules) {
   EXPECT_TRUE(report.findings.empty()) << Rules(report)[0];
 }
 
+// One hazard, one finding: a trigger change without lock_timeout is said once on the statement
+// where missing-lock-timeout reports the file's missing lock_timeout, and by its own rule after.
+TEST(Engine, TriggerChangeLeavesItsStatementToMissingLockTimeout) {
+  const std::string sql =
+      "CREATE TRIGGER a AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();\n"
+      "CREATE TRIGGER b AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();\n";
+  const FileReport both = Lint(sql, LintSettings{});
+  EXPECT_EQ(Rules(both),
+            (std::vector<std::string>{"missing-lock-timeout", "trigger-change-on-existing-table"}));
+  ASSERT_EQ(both.findings.size(), 2u);
+  EXPECT_EQ(both.findings[0].start.line, 1);
+  EXPECT_EQ(both.findings[1].start.line, 2);
+  // Without missing-lock-timeout, each trigger change is reported by its own rule.
+  EXPECT_EQ(Rules(Lint(sql)), (std::vector<std::string>{"trigger-change-on-existing-table",
+                                                        "trigger-change-on-existing-table"}));
+  // Suppressed, missing-lock-timeout still stands for the statement (its reason judged it).
+  const FileReport suppressed =
+      Lint("-- pgshift-ignore missing-lock-timeout: the role sets one\n" + sql, LintSettings{});
+  EXPECT_EQ(Rules(suppressed), (std::vector<std::string>{"trigger-change-on-existing-table"}));
+}
+
 TEST(Engine, SuppressionCoversTheNextStatementOnly) {
   const FileReport report = Lint(
       "-- pgshift-ignore non-concurrent-index-creation: small table\n"
