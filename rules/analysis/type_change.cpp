@@ -205,10 +205,13 @@ std::optional<IndexesRebuilt> IndexesRebuiltBy(const Catalog& catalog,
     for (std::size_t i = 0; i < index.columns.size(); ++i) {
       if (index.columns[i] != column) continue;
       // An index names the column's collation when it names none; "default" is the type's.
-      std::string_view named = i < index.collations.size() ? index.collations[i] : "";
+      // (Views of the strings: a ternary of std::string and "" would make a temporary copy.)
+      std::string_view named =
+          i < index.collations.size() ? std::string_view(index.collations[i]) : std::string_view();
       const bool names_none = named.empty();
       if (named == "default") named = "";
-      const std::string_view opclass = i < index.opclasses.size() ? index.opclasses[i] : "";
+      const std::string_view opclass =
+          i < index.opclasses.size() ? std::string_view(index.opclasses[i]) : std::string_view();
       const bool rebuilt = out.why.new_collation
                                ? names_none || named == old->collation
                                : opclass.empty() || opclass == out.why.old_opclass;
