@@ -93,15 +93,19 @@ void Check(const StatementContext& ctx, Reporter& report) {
         changes.push_back({column, rebuilt->why.reason});
         keys.push_back(QuoteIdent(column) + " " + rebuilt->why.column_in_index);
         for (const TableIndex& index : rebuilt->indexes) {
-          // An index on two changed columns is built again once.
+          // An index on two changed columns is built again once; its copy, written for the
+          // first, would miss the second, so it is left to write by hand.
           std::string label = IndexLabel(index);
-          if (std::find(labels.begin(), labels.end(), label) != labels.end()) continue;
-          labels.push_back(std::move(label));
-          if (std::optional<std::string> step = Replacement(index, altered, column, rebuilt->why)) {
-            steps.push_back(std::move(*step));
-          } else {
+          if (const auto seen = std::find(labels.begin(), labels.end(), label);
+              seen != labels.end()) {
+            steps[static_cast<std::size_t>(seen - labels.begin())].clear();
             all_written = false;
+            continue;
           }
+          labels.push_back(std::move(label));
+          std::optional<std::string> step = Replacement(index, altered, column, rebuilt->why);
+          all_written = all_written && step.has_value();
+          steps.push_back(step.value_or(""));
         }
       });
   if (changes.empty()) return;
@@ -125,11 +129,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
       " again first without blocking, with the column as the change leaves it, and drop the old "
       "one concurrently: the change then keeps the new index and touches only the catalog.\n";
   for (const std::string& step : steps) help += step;
+  const bool none_written =
+      std::all_of(steps.begin(), steps.end(), [](const std::string& step) { return step.empty(); });
   if (all_written) {
     help += "  -- then this ALTER TABLE";
   } else {
-    help += std::string(steps.empty() ? "Write " + std::string(one ? "the copy" : "each copy")
-                                      : "Write the other copies") +
+    help += std::string(none_written ? "Write " + std::string(one ? "the copy" : "each copy")
+                                     : "Write the other copies") +
             " as the index is defined (its USING, INCLUDE and WHERE too), with " + NameList(keys) +
             "; an index behind a constraint is swapped in with ADD CONSTRAINT ... USING INDEX. "
             "Then this ALTER TABLE.";
