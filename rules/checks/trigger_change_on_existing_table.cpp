@@ -17,7 +17,11 @@ constexpr RuleDoc kDoc{
         "missing-lock-timeout reports the file's missing lock_timeout, that finding says it for "
         "both. DISABLE TRIGGER ALL also switches off foreign key enforcement on the table.",
     .bad =
-        "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();",
+        "-- (missing-lock-timeout reports the first; this rule each one after it)\n"
+        "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION "
+        "audit();\n"
+        "CREATE TRIGGER orders_stamp BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION "
+        "stamp();",
     .good =
         "SET lock_timeout = '2s';\n"
         "-- pgshift-ignore trigger-change-on-existing-table: lock_timeout bounds the wait\n"
