@@ -125,13 +125,30 @@ void Planner::ChangeType(const parser::QualifiedName& table, const std::string& 
   const std::string table_sql = TableSql(table);
   const std::string where = table.name + "." + name;
   if (verdict.effect == rules::TypeChangeEffect::kCatalogOnly && column != nullptr) {
+    // The table stays, but a new collation or operator class builds the column's indexes again
+    // under ACCESS EXCLUSIVE: their replacements are built concurrently by hand first.
+    if (const auto rebuilt = rules::IndexesRebuiltBy(catalog_, table, name, *def)) {
+      std::string indexes;
+      for (const rules::TableIndex& index : rebuilt->indexes) {
+        indexes += (indexes.empty() ? "" : ", ") +
+                   (index.name.empty() ? std::string("a constraint's index") : index.name);
+      }
+      return Unsafe("changing the type of " + where + " builds " + indexes +
+                    " again under ACCESS EXCLUSIVE (" + rebuilt->why.reason +
+                    "); build each again concurrently with " + Q(name) + " " +
+                    rebuilt->why.column_in_index +
+                    " and drop the old one first (see alter-column-type-rebuilds-index)");
+    }
     PlannedStage& stage = Add(Phase::kExpand, "change-type-" + table.name + "-" + name);
     stage.comment = {"A catalog change only (" + verdict.reason + "): no rows are rewritten."};
     // `pgshift plan` checks the plan without the schema, where the old type is not known.
     stage.sql.push_back("-- pgshift-ignore alter-column-type-rewrite: catalog-only from " +
                         column->type.ToString() + " (the schema given to plan new)\n" + Text());
-    stage.rollback.push_back("ALTER TABLE " + table_sql + " ALTER COLUMN " + Q(name) + " TYPE " +
-                             column->type.ToString());
+    // The old collation too: ALTER ... TYPE without COLLATE takes the type's default.
+    stage.rollback.push_back(
+        "ALTER TABLE " + table_sql + " ALTER COLUMN " + Q(name) + " TYPE " +
+        column->type.ToString() +
+        (column->collation.empty() ? std::string() : " COLLATE " + Q(column->collation)));
     return;
   }
   const std::string hazard =

@@ -368,6 +368,31 @@ TEST(Planner, TypeChangeThatOnlyTouchesTheCatalogPassesThrough) {
             std::vector<std::string>{"ALTER TABLE users ALTER COLUMN name TYPE varchar(100)"});
 }
 
+TEST(Planner, CatalogOnlyTypeChangeRollsBackToTheOldCollation) {
+  const MigrationPlan plan = PlanMigration(
+      "ALTER TABLE users ALTER COLUMN name TYPE varchar(200) COLLATE \"C\";", "m.sql",
+      {"CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100) COLLATE \"C\");"});
+  ASSERT_EQ(plan.stages.size(), 1u);
+  EXPECT_EQ(plan.stages[0].rollback,
+            std::vector<std::string>{
+                "ALTER TABLE users ALTER COLUMN name TYPE varchar(100) COLLATE \"C\""});
+}
+
+// PostgreSQL builds the index again under ACCESS EXCLUSIVE: not passed through as instant.
+TEST(Planner, TypeChangeThatBuildsAnIndexAgainIsNotMadeSafe) {
+  const MigrationPlan plan =
+      PlanMigration("ALTER TABLE users ALTER COLUMN name TYPE varchar(100) COLLATE \"C\";", "m.sql",
+                    {"CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100));\n"
+                     "CREATE UNIQUE INDEX users_name_key ON users (name);"});
+  EXPECT_TRUE(plan.stages.empty());
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find(
+                "builds users_name_key again under ACCESS EXCLUSIVE (the collation changes from "
+                "the default to \"C\"); build each again concurrently with name COLLATE \"C\""),
+            std::string::npos)
+      << plan.not_made_safe[0].reason;
+}
+
 TEST(Planner, TypeChangeOfAKeyWhoseReferencesKeepTheirTypeIsNotMadeSafe) {
   const MigrationPlan plan =
       PlanMigration("ALTER TABLE accounts ALTER COLUMN id TYPE bigint;", "m.sql",
