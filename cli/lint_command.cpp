@@ -15,6 +15,7 @@
 #include "cli/exit_code.h"
 #include "cli/render/renderer.h"
 #include "cli/render/report_paths.h"
+#include "cli/render/report_sink.h"
 #include "rules/closest_name.h"
 #include "rules/rule.h"
 #include "rules/snapshot/schema.h"
@@ -234,14 +235,12 @@ int RunLint(const LintOptions& options) {
   bool unreadable = !run.input_errors().empty();
   bool failing = false;
   std::vector<std::string> unreadable_messages;  // told after the report, but in text
-  const auto judge = [&](const LintedFile& file) {
-    if (file.report.unreadable) {
+  const auto judge = [&](const FileFacts& file) {
+    if (file.unreadable) {
       unreadable = true;
-      if (*format != Format::kText) unreadable_messages.push_back(*file.report.unreadable);
+      if (*format != Format::kText) unreadable_messages.push_back(*file.unreadable);
     }
-    for (const rules::Finding& finding : file.report.findings) {
-      if (fail_on && finding.severity >= *fail_on) failing = true;
-    }
+    if (fail_on && file.worst && *file.worst >= *fail_on) failing = true;
   };
 
   // Text, compact and JSON are written as the files are done, each file let go once written;
@@ -250,12 +249,8 @@ int RunLint(const LintOptions& options) {
   std::unique_ptr<ReportWriter> writer;
   if (!options.fix && options.write_baseline.empty()) writer = MakeReportWriter(*format, render, out);
   if (writer) {
-    run.LintEach(
-        [&](LintedFile&& file) {
-          judge(file);
-          writer->File(file);
-        },
-        tell);
+    ReportSink sink(*writer, judge);
+    run.LintEach(sink, tell);
     run.NoteBaseline();
     writer->Finish();
     out.flush();
@@ -271,7 +266,7 @@ int RunLint(const LintOptions& options) {
     if (!options.write_baseline.empty()) return WriteBaseline(files, options.write_baseline);
     Render(*format, files, render, out);
     out.flush();
-    for (const LintedFile& file : files) judge(file);
+    for (const LintedFile& file : files) judge(FileFacts::Of(file));
     KeepUntilExit(std::move(files));
   }
   for (const std::string& message : unreadable_messages) {

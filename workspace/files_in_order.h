@@ -1,33 +1,30 @@
 // Hands a lint run's files over in input order as soon as each and every input before it are
 // done, while the threads go on with the rest: a report can be written, and each file let go, as
-// the run goes, rather than every file kept until the last is done.
+// the run goes, rather than every file kept until the last is done. A file is made into what is
+// kept of it (FileSink::Keep) by the thread that finished it, when its step ends.
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "workspace/file_sink.h"
 #include "workspace/linted_file.h"
 
 namespace pgshift::workspace {
 
-// Takes each file, in input order; called on one thread at a time (whichever finished it).
-using FileSink = std::function<void(LintedFile&&)>;
-
 class FilesInOrder {
  public:
   // `steps[i]`: how many steps of the run will report input i done (zero: it is done already).
-  FilesInOrder(std::vector<std::size_t> steps, FileSink take)
-      : slots_(steps.size()), steps_(std::move(steps)), take_(std::move(take)) {}
+  FilesInOrder(std::vector<std::size_t> steps, FileSink& sink)
+      : slots_(steps.size()), steps_(std::move(steps)), sink_(sink) {}
   // For a run planned while it goes: each input's steps are counted as its part is planned
   // (AddSteps), and nothing is handed over until every part is (Release).
-  static std::unique_ptr<FilesInOrder> Held(std::size_t inputs, FileSink take) {
-    auto order =
-        std::make_unique<FilesInOrder>(std::vector<std::size_t>(inputs, 0), std::move(take));
+  static std::unique_ptr<FilesInOrder> Held(std::size_t inputs, FileSink& sink) {
+    auto order = std::make_unique<FilesInOrder>(std::vector<std::size_t>(inputs, 0), sink);
     order->held_ = true;
     return order;
   }
@@ -44,17 +41,20 @@ class FilesInOrder {
     HandOver(false);
   }
 
-  // Puts input i's file in its place: by the one step that checks it, before it says Done.
-  LintedFile& Put(std::size_t input, LintedFile file) {
-    slots_[input] = std::make_unique<LintedFile>(std::move(file));
-    return *slots_[input];
-  }
-  // Whether input i's file waits in its place (it is not handed over yet).
-  bool Holds(std::size_t input) const { return slots_[input] != nullptr; }
-
-  // One step of input i is over (its file in its slot, or no file for it).
-  void Done(std::size_t input) {
+  // Whether what is kept of input i's file waits in its place (it is not handed over yet).
+  bool Holds(std::size_t input) const {
     const std::lock_guard<std::mutex> lock(mutex_);
+    return slots_[input] != nullptr;
+  }
+
+  // One step of input i is over, with the input's file when it is the one step that checks it
+  // (else null). The file is made into what is kept of it here, on the step's thread.
+  void Done(std::size_t input, std::unique_ptr<LintedFile> file = nullptr) {
+    std::unique_ptr<FileSink::Kept> kept;
+    if (file) kept = sink_.Keep(std::move(*file));
+    file.reset();
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (kept) slots_[input] = std::move(kept);
     --steps_[input];
     HandOver(false);
   }
@@ -68,35 +68,40 @@ class FilesInOrder {
   void HandOver(bool all) {
     if (held_ && !all) return;
     for (; next_ < slots_.size() && (all || steps_[next_] == 0); ++next_) {
-      if (!slots_[next_]) continue;
-      take_(std::move(*slots_[next_]));
-      slots_[next_].reset();
+      if (slots_[next_]) sink_.Take(std::move(slots_[next_]));
     }
   }
 
-  std::mutex mutex_;
-  // A pointer per input, not the file: most inputs are handed over soon after they are put,
-  // and a slot as large as a file for each of thousands would be held the whole run.
-  std::vector<std::unique_ptr<LintedFile>> slots_;
+  mutable std::mutex mutex_;
+  // What is kept of each input's file, until it is handed over.
+  std::vector<std::unique_ptr<FileSink::Kept>> slots_;
   std::vector<std::size_t> steps_;  // steps not yet over, per input
   std::size_t next_ = 0;            // the first input not handed over
   bool held_ = false;               // some inputs' steps are not counted yet
-  FileSink take_;
+  FileSink& sink_;
 };
 
-// Says input `input` done when the step that checks it ends, however it ends.
+// One step of an input (or of none): says the input done when the step ends, however it ends,
+// with the file the step put.
 class StepDone {
  public:
   StepDone(FilesInOrder& order, std::optional<std::size_t> input) : order_(order), input_(input) {}
   ~StepDone() {
-    if (input_) order_.Done(*input_);
+    if (input_) order_.Done(*input_, std::move(file_));
   }
   StepDone(const StepDone&) = delete;
   StepDone& operator=(const StepDone&) = delete;
 
+  // The input's file, by the one step that checks it; the step may read it until it ends.
+  LintedFile& Put(LintedFile file) {
+    file_ = std::make_unique<LintedFile>(std::move(file));
+    return *file_;
+  }
+
  private:
   FilesInOrder& order_;
   std::optional<std::size_t> input_;
+  std::unique_ptr<LintedFile> file_;
 };
 
 }  // namespace pgshift::workspace

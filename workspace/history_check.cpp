@@ -122,7 +122,7 @@ constexpr std::size_t kAheadFileBytes = std::size_t{256} << 10;
 // saying so; either way there is no text then.
 bool TextOf(const Step& step, PreparedStep* prepared, const JobBasics& basics,
             const std::vector<LintInput>& inputs, const InputSettings& settings,
-            const LintScope& scope, FilesInOrder& order, std::string& text) {
+            const LintScope& scope, StepDone& done, std::string& text) {
   if (prepared != nullptr) {
     text = std::move(prepared->text);
     return true;
@@ -133,7 +133,7 @@ bool TextOf(const Step& step, PreparedStep* prepared, const JobBasics& basics,
     rules::FileReport report;
     report.path = inputs[*step.input].path;
     report.unreadable = error;
-    order.Put(*step.input, LintedFile{parser::SourceText(report.path, ""), std::move(report)});
+    done.Put(LintedFile{parser::SourceText(report.path, ""), std::move(report)});
   }
   return false;
 }
@@ -181,9 +181,9 @@ void CheckRollback(const Job& job, const RollbackCheck& check, const JobBasics& 
                    const std::vector<LintInput>& inputs, const InputSettings& settings,
                    const LintScope& scope, FilesInOrder& order) {
   const Step& step = job.steps[check.step];
-  const StepDone done(order, step.input);  // its file may be handed over once the check ends
+  StepDone done(order, step.input);  // its file may be handed over once the check ends
   std::string text;
-  if (!TextOf(step, check.prepared.get(), basics, inputs, settings, scope, order, text)) return;
+  if (!TextOf(step, check.prepared.get(), basics, inputs, settings, scope, done, text)) return;
   const project::FileRun run =
       check.prepared != nullptr ? std::move(check.prepared->run) : Describe(job, step, text);
   parser::SourceText source(inputs[*step.input].path, std::move(text));
@@ -197,7 +197,7 @@ void CheckRollback(const Job& job, const RollbackCheck& check, const JobBasics& 
   rules::FileReport report = LintRun(source, run, file_settings, history, nullptr,
                                      check.prepared != nullptr ? &check.prepared->parsed : nullptr);
   AddStepNotes(job, step, source, run, check.replayed, check.unreadable, report);
-  order.Put(*step.input, LintedFile{std::move(source), std::move(report)});
+  done.Put(LintedFile{std::move(source), std::move(report)});
 }
 
 }  // namespace
@@ -298,13 +298,13 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs, const InputSet
       CheckRollback(job, check, basics, inputs, settings, scope, order);
       continue;
     }
-    const StepDone done(order, step.input);  // its file may be handed over once this step ends
+    StepDone done(order, step.input);  // its file may be handed over once this step ends
     if (Skipped(basics, step, scope)) continue;
     // Read and parsed ahead by another thread, or null: then read (and parsed) here.
     const std::shared_ptr<PreparedStep> prepared = ahead != nullptr ? ahead->Take(s) : nullptr;
     const parser::ParsedTexts* parsed = prepared != nullptr ? &prepared->parsed : nullptr;
     std::string text;
-    if (!TextOf(step, prepared.get(), basics, inputs, settings, scope, order, text)) {
+    if (!TextOf(step, prepared.get(), basics, inputs, settings, scope, done, text)) {
       if (!step.input) ++unreadable;
       continue;
     }
@@ -343,7 +343,7 @@ void RunJob(const Job& job, const std::vector<LintInput>& inputs, const InputSet
       AddStepNotes(job, step, source, run, replayed, unreadable, report);
       const bool readable = !report.unreadable;
       const std::string_view linted =
-          order.Put(*step.input, LintedFile{std::move(source), std::move(report)}).source.text();
+          done.Put(LintedFile{std::move(source), std::move(report)}).source.text();
       if (advance) {
         if (!readable) {
           ++unreadable;

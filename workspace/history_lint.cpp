@@ -49,7 +49,7 @@ struct PlannedPart {
 void LintWithHistory(const std::vector<LintInput>& inputs, const InputSettings& settings,
                      const std::vector<const Config*>& configs, const LintScope& scope, bool replay,
                      unsigned jobs, std::vector<std::string>* notes,
-                     const std::function<void()>& on_planned, const FileSink& take) {
+                     const std::function<void()>& on_planned, FileSink& sink) {
   // Standard input can be read by one thread only, and only once.
   const bool has_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const LintInput& in) { return in.from_stdin; });
@@ -74,7 +74,7 @@ void LintWithHistory(const std::vector<LintInput>& inputs, const InputSettings& 
     if (p != largest) plan_order.push_back(p);
   }
   std::vector<PlannedPart> planned(parts);
-  const std::unique_ptr<FilesInOrder> order = FilesInOrder::Held(inputs.size(), take);
+  const std::unique_ptr<FilesInOrder> order = FilesInOrder::Held(inputs.size(), sink);
   const auto all_planned = [&] {
     if (notes != nullptr) {
       planner.Notes(*notes);
@@ -201,8 +201,8 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
                                         const LintScope& scope, bool replay, unsigned jobs,
                                         std::vector<std::string>* notes) {
   std::vector<LintedFile> results;
-  LintWithHistory(inputs, settings, configs, scope, replay, jobs, notes, {},
-                  [&](LintedFile&& file) { results.push_back(std::move(file)); });
+  WholeFileSink sink([&](LintedFile&& file) { results.push_back(std::move(file)); });
+  LintWithHistory(inputs, settings, configs, scope, replay, jobs, notes, {}, sink);
   return results;
 }
 

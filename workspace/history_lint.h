@@ -11,6 +11,7 @@
 
 #include "rules/lint_settings.h"
 #include "workspace/config.h"
+#include "workspace/file_sink.h"
 #include "workspace/files_in_order.h"
 #include "workspace/input_settings.h"
 #include "workspace/lint_inputs.h"
@@ -28,12 +29,13 @@ std::vector<LintedFile> LintWithHistory(const std::vector<LintInput>& inputs,
                                         const LintScope& scope, bool replay, unsigned jobs,
                                         std::vector<std::string>* notes = nullptr);
 
-// The same, handing each file to `take` in input order as soon as it and every input before it
-// are done, while the rest are checked (files_in_order.h); nothing is kept. `on_planned`, when set,
-// is called once the histories are planned (and `notes` written), before any file is checked.
+// The same, handing each file to `sink` as soon as it is done and in input order as soon as it and
+// every input before it are done, while the rest are checked (files_in_order.h); nothing is
+// kept. `on_planned`, when set, is called once the histories are planned (and `notes` written),
+// before any file is checked.
 void LintWithHistory(const std::vector<LintInput>& inputs, const InputSettings& settings,
                      const std::vector<const Config*>& configs, const LintScope& scope, bool replay,
                      unsigned jobs, std::vector<std::string>* notes,
-                     const std::function<void()>& on_planned, const FileSink& take);
+                     const std::function<void()>& on_planned, FileSink& sink);
 
 }  // namespace pgshift::workspace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 #include <string_view>
 #include <thread>
@@ -157,21 +158,46 @@ std::variant<PreparedLint, LintRunError> PreparedLint::Prepare(const LintRequest
   return run;
 }
 
+namespace {
+
+// Hides the findings a baseline accepts before the files go on to `sink`.
+class BaselineSink final : public FileSink {
+ public:
+  BaselineSink(BaselineFilter& filter, FileSink& sink) : filter_(filter), sink_(sink) {}
+
+  std::unique_ptr<Kept> Keep(LintedFile&& file) override {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);  // Keep runs on every thread
+      filter_.Apply(file);
+    }
+    return sink_.Keep(std::move(file));
+  }
+  void Take(std::unique_ptr<Kept> kept) override { sink_.Take(std::move(kept)); }
+
+ private:
+  std::mutex mutex_;
+  BaselineFilter& filter_;
+  FileSink& sink_;
+};
+
+}  // namespace
+
 std::vector<LintedFile> PreparedLint::Lint() {
   std::vector<LintedFile> linted;
-  LintEach([&](LintedFile&& file) { linted.push_back(std::move(file)); });
+  WholeFileSink sink([&](LintedFile&& file) { linted.push_back(std::move(file)); });
+  LintEach(sink);
   return linted;
 }
 
-void PreparedLint::LintEach(const FileSink& take, const std::function<void()>& planned) {
+void PreparedLint::LintEach(FileSink& sink, const std::function<void()>& planned) {
   // Accepted findings are neither reported nor fixed.
   std::optional<BaselineFilter> baseline;
   if (accepted_) baseline.emplace(*accepted_, baseline_path_);
+  std::optional<BaselineSink> filtered;
+  if (baseline) filtered.emplace(*baseline, sink);
   LintWithHistory(inputs_, settings_, configs_, scope_, request_.history, request_.jobs,
-                  first_run_ ? &scope_.notes : nullptr, planned, [&](LintedFile&& file) {
-                    if (baseline) baseline->Apply(file);
-                    take(std::move(file));
-                  });
+                  first_run_ ? &scope_.notes : nullptr, planned,
+                  filtered ? static_cast<FileSink&>(*filtered) : sink);
   first_run_ = false;
   hidden_ = baseline ? baseline->removed() : 0;
   stale_ = baseline ? baseline->Stale() : std::vector<BaselineEntry>();

@@ -15,6 +15,7 @@
 #include "rules/snapshot/schema.h"
 #include "workspace/baseline.h"
 #include "workspace/config.h"
+#include "workspace/file_sink.h"
 #include "workspace/files_in_order.h"
 #include "workspace/input_settings.h"
 #include "workspace/lint_inputs.h"
@@ -60,10 +61,11 @@ class PreparedLint {
   // Lints every selected input with its history, then hides what the baseline accepts. Can be run
   // again (after fixes were written): the tool notes are given once.
   std::vector<LintedFile> Lint();
-  // The same, handing each file to `take` in input order as soon as it is done (after the
-  // baseline), while the rest are linted; nothing is kept. `planned` is called once the histories
-  // are planned, before the first file, when the notes of the plan are all in notes().
-  void LintEach(const FileSink& take, const std::function<void()>& planned = {});
+  // The same, handing each file to `sink` (file_sink.h) as soon as it is done (after the
+  // baseline), and in input order, while the rest are linted; nothing is kept. `planned` is
+  // called once the histories are planned, before the first file, when the notes of the plan are
+  // all in notes().
+  void LintEach(FileSink& sink, const std::function<void()>& planned = {});
 
   const std::vector<LintInput>& inputs() const { return inputs_; }
   // Paths that do not exist or cannot be listed: their inputs are missing (exit 3).

@@ -1,5 +1,7 @@
 // One line a finding, `file:line:col: severity[rule] message`: for editors' error parsers, grep
 // and terminals too narrow for snippets.
+#include <string>
+
 #include "cli/render/renderer.h"
 
 namespace pgshift::cli {
@@ -16,16 +18,23 @@ class CompactWriter : public ReportWriter {
  public:
   explicit CompactWriter(std::ostream& out) : out_(out) {}
 
-  void File(const LintedFile& file) override {
+  std::string Part(const LintedFile& file) const override {
+    std::string part;
     if (file.report.unreadable) {
-      out_ << OneLine(file.report.path) << ":1:1: error[unreadable] "
-           << OneLine(*file.report.unreadable) << '\n';
-      return;
+      part.append(OneLine(file.report.path)).append(":1:1: error[unreadable] ");
+      part.append(OneLine(*file.report.unreadable)).append("\n");
+      return part;
     }
     for (const rules::Finding& f : file.report.findings) {
-      out_ << OneLine(f.file) << ':' << f.start.line << ':' << f.start.column << ": "
-           << rules::SeverityName(f.severity) << '[' << f.rule << "] " << OneLine(f.message) << '\n';
+      part.append(OneLine(f.file)).append(":").append(std::to_string(f.start.line));
+      part.append(":").append(std::to_string(f.start.column)).append(": ");
+      part.append(rules::SeverityName(f.severity)).append("[").append(f.rule).append("] ");
+      part.append(OneLine(f.message)).append("\n");
     }
+    return part;
+  }
+  void Write(const FileFacts&, std::string_view part) override {
+    out_.write(part.data(), static_cast<std::streamsize>(part.size()));
   }
   void Finish() override {}
 

@@ -21,6 +21,26 @@ void Totals::Add(const LintedFile& file) {
   }
 }
 
+void Totals::Add(const Totals& other) {
+  files += other.files;
+  statements += other.statements;
+  unreadable += other.unreadable;
+  errors += other.errors;
+  warnings += other.warnings;
+  infos += other.infos;
+}
+
+FileFacts FileFacts::Of(const LintedFile& file) {
+  FileFacts facts;
+  facts.totals.Add(file);
+  facts.path = file.report.path;
+  facts.unreadable = file.report.unreadable;
+  for (const rules::Finding& finding : file.report.findings) {
+    if (!facts.worst || finding.severity > *facts.worst) facts.worst = finding.severity;
+  }
+  return facts;
+}
+
 Totals CountTotals(const std::vector<LintedFile>& files) {
   Totals totals;
   for (const LintedFile& file : files) totals.Add(file);

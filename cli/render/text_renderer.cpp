@@ -10,14 +10,14 @@
 namespace pgshift::cli {
 namespace {
 
-// The report's text, with colours when they are on.
+// Text of the report, with colours when they are on, appended to a string.
 class Text {
  public:
-  Text(std::ostream& out, bool colour) : out_(out), colour_(colour) {}
+  Text(std::string& buffer, bool colour) : buffer_(buffer), colour_(colour) {}
 
   Text& operator<<(std::string_view text) {
     buffer_ += text;
-    return Spill();
+    return *this;
   }
   Text& operator<<(char c) {
     buffer_ += c;
@@ -27,7 +27,7 @@ class Text {
   Text& operator<<(int n) { return Decimal(n); }
   Text& Repeat(std::size_t count, char c) {
     buffer_.append(count, c);
-    return Spill();
+    return *this;
   }
   // What comes between Open(code) and Close() is in that colour, when colours are on.
   Text& Open(std::string_view code) {
@@ -42,23 +42,17 @@ class Text {
     Open(code) << text;
     return Close();
   }
-  // Hands everything written so far to the stream.
-  void Flush() { out_.Flush(); }
 
  private:
   template <typename Number>
   Text& Decimal(Number n) {
-    out_.AppendDecimal(n);
-    return *this;
-  }
-  Text& Spill() {
-    out_.Spill();
+    char digits[24];
+    buffer_.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
     return *this;
   }
 
-  OutputBuffer out_;
+  std::string& buffer_;
   bool colour_;
-  std::string& buffer_ = out_.text();
 };
 
 std::string_view SeverityColour(rules::Severity severity) {
@@ -170,32 +164,40 @@ void Plural(Text& out, std::size_t n, std::string_view word) {
 class TextWriter : public ReportWriter {
  public:
   TextWriter(const RenderOptions& options, std::ostream& stream)
-      : out_(stream, options.color), verbose_(options.verbose) {}
+      : out_(stream), colour_(options.color), verbose_(options.verbose) {}
 
-  void File(const LintedFile& file) override {
-    totals_.Add(file);
+  std::string Part(const LintedFile& file) const override {
+    std::string part;
+    Text out(part, colour_);
     if (verbose_) {
       for (const std::string& note : file.report.notes) {
-        out_.Open("2") << "note: " << std::string_view(note);
-        out_.Close() << '\n';
+        out.Open("2") << "note: " << std::string_view(note);
+        out.Close() << '\n';
       }
     }
     if (file.report.unreadable) {
-      out_.Wrap("1", *file.report.unreadable) << " (file not checked)\n\n";
-      return;
+      out.Wrap("1", *file.report.unreadable) << " (file not checked)\n\n";
+      return part;
     }
-    for (const rules::Finding& finding : file.report.findings) RenderFinding(file, finding, out_);
+    for (const rules::Finding& finding : file.report.findings) RenderFinding(file, finding, out);
+    return part;
+  }
+  void Write(const FileFacts& facts, std::string_view part) override {
+    totals_.Add(facts.totals);
+    out_.text() += part;
+    out_.Spill();
   }
   void Finish() override;
 
  private:
-  Text out_;
+  OutputBuffer out_;
+  bool colour_;
   bool verbose_;
   Totals totals_;
 };
 
 void TextWriter::Finish() {
-  Text& out = out_;
+  Text out(out_.text(), colour_);
   const Totals& t = totals_;
   const std::size_t found = t.errors + t.warnings + t.infos;
   if (found == 0) {
@@ -219,7 +221,7 @@ void TextWriter::Finish() {
     out << " could not be read";
   }
   out << ".\n";
-  out.Flush();
+  out_.Flush();
 }
 
 }  // namespace

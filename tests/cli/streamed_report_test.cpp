@@ -1,5 +1,6 @@
-// A report written as the files are done (ReportWriter, PreparedLint::LintEach) is the report
-// written from every file at once (Render of Lint()), with the baseline's effect the same.
+// A report written as the files are done (ReportSink, PreparedLint::LintEach), each file's part
+// made by the thread that finished it, is the report written from every file at once (Render of
+// Lint()), with the baseline's effect the same.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "cli/render/renderer.h"
+#include "cli/render/report_sink.h"
 #include "tests/support/workspace.h"
 #include "workspace/baseline.h"
 #include "workspace/lint_run.h"
@@ -76,16 +78,14 @@ TEST(StreamedReport, IsTheReportOfEveryFileAtOnce) {
       ASSERT_NE(writer, nullptr);
       bool planned = false;
       std::size_t files = 0;
-      streamed.LintEach(
-          [&](workspace::LintedFile&& file) {
-            EXPECT_TRUE(planned) << "a file came before the plan's notes";
-            ++files;
-            writer->File(file);
-          },
-          [&] {
-            planned = true;
-            EXPECT_FALSE(streamed.notes().empty());  // the tool of each history is named
-          });
+      ReportSink sink(*writer, [&](const FileFacts&) {
+        EXPECT_TRUE(planned) << "a file came before the plan's notes";
+        ++files;
+      });
+      streamed.LintEach(sink, [&] {
+        planned = true;
+        EXPECT_FALSE(streamed.notes().empty());  // the tool of each history is named
+      });
       streamed.NoteBaseline();
       writer->Finish();
       EXPECT_EQ(files, 2u + 10 + 35 + 60);
