@@ -7,7 +7,14 @@
 #include <utility>
 #include <vector>
 
+#include "parser/identifiers.h"
+
 namespace pgshift::parser {
+
+std::string QualifiedName::ToSql() const {
+  return schema.empty() ? QuoteIdentifier(name)
+                        : QuoteIdentifier(schema) + "." + QuoteIdentifier(name);
+}
 
 QualifiedName NameOf(const PgQuery__RangeVar* range_var) {
   if (range_var == nullptr) return {};
@@ -63,7 +70,12 @@ std::string TypeSpec::ToString() const {
       {"int8", "bigint"}, {"int4", "integer"}, {"int2", "smallint"},
       {"float8", "double precision"}, {"float4", "real"}, {"bool", "boolean"},
       {"bpchar", "char"}};
-  std::string out = name;
+  // A type of the user's with capitals or other characters is quoted, as its name must be in SQL;
+  // built-in names are lower case and some are keywords that quoting would change ("char").
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == ' ';
+  });
+  std::string out = plain ? name : QuoteIdentifier(name);
   for (const auto& [internal, sql] : kSqlNames) {
     if (name == internal) out = sql;
   }

@@ -23,7 +23,11 @@ struct QualifiedName {
   bool Matches(const QualifiedName& other) const {
     return name == other.name && (schema.empty() || other.schema.empty() || schema == other.schema);
   }
+  // As written but for the quotes: a key for lookups, never SQL (app.Orders for app."Orders").
   std::string ToString() const { return schema.empty() ? name : schema + "." + name; }
+  // As SQL, each part quoted when it needs it (quote_ident): app."Orders". Messages and help name
+  // objects this way, so that a name copied from them means the same object.
+  std::string ToSql() const;
   bool empty() const { return name.empty(); }
 };
 

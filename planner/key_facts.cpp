@@ -322,7 +322,11 @@ KeyColumn DescribeKeyColumn(const rules::Catalog& catalog, const KeyFacts& facts
   if (const auto found = defaults.find(Key(table, column)); found != defaults.end()) {
     key.default_sql = found->second;
   } else if (!key.sequence.empty()) {
-    key.default_sql = "nextval('" + key.sequence.ToString() + "'::regclass)";
+    // As PostgreSQL writes a serial's default: the sequence's SQL name, as a literal.
+    std::string regclass;
+    for (const char c : key.sequence.ToSql())
+      regclass += c == '\'' ? std::string("''") : std::string(1, c);
+    key.default_sql = "nextval('" + regclass + "'::regclass)";
   } else if (old->has_default && key.blocker.empty()) {
     key.blocker = "a default that could not be read from the schema";
   }

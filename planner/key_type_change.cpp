@@ -70,7 +70,7 @@ void Planner::BlockIncompleteKeySwaps() {
                    other.table.Matches(fk.table);
           });
       if (!changed) {
-        key.blocker = "foreign key " + fk.name + " of " + fk.table.ToString() +
+        key.blocker = "foreign key " + Q(fk.name) + " of " + TableSql(fk.table) +
                       " references it, and the migration does not change its column's type "
                       "too (a key and the columns referencing it are swapped together)";
       }

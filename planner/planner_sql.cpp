@@ -9,9 +9,7 @@ namespace pgshift::planner {
 
 std::string Q(std::string_view name) { return parser::QuoteIdentifier(name); }
 
-std::string TableSql(const parser::QualifiedName& name) {
-  return name.schema.empty() ? Q(name.name) : Q(name.schema) + "." + Q(name.name);
-}
+std::string TableSql(const parser::QualifiedName& name) { return name.ToSql(); }
 
 std::string BackfillTable(const parser::QualifiedName& name) {
   auto part = [](const std::string& p) {

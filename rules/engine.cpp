@@ -383,7 +383,7 @@ FileReport LintHere(const parser::SourceText& source, const LintSettings& config
     const parser::Node* node = file.statements[i].node;
     if (const std::optional<parser::QualifiedName> gone = AlteredAfterDrop(node, catalog)) {
       note(file.statements[i].span.begin,
-           "IF EXISTS of " + gone->ToString() +
+           "IF EXISTS of " + gone->ToSql() +
                ", which an earlier migration or statement dropped: PostgreSQL skips it and takes "
                "no lock, so no rule judges it");
       continue;

@@ -148,9 +148,10 @@ bool IsNewColumn(const StatementContext& ctx, const parser::QualifiedName& table
   return known != nullptr && known->IsNewColumn(column);
 }
 
-std::string SqlName(const parser::QualifiedName& name) {
-  return name.schema.empty() ? QuoteIdent(name.name)
-                             : QuoteIdent(name.schema) + "." + QuoteIdent(name.name);
+std::string SqlName(const parser::QualifiedName& name) { return name.ToSql(); }
+
+std::string SqlColumn(const parser::QualifiedName& table, std::string_view column) {
+  return table.ToSql() + "." + QuoteIdent(column);
 }
 
 }  // namespace pgshift::rules

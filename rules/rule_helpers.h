@@ -47,8 +47,11 @@ std::string NameList(const std::vector<std::string>& names);
 // Quotes an identifier for SQL shown in help when it needs quoting (parser::QuoteIdentifier).
 std::string QuoteIdent(std::string_view name);
 
-// A relation name as SQL, each part quoted when it needs it: app."Orders".
+// A relation name as SQL, each part quoted when it needs it: app."Orders". Messages, lock texts
+// and help name objects this way, never as ToString() leaves them.
 std::string SqlName(const parser::QualifiedName& name);
+// A column of a table as SQL: app."Orders"."createdAt".
+std::string SqlColumn(const parser::QualifiedName& table, std::string_view column);
 // A string constant for SQL shown in help: 'it''s'.
 std::string QuoteLiteral(std::string_view value);
 

@@ -77,7 +77,7 @@ void ExplainQuieted(const parser::SourceText& source, const project::FileRun& ru
       for (const auto& [path, after] : so_far.steps) {
         const rules::CatalogTable* created = after->FindTable({"", word});
         if (created != nullptr && created->is_new) {
-          why = "table " + table->name.ToString() + " is created by " + shown(path) +
+          why = "table " + table->name.ToSql() + " is created by " + shown(path) +
                 " in the same upgrade (" + DescribeUpgrade(upgrade) + ")";
           break;
         }

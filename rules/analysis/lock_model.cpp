@@ -228,7 +228,7 @@ std::string_view TableWorkName(TableWork work) {
 }
 
 std::string TableLabel(const TableLock& lock) {
-  return lock.named_by_index ? "the table of index " + lock.table.ToString() : lock.table.ToString();
+  return lock.named_by_index ? "the table of index " + lock.table.ToSql() : lock.table.ToSql();
 }
 
 std::string DescribeLock(const TableLock& lock) {

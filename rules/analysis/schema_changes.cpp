@@ -1,5 +1,7 @@
 #include "rules/analysis/schema_changes.h"
 
+#include "parser/identifiers.h"
+
 namespace pgshift::rules {
 namespace {
 
@@ -57,11 +59,12 @@ SchemaChange Change(ChangeDirection direction, std::string verb, std::string kin
 }  // namespace
 
 std::string SchemaChange::What() const {
-  return kind + " " + object.ToString() + (column.empty() ? "" : "." + column);
+  return kind + " " + object.ToSql() +
+         (column.empty() ? "" : "." + parser::QuoteIdentifier(column));
 }
 
 std::string SchemaChange::Describe() const {
-  return verb + " " + What() + (new_name.empty() ? "" : " to " + new_name);
+  return verb + " " + What() + (new_name.empty() ? "" : " to " + parser::QuoteIdentifier(new_name));
 }
 
 std::vector<SchemaChange> ContractChanges(const parser::ParsedFile& file, std::size_t index,

@@ -43,7 +43,7 @@ std::optional<std::string> SmallTables(const std::vector<TableLock>& locks, cons
     if (lock.named_by_index) return std::nullopt;
     const SnapshotTable* table = schema.FindTable(lock.table);
     if (table == nullptr || !table->rows || *table->rows >= small_table_rows) return std::nullopt;
-    const std::string label = lock.table.ToString();
+    const std::string label = lock.table.ToSql();
     if (std::find(seen.begin(), seen.end(), label) != seen.end()) continue;
     seen.push_back(label);
     named += (named.empty() ? "" : ", ") + label + " " + RowEstimate(*table->rows);

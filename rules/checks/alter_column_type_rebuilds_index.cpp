@@ -44,7 +44,7 @@ constexpr RuleDoc kDoc{
 
 std::string IndexLabel(const TableIndex& index) {
   if (!index.name.empty())
-    return (index.constraint ? "the index of constraint " : "index ") + index.name;
+    return (index.constraint ? "the index of constraint " : "index ") + QuoteIdent(index.name);
   std::string columns;
   for (const std::string& column : index.columns) {
     columns += (columns.empty() ? "" : ", ") + QuoteIdent(column);
@@ -113,13 +113,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const bool one = labels.size() == 1;
   std::string what, reasons;
   if (changes.size() == 1) {
-    what = "the type of " + t + "." + changes[0].column;
+    what = "the type of " + t + "." + QuoteIdent(changes[0].column);
     reasons = changes[0].reason;
   } else {
     std::vector<std::string> columns;
     for (const Change& change : changes) {
-      columns.push_back(change.column);
-      reasons += (reasons.empty() ? "" : "; ") + change.column + ": " + change.reason;
+      columns.push_back(QuoteIdent(change.column));
+      reasons += (reasons.empty() ? "" : "; ") + QuoteIdent(change.column) + ": " + change.reason;
     }
     what = "the types of " + std::to_string(changes.size()) + " columns of " + t + " (" +
            NameList(columns) + ")";

@@ -72,14 +72,14 @@ void Check(const StatementContext& ctx, Reporter& report) {
   std::string message, adds, steps;
   std::vector<std::string> olds, news;
   if (changed.size() == 1) {
-    message = "Changing " + t + "." + changed[0].column + " to " +
+    message = "Changing " + t + "." + QuoteIdent(changed[0].column) + " to " +
               changed[0].new_type.ToString() + rewrites + changed[0].verdict.reason;
   } else {
     std::vector<std::string> targets;
     std::string reasons;
     for (const Changed& c : changed) {
-      targets.push_back(c.column + " to " + c.new_type.ToString());
-      reasons += (reasons.empty() ? "" : "; ") + c.column + ": " + c.verdict.reason;
+      targets.push_back(QuoteIdent(c.column) + " to " + c.new_type.ToString());
+      reasons += (reasons.empty() ? "" : "; ") + QuoteIdent(c.column) + ": " + c.verdict.reason;
     }
     message = "Changing " + std::to_string(changed.size()) + " columns of " + t + " (" +
               NameList(targets) + ")" + rewrites + reasons;

@@ -39,7 +39,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     std::string parent;
     for (const TableLock& other : ctx.locks()) {
       if (other.form == Form::kAttachPartition && other.mode == LockMode::kAccessExclusive) {
-        parent = ", and " + other.table.ToString() + " with it (before PostgreSQL 12)";
+        parent = ", and " + SqlName(other.table) + " with it (before PostgreSQL 12)";
       }
     }
     report.Add(

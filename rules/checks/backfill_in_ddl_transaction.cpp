@@ -51,7 +51,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
             !BlocksWrites(ddl.mode))
           continue;
         report.Add(
-            "This backfill of " + lock.table.ToString() +
+            "This backfill of " + SqlName(lock.table) +
                 " runs in the transaction that changed it at line " +
                 std::to_string(ctx.facts.lines[i]) + ", so " + std::string(LockModeName(ddl.mode)) +
                 " stays held until every row is done",

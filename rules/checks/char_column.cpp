@@ -24,11 +24,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (column.type.name != "bpchar") return;
     const long length = column.type.modifiers.empty() ? 1 : column.type.modifiers[0];
     const std::string c = QuoteIdent(column.name);
-    report.Add(column.table.ToString() + "." + std::string(column.name) + " is " +
-                   column.type.ToString() + ": values are padded with blanks",
-               "Use text (with a CHECK when the length matters): " + c + " text CHECK (length(" +
-                   c + ") <= " + std::to_string(length) + ")",
-               {}, column.location).whole_item = true;
+    report
+        .Add(SqlColumn(column.table, column.name) + " is " + column.type.ToString() +
+                 ": values are padded with blanks",
+             "Use text (with a CHECK when the length matters): " + c + " text CHECK (length(" + c +
+                 ") <= " + std::to_string(length) + ")",
+             {}, column.location)
+        .whole_item = true;
   });
 }
 

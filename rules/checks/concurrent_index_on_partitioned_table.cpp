@@ -58,7 +58,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
       "Index each partition concurrently and attach it to an index made ON ONLY the parent "
       "(instant: the parent holds no rows; valid once every partition's index is attached):\n"
       "  CREATE " +
-      unique + "INDEX " + QuoteIdent(name) + " ON ONLY " + table.ToString() + " " + columns + ";";
+      unique + "INDEX " + QuoteIdent(name) + " ON ONLY " + SqlName(table) + " " + columns + ";";
   std::vector<const CatalogTable*> partitions = ctx.catalog.PartitionsOf(table);
   if (partitions.empty()) {
     help += "\n  -- for each partition p, outside a transaction block:\n  CREATE " + unique +
@@ -68,10 +68,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
   for (const CatalogTable* partition : partitions) {
     const std::string part_index = QuoteIdent(partition->name.name + "_" + name);
     help += "\n  CREATE " + unique + "INDEX CONCURRENTLY " + part_index + " ON " +
-            partition->name.ToString() + " " + columns + ";\n  ALTER INDEX " + QuoteIdent(name) +
+            SqlName(partition->name) + " " + columns + ";\n  ALTER INDEX " + QuoteIdent(name) +
             " ATTACH PARTITION " + part_index + ";";
   }
-  report.Add("CREATE INDEX CONCURRENTLY on partitioned table " + table.ToString() +
+  report.Add("CREATE INDEX CONCURRENTLY on partitioned table " + SqlName(table) +
                  " fails: PostgreSQL cannot build an index on a partitioned table concurrently",
              help, LockText(ctx, table));
 }

@@ -25,7 +25,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (del.where_clause != nullptr || del.relation == nullptr) return;
   const parser::QualifiedName table = parser::NameOf(del.relation);
   if (ctx.IsNew(table)) return;
-  const std::string t = table.ToString();
+  const std::string t = SqlName(table);
   report.Add("DELETE without WHERE removes every row of " + t + " in one transaction",
              "Say which rows go, and delete in batches, each its own short transaction:\n"
              "  DELETE FROM " +

@@ -38,7 +38,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   std::vector<std::string> tables;
   bool all_new = true;
   for (const CatalogTable* table : ctx.catalog.TablesUsingType(domain.name)) {
-    tables.push_back(table->name.ToString());
+    tables.push_back(SqlName(table->name));
     all_new = all_new && table->is_new;
   }
   if (!tables.empty() && all_new) return;
@@ -48,7 +48,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   for (const TableLock& l : ctx.locks()) lock += (lock.empty() ? "" : "; ") + DescribeLock(l);
   report.Add(
       std::string(validate ? "VALIDATE CONSTRAINT on domain " : "Adding a constraint to domain ") +
-          domain.ToString() + " checks every column that uses it under SHARE, blocking writes to " +
+          SqlName(domain) + " checks every column that uses it under SHARE, blocking writes to " +
           (users.empty() ? "every table using it" : users),
       "Enforce it per column instead: ALTER TABLE <t> ADD CONSTRAINT ... CHECK (<col> ...) NOT "
       "VALID, then "

@@ -44,11 +44,12 @@ void Check(const StatementContext& ctx, Reporter& report) {
     const std::string column(parser::Str(cmd.name));
     if (IsNewColumn(ctx, table, column) || ctx.ColumnAlreadyDropped(cmd, table)) return;
     dropped_from = table;
-    dropped.push_back(column);
-    if (cmd.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE) cascaded.push_back(column);
+    dropped.push_back(QuoteIdent(column));
+    if (cmd.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+      cascaded.push_back(QuoteIdent(column));
   });
   if (dropped.empty()) return;
-  const std::string table = dropped_from.ToString();
+  const std::string table = SqlName(dropped_from);
   const bool one = dropped.size() == 1;
   const std::string what =
       one ? table + "." + dropped[0]

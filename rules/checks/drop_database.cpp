@@ -1,4 +1,7 @@
 // DROP DATABASE in a migration.
+#include <algorithm>
+#include <string>
+
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -20,13 +23,26 @@ constexpr RuleDoc kDoc{
     .severity = Severity::kError,
 };
 
+// A word for the shell: as it is when it is plain, else in single quotes (a database name is
+// taken as written, case and spaces included).
+std::string ShellWord(const std::string& word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+  });
+  if (plain) return word;
+  std::string out = "'";
+  for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 void Check(const StatementContext& ctx, Reporter& report) {
   if (!ctx.Is(PG_QUERY__NODE__NODE_DROPDB_STMT)) return;
   const std::string name(parser::Str(ctx.node()->dropdb_stmt->dbname));
-  report.Add("DROP DATABASE " + name + " deletes the whole database, irrevocably",
+  const std::string shell = ShellWord(name), dump = ShellWord(name + ".dump");
+  report.Add("DROP DATABASE " + QuoteIdent(name) + " deletes the whole database, irrevocably",
              "Take it out of the migration; drop the database by hand after a backup:\n"
              "  pg_dump -Fc " +
-                 name + " > " + name + ".dump && dropdb " + name);
+                 shell + " > " + dump + " && dropdb " + shell);
 }
 
 }  // namespace

@@ -92,10 +92,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
         const auto changed = not_null_now.find(column);
         const bool not_null = changed != not_null_now.end() ? changed->second
                                                             : c != nullptr && c->not_null;
-        report.Add("DROP DEFAULT on " + table.ToString() + "." + column +
+        report.Add("DROP DEFAULT on " + SqlColumn(table, column) +
                        ": INSERTs of the running version that leave it out " +
                        (not_null ? "fail, as it is NOT NULL" : "now store NULL"),
-                   "Make sure the deployed code sets " + column +
+                   "Make sure the deployed code sets " + QuoteIdent(column) +
                        " in every INSERT before dropping its default.",
                    LockText(ctx, table));
       });

@@ -29,9 +29,9 @@ void Check(const StatementContext& ctx, Reporter& report) {
         if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull || ctx.IsNew(table)) return;
         const std::string column(parser::Str(cmd.name));
         if (IsNewColumn(ctx, table, column)) return;
-        report.Add("DROP NOT NULL on " + table.ToString() + "." + column +
+        report.Add("DROP NOT NULL on " + SqlColumn(table, column) +
                        ": the running version may not expect NULL there",
-                   "Make sure every reader of " + column +
+                   "Make sure every reader of " + QuoteIdent(column) +
                        " in the deployed code handles NULL before anything writes one.",
                    LockText(ctx, table));
       });

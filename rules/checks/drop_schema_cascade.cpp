@@ -30,7 +30,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   }
   for (const std::string& schema : parser::StringList(drop.objects, drop.n_objects)) {
     if (ctx.catalog.IsNewSchema(schema)) continue;
-    report.Add("DROP SCHEMA " + schema +
+    report.Add("DROP SCHEMA " + QuoteIdent(schema) +
                    " CASCADE drops every object in it, and everything that depends on them, "
                    "with their data",
                "Drop the schema's objects one by one (each a contract change of its own), then "

@@ -44,13 +44,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
     const parser::QualifiedName table = parser::NameOfList(parser::StringList(drop.objects[i]->list));
     if (ctx.IsNew(table) || ctx.AlreadyDropped(drop, table)) continue;
     tables.push_back(table);
-    names.push_back(table.ToString());
+    names.push_back(SqlName(table));
   }
   if (tables.empty()) return;
   const bool one = tables.size() == 1;
   std::string keep;
   for (const parser::QualifiedName& table : tables) {
-    keep += "\n  ALTER TABLE " + table.ToString() + " RENAME TO " +
+    keep += "\n  ALTER TABLE " + SqlName(table) + " RENAME TO " +
             QuoteIdent(table.name + "_retired") + ";";
   }
   report.Add(

@@ -28,13 +28,13 @@ constexpr RuleDoc kDoc{
     .severity = Severity::kError,
 };
 
-// "orders.status, users.mood": every column whose type is `type` (unqualified, as columns
-// record it), the statement's own tables first.
+// "orders.status, users.mood" (as SQL names): every column whose type is `type` (unqualified, as
+// columns record it), the statement's own tables first.
 std::vector<std::string> ColumnsUsing(const Catalog& catalog, std::string_view type) {
   std::vector<std::string> out;
   for (const CatalogTable* table : catalog.TablesUsingType(type)) {
     for (const CatalogColumn& column : table->columns) {
-      if (column.type.name == type) out.push_back(table->name.ToString() + "." + column.name);
+      if (column.type.name == type) out.push_back(SqlColumn(table->name, column.name));
     }
   }
   return out;

@@ -31,13 +31,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const std::string last =
       known != nullptr && !known->labels.empty() ? QuoteLiteral(known->labels.back()) : "";
   report.Add(
-      "ADD VALUE " + value + " to " + type.ToString() +
+      "ADD VALUE " + value + " to " + SqlName(type) +
           " puts it after every existing "
           "label" +
           (last.empty() ? "" : " (after " + last + ")") + ": ORDER BY and comparisons sort it last",
       "If order matters, place it:\n"
       "  ALTER TYPE " +
-          type.ToString() + " ADD VALUE " + value +
+          SqlName(type) + " ADD VALUE " + value +
           " BEFORE '<label>';\n"
           "If it does not: -- pgshift-ignore enum-value-without-position: <type> is unordered");
 }

@@ -53,9 +53,9 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (before.size() != 1) return;
   for (const TableLock& lock : ctx.facts.LocksWithFile(ctx.index)) {
     if (!Counts(lock) || before[0].first.Matches(lock.table)) continue;
-    report.Add("This transaction already holds ACCESS EXCLUSIVE on " + before[0].first.ToString() +
+    report.Add("This transaction already holds ACCESS EXCLUSIVE on " + SqlName(before[0].first) +
                    " (line " + std::to_string(ctx.facts.lines[before[0].second]) +
-                   ") and now takes it on " + lock.table.ToString() +
+                   ") and now takes it on " + SqlName(lock.table) +
                    ": both stay closed until COMMIT, and the order invites deadlocks",
                "Change one table per transaction (with a per-file migration tool, one table per "
                "migration), or keep the lock order fixed everywhere and set a short lock_timeout.",

@@ -84,15 +84,17 @@ void Check(const StatementContext& ctx, Reporter& report) {
     }
     // A table that is live already gets its index built concurrently.
     const bool live = !create && !known->is_new;
-    const std::string target = parser::NameOf(key.constraint->pktable).ToString();
-    report.Add("No index on " + table.ToString() + " (" + columns + ") for its foreign key to " +
-                   target + ": each DELETE on " + target + " scans " + table.ToString(),
-               "Index the referencing columns" +
-                   std::string(live ? " (concurrently, outside a transaction)" : "") + ":\n  " +
-                   (live ? "CREATE INDEX CONCURRENTLY " : "CREATE INDEX ") +
-                   QuoteIdent(name.substr(0, 59) + "_idx") + " ON " + table.ToString() + " (" +
-                   columns + ");",
-               {}, key.constraint->location).whole_item = true;
+    const std::string target = SqlName(parser::NameOf(key.constraint->pktable));
+    const std::string t = SqlName(table);
+    report
+        .Add("No index on " + t + " (" + columns + ") for its foreign key to " + target +
+                 ": each DELETE on " + target + " scans " + t,
+             "Index the referencing columns" +
+                 std::string(live ? " (concurrently, outside a transaction)" : "") + ":\n  " +
+                 (live ? "CREATE INDEX CONCURRENTLY " : "CREATE INDEX ") +
+                 QuoteIdent(name.substr(0, 59) + "_idx") + " ON " + t + " (" + columns + ");",
+             {}, key.constraint->location)
+        .whole_item = true;
   }
 }
 

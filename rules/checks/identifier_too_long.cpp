@@ -118,8 +118,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
         !reported.insert(id.name).second) {
       continue;
     }
-    report.Add("The name " + id.name + " is " + std::to_string(id.name.size()) +
-                   " bytes: PostgreSQL truncates it to " + std::string(Truncated(id.name)),
+    report.Add("The name " + QuoteIdent(id.name) + " is " + std::to_string(id.name.size()) +
+                   " bytes: PostgreSQL truncates it to " + QuoteIdent(Truncated(id.name)),
                "Choose a name of at most 63 bytes.", {}, static_cast<int>(id.span.begin));
   }
 }

@@ -127,7 +127,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     changed.push_back({column, std::move(why), after});
   });
   if (changed.empty()) return;
-  const std::string t = table.ToString();
+  const std::string t = SqlName(table);
   std::string what, steps;
   std::vector<std::string> names;
   for (const Changed& change : changed) {

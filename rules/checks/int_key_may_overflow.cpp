@@ -94,7 +94,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   ForEachColumnDefinition(ctx, [&](const ColumnDefinition& column) {
     const std::string limit = Limit(column.type.name);
     if (column.type_change || limit.empty() || column.type.array) return;
-    const std::string where = column.table.ToString() + "." + std::string(column.name);
+    const std::string where = SqlColumn(column.table, column.name);
     const std::string fix = "Use bigint: " + QuoteIdent(column.name) + " bigint";
     const PgQuery__Constraint* fk =
         ColumnConstraint(*column.def, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
@@ -102,7 +102,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (fk != nullptr) {
       // Its values come from the referenced key: only a wider one makes it overflow.
       if (!IsWide(ReferencedType(ctx, *fk))) return;
-      const std::string target = parser::NameOf(fk->pktable).ToString();
+      const std::string target = SqlName(parser::NameOf(fk->pktable));
       report.Add(where + " is " + column.type.ToString() + " but references a bigint key of " +
                      target + ": it overflows once that key passes " + limit,
                  fix + " REFERENCES " + target, {}, column.location).whole_item = true;

@@ -24,11 +24,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (column.type.name != "json") return;
     parser::TypeSpec better = column.type;
     better.name = "jsonb";
-    report.Add(column.table.ToString() + "." + std::string(column.name) + " is " +
-                   column.type.ToString() + ": it cannot be compared, grouped or GIN-indexed",
-               "Use jsonb unless the exact input text must be kept: " + QuoteIdent(column.name) +
-                   " " + better.ToString(),
-               {}, column.location).whole_item = true;
+    report
+        .Add(SqlColumn(column.table, column.name) + " is " + column.type.ToString() +
+                 ": it cannot be compared, grouped or GIN-indexed",
+             "Use jsonb unless the exact input text must be kept: " + QuoteIdent(column.name) +
+                 " " + better.ToString(),
+             {}, column.location)
+        .whole_item = true;
   });
 }
 

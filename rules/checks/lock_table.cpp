@@ -25,7 +25,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   for (const TableLock& lock : ctx.locks()) {
     if (lock.form != Form::kLockTable || lock.new_table || !BlocksWrites(lock.mode)) continue;
     report.Add(
-        "LOCK TABLE " + lock.table.ToString() + " takes " + std::string(LockModeName(lock.mode)) +
+        "LOCK TABLE " + SqlName(lock.table) + " takes " + std::string(LockModeName(lock.mode)) +
             " until the transaction ends, " + std::string(WhatItBlocks(lock.mode)),
         "Let each statement take the lock it needs, in short transactions; if the lock order "
         "matters, keep it, set lock_timeout first, and suppress this with the reason.",

@@ -35,8 +35,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
         const std::optional<Edit> edit =
             InsertAtClauseEnd(ctx.statement(), parser::LocationOf(cmd.def), "CONCURRENTLY");
         report.Add(
-            "DETACH PARTITION " + partition.ToString() +
-                " without CONCURRENTLY takes ACCESS EXCLUSIVE on " + table.ToString(),
+            "DETACH PARTITION " + SqlName(partition) +
+                " without CONCURRENTLY takes ACCESS EXCLUSIVE on " + SqlName(table),
             std::string(
                 "Detach it concurrently, as a statement of its own outside any transaction block "
                 "(not possible while the table has a default partition):\n  ") +

@@ -37,7 +37,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   std::string help;
   if (partitioned) {
     help = "A partitioned table cannot be indexed concurrently: create the index ON ONLY " +
-           table.ToString() +
+           SqlName(table) +
            " (instant, invalid), build each partition's index CONCURRENTLY, "
            "then ALTER INDEX ... ATTACH PARTITION each one.";
   } else if (in_block) {
@@ -51,7 +51,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   } else {
     help = "Build it concurrently" + std::string(kFixDoesThis) + ":\n  " + safe + ";";
   }
-  Report& r = report.Add("CREATE INDEX on existing table " + table.ToString() +
+  Report& r = report.Add("CREATE INDEX on existing table " + SqlName(table) +
                              " without CONCURRENTLY blocks writes for the whole build",
                          help, LockText(ctx, table));
   // Exact only where CONCURRENTLY can run: outside a transaction block, not on a partitioned

@@ -43,7 +43,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     // An index new in this file or upgrade still locks its table when that table is in use, so
     // only a new index whose table is unknown is passed over.
     if (ctx.IsNew(index) && known == nullptr) continue;
-    names.push_back(index.ToString());
+    names.push_back(SqlName(index));
     tables.push_back(known != nullptr ? known->table : index);
   }
   if (names.empty()) return;

@@ -27,7 +27,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const parser::QualifiedName view = parser::NameOf(refresh.relation);
   // WITH NO DATA empties the view without running its query.
   if (refresh.concurrent || refresh.skip_data || ctx.IsNew(view)) return;
-  report.Add("REFRESH MATERIALIZED VIEW " + view.ToString() +
+  report.Add("REFRESH MATERIALIZED VIEW " + SqlName(view) +
                  " blocks every read of it until the refresh ends",
              "Refresh it concurrently (the view needs a unique index):\n  REFRESH MATERIALIZED "
              "VIEW CONCURRENTLY " +

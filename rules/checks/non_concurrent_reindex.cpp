@@ -42,7 +42,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
               : name;
       if (ctx.IsNew(table)) return;
       const bool is_index = reindex.kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX;
-      what = std::string(is_index ? "REINDEX INDEX " : "REINDEX TABLE ") + name.ToString();
+      what = std::string(is_index ? "REINDEX INDEX " : "REINDEX TABLE ") + SqlName(name);
       keyword = is_index ? PG_QUERY__TOKEN__INDEX : PG_QUERY__TOKEN__TABLE;
       break;
     }

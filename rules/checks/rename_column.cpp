@@ -32,7 +32,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const std::string_view column = parser::Str(rename.subname);
   const CatalogTable* known = ctx.catalog.FindTable(table);
   if (known != nullptr && known->IsNewColumn(column)) return;
-  const std::string t = table.ToString();
+  const std::string t = SqlName(table);
   const std::string old_name = QuoteIdent(column);
   const std::string new_name = QuoteIdent(parser::Str(rename.newname));
   const bool is_view = rename.relation_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
@@ -63,8 +63,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
         "  ALTER TABLE " +
         t + " DROP COLUMN " + old_name + ";  -- contract";
   }
-  report.Add("Renaming " + t + "." + std::string(column) + " to " +
-                 std::string(parser::Str(rename.newname)) +
+  report.Add("Renaming " + t + "." + old_name + " to " + new_name +
                  " breaks every query of the running version that uses the old name",
              help, LockText(ctx, table));
 }

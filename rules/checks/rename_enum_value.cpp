@@ -35,11 +35,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const std::string new_value(parser::Str(alter.new_val));
   const std::string old_sql = QuoteLiteral(old_value);
   const std::string new_sql = QuoteLiteral(new_value);
-  report.Add("Renaming value " + old_sql + " of " + type.ToString() + " to " + new_sql +
+  report.Add("Renaming value " + old_sql + " of " + SqlName(type) + " to " + new_sql +
                  " breaks the running version, which still writes and reads " + old_sql,
              "Add the new label next to the old one, and move rows over once code accepts both:\n"
              "  ALTER TYPE " +
-                 type.ToString() + " ADD VALUE IF NOT EXISTS " + new_sql + " AFTER " + old_sql +
+                 SqlName(type) + " ADD VALUE IF NOT EXISTS " + new_sql + " AFTER " + old_sql +
                  ";\n"
                  "  -- deploy code that accepts both and writes " +
                  new_sql + "; backfill in batches; stop accepting " + old_sql +

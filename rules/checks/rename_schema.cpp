@@ -33,8 +33,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (ctx.catalog.IsNewSchema(schema)) return;
   const std::string old_name = QuoteIdent(schema);
   const std::string new_name = QuoteIdent(parser::Str(rename.newname));
-  report.Add("Renaming schema " + std::string(schema) + " to " +
-                 std::string(parser::Str(rename.newname)) +
+  report.Add("Renaming schema " + old_name + " to " + new_name +
                  " breaks every query of the running version that names it or has it on its "
                  "search_path",
              "Move objects one at a time, each behind a view with its old name:\n"

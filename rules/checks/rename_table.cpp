@@ -55,10 +55,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (relation == nullptr) return;
   const parser::QualifiedName table = parser::NameOf(relation);
   if (ctx.IsNew(table)) return;
-  const std::string old_sql = table.ToString();
-  const std::string new_sql = renamed.schema.empty()
-                                  ? QuoteIdent(renamed.name)
-                                  : QuoteIdent(renamed.schema) + "." + QuoteIdent(renamed.name);
+  const std::string old_sql = SqlName(table);
+  const std::string new_sql = SqlName(renamed);
   const std::string help =
       kind == "table"
           ? "Keep the old name working for one release:\n"
@@ -71,10 +69,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
                 ";\n"
                 "  COMMIT;\n"
                 "  -- move the code to " +
-                renamed.ToString() + ", then drop the view in a later release"
+                new_sql + ", then drop the view in a later release"
           : "Create the view under its new name as well, move the code to it, and drop the old "
             "one in a later release.";
-  report.Add("Renaming " + kind + " " + old_sql + " to " + renamed.ToString() +
+  report.Add("Renaming " + kind + " " + old_sql + " to " + new_sql +
                  " breaks every query of the running version that uses the old name",
              help, LockText(ctx, table));
 }

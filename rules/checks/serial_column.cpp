@@ -25,11 +25,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
   ForEachColumnDefinition(ctx, [&](const ColumnDefinition& column) {
     const std::string& type = column.type.name;
     if (column.type_change || type.find("serial") == std::string::npos) return;
-    report.Add(column.table.ToString() + "." + std::string(column.name) + " is " + type +
-                   ": an identity column ties its sequence to the column",
-               "Use an identity column (BY DEFAULT if code inserts explicit values): " +
-                   QuoteIdent(column.name) + " bigint GENERATED ALWAYS AS IDENTITY",
-               {}, column.location).whole_item = true;
+    report
+        .Add(SqlColumn(column.table, column.name) + " is " + type +
+                 ": an identity column ties its sequence to the column",
+             "Use an identity column (BY DEFAULT if code inserts explicit values): " +
+                 QuoteIdent(column.name) + " bigint GENERATED ALWAYS AS IDENTITY",
+             {}, column.location)
+        .whole_item = true;
   });
 }
 

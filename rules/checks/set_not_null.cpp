@@ -69,10 +69,9 @@ void Check(const StatementContext& ctx, Reporter& report) {
            "CHECK (col IS NOT NULL) NOT VALID constraint for each of " + NameList(quoted) +
            " instead of the columns' NOT NULL.";
   }
-  const std::string what = columns.size() == 1
-                               ? t + "." + columns[0]
-                               : std::to_string(columns.size()) + " columns of " + t + " (" +
-                                     NameList(columns) + ")";
+  const std::string what = columns.size() == 1 ? t + "." + quoted[0]
+                                               : std::to_string(columns.size()) + " columns of " +
+                                                     t + " (" + NameList(quoted) + ")";
   report.Add("SET NOT NULL on " + what + " scans the whole table under ACCESS EXCLUSIVE", help,
              LockText(ctx, table));
 }

@@ -59,7 +59,7 @@ std::string_view Name(Form form) {
 void Check(const StatementContext& ctx, Reporter& report) {
   for (const TableLock& lock : ctx.locks()) {
     if (Name(lock.form).empty() || lock.new_table) continue;
-    report.Add(std::string(Name(lock.form)) + " rewrites " + lock.table.ToString() +
+    report.Add(std::string(Name(lock.form)) + " rewrites " + SqlName(lock.table) +
                    " under ACCESS EXCLUSIVE, blocking reads and writes until the copy is done",
                std::string(Advice(lock.form)), LockText(ctx, lock.table), lock.location);
   }

@@ -26,10 +26,12 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (column.type.name != "timestamp") return;
     parser::TypeSpec better = column.type;
     better.name = "timestamptz";
-    report.Add(column.table.ToString() + "." + std::string(column.name) +
-                   " is timestamp without time zone: its values name no instant",
-               "Use timestamptz: " + QuoteIdent(column.name) + " " + better.ToString(), {},
-               column.location).whole_item = true;
+    report
+        .Add(SqlColumn(column.table, column.name) +
+                 " is timestamp without time zone: its values name no instant",
+             "Use timestamptz: " + QuoteIdent(column.name) + " " + better.ToString(), {},
+             column.location)
+        .whole_item = true;
   });
 }
 

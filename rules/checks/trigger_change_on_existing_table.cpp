@@ -41,7 +41,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (lock.form == Form::kDropTrigger) what = "DROP TRIGGER";
     if (lock.form == Form::kEnableDisableTrigger) what = "ENABLE/DISABLE TRIGGER";
     if (what.empty()) continue;
-    report.Add(what + " on " + lock.table.ToString() + " takes " +
+    report.Add(what + " on " + SqlName(lock.table) + " takes " +
                    std::string(LockModeName(lock.mode)) + ", " +
                    std::string(WhatItBlocks(lock.mode)) +
                    " while it waits for running queries, with no lock_timeout",

@@ -31,7 +31,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (relation->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) continue;
     const parser::QualifiedName table = parser::NameOf(relation->range_var);
     if (ctx.IsNew(table)) continue;
-    const std::string t = table.ToString();
+    const std::string t = SqlName(table);
     report.Add("TRUNCATE deletes every row of " + t +
                    (cascade ? ", and CASCADE also empties every table that references it" : ""),
                std::string(cascade ? "Name every table to empty instead of CASCADE. " : "") +

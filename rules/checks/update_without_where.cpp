@@ -81,7 +81,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
       update.n_from_clause == 0 && update.n_returning_list == 0) {
     set = OneLine(std::string_view(ctx.statement().text).substr(begin));
   }
-  const std::string t = table.ToString();
+  const std::string t = SqlName(table);
   const std::string message = "UPDATE without WHERE rewrites every row of " + t +
                               " in one long transaction, locking each row until it commits";
   const std::string itself = ColumnSetFromItself(update);
@@ -104,7 +104,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
              "  [[stage]]\n"
              "  phase = \"backfill\"\n"
              "  backfill = { table = \"" +
-                 t + "\", set = \"" + set + "\", where = \"<rows not yet done>\" }",
+                 // A plan names its table as written, and quotes it itself (docs/plan-format.md).
+                 table.ToString() + "\", set = \"" + set + "\", where = \"<rows not yet done>\" }",
              LockText(ctx, table));
 }
 

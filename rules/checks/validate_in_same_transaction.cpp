@@ -64,10 +64,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
     for (const TableLock& lock : ctx.facts.LocksWithFile(*added)) {
       if (!lock.new_table)
         held += (held.empty() ? "" : ", ") + std::string(LockModeName(lock.mode)) + " on " +
-                lock.table.ToString();
+                SqlName(lock.table);
     }
     report.Add(
-        "VALIDATE CONSTRAINT " + std::string(name) +
+        "VALIDATE CONSTRAINT " + QuoteIdent(name) +
             " runs in the same transaction as its NOT VALID add (line " +
             std::to_string(ctx.facts.lines[*added]) + "): " + (held.empty() ? "its lock" : held) +
             " stays held through the whole validation",

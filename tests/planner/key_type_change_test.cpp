@@ -93,6 +93,22 @@ TEST(PlannerKeySwap, KeyAndReferencingColumnAreSwappedTogether) {
                 "transfers_account_id_fkey"}));
 }
 
+// A serial key of a table whose name needs quotes: its sequence is named in SQL as PostgreSQL
+// names it, in the literal of its default too (nextval('Accounts_Id_seq') means accounts_id_seq).
+TEST(PlannerKeySwap, SequenceOfAMixedCaseTableIsQuotedInItsDefault) {
+  const MigrationPlan plan =
+      PlanOn("CREATE TABLE \"Accounts\" (\"Id\" serial PRIMARY KEY, name text NOT NULL);\n",
+             "ALTER TABLE \"Accounts\" ALTER COLUMN \"Id\" TYPE bigint;\n");
+  EXPECT_TRUE(plan.not_made_safe.empty()) << Reasons(plan);
+  std::string all;
+  for (const PlannedStage& stage : plan.stages) {
+    for (const std::string& sql : stage.sql) all += sql + "\n";
+  }
+  EXPECT_NE(all.find("ALTER SEQUENCE \"Accounts_Id_seq\" AS bigint"), std::string::npos) << all;
+  EXPECT_NE(all.find("SET DEFAULT nextval('\"Accounts_Id_seq\"'::regclass)"), std::string::npos)
+      << all;
+}
+
 // Every stage before contract can be undone; the contract stages cannot, and each locks one
 // table, but the drop of the old foreign key.
 TEST(PlannerKeySwap, EveryStageBeforeContractHasItsRollback) {

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "parser/identifiers.h"
 #include "parser/source_text.h"
 #include "rules/analysis/lock_hazard_rules.h"
 #include "rules/engine.h"
@@ -100,6 +101,84 @@ TEST(RuleGuards, BadExampleFires) {
     EXPECT_GE(CountFindings(report, rule.doc->id) + CountFindings(base_only, rule.doc->id), 1u)
         << rule.doc->id << ": bad example is quiet";
   }
+}
+
+// The example with every bare identifier written quoted with a capital ("Users"."Email"), and
+// those names.
+std::string WithCapitalNames(std::string_view sql, std::set<std::string>& names) {
+  std::string out;
+  std::size_t at = 0;
+  for (const parser::WrittenIdentifier& id : parser::WrittenIdentifiers(sql)) {
+    if (sql[id.span.begin] == '"' || id.name.empty()) continue;
+    std::string capital = id.name;
+    capital[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(capital[0])));
+    if (capital == id.name) continue;
+    names.insert(capital);
+    out.append(sql.substr(at, id.span.begin - at)).append("\"" + capital + "\"");
+    at = id.span.end;
+  }
+  return out.append(sql.substr(at));
+}
+
+// The names of `names` that `text` writes bare, outside double and single quotes: copied into
+// SQL, they would fold to other objects' names.
+std::vector<std::string> BareNames(std::string_view text, const std::set<std::string>& names) {
+  std::vector<std::string> bare;
+  std::string word;
+  char quote = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ' ';
+    if (quote != 0) {
+      if (c == '\\' && quote == '"')
+        ++i;  // an escape in a TOML string of a plan in help
+      else if (c == quote)
+        quote = 0;
+      continue;
+    }
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      word += c;
+      continue;
+    }
+    if (names.count(word) > 0) bare.push_back(word);
+    word.clear();
+    if (c == '"' || c == '\'') quote = c;
+  }
+  return bare;
+}
+
+// A finding names objects as SQL does (SqlName, QuoteIdent), in its message, its lock text and
+// its help: `Users.Email` would mean users.email to whoever copies it.
+TEST(RuleGuards, FindingsNameMixedCaseObjectsAsSql) {
+  std::size_t checked = 0;
+  for (const RuleDefinition& rule : AllRules()) {
+    // Release rules also say what the application code writes, as it writes it; syntax-error
+    // gives PostgreSQL's message; settings are no objects (their names ignore case).
+    if (rule.doc->needs_release || rule.doc->id == "syntax-error" ||
+        rule.doc->id == "set-without-local") {
+      continue;
+    }
+    std::set<std::string> names;
+    const std::string bad = WithCapitalNames(rule.doc->bad, names);
+    if (names.empty()) continue;
+    const FileReport report =
+        LintSource(parser::SourceText("bad.sql", bad), SettingsFor(*rule.doc, bad, true));
+    for (const Finding& f : report.findings) {
+      if (f.rule != rule.doc->id) continue;
+      ++checked;
+      for (const auto& [field, text] :
+           {std::pair<std::string_view, const std::string&>{"message", f.message},
+            {"lock", f.lock},
+            {"help", f.help}}) {
+        const std::vector<std::string> bare = BareNames(text, names);
+        EXPECT_TRUE(bare.empty()) << rule.doc->id << "'s " << field << " names " << bare.front()
+                                  << " without quotes:\n"
+                                  << text << "\nfor:\n"
+                                  << bad;
+      }
+    }
+  }
+  // Most rules still fire with the names changed (those that look for a known name do not).
+  EXPECT_GE(checked, 40u);
 }
 
 // Without a release, a rule that needs one says nothing, even about its bad example.
