@@ -125,19 +125,21 @@ void Planner::ChangeType(const parser::QualifiedName& table, const std::string& 
   const std::string table_sql = TableSql(table);
   const std::string where = table.name + "." + name;
   if (verdict.effect == rules::TypeChangeEffect::kCatalogOnly && column != nullptr) {
-    // The table stays, but a new collation or operator class builds the column's indexes again
-    // under ACCESS EXCLUSIVE: their replacements are built concurrently by hand first.
+    // The table stays, but a new collation or operator class, or an index's expression or WHERE
+    // clause reading the column, builds indexes again under ACCESS EXCLUSIVE: done by hand.
     if (const auto rebuilt = rules::IndexesRebuiltBy(catalog_, table, name, *def)) {
       std::string indexes;
       for (const rules::TableIndex& index : rebuilt->indexes) {
         indexes += (indexes.empty() ? "" : ", ") +
                    (index.name.empty() ? std::string("a constraint's index") : index.name);
       }
+      const std::string way =
+          rebuilt->why ? "build each again concurrently with " + Q(name) + " " +
+                             rebuilt->why->column_in_index + " and drop the old one first"
+                       : "drop each concurrently first and build it again concurrently after";
       return Unsafe("changing the type of " + where + " builds " + indexes +
-                    " again under ACCESS EXCLUSIVE (" + rebuilt->why.reason +
-                    "); build each again concurrently with " + Q(name) + " " +
-                    rebuilt->why.column_in_index +
-                    " and drop the old one first (see alter-column-type-rebuilds-index)");
+                    " again under ACCESS EXCLUSIVE (" + rebuilt->Reason() + "); " + way +
+                    " (see alter-column-type-rebuilds-index)");
     }
     PlannedStage& stage = Add(Phase::kExpand, "change-type-" + table.name + "-" + name);
     stage.comment = {"A catalog change only (" + verdict.reason + "): no rows are rewritten."};

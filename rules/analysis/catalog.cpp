@@ -273,12 +273,25 @@ bool Catalog::IsNewSchema(std::string_view name) const {
   return false;
 }
 
+bool TableIndex::Reads(std::string_view column) const {
+  const auto named = [&](const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), column) != list.end();
+  };
+  return named(columns) || named(also_reads);
+}
+
 std::vector<TableIndex> Catalog::IndexesOf(const QualifiedName& name) const {
   std::vector<TableIndex> out;
   const auto add = [&](const CatalogIndex& index) {
     if (index.table.Matches(name)) {
-      out.push_back({index.name, index.unique, false, index.columns, index.collations,
-                     index.opclasses, index.plain});
+      out.push_back({.name = index.name,
+                     .unique = index.unique,
+                     .columns = index.columns,
+                     .collations = index.collations,
+                     .opclasses = index.opclasses,
+                     .plain = index.plain,
+                     .computed = index.computed,
+                     .also_reads = index.also_reads});
     }
   };
   if (Indexed(indexes_)) {
@@ -294,8 +307,10 @@ std::vector<TableIndex> Catalog::IndexesOf(const QualifiedName& name) const {
     for (const CatalogConstraint& c : table->constraints) {
       if (c.kind == ConstraintKind::kPrimaryKey || c.kind == ConstraintKind::kUnique ||
           c.kind == ConstraintKind::kExclusion) {
-        out.push_back(
-            {c.name, c.kind != ConstraintKind::kExclusion, true, c.columns, {}, {}, false});
+        out.push_back({.name = c.name,
+                       .unique = c.kind != ConstraintKind::kExclusion,
+                       .constraint = true,
+                       .columns = c.columns});
       }
     }
   }

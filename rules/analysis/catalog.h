@@ -57,6 +57,12 @@ struct CatalogIndex {
   // A btree on columns named bare, without INCLUDE, WHERE, WITH, NULLS NOT DISTINCT or a table
   // space: what is kept here writes its definition again.
   bool plain = false;
+  // It has an expression or a WHERE clause. PostgreSQL then builds it again on any type change of
+  // a column it reads, even one that leaves the table as it is (CheckIndexCompatible assesses
+  // neither; checked against PostgreSQL 15).
+  bool computed = false;
+  // The columns it reads besides `columns`: in its expressions, its WHERE clause and INCLUDE.
+  std::vector<std::string> also_reads;
 };
 
 // An index on a table as a change to its columns meets it: a CREATE INDEX's, or the one behind a
@@ -69,6 +75,10 @@ struct TableIndex {
   std::vector<std::string> collations;  // as CatalogIndex's (a constraint's name none)
   std::vector<std::string> opclasses;
   bool plain = false;  // as CatalogIndex's
+  bool computed = false;
+  std::vector<std::string> also_reads;
+  // Whether the index reads `column`, as a key or otherwise.
+  bool Reads(std::string_view column) const;
 };
 
 struct CatalogTable {

@@ -31,6 +31,31 @@ std::string LastName(Node* const* names, std::size_t count) {
 }  // namespace
 
 void RecordIndexKeys(const PgQuery__IndexStmt& index, CatalogIndex& out) {
+  const auto reads = [&](const Node* expression) {
+    parser::VisitNodes(expression, [&](const Node& node) {
+      if (node.node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
+      const std::vector<std::string> parts =
+          parser::StringList(node.column_ref->fields, node.column_ref->n_fields);
+      if (!parts.empty() && std::find(out.also_reads.begin(), out.also_reads.end(), parts.back()) ==
+                                out.also_reads.end()) {
+        out.also_reads.push_back(parts.back());
+      }
+    });
+  };
+  out.computed = index.where_clause != nullptr;
+  reads(index.where_clause);
+  for (std::size_t i = 0; i < index.n_index_params; ++i) {
+    const Node* param = index.index_params[i];
+    if (param->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM) continue;
+    if (param->index_elem->expr != nullptr) out.computed = true;
+    reads(param->index_elem->expr);
+  }
+  for (std::size_t i = 0; i < index.n_index_including_params; ++i) {
+    const Node* param = index.index_including_params[i];
+    if (param->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM) continue;
+    const std::string name(Str(param->index_elem->name));
+    if (!name.empty()) out.also_reads.push_back(name);
+  }
   const std::string_view method = Str(index.access_method);
   out.plain = (method.empty() || method == "btree") && index.n_index_including_params == 0 &&
               index.where_clause == nullptr && index.n_options == 0 && !index.nulls_not_distinct &&

@@ -49,8 +49,9 @@ enum class Form {
   kDropColumn,
   kAlterColumnTypeCatalogOnly,  // binary-coercible change
   kAlterColumnTypeRewrite,
-  // Catalog-only for the table, but the column's collation or operator class changes: each
-  // index on the column is built again (type_change.h's IndexRebuildOf).
+  // Catalog-only for the table, but indexes are built again: the column's collation or operator
+  // class changes, or an index's expression or WHERE clause reads it (type_change.h's
+  // IndexesRebuiltBy).
   kAlterColumnTypeRebuildsIndexes,
   // The referenced table of a foreign key on the column: the key is dropped and added again,
   // and validated again unless the change is binary-coercible.

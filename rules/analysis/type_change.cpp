@@ -185,6 +185,13 @@ std::optional<IndexRebuild> IndexRebuildOf(const TypeSpec& old_type, std::string
   return std::nullopt;
 }
 
+std::string IndexesRebuilt::Reason() const {
+  const bool computed = std::any_of(indexes.begin(), indexes.end(),
+                                    [](const TableIndex& index) { return index.computed; });
+  if (!why) return std::string(kComputedIndexRebuilt);
+  return computed ? why->reason + "; and " + std::string(kComputedIndexRebuilt) : why->reason;
+}
+
 std::optional<IndexesRebuilt> IndexesRebuiltBy(const Catalog& catalog,
                                                const parser::QualifiedName& table,
                                                std::string_view column,
@@ -197,11 +204,14 @@ std::optional<IndexesRebuilt> IndexesRebuiltBy(const Catalog& catalog,
       TypeChangeEffect::kCatalogOnly) {
     return std::nullopt;
   }
-  std::optional<IndexRebuild> why =
-      IndexRebuildOf(old->type, old->collation, new_type, parser::CollationOf(def));
-  if (!why) return std::nullopt;
-  IndexesRebuilt out{std::move(*why), {}};
+  IndexesRebuilt out{IndexRebuildOf(old->type, old->collation, new_type, parser::CollationOf(def)),
+                     {}};
   for (TableIndex& index : catalog.IndexesOf(table)) {
+    if (index.computed && index.Reads(column)) {
+      out.indexes.push_back(std::move(index));
+      continue;
+    }
+    if (!out.why) continue;
     for (std::size_t i = 0; i < index.columns.size(); ++i) {
       if (index.columns[i] != column) continue;
       // An index names the column's collation when it names none; "default" is the type's.
@@ -212,9 +222,9 @@ std::optional<IndexesRebuilt> IndexesRebuiltBy(const Catalog& catalog,
       if (named == "default") named = "";
       const std::string_view opclass =
           i < index.opclasses.size() ? std::string_view(index.opclasses[i]) : std::string_view();
-      const bool rebuilt = out.why.new_collation
+      const bool rebuilt = out.why->new_collation
                                ? names_none || named == old->collation
-                               : opclass.empty() || opclass == out.why.old_opclass;
+                               : opclass.empty() || opclass == out.why->old_opclass;
       if (rebuilt) {
         out.indexes.push_back(std::move(index));
         break;

@@ -53,12 +53,21 @@ std::optional<IndexRebuild> IndexRebuildOf(const parser::TypeSpec& old_type,
 // The indexes ALTER COLUMN `column` TYPE `def` of `table` builds again although the table is not
 // rewritten (ClassifyTypeChange finds it catalog-only), and why; nullopt when it builds none. For
 // a new collation those whose collation is the column's (an index that names another keeps it);
-// for a new operator class those that name none or the old type's default. Only the column's
-// indexes the catalog knows count: not one on an expression of it.
+// for a new operator class those that name none or the old type's default; and, whatever the
+// change, every index with an expression or a WHERE clause that reads the column (checked against
+// PostgreSQL 15: varchar(10) to varchar(20) builds `(lower(name))`, `(name) WHERE name IS NOT
+// NULL` and `(id) WHERE name <> ''` again, and keeps `(name)`). Only the indexes the catalog knows
+// count.
 struct IndexesRebuilt {
-  IndexRebuild why;
-  std::vector<TableIndex> indexes;
+  std::optional<IndexRebuild> why;  // a new collation or operator class
+  std::vector<TableIndex> indexes;  // those `why` builds again, and the computed ones
+  // `why`'s reason, or the computed indexes' (or both).
+  std::string Reason() const;
 };
+// Why an index with an expression or a WHERE clause reading the column is built again.
+inline constexpr std::string_view kComputedIndexRebuilt =
+    "an index with an expression or a WHERE clause that reads the column is built again on any "
+    "change of its type";
 std::optional<IndexesRebuilt> IndexesRebuiltBy(const Catalog& catalog,
                                                const parser::QualifiedName& table,
                                                std::string_view column,

@@ -1,5 +1,6 @@
 // ALTER COLUMN ... TYPE that leaves the table but builds the column's indexes again: a new
-// collation, or a binary-coercible type whose operator class differs.
+// collation, a binary-coercible type whose operator class differs, or any change of a column an
+// index's expression or WHERE clause reads.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -26,9 +27,12 @@ constexpr RuleDoc kDoc{
         "operator class (checked against PostgreSQL 15). The way without blocking: build each "
         "index again concurrently "
         "with the column as it will be (`name COLLATE \"C\"`, `id oid_ops`), drop the old one "
-        "concurrently, and then the change keeps the new index and touches only the catalog. Only "
-        "the indexes the history or the file built are known: an index on an expression of the "
-        "column, or one made outside the linted files, is not.",
+        "concurrently, and then the change keeps the new index and touches only the catalog. An "
+        "index with an expression or a WHERE clause that reads the column is built again on any "
+        "change of its type, even a wider varchar (PostgreSQL does not compare such definitions): "
+        "no copy escapes that, so drop it concurrently before the change and build it again "
+        "concurrently after. Only the indexes the history or the file built are known: one made "
+        "outside the linted files is not.",
     .bad =
         "ALTER TABLE users ADD COLUMN handle text;\n"
         "CREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);\n"
@@ -71,6 +75,43 @@ std::optional<std::string> Replacement(const TableIndex& index, const parser::Qu
          QuoteIdent(index.name) + ";\n";
 }
 
+// What to do about the indexes a new collation or operator class builds again: a copy of each
+// built first with the column as the change leaves it.
+std::string CopiesHelp(const std::vector<std::string>& steps, const std::vector<std::string>& keys,
+                       bool one) {
+  std::string help =
+      std::string("Build ") + (one ? "it" : "each") +
+      " again first without blocking, with the column as the change leaves it, and drop the old "
+      "one concurrently: the change then keeps the new index and touches only the catalog.\n";
+  for (const std::string& step : steps) help += step;
+  const bool all_written = std::none_of(steps.begin(), steps.end(),
+                                        [](const std::string& step) { return step.empty(); });
+  const bool none_written =
+      std::all_of(steps.begin(), steps.end(), [](const std::string& step) { return step.empty(); });
+  if (all_written) return help + "  -- then this ALTER TABLE";
+  return help +
+         (none_written ? "Write " + std::string(one ? "the copy" : "each copy")
+                       : std::string("Write the other copies")) +
+         " as the index is defined (its USING, INCLUDE and WHERE too), with " + NameList(keys) +
+         "; an index behind a constraint is swapped in with ADD CONSTRAINT ... USING INDEX. "
+         "Then this ALTER TABLE.";
+}
+
+// What to do about the indexes with an expression or a WHERE clause reading the column: no copy
+// escapes the rebuild, as any copy reads the column too.
+std::string ComputedHelp(const std::vector<std::string>& labels) {
+  const bool one = labels.size() == 1;
+  return NameList(labels) + (one ? " reads" : " read") +
+         " the column in an expression or a WHERE clause: PostgreSQL builds " +
+         (one ? "such an index" : "such indexes") +
+         " again on any change of the column's type, and a copy would read it too. Drop " +
+         (one ? "it" : "them") + " concurrently before the change and build " +
+         (one ? "it" : "them") +
+         " again concurrently after it, as defined (queries go without it meanwhile, and a "
+         "UNIQUE one does not keep its rows unique then):\n  DROP INDEX CONCURRENTLY ...;\n"
+         "  -- this ALTER TABLE\n  CREATE INDEX CONCURRENTLY ...;";
+}
+
 // One finding per statement, naming every index it builds again.
 void Check(const StatementContext& ctx, Reporter& report) {
   struct Change {
@@ -79,8 +120,10 @@ void Check(const StatementContext& ctx, Reporter& report) {
   };
   parser::QualifiedName table;
   std::vector<Change> changes;
-  std::vector<std::string> labels, steps, keys;  // keys: the column as a copy names it
-  bool all_written = true;
+  // The indexes built again: all of them (labels), those a copy escapes (with their copies'
+  // steps), and the computed ones, which none escapes.
+  std::vector<std::string> labels, copied, steps, computed;
+  std::vector<std::string> keys;  // the column as a copy names it
   int location = -1;
   ForEachTypeChange(
       ctx, [&](const parser::QualifiedName& altered, const PgQuery__AlterTableCmd& cmd) {
@@ -90,27 +133,29 @@ void Check(const StatementContext& ctx, Reporter& report) {
         if (!rebuilt) return;
         if (changes.empty()) location = parser::LocationOf(cmd.def);
         table = altered;
-        changes.push_back({column, rebuilt->why.reason});
-        keys.push_back(QuoteIdent(column) + " " + rebuilt->why.column_in_index);
+        changes.push_back({column, rebuilt->Reason()});
+        if (rebuilt->why) keys.push_back(QuoteIdent(column) + " " + rebuilt->why->column_in_index);
         for (const TableIndex& index : rebuilt->indexes) {
+          std::string label = IndexLabel(index);
           // An index on two changed columns is built again once; its copy, written for the
           // first, would miss the second, so it is left to write by hand.
-          std::string label = IndexLabel(index);
-          if (const auto seen = std::find(labels.begin(), labels.end(), label);
-              seen != labels.end()) {
-            steps[static_cast<std::size_t>(seen - labels.begin())].clear();
-            all_written = false;
+          if (std::find(labels.begin(), labels.end(), label) != labels.end()) {
+            const auto seen = std::find(copied.begin(), copied.end(), label);
+            if (seen != copied.end())
+              steps[static_cast<std::size_t>(seen - copied.begin())].clear();
             continue;
           }
-          labels.push_back(std::move(label));
-          std::optional<std::string> step = Replacement(index, altered, column, rebuilt->why);
-          all_written = all_written && step.has_value();
-          steps.push_back(step.value_or(""));
+          labels.push_back(label);
+          if (index.computed) {
+            computed.push_back(std::move(label));
+            continue;
+          }
+          copied.push_back(std::move(label));
+          steps.push_back(Replacement(index, altered, column, *rebuilt->why).value_or(""));
         }
       });
   if (changes.empty()) return;
   const std::string t = SqlName(table);
-  const bool one = labels.size() == 1;
   std::string what, reasons;
   if (changes.size() == 1) {
     what = "the type of " + t + "." + QuoteIdent(changes[0].column);
@@ -124,22 +169,9 @@ void Check(const StatementContext& ctx, Reporter& report) {
     what = "the types of " + std::to_string(changes.size()) + " columns of " + t + " (" +
            NameList(columns) + ")";
   }
-  std::string help =
-      std::string("Build ") + (one ? "it" : "each") +
-      " again first without blocking, with the column as the change leaves it, and drop the old "
-      "one concurrently: the change then keeps the new index and touches only the catalog.\n";
-  for (const std::string& step : steps) help += step;
-  const bool none_written =
-      std::all_of(steps.begin(), steps.end(), [](const std::string& step) { return step.empty(); });
-  if (all_written) {
-    help += "  -- then this ALTER TABLE";
-  } else {
-    help += std::string(none_written ? "Write " + std::string(one ? "the copy" : "each copy")
-                                     : "Write the other copies") +
-            " as the index is defined (its USING, INCLUDE and WHERE too), with " + NameList(keys) +
-            "; an index behind a constraint is swapped in with ADD CONSTRAINT ... USING INDEX. "
-            "Then this ALTER TABLE.";
-  }
+  std::string help;
+  if (!copied.empty()) help = CopiesHelp(steps, keys, copied.size() == 1);
+  if (!computed.empty()) help += (help.empty() ? "" : "\n") + ComputedHelp(computed);
   report.Add("Changing " + what + " builds " + NameList(labels) +
                  " again under ACCESS EXCLUSIVE: " + reasons,
              help, LockText(ctx, table), location);

@@ -393,6 +393,22 @@ TEST(Planner, TypeChangeThatBuildsAnIndexAgainIsNotMadeSafe) {
       << plan.not_made_safe[0].reason;
 }
 
+// A wider varchar keeps the table, but an index whose expression reads the column is built again.
+TEST(Planner, TypeChangeThatBuildsAnExpressionIndexAgainIsNotMadeSafe) {
+  const MigrationPlan plan =
+      PlanMigration("ALTER TABLE users ALTER COLUMN name TYPE varchar(200);", "m.sql",
+                    {"CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100));\n"
+                     "CREATE INDEX users_lower_name_idx ON users (lower(name));"});
+  EXPECT_TRUE(plan.stages.empty());
+  ASSERT_EQ(plan.not_made_safe.size(), 1u);
+  EXPECT_NE(plan.not_made_safe[0].reason.find(
+                "builds users_lower_name_idx again under ACCESS EXCLUSIVE (an index with an "
+                "expression or a WHERE clause that reads the column is built again on any change "
+                "of its type); drop each concurrently first and build it again concurrently after"),
+            std::string::npos)
+      << plan.not_made_safe[0].reason;
+}
+
 TEST(Planner, TypeChangeOfAKeyWhoseReferencesKeepTheirTypeIsNotMadeSafe) {
   const MigrationPlan plan =
       PlanMigration("ALTER TABLE accounts ALTER COLUMN id TYPE bigint;", "m.sql",

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "parser/parsed_file.h"
+#include "rules/analysis/catalog.h"
 
 namespace pgshift::rules {
 namespace {
@@ -150,6 +151,50 @@ TEST(TypeChange, TheSameCollationAndOperatorClassKeepTheIndexes) {
   EXPECT_EQ(Rebuild("text", "", "varchar"), "");
   EXPECT_EQ(Rebuild("cidr", "", "inet"), "");
   EXPECT_EQ(Rebuild("numeric(10,2)", "", "numeric"), "");
+}
+
+// The indexes a catalog-only change builds again, by name, on a catalog built from `schema`
+// (each index as checked against PostgreSQL 15 in tests/fixtures/lock_model/cases.sql).
+std::string RebuiltBy(const std::string& schema, const std::string& column,
+                      const std::string& type_sql) {
+  Catalog catalog;
+  const parser::ParsedFile file = parser::ParseSql(schema);
+  for (const parser::Statement& statement : file.statements) catalog.Apply(statement.node, false);
+  const Change change = Parse(type_sql);
+  const std::optional<IndexesRebuilt> rebuilt =
+      IndexesRebuiltBy(catalog, parser::QualifiedName{"", "t"}, column, *change.def);
+  if (!rebuilt) return "";
+  std::string names;
+  for (const TableIndex& index : rebuilt->indexes) names += (names.empty() ? "" : " ") + index.name;
+  return names + " | " + rebuilt->Reason();
+}
+
+TEST(TypeChange, AnIndexWithAnExpressionOrWhereReadingTheColumnIsBuiltAgainOnAnyChange) {
+  const std::string schema =
+      "CREATE TABLE t (id int, name varchar(10), other text, note text);\n"
+      "CREATE INDEX plain ON t (name);\n"
+      "CREATE INDEX noted ON t (note);\n"
+      "CREATE INDEX expr ON t (lower(name));\n"
+      "CREATE INDEX partial ON t (name) WHERE name IS NOT NULL;\n"
+      "CREATE INDEX where_reads ON t (id) WHERE name <> '';\n"
+      "CREATE INDEX mixed ON t (name, lower(other));\n"
+      "CREATE INDEX included ON t (id) INCLUDE (name);\n"
+      "CREATE INDEX elsewhere ON t (other) WHERE id > 0;\n";
+  EXPECT_EQ(RebuiltBy(schema, "name", "varchar(20)"),
+            "expr partial where_reads mixed | " + std::string(kComputedIndexRebuilt));
+  EXPECT_EQ(RebuiltBy(schema, "name", "varchar(20) COLLATE \"C\""),
+            "plain expr partial where_reads mixed | the collation changes from the default to "
+            "\"C\"; and " +
+                std::string(kComputedIndexRebuilt));
+  EXPECT_EQ(RebuiltBy(schema, "other", "text COLLATE \"C\""),
+            "mixed elsewhere | the collation changes from the default to \"C\"; and " +
+                std::string(kComputedIndexRebuilt));
+  // The same type again still builds them (as PostgreSQL 15 does); nothing computed reads note;
+  // a rewrite is another rule's.
+  EXPECT_EQ(RebuiltBy(schema, "id", "int"),
+            "where_reads elsewhere | " + std::string(kComputedIndexRebuilt));
+  EXPECT_EQ(RebuiltBy(schema, "note", "varchar"), "");
+  EXPECT_EQ(RebuiltBy(schema, "name", "int"), "");
 }
 
 }  // namespace
