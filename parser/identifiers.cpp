@@ -2,6 +2,7 @@
 
 #include <pg_query/pg_query.pb-c.h>
 
+#include <array>
 #include <cctype>
 
 #include "parser/raw_scan.h"
@@ -39,9 +40,19 @@ std::vector<WrittenIdentifier> WrittenIdentifiers(std::string_view text) {
 }
 
 std::string QuoteIdentifier(std::string_view name) {
-  auto lower = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
-  bool bare = !name.empty() && lower(name.front());
-  for (const char c : name) bare = bare && (lower(c) || (c >= '0' && c <= '9'));
+  // Lower case letters, digits and '_' go bare (a table: this is asked for every name a finding
+  // shows).
+  static constexpr std::array<bool, 256> kBare = [] {
+    std::array<bool, 256> bare{};
+    for (int c = 'a'; c <= 'z'; ++c) bare[c] = true;
+    for (int c = '0'; c <= '9'; ++c) bare[c] = true;
+    bare['_'] = true;
+    return bare;
+  }();
+  bool bare = !name.empty() && !(name.front() >= '0' && name.front() <= '9');
+  for (std::size_t i = 0; bare && i < name.size(); ++i) {
+    bare = kBare[static_cast<unsigned char>(name[i])];
+  }
   if (bare && !IsReservedWord(name)) return std::string(name);
   std::string out = "\"";
   for (const char c : name) {

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "parser/raw_scan.h"
@@ -45,9 +47,16 @@ std::vector<std::string> LoadReservedWords() {
 }  // namespace
 
 bool IsReservedWord(std::string_view word) {
+  // Asked for every name a finding shows (QuoteIdentifier): a hash lookup, and none for a name
+  // longer than every keyword, where a binary search made it 2% of a lint run.
   static const std::vector<std::string> words = LoadReservedWords();
-  return std::binary_search(words.begin(), words.end(), word,
-                            [](std::string_view a, std::string_view b) { return a < b; });
+  static const std::unordered_set<std::string_view> set(words.begin(), words.end());
+  static const std::size_t longest = [] {
+    std::size_t size = 0;
+    for (const std::string& w : words) size = std::max(size, w.size());
+    return size;
+  }();
+  return word.size() <= longest && set.count(word) > 0;
 }
 
 }  // namespace pgshift::parser
