@@ -310,7 +310,9 @@ std::vector<TableIndex> Catalog::IndexesOf(const QualifiedName& name) const {
         out.push_back({.name = c.name,
                        .unique = c.kind != ConstraintKind::kExclusion,
                        .constraint = true,
-                       .columns = c.columns});
+                       .columns = c.columns,
+                       .computed = c.computed,
+                       .also_reads = c.also_reads});
       }
     }
   }

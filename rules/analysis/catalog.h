@@ -37,9 +37,14 @@ struct CatalogConstraint {
   ConstraintKind kind = ConstraintKind::kOther;
   bool validated = true;
   std::string not_null_column;  // set for CHECK (col IS NOT NULL)
-  // Key columns; for a CHECK, the columns its expression reads.
+  // Key columns; for a CHECK, the columns its expression reads; for an EXCLUDE, its elements'
+  // (empty strings for expressions).
   std::vector<std::string> columns;
   parser::QualifiedName references;  // the referenced table of a foreign key
+  // An EXCLUDE's index, as CatalogIndex's: with an expression or a WHERE clause, and what they
+  // read.
+  bool computed = false;
+  std::vector<std::string> also_reads;
 };
 
 struct CatalogIndex {
@@ -233,6 +238,8 @@ class Catalog {
 
 // CHECK (col IS NOT NULL): the column name, or empty for any other expression.
 std::string NotNullCheckColumn(const parser::Node* expression);
+// Adds to `columns` each column `expression` reads that it does not hold yet.
+void AddColumnsRead(const parser::Node* expression, std::vector<std::string>& columns);
 // The column names of an index definition, in order; empty strings for expressions.
 std::vector<std::string> IndexColumns(const PgQuery__IndexStmt& index);
 // What an index definition names for its columns (COLLATE, operator class) and whether it is

@@ -42,12 +42,22 @@ CatalogConstraint ConstraintFrom(const PgQuery__Constraint& c, std::string_view 
     out.columns = parser::StringList(c.fk_attrs, c.n_fk_attrs);
     if (c.pktable != nullptr) out.references = parser::NameOf(c.pktable);
   }
-  if (out.kind == ConstraintKind::kCheck) {
-    parser::VisitNodes(c.raw_expr, [&](const Node& node) {
-      if (node.node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
-      const std::vector<std::string> parts = parser::StringList(node.column_ref->fields, node.column_ref->n_fields);
-      if (!parts.empty()) out.columns.push_back(parts.back());
-    });
+  if (out.kind == ConstraintKind::kCheck) AddColumnsRead(c.raw_expr, out.columns);
+  if (out.kind == ConstraintKind::kExclusion) {
+    // (element, operator) pairs; an element is a column or an expression.
+    for (std::size_t i = 0; i < c.n_exclusions; ++i) {
+      const Node* pair = c.exclusions[i];
+      if (pair->node_case != PG_QUERY__NODE__NODE_LIST || pair->list->n_items == 0 ||
+          pair->list->items[0]->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM) {
+        continue;
+      }
+      const PgQuery__IndexElem& elem = *pair->list->items[0]->index_elem;
+      out.columns.emplace_back(Str(elem.name));
+      if (elem.expr != nullptr) out.computed = true;
+      AddColumnsRead(elem.expr, out.also_reads);
+    }
+    out.computed = out.computed || c.where_clause != nullptr;
+    AddColumnsRead(c.where_clause, out.also_reads);
   }
   if (out.columns.empty() && !column.empty()) out.columns.emplace_back(column);
   return out;

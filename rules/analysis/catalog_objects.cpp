@@ -30,25 +30,26 @@ std::string LastName(Node* const* names, std::size_t count) {
 
 }  // namespace
 
+void AddColumnsRead(const Node* expression, std::vector<std::string>& columns) {
+  parser::VisitNodes(expression, [&](const Node& node) {
+    if (node.node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
+    const std::vector<std::string> parts =
+        parser::StringList(node.column_ref->fields, node.column_ref->n_fields);
+    if (!parts.empty() &&
+        std::find(columns.begin(), columns.end(), parts.back()) == columns.end()) {
+      columns.push_back(parts.back());
+    }
+  });
+}
+
 void RecordIndexKeys(const PgQuery__IndexStmt& index, CatalogIndex& out) {
-  const auto reads = [&](const Node* expression) {
-    parser::VisitNodes(expression, [&](const Node& node) {
-      if (node.node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
-      const std::vector<std::string> parts =
-          parser::StringList(node.column_ref->fields, node.column_ref->n_fields);
-      if (!parts.empty() && std::find(out.also_reads.begin(), out.also_reads.end(), parts.back()) ==
-                                out.also_reads.end()) {
-        out.also_reads.push_back(parts.back());
-      }
-    });
-  };
   out.computed = index.where_clause != nullptr;
-  reads(index.where_clause);
+  AddColumnsRead(index.where_clause, out.also_reads);
   for (std::size_t i = 0; i < index.n_index_params; ++i) {
     const Node* param = index.index_params[i];
     if (param->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM) continue;
     if (param->index_elem->expr != nullptr) out.computed = true;
-    reads(param->index_elem->expr);
+    AddColumnsRead(param->index_elem->expr, out.also_reads);
   }
   for (std::size_t i = 0; i < index.n_index_including_params; ++i) {
     const Node* param = index.index_including_params[i];
