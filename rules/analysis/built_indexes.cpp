@@ -19,13 +19,26 @@ std::string Key(const std::string& table, std::vector<std::string> columns) {
 
 }  // namespace
 
-std::vector<std::vector<std::string>> IndexesBuiltBy(const parser::Node* node,
-                                                     parser::QualifiedName& table) {
-  std::vector<std::vector<std::string>> out;
+std::vector<IndexBuilt> IndexesBuiltBy(const parser::Node* node, parser::QualifiedName& table) {
+  std::vector<IndexBuilt> out;
   if (node == nullptr) return out;
   if (node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT) {
     table = parser::NameOf(node->index_stmt->relation);
-    out.push_back(IndexColumns(*node->index_stmt));
+    // A partial index serves only the queries that imply its WHERE clause: a foreign key's check
+    // implies that its columns are not null, so such an index counts from where it holds them all.
+    const PgQuery__IndexStmt& index = *node->index_stmt;
+    IndexBuilt built{IndexColumns(index)};
+    if (index.where_clause != nullptr) {
+      const auto not_null = NotNullTestsOnly(index.where_clause);
+      if (!not_null || not_null->empty()) return out;
+      for (const std::string& c : *not_null) {
+        const auto at = std::find(built.columns.begin(), built.columns.end(), c);
+        if (at == built.columns.end()) return out;
+        built.shortest =
+            std::max(built.shortest, static_cast<std::size_t>(at - built.columns.begin()) + 1);
+      }
+    }
+    out.push_back(std::move(built));
     return out;
   }
   const bool create = node->node_case == PG_QUERY__NODE__NODE_CREATE_STMT;
@@ -38,11 +51,11 @@ std::vector<std::vector<std::string>> IndexesBuiltBy(const parser::Node* node,
         if (c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
             (c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
              c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)) {
-          out.push_back({std::string(parser::Str(n.column_def->colname))});
+          out.push_back({{std::string(parser::Str(n.column_def->colname))}});
         }
       }
     } else if (n.node_case == PG_QUERY__NODE__NODE_CONSTRAINT && n.constraint->n_keys > 0) {
-      out.push_back(parser::StringList(n.constraint->keys, n.constraint->n_keys));  // PK, UNIQUE
+      out.push_back({parser::StringList(n.constraint->keys, n.constraint->n_keys)});  // PK, UNIQUE
     }
   });
   return out;
@@ -51,10 +64,11 @@ std::vector<std::vector<std::string>> IndexesBuiltBy(const parser::Node* node,
 BuiltIndexes::BuiltIndexes(const parser::ParsedFile& file) {
   for (std::size_t i = 0; i < file.statements.size(); ++i) {
     parser::QualifiedName table;
-    for (std::vector<std::string>& columns : IndexesBuiltBy(file.statements[i].node, table)) {
+    for (IndexBuilt& built : IndexesBuiltBy(file.statements[i].node, table)) {
+      std::vector<std::string>& columns = built.columns;
       columns.resize(std::min(columns.size(), kMaxIndexColumns));
       // Every leading prefix: an index on (a, b) covers a key on (a) and one on (b, a).
-      for (std::size_t length = columns.size(); length > 0; --length) {
+      for (std::size_t length = columns.size(); length >= built.shortest && length > 0; --length) {
         columns.resize(length);
         std::vector<Built>& seen = built_[Key(table.name, columns)];
         auto same = std::find_if(seen.begin(), seen.end(),

@@ -32,9 +32,17 @@ class BuiltIndexes {
   std::map<std::string, std::vector<Built>, std::less<>> built_;
 };
 
-// The index column lists statement `node` builds on `table`: CREATE INDEX, or a PRIMARY KEY or
-// UNIQUE constraint of CREATE TABLE / ALTER TABLE.
-std::vector<std::vector<std::string>> IndexesBuiltBy(const parser::Node* node,
-                                                     parser::QualifiedName& table);
+// An index a statement builds: its columns, and the shortest of their leading prefixes that a
+// lookup can use it for (more than 1 for a partial index whose WHERE says that a later column is
+// not null: only a lookup by that column too implies it).
+struct IndexBuilt {
+  std::vector<std::string> columns;
+  std::size_t shortest = 1;
+};
+
+// The indexes statement `node` builds on `table`: CREATE INDEX (not a partial one whose WHERE
+// clause says more than that columns are not null: it serves only the queries that imply it),
+// or a PRIMARY KEY or UNIQUE constraint of CREATE TABLE / ALTER TABLE.
+std::vector<IndexBuilt> IndexesBuiltBy(const parser::Node* node, parser::QualifiedName& table);
 
 }  // namespace pgshift::rules

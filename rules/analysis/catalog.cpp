@@ -291,6 +291,8 @@ std::vector<TableIndex> Catalog::IndexesOf(const QualifiedName& name) const {
                      .opclasses = index.opclasses,
                      .plain = index.plain,
                      .computed = index.computed,
+                     .partial = index.partial,
+                     .where_not_null = index.where_not_null,
                      .also_reads = index.also_reads});
     }
   };
@@ -312,6 +314,7 @@ std::vector<TableIndex> Catalog::IndexesOf(const QualifiedName& name) const {
                        .constraint = true,
                        .columns = c.columns,
                        .computed = c.computed,
+                       .partial = c.partial,
                        .also_reads = c.also_reads});
       }
     }

@@ -44,6 +44,7 @@ struct CatalogConstraint {
   // An EXCLUDE's index, as CatalogIndex's: with an expression or a WHERE clause, and what they
   // read.
   bool computed = false;
+  bool partial = false;
   std::vector<std::string> also_reads;
 };
 
@@ -66,6 +67,11 @@ struct CatalogIndex {
   // a column it reads, even one that leaves the table as it is (CheckIndexCompatible assesses
   // neither; checked against PostgreSQL 15).
   bool computed = false;
+  // It has a WHERE clause: it serves only the queries that imply it.
+  bool partial = false;
+  // When its WHERE clause only says columns are not null (`c IS NOT NULL AND ...`): those columns.
+  // An equality on each of them implies it (a foreign key's check does).
+  std::vector<std::string> where_not_null;
   // The columns it reads besides `columns`: in its expressions, its WHERE clause and INCLUDE.
   std::vector<std::string> also_reads;
 };
@@ -81,6 +87,8 @@ struct TableIndex {
   std::vector<std::string> opclasses;
   bool plain = false;  // as CatalogIndex's
   bool computed = false;
+  bool partial = false;
+  std::vector<std::string> where_not_null;
   std::vector<std::string> also_reads;
   // Whether the index reads `column`, as a key or otherwise.
   bool Reads(std::string_view column) const;
@@ -238,6 +246,9 @@ class Catalog {
 
 // CHECK (col IS NOT NULL): the column name, or empty for any other expression.
 std::string NotNullCheckColumn(const parser::Node* expression);
+// The columns of a WHERE clause that only says they are not null (`a IS NOT NULL AND b IS NOT
+// NULL`), else nullopt.
+std::optional<std::vector<std::string>> NotNullTestsOnly(const parser::Node* expression);
 // Adds to `columns` each column `expression` reads that it does not hold yet.
 void AddColumnsRead(const parser::Node* expression, std::vector<std::string>& columns);
 // The column names of an index definition, in order; empty strings for expressions.

@@ -56,7 +56,8 @@ CatalogConstraint ConstraintFrom(const PgQuery__Constraint& c, std::string_view 
       if (elem.expr != nullptr) out.computed = true;
       AddColumnsRead(elem.expr, out.also_reads);
     }
-    out.computed = out.computed || c.where_clause != nullptr;
+    out.partial = c.where_clause != nullptr;
+    out.computed = out.computed || out.partial;
     AddColumnsRead(c.where_clause, out.also_reads);
   }
   if (out.columns.empty() && !column.empty()) out.columns.emplace_back(column);

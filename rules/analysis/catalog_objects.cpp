@@ -30,6 +30,24 @@ std::string LastName(Node* const* names, std::size_t count) {
 
 }  // namespace
 
+std::optional<std::vector<std::string>> NotNullTestsOnly(const Node* expression) {
+  if (expression == nullptr) return std::nullopt;
+  if (expression->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR &&
+      expression->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+    std::vector<std::string> columns;
+    for (std::size_t i = 0; i < expression->bool_expr->n_args; ++i) {
+      const std::optional<std::vector<std::string>> part =
+          NotNullTestsOnly(expression->bool_expr->args[i]);
+      if (!part) return std::nullopt;
+      columns.insert(columns.end(), part->begin(), part->end());
+    }
+    return columns;
+  }
+  std::string column = NotNullCheckColumn(expression);
+  if (column.empty()) return std::nullopt;
+  return std::vector<std::string>{std::move(column)};
+}
+
 void AddColumnsRead(const Node* expression, std::vector<std::string>& columns) {
   parser::VisitNodes(expression, [&](const Node& node) {
     if (node.node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
@@ -43,7 +61,9 @@ void AddColumnsRead(const Node* expression, std::vector<std::string>& columns) {
 }
 
 void RecordIndexKeys(const PgQuery__IndexStmt& index, CatalogIndex& out) {
-  out.computed = index.where_clause != nullptr;
+  out.partial = index.where_clause != nullptr;
+  out.computed = out.partial;
+  out.where_not_null = NotNullTestsOnly(index.where_clause).value_or(std::vector<std::string>{});
   AddColumnsRead(index.where_clause, out.also_reads);
   for (std::size_t i = 0; i < index.n_index_params; ++i) {
     const Node* param = index.index_params[i];

@@ -15,8 +15,11 @@ constexpr RuleDoc kDoc{
         "PostgreSQL indexes the referenced key, not the referencing columns. Without an index "
         "on them, every DELETE or key UPDATE on the referenced table scans the whole "
         "referencing table to check for dependent rows (under a lock), ON DELETE CASCADE does "
-        "so row by row, and joins from parent to children scan too. Judged by the indexes the "
-        "file creates (anywhere in it) and the catalog of earlier migrations; a table whose "
+        "so row by row, and joins from parent to children scan too. A partial index serves only "
+        "when its WHERE clause says no more than that key columns are not null (the check's "
+        "equality implies that): with WHERE deleted_at IS NULL the check scans the table all the "
+        "same (PostgreSQL 15's plan of it). Judged by the indexes "
+        "the file creates (anywhere in it) and the catalog of earlier migrations; a table whose "
         "definition is unknown is not judged.",
     .bad = "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));",
     .good =
@@ -57,6 +60,19 @@ std::vector<ForeignKey> ForeignKeysOf(const parser::Node& node) {
   return keys;
 }
 
+// Whether `index` serves the check of a foreign key on `key`: it leads with the key's columns
+// and, when partial, its WHERE clause only says key columns are not null, which the check's
+// equality on each implies (for any other WHERE clause PostgreSQL 15 plans a Seq Scan).
+bool Serves(const TableIndex& index, const std::vector<std::string>& key) {
+  if (!Covers(index.columns, key)) return false;
+  if (!index.partial) return true;
+  return !index.where_not_null.empty() &&
+         std::all_of(index.where_not_null.begin(), index.where_not_null.end(),
+                     [&](const std::string& c) {
+                       return std::find(key.begin(), key.end(), c) != key.end();
+                     });
+}
+
 void Check(const StatementContext& ctx, Reporter& report) {
   const bool create = ctx.Is(PG_QUERY__NODE__NODE_CREATE_STMT);
   if (!create && !ctx.Is(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)) return;
@@ -68,11 +84,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const std::vector<ForeignKey> keys = ForeignKeysOf(*ctx.node());
   if (keys.empty()) return;
 
-  const std::vector<std::vector<std::string>> indexes =
-      create ? std::vector<std::vector<std::string>>{} : ctx.catalog.IndexedColumns(table);
+  const std::vector<TableIndex> indexes =
+      create ? std::vector<TableIndex>{} : ctx.catalog.IndexesOf(table);
   for (const ForeignKey& key : keys) {
     if (std::any_of(indexes.begin(), indexes.end(),
-                    [&](const auto& index) { return Covers(index, key.columns); }) ||
+                    [&](const TableIndex& index) { return Serves(index, key.columns); }) ||
         ctx.facts.built_indexes.LeadsWith(table, key.columns, ctx.index)) {
       continue;
     }
