@@ -24,7 +24,6 @@ constexpr RuleDoc kDoc{
         "stamp();",
     .good =
         "SET lock_timeout = '2s';\n"
-        "-- pgshift-ignore trigger-change-on-existing-table: lock_timeout bounds the wait\n"
         "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit();",
     .severity = Severity::kWarning,
     .defers_to = "missing-lock-timeout",
