@@ -315,6 +315,7 @@ std::vector<TableIndex> Catalog::IndexesOf(const QualifiedName& name) const {
                        .columns = c.columns,
                        .computed = c.computed,
                        .partial = c.partial,
+                       .where_not_null = c.where_not_null,
                        .also_reads = c.also_reads});
       }
     }

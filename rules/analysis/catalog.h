@@ -45,6 +45,7 @@ struct CatalogConstraint {
   // read.
   bool computed = false;
   bool partial = false;
+  std::vector<std::string> where_not_null;
   std::vector<std::string> also_reads;
 };
 

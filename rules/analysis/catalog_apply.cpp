@@ -57,6 +57,7 @@ CatalogConstraint ConstraintFrom(const PgQuery__Constraint& c, std::string_view 
       AddColumnsRead(elem.expr, out.also_reads);
     }
     out.partial = c.where_clause != nullptr;
+    out.where_not_null = NotNullTestsOnly(c.where_clause).value_or(std::vector<std::string>{});
     out.computed = out.computed || out.partial;
     AddColumnsRead(c.where_clause, out.also_reads);
   }

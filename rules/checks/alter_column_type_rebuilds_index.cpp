@@ -2,6 +2,7 @@
 // collation, a binary-coercible type whose operator class differs, or any change of a column an
 // index's expression or WHERE clause reads.
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,15 +102,17 @@ std::string CopiesHelp(const std::vector<std::string>& steps, const std::vector<
 // escapes the rebuild, as any copy reads the column too.
 std::string ComputedHelp(const std::vector<std::string>& labels) {
   const bool one = labels.size() == 1;
-  return NameList(labels) + (one ? " reads" : " read") +
+  const std::string them = one ? "it" : "them";
+  std::string help = NameList(labels);
+  help[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(help[0])));
+  return help + (one ? " reads" : " read") +
          " the column in an expression or a WHERE clause: PostgreSQL builds " +
          (one ? "such an index" : "such indexes") +
-         " again on any change of the column's type, and a copy would read it too. Drop " +
-         (one ? "it" : "them") + " concurrently before the change and build " +
-         (one ? "it" : "them") +
-         " again concurrently after it, as defined (queries go without it meanwhile, and a "
-         "UNIQUE one does not keep its rows unique then):\n  DROP INDEX CONCURRENTLY ...;\n"
-         "  -- this ALTER TABLE\n  CREATE INDEX CONCURRENTLY ...;";
+         " again on any change of the column's type, and a copy would read it too. Drop " + them +
+         " concurrently before the change and build " + them +
+         " again concurrently after the change, as defined (queries go without " + them +
+         " meanwhile, and a UNIQUE index does not keep its rows unique then):\n"
+         "  DROP INDEX CONCURRENTLY ...;\n  -- this ALTER TABLE\n  CREATE INDEX CONCURRENTLY ...;";
 }
 
 // One finding per statement, naming every index it builds again.
