@@ -49,6 +49,16 @@ std::string_view TrimSpace(std::string_view text) {
   return text;
 }
 
+bool EqualsLowercase(std::string_view text, std::string_view lowercase) {
+  if (text.size() != lowercase.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c =
+        text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] - 'A' + 'a') : text[i];
+    if (c != lowercase[i]) return false;
+  }
+  return true;
+}
+
 bool AnyFileHasLine(const std::vector<std::string>& files, const FileSource& source,
                     const std::function<bool(std::string_view line)>& test, std::string* which) {
   std::size_t read = 0;

@@ -33,6 +33,8 @@ struct Line {
 };
 std::vector<Line> Lines(std::string_view text);
 std::string_view TrimSpace(std::string_view text);
+// Whether `text` reads `lowercase` in any case (ASCII).
+bool EqualsLowercase(std::string_view text, std::string_view lowercase);
 // For a tool recognised by a marker line in its files: `reason` when one of `files` has such a
 // line (see AnyFileHasLine), else nothing.
 std::optional<std::string> RecogniseByLine(const std::vector<std::string>& files,

@@ -5,7 +5,9 @@
 // - Files are <version>_<name>.sql, the version an int64 (sequential 00001 or a timestamp);
 //   migrations apply in version order.
 // - A file holds `-- +goose Up` and, optionally, `-- +goose Down`: a line is an annotation when
-//   it starts with `--` and, trimmed, reads `+goose Up`. The down section rolls back the up one.
+//   it starts with `--` and, trimmed, reads `+goose Up`. Annotations are case-insensitive
+//   (`-- +goose up`, `-- +goose no transaction`: the annotations documentation, and the parser
+//   lowercases them). The down section rolls back the up one.
 // - "By default, all migrations are run within a transaction"; `-- +goose NO TRANSACTION`
 //   anywhere in the file (the README says: at its top) turns that off for both sections.
 // - Statements are split on semicolons (or `+goose StatementBegin/End`) and executed one by one,
@@ -25,14 +27,20 @@ std::string_view Annotation(std::string_view line) {
   return TrimSpace(line.substr(2));
 }
 
+// Whether `line` carries the annotation `lowercase`, in any case.
+bool IsAnnotation(std::string_view line, std::string_view lowercase) {
+  return EqualsLowercase(Annotation(line), lowercase);
+}
+
 class Goose : public MigrationTool {
  public:
   const ToolDoc& Doc() const override {
     static constexpr ToolDoc kDoc{
         .name = "goose",
-        .recognised_by = "files carry `-- +goose Up`",
-        .order = "the version before the first `_` (`00001_x.sql`, `20240101120000_x.sql`), as a "
-                 "number",
+        .recognised_by = "files carry `-- +goose Up` (annotations in any case)",
+        .order =
+            "the version before the first `_` (`00001_x.sql`, `20240101120000_x.sql`), as a "
+            "number",
         .pairing = "the `-- +goose Down` section of the same file",
         .transaction = "each file in a transaction; statements sent one by one",
         .opt_out = "`-- +goose NO TRANSACTION` at the top of the file (both sections)",
@@ -43,7 +51,7 @@ class Goose : public MigrationTool {
 
   std::optional<std::string> Recognise(const std::string& root,
                                        const FileSource& source) const override {
-    const auto up = [](std::string_view line) { return Annotation(line) == "+goose Up"; };
+    const auto up = [](std::string_view line) { return IsAnnotation(line, "+goose up"); };
     return RecogniseByLine(*List(root, source), source, up, "files carry `-- +goose Up`");
   }
 
@@ -56,10 +64,9 @@ class Goose : public MigrationTool {
     std::optional<std::size_t> up, down;
     bool no_transaction = false;
     for (const Line& line : Lines(text)) {
-      const std::string_view annotation = Annotation(line.text);
-      if (annotation == "+goose Up" && !up) up = line.begin;
-      if (annotation == "+goose Down" && !down) down = line.begin;
-      if (annotation == "+goose NO TRANSACTION") no_transaction = true;
+      if (IsAnnotation(line.text, "+goose up") && !up) up = line.begin;
+      if (IsAnnotation(line.text, "+goose down") && !down) down = line.begin;
+      if (IsAnnotation(line.text, "+goose no transaction")) no_transaction = true;
     }
     const rules::TransactionWrapping wrapping =
         no_transaction ? rules::TransactionWrapping::kNone : rules::TransactionWrapping::kPerFile;

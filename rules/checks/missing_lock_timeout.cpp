@@ -23,6 +23,19 @@ constexpr RuleDoc kDoc{
     .severity = Severity::kWarning,
 };
 
+// Who queues behind a waiting lock request: what the mode conflicts with. Plain reads take ACCESS
+// SHARE, which only ACCESS EXCLUSIVE blocks, so they pass a waiting SHARE lock.
+std::string_view WhoWaits(LockMode mode) {
+  switch (mode) {
+    case LockMode::kAccessExclusive:
+      return "every query on the table waits behind it";
+    case LockMode::kExclusive:
+      return "every write and SELECT FOR UPDATE on the table waits behind it";
+    default:
+      return "every write to the table waits behind it (reads go on)";
+  }
+}
+
 void Check(const StatementContext& ctx, Reporter& report) {
   const TableLock* lock = BlockingLock(ctx.facts.LocksWithFile(ctx.index));
   if (lock == nullptr || ctx.facts.timeouts[ctx.index].lock_timeout) return;
@@ -32,8 +45,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   }
   report.Add(
       "No lock_timeout is set before this statement, which takes " +
-          std::string(LockModeName(lock->mode)) + " on " + TableLabel(*lock) +
-          ": if it waits, every query on the table waits behind it",
+          std::string(LockModeName(lock->mode)) + " on " + TableLabel(*lock) + ": if it waits, " +
+          std::string(WhoWaits(lock->mode)),
       // A DO block runs in its own transaction unless the file opened one: the timeout goes
       // before the block, as before any other statement.
       std::string(ctx.facts.transactions[ctx.file.TopLevelOf(ctx.index)].in_block

@@ -296,6 +296,26 @@ TEST(MigrationToolSections, UpAndDownSectionsOfOneFile) {
   for (const Section& section : p.sections) EXPECT_EQ(section.direction, Direction::kUp);
 }
 
+TEST(MigrationToolSections, GooseAnnotationsInAnyCase) {
+  // goose lowercases an annotation before it reads it: `-- +goose no transaction` counts.
+  const MemoryFileSource repo(std::map<std::string, std::string>{
+      {"db/00001_a.sql",
+       "-- +goose no transaction\n-- +goose up\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
+       "-- +goose down\nDROP INDEX CONCURRENTLY i;\n"}});
+  const ToolChoice choice = ChooseTool("db", repo, "", rules::MigrationOrderStyle::kAuto);
+  ASSERT_TRUE(choice.recognised) << choice.Describe();
+  ASSERT_EQ(choice.tool->Name(), "goose");
+  const std::string text = *repo.Read("db/00001_a.sql", 1 << 20);
+  const FileRun run = choice.tool->Describe("db/00001_a.sql", text, repo);
+  ASSERT_EQ(run.sections.size(), 2u);
+  EXPECT_EQ(run.sections[0].direction, Direction::kUp);
+  EXPECT_EQ(run.sections[1].direction, Direction::kDown);
+  EXPECT_EQ(run.sections[1].begin, text.find("-- +goose down"));
+  for (const Section& section : run.sections) {
+    EXPECT_EQ(section.wrapping, TransactionWrapping::kNone);
+  }
+}
+
 TEST(MigrationToolPlans, PopRunsThePostgresFileOfAVersionAndNoOtherDialects) {
   const MemoryFileSource repo({{"app/go.mod", "require github.com/gobuffalo/pop/v6 v6.1.1\n"},
                                {"app/m/1_a.up.sql", "SELECT 1;\n"},
