@@ -170,6 +170,11 @@ void Catalog::ApplyStatement(const Node& node, bool is_new) {
     case PG_QUERY__NODE__NODE_INDEX_STMT: {
       const auto* index = statement->index_stmt;
       const QualifiedName table = parser::NameOf(index->relation);
+      // IF NOT EXISTS of an index the table has: PostgreSQL skips it, the old definition stays.
+      if (index->if_not_exists) {
+        const CatalogIndex* same = FindIndex({table.schema, std::string(Str(index->idxname))});
+        if (same != nullptr && same->table.Matches(table)) break;
+      }
       // An index on a new table is as new as its table.
       CatalogIndex built{std::string(Str(index->idxname)), table, static_cast<bool>(index->unique),
                          is_new || IsNew(table), IndexColumns(*index)};

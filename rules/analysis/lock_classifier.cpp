@@ -22,11 +22,23 @@ class Classifier {
     switch (node->node_case) {
       case PG_QUERY__NODE__NODE_INDEX_STMT: {
         const auto* index = node->index_stmt;
-        const Form form = index->concurrent ? Form::kCreateIndexConcurrently : Form::kCreateIndex;
         const QualifiedName table = parser::NameOf(index->relation);
+        const CatalogTable* known = catalog_.FindTable(table);
+        const bool partitioned = known != nullptr && known->partitioned;
+        Form form = index->concurrent ? Form::kCreateIndexConcurrently : Form::kCreateIndex;
+        // PostgreSQL takes the table's lock before it finds the name taken and skips the build.
+        const CatalogIndex* same_name =
+            index->if_not_exists
+                ? catalog_.FindIndex({table.schema, std::string(Str(index->idxname))})
+                : nullptr;
+        if (same_name != nullptr && same_name->table.Matches(table) && !index->concurrent) {
+          form = Form::kCreateIndexThatExists;
+        } else if (partitioned && !index->relation->inh && !index->concurrent) {
+          form = Form::kCreateIndexOnOnly;
+        }
         Add(form, table, index->relation->location);
         // On a partitioned table the index is built on every partition, under the same lock.
-        if (!index->relation->inh) break;
+        if (!index->relation->inh || form == Form::kCreateIndexThatExists) break;
         for (const CatalogTable* partition : catalog_.PartitionsOf(table)) {
           Add(form, partition->name, index->relation->location);
         }

@@ -27,6 +27,8 @@ const std::vector<LockEntry> kLockTable = {
     // Indexes
     {Form::kCreateIndex, "CREATE INDEX", kShare, kScan, 0, 0},
     {Form::kCreateIndexConcurrently, "CREATE INDEX CONCURRENTLY", kShareUpdateExclusive, kScan, 0, 0},
+    {Form::kCreateIndexThatExists, "CREATE INDEX IF NOT EXISTS of an index the table has", kShare, kCatalogOnly, 0, 0},
+    {Form::kCreateIndexOnOnly, "CREATE INDEX ON ONLY a partitioned table", kShare, kCatalogOnly, 11, 0},
     {Form::kDropIndex, "DROP INDEX", kAccessExclusive, kCatalogOnly, 0, 0},
     {Form::kDropIndexConcurrently, "DROP INDEX CONCURRENTLY", kShareUpdateExclusive, kCatalogOnly, 0, 0},
     {Form::kReindex, "REINDEX", kShare, kScan, 0, 0, kIndexLock},

@@ -35,6 +35,8 @@ enum class TableWork {
 enum class Form {
   kCreateIndex,
   kCreateIndexConcurrently,
+  kCreateIndexThatExists,  // IF NOT EXISTS, and the table has an index of that name
+  kCreateIndexOnOnly,      // ON ONLY a partitioned parent: an invalid index, no partition's
   kDropIndex,
   kDropIndexConcurrently,
   kReindex,

@@ -1,5 +1,7 @@
 // CREATE INDEX without CONCURRENTLY on an existing table: SHARE lock, writes blocked for the
 // whole build.
+#include <algorithm>
+
 #include "rules/fix_edits.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
@@ -14,7 +16,8 @@ constexpr RuleDoc kDoc{
         "A plain CREATE INDEX takes a SHARE lock on the table for the whole build: every INSERT, "
         "UPDATE and DELETE waits until the index is built, which on a large table is minutes. "
         "CREATE INDEX CONCURRENTLY builds it while writes go on, at the cost of two table scans, "
-        "and must run outside a transaction block.",
+        "and must run outside a transaction block. A statement that builds nothing stays quiet: "
+        "IF NOT EXISTS of an index the table already has, and ON ONLY a partitioned table.",
     .bad = "CREATE INDEX users_email_idx ON users (email);",
     .good = "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
     .severity = Severity::kError,
@@ -25,6 +28,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const auto& index = *ctx.node()->index_stmt;
   const parser::QualifiedName table = parser::NameOf(index.relation);
   if (index.concurrent || ctx.IsNew(table)) return;
+  // IF NOT EXISTS of an index the table has, or ON ONLY a partitioned parent: nothing is built,
+  // and the lock is as brief as any other (the lock model says which).
+  const std::vector<TableLock>& locks = ctx.locks();
+  if (std::none_of(locks.begin(), locks.end(),
+                   [](const TableLock& l) { return l.work == TableWork::kScan; })) {
+    return;
+  }
   const std::optional<Edit> edit =
       InsertAfterToken(ctx.statement(), PG_QUERY__TOKEN__INDEX, "CONCURRENTLY");
   const std::string safe =
