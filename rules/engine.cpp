@@ -220,16 +220,22 @@ void MarkSmallTable(PendingFinding& pending, const FileFacts& facts, const LintS
 
 // One hazard, one finding: a deferring rule's finding goes where a lock, scan or rewrite rule
 // already reports an error or warning on a statement that itself takes ACCESS EXCLUSIVE on an
-// existing table, so that finding already says reads and writes wait (an index build's SHARE
-// lock does not: there the deferring finding adds that reads wait too). Suppressed or not: a
-// suppression with its reason judges the hazard too. After suppressions, so that one naming the
-// deferring rule still matches and is not reported as unused.
+// existing table, or scans one its transaction already holds so (the rule's finding then says
+// reads wait too), so that finding already says reads and writes wait (an index build's SHARE
+// lock on another table does not: there the deferring finding adds that the held table's reads
+// wait too). Suppressed or not: a suppression with its reason judges the hazard too. After
+// suppressions, so that one naming the deferring rule still matches and is not reported as
+// unused.
 void DropDeferred(std::vector<PendingFinding>& pending, const FileFacts& facts,
                   const LintSettings& settings) {
   const auto closes_a_table = [&](std::size_t statement) {
     if (statement >= facts.locks.size()) return false;
     for (const TableLock& lock : facts.locks[statement]) {
-      if (!lock.new_table && lock.mode == LockMode::kAccessExclusive) return true;
+      if (lock.new_table) continue;
+      if (lock.mode == LockMode::kAccessExclusive) return true;
+      if (lock.work >= TableWork::kScan && facts.AccessExclusiveSince(statement, lock.table)) {
+        return true;
+      }
     }
     return false;
   };

@@ -1,6 +1,7 @@
 // Facts about a whole file, computed once before any rule runs and read by many rules.
 #pragma once
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -39,6 +40,22 @@ struct FileFacts {
       later |= at > i;
     }
     return later;
+  }
+
+  // The first statement before `i` in its transaction that took ACCESS EXCLUSIVE on `table`, an
+  // existing one: the table is closed to reads and writes from then until the transaction ends.
+  std::optional<std::size_t> AccessExclusiveSince(std::size_t i,
+                                                  const parser::QualifiedName& table) const {
+    if (!transactions[i].in_block) return std::nullopt;
+    for (std::size_t k = TransactionStart(transactions, i); k < i; ++k) {
+      for (const TableLock& lock : LocksWithFile(k)) {
+        if (!lock.new_table && lock.mode == LockMode::kAccessExclusive &&
+            lock.table.Matches(table)) {
+          return k;
+        }
+      }
+    }
+    return std::nullopt;
   }
 
   // What statement i locks while the file runs: nothing for a statement in a function body.

@@ -61,9 +61,16 @@ void Check(const StatementContext& ctx, Reporter& report) {
   } else {
     help = "Build it concurrently" + std::string(kFixDoesThis) + ":\n  " + safe + ";";
   }
-  Report& r = report.Add("CREATE INDEX on existing table " + SqlName(table) +
-                             " without CONCURRENTLY blocks writes for the whole build",
-                         help, LockText(ctx, table));
+  // Earlier in the transaction the table was closed to reads too, and stays so through the build.
+  const std::optional<std::size_t> closed = ctx.facts.AccessExclusiveSince(ctx.index, table);
+  const std::string blocks =
+      closed ? "blocks reads and writes for the whole build (this transaction holds ACCESS "
+               "EXCLUSIVE on it since line " +
+                   std::to_string(ctx.facts.lines[*closed]) + ")"
+             : "blocks writes for the whole build";
+  Report& r = report.Add(
+      "CREATE INDEX on existing table " + SqlName(table) + " without CONCURRENTLY " + blocks, help,
+      LockText(ctx, table));
   // Exact only where CONCURRENTLY can run: outside a transaction block, not on a partitioned
   // parent.
   if (edit && !partitioned && !in_block) r.fix = {*edit};

@@ -18,8 +18,9 @@ constexpr RuleDoc kDoc{
         "rewrite of any table there keeps it closed for minutes. This includes the transaction "
         "a migration tool wraps around the whole file. Commit the ACCESS EXCLUSIVE step on its "
         "own, or move the long step to a migration of its own. Reported once per transaction, at "
-        "the first long statement, and not on a statement that itself takes ACCESS EXCLUSIVE "
-        "and that a lock, scan or rewrite rule already reports: one hazard, one finding.",
+        "the first long statement, and not on a statement that itself takes ACCESS EXCLUSIVE, "
+        "or scans the table held, and that a lock, scan or rewrite rule already reports: one "
+        "hazard, one finding. A table the transaction dropped is drop-table's.",
     .bad =
         "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\n"
         "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nCOMMIT;",
@@ -54,7 +55,11 @@ void Check(const StatementContext& ctx, Reporter& report) {
   for (std::size_t i = start; i < ctx.index; ++i) {
     const TableLock* held = nullptr;
     for (const TableLock& lock : ctx.facts.LocksWithFile(i)) {
-      if (!lock.new_table && lock.mode == LockMode::kAccessExclusive) held = &lock;
+      // A dropped table is gone for the application whatever follows: drop-table says so.
+      if (!lock.new_table && lock.mode == LockMode::kAccessExclusive &&
+          lock.form != Form::kDropTable) {
+        held = &lock;
+      }
     }
     if (held == nullptr) continue;
     // An earlier long statement after the lock has been reported already.
