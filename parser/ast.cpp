@@ -44,8 +44,9 @@ QualifiedName NameOfList(const std::vector<std::string>& parts) {
 TypeSpec TypeSpecOf(const PgQuery__TypeName* type) {
   TypeSpec spec;
   if (type == nullptr || type->n_names == 0) return spec;
+  // As the parser gives it: folded to lower case unless quoted, and a quoted "Status" is
+  // another type than status.
   spec.name = std::string(StringValue(type->names[type->n_names - 1]));
-  for (char& c : spec.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (std::size_t i = 0; i < type->n_typmods; ++i) {
     const Node* mod = type->typmods[i];
     if (mod->node_case == PG_QUERY__NODE__NODE_A_CONST &&

@@ -49,7 +49,7 @@ QualifiedName NameOfList(const std::vector<std::string>& parts);
 
 // A column type as written, detached from the parse tree.
 struct TypeSpec {
-  std::string name;             // lower case, without schema: "int8", "varchar", "timestamptz"
+  std::string name;  // without schema, as the parser folds it: "int8", "varchar", "Status"
   std::vector<long> modifiers;  // varchar(255) → {255}; numeric(10,2) → {10, 2}
   bool array = false;
 

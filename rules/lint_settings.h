@@ -46,6 +46,8 @@ struct LintSettings {
   // up, and undoing what the up added (dropping what it created, restoring a type it changed)
   // is quiet. Null when the up migration is not known: then the deployed schema is used.
   std::shared_ptr<const Catalog> rollback_of;
+  // The file (or section) is a down migration, whether its up migration is known or not.
+  bool rollback = false;
   std::set<std::string> enabled;   // rules turned on beyond the defaults
   std::set<std::string> disabled;  // rules turned off
   std::map<std::string, Severity> severity;  // per-rule overrides of the default severity

@@ -192,6 +192,7 @@ void CheckRollback(const Job& job, const RollbackCheck& check, const JobBasics& 
   rules::LintSettings file_settings = SettingsForTool(settings[*step.input], tool, step.path);
   // A rollback does not ship as a step of the release; it rolls back what is deployed.
   file_settings.release = nullptr;
+  file_settings.rollback = true;
   if (check.rollback_of != nullptr) file_settings.rollback_of = check.rollback_of;
   const rules::Catalog* history = check.rollback_of != nullptr ? nullptr : &check.deployed;
   rules::FileReport report = LintRun(source, run, file_settings, history, nullptr,

@@ -185,6 +185,7 @@ rules::FileReport LintRun(const parser::SourceText& source, const project::FileR
   deployed.MarkAllReleased();
   rules::LintSettings rollback = settings;
   rollback.rollback_of = up;
+  rollback.rollback = true;
   LintRollbacks(source, downs, rollback, &deployed, report, parsed);
   SortFindings(report);
   return report;

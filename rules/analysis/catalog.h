@@ -213,7 +213,7 @@ class Catalog {
   void ApplyStatement(const PgQuery__Node& statement, bool is_new);
   void ApplyCreate(const PgQuery__CreateStmt& create, bool is_new);
   void ApplyAlter(const PgQuery__AlterTableStmt& alter, bool is_new);
-  void ApplyRename(const PgQuery__RenameStmt& rename);
+  void ApplyRename(const PgQuery__RenameStmt& rename, bool is_new);
   void ApplyDrop(const PgQuery__DropStmt& drop);
   // Records that rows were written into `name`: for a new table, see CatalogTable::filled.
   void MarkFilled(const parser::QualifiedName& name);

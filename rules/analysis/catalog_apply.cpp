@@ -200,7 +200,7 @@ void Catalog::ApplyStatement(const Node& node, bool is_new) {
       ApplyAlter(*statement->alter_table_stmt, is_new);
       break;
     case PG_QUERY__NODE__NODE_RENAME_STMT:
-      ApplyRename(*statement->rename_stmt);
+      ApplyRename(*statement->rename_stmt, is_new);
       break;
     case PG_QUERY__NODE__NODE_DROP_STMT:
       ApplyDrop(*statement->drop_stmt);
@@ -370,7 +370,7 @@ void Catalog::ApplyEnum(const PgQuery__AlterEnumStmt& alter) {
   }
 }
 
-void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
+void Catalog::ApplyRename(const PgQuery__RenameStmt& rename, bool is_new) {
   const QualifiedName old_name = parser::NameOf(rename.relation);
   const std::string new_name = std::string(Str(rename.newname));
   switch (rename.rename_type) {
@@ -415,6 +415,18 @@ void Catalog::ApplyRename(const PgQuery__RenameStmt& rename) {
         const QualifiedName type = parser::NameOfList(parser::StringList(rename.object->list));
         for (CatalogType& t : types_.Mutable()) {
           if (t.name.Matches(type)) t.name.name = new_name;
+        }
+        // The columns of the type keep it under its new name; what the deployed version knows
+        // it by is the name it had, as for a type change.
+        std::vector<QualifiedName> users;
+        for (const CatalogTable* table : TablesUsingType(type.name)) users.push_back(table->name);
+        for (const QualifiedName& user : users) {
+          for (CatalogColumn& column : MutableTable(user)->columns) {
+            if (column.type.name != type.name) continue;
+            if (is_new && !column.is_new && !column.released_type)
+              column.released_type = column.type;
+            column.type.name = new_name;
+          }
         }
       }
       break;

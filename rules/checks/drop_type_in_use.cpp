@@ -62,13 +62,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (columns.empty()) continue;
     const std::string what = (columns.size() == 1 ? "column " : "columns ") + Join(columns);
     if (cascade) {
-      report.Add("DROP TYPE " + type.name + " CASCADE drops " + what +
+      report.Add("DROP TYPE " + QuoteIdent(type.name) + " CASCADE drops " + what +
                      (columns.size() == 1 ? " and its data" : " and their data"),
                  "Change or drop each column in its own step first, once no running code reads "
                  "it (ALTER TABLE ... ALTER COLUMN ... TYPE text), then drop the type without "
                  "CASCADE.");
     } else {
-      report.Add("DROP TYPE " + type.name + " fails: " + what +
+      report.Add("DROP TYPE " + QuoteIdent(type.name) + " fails: " + what +
                      (columns.size() == 1 ? " still uses it" : " still use it"),
                  "Change or drop the columns that use it first (ALTER TABLE ... ALTER COLUMN ... "
                  "TYPE text, or DROP COLUMN in a contract step), then drop the type.");

@@ -115,9 +115,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
     const CatalogColumn* old_column = known != nullptr ? known->FindColumn(column) : nullptr;
     const parser::TypeSpec before = old_column != nullptr ? old_column->type : parser::TypeSpec{};
     const parser::TypeSpec after = parser::TypeSpecOf(cmd.def->column_def->type_name);
-    // Back to the type the deployed version knows, as a rollback of a type change does.
+    // Back to the type the deployed version knows, as a rollback of a type change does. Outside
+    // a rollback, a type of that name created in this upgrade is another one: an enum swapped
+    // for a new one under the old name (rename the old, create the new, convert, drop the old).
+    const CatalogType* created = ctx.catalog.FindType({"", after.name});
+    const bool restores = ctx.settings.rollback || created == nullptr || !created->is_new;
     if (old_column != nullptr && old_column->released_type &&
-        SameType(*old_column->released_type, after)) {
+        SameType(*old_column->released_type, after) && restores) {
       return;
     }
     std::string why = Incompatibility(before, after, HasConversion(*cmd.def->column_def, column));

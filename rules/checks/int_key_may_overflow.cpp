@@ -1,4 +1,5 @@
 // An integer or smallint key: primary key, sequence-filled column, or a reference to a bigint key.
+#include "rules/analysis/column_forms.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -108,7 +109,7 @@ void Check(const StatementContext& ctx, Reporter& report) {
                  fix + " REFERENCES " + target, {}, column.location).whole_item = true;
       return;
     }
-    const bool generated = column.type.name.find("serial") != std::string::npos ||
+    const bool generated = IsSerialType(column.type.name) ||
                            ColumnConstraint(*column.def, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY);
     const bool primary = ColumnConstraint(*column.def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) ||
                          (!table_key.empty() && table_key == column.name);

@@ -1,6 +1,7 @@
 // A NOT NULL column without a default on an existing table: added as such, or made so later in
 // the same file (SET NOT NULL, or DROP DEFAULT after adding it with one).
 #include "rules/analysis/catalog.h"
+#include "rules/analysis/column_forms.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -33,7 +34,7 @@ bool FillsItself(const PgQuery__ColumnDef& column) {
       return true;
     }
   }
-  return parser::TypeSpecOf(column.type_name).name.find("serial") != std::string::npos;
+  return IsSerialType(parser::TypeSpecOf(column.type_name).name);
 }
 
 void CheckAddColumn(const StatementContext& ctx, const parser::QualifiedName& table,
@@ -69,7 +70,7 @@ void CheckNewColumn(const StatementContext& ctx, const parser::QualifiedName& ta
   const std::string column(parser::Str(cmd.name));
   const CatalogTable* known = ctx.catalog.FindTable(table);
   const CatalogColumn* c = known != nullptr ? known->FindColumn(column) : nullptr;
-  if (c == nullptr || !c->is_new || c->type.name.find("serial") != std::string::npos) return;
+  if (c == nullptr || !c->is_new || IsSerialType(c->type.name)) return;
   const bool set_not_null = cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull;
   if (set_not_null ? c->has_default : !c->not_null) return;
   const std::string name = QuoteIdent(column);

@@ -1,4 +1,5 @@
 // A serial / bigserial / smallserial column where an identity column is meant.
+#include "rules/analysis/column_forms.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
 
@@ -24,7 +25,7 @@ constexpr RuleDoc kDoc{
 void Check(const StatementContext& ctx, Reporter& report) {
   ForEachColumnDefinition(ctx, [&](const ColumnDefinition& column) {
     const std::string& type = column.type.name;
-    if (column.type_change || type.find("serial") == std::string::npos) return;
+    if (column.type_change || !IsSerialType(type)) return;
     report
         .Add(SqlColumn(column.table, column.name) + " is " + type +
                  ": an identity column ties its sequence to the column",

@@ -198,4 +198,23 @@ TEST(TypeChange, AnIndexWithAnExpressionOrWhereReadingTheColumnIsBuiltAgainOnAny
 }
 
 }  // namespace
+// A quoted type name is another type than the same name folded; a column follows its type's
+// rename (hatchet swaps an enum for a new one and renames it back: the help must name it so).
+TEST(TypeChange, AQuotedUserTypeKeepsItsCaseAndItsColumnsFollowARename) {
+  EXPECT_EQ(TypeOf("\"Status\"").name, "Status");
+  EXPECT_EQ(TypeOf("Status").name, "status");
+  EXPECT_EQ(TypeOf("\"Status\"").ToString(), "\"Status\"");
+  Catalog catalog;
+  const parser::ParsedFile file = parser::ParseSql(
+      "CREATE TYPE \"Status\" AS ENUM ('a');\nCREATE TABLE t (s \"Status\", n int);\n"
+      "ALTER TYPE \"Status\" RENAME TO \"State\";\n");
+  for (const parser::Statement& statement : file.statements) catalog.Apply(statement.node, false);
+  const CatalogTable* t = catalog.FindTable({"", "t"});
+  ASSERT_NE(t, nullptr);
+  ASSERT_NE(t->FindColumn("s"), nullptr);
+  EXPECT_EQ(t->FindColumn("s")->type.name, "State");
+  EXPECT_EQ(t->FindColumn("n")->type.name, "int4");
+  EXPECT_EQ(catalog.TablesUsingType("Status").size(), 0u);
+}
+
 }  // namespace pgshift::rules
