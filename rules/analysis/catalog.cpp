@@ -334,10 +334,10 @@ void Catalog::MarkAllReleased() {
   released_ = true;
   // Only what is new is changed, so that the tables stay shared with the catalog copied from.
   for (CopyOnWrite<CatalogTable>& table : tables_) {
-    if (!table->is_new && std::none_of(table->columns.begin(), table->columns.end(),
-                                       [](const CatalogColumn& c) {
-                                         return c.is_new || c.released_type.has_value();
-                                       })) {
+    if (!table->is_new &&
+        std::none_of(table->columns.begin(), table->columns.end(), [](const CatalogColumn& c) {
+          return c.is_new || c.released_type.has_value() || !c.released_name.empty();
+        })) {
       continue;
     }
     table.Mutable().is_new = false;
@@ -345,6 +345,7 @@ void Catalog::MarkAllReleased() {
     for (CatalogColumn& column : table.Mutable().columns) {
       column.is_new = false;
       column.released_type.reset();
+      column.released_name.clear();
     }
   }
   for (CopyOnWrite<CatalogIndex>& index : indexes_) {

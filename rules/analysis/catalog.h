@@ -28,6 +28,9 @@ struct CatalogColumn {
   // The type deployed code knows, when the file being checked changed it: a later change back
   // to it restores what that code reads.
   std::optional<parser::TypeSpec> released_type;
+  // The name deployed code knows, when the file being checked renamed it (else empty): a later
+  // rename back to it restores what that code reads.
+  std::string released_name;
 };
 
 enum class ConstraintKind { kCheck, kForeignKey, kUnique, kPrimaryKey, kExclusion, kOther };

@@ -393,6 +393,9 @@ void Catalog::ApplyRename(const PgQuery__RenameStmt& rename, bool is_new) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
       if (CatalogTable* table = MutableTable(old_name)) {
         if (CatalogColumn* column = table->FindColumn(Str(rename.subname))) {
+          if (is_new && !column->is_new && column->released_name.empty()) {
+            column->released_name = column->name;
+          }
           column->name = new_name;
           table->ReindexColumns(true);
         }

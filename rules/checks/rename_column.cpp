@@ -12,7 +12,8 @@ constexpr RuleDoc kDoc{
         "The rename is instant, and that is the problem: the application version still running "
         "uses the old name, and every one of its queries on the column fails at once. Rename in "
         "stages: add the new column, write both, backfill, switch reads, then drop the old one. "
-        "A column added earlier in the same file is unknown to deployed code and may be renamed.",
+        "A column added earlier in the same file is unknown to deployed code and may be renamed, "
+        "and a down migration may rename a column back to the name its up migration changed.",
     .bad = "ALTER TABLE users RENAME COLUMN email TO email_address;",
     .good =
         "ALTER TABLE users ADD COLUMN email_address text;\n"
@@ -32,6 +33,13 @@ void Check(const StatementContext& ctx, Reporter& report) {
   const std::string_view column = parser::Str(rename.subname);
   const CatalogTable* known = ctx.catalog.FindTable(table);
   if (known != nullptr && known->IsNewColumn(column)) return;
+  // A rollback renaming the column back to the name its up migration changed restores what the
+  // version rolled back to reads.
+  const CatalogColumn* renamed = known != nullptr ? known->FindColumn(column) : nullptr;
+  if (ctx.settings.rollback && renamed != nullptr &&
+      renamed->released_name == parser::Str(rename.newname)) {
+    return;
+  }
   const std::string t = SqlName(table);
   const std::string old_name = QuoteIdent(column);
   const std::string new_name = QuoteIdent(parser::Str(rename.newname));

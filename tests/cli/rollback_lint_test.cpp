@@ -101,6 +101,18 @@ TEST_F(RollbackLint, AGooseDownSectionIsQuietOnWhatItsUpSectionAdded) {
                                       "00002_more.sql:14 drop-column"}));
 }
 
+TEST_F(RollbackLint, ADownFileRenamingAColumnBackIsQuiet) {
+  Write("db/000001_users.up.sql", kBefore);
+  Write("db/000002_rename.up.sql",
+        "SET lock_timeout = '2s';\nALTER TABLE users RENAME COLUMN email TO mail;\n");
+  // Back to the name the rolled-back-to version reads; the second rename is a new one.
+  Write("db/000002_rename.down.sql",
+        "SET lock_timeout = '2s';\nALTER TABLE users RENAME COLUMN mail TO email;\n"
+        "ALTER TABLE users RENAME COLUMN seen TO seen_at;\n");
+  EXPECT_EQ(Findings({"db"}), (std::vector<std::string>{"000002_rename.down.sql:3 rename-column",
+                                                        "000002_rename.up.sql:2 rename-column"}));
+}
+
 TEST_F(RollbackLint, DropIfExistsOfWhatTheHistoryDroppedIsQuiet) {
   Write("db/000001_users.up.sql",
         std::string(kBefore) + "CREATE TABLE old_audit (id bigint);\n"
