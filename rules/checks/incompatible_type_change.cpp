@@ -85,8 +85,12 @@ std::string Incompatibility(const parser::TypeSpec& before, const parser::TypeSp
   return {};
 }
 
+// The same type as the application reads it: a serial column is an integer column (serial
+// names a default, not a type), so `bigint` back to `integer` restores a `serial` column.
 bool SameType(const parser::TypeSpec& a, const parser::TypeSpec& b) {
-  return a.name == b.name && a.modifiers == b.modifiers && a.array == b.array;
+  const int width = IntegerWidth(a);
+  const bool same_name = a.name == b.name || (width > 0 && width == IntegerWidth(b));
+  return same_name && a.modifiers == b.modifiers && a.array == b.array;
 }
 
 // A USING clause that converts: `USING col` alone is the same as no USING.

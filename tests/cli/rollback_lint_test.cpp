@@ -113,6 +113,18 @@ TEST_F(RollbackLint, ADownFileRenamingAColumnBackIsQuiet) {
                                                         "000002_rename.up.sql:2 rename-column"}));
 }
 
+TEST_F(RollbackLint, ADownFileWideningASerialKeyBackIsQuiet) {
+  Write("db/000001_jobs.up.sql", "CREATE TABLE jobs (id serial PRIMARY KEY, name text);\n");
+  Write("db/000002_bigint.up.sql",
+        "SET lock_timeout = '2s';\nALTER TABLE jobs ALTER COLUMN id TYPE bigint;\n");
+  // serial is an integer column: integer is the type the rolled-back-to version reads.
+  Write("db/000002_bigint.down.sql",
+        "SET lock_timeout = '2s';\nALTER TABLE jobs ALTER COLUMN id TYPE integer;\n");
+  EXPECT_EQ(Findings({"db"}),
+            (std::vector<std::string>{"000002_bigint.down.sql:2 alter-column-type-rewrite",
+                                      "000002_bigint.up.sql:2 alter-column-type-rewrite"}));
+}
+
 TEST_F(RollbackLint, DropIfExistsOfWhatTheHistoryDroppedIsQuiet) {
   Write("db/000001_users.up.sql",
         std::string(kBefore) + "CREATE TABLE old_audit (id bigint);\n"
