@@ -20,7 +20,8 @@ constexpr RuleDoc kDoc{
         "several indexes is one finding naming them all. An index on a table the same file drops "
         "later is judged at that drop, like the table's other locks. In a down migration an index "
         "its up migration built still counts: it was built and used since, and the drop locks "
-        "its table, unless the up created the table too.",
+        "its table, unless the up created the table too. An index on a partitioned table cannot "
+        "be dropped concurrently: there the help bounds the wait instead.",
     .bad = "DROP INDEX users_email_idx;",
     .good = "DROP INDEX CONCURRENTLY users_email_idx;",
     .severity = Severity::kError,
@@ -33,6 +34,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (drop.remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX || drop.concurrent) return;
   std::vector<std::string> names;
   std::vector<parser::QualifiedName> tables;
+  bool partitioned =
+      false;  // an index on a partitioned table: PostgreSQL cannot drop it concurrently
   for (std::size_t i = 0; i < drop.n_objects; ++i) {
     if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
     const parser::QualifiedName index =
@@ -45,8 +48,21 @@ void Check(const StatementContext& ctx, Reporter& report) {
     if (ctx.IsNew(index) && known == nullptr) continue;
     names.push_back(SqlName(index));
     tables.push_back(known != nullptr ? known->table : index);
+    const CatalogTable* table = known != nullptr ? ctx.catalog.FindTable(known->table) : nullptr;
+    partitioned = partitioned || (table != nullptr && table->partitioned);
   }
   if (names.empty()) return;
+  if (partitioned) {
+    report.Add("DROP INDEX " + NameList(names) +
+                   " without CONCURRENTLY takes ACCESS EXCLUSIVE on " +
+                   (names.size() == 1 ? "its table" : "their tables") + " and every partition",
+               "An index on a partitioned table cannot be dropped concurrently (PostgreSQL refuses "
+               "DROP INDEX CONCURRENTLY of it, and of each partition's index attached to it): "
+               "bound the wait with SET lock_timeout = '2s' before it, retry when it times out, "
+               "and run it when no long query reads the table.",
+               LockTexts(ctx, tables));
+    return;
+  }
   const bool one = names.size() == 1;
   // CONCURRENTLY drops one index, without CASCADE, outside a transaction block.
   // Flyway runs a script of concurrent index builds and drops outside a transaction by itself.
