@@ -50,14 +50,17 @@ void Check(const StatementContext& ctx, Reporter& report) {
         if (ddl.new_table || IsDml(ddl.form) || !ddl.table.Matches(lock.table) ||
             !BlocksWrites(ddl.mode))
           continue;
+        const std::string line = std::to_string(ctx.facts.lines[i]);
+        const std::string mode(LockModeName(ddl.mode));
+        // The lock this statement keeps is the earlier one's; its own work is the rows it writes.
         report.Add(
-            "This backfill of " + SqlName(lock.table) +
-                " runs in the transaction that changed it at line " +
-                std::to_string(ctx.facts.lines[i]) + ", so " + std::string(LockModeName(ddl.mode)) +
-                " stays held until every row is done",
+            "This backfill of " + SqlName(lock.table) + " runs in the transaction that " +
+                (ddl.form == Form::kLockTable ? "locked" : "changed") + " it at line " + line +
+                ", so " + mode + " stays held until every row is done",
             "Commit the DDL first, then backfill in short batches, each in its own transaction "
             "(pgshift run: a backfill stage, resumable, with a batch size and pauses).",
-            DescribeLock(ddl));
+            "holds " + mode + " on " + TableLabel(ddl) + " since line " + line + ", " +
+                std::string(WhatItBlocks(ddl.mode)) + ", while it writes every row");
         return;
       }
     }
