@@ -220,12 +220,12 @@ void MarkSmallTable(PendingFinding& pending, const FileFacts& facts, const LintS
 
 // One hazard, one finding: a deferring rule's finding goes where a lock, scan or rewrite rule
 // already reports an error or warning on a statement that itself takes ACCESS EXCLUSIVE on an
-// existing table, or scans one its transaction already holds so (the rule's finding then says
-// reads wait too), so that finding already says reads and writes wait (an index build's SHARE
-// lock on another table does not: there the deferring finding adds that the held table's reads
-// wait too). Suppressed or not: a suppression with its reason judges the hazard too. After
-// suppressions, so that one naming the deferring rule still matches and is not reported as
-// unused.
+// existing table, or builds an index on or validates one its transaction already holds so (those
+// rules' findings then say reads wait too), so that finding already says reads and writes wait (an
+// index build's SHARE lock on another table does not: there the deferring finding adds that the
+// held table's reads wait too). Suppressed or not: a suppression with its reason judges the hazard
+// too. After suppressions, so that one naming the deferring rule still matches and is not reported
+// as unused.
 void DropDeferred(std::vector<PendingFinding>& pending, const FileFacts& facts,
                   const LintSettings& settings) {
   const auto closes_a_table = [&](std::size_t statement) {
@@ -233,7 +233,12 @@ void DropDeferred(std::vector<PendingFinding>& pending, const FileFacts& facts,
     for (const TableLock& lock : facts.locks[statement]) {
       if (lock.new_table) continue;
       if (lock.mode == LockMode::kAccessExclusive) return true;
-      if (lock.work >= TableWork::kScan && facts.AccessExclusiveSince(statement, lock.table)) {
+      // An index build or a validation of a table held so: their rules' findings say reads
+      // wait too (a foreign key's does not).
+      const bool says_reads_wait =
+          lock.form == Form::kCreateIndex || lock.form == Form::kValidateConstraint;
+      if (says_reads_wait && lock.work >= TableWork::kScan &&
+          facts.AccessExclusiveSince(statement, lock.table)) {
         return true;
       }
     }

@@ -1,5 +1,6 @@
 // ADD CONSTRAINT ... CHECK without NOT VALID on an existing table, and ADD COLUMN with an inline
 // CHECK (which cannot be NOT VALID).
+#include "parser/tokens.h"
 #include "rules/fix_edits.h"
 #include "rules/rule.h"
 #include "rules/rule_helpers.h"
@@ -44,16 +45,46 @@ void InlineCheck(const StatementContext& ctx, Reporter& report, const parser::Qu
       !parser::Str(c.conname).empty()
           ? QuoteIdent(c.conname)
           : QuoteIdent(table.name + "_" + std::string(parser::Str(column.colname)) + "_check");
+  // From the CHECK keyword: a named constraint's text starts at CONSTRAINT <name>.
+  int check_at = c.location;
+  if (const auto tokens = parser::ScanTokens(ctx.statement().text)) {
+    for (const parser::Token& token : *tokens) {
+      if (token.begin < static_cast<std::size_t>(c.location) ||
+          token.kind != PG_QUERY__TOKEN__CHECK)
+        continue;
+      check_at = static_cast<int>(token.begin);
+      break;
+    }
+  }
   const std::string expression =
-      TextThroughParentheses(ctx.statement(), c.location).value_or("CHECK (...)");
-  report.Add(
-      "ADD COLUMN " + col + " with a CHECK validates every row of " + t + " under ACCESS EXCLUSIVE",
-      "Add the column without the CHECK, then add the CHECK NOT VALID and validate it in a later "
-      "transaction:\n  ALTER TABLE " +
-          t + " ADD COLUMN " + col + " " + parser::TypeSpecOf(column.type_name).ToString() +
-          ";\n  ALTER TABLE " + t + " ADD CONSTRAINT " + name + " " + expression +
-          " NOT VALID;\n  ALTER TABLE " + t + " VALIDATE CONSTRAINT " + name + ";",
-      LockText(ctx, table), location).whole_item = true;
+      TextThroughParentheses(ctx.statement(), check_at).value_or("CHECK (...)");
+  // The statement as written without the CHECK: its default and other constraints stay.
+  std::string without = "ALTER TABLE " + t + " ADD COLUMN " + col + " " +
+                        parser::TypeSpecOf(column.type_name).ToString();
+  // Only for a statement that adds this one column: with several, the others' CHECKs would stay.
+  const bool one_command =
+      ctx.Is(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) && ctx.node()->alter_table_stmt->n_cmds == 1;
+  const std::optional<std::string> check =
+      one_command ? TextThroughParentheses(ctx.statement(), c.location) : std::nullopt;
+  if (check) {
+    std::string text(ctx.statement().text);
+    std::size_t begin = static_cast<std::size_t>(c.location);
+    while (begin > 0 &&
+           (text[begin - 1] == ' ' || text[begin - 1] == '\t' || text[begin - 1] == '\n'))
+      --begin;
+    text.erase(begin, static_cast<std::size_t>(c.location) + check->size() - begin);
+    without = std::move(text);
+  }
+  report
+      .Add("ADD COLUMN " + col + " with a CHECK validates every row of " + t +
+               " under ACCESS EXCLUSIVE",
+           "Add the column without the CHECK, then add the CHECK NOT VALID and validate it in a "
+           "later "
+           "transaction:\n  " +
+               without + ";\n  ALTER TABLE " + t + " ADD CONSTRAINT " + name + " " + expression +
+               " NOT VALID;\n  ALTER TABLE " + t + " VALIDATE CONSTRAINT " + name + ";",
+           LockText(ctx, table), location)
+      .whole_item = true;
 }
 
 void Check(const StatementContext& ctx, Reporter& report) {

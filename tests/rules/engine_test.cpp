@@ -338,4 +338,22 @@ TEST(Engine, AForeignKeyToItsOwnTableNamesTheTableOnce) {
 }
 
 }  // namespace
+// The help's first step is the statement as written without its CHECK: the default and the other
+// constraints stay (concourse's `ADD COLUMN active_tasks integer DEFAULT 0 CHECK (...)` lost its
+// default), and a named CHECK is added under its name once.
+TEST(Engine, InlineCheckHelpKeepsTheRestOfTheColumn) {
+  const FileReport report =
+      Lint("ALTER TABLE w ADD COLUMN n int NOT NULL DEFAULT 1 CONSTRAINT n_pos CHECK (n > 0);");
+  const Finding* check = nullptr;
+  for (const Finding& f : report.findings) {
+    if (f.rule == "check-without-not-valid") check = &f;
+  }
+  ASSERT_NE(check, nullptr);
+  EXPECT_NE(check->help.find("  ALTER TABLE w ADD COLUMN n int NOT NULL DEFAULT 1;\n"),
+            std::string::npos)
+      << check->help;
+  EXPECT_NE(check->help.find("ADD CONSTRAINT n_pos CHECK (n > 0) NOT VALID;"), std::string::npos)
+      << check->help;
+}
+
 }  // namespace pgshift::rules
