@@ -15,7 +15,9 @@ constexpr RuleDoc kDoc{
         "near the end, all of it rolls back. It also overwrites every value, which a migration "
         "rarely means. Backfill in batches instead, each a short transaction, as `pgshift run` "
         "does with a backfill stage. On a table known to hold a handful of rows (a settings "
-        "row) the statement is harmless: say so with a suppression.",
+        "row) the statement is harmless: say so with a suppression. After DDL on the table in the "
+        "same transaction, backfill-in-ddl-transaction reports the statement instead: one hazard, "
+        "one finding.",
     .bad = "UPDATE users SET email_verified = false;",
     .good =
         "-- plan.toml, run by pgshift run in keyset batches:\n"
@@ -26,6 +28,7 @@ constexpr RuleDoc kDoc{
         "UPDATE users SET email_verified = false WHERE id BETWEEN 1 AND 10000 AND email_verified "
         "IS NULL;",
     .severity = Severity::kWarning,
+    .defers_to = "backfill-in-ddl-transaction",
 };
 
 // SQL text on one line for a TOML string: `--` comments dropped (on one line they would comment
