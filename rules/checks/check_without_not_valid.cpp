@@ -79,8 +79,7 @@ void InlineCheck(const StatementContext& ctx, Reporter& report, const parser::Qu
       .Add("ADD COLUMN " + col + " with a CHECK validates every row of " + t +
                " under ACCESS EXCLUSIVE",
            "Add the column without the CHECK, then add the CHECK NOT VALID and validate it in a "
-           "later "
-           "transaction:\n  " +
+           "later transaction:\n  " +
                without + ";\n  ALTER TABLE " + t + " ADD CONSTRAINT " + name + " " + expression +
                " NOT VALID;\n  ALTER TABLE " + t + " VALIDATE CONSTRAINT " + name + ";",
            LockText(ctx, table), location)

@@ -34,8 +34,8 @@ void Check(const StatementContext& ctx, Reporter& report) {
   if (drop.remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX || drop.concurrent) return;
   std::vector<std::string> names;
   std::vector<parser::QualifiedName> tables;
-  bool partitioned =
-      false;  // an index on a partitioned table: PostgreSQL cannot drop it concurrently
+  // An index on a partitioned table: PostgreSQL cannot drop it concurrently.
+  bool partitioned = false;
   for (std::size_t i = 0; i < drop.n_objects; ++i) {
     if (drop.objects[i]->node_case != PG_QUERY__NODE__NODE_LIST) continue;
     const parser::QualifiedName index =
